@@ -1,0 +1,2 @@
+#pragma once
+// Every message type that crosses an actor boundary, declared once.

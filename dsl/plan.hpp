@@ -1,0 +1,88 @@
+#pragma once
+// The Plan: what a bound .omsql script asks the engine to do. The binder (dsl/binder.hpp) produces
+// it from the AST and the source catalog; the coordinator (actors/) consumes it. Plain data only.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/catalog/catalog.hpp"
+#include "src/catalog/table_def.hpp"
+
+namespace omsql {
+
+enum class Dialect { kMysql, kOceanBase };
+const char* dialect_name(Dialect d);
+
+// Where a server is. The password is never stored here: only the name of the environment variable
+// that holds it, so a Plan can be printed, logged and saved in the task directory safely.
+struct Endpoint {
+  Dialect dialect = Dialect::kMysql;
+  std::string user = "root";
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::optional<std::string> password_env;  // PASSWORD ENV 'NAME'
+  std::string describe() const { return user + "@" + host + ":" + std::to_string(port); }
+};
+
+struct Phases {
+  bool schema = true;
+  bool full = true;
+  bool incremental = true;
+};
+
+enum class OnExists { kFail, kTruncate, kAppend };
+
+// WITH (...) options. Every option has a default here; docs/language.md lists them.
+struct Options {
+  int parallel = 4;                     // reader and applier pool sizes
+  int64_t chunk_rows = 20000;           // target rows per key-range chunk
+  int64_t batch_rows = 10000;           // a batch is closed at batch_rows or batch_bytes, whichever first
+  int64_t batch_bytes = 4 << 20;
+  int credits = 4;                      // batches in flight per reader (backpressure)
+  int64_t max_rows_per_sec = 0;         // 0 = unthrottled
+  OnExists on_exists = OnExists::kFail;
+  std::string task_dir;                 // empty = derived from the script name (.omsql/<script>)
+};
+
+struct VerifyOptions {
+  bool enabled = true;                  // verify after catch-up
+  int64_t chunk_rows = 10000;
+  std::string repair_file;              // empty = no repair script
+  bool repair_apply = false;            // repair = 'apply'
+};
+
+struct ColumnMapping {
+  std::string source;                   // source column name
+  std::string target;                   // target column name (MAP COLUMN)
+  std::optional<std::string> cast_to;   // CAST rule: the target column type, e.g. "BOOLEAN"
+  bool generated = false;               // generated on both sides: created, never copied
+};
+
+struct TableJob {
+  QualifiedName source;
+  QualifiedName target;
+  std::vector<ColumnMapping> columns;   // source ordinal order; COLUMNS ... EXCLUDE removed
+  std::optional<std::string> filter;    // FILTER ... WHERE <sql>, over source column names
+  RowKey key;                           // source column names
+  TableDef source_def;                  // as read from the source catalog
+};
+
+// A standalone VERIFY statement: verify these tables (by source name) with the script's mappings.
+struct VerifyRequest {
+  std::vector<QualifiedName> tables;
+};
+
+struct Plan {
+  std::string script_path;
+  Endpoint source;
+  Endpoint target;
+  Phases phases;
+  Options options;
+  VerifyOptions verify;
+  std::vector<TableJob> tables;         // sorted by source name
+  std::vector<VerifyRequest> verify_requests;
+  bool has_migrate = false;             // false for a script with only VERIFY statements
+};
+
+}  // namespace omsql

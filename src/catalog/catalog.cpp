@@ -1,0 +1,60 @@
+#include "src/catalog/catalog.hpp"
+
+namespace omsql {
+
+const ColumnDef* TableDef::find_column(const std::string& column) const {
+  for (const auto& c : columns)
+    if (c.name == column) return &c;
+  return nullptr;
+}
+
+const IndexDef* TableDef::primary_key() const {
+  for (const auto& i : indexes)
+    if (i.is_primary()) return &i;
+  return nullptr;
+}
+
+void MemoryCatalog::add(TableDef table) {
+  auto name = table.name;
+  tables_[name] = std::move(table);
+}
+
+Result<std::vector<QualifiedName>> MemoryCatalog::list_tables() const {
+  std::vector<QualifiedName> names;
+  for (const auto& [name, table] : tables_) names.push_back(name);
+  return names;
+}
+
+Result<TableDef> MemoryCatalog::describe(const QualifiedName& table) const {
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return Status::not_found("table " + table.str() + " does not exist");
+  return it->second;
+}
+
+RowKey choose_row_key(const TableDef& table) {
+  auto usable = [&](const IndexDef& index) {
+    for (const auto& part : index.parts) {
+      const ColumnDef* column = table.find_column(part.column);
+      // A prefix part does not identify a row; a nullable column admits duplicates of NULL.
+      if (!column || column->nullable || part.prefix_length) return false;
+    }
+    return !index.parts.empty();
+  };
+  RowKey key;
+  for (const auto& index : table.indexes) {
+    if (index.is_primary() && usable(index)) {
+      key.kind = RowKey::Kind::kPrimary;
+    } else if (index.unique && index.kind == "BTREE" && usable(index) && key.kind == RowKey::Kind::kNone) {
+      key.kind = RowKey::Kind::kUniqueNotNull;
+    } else {
+      continue;
+    }
+    key.index_name = index.name;
+    key.columns.clear();
+    for (const auto& part : index.parts) key.columns.push_back(part.column);
+    if (key.kind == RowKey::Kind::kPrimary) break;
+  }
+  return key;
+}
+
+}  // namespace omsql

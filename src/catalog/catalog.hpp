@@ -1,0 +1,42 @@
+#pragma once
+// The catalog interface: what the binder asks of a server, and nothing else. One implementation reads
+// information_schema (src/catalog/mysql_catalog.hpp); MemoryCatalog serves tests with no server.
+#include <map>
+#include <vector>
+
+#include "src/catalog/table_def.hpp"
+#include "src/common/status.hpp"
+
+namespace omsql {
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+  // Every base table (no views) of every user database, system schemas excluded
+  // (mysql, information_schema, performance_schema, sys, omsql_meta), sorted by name.
+  virtual Result<std::vector<QualifiedName>> list_tables() const = 0;
+  // The full definition of one table, or NotFound.
+  virtual Result<TableDef> describe(const QualifiedName& table) const = 0;
+};
+
+class MemoryCatalog final : public Catalog {
+ public:
+  void add(TableDef table);
+  Result<std::vector<QualifiedName>> list_tables() const override;
+  Result<TableDef> describe(const QualifiedName& table) const override;
+
+ private:
+  std::map<QualifiedName, TableDef> tables_;
+};
+
+// The key a chunker and an applier identify rows by: the primary key if there is one, else the
+// first UNIQUE index whose columns are all NOT NULL, else none (whole-row identity, single chunk).
+struct RowKey {
+  enum class Kind { kPrimary, kUniqueNotNull, kNone };
+  Kind kind = Kind::kNone;
+  std::string index_name;
+  std::vector<std::string> columns;
+};
+RowKey choose_row_key(const TableDef& table);
+
+}  // namespace omsql

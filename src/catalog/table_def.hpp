@@ -1,0 +1,83 @@
+#pragma once
+// The catalog model: what omsql knows of a table, as plain data. Read from a server's
+// information_schema (src/catalog/mysql_catalog.hpp) or built in memory for tests; consumed by the
+// binder (dsl/), the DDL translator (src/schema/) and the copy and verify engines.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace omsql {
+
+struct QualifiedName {
+  std::string schema;  // database
+  std::string table;
+  std::string str() const { return schema + "." + table; }
+  friend bool operator==(const QualifiedName&, const QualifiedName&) = default;
+  friend auto operator<=>(const QualifiedName&, const QualifiedName&) = default;
+};
+
+struct ColumnDef {
+  std::string name;
+  int ordinal = 0;                        // 1-based ORDINAL_POSITION
+  std::string data_type;                  // lower-case DATA_TYPE: "int", "varchar", "decimal", ...
+  std::string column_type;                // full COLUMN_TYPE: "int(10) unsigned", "enum('a','b')", ...
+  bool nullable = true;
+  bool is_unsigned = false;
+  std::optional<std::string> default_value;  // COLUMN_DEFAULT as information_schema prints it (MariaDB quotes literals)
+  std::string extra;                      // EXTRA: "auto_increment", "on update current_timestamp()", ...
+  std::optional<std::string> charset;     // CHARACTER_SET_NAME (text columns only)
+  std::optional<std::string> collation;   // COLLATION_NAME
+  std::string comment;
+  bool is_generated = false;              // VIRTUAL or STORED generated column: never copied, recomputed
+  std::string generation_expression;
+  bool generated_stored = false;
+  std::optional<int64_t> char_max_length;
+  std::optional<int> numeric_precision;
+  std::optional<int> numeric_scale;
+  std::optional<int> datetime_precision;
+};
+
+struct IndexPart {
+  std::string column;
+  std::optional<int64_t> prefix_length;   // SUB_PART
+  bool descending = false;
+};
+
+struct IndexDef {
+  std::string name;                       // "PRIMARY" for the primary key
+  bool unique = false;
+  std::string kind = "BTREE";             // INDEX_TYPE: BTREE, HASH, FULLTEXT, SPATIAL
+  std::vector<IndexPart> parts;
+  std::string comment;
+  bool is_primary() const { return name == "PRIMARY"; }
+};
+
+struct ForeignKeyDef {
+  std::string name;
+  std::vector<std::string> columns;
+  QualifiedName referenced;
+  std::vector<std::string> referenced_columns;
+  std::string on_update = "RESTRICT";
+  std::string on_delete = "RESTRICT";
+};
+
+struct TableDef {
+  QualifiedName name;
+  std::vector<ColumnDef> columns;         // in ordinal order
+  std::vector<IndexDef> indexes;          // primary key first when present
+  std::vector<ForeignKeyDef> foreign_keys;
+  std::string engine = "InnoDB";
+  std::optional<std::string> charset;     // table default charset
+  std::optional<std::string> collation;   // TABLE_COLLATION
+  std::string comment;
+  std::optional<uint64_t> auto_increment; // next AUTO_INCREMENT value
+  std::optional<std::string> check_constraints_sql;  // reserved: CHECK clauses, dialect permitting
+  uint64_t estimated_rows = 0;            // TABLE_ROWS (an estimate for InnoDB)
+  uint64_t estimated_bytes = 0;           // DATA_LENGTH
+
+  const ColumnDef* find_column(const std::string& column) const;
+  const IndexDef* primary_key() const;
+};
+
+}  // namespace omsql

@@ -1,0 +1,179 @@
+#include "src/mysql/connection.hpp"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include <cstdlib>
+
+namespace omsql {
+
+bool is_transient_error(unsigned error_number) {
+  switch (error_number) {
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case CR_SERVER_LOST_EXTENDED:
+    case ER_LOCK_DEADLOCK:
+    case ER_LOCK_WAIT_TIMEOUT:
+    case ER_CON_COUNT_ERROR:
+    case ER_SERVER_SHUTDOWN:
+    case ER_CONNECTION_KILLED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Result<std::string> password_for(const Endpoint& endpoint, std::string_view role) {
+  if (!endpoint.password_env) return std::string();
+  const char* value = std::getenv(endpoint.password_env->c_str());
+  if (!value)
+    return Status::invalid_argument(std::string(role) + " " + endpoint.describe() + ": environment variable " +
+                                    *endpoint.password_env + " (PASSWORD ENV) is not set");
+  return std::string(value);
+}
+
+StreamingResult::StreamingResult(MYSQL_RES* result, MYSQL* mysql, std::string context)
+    : result_(result), mysql_(mysql), context_(std::move(context)) {
+  field_count_ = mysql_num_fields(result_);
+  fields_ = mysql_fetch_fields(result_);
+}
+
+StreamingResult::StreamingResult(StreamingResult&& other) noexcept
+    : result_(other.result_), mysql_(other.mysql_), context_(std::move(other.context_)),
+      field_count_(other.field_count_), fields_(other.fields_), status_(other.status_) {
+  other.result_ = nullptr;
+}
+
+StreamingResult::~StreamingResult() {
+  // Freeing an unfinished use_result drains the rest of the rows: the connection stays usable.
+  if (result_) mysql_free_result(result_);
+}
+
+MYSQL_ROW StreamingResult::next(unsigned long** lengths) {
+  MYSQL_ROW row = mysql_fetch_row(result_);
+  if (!row) {
+    if (mysql_errno(mysql_)) {
+      unsigned number = mysql_errno(mysql_);
+      std::string message = context_ + ": error " + std::to_string(number) + " while streaming: " + mysql_error(mysql_);
+      status_ = is_transient_error(number) ? Status::transient(message) : Status::server_error(message);
+    }
+    return nullptr;
+  }
+  *lengths = mysql_fetch_lengths(result_);
+  return row;
+}
+
+Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, std::string role) {
+  std::string description = role + " " + endpoint.describe();
+  auto password = password_for(endpoint, role);
+  if (!password) return password.status();
+
+  MYSQL* mysql = mysql_init(nullptr);
+  if (!mysql) return Status::io_error(description + ": out of memory in mysql_init");
+  unsigned timeout = 10;
+  mysql_optionsv(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  unsigned io_timeout = 3600;
+  mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+  mysql_optionsv(mysql, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+  unsigned local_infile = 1;
+  mysql_optionsv(mysql, MYSQL_OPT_LOCAL_INFILE, &local_infile);
+  mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  my_bool no_reconnect = 0;
+  mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &no_reconnect);
+
+  if (!mysql_real_connect(mysql, endpoint.host.c_str(), endpoint.user.c_str(), password->c_str(), nullptr,
+                          static_cast<unsigned>(endpoint.port), nullptr, CLIENT_MULTI_STATEMENTS | CLIENT_LOCAL_FILES)) {
+    unsigned number = mysql_errno(mysql);
+    std::string message = description + ": cannot connect: " + mysql_error(mysql);
+    mysql_close(mysql);
+    return is_transient_error(number) ? Status::transient(message) : Status::server_error(message);
+  }
+  password->assign(password->size(), '\0');
+  auto connection = std::unique_ptr<Connection>(new Connection(mysql, endpoint, std::move(description)));
+  // UTC everywhere: TIMESTAMP values cross as UTC text and come out unchanged whatever the
+  // servers' own time zones are.
+  OMSQL_RETURN_IF_ERROR(connection->execute("SET time_zone = '+00:00'"));
+  return connection;
+}
+
+Connection::Connection(MYSQL* mysql, Endpoint endpoint, std::string description)
+    : mysql_(mysql), endpoint_(std::move(endpoint)), description_(std::move(description)) {}
+
+Connection::~Connection() { mysql_close(mysql_); }
+
+Status Connection::last_error(std::string_view doing) const {
+  unsigned number = mysql_errno(mysql_);
+  std::string message = description_ + ": " + std::string(doing) + ": error " + std::to_string(number) + ": " +
+                        mysql_error(mysql_);
+  return is_transient_error(number) ? Status::transient(message) : Status::server_error(message);
+}
+
+namespace {
+std::string abbreviate(std::string_view sql) {
+  constexpr size_t kMax = 200;
+  if (sql.size() <= kMax) return std::string(sql);
+  return std::string(sql.substr(0, kMax)) + "...";
+}
+}  // namespace
+
+Status Connection::execute(std::string_view sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size())) return last_error(abbreviate(sql));
+  // Drain every result of a multi-statement so the connection is ready for the next call.
+  do {
+    if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);
+    else if (mysql_field_count(mysql_) != 0) return last_error(abbreviate(sql));
+    int next = mysql_next_result(mysql_);
+    if (next > 0) return last_error(abbreviate(sql));
+    if (next < 0) break;
+  } while (true);
+  return Status::ok();
+}
+
+Result<QueryResult> Connection::query(std::string_view sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size())) return last_error(abbreviate(sql));
+  MYSQL_RES* result = mysql_store_result(mysql_);
+  if (!result) {
+    if (mysql_field_count(mysql_) == 0) return QueryResult{};
+    return last_error(abbreviate(sql));
+  }
+  QueryResult out;
+  unsigned fields = mysql_num_fields(result);
+  MYSQL_FIELD* field_info = mysql_fetch_fields(result);
+  for (unsigned i = 0; i < fields; ++i) out.column_names.emplace_back(field_info[i].name);
+  while (MYSQL_ROW row = mysql_fetch_row(result)) {
+    unsigned long* lengths = mysql_fetch_lengths(result);
+    auto& values = out.rows.emplace_back();
+    values.reserve(fields);
+    for (unsigned i = 0; i < fields; ++i) {
+      if (row[i]) values.emplace_back(std::string(row[i], lengths[i]));
+      else values.emplace_back(std::nullopt);
+    }
+  }
+  mysql_free_result(result);
+  return out;
+}
+
+Result<StreamingResult> Connection::stream(std::string_view sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size())) return last_error(abbreviate(sql));
+  MYSQL_RES* result = mysql_use_result(mysql_);
+  if (!result) return last_error(abbreviate(sql));
+  return StreamingResult(result, mysql_, description_);
+}
+
+Result<std::optional<std::string>> Connection::query_value(std::string_view sql) {
+  auto result = query(sql);
+  if (!result) return result.status();
+  if (result->rows.empty() || result->rows[0].empty()) return std::optional<std::string>();
+  return result->rows[0][0];
+}
+
+std::string Connection::escape(std::string_view bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  unsigned long n = mysql_real_escape_string(mysql_, out.data(), bytes.data(), bytes.size());
+  out.resize(n);
+  return out;
+}
+
+}  // namespace omsql
