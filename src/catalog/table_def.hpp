@@ -62,6 +62,13 @@ struct ForeignKeyDef {
   std::string on_delete = "RESTRICT";
 };
 
+// A CHECK constraint as information_schema.CHECK_CONSTRAINTS prints it (column names back-quoted).
+struct CheckConstraintDef {
+  std::string name;
+  std::string clause;
+  bool column_level = false;              // MariaDB LEVEL='Column' (e.g. JSON's json_valid): named after its column
+};
+
 struct TableDef {
   QualifiedName name;
   std::vector<ColumnDef> columns;         // in ordinal order
@@ -73,6 +80,8 @@ struct TableDef {
   std::string comment;
   std::optional<uint64_t> auto_increment; // next AUTO_INCREMENT value
   std::optional<std::string> check_constraints_sql;  // reserved: CHECK clauses, dialect permitting
+  std::vector<CheckConstraintDef> checks; // CHECK constraints, in the server's order
+  std::string create_options;             // CREATE_OPTIONS as printed: "row_format=DYNAMIC stats_persistent=1"
   uint64_t estimated_rows = 0;            // TABLE_ROWS (an estimate for InnoDB)
   uint64_t estimated_bytes = 0;           // DATA_LENGTH
 

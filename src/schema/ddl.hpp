@@ -1,0 +1,62 @@
+#pragma once
+// The DDL translator: a TableJob (source definition + MAP/COLUMNS/CAST rules) in, CREATE/ALTER text
+// for the target dialect out. Pure text building, no server: the migrator (migrator.hpp) runs it.
+//
+// A table is created in two steps so the copy writes into as few indexes as possible:
+//   create_table_sql(job, d, false)  columns, CHECKs, the primary key, the key rows are identified by
+//                                    (TableJob::key) and any index an AUTO_INCREMENT column needs;
+//   secondary_index_sql(job, d)      every other index, as one ALTER TABLE, after the copy;
+//   foreign_key_sql(job, jobs, d)    foreign keys, last, once every referenced table exists.
+// create_table_sql(job, d, true) puts every index in the CREATE TABLE (for `omsrun plan` and for
+// empty tables). Foreign keys are never inline: the referenced table may not exist yet.
+//
+// Every statement comes with warnings that name the source table (and column or index) for each
+// thing dropped or changed; errors (a generated column over an excluded column, a charset the
+// dialect cannot store) are a Status naming the same. docs/dialects.md lists every rule.
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/common/status.hpp"
+
+namespace omsql::schema {
+
+struct Ddl {
+  std::string sql;                    // one statement, no trailing ';'; empty when there is nothing to do
+  std::vector<std::string> warnings;  // "shop.users: index `ix_pw` dropped: column `password_hash` is excluded"
+};
+
+// CREATE DATABASE IF NOT EXISTS `name`.
+std::string create_database_sql(std::string_view database, Dialect dialect);
+
+// CREATE TABLE `db`.`table` (...) under the job's target name, with renamed columns, CAST types
+// and the dialect's rules applied.
+Result<Ddl> create_table_sql(const TableJob& job, Dialect dialect, bool with_secondary_indexes);
+
+// ALTER TABLE ... ADD <index>, ADD <index> for the indexes create_table_sql(job, dialect, false)
+// leaves out, skipping those whose names are in `existing_indexes` (compared case-insensitively),
+// so a resumed task can call it again. Empty sql when nothing is left to add.
+Result<Ddl> secondary_index_sql(const TableJob& job, Dialect dialect,
+                                const std::set<std::string>& existing_indexes = {});
+
+// ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... for the job's foreign keys, skipping those in
+// `existing_constraints`. A referenced table is resolved through `jobs` (its target name and
+// renamed columns); a key that references a table outside the plan, or uses an excluded column,
+// is dropped with a warning.
+Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jobs, Dialect dialect,
+                            const std::set<std::string>& existing_constraints = {});
+
+// True when create_table_sql(job, _, false) creates `index` with the table.
+bool created_with_table(const TableJob& job, const IndexDef& index);
+
+// Rewrites back-quoted column names in a generation expression or CHECK clause: `renames` maps
+// source to target names (keys lower-case; MariaDB column names are case-insensitive). Text inside
+// '...' and "..." literals is left alone. Every column referenced is added (lower-case) to
+// `referenced` when given.
+std::string rename_columns_in_expression(std::string_view expression,
+                                         const std::vector<std::pair<std::string, std::string>>& renames,
+                                         std::set<std::string>* referenced = nullptr);
+
+}  // namespace omsql::schema

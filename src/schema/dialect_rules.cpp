@@ -1,0 +1,265 @@
+#include "src/schema/dialect_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "src/common/strings.hpp"
+
+namespace omsql::schema {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+// OceanBase 4.x MySQL mode: the charsets it stores and each one's collations, default first.
+struct ObCharset {
+  const char* name;
+  std::vector<const char*> collations;
+};
+const std::vector<ObCharset>& oceanbase_charsets() {
+  static const std::vector<ObCharset> kCharsets = {
+      {"utf8mb4", {"utf8mb4_general_ci", "utf8mb4_bin", "utf8mb4_unicode_ci"}},
+      {"utf16", {"utf16_general_ci", "utf16_bin", "utf16_unicode_ci"}},
+      {"gbk", {"gbk_chinese_ci", "gbk_bin"}},
+      {"gb18030", {"gb18030_chinese_ci", "gb18030_bin"}},
+      {"latin1", {"latin1_swedish_ci", "latin1_bin"}},
+      {"binary", {"binary"}},
+  };
+  return kCharsets;
+}
+
+// Unicode charsets whose every character utf8mb4 also holds: stored as utf8mb4, nothing lost.
+bool is_unicode_subset(const std::string& charset) {
+  return charset == "utf8" || charset == "utf8mb3" || charset == "ascii" || charset == "ucs2" ||
+         charset == "utf16le" || charset == "utf32";
+}
+
+bool is_lob_type(const std::string& data_type) {
+  return ends_with(data_type, "text") || ends_with(data_type, "blob") || data_type == "json" ||
+         data_type == "geometry" || data_type == "point" || data_type == "linestring" || data_type == "polygon" ||
+         starts_with(data_type, "multi") || data_type == "geometrycollection";
+}
+
+bool is_literal_default(const std::string& value) {
+  if (value.empty()) return true;
+  std::string lower = to_lower(value);
+  if (lower == "null" || value[0] == '\'' || starts_with(lower, "b'") || starts_with(lower, "x'") ||
+      starts_with(lower, "0x") || starts_with(lower, "_binary"))
+    return true;
+  return std::isdigit(static_cast<unsigned char>(value[0])) || value[0] == '-' || value[0] == '+' || value[0] == '.';
+}
+
+// current_timestamp(), current_timestamp(6), now(), localtimestamp() ... as CURRENT_TIMESTAMP[(n)].
+std::optional<std::string> as_current_timestamp(const std::string& value) {
+  std::string lower = to_lower(value);
+  for (const char* name : {"current_timestamp", "now", "localtimestamp", "localtime"}) {
+    if (!starts_with(lower, name)) continue;
+    std::string rest = lower.substr(std::string_view(name).size());
+    if (rest.empty() || rest == "()") return std::string("CURRENT_TIMESTAMP");
+    if (rest.size() > 2 && rest.front() == '(' && rest.back() == ')' &&
+        std::all_of(rest.begin() + 1, rest.end() - 1, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return "CURRENT_TIMESTAMP" + rest;
+  }
+  return std::nullopt;
+}
+
+// "row_format=DYNAMIC `page_compressed`='ON'" -> tokens, quotes respected.
+std::vector<std::string> split_options(const std::string& options) {
+  std::vector<std::string> out;
+  std::string current;
+  char quote = 0;
+  for (char c : options) {
+    if (quote) {
+      current += c;
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      quote = c;
+      current += c;
+    } else if (c == ' ') {
+      if (!current.empty()) out.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) out.push_back(std::move(current));
+  return out;
+}
+
+}  // namespace
+
+Result<CharsetChoice> choose_charset(Dialect dialect, const std::optional<std::string>& charset,
+                                     const std::optional<std::string>& collation, const std::string& where,
+                                     std::vector<std::string>* warnings) {
+  CharsetChoice choice{charset, collation};
+  if (dialect == Dialect::kMysql || !charset) return choice;
+
+  std::string source_charset = to_lower(*charset);
+  std::string source_collation = to_lower(collation.value_or(""));
+  std::string target_charset = source_charset;
+  if (is_unicode_subset(source_charset)) {
+    target_charset = "utf8mb4";
+    warnings->push_back(where + ": charset " + source_charset +
+                        " stored as utf8mb4 (OceanBase has no " + source_charset +
+                        "; utf8mb4 holds every character of it)");
+  }
+  const ObCharset* ob = nullptr;
+  for (const auto& c : oceanbase_charsets())
+    if (target_charset == c.name) ob = &c;
+  if (!ob)
+    return Status::unsupported(where + ": charset " + source_charset +
+                               " is not supported by OceanBase (utf8mb4, utf16, gbk, gb18030, latin1, binary); "
+                               "CAST the column to a type with an explicit CHARACTER SET utf8mb4, or convert the source");
+  choice.charset = ob->name;
+  if (source_collation.empty()) {
+    choice.collation.reset();
+    return choice;
+  }
+  // Same name under the (possibly new) charset, else the nearest family, else the default.
+  std::string suffix = source_collation.substr(std::min(source_collation.size(), source_charset.size()));
+  std::string renamed = target_charset + suffix;
+  auto supported = [&](const std::string& name) {
+    return std::any_of(ob->collations.begin(), ob->collations.end(), [&](const char* c) { return name == c; });
+  };
+  std::string chosen;
+  if (supported(source_collation)) chosen = source_collation;
+  else if (supported(renamed)) chosen = renamed;
+  else if ((ends_with(source_collation, "_bin") || ends_with(source_collation, "_cs")) && supported(target_charset + "_bin"))
+    chosen = target_charset + "_bin";  // keep case- and accent-sensitivity: unique keys accept the same rows
+  else if ((contains(source_collation, "unicode") || contains(source_collation, "uca") ||
+            contains(source_collation, "0900")) && supported(target_charset + "_unicode_ci"))
+    chosen = target_charset + "_unicode_ci";
+  else
+    chosen = ob->collations.front();
+  if (chosen != source_collation && !(chosen == renamed && is_unicode_subset(source_charset)))
+    warnings->push_back(where + ": collation " + source_collation + " is not supported by OceanBase: using " + chosen +
+                        " (comparisons and unique keys may treat some strings differently)");
+  choice.collation = chosen;
+  return choice;
+}
+
+std::string column_type(Dialect dialect, const ColumnDef& column, const std::string& where,
+                        std::vector<std::string>* warnings) {
+  if (dialect == Dialect::kMysql) return column.column_type;
+  // MariaDB-only types: their text form is what the copy reads, so a string column holds it exactly.
+  const char* replacement = nullptr;
+  if (column.data_type == "uuid") replacement = "char(36)";
+  else if (column.data_type == "inet6") replacement = "varchar(39)";
+  else if (column.data_type == "inet4") replacement = "varchar(15)";
+  if (!replacement) return column.column_type;
+  warnings->push_back(where + ": MariaDB type " + column.column_type + " has no OceanBase equivalent: created as " +
+                      replacement + " holding its text form");
+  return replacement;
+}
+
+std::optional<std::string> column_default(Dialect dialect, const ColumnDef& column, const std::string& where,
+                                          std::vector<std::string>* warnings) {
+  if (column.is_generated || !column.default_value) return std::nullopt;
+  const std::string& value = *column.default_value;
+  if (dialect == Dialect::kMysql) return value;
+  if (iequals(value, "NULL")) return value;
+  if (is_lob_type(column.data_type)) {
+    warnings->push_back(where + ": DEFAULT " + value +
+                        " dropped (OceanBase allows no default on TEXT/BLOB/JSON/geometry columns)");
+    return std::nullopt;
+  }
+  if (is_literal_default(value)) return value;
+  if (auto now = as_current_timestamp(value)) return now;
+  warnings->push_back(where + ": expression DEFAULT " + value +
+                      " dropped (only literal and CURRENT_TIMESTAMP defaults are portable to OceanBase); "
+                      "copied rows keep their values, new rows get NULL or the type's implicit default");
+  return std::nullopt;
+}
+
+std::string column_extra_attributes(Dialect dialect, const ColumnDef& column, const std::string& where,
+                                    std::vector<std::string>* warnings) {
+  std::string extra = to_lower(column.extra);
+  std::string out;
+  size_t on_update = extra.find("on update ");
+  if (on_update != std::string::npos) {
+    std::string value = column.extra.substr(on_update + 10);
+    value = value.substr(0, value.find(' '));
+    if (dialect == Dialect::kOceanBase) value = as_current_timestamp(value).value_or(value);
+    out += " ON UPDATE " + value;
+  }
+  if (contains(extra, "invisible")) {
+    if (dialect == Dialect::kMysql) {
+      out += " INVISIBLE";
+    } else {
+      warnings->push_back(where + ": INVISIBLE dropped (not portable to OceanBase 4.x): the column is visible");
+    }
+  }
+  return out;
+}
+
+bool keep_index(Dialect dialect, const IndexDef& index, const TableDef& table, const std::string& where,
+                std::vector<std::string>* warnings) {
+  if (dialect == Dialect::kMysql) return true;
+  std::string what = index.is_primary() ? "primary key" : "index `" + index.name + "`";
+  std::string consequence = index.unique ? " (uniqueness is no longer enforced on the target)" : "";
+  if (index.kind == "FULLTEXT") {
+    warnings->push_back(where + ": FULLTEXT " + what +
+                        " dropped (OceanBase before 4.3.1 has no FULLTEXT index, and later versions tokenize "
+                        "differently); create it by hand if the target supports it");
+    return false;
+  }
+  if (index.kind == "SPATIAL") {
+    warnings->push_back(where + ": SPATIAL " + what +
+                        " dropped (OceanBase requires a NOT NULL geometry column with an SRID attribute, which "
+                        "MariaDB does not record)");
+    return false;
+  }
+  for (const auto& part : index.parts) {
+    const ColumnDef* column = table.find_column(part.column);
+    if (column && is_lob_type(column->data_type)) {
+      warnings->push_back(where + ": " + what + " dropped: OceanBase cannot index TEXT/BLOB/JSON column `" +
+                          part.column + "`" + consequence);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool keep_descending(Dialect dialect) { return dialect == Dialect::kMysql; }
+
+std::string index_using(Dialect dialect, const IndexDef& index) {
+  if (dialect == Dialect::kMysql && index.kind == "HASH") return " USING HASH";
+  if (dialect == Dialect::kMysql && index.kind == "RTREE") return " USING RTREE";
+  return "";
+}
+
+std::string table_options(Dialect dialect, const TableDef& table, const std::string& where,
+                          std::vector<std::string>* warnings) {
+  std::string out;
+  std::vector<std::string> dropped;
+  bool partitioned = false;
+  if (dialect == Dialect::kMysql && !table.engine.empty()) out += "ENGINE=" + table.engine;
+  if (dialect == Dialect::kOceanBase && !table.engine.empty() && !iequals(table.engine, "InnoDB"))
+    dropped.push_back("ENGINE=" + table.engine);
+  for (const auto& option : split_options(table.create_options)) {
+    if (iequals(option, "partitioned")) {
+      partitioned = true;
+      continue;
+    }
+    if (dialect == Dialect::kMysql) {
+      out += (out.empty() ? "" : " ") + option;
+    } else if (!starts_with(to_lower(option), "row_format=")) {
+      // ROW_FORMAT has no effect on OceanBase's storage and is dropped silently; anything else
+      // (KEY_BLOCK_SIZE, PAGE_COMPRESSED, MAX_ROWS, STATS_*) may have been chosen with intent.
+      dropped.push_back(option);
+    }
+  }
+  if (partitioned)
+    warnings->push_back(where + ": partitioning is not migrated: the target table is created unpartitioned");
+  if (!dropped.empty())
+    warnings->push_back(where + ": table options dropped for OceanBase (it has one storage engine with its own "
+                        "block and compression settings): " + join(dropped, " "));
+  return out;
+}
+
+bool keep_checks(Dialect) { return true; }
+
+}  // namespace omsql::schema

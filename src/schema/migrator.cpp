@@ -1,0 +1,106 @@
+#include "src/schema/migrator.hpp"
+
+#include <map>
+#include <set>
+
+#include "src/common/strings.hpp"
+#include "src/schema/ddl.hpp"
+#include "src/sql/quote.hpp"
+
+namespace omsql::schema {
+namespace {
+
+// The names in `column` of information_schema `view`, per target table, for the plan's tables.
+Result<std::map<QualifiedName, std::set<std::string>>> names_by_table(Connection& target, const Plan& plan,
+                                                                     const std::string& view,
+                                                                     const std::string& schema_column,
+                                                                     const std::string& name_column) {
+  std::map<QualifiedName, std::set<std::string>> out;
+  std::set<std::string> schemas;
+  for (const auto& job : plan.tables) schemas.insert(job.target.schema);
+  if (schemas.empty()) return out;
+  std::string list;
+  for (const auto& s : schemas) {
+    if (!list.empty()) list += ", ";
+    list += '\'';
+    list += target.escape(s);
+    list += '\'';
+  }
+  auto result = target.query("SELECT " + schema_column + ", TABLE_NAME, " + name_column + " FROM information_schema." +
+                             view + " WHERE " + schema_column + " IN (" + list + ")");
+  if (!result) return result.status();
+  for (const auto& row : result->rows)
+    out[{row[0].value_or(""), row[1].value_or("")}].insert(row[2].value_or(""));
+  return out;
+}
+
+}  // namespace
+
+Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
+  const Dialect dialect = plan.target.dialect;
+  std::vector<std::string> statements;
+  std::vector<Ddl> ddls;
+  for (const auto& job : plan.tables) {
+    auto ddl = create_table_sql(job, dialect, false);
+    if (!ddl) return ddl.status();
+    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
+    ddls.push_back(std::move(*ddl));
+  }
+
+  auto existing = names_by_table(target, plan, "TABLES", "TABLE_SCHEMA", "TABLE_NAME");
+  if (!existing) return existing.status().with_context("looking for existing target tables");
+  auto exists = [&](const QualifiedName& name) { return existing->count(name) > 0; };
+  if (plan.options.on_exists == OnExists::kFail) {
+    std::vector<std::string> clashes;
+    for (const auto& job : plan.tables)
+      if (exists(job.target)) clashes.push_back(job.target.str() + " (from " + job.source.str() + ")");
+    if (!clashes.empty())
+      return Status::invalid_argument(target.describe() + ": target table" + (clashes.size() > 1 ? "s " : " ") +
+                                      join(clashes, ", ") + (clashes.size() > 1 ? " already exist" : " already exists") +
+                                      "; drop them or set WITH (on_exists = 'truncate' | 'append')");
+  }
+
+  // TRUNCATE of a table that other tables reference fails with foreign_key_checks on.
+  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION foreign_key_checks = 0"));
+  std::set<std::string> databases;
+  for (size_t i = 0; i < plan.tables.size(); ++i) {
+    const TableJob& job = plan.tables[i];
+    if (exists(job.target)) {
+      if (plan.options.on_exists == OnExists::kTruncate)
+        OMSQL_RETURN_IF_ERROR(target.execute("TRUNCATE TABLE " + sql::quote_name(job.target))
+                                  .with_context("emptying " + job.target.str()));
+      continue;
+    }
+    if (databases.insert(job.target.schema).second)
+      OMSQL_RETURN_IF_ERROR(target.execute(create_database_sql(job.target.schema, dialect)));
+    OMSQL_RETURN_IF_ERROR(target.execute(ddls[i].sql).with_context("creating " + job.target.str() + " from " +
+                                                                   job.source.str()));
+  }
+  return target.execute("SET SESSION foreign_key_checks = 1");
+}
+
+Status finish_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
+  const Dialect dialect = plan.target.dialect;
+  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION foreign_key_checks = 0"));
+  auto indexes = names_by_table(target, plan, "STATISTICS", "TABLE_SCHEMA", "INDEX_NAME");
+  if (!indexes) return indexes.status().with_context("reading target indexes");
+  for (const auto& job : plan.tables) {
+    auto ddl = secondary_index_sql(job, dialect, (*indexes)[job.target]);
+    if (!ddl) return ddl.status();
+    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
+    if (!ddl->sql.empty())
+      OMSQL_RETURN_IF_ERROR(target.execute(ddl->sql).with_context("adding indexes to " + job.target.str()));
+  }
+  auto constraints = names_by_table(target, plan, "REFERENTIAL_CONSTRAINTS", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME");
+  if (!constraints) return constraints.status().with_context("reading target foreign keys");
+  for (const auto& job : plan.tables) {
+    auto ddl = foreign_key_sql(job, plan.tables, dialect, (*constraints)[job.target]);
+    if (!ddl) return ddl.status();
+    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
+    if (!ddl->sql.empty())
+      OMSQL_RETURN_IF_ERROR(target.execute(ddl->sql).with_context("adding foreign keys to " + job.target.str()));
+  }
+  return target.execute("SET SESSION foreign_key_checks = 1");
+}
+
+}  // namespace omsql::schema

@@ -1,0 +1,30 @@
+#pragma once
+// Schema migration on the target: plain functions the schema_migrator actor calls, in two steps
+// around the copy. Only these and the appliers write to the target.
+//
+//   create_target_schema   before the copy: databases, and tables without secondary indexes or
+//                          foreign keys, honouring Options::on_exists for tables already there;
+//   finish_target_schema   after the copy: secondary indexes, then foreign keys. Idempotent: an
+//                          index or constraint that already exists (by name) is skipped, so a
+//                          resumed task may call it again.
+#include <string>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/common/status.hpp"
+#include "src/mysql/connection.hpp"
+
+namespace omsql::schema {
+
+// Translates every TableJob first (so a translation error writes nothing), then checks which target
+// tables exist: on_exists 'fail' returns an error naming them (and writes nothing); 'truncate'
+// empties them; 'append' keeps them as they are. Missing tables are created with
+// create_table_sql(job, dialect, false). Translation warnings are appended to `warnings` when given.
+Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings);
+
+// Adds the secondary indexes (one ALTER TABLE per table) and then the foreign keys, with
+// foreign_key_checks=0 on this session: the copied rows were consistent on the source, and checking
+// them again would cost a scan per key.
+Status finish_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings = nullptr);
+
+}  // namespace omsql::schema
