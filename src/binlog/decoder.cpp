@@ -1,0 +1,442 @@
+#include "src/binlog/decoder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <vector>
+
+#include "src/binlog/byte_reader.hpp"
+#include "src/binlog/column_codec.hpp"
+
+namespace omsql {
+
+namespace binlog_internal {
+struct TableMap {
+  uint64_t id = 0;
+  QualifiedName name;
+  bool wanted = true;
+  std::vector<ColumnType> columns;
+};
+}  // namespace binlog_internal
+
+using binlog_internal::ByteReader;
+using binlog_internal::ColumnType;
+using binlog_internal::TableMap;
+
+namespace {
+
+constexpr size_t kHeaderSize = 19;
+constexpr uint16_t kArtificialFlag = 0x20;
+
+enum EventType : uint8_t {
+  kQueryEvent = 2,
+  kStopEvent = 3,
+  kRotateEvent = 4,
+  kFormatDescriptionEvent = 15,
+  kXidEvent = 16,
+  kTableMapEvent = 19,
+  kWriteRowsV1 = 23,
+  kUpdateRowsV1 = 24,
+  kDeleteRowsV1 = 25,
+  kHeartbeatEvent = 27,
+  kWriteRowsV2 = 30,
+  kUpdateRowsV2 = 31,
+  kDeleteRowsV2 = 32,
+  kGtidEvent = 162,
+  kGtidListEvent = 163,
+  kQueryCompressedEvent = 165,
+  kDeleteRowsCompressedV2 = 171,
+};
+
+// Optional metadata field types of TABLE_MAP (binlog_row_metadata=MINIMAL or FULL).
+constexpr uint8_t kSignedness = 1;
+
+constexpr std::array<uint32_t, 256> make_crc_table() {
+  std::array<uint32_t, 256> table{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    table[i] = c;
+  }
+  return table;
+}
+constexpr auto kCrcTable = make_crc_table();
+
+uint32_t read_le32(const char* p) {
+  const auto* u = reinterpret_cast<const uint8_t*>(p);
+  return u[0] | (u[1] << 8) | (u[2] << 16) | (static_cast<uint32_t>(u[3]) << 24);
+}
+
+bool bit_set(std::string_view bitmap, size_t i) { return (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1; }
+
+std::string upper_prefix(std::string_view text, size_t n) {
+  size_t start = 0;
+  while (start < text.size() && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
+  std::string out;
+  for (size_t i = start; i < text.size() && out.size() < n; ++i)
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(text[i]))));
+  return out;
+}
+
+// The statement without leading/trailing blanks and a trailing ';', upper-cased (short statements only).
+std::string normalized_keyword(std::string_view text) {
+  if (text.size() > 64) return "";
+  std::string s = upper_prefix(text, 64);
+  while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ';')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+uint32_t binlog_crc32(std::string_view bytes) {
+  uint32_t c = 0xFFFFFFFFu;
+  for (char ch : bytes) c = kCrcTable[(c ^ static_cast<uint8_t>(ch)) & 0xff] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+BinlogDecoder::BinlogDecoder(BinlogDecoderOptions options, BinlogPosition start)
+    : options_(std::move(options)), position_(std::move(start)) {
+  // Seed the GTID state from the start position's @@gtid_binlog_pos text: "d-s-n,d-s-n".
+  std::string_view text = position_.gtid;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string item(text.substr(0, comma));
+    unsigned long long d = 0, s = 0, n = 0;
+    if (std::sscanf(item.c_str(), " %llu-%llu-%llu", &d, &s, &n) == 3) gtid_state_[d] = {static_cast<uint32_t>(s), n};
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  // MariaDB 10.x post-header lengths, used until a FORMAT_DESCRIPTION event says otherwise.
+  post_header_lengths_[kQueryEvent] = 13;
+  post_header_lengths_[kTableMapEvent] = 8;
+  for (uint8_t t : {kWriteRowsV1, kUpdateRowsV1, kDeleteRowsV1}) post_header_lengths_[t] = 8;
+  for (uint8_t t : {kWriteRowsV2, kUpdateRowsV2, kDeleteRowsV2}) post_header_lengths_[t] = 10;
+}
+
+BinlogDecoder::~BinlogDecoder() = default;
+BinlogDecoder::BinlogDecoder(BinlogDecoder&&) noexcept = default;
+BinlogDecoder& BinlogDecoder::operator=(BinlogDecoder&&) noexcept = default;
+
+std::string BinlogDecoder::where() const { return "binlog " + position_.file + ":" + std::to_string(position_.offset); }
+
+void BinlogDecoder::set_gtid(uint32_t domain, uint32_t server, uint64_t sequence) {
+  gtid_state_[domain] = {server, sequence};
+  current_gtid_ = std::to_string(domain) + "-" + std::to_string(server) + "-" + std::to_string(sequence);
+  rebuild_gtid_text();
+}
+
+void BinlogDecoder::rebuild_gtid_text() {
+  std::string text;
+  for (const auto& [d, sn] : gtid_state_) {
+    if (!text.empty()) text.push_back(',');
+    text += std::to_string(d) + "-" + std::to_string(sn.first) + "-" + std::to_string(sn.second);
+  }
+  position_.gtid = std::move(text);
+}
+
+Result<std::optional<Event>> BinlogDecoder::decode(std::string_view bytes) {
+  if (bytes.size() < kHeaderSize)
+    return Status::corruption(where() + ": event of " + std::to_string(bytes.size()) + " bytes is shorter than its header");
+  ByteReader header(bytes);
+  uint64_t timestamp, server_id, length, log_pos, flags;
+  uint8_t type;
+  header.le(4, &timestamp);
+  header.u8(&type);
+  header.le(4, &server_id);
+  header.le(4, &length);
+  header.le(4, &log_pos);
+  header.le(2, &flags);
+  if (length != bytes.size())
+    return Status::corruption(where() + ": event type " + std::to_string(type) + " says " + std::to_string(length) +
+                              " bytes but " + std::to_string(bytes.size()) + " arrived");
+
+  // Checksums: the FORMAT_DESCRIPTION event names the algorithm in its fifth-last byte and always
+  // reserves the 4 checksum bytes; other events carry them only when the algorithm is CRC32.
+  std::string_view body = bytes.substr(kHeaderSize);
+  bool has_checksum = false;
+  if (type == kFormatDescriptionEvent) {
+    if (bytes.size() < kHeaderSize + 57 + 5) return Status::corruption(where() + ": FORMAT_DESCRIPTION event too short");
+    checksum_ = static_cast<uint8_t>(bytes[bytes.size() - 5]) == 1 ? 1 : 0;
+    has_checksum = checksum_ == 1;
+    body = bytes.substr(kHeaderSize, bytes.size() - kHeaderSize - 5);
+  } else if (checksum_ == 1) {
+    has_checksum = true;
+  } else if (checksum_ < 0 && bytes.size() >= kHeaderSize + 4) {
+    // Before the format is known (the artificial ROTATE a dump starts with): a valid CRC says it has one.
+    has_checksum = binlog_crc32(bytes.substr(0, bytes.size() - 4)) == read_le32(bytes.data() + bytes.size() - 4);
+  }
+  if (has_checksum) {
+    if (bytes.size() < kHeaderSize + 4) return Status::corruption(where() + ": event too short for its checksum");
+    if (options_.verify_checksums &&
+        binlog_crc32(bytes.substr(0, bytes.size() - 4)) != read_le32(bytes.data() + bytes.size() - 4))
+      return Status::corruption(where() + ": checksum mismatch in event type " + std::to_string(type));
+    if (type != kFormatDescriptionEvent) body = bytes.substr(kHeaderSize, bytes.size() - kHeaderSize - 4);
+  }
+
+  // Events carry the position just after them; artificial ones (sent by the dump thread, not read
+  // from the file) carry 0 or a position that is not theirs.
+  if (log_pos != 0 && !(flags & kArtificialFlag) && type != kRotateEvent) position_.offset = log_pos;
+  if (type == kHeartbeatEvent && log_pos != 0) position_.offset = log_pos;
+  return decode_body(type, static_cast<uint32_t>(server_id), static_cast<uint16_t>(flags), body);
+}
+
+Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t server_id, uint16_t flags,
+                                                        std::string_view body) {
+  (void)flags;
+  ByteReader reader(body);
+  switch (type) {
+    case kFormatDescriptionEvent: {
+      if (body.size() < 57) return Status::corruption(where() + ": FORMAT_DESCRIPTION event too short");
+      std::string_view lengths = body.substr(57);
+      for (size_t i = 0; i < lengths.size() && i + 1 < 256; ++i)
+        post_header_lengths_[i + 1] = static_cast<uint8_t>(lengths[i]);
+      return std::optional<Event>();
+    }
+    case kRotateEvent: {
+      uint64_t offset;
+      if (!reader.le(8, &offset)) return Status::corruption(where() + ": ROTATE event too short");
+      std::string_view name;
+      reader.bytes(reader.remaining(), &name);
+      position_.file.assign(name);
+      position_.offset = offset;
+      tables_.clear();
+      return std::optional<Event>();
+    }
+    case kGtidEvent: {
+      uint64_t sequence, domain;
+      uint8_t gtid_flags;
+      if (!reader.le(8, &sequence) || !reader.le(4, &domain) || !reader.u8(&gtid_flags))
+        return Status::corruption(where() + ": GTID event too short");
+      set_gtid(static_cast<uint32_t>(domain), server_id, sequence);
+      tables_.clear();
+      return std::optional<Event>(TransactionBegin{current_gtid_, (gtid_flags & 0x01) != 0, position_});
+    }
+    case kGtidListEvent: {
+      uint64_t count;
+      if (!reader.le(4, &count)) return Status::corruption(where() + ": GTID_LIST event too short");
+      count &= 0x0fffffff;  // the top bits are flags
+      for (uint64_t i = 0; i < count; ++i) {
+        uint64_t domain, server, sequence;
+        if (!reader.le(4, &domain) || !reader.le(4, &server) || !reader.le(8, &sequence))
+          return Status::corruption(where() + ": GTID_LIST event truncated");
+        auto found = gtid_state_.find(static_cast<uint32_t>(domain));
+        if (found == gtid_state_.end() || found->second.second < sequence)
+          gtid_state_[static_cast<uint32_t>(domain)] = {static_cast<uint32_t>(server), sequence};
+      }
+      rebuild_gtid_text();
+      return std::optional<Event>();
+    }
+    case kXidEvent: {
+      uint64_t xid;
+      if (!reader.le(8, &xid)) return Status::corruption(where() + ": XID event too short");
+      tables_.clear();
+      return std::optional<Event>(TransactionCommit{current_gtid_, xid, position_});
+    }
+    case kQueryEvent:
+      return decode_query(body);
+    case kTableMapEvent:
+      OMSQL_RETURN_IF_ERROR(decode_table_map(body));
+      return std::optional<Event>();
+    case kWriteRowsV1:
+    case kUpdateRowsV1:
+    case kDeleteRowsV1:
+    case kWriteRowsV2:
+    case kUpdateRowsV2:
+    case kDeleteRowsV2:
+      return decode_rows(type, body);
+    case kHeartbeatEvent: {
+      if (!body.empty()) position_.file.assign(body);
+      return std::optional<Event>(Heartbeat{position_});
+    }
+    default:
+      if (type >= kQueryCompressedEvent && type <= kDeleteRowsCompressedV2)
+        return Status::unsupported(where() + ": compressed binlog event (type " + std::to_string(type) +
+                                   "): set log_bin_compress=OFF on the source");
+      return std::optional<Event>();
+  }
+}
+
+Result<std::optional<Event>> BinlogDecoder::decode_query(std::string_view body) {
+  ByteReader reader(body);
+  uint64_t thread_id, exec_time, error_code, status_length;
+  uint8_t db_length;
+  if (!reader.le(4, &thread_id) || !reader.le(4, &exec_time) || !reader.u8(&db_length) || !reader.le(2, &error_code) ||
+      !reader.le(2, &status_length))
+    return Status::corruption(where() + ": QUERY event too short");
+  size_t post_header = post_header_lengths_[kQueryEvent];
+  std::string_view schema, ignored;
+  if (post_header < reader.offset() || !reader.skip(post_header - reader.offset()) || !reader.skip(status_length) ||
+      !reader.bytes(db_length, &schema) || !reader.skip(1))
+    return Status::corruption(where() + ": QUERY event truncated");
+  std::string_view statement;
+  reader.bytes(reader.remaining(), &statement);
+
+  std::string keyword = normalized_keyword(statement);
+  if (keyword == "BEGIN" || keyword.rfind("SAVEPOINT", 0) == 0 || keyword.rfind("ROLLBACK TO", 0) == 0 ||
+      keyword.rfind("RELEASE SAVEPOINT", 0) == 0)
+    return std::optional<Event>();
+  if (keyword == "COMMIT" || keyword == "ROLLBACK") {
+    // A logged ROLLBACK ends a group whose non-transactional changes stay: its rows count.
+    tables_.clear();
+    return std::optional<Event>(TransactionCommit{current_gtid_, 0, position_});
+  }
+  tables_.clear();
+  return std::optional<Event>(DdlStatement{std::string(schema), std::string(statement), current_gtid_, position_});
+}
+
+Status BinlogDecoder::decode_table_map(std::string_view body) {
+  ByteReader reader(body);
+  auto truncated = [&] { return Status::corruption(where() + ": TABLE_MAP event truncated"); };
+  uint64_t table_id;
+  size_t id_size = post_header_lengths_[kTableMapEvent] == 6 ? 4 : 6;
+  if (!reader.le(id_size, &table_id) || !reader.skip(2)) return truncated();
+  auto table = std::make_unique<TableMap>();
+  table->id = table_id;
+  uint8_t length;
+  std::string_view name;
+  if (!reader.u8(&length) || !reader.bytes(length, &name) || !reader.skip(1)) return truncated();
+  table->name.schema.assign(name);
+  if (!reader.u8(&length) || !reader.bytes(length, &name) || !reader.skip(1)) return truncated();
+  table->name.table.assign(name);
+  table->wanted = !options_.wanted || options_.wanted(table->name);
+  if (!table->wanted) {
+    tables_[table_id] = std::move(table);
+    return Status::ok();
+  }
+  const std::string context = where() + ": TABLE_MAP of " + table->name.str();
+
+  uint64_t column_count, metadata_length;
+  std::string_view types, null_bits;
+  if (!reader.lenenc(&column_count) || column_count > 4096 || !reader.bytes(column_count, &types) ||
+      !reader.lenenc(&metadata_length))
+    return truncated();
+  std::string_view metadata;
+  if (!reader.bytes(metadata_length, &metadata) || !reader.bytes((column_count + 7) / 8, &null_bits)) return truncated();
+  table->columns.resize(column_count);
+  ByteReader meta_reader(metadata);
+  for (size_t i = 0; i < column_count; ++i) {
+    ColumnType& column = table->columns[i];
+    column.type = static_cast<uint8_t>(types[i]);
+    column.nullable = bit_set(null_bits, i);
+    if (binlog_internal::column_metadata_size(column.type) < 0)
+      return Status::unsupported(context + ": column " + std::to_string(i + 1) + " has unknown type " +
+                                 std::to_string(column.type));
+    if (!binlog_internal::read_column_metadata(meta_reader, &column))
+      return Status::corruption(context + ": metadata of column " + std::to_string(i + 1) + " truncated");
+  }
+
+  // Optional metadata (binlog_row_metadata=MINIMAL/FULL): type, length, value triples.
+  while (reader.remaining() > 0) {
+    uint8_t field_type;
+    uint64_t field_length;
+    std::string_view value;
+    if (!reader.u8(&field_type) || !reader.lenenc(&field_length) || !reader.bytes(field_length, &value))
+      return Status::corruption(context + ": optional metadata truncated");
+    if (field_type == kSignedness) {
+      // One bit per numeric column, most significant bit first; set means UNSIGNED.
+      size_t numeric = 0;
+      for (auto& column : table->columns) {
+        if (!binlog_internal::is_numeric_type(column.type)) continue;
+        if (numeric / 8 < value.size()) column.is_unsigned = (static_cast<uint8_t>(value[numeric / 8]) >> (7 - numeric % 8)) & 1;
+        ++numeric;
+      }
+    }
+  }
+
+  if (options_.table_definition) {
+    if (const TableDef* definition = options_.table_definition(table->name)) {
+      if (definition->columns.size() != column_count)
+        return Status::invalid_argument(context + " has " + std::to_string(column_count) +
+                                        " columns but its definition read from the source has " +
+                                        std::to_string(definition->columns.size()) +
+                                        ": the table was altered after the task read its definition");
+      for (size_t i = 0; i < column_count; ++i) {
+        const ColumnDef& def = definition->columns[i];
+        ColumnType& column = table->columns[i];
+        if (binlog_internal::is_numeric_type(column.type)) column.is_unsigned = def.is_unsigned;
+        if (def.data_type == "binary" && def.char_max_length) column.binary_pad = static_cast<uint32_t>(*def.char_max_length);
+      }
+    }
+  }
+  tables_[table_id] = std::move(table);
+  return Status::ok();
+}
+
+Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::string_view body) {
+  ByteReader reader(body);
+  const bool v2 = type >= kWriteRowsV2;
+  const int base = v2 ? kWriteRowsV2 : kWriteRowsV1;
+  const auto kind = static_cast<RowChange::Kind>(type - base);
+  uint64_t table_id, rows_flags;
+  size_t id_size = post_header_lengths_[type] == 6 ? 4 : 6;
+  if (!reader.le(id_size, &table_id) || !reader.le(2, &rows_flags))
+    return Status::corruption(where() + ": rows event too short");
+  if (v2) {
+    uint64_t extra_length;
+    if (!reader.le(2, &extra_length) || extra_length < 2 || !reader.skip(extra_length - 2))
+      return Status::corruption(where() + ": rows event extra data truncated");
+  }
+  auto found = tables_.find(table_id);
+  if (found == tables_.end())
+    return Status::corruption(where() + ": rows event for table id " + std::to_string(table_id) +
+                              " without a TABLE_MAP before it (did the stream start inside a transaction?)");
+  const TableMap& table = *found->second;
+  if (!table.wanted) return std::optional<Event>();
+
+  const char* kind_name = kind == RowChange::kInsert ? "WRITE_ROWS" : kind == RowChange::kUpdate ? "UPDATE_ROWS" : "DELETE_ROWS";
+  const std::string context = where() + ": " + kind_name + " event of " + table.name.str();
+  uint64_t column_count;
+  if (!reader.lenenc(&column_count)) return Status::corruption(context + ": truncated");
+  if (column_count != table.columns.size())
+    return Status::corruption(context + ": " + std::to_string(column_count) + " columns but its TABLE_MAP has " +
+                              std::to_string(table.columns.size()));
+  const size_t bitmap_size = (column_count + 7) / 8;
+  std::string_view present[2];
+  const int images = kind == RowChange::kUpdate ? 2 : 1;
+  for (int i = 0; i < images; ++i)
+    if (!reader.bytes(bitmap_size, &present[i])) return Status::corruption(context + ": truncated column bitmap");
+  for (int i = 0; i < images; ++i) {
+    std::string missing;
+    for (size_t c = 0; c < column_count; ++c)
+      if (!bit_set(present[i], c)) missing += (missing.empty() ? "" : ", ") + std::to_string(c + 1);
+    if (!missing.empty())
+      return Status::invalid_argument(context + " has a partial row image (column(s) " + missing +
+                                      " missing): set binlog_row_image=FULL on the source");
+  }
+
+  RowsEvent event;
+  event.position = position_;
+  std::string error;
+  auto read_image = [&](std::vector<Cell>* cells) -> Status {
+    std::string_view nulls;
+    if (!reader.bytes(bitmap_size, &nulls)) return Status::corruption(context + ": truncated NULL bitmap");
+    cells->resize(column_count);
+    for (size_t c = 0; c < column_count; ++c) {
+      if (bit_set(nulls, c)) continue;  // stays NULL
+      if (!binlog_internal::decode_column_value(table.columns[c], reader, &(*cells)[c], &error)) {
+        std::string what = error.empty() ? "value truncated" : error;
+        Status s = Status::corruption(context + ": column " + std::to_string(c + 1) + " (" +
+                                      binlog_internal::column_type_name(table.columns[c].real_type) + "): " + what);
+        return error.rfind("unsupported", 0) == 0 ? Status::unsupported(s.message()) : s;
+      }
+    }
+    return Status::ok();
+  };
+  while (reader.remaining() > 0) {
+    RowChange& row = event.rows.emplace_back();
+    row.kind = kind;
+    row.table = table.name;
+    row.position = position_;
+    row.gtid = current_gtid_;
+    if (kind != RowChange::kInsert) OMSQL_RETURN_IF_ERROR(read_image(&row.before));
+    if (kind != RowChange::kDelete) OMSQL_RETURN_IF_ERROR(read_image(&row.after));
+  }
+  if (event.rows.empty()) return std::optional<Event>();
+  return std::optional<Event>(std::move(event));
+}
+
+const BinlogPosition& event_position(const Event& event) {
+  return std::visit([](const auto& e) -> const BinlogPosition& { return e.position; }, event);
+}
+
+}  // namespace omsql
