@@ -66,11 +66,19 @@ struct TableJob {
   std::optional<std::string> filter;    // FILTER ... WHERE <sql>, over source column names
   RowKey key;                           // source column names
   TableDef source_def;                  // as read from the source catalog
+
+  // The mapping of a source column, or nullptr when the column is not copied (excluded or unknown).
+  const ColumnMapping* find_column(const std::string& source_column) const {
+    for (const auto& c : columns)
+      if (c.source == source_column) return &c;
+    return nullptr;
+  }
 };
 
 // A standalone VERIFY statement: verify these tables (by source name) with the script's mappings.
 struct VerifyRequest {
   std::vector<QualifiedName> tables;
+  VerifyOptions options;                // the MIGRATE's VERIFY options, overridden by this statement's WITH
 };
 
 struct Plan {

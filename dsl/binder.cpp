@@ -1,0 +1,280 @@
+// bind_script: the checked rules resolved against the source catalog, one TableJob per table.
+// Every rule remembers whether it matched something, so a rule that selects nothing is reported at
+// its own file:line:col instead of silently doing nothing.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "dsl/rules.hpp"
+
+namespace omsql::dsl {
+namespace {
+
+class Binder {
+ public:
+  Binder(const CompiledScript& script, const Catalog& catalog, std::vector<Diagnostic>& diagnostics)
+      : script_(script), source_(script.source), catalog_(catalog), diagnostics_(diagnostics) {}
+
+  std::optional<Plan> bind() {
+    Plan plan = script_.plan;
+    auto listed = catalog_.list_tables();
+    if (!listed) {
+      diagnostics_.push_back(source_.nowhere("cannot list the source tables: " + listed.status().message()));
+      return std::nullopt;
+    }
+    all_tables_ = std::move(*listed);
+    std::sort(all_tables_.begin(), all_tables_.end());
+    if (script_.migrate) bind_migrate(*script_.migrate, plan);
+    for (const auto& rule : script_.verifies) bind_verify(rule, plan);
+    std::sort(plan.tables.begin(), plan.tables.end(),
+              [](const TableJob& a, const TableJob& b) { return a.source < b.source; });
+    if (!diagnostics_.empty()) return std::nullopt;
+    return plan;
+  }
+
+ private:
+  void error(int offset, std::string message) { diagnostics_.push_back(source_.at(offset, std::move(message))); }
+  std::string at_line(int offset) const { return "line " + std::to_string(source_.at(offset, "").line); }
+
+  void bind_migrate(const MigrateRules& rules, Plan& plan) {
+    std::vector<QualifiedName> selected;
+    for (const auto& include : rules.include) {
+      bool matched = false, kept = false;
+      for (const auto& table : all_tables_) {
+        if (!include.matches(table)) continue;
+        matched = true;
+        if (excluded(rules, table)) continue;
+        kept = true;
+        selected.push_back(table);
+      }
+      if (!matched)
+        error(include.offset, "'" + include.str() + "' matches no table in the source");
+      else if (!kept)
+        error(include.offset, "every table that '" + include.str() + "' matches is EXCLUDEd");
+    }
+    std::sort(selected.begin(), selected.end());
+    selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
+
+    used_.clear();
+    std::map<QualifiedName, std::pair<QualifiedName, int>> targets;  // target -> (source, rule offset)
+    for (const auto& name : selected) {
+      auto def = catalog_.describe(name);
+      if (!def) {
+        diagnostics_.push_back(source_.nowhere("cannot describe source table " + name.str() + ": " +
+                                               def.status().message()));
+        continue;
+      }
+      TableJob job;
+      job.source = name;
+      job.source_def = std::move(*def);
+      job.key = choose_row_key(job.source_def);
+      int map_offset = rules.offset;
+      job.target = target_of(rules, name, map_offset);
+      auto [it, inserted] = targets.emplace(job.target, std::make_pair(name, map_offset));
+      if (!inserted)
+        error(map_offset, "tables " + it->second.first.str() + " and " + name.str() + " would both be migrated to " +
+                              job.target.str());
+      job.filter = filter_of(rules, name);
+      bind_columns(rules, job);
+      plan.tables.push_back(std::move(job));
+    }
+    report_unused(rules);
+  }
+
+  bool excluded(const MigrateRules& rules, const QualifiedName& table) const {
+    return std::any_of(rules.exclude.begin(), rules.exclude.end(),
+                       [&](const TablePattern& p) { return p.matches(table); });
+  }
+
+  // A MAP naming the table itself wins over wildcard MAPs; two wildcard MAPs for one table are
+  // ambiguous. `rule_offset` is set to the deciding rule's place.
+  QualifiedName target_of(const MigrateRules& rules, const QualifiedName& name, int& rule_offset) {
+    const MapRule* literal = nullptr;
+    const MapRule* wildcard = nullptr;
+    for (const auto& map : rules.maps) {
+      if (!map.from.matches(name)) continue;
+      used_.insert(map.offset);
+      if (map.from.literal()) {
+        literal = &map;
+      } else if (wildcard && !literal) {
+        error(map.offset, "table " + name.str() + " matches both this MAP and the MAP at " + at_line(wildcard->offset) +
+                              "; add a MAP for the table itself");
+      } else {
+        wildcard = wildcard ? wildcard : &map;
+      }
+    }
+    const MapRule* rule = literal ? literal : wildcard;
+    if (!rule) return name;
+    rule_offset = rule->offset;
+    return rule->target_of(name);
+  }
+
+  std::optional<std::string> filter_of(const MigrateRules& rules, const QualifiedName& name) {
+    const FilterRule* found = nullptr;
+    for (const auto& filter : rules.filters) {
+      if (!filter.table.matches(name)) continue;
+      used_.insert(filter.offset);
+      if (found)
+        error(filter.offset, "table " + name.str() + " already has the FILTER at " + at_line(found->offset));
+      else
+        found = &filter;
+    }
+    if (!found) return std::nullopt;
+    return found->condition;
+  }
+
+  void bind_columns(const MigrateRules& rules, TableJob& job) {
+    const TableDef& def = job.source_def;
+    std::set<std::string> excluded_columns;
+    for (const auto& rule : rules.column_excludes) {
+      if (!rule.table.matches(job.source)) continue;
+      used_.insert(rule.offset);
+      for (const auto& column : rule.columns) {
+        if (!def.find_column(column.name)) {
+          // A wildcard table rule may name a column only some of its tables have.
+          if (rule.table.literal()) error(column.offset, "unknown column '" + column.name + "' in " + job.source.str());
+          continue;
+        }
+        found_columns_.insert({column.offset, 0});
+        if (std::find(job.key.columns.begin(), job.key.columns.end(), column.name) != job.key.columns.end()) {
+          error(column.offset, "cannot exclude column '" + column.name + "' of " + job.source.str() +
+                                   ": it is part of the row key " + job.key.index_name);
+          continue;
+        }
+        excluded_columns.insert(column.name);
+      }
+      if (excluded_columns.size() == def.columns.size() && !def.columns.empty())
+        error(rule.offset, "COLUMNS ... EXCLUDE removes every column of " + job.source.str());
+    }
+    for (const auto& rule : rules.map_columns) {
+      if (!rule.column.table.matches(job.source)) continue;
+      used_.insert(rule.offset);
+      const std::string& name = rule.column.column.text;
+      if (!def.find_column(name)) {
+        if (rule.column.table.literal())
+          error(rule.column.offset, "unknown column '" + name + "' in " + job.source.str());
+        continue;
+      }
+      found_columns_.insert({rule.offset, 0});
+      if (excluded_columns.count(name))
+        error(rule.offset, "MAP COLUMN of '" + name + "', which COLUMNS ... EXCLUDE removes from " + job.source.str());
+    }
+    std::map<std::string, std::string> renamed;  // target name -> source name
+    for (const auto& column : def.columns) {
+      if (excluded_columns.count(column.name)) continue;
+      ColumnMapping mapping{column.name, column.name, std::nullopt, column.is_generated};
+      int rename_offset = -1;
+      for (const auto& rule : rules.map_columns) {
+        if (rule.column.table.matches(job.source) && rule.column.column.text == column.name) {
+          mapping.target = rule.to;
+          rename_offset = rule.offset;
+        }
+      }
+      for (const auto& rule : rules.casts) {
+        if (!rule.column.table.matches(job.source)) continue;
+        used_.insert(rule.offset);
+        if (rule.column.column.matches(column.name) && type_matches(rule.from_type, column)) mapping.cast_to = rule.to_type;
+      }
+      auto [it, inserted] = renamed.emplace(mapping.target, column.name);
+      if (!inserted)
+        error(rename_offset >= 0 ? rename_offset : rules.offset,
+              "columns '" + it->second + "' and '" + column.name + "' of " + job.source.str() +
+                  " would both be named '" + mapping.target + "' in the target");
+      job.columns.push_back(std::move(mapping));
+    }
+  }
+
+  void report_unused(const MigrateRules& rules) {
+    auto unused = [&](int offset, const std::string& what, const std::string& pattern) {
+      if (!used_.count(offset)) error(offset, what + " '" + pattern + "' matches no migrated table");
+    };
+    for (const auto& rule : rules.maps) unused(rule.offset, "MAP of", rule.from.str());
+    for (const auto& rule : rules.filters) unused(rule.offset, "FILTER on", rule.table.str());
+    for (const auto& rule : rules.column_excludes) unused(rule.offset, "COLUMNS on", rule.table.str());
+    for (const auto& rule : rules.casts) unused(rule.offset, "CAST of", rule.column.str());
+    for (const auto& rule : rules.map_columns) {
+      unused(rule.offset, "MAP COLUMN of", rule.column.str());
+      if (used_.count(rule.offset) && !rule.column.table.literal() && !found_columns_.count({rule.offset, 0}))
+        error(rule.column.offset, "unknown column '" + rule.column.column.text + "': no table that '" +
+                                      rule.column.table.str() + "' matches has it");
+    }
+    for (const auto& rule : rules.column_excludes) {
+      if (!used_.count(rule.offset) || rule.table.literal()) continue;
+      for (const auto& column : rule.columns)
+        if (!found_columns_.count({column.offset, 0}))
+          error(column.offset, "unknown column '" + column.name + "': no table that '" + rule.table.str() +
+                                   "' matches has it");
+    }
+  }
+
+  // Standalone VERIFY: after a MIGRATE its patterns pick among the migrated tables; in a script with
+  // only VERIFY statements they pick source tables, each verified against a same-named target.
+  void bind_verify(const VerifyRule& rule, Plan& plan) {
+    VerifyRequest request;
+    request.options = rule.options;
+    for (const auto& pattern : rule.patterns) {
+      bool matched = false;
+      if (script_.migrate) {
+        for (const auto& job : plan.tables) {
+          if (!pattern.matches(job.source)) continue;
+          matched = true;
+          request.tables.push_back(job.source);
+        }
+        if (!matched) error(pattern.offset, "VERIFY pattern '" + pattern.str() + "' matches no migrated table");
+        continue;
+      }
+      for (const auto& table : all_tables_) {
+        if (!pattern.matches(table)) continue;
+        matched = true;
+        request.tables.push_back(table);
+        bool known = std::any_of(plan.tables.begin(), plan.tables.end(),
+                                 [&](const TableJob& job) { return job.source == table; });
+        if (!known) plan.tables.push_back(identity_job(table));
+      }
+      if (!matched) error(pattern.offset, "'" + pattern.str() + "' matches no table in the source");
+    }
+    std::sort(request.tables.begin(), request.tables.end());
+    request.tables.erase(std::unique(request.tables.begin(), request.tables.end()), request.tables.end());
+    plan.verify_requests.push_back(std::move(request));
+  }
+
+  TableJob identity_job(const QualifiedName& name) {
+    TableJob job;
+    job.source = job.target = name;
+    auto def = catalog_.describe(name);
+    if (!def) {
+      diagnostics_.push_back(source_.nowhere("cannot describe source table " + name.str() + ": " +
+                                             def.status().message()));
+      return job;
+    }
+    job.source_def = std::move(*def);
+    job.key = choose_row_key(job.source_def);
+    for (const auto& column : job.source_def.columns)
+      job.columns.push_back(ColumnMapping{column.name, column.name, std::nullopt, column.is_generated});
+    return job;
+  }
+
+  const CompiledScript& script_;
+  const SourceText& source_;
+  const Catalog& catalog_;
+  std::vector<Diagnostic>& diagnostics_;
+  std::vector<QualifiedName> all_tables_;
+  std::set<int> used_;                           // offsets of rules that matched a selected table
+  std::set<std::pair<int, int>> found_columns_;  // offsets of column names found in some table
+};
+
+}  // namespace
+
+BindOutcome bind_script(const CompiledScript& script, const Catalog& source_catalog) {
+  BindOutcome outcome;
+  Binder binder(script, source_catalog, outcome.diagnostics);
+  outcome.plan = binder.bind();
+  std::stable_sort(outcome.diagnostics.begin(), outcome.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                   });
+  if (!outcome.diagnostics.empty()) outcome.plan.reset();
+  return outcome;
+}
+
+}  // namespace omsql::dsl

@@ -1,0 +1,52 @@
+#pragma once
+// The .omsql compiler: the one header the CLI needs. Two steps, so that every problem that can be
+// found without a server is reported before any connection is tried:
+//   compile_script / compile_file  text -> CompiledScript (syntax, options, endpoints, rule conflicts)
+//   bind_script                    CompiledScript + source Catalog -> Plan (tables, columns, keys)
+// Errors are Diagnostics (file:line:col + message), never exceptions; passwords never appear in them.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/diagnostic.hpp"
+#include "dsl/plan.hpp"
+#include "src/catalog/catalog.hpp"
+
+namespace omsql::dsl {
+
+// A parsed and checked script: the unbound Plan plus the MIGRATE/VERIFY rules waiting for a catalog.
+// Immutable; defined in dsl/rules.hpp.
+struct CompiledScript;
+
+struct CompileOutcome {
+  std::shared_ptr<const CompiledScript> script;  // null when there are diagnostics
+  std::vector<Diagnostic> diagnostics;           // in script order
+  bool ok() const { return script != nullptr && diagnostics.empty(); }
+};
+
+// Parses and checks `text`; `file_name` is what diagnostics name. ${NAME} in endpoint strings is
+// expanded from the process environment here.
+CompileOutcome compile_script(std::string_view text, std::string file_name);
+// Reads `path` and compiles it; an unreadable file is a diagnostic. Plan::script_path = path.
+CompileOutcome compile_file(const std::string& path);
+
+// Endpoints, phases, options and verify options filled in; tables and verify_requests empty.
+const Plan& unbound_plan(const CompiledScript& script);
+
+struct BindOutcome {
+  std::optional<Plan> plan;             // set when diagnostics is empty
+  std::vector<Diagnostic> diagnostics;  // each names the rule (file:line:col) that could not be bound
+  bool ok() const { return plan.has_value() && diagnostics.empty(); }
+};
+
+// Resolves the script's patterns against the source catalog: one TableJob per selected table,
+// sorted by source name. Reads the catalog only (list_tables, describe).
+BindOutcome bind_script(const CompiledScript& script, const Catalog& source_catalog);
+
+// The target name of `source_column` in `job`, or nullopt when the column is not copied (excluded
+// by COLUMNS ... EXCLUDE or unknown).
+std::optional<std::string> target_column(const TableJob& job, std::string_view source_column);
+
+}  // namespace omsql::dsl

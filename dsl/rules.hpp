@@ -1,0 +1,125 @@
+#pragma once
+// Internal to dsl/: the checked form of a script (what compile_script produces and bind_script
+// consumes). Patterns are validated, options applied; nothing here has looked at a catalog yet.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/ast.hpp"
+#include "dsl/compiler.hpp"
+#include "dsl/diagnostic.hpp"
+#include "dsl/plan.hpp"
+
+namespace omsql::dsl {
+
+// One dot-separated part of a name pattern. A bare part with '*' or '?' is a glob; a back-quoted
+// part is always literal.
+struct NamePart {
+  std::string text;
+  bool glob = false;
+  bool matches(std::string_view name) const;
+  // Appends what each wildcard matched, left to right; false when `name` does not match.
+  bool capture(std::string_view name, std::vector<std::string>& captures) const;
+  int wildcard_count() const;
+  std::string str() const;  // as the user could write it: back-quoted when needed
+};
+
+struct TablePattern {
+  NamePart schema, table;
+  int offset = 0;
+  bool literal() const { return !schema.glob && !table.glob; }
+  bool matches(const QualifiedName& name) const { return schema.matches(name.schema) && table.matches(name.table); }
+  std::string str() const { return schema.str() + "." + table.str(); }
+};
+
+struct ColumnPattern {
+  TablePattern table;
+  NamePart column;
+  int offset = 0;
+  std::string str() const { return table.str() + "." + column.str(); }
+};
+
+struct MapRule {
+  TablePattern from, to;
+  int offset = 0;
+  // The target of `source`, which `from` matches: each wildcard of `to` takes the text that the
+  // wildcard at the same position in `from` matched.
+  QualifiedName target_of(const QualifiedName& source) const;
+};
+
+struct MapColumnRule {
+  ColumnPattern column;  // the column part is a literal name
+  std::string to;
+  int offset = 0;
+};
+
+struct FilterRule {
+  TablePattern table;
+  std::string condition;
+  int offset = 0;
+};
+
+struct ExcludedColumn {
+  std::string name;
+  int offset = 0;
+};
+
+struct ColumnsExcludeRule {
+  TablePattern table;
+  std::vector<ExcludedColumn> columns;
+  int offset = 0;
+};
+
+struct CastRule {
+  ColumnPattern column;
+  std::string from_type;  // normalized: lower case, single spaces ("tinyint(1)")
+  std::string to_type;    // as written, upper-cased ("BOOLEAN")
+  int offset = 0;
+};
+
+struct MigrateRules {
+  int offset = 0;
+  std::vector<TablePattern> include, exclude;
+  std::vector<MapRule> maps;
+  std::vector<MapColumnRule> map_columns;
+  std::vector<FilterRule> filters;
+  std::vector<ColumnsExcludeRule> column_excludes;
+  std::vector<CastRule> casts;
+};
+
+struct VerifyRule {
+  int offset = 0;
+  std::vector<TablePattern> patterns;
+  VerifyOptions options;
+};
+
+struct CompiledScript {
+  // The text is owned here because `source` (and every offset) refers into it.
+  CompiledScript(std::string text_in, std::string file_name) : text(std::move(text_in)), source(std::move(file_name), text) {}
+  CompiledScript(const CompiledScript&) = delete;
+  CompiledScript& operator=(const CompiledScript&) = delete;
+
+  const std::string text;
+  const SourceText source;
+  Plan plan;  // unbound: no tables, no verify requests
+  std::optional<MigrateRules> migrate;
+  std::vector<VerifyRule> verifies;
+};
+
+// dsl/options.cpp: WITH (...) and VERIFY (...) option lists. Diagnostics are appended.
+void apply_migrate_options(const std::vector<ast::OptionItem>& items, const SourceText& source, Options& options,
+                           std::vector<Diagnostic>& diagnostics);
+void apply_verify_options(const std::vector<ast::OptionItem>& items, const SourceText& source,
+                          VerifyOptions& options, std::vector<Diagnostic>& diagnostics);
+// "4MB", "512KB", "1GB", "4096" -> bytes (binary units); nullopt when malformed or out of range.
+std::optional<int64_t> parse_byte_size(std::string_view text);
+
+// dsl/types.cpp: column types accepted by CAST.
+// Lower case, single spaces, no spaces around parentheses and commas: "TINYINT( 1 )" -> "tinyint(1)".
+std::string normalize_type(std::string_view type);
+bool is_known_type(std::string_view normalized_type);
+// Whether a source column of this type is what a CAST rule's from-type names.
+bool type_matches(std::string_view normalized_from_type, const ColumnDef& column);
+
+}  // namespace omsql::dsl
