@@ -1,0 +1,96 @@
+#include "src/copy/chunk_planner.hpp"
+
+#include "src/sql/quote.hpp"
+
+namespace omsql::copy {
+namespace {
+
+// A value for a message: printable text quoted, anything else as hex, long values shortened.
+std::string describe_value(const std::string& bytes) {
+  constexpr size_t kMax = 40;
+  bool printable = true;
+  bool numeric = !bytes.empty();
+  for (unsigned char c : bytes) {
+    if (c < 0x20 || c == 0x7f) printable = false;
+    if (!((c >= '0' && c <= '9') || c == '-' || c == '.' || c == 'e' || c == '+')) numeric = false;
+  }
+  std::string shown = bytes.size() > kMax ? bytes.substr(0, kMax) : bytes;
+  std::string suffix = bytes.size() > kMax ? "..." : "";
+  if (numeric) return shown + suffix;
+  if (printable) return "'" + shown + suffix + "'";
+  return "0x" + sql::hex_literal(shown).substr(2, shown.size() * 2) + suffix;
+}
+
+std::string describe_tuple(const KeyTuple& tuple) {
+  if (tuple.size() == 1) return describe_value(tuple[0]);
+  std::string out = "(";
+  for (size_t i = 0; i < tuple.size(); ++i) out += (i ? ", " : "") + describe_value(tuple[i]);
+  return out + ")";
+}
+
+}  // namespace
+
+std::string ChunkRange::describe(const TableJob& job) const {
+  std::string out = job.source.str();
+  if (job.key.kind == RowKey::Kind::kNone || job.key.columns.empty()) return out + " (whole table: no usable key)";
+  out += " (";
+  for (size_t i = 0; i < job.key.columns.size(); ++i) out += (i ? ", " : "") + job.key.columns[i];
+  out += ") in (";
+  out += lower_exclusive ? describe_tuple(*lower_exclusive) : "-inf";
+  out += ", ";
+  out += upper_inclusive ? describe_tuple(*upper_inclusive) + "]" : "+inf)";
+  return out;
+}
+
+ChunkPlanner::ChunkPlanner(const TableJob& job, int64_t chunk_rows)
+    : job_(job), chunk_rows_(chunk_rows < 1 ? 1 : chunk_rows) {}
+
+void ChunkPlanner::resume_after(KeyTuple lower, uint64_t next_id) {
+  lower_ = std::move(lower);
+  next_id_ = next_id;
+  done_ = false;
+}
+
+Result<std::optional<ChunkRange>> ChunkPlanner::next(Connection& source) {
+  if (done_) return std::optional<ChunkRange>();
+  ChunkRange range;
+  range.id = next_id_;
+  range.lower_exclusive = lower_;
+  if (job_.key.kind == RowKey::Kind::kNone || job_.key.columns.empty()) {
+    done_ = true;
+    ++next_id_;
+    return std::optional<ChunkRange>(std::move(range));
+  }
+  auto key = key_columns(job_);
+  if (!key) return key.status();
+
+  std::string sql = "SELECT ";
+  std::string order_by;
+  for (size_t i = 0; i < key->size(); ++i) {
+    sql += (i ? ", " : "") + (*key)[i].select_expression;
+    order_by += (i ? ", " : "") + (*key)[i].quoted_name;
+  }
+  sql += " FROM " + sql::quote_name(job_.source) + " FORCE INDEX (" + sql::quote_identifier(job_.key.index_name) + ")";
+  if (lower_) sql += " WHERE " + key_greater_than(*key, *lower_);
+  sql += " ORDER BY " + order_by + " LIMIT 1 OFFSET " + std::to_string(chunk_rows_ - 1);
+
+  auto result = source.query(sql);
+  if (!result) return result.status().with_context("planning the chunk after " + range.describe(job_));
+  if (result->rows.empty()) {
+    done_ = true;  // fewer than chunk_rows rows remain: the last chunk is open-ended
+  } else {
+    KeyTuple upper;
+    for (auto& value : result->rows[0]) {
+      if (!value)
+        return Status::corruption("table " + job_.source.str() + ": key " + job_.key.index_name +
+                                  " returned NULL while planning chunks");
+      upper.push_back(std::move(*value));
+    }
+    range.upper_inclusive = upper;
+    lower_ = std::move(upper);
+  }
+  ++next_id_;
+  return std::optional<ChunkRange>(std::move(range));
+}
+
+}  // namespace omsql::copy

@@ -1,0 +1,40 @@
+#pragma once
+// The chunk planner walks a table's key and hands out ranges of about chunk_rows rows, one at a
+// time: each next() asks the source for the key chunk_rows-1 rows past the previous bound, on the
+// key index. Nothing is read into memory and nothing scans the table before the first chunk.
+// Comparisons are the server's (collation-aware for strings). A table without a key is one
+// unbounded chunk.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/common/status.hpp"
+#include "src/copy/columns.hpp"
+#include "src/copy/types.hpp"
+#include "src/mysql/connection.hpp"
+
+namespace omsql::copy {
+
+class ChunkPlanner {
+ public:
+  // REQUIRES: `job` outlives the planner; chunk_rows >= 1.
+  ChunkPlanner(const TableJob& job, int64_t chunk_rows);
+
+  // The next range, or nullopt when the key space is covered. The source connection must have had
+  // prepare_source_session(). On error the planner is unchanged, so next() may be retried.
+  Result<std::optional<ChunkRange>> next(Connection& source);
+  bool done() const { return done_; }
+
+  // Start after `lower` (exclusive) with chunk id `next_id`: for resuming from a checkpoint.
+  void resume_after(KeyTuple lower, uint64_t next_id);
+
+ private:
+  const TableJob& job_;
+  int64_t chunk_rows_;
+  std::optional<KeyTuple> lower_;
+  uint64_t next_id_ = 0;
+  bool done_ = false;
+};
+
+}  // namespace omsql::copy

@@ -1,0 +1,143 @@
+#include "src/copy/columns.hpp"
+
+#include "src/common/strings.hpp"
+#include "src/sql/quote.hpp"
+
+namespace omsql::copy {
+namespace {
+
+bool is_one_of(std::string_view value, std::initializer_list<std::string_view> set) {
+  for (auto s : set)
+    if (value == s) return true;
+  return false;
+}
+
+bool is_integer_type(std::string_view t) {
+  return is_one_of(t, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint", "bool", "boolean"});
+}
+bool is_temporal_type(std::string_view t) { return is_one_of(t, {"date", "datetime", "timestamp", "time"}); }
+bool is_float_type(std::string_view t) { return t == "float"; }
+bool is_exact_number_type(std::string_view t) {
+  return is_integer_type(t) || is_one_of(t, {"decimal", "numeric", "double", "real", "double precision", "year"});
+}
+// Types whose text form (not their storage bytes) is what a literal must carry.
+bool is_text_form_type(std::string_view t) { return is_one_of(t, {"uuid", "inet4", "inet6"}); }
+
+bool is_plain_number(std::string_view text) {
+  if (text.empty()) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<CopyColumn>> copy_columns(const TableJob& job) {
+  std::vector<CopyColumn> out;
+  for (const auto& mapping : job.columns) {
+    const ColumnDef* def = job.source_def.find_column(mapping.source);
+    if (!def)
+      return Status::invalid_argument("table " + job.source.str() + ": column " + mapping.source +
+                                      " is not in the source definition");
+    if (mapping.generated || def->is_generated) continue;
+    CopyColumn column;
+    column.source_name = mapping.source;
+    column.target_name = mapping.target.empty() ? mapping.source : mapping.target;
+    std::string quoted = sql::quote_identifier(mapping.source);
+    std::string type = to_lower(def->data_type);
+    if (is_float_type(type)) {
+      // The text protocol rounds FLOAT to 6 digits; as a DOUBLE the exact float value prints with
+      // up to 17 digits, and the target's double-to-float conversion gives back the same float.
+      column.select_expression = "CAST(" + quoted + " AS DOUBLE)";
+      column.kind = ValueKind::kNumber;
+    } else if (type == "bit") {
+      column.select_expression = quoted + " + 0";
+      column.kind = ValueKind::kNumber;
+      column.load_expression = "CAST(@ AS UNSIGNED)";
+    } else if (is_exact_number_type(type)) {
+      column.select_expression = quoted;
+      column.kind = ValueKind::kNumber;
+    } else if (is_temporal_type(type)) {
+      column.select_expression = quoted;
+      column.kind = ValueKind::kText;
+    } else if (is_text_form_type(type)) {
+      column.select_expression = quoted;
+      column.kind = ValueKind::kText;
+      column.load_expression = "CONVERT(@ USING utf8mb4)";
+    } else {
+      column.select_expression = quoted;
+      column.kind = ValueKind::kBytes;
+    }
+    out.push_back(std::move(column));
+  }
+  if (out.empty()) return Status::invalid_argument("table " + job.source.str() + ": no column to copy");
+  return out;
+}
+
+Result<std::vector<KeyColumn>> key_columns(const TableJob& job) {
+  std::vector<KeyColumn> out;
+  for (const auto& name : job.key.columns) {
+    const ColumnDef* def = job.source_def.find_column(name);
+    if (!def)
+      return Status::invalid_argument("table " + job.source.str() + ": key column " + name +
+                                      " is not in the source definition");
+    KeyColumn column;
+    column.quoted_name = sql::quote_identifier(name);
+    column.def = def;
+    std::string type = to_lower(def->data_type);
+    column.comparison_lhs = column.quoted_name;
+    if (is_float_type(type)) {
+      column.select_expression = "CAST(" + column.quoted_name + " AS DOUBLE)";
+    } else if (type == "bit") {
+      column.select_expression = column.quoted_name + " + 0";
+    } else if (type == "enum" || type == "set") {
+      // The index orders ENUM/SET by their number, but a comparison with a string compares text:
+      // compare numbers. (Such keys are rare; the range is then not an index range.)
+      column.select_expression = column.quoted_name + " + 0";
+      column.comparison_lhs = column.quoted_name + " + 0";
+    } else {
+      column.select_expression = column.quoted_name;
+    }
+    out.push_back(std::move(column));
+  }
+  return out;
+}
+
+std::string key_literal(const KeyColumn& column, std::string_view bytes) {
+  std::string type = to_lower(column.def->data_type);
+  if (is_float_type(type) || type == "bit" || type == "enum" || type == "set" || is_exact_number_type(type)) {
+    if (is_plain_number(bytes)) return std::string(bytes);
+    return sql::text_literal(bytes);
+  }
+  if (is_temporal_type(type) || is_text_form_type(type)) return sql::text_literal(bytes);
+  if (column.def->charset) {
+    std::string out = "_" + *column.def->charset + " " + sql::hex_literal(bytes);
+    if (column.def->collation) out += " COLLATE " + *column.def->collation;
+    return out;
+  }
+  return sql::hex_literal(bytes);
+}
+
+namespace {
+// key[i..] > lower[i..] (strict) or key[i..] <= upper[i..] (inclusive), lexicographically.
+std::string compare_from(const std::vector<KeyColumn>& key, const KeyTuple& values, size_t i, bool greater) {
+  const std::string& lhs = key[i].comparison_lhs;
+  std::string literal = key_literal(key[i], values[i]);
+  if (i + 1 == key.size()) return lhs + (greater ? " > " : " <= ") + literal;
+  return "(" + lhs + (greater ? " > " : " < ") + literal + " OR (" + lhs + " = " + literal + " AND " +
+         compare_from(key, values, i + 1, greater) + "))";
+}
+}  // namespace
+
+std::string key_greater_than(const std::vector<KeyColumn>& key, const KeyTuple& lower) {
+  if (key.size() == 1) return compare_from(key, lower, 0, true);
+  // The leading ">=" gives the optimizer a range on the first key column.
+  return key[0].comparison_lhs + " >= " + key_literal(key[0], lower[0]) + " AND " + compare_from(key, lower, 0, true);
+}
+
+std::string key_at_most(const std::vector<KeyColumn>& key, const KeyTuple& upper) {
+  if (key.size() == 1) return compare_from(key, upper, 0, false);
+  return key[0].comparison_lhs + " <= " + key_literal(key[0], upper[0]) + " AND " + compare_from(key, upper, 0, false);
+}
+
+}  // namespace omsql::copy

@@ -1,0 +1,58 @@
+#pragma once
+// How each column of a TableJob crosses from source to target: the expression the source selects
+// (exact text for every type), how the value is encoded, and what the target does with it. Also the
+// SQL for key ranges: key expressions and literals that compare on the server exactly as the key
+// index orders (collation-aware for strings). Shared by the chunk planner, cursor and writer.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/common/status.hpp"
+#include "src/copy/types.hpp"
+
+namespace omsql::copy {
+
+// How a value's text is carried in a batch.
+enum class ValueKind : uint8_t {
+  kNumber,    // decimal text, never needs escaping or quoting (integers, DECIMAL, DOUBLE, BIT as integer, YEAR)
+  kText,      // plain ASCII text (DATE/TIME/DATETIME/TIMESTAMP, UUID, INET): quoted in INSERT, never escaped
+  kBytes,     // any other bytes (strings, BLOBs, ENUM/SET/JSON text, spatial): escaped
+};
+
+struct CopyColumn {
+  std::string source_name;
+  std::string target_name;
+  std::string select_expression;  // on the source, e.g. `f` or CAST(`f` AS DOUBLE)
+  ValueKind kind = ValueKind::kBytes;
+  // When LOAD DATA cannot store the field as it is, it goes into a user variable and the target
+  // stores this expression of it ("@" stands for the variable). BIT: the source sends the integer
+  // (`b` + 0) and the target stores CAST(@ AS UNSIGNED) (LOAD DATA would store the digits' bytes).
+  // UUID/INET: CHARACTER SET binary would make the text look like the 16-byte binary form, so the
+  // target converts it to text first.
+  std::string load_expression;
+};
+
+// The copied columns of `job` in source ordinal order: generated columns are skipped (the target
+// recomputes them). Fails when a mapped column is missing from the source definition.
+Result<std::vector<CopyColumn>> copy_columns(const TableJob& job);
+
+// A key column as the planner and cursor see it.
+struct KeyColumn {
+  std::string quoted_name;        // `id`
+  std::string select_expression;  // what the planner reads as the bound (exact, comparable)
+  std::string comparison_lhs;     // what a bound is compared with (the column, or `e` + 0 for ENUM)
+  const ColumnDef* def = nullptr;
+};
+Result<std::vector<KeyColumn>> key_columns(const TableJob& job);
+
+// A literal for one key value that compares with the column as the index orders it:
+// numbers as they are, temporals quoted, strings as _charset X'..' COLLATE collation.
+std::string key_literal(const KeyColumn& column, std::string_view bytes);
+
+// SQL conditions for key > lower and key <= upper (row order of a composite key, written so the
+// optimizer sees a range on the first column). Empty tuples are not allowed.
+std::string key_greater_than(const std::vector<KeyColumn>& key, const KeyTuple& lower);
+std::string key_at_most(const std::vector<KeyColumn>& key, const KeyTuple& upper);
+
+}  // namespace omsql::copy

@@ -1,0 +1,36 @@
+#pragma once
+// Encodes rows as the source sends them (text protocol, character_set_results=binary) into a batch
+// buffer for the target, in one pass over the bytes and with no allocation per value. The hot path
+// of the copy: bench/copy/encode_bench.cpp measures it.
+#include <string>
+#include <vector>
+
+#include "src/copy/columns.hpp"
+#include "src/copy/types.hpp"
+
+namespace omsql::copy {
+
+class RowEncoder {
+ public:
+  // `kinds` has one entry per selected column. For kInsertValues, `insert_prefix` is the statement
+  // head ("REPLACE INTO t (a, b) VALUES "), written before the first row of a batch.
+  RowEncoder(std::vector<ValueKind> kinds, WireFormat format, std::string insert_prefix = {});
+
+  // Appends one row to `out`. values[i] == nullptr means SQL NULL; lengths[i] is the value's size.
+  // `first_in_batch` tells the INSERT format to write the statement head instead of a comma.
+  void append_row(const char* const* values, const unsigned long* lengths, bool first_in_batch,
+                  std::string& out) const;
+
+  WireFormat format() const { return format_; }
+
+ private:
+  void append_load_data(const char* const* values, const unsigned long* lengths, std::string& out) const;
+  void append_insert(const char* const* values, const unsigned long* lengths, bool first_in_batch,
+                     std::string& out) const;
+
+  std::vector<ValueKind> kinds_;
+  WireFormat format_;
+  std::string insert_prefix_;
+};
+
+}  // namespace omsql::copy

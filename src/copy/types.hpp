@@ -1,0 +1,59 @@
+#pragma once
+// The values that cross between the copy engine's stages (chunker → reader → applier): key tuples,
+// key-range chunks, batch limits and encoded row batches. Plain data; the batch buffer is moved,
+// never copied.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/plan.hpp"
+
+namespace omsql::copy {
+
+// A key tuple: the raw bytes of each key column as the source sends them with
+// character_set_results=binary (decimal text for numbers, the stored bytes for strings). Key columns
+// are never NULL (RowKey guarantees it).
+using KeyTuple = std::vector<std::string>;
+
+// One range of a table's key: lower_exclusive < key <= upper_inclusive; nullopt = unbounded.
+// A table without a usable key has one chunk, unbounded on both sides.
+struct ChunkRange {
+  uint64_t id = 0;
+  std::optional<KeyTuple> lower_exclusive;
+  std::optional<KeyTuple> upper_inclusive;
+  // "shop.orders (id) in (100, 2000]": for progress and error messages.
+  std::string describe(const TableJob& job) const;
+};
+
+// A batch is closed when it reaches max_rows rows or max_bytes encoded bytes, whichever comes first.
+struct BatchLimits {
+  int64_t max_rows = 10000;
+  int64_t max_bytes = 4 << 20;
+};
+
+// How a batch's rows are encoded. The reader and the writer of one table must agree; RowBatch
+// carries the format so a mismatch is an error, not garbage on the target.
+enum class WireFormat : uint8_t {
+  // LOAD DATA text: fields separated by TAB, rows ended by LF, '\' escapes, \N = NULL.
+  kLoadData,
+  // A complete "REPLACE INTO t (...) VALUES (...),(...)" statement.
+  kInsertValues,
+};
+// The format the applier uses unless told otherwise: the faster one on the sandbox measurement
+// (docs/performance.md, "Applier: LOAD DATA vs INSERT").
+inline constexpr WireFormat kDefaultWireFormat = WireFormat::kLoadData;
+const char* wire_format_name(WireFormat format);
+
+// Rows of one chunk, already encoded for the target: one contiguous buffer, moved between actors.
+struct RowBatch {
+  QualifiedName source_table;
+  uint64_t chunk_id = 0;
+  std::string data;
+  uint64_t rows = 0;
+  bool last_of_chunk = false;
+  WireFormat format = kDefaultWireFormat;
+  std::string chunk;  // ChunkRange::describe() of the chunk, so a writer's errors can name it
+};
+
+}  // namespace omsql::copy
