@@ -1,0 +1,119 @@
+#pragma once
+// The spool: decoded binlog events kept durably on local disk between the binlog tailer (writer)
+// and the replayer (reader), so the copy can run for hours while the source's binlog moves on.
+//
+// A spool is a directory of append-only segment files "segment-<id>.spool" (ids from 1, 16-byte
+// header "OMSQLSP1" + id). Each record is: uint32 payload length, uint64 XXH3-64 checksum of the
+// payload (seeded with the length), payload (src/spool/record.hpp). Only the last segment can end
+// in a torn record: a segment is fsync'd before the next one is created.
+//
+// Durability: append() only buffers. sync() writes, fsyncs the segment (and the directory when a
+// segment was created) and only then advances synced_end() / stored_position(): a caller
+// acknowledges a binlog position as stored only after sync() returned ok.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "src/binlog/event.hpp"
+#include "src/common/status.hpp"
+
+namespace omsql {
+
+// Where a record starts: segment id and byte offset in that segment's file.
+struct SpoolPosition {
+  uint64_t segment = 0;
+  uint64_t offset = 0;
+  friend bool operator==(const SpoolPosition&, const SpoolPosition&) = default;
+  friend auto operator<=>(const SpoolPosition&, const SpoolPosition&) = default;
+  std::string str() const { return std::to_string(segment) + ":" + std::to_string(offset); }
+};
+
+struct SpoolOptions {
+  uint64_t segment_bytes = 64ull << 20;  // roll to a new segment once a segment reaches this size
+  size_t buffer_bytes = 1 << 20;         // append() writes to the file when this much is buffered
+};
+
+class SpoolWriter {
+ public:
+  // Opens (creating if needed) the spool in `directory`. Recovery: a torn or corrupt tail of the
+  // last segment is truncated away, and so is an unfinished transaction at the end, so the spool
+  // ends at a resume point (resume_position()). A bad record with valid data after it, or in an
+  // earlier segment, is Corruption naming the file and offset.
+  static Result<std::unique_ptr<SpoolWriter>> open(const std::string& directory, SpoolOptions options = {});
+  ~SpoolWriter();  // closes without syncing: unsynced records may be lost, which recovery handles
+  SpoolWriter(const SpoolWriter&) = delete;
+  SpoolWriter& operator=(const SpoolWriter&) = delete;
+
+  // Buffers one record; returns where it starts. Not durable until sync().
+  Result<SpoolPosition> append(const Event& event);
+  // Makes every appended record durable (write + fsync; directory fsync after a segment roll).
+  Status sync();
+
+  // After the last appended record / after the last synced record.
+  SpoolPosition end() const { return end_; }
+  SpoolPosition synced_end() const { return synced_end_; }
+  // The binlog position of the last synced resume point (TransactionCommit, DdlStatement or
+  // Heartbeat): where the tailer restarts the stream after a crash. Empty for an empty spool.
+  const BinlogPosition& resume_position() const { return synced_resume_; }
+
+  // Deletes whole segments whose id is below `position.segment` (never the segment being written):
+  // call with the replayer's applied position once that is durable on the target.
+  Status remove_segments_before(const SpoolPosition& position);
+
+  const std::string& directory() const { return directory_; }
+
+ private:
+  SpoolWriter(std::string directory, SpoolOptions options);
+  Status recover();
+  Status create_segment(uint64_t id);
+  Status write_buffer();
+
+  std::string directory_;
+  SpoolOptions options_;
+  int fd_ = -1;
+  uint64_t first_segment_ = 0;
+  SpoolPosition end_;
+  SpoolPosition synced_end_;
+  std::string buffer_;
+  bool directory_dirty_ = false;
+  BinlogPosition pending_resume_;
+  BinlogPosition synced_resume_;
+};
+
+// One record read back, with where it starts and where the next one starts.
+struct SpoolRecord {
+  Event event;
+  SpoolPosition position;
+  SpoolPosition next;
+};
+
+class SpoolReader {
+ public:
+  // Reads records from `from` (a record start, or {segment, 0} / {0, 0} for the start of a
+  // segment / of the spool). Memory is bounded: one record at a time through a fixed buffer.
+  static Result<std::unique_ptr<SpoolReader>> open(const std::string& directory, SpoolPosition from = {});
+  ~SpoolReader();
+  SpoolReader(const SpoolReader&) = delete;
+  SpoolReader& operator=(const SpoolReader&) = delete;
+
+  // The next record before `limit` (pass the writer's synced_end() to read only durable records),
+  // or nullopt when none is complete yet (call again later). Corruption names file and offset.
+  Result<std::optional<SpoolRecord>> next(SpoolPosition limit = {UINT64_MAX, UINT64_MAX});
+  // Where the next record starts.
+  SpoolPosition position() const { return position_; }
+
+ private:
+  SpoolReader(std::string directory, SpoolPosition from);
+  Status open_segment(uint64_t id, uint64_t offset);
+
+  std::string directory_;
+  SpoolPosition position_;
+  std::FILE* file_ = nullptr;
+  std::string payload_;
+};
+
+// "DIR/segment-0000000000000001.spool"
+std::string spool_segment_path(const std::string& directory, uint64_t id);
+
+}  // namespace omsql

@@ -1,0 +1,254 @@
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "src/spool/record.hpp"
+#include "src/spool/spool.hpp"
+
+using namespace omsql;
+
+namespace {
+
+// A fresh directory per test under the build tree's temporary area.
+std::string fresh_directory(const std::string& name) {
+  std::string dir = std::filesystem::temp_directory_path().string() + "/omsql-spool-test-" + std::to_string(getpid()) + "-" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+BinlogPosition at(uint64_t offset) { return BinlogPosition{"mariadb-bin.000007", offset, "0-1-" + std::to_string(offset)}; }
+
+RowsEvent rows_event(uint64_t offset, int64_t id, std::string payload) {
+  RowsEvent e;
+  e.position = at(offset);
+  RowChange row;
+  row.kind = RowChange::kUpdate;
+  row.table = {"shop", "orders"};
+  row.position = e.position;
+  row.gtid = "0-1-9";
+  row.before = {Cell::signed_integer(id), Cell::null(), Cell::bytes(payload)};
+  row.after = {Cell::signed_integer(id), Cell::decimal("-12.50"), Cell::bytes(payload + "x"), Cell::double_value(0.1),
+               Cell::float_value(1.5f), Cell::temporal("2024-01-02 03:04:05.123456"), Cell::bit(5), Cell::enum_index(2),
+               Cell::set_mask(6), Cell::unsigned_integer(UINT64_MAX)};
+  e.rows.push_back(row);
+  return e;
+}
+
+// Appends a transaction: begin, one rows event, commit at offset + 2.
+void append_transaction(SpoolWriter& writer, uint64_t offset, const std::string& payload = "abc") {
+  REQUIRE(writer.append(TransactionBegin{"0-1-" + std::to_string(offset), false, at(offset)}));
+  REQUIRE(writer.append(rows_event(offset + 1, static_cast<int64_t>(offset), payload)));
+  REQUIRE(writer.append(TransactionCommit{"0-1-" + std::to_string(offset), offset, at(offset + 2)}));
+}
+
+std::vector<SpoolRecord> read_all(const std::string& dir, SpoolPosition from = {}) {
+  auto reader = SpoolReader::open(dir, from);
+  REQUIRE(reader);
+  std::vector<SpoolRecord> out;
+  while (true) {
+    auto record = (*reader)->next();
+    REQUIRE_MESSAGE(record, record.status().message());
+    if (!record->has_value()) break;
+    out.push_back(std::move(**record));
+  }
+  return out;
+}
+
+uint64_t file_size(const std::string& path) { return std::filesystem::file_size(path); }
+
+void append_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  out << bytes;
+}
+
+}  // namespace
+
+TEST_CASE("record encoding round-trips every event kind and cell kind") {
+  std::vector<Event> events = {TransactionBegin{"0-1-5", true, at(10)}, TransactionCommit{"0-1-5", 77, at(20)},
+                               rows_event(30, -5, std::string("\0\xff\n'", 4)), DdlStatement{"shop", "ALTER TABLE t ADD c INT", "0-1-6", at(40)},
+                               Heartbeat{at(50)}};
+  for (const Event& event : events) {
+    std::string bytes;
+    spool::encode_event(event, &bytes);
+    auto back = spool::decode_event(bytes);
+    REQUIRE(back);
+    CHECK(back->index() == event.index());
+    CHECK(event_position(*back) == event_position(event));
+    CHECK(event_position(*back).gtid == event_position(event).gtid);
+    if (auto* rows = std::get_if<RowsEvent>(&event)) {
+      const auto& got = std::get<RowsEvent>(*back);
+      REQUIRE(got.rows.size() == 1);
+      CHECK(got.rows[0].before == rows->rows[0].before);
+      CHECK(got.rows[0].after == rows->rows[0].after);
+      CHECK(got.rows[0].table == rows->rows[0].table);
+      CHECK(got.rows[0].kind == RowChange::kUpdate);
+      CHECK(got.rows[0].gtid == "0-1-9");
+    }
+    if (auto* ddl = std::get_if<DdlStatement>(&event)) CHECK(std::get<DdlStatement>(*back).statement == ddl->statement);
+    // Every strict prefix is rejected, never misread.
+    for (size_t cut = 0; cut < bytes.size(); ++cut) CHECK(!spool::decode_event(std::string_view(bytes).substr(0, cut)));
+  }
+}
+
+TEST_CASE("spool round trip, reopen and read from a stored position") {
+  std::string dir = fresh_directory("roundtrip");
+  SpoolPosition second;
+  {
+    auto writer = SpoolWriter::open(dir);
+    REQUIRE(writer);
+    CHECK((*writer)->resume_position().empty());
+    append_transaction(**writer, 100);
+    second = (*writer)->end();
+    append_transaction(**writer, 200);
+    CHECK((*writer)->synced_end() < (*writer)->end());
+    REQUIRE((*writer)->sync());
+    CHECK((*writer)->synced_end() == (*writer)->end());
+    CHECK((*writer)->resume_position() == at(202));
+  }
+  auto all = read_all(dir);
+  REQUIRE(all.size() == 6);
+  CHECK(std::holds_alternative<TransactionBegin>(all[0].event));
+  CHECK(std::get<RowsEvent>(all[1].event).rows[0].after[2].text() == "abcx");
+  CHECK(all[3].position == second);
+  auto tail = read_all(dir, second);
+  REQUIRE(tail.size() == 3);
+  CHECK(event_position(tail[2].event) == at(202));
+
+  // Reopen appends after what is there.
+  auto writer = SpoolWriter::open(dir);
+  REQUIRE(writer);
+  CHECK((*writer)->resume_position() == at(202));
+  append_transaction(**writer, 300);
+  REQUIRE((*writer)->sync());
+  CHECK(read_all(dir).size() == 9);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a torn tail is cut on open, and so is an unfinished transaction") {
+  std::string dir = fresh_directory("torn");
+  {
+    auto writer = SpoolWriter::open(dir);
+    REQUIRE(writer);
+    append_transaction(**writer, 100);
+    REQUIRE((*writer)->sync());
+  }
+  const std::string segment = spool_segment_path(dir, 1);
+  const uint64_t good = file_size(segment);
+
+  SUBCASE("half a record header") { append_bytes(segment, std::string("\x30\x00", 2)); }
+  SUBCASE("a header whose payload never arrived") { append_bytes(segment, std::string("\x30\x00\x00\x00" "12345678abc", 15)); }
+  SUBCASE("zeros (preallocated blocks)") { append_bytes(segment, std::string(4096, '\0')); }
+  SUBCASE("an unfinished transaction and a torn record") {
+    auto writer = SpoolWriter::open(dir);
+    REQUIRE(writer);
+    REQUIRE((*writer)->append(TransactionBegin{"0-1-300", false, at(300)}));
+    REQUIRE((*writer)->append(rows_event(301, 1, "x")));
+    REQUIRE((*writer)->sync());
+    writer->reset();
+    append_bytes(segment, "garbage");
+  }
+  SUBCASE("a last record with a bad checksum") {
+    auto writer = SpoolWriter::open(dir);
+    REQUIRE(writer);
+    append_transaction(**writer, 300);
+    REQUIRE((*writer)->sync());
+    writer->reset();
+    std::fstream f(segment, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(file_size(segment) - 1));
+    f.put('\x7f');
+  }
+
+  auto writer = SpoolWriter::open(dir);
+  REQUIRE_MESSAGE(writer, writer.status().message());
+  CHECK(file_size(segment) == good);
+  CHECK((*writer)->resume_position() == at(102));
+  append_transaction(**writer, 400);
+  REQUIRE((*writer)->sync());
+  auto all = read_all(dir);
+  REQUIRE(all.size() == 6);
+  CHECK(event_position(all[5].event) == at(402));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("corruption in the middle is reported with file and offset") {
+  std::string dir = fresh_directory("corrupt");
+  SpoolPosition damaged;
+  {
+    auto writer = SpoolWriter::open(dir);
+    REQUIRE(writer);
+    append_transaction(**writer, 100);
+    damaged = (*writer)->end();
+    append_transaction(**writer, 200);
+    append_transaction(**writer, 300);
+    REQUIRE((*writer)->sync());
+  }
+  const std::string segment = spool_segment_path(dir, 1);
+  {
+    std::fstream f(segment, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(static_cast<std::streamoff>(damaged.offset + 20));
+    f.put('\x55');
+  }
+  auto writer = SpoolWriter::open(dir);
+  REQUIRE(!writer);
+  CHECK(writer.status().code() == Status::Code::kCorruption);
+  CHECK(writer.status().message().find(segment) != std::string::npos);
+  CHECK(writer.status().message().find("offset " + std::to_string(damaged.offset)) != std::string::npos);
+
+  auto reader = SpoolReader::open(dir);
+  REQUIRE(reader);
+  for (int i = 0; i < 3; ++i) REQUIRE((*reader)->next());
+  auto bad = (*reader)->next();
+  REQUIRE(!bad);
+  CHECK(bad.status().message().find("offset " + std::to_string(damaged.offset)) != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("segments roll at their size, readers cross them, applied segments are removed") {
+  std::string dir = fresh_directory("roll");
+  SpoolOptions options;
+  options.segment_bytes = 4096;
+  options.buffer_bytes = 512;
+  auto writer = SpoolWriter::open(dir, options);
+  REQUIRE(writer);
+  for (uint64_t i = 0; i < 200; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(100, 'a' + i % 26));
+  REQUIRE((*writer)->sync());
+  const uint64_t last_segment = (*writer)->end().segment;
+  CHECK(last_segment > 5);
+
+  // A reader limited to the synced end sees everything; one limited to an earlier point stops there.
+  auto all = read_all(dir);
+  REQUIRE(all.size() == 600);
+  for (size_t i = 0; i < all.size(); ++i)
+    if (i % 3 == 2) CHECK(event_position(all[i].event).offset == 1000 + 10 * (i / 3) + 2);
+  auto reader = SpoolReader::open(dir);
+  REQUIRE(reader);
+  int count = 0;
+  while (true) {
+    auto r = (*reader)->next(all[300].position);
+    REQUIRE(r);
+    if (!r->has_value()) break;
+    ++count;
+  }
+  CHECK(count == 300);
+
+  const SpoolPosition applied = all[450].position;
+  REQUIRE((*writer)->remove_segments_before(applied));
+  CHECK(!std::filesystem::exists(spool_segment_path(dir, 1)));
+  CHECK(std::filesystem::exists(spool_segment_path(dir, applied.segment)));
+  auto old = SpoolReader::open(dir, {1, 0});
+  CHECK(!old);
+  CHECK(read_all(dir, applied).size() == 150);
+  writer->reset();
+
+  // Reopen after removal: continues in the last segment.
+  auto again = SpoolWriter::open(dir, options);
+  REQUIRE(again);
+  CHECK((*again)->end().segment == last_segment);
+  CHECK((*again)->resume_position() == at(1000 + 10 * 199 + 2));
+  std::filesystem::remove_all(dir);
+}
