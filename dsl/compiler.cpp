@@ -48,6 +48,14 @@ class Checker {
   }
 
   // Whole-script rules; skipped after syntax errors, when a statement may simply have been lost.
+  // Replaces any literal password found in an endpoint with '*' in every diagnostic's source line.
+  void mask_secrets() {
+    for (auto& d : diagnostics_)
+      for (const auto& secret : secrets_)
+        for (size_t p; (p = d.source_line.find(secret)) != std::string::npos;)
+          d.source_line.replace(p, secret.size(), std::string(secret.size(), '*'));
+  }
+
   void finish(bool had_syntax_errors) {
     if (had_syntax_errors) return;
     int place = first_statement_ < 0 ? 0 : first_statement_;
@@ -145,13 +153,10 @@ class Checker {
     std::string user = address.substr(0, at);
     std::string host = address.substr(at + 1);
     if (size_t colon = user.find(':'); colon != std::string::npos) {
-      // Say nothing of the password, and hide it in the echoed line too.
-      Diagnostic d = source_.at(place, "endpoint holds a password: write 'user@host:port' and name an "
-                                       "environment variable with PASSWORD ENV 'NAME'");
-      std::string secret = user.substr(colon + 1);
-      for (size_t p; !secret.empty() && (p = d.source_line.find(secret)) != std::string::npos;)
-        d.source_line.replace(p, secret.size(), std::string(secret.size(), '*'));
-      diagnostics_.push_back(std::move(d));
+      // Say nothing of the password; every echoed source line hides it too (mask_secrets).
+      error(place, "endpoint holds a password: write 'user@host:port' and name an environment variable with "
+                   "PASSWORD ENV 'NAME'");
+      if (colon + 1 < user.size()) secrets_.push_back(user.substr(colon + 1));
       return;
     }
     int port = 3306;
@@ -412,6 +417,7 @@ class Checker {
   int first_statement_ = -1;
   bool source_seen_ = false, target_seen_ = false;
   std::optional<int> source_offset_, target_offset_, mode_offset_, with_offset_, verify_offset_;
+  std::vector<std::string> secrets_;
 };
 
 }  // namespace
@@ -426,6 +432,7 @@ CompileOutcome compile_script(std::string_view text, std::string file_name) {
   Checker checker(*script, outcome.diagnostics);
   for (const auto& statement : parsed.statements) checker.statement(statement);
   checker.finish(!parsed.errors.empty());
+  checker.mask_secrets();
   std::stable_sort(outcome.diagnostics.begin(), outcome.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });

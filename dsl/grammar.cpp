@@ -71,6 +71,39 @@ struct Skipper : x3::parser<Skipper> {
 };
 Skipper const skipper{};
 
+// A quoted name or string: `...` or '...', where a doubled quote stands for itself. It must close on
+// the same line; otherwise the error points at the opening quote, not at the end of the script.
+template <char Quote>
+struct Quoted : x3::parser<Quoted<Quote>> {
+  using attribute_type = std::string;
+  static bool const has_attribute = true;
+  template <typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute& attr) const {
+    x3::skip_over(first, last, context);
+    if (first == last || *first != Quote) return false;
+    std::string out;
+    Iterator it = first + 1;
+    for (;;) {
+      if (it == last || *it == '\n' || *it == '\r')
+        boost::throw_exception(x3::expectation_failure<Iterator>(
+            first, std::string("a closing ") + Quote + " before the end of the line"));
+      if (*it == Quote) {
+        if (last - it >= 2 && it[1] == Quote) {
+          out += Quote;
+          it += 2;
+          continue;
+        }
+        ++it;
+        break;
+      }
+      out += *it++;
+    }
+    first = it;
+    x3::traits::move_to(out, attr);
+    return true;
+  }
+};
+
 // The SQL condition after FILTER ... WHERE: everything up to the next clause keyword or ';' at
 // parenthesis depth 0, outside strings, quoted identifiers and comments (comments become a space,
 // so the text can be pasted into a query safely). A ')' at depth 0 also ends it.
@@ -197,6 +230,18 @@ auto kw(char const* keyword) {
   return x3::lexeme[x3::no_case[x3::lit(keyword)] >> !x3::char_("a-zA-Z0-9_$.*?")];
 }
 
+// Semantic actions for rules whose node has one member (X3 cannot fill a one-member struct from a
+// sequence by itself). A rule whose body has an action gets no automatic on_success annotation, so
+// `mark` (on an eps, which has skipped whitespace and comments by then) stamps the node's offset.
+struct mark {
+  template <typename Context>
+  void operator()(Context& context) const {
+    auto const& annotator = x3::get<x3::error_handler_tag>(context).get();
+    Iterator first = x3::_where(context).begin();
+    annotator.tag(x3::_val(context), first, first);
+  }
+};
+
 template <auto Member>
 struct assign_to {
   template <typename Context>
@@ -225,6 +270,7 @@ OMSQL_RULE(type_name, ast::Word, "a column type such as TINYINT(1)");
 OMSQL_RULE(option_value, ast::Word, "an option value");
 OMSQL_RULE(option, ast::OptionItem, "an option such as parallel = 4");
 OMSQL_RULE(option_list, std::vector<ast::OptionItem>, "'(' and a list of options");
+OMSQL_RULE(optional_option_list, std::vector<ast::OptionItem>, "'(' and a list of options");
 OMSQL_RULE(column_list, std::vector<ast::Word>, "a column name");
 OMSQL_RULE(phase_list, std::vector<ast::Word>, "one of: SCHEMA, FULL, INCREMENTAL");
 OMSQL_RULE(exclude_clause, ast::ExcludeClause, "EXCLUDE");
@@ -244,16 +290,12 @@ OMSQL_RULE(verify_statement, ast::VerifyStatement, "VERIFY");
 #undef OMSQL_RULE
 x3::rule<statement_id, ast::Statement> const statement = "a statement";
 
-auto const backquoted = lexeme['`' > *((lit("``") >> attr('`')) | ~char_('`')) >
-                               named("'`' to close the quoted name", lit('`'))] >>
-                        attr(true);
+auto const backquoted = Quoted<'`'>{} >> attr(true);
 auto const identifier_def = (lexeme[+char_("a-zA-Z0-9_$")] >> attr(false)) | backquoted;
-auto const string_literal_def =
-    lexeme['\'' > *((lit("''") >> attr('\'')) | ~char_('\'')) > named("a closing ' for the string", lit('\''))] >>
-    attr(true);
+auto const string_literal_def = Quoted<'\''>{} >> attr(true);
 auto const pattern_part_def = (lexeme[+char_("a-zA-Z0-9_$*?")] >> attr(false)) | backquoted;
 auto const pattern_parts_def = lexeme[pattern_part >> *('.' > named<ast::Word>("a name or '*' after '.'", pattern_part))];
-auto const pattern_def = pattern_parts[assign_to<&ast::Pattern::parts>{}];
+auto const pattern_def = x3::eps[mark{}] >> pattern_parts[assign_to<&ast::Pattern::parts>{}];
 auto const pattern_list_def =
     pattern > *(',' > named<ast::Pattern>("a table pattern after ','", pattern));
 
@@ -268,12 +310,13 @@ auto const option_value_def = string_literal | (lexeme[+char_("-a-zA-Z0-9_.")] >
 auto const option_def = named<ast::Word>("an option name", identifier) > named("'=' after the option name", lit('=')) >
                         option_value;
 auto const option_list_def = lit('(') > option > *(',' > option) > named("',' or ')' after the option", lit(')'));
+auto const optional_option_list_def = -option_list;
 auto const column_list_def = named("'(' before the column list", lit('(')) > identifier >
                              *(',' > named<ast::Word>("a column name after ','", identifier)) >
                              named("',' or ')' after the column name", lit(')'));
 auto const phase_list_def = identifier > *(',' > named<ast::Word>("one of: SCHEMA, FULL, INCREMENTAL", identifier));
 
-auto const exclude_clause_def = kw("exclude") > pattern_list[assign_to<&ast::ExcludeClause::patterns>{}];
+auto const exclude_clause_def = x3::eps[mark{}] >> (kw("exclude") > pattern_list)[assign_to<&ast::ExcludeClause::patterns>{}];
 auto const map_column_clause_def =
     kw("map") >> kw("column") > named<ast::Pattern>("a column such as shop.orders.amount", pattern) >
     named("TO after the MAP COLUMN column", kw("to")) > named<ast::Word>("a column name after TO", identifier);
@@ -289,9 +332,9 @@ auto const columns_clause_def = kw("columns") > named<ast::Pattern>("a table aft
 auto const cast_clause_def = kw("cast") > named<ast::Pattern>("a column pattern such as shop.*.flag", pattern) >
                              type_name > named("TO after the CAST type", kw("to")) >
                              named<ast::Word>("a column type after TO", type_name);
-auto const mode_clause_def = kw("mode") > phase_list[assign_to<&ast::ModeClause::phases>{}];
-auto const with_clause_def = kw("with") > option_list[assign_to<&ast::WithClause::options>{}];
-auto const verify_clause_def = kw("verify") >> -(option_list[assign_to<&ast::VerifyClause::options>{}]);
+auto const mode_clause_def = x3::eps[mark{}] >> (kw("mode") > phase_list)[assign_to<&ast::ModeClause::phases>{}];
+auto const with_clause_def = x3::eps[mark{}] >> (kw("with") > option_list)[assign_to<&ast::WithClause::options>{}];
+auto const verify_clause_def = x3::eps[mark{}] >> (kw("verify") >> optional_option_list)[assign_to<&ast::VerifyClause::options>{}];
 auto const clause_def = exclude_clause | map_column_clause | map_clause | filter_clause | columns_clause |
                         cast_clause | mode_clause | with_clause | verify_clause;
 
@@ -310,7 +353,7 @@ auto const verify_statement_def = kw("verify") > pattern_list > -(kw("with") > n
 auto const statement_def = source_statement | target_statement | migrate_statement | verify_statement;
 
 BOOST_SPIRIT_DEFINE(identifier, string_literal, where_condition, pattern_part, pattern_parts, pattern, pattern_list, type_name,
-                    option_value, option, option_list, column_list, phase_list, exclude_clause, map_column_clause,
+                    option_value, option, option_list, optional_option_list, column_list, phase_list, exclude_clause, map_column_clause,
                     map_clause, filter_clause, columns_clause, cast_clause, mode_clause, with_clause, verify_clause,
                     clause, source_statement, target_statement, migrate_statement, verify_statement, statement)
 
