@@ -71,9 +71,12 @@ class Binder {
       int map_offset = rules.offset;
       job.target = target_of(rules, name, map_offset);
       auto [it, inserted] = targets.emplace(job.target, std::make_pair(name, map_offset));
-      if (!inserted)
-        error(map_offset, "tables " + it->second.first.str() + " and " + name.str() + " would both be migrated to " +
-                              job.target.str());
+      if (!inserted) {
+        // Point at a MAP when either table has one; a table without MAP keeps its own name.
+        int place = map_offset != rules.offset ? map_offset : it->second.second;
+        error(place, "tables " + it->second.first.str() + " and " + name.str() + " would both be migrated to " +
+                         job.target.str());
+      }
       job.filter = filter_of(rules, name);
       bind_columns(rules, job);
       plan.tables.push_back(std::move(job));
@@ -159,7 +162,7 @@ class Binder {
       if (excluded_columns.count(name))
         error(rule.offset, "MAP COLUMN of '" + name + "', which COLUMNS ... EXCLUDE removes from " + job.source.str());
     }
-    std::map<std::string, std::string> renamed;  // target name -> source name
+    std::map<std::string, std::pair<std::string, int>> renamed;  // target name -> (source name, MAP COLUMN offset)
     for (const auto& column : def.columns) {
       if (excluded_columns.count(column.name)) continue;
       ColumnMapping mapping{column.name, column.name, std::nullopt, column.is_generated};
@@ -175,11 +178,12 @@ class Binder {
         used_.insert(rule.offset);
         if (rule.column.column.matches(column.name) && type_matches(rule.from_type, column)) mapping.cast_to = rule.to_type;
       }
-      auto [it, inserted] = renamed.emplace(mapping.target, column.name);
-      if (!inserted)
-        error(rename_offset >= 0 ? rename_offset : rules.offset,
-              "columns '" + it->second + "' and '" + column.name + "' of " + job.source.str() +
-                  " would both be named '" + mapping.target + "' in the target");
+      auto [it, inserted] = renamed.emplace(mapping.target, std::make_pair(column.name, rename_offset));
+      if (!inserted) {
+        int place = rename_offset >= 0 ? rename_offset : it->second.second >= 0 ? it->second.second : rules.offset;
+        error(place, "columns '" + it->second.first + "' and '" + column.name + "' of " + job.source.str() +
+                         " would both be named '" + mapping.target + "' in the target");
+      }
       job.columns.push_back(std::move(mapping));
     }
   }
