@@ -372,6 +372,8 @@ class Checker {
         }
       }
     }
+    std::multimap<std::string, const ColumnsExcludeRule*> excludes_by_table;
+    for (const auto& excludes : rules.column_excludes) excludes_by_table.emplace(excludes.table.str(), &excludes);
     std::map<std::string, const MapColumnRule*> columns;
     for (const auto& rule : rules.map_columns) {
       auto [it, inserted] = columns.emplace(rule.column.str(), &rule);
@@ -379,8 +381,9 @@ class Checker {
         error(rule.offset, "column '" + rule.column.str() + "' is already mapped at " + at_line(it->second->offset));
         continue;
       }
-      for (const auto& excludes : rules.column_excludes) {
-        if (excludes.table.str() != rule.column.table.str()) continue;
+      auto [first, last] = excludes_by_table.equal_range(rule.column.table.str());
+      for (auto e = first; e != last; ++e) {
+        const ColumnsExcludeRule& excludes = *e->second;
         for (const auto& c : excludes.columns)
           if (c.name == rule.column.column.text)
             error(rule.column.offset, "MAP COLUMN of '" + rule.column.str() + "', which the COLUMNS ... EXCLUDE at " +
