@@ -198,6 +198,9 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
       auto& pending = parts[{name, index.name}];
       std::sort(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
       for (auto& p : pending) index.parts.push_back(std::move(p.part));
+      // MariaDB reports SUB_PART=32 for SPATIAL parts: an internal key length, not a prefix.
+      if (index.kind == "SPATIAL")
+        for (auto& part : index.parts) part.prefix_length.reset();
     }
     std::stable_partition(def.indexes.begin(), def.indexes.end(), [](const IndexDef& i) { return i.is_primary(); });
     std::sort(def.columns.begin(), def.columns.end(), [](const auto& a, const auto& b) { return a.ordinal < b.ordinal; });

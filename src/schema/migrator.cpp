@@ -43,7 +43,16 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
   for (const auto& job : plan.tables) {
     auto ddl = create_table_sql(job, dialect, false);
     if (!ddl) return ddl.status();
-    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
+    // The indexes and keys come after the copy, but what they will drop is said now, before any
+    // row moves.
+    auto indexes = secondary_index_sql(job, dialect);
+    if (!indexes) return indexes.status();
+    auto foreign_keys = foreign_key_sql(job, plan.tables, dialect);
+    if (!foreign_keys) return foreign_keys.status();
+    if (warnings) {
+      for (const auto* part : {&*ddl, &*indexes, &*foreign_keys})
+        warnings->insert(warnings->end(), part->warnings.begin(), part->warnings.end());
+    }
     ddls.push_back(std::move(*ddl));
   }
 

@@ -19,12 +19,13 @@ namespace omsql::schema {
 // Translates every TableJob first (so a translation error writes nothing), then checks which target
 // tables exist: on_exists 'fail' returns an error naming them (and writes nothing); 'truncate'
 // empties them; 'append' keeps them as they are. Missing tables are created with
-// create_table_sql(job, dialect, false). Translation warnings are appended to `warnings` when given.
+// create_table_sql(job, dialect, false). Every translation warning, including those of the indexes
+// and foreign keys finish_target_schema will add, is appended to `warnings` when given.
 Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings);
 
 // Adds the secondary indexes (one ALTER TABLE per table) and then the foreign keys, with
 // foreign_key_checks=0 on this session: the copied rows were consistent on the source, and checking
-// them again would cost a scan per key.
+// them again would cost a scan per key. Its warnings repeat create_target_schema's for those parts.
 Status finish_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings = nullptr);
 
 }  // namespace omsql::schema

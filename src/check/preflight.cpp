@@ -1,0 +1,279 @@
+#include "src/check/preflight.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "src/common/strings.hpp"
+#include "src/schema/ddl.hpp"
+
+namespace omsql::check {
+namespace {
+
+class Findings {
+ public:
+  void error(std::string m) { out_.push_back({Finding::kError, std::move(m)}); }
+  void warning(std::string m) { out_.push_back({Finding::kWarning, std::move(m)}); }
+  void info(std::string m) { out_.push_back({Finding::kInfo, std::move(m)}); }
+  std::vector<Finding> take() { return std::move(out_); }
+
+ private:
+  std::vector<Finding> out_;
+};
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
+
+// Global variables by lower-case name; names the server does not know are simply absent.
+Result<std::map<std::string, std::string>> variables(Connection& c, const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+  auto r = c.query("SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + list + ")");
+  if (!r) return r.status();
+  std::map<std::string, std::string> out;
+  for (const auto& row : r->rows) out[to_lower(row[0].value_or(""))] = row[1].value_or("");
+  return out;
+}
+
+Result<std::vector<std::string>> show_grants(Connection& c) {
+  auto r = c.query("SHOW GRANTS");
+  if (!r) return r.status();
+  std::vector<std::string> out;
+  for (const auto& row : r->rows) out.push_back(row[0].value_or(""));
+  return out;
+}
+
+// True when a grant line hands the user a role, whose privileges SHOW GRANTS does not list.
+bool grants_mention_role(const std::vector<std::string>& grants) {
+  for (const auto& g : grants) {
+    std::string u = upper(g);
+    if (u.rfind("GRANT ", 0) == 0 && u.find(" ON ") == std::string::npos) return true;
+  }
+  return false;
+}
+
+// Adds an error (or a warning when a role may grant it) for each privilege in `needed` missing on
+// any schema in `schemas` (an empty schema means "global": replication privileges).
+void check_grants(Connection& c, const std::vector<std::string>& needed, const std::set<std::string>& schemas,
+                  const std::string& why, Findings& findings) {
+  auto grants = show_grants(c);
+  if (!grants) {
+    findings.warning(grants.status().message() + ": cannot read grants; privileges not checked");
+    return;
+  }
+  bool role = grants_mention_role(*grants);
+  for (const auto& privilege : needed) {
+    std::vector<std::string> missing;
+    for (const auto& schema : schemas)
+      if (!grants_cover(*grants, privilege, schema)) missing.push_back(schema.empty() ? "*.*" : schema + ".*");
+    if (missing.empty()) continue;
+    std::string message = c.describe() + ": " + privilege + " is not granted on " + join(missing, ", ") + " (" + why + ")";
+    if (role) findings.warning(message + "; a role may grant it, check SHOW GRANTS FOR the role");
+    else findings.error(message);
+  }
+}
+
+std::string version_of(Connection& c, Findings& findings) {
+  auto v = c.query_value("SELECT VERSION()");
+  if (!v) {
+    findings.error(v.status().message());
+    return "";
+  }
+  return v->value_or("");
+}
+
+void check_source(Connection& source, const Plan& plan, Findings& findings) {
+  std::string version = version_of(source, findings);
+  if (version.empty()) return;
+  findings.info(source.describe() + ": server version " + version);
+  const bool incremental = plan.phases.incremental;
+  auto vars = variables(source, {"log_bin", "binlog_format", "binlog_row_image", "server_id", "gtid_binlog_pos"});
+  if (!vars) {
+    findings.error(vars.status().message());
+    return;
+  }
+  auto value = [&](const char* name) { auto it = vars->find(name); return it == vars->end() ? std::string() : it->second; };
+  auto binlog_problem = [&](const std::string& message) {
+    if (incremental) findings.error(source.describe() + ": " + message + " (required by the INCREMENTAL phase)");
+    else findings.info(source.describe() + ": " + message + " (not needed: no INCREMENTAL phase)");
+  };
+  if (upper(value("log_bin")) != "ON" && value("log_bin") != "1")
+    binlog_problem("log_bin is OFF: start the server with --log-bin");
+  if (upper(value("binlog_format")) != "ROW")
+    binlog_problem("binlog_format is " + value("binlog_format") + ", not ROW: SET GLOBAL binlog_format = 'ROW'");
+  if (vars->count("binlog_row_image") && upper(value("binlog_row_image")) != "FULL")
+    binlog_problem("binlog_row_image is " + value("binlog_row_image") +
+                   ", not FULL: SET GLOBAL binlog_row_image = 'FULL' (updates must carry every column)");
+  if (value("server_id").empty() || value("server_id") == "0")
+    binlog_problem("server_id is 0: set a non-zero server_id so the binlog can be read");
+
+  std::set<std::string> schemas;
+  for (const auto& job : plan.tables) schemas.insert(job.source.schema);
+  check_grants(source, {"SELECT"}, schemas, "reading the tables", findings);
+  if (incremental) {
+    check_grants(source, {"REPLICATION SLAVE"}, {""}, "reading the binlog", findings);
+    // MariaDB 10.5 renamed REPLICATION CLIENT to BINLOG MONITOR; either one lets us read positions.
+    auto grants = show_grants(source);
+    if (grants && !grants_cover(*grants, "REPLICATION CLIENT", "") && !grants_cover(*grants, "BINLOG MONITOR", "")) {
+      std::string message = source.describe() +
+                            ": neither REPLICATION CLIENT nor BINLOG MONITOR is granted on *.* (reading binlog positions)";
+      if (grants_mention_role(*grants)) findings.warning(message + "; a role may grant it");
+      else findings.error(message);
+    }
+  }
+
+  for (const auto& job : plan.tables) {
+    if (job.key.kind == RowKey::Kind::kNone)
+      findings.warning(job.source.str() +
+                       " has no primary key or NOT NULL unique key: copied as one streamed chunk, incremental "
+                       "changes matched on the whole row");
+    else if (job.key.kind == RowKey::Kind::kUniqueNotNull)
+      findings.info(job.source.str() + " has no primary key: rows are identified by unique key `" + job.key.index_name + "`");
+    for (const auto& column : job.columns) {
+      if (!column.cast_to) continue;
+      const ColumnDef* def = job.source_def.find_column(column.source);
+      if (!def) continue;
+      if (auto reason = lossy_cast_reason(*def, *column.cast_to))
+        findings.warning(job.source.str() + "." + column.source + ": CAST " + *reason);
+    }
+  }
+}
+
+// True when `privilege` is in the comma-separated list `privileges` ("SELECT, INSERT, ...").
+bool lists(const std::string& privileges, const std::string& privilege) {
+  std::string u = upper(privileges);
+  if (u.find("ALL PRIVILEGES") != std::string::npos) return true;
+  size_t start = 0;
+  while (start < u.size()) {
+    size_t comma = u.find(',', start);
+    std::string item = u.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    // A column-level grant ("SELECT (a, b)") does not cover the table.
+    if (item == privilege) return true;
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return false;
+}
+
+void check_target(Connection& target, const Plan& plan, Findings& findings) {
+  std::string version = version_of(target, findings);
+  if (version.empty()) return;
+  findings.info(target.describe() + ": server version " + version + ", dialect " + dialect_name(plan.target.dialect));
+  bool is_oceanbase = version.find("OceanBase") != std::string::npos;
+  if (plan.target.dialect == Dialect::kOceanBase && !is_oceanbase)
+    findings.warning(target.describe() + ": the script says TARGET oceanbase but the server reports " + version +
+                     ": OceanBase rules will be applied to a server that may not need them");
+  if (plan.target.dialect == Dialect::kMysql && is_oceanbase)
+    findings.warning(target.describe() + ": the server is OceanBase; use TARGET oceanbase so the DDL is translated for it");
+
+  if (plan.phases.full) {
+    auto local_infile = target.query_value("SELECT @@GLOBAL.local_infile");
+    if (!local_infile) findings.warning(local_infile.status().message() + ": cannot tell whether local_infile is on");
+    else if (local_infile->value_or("0") != "1" && upper(local_infile->value_or("")) != "ON")
+      findings.error(target.describe() +
+                     ": local_infile is OFF: the copy uses LOAD DATA LOCAL INFILE; SET GLOBAL local_infile = 1");
+  }
+
+  std::set<std::string> schemas;
+  for (const auto& job : plan.tables) schemas.insert(job.target.schema);
+  std::vector<std::string> needed = {"INSERT", "DELETE"};
+  if (plan.phases.schema) needed.insert(needed.end(), {"CREATE", "ALTER", "INDEX"});
+  if (plan.options.on_exists == OnExists::kTruncate) needed.push_back("DROP");  // TRUNCATE needs DROP
+  if (plan.phases.incremental) needed.push_back("UPDATE");
+  check_grants(target, needed, schemas, "writing the target tables", findings);
+
+  // Existing tables against on_exists: the same rule create_target_schema applies.
+  if (!plan.tables.empty()) {
+    std::string list;
+    for (const auto& s : schemas) {
+      list += list.empty() ? "'" : ", '";
+      list += target.escape(s);
+      list += '\'';
+    }
+    auto existing = target.query("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (" +
+                                 list + ")");
+    if (!existing) {
+      findings.error(existing.status().message());
+    } else {
+      std::set<QualifiedName> names;
+      for (const auto& row : existing->rows) names.insert({row[0].value_or(""), row[1].value_or("")});
+      for (const auto& job : plan.tables) {
+        if (!names.count(job.target)) continue;
+        std::string what = target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() + ")";
+        switch (plan.options.on_exists) {
+          case OnExists::kFail:
+            findings.error(what + " already exists; drop it or set WITH (on_exists = 'truncate' | 'append')");
+            break;
+          case OnExists::kTruncate:
+            findings.warning(what + " exists and will be emptied (on_exists = 'truncate')");
+            break;
+          case OnExists::kAppend:
+            findings.info(what + " exists: rows are added to it (on_exists = 'append'); its definition is not checked");
+            break;
+        }
+      }
+    }
+  }
+
+  if (plan.phases.schema) {
+    for (const auto& job : plan.tables) {
+      for (int step = 0; step < 3; ++step) {
+        auto ddl = step == 0 ? schema::create_table_sql(job, plan.target.dialect, false)
+                   : step == 1 ? schema::secondary_index_sql(job, plan.target.dialect)
+                               : schema::foreign_key_sql(job, plan.tables, plan.target.dialect);
+        if (!ddl) {
+          findings.error(ddl.status().message());
+          break;
+        }
+        for (const auto& w : ddl->warnings) findings.warning(w);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+const char* severity_name(Finding::Severity severity) {
+  switch (severity) {
+    case Finding::kError: return "error";
+    case Finding::kWarning: return "warning";
+    case Finding::kInfo: return "info";
+  }
+  return "?";
+}
+
+bool grants_cover(const std::vector<std::string>& grants, const std::string& privilege, const std::string& schema) {
+  const std::string wanted = upper(privilege);
+  for (const auto& grant : grants) {
+    std::string u = upper(grant);
+    if (u.rfind("GRANT ", 0) != 0) continue;
+    size_t on = u.find(" ON ");
+    if (on == std::string::npos) continue;
+    size_t to = u.find(" TO ", on);
+    std::string privileges = u.substr(6, on - 6);
+    std::string scope = grant.substr(on + 4, to == std::string::npos ? std::string::npos : to - on - 4);
+    bool applies = scope == "*.*";
+    if (!applies && !schema.empty()) {
+      // `db`.* or db.* ; wildcards in database grants (`db\_%`) are taken literally (conservative).
+      std::string unquoted;
+      for (char c : scope)
+        if (c != '`') unquoted += c;
+      applies = unquoted == schema + ".*";
+    }
+    if (applies && lists(privileges, wanted)) return true;
+  }
+  return false;
+}
+
+std::vector<Finding> run_preflight(Connection& source, Connection& target, const Plan& plan) {
+  Findings findings;
+  check_source(source, plan, findings);
+  check_target(target, plan, findings);
+  return findings.take();
+}
+
+}  // namespace omsql::check
