@@ -1,0 +1,200 @@
+// Pre-flight (`omsrun check`) against the sandboxes, plus its pure helpers. Lives beside the schema
+// tests: tests/src/check/ has no meson entry yet.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "src/catalog/mysql_catalog.hpp"
+#include "src/check/preflight.hpp"
+#include "tests/support/sandbox.hpp"
+
+using namespace omsql;
+using namespace omsql::check;
+using namespace omsql::testing;
+
+namespace {
+
+ColumnDef column_of(std::string type, std::optional<int64_t> char_max_length = std::nullopt) {
+  ColumnDef c;
+  c.name = "c";
+  c.column_type = type;
+  c.data_type = type.substr(0, type.find('('));
+  c.char_max_length = char_max_length;
+  return c;
+}
+
+Plan plan_for(Connection& source, const std::vector<QualifiedName>& tables) {
+  MysqlCatalog catalog(source);
+  auto defs = catalog.describe_tables(tables);
+  if (!defs) throw std::runtime_error(defs.status().message());
+  Plan plan;
+  for (auto& def : *defs) {
+    TableJob job;
+    job.source = job.target = def.name;
+    for (const auto& c : def.columns) job.columns.push_back({c.name, c.name, std::nullopt, c.is_generated});
+    job.key = choose_row_key(def);
+    job.source_def = std::move(def);
+    plan.tables.push_back(std::move(job));
+  }
+  return plan;
+}
+
+std::vector<std::string> messages(const std::vector<Finding>& findings, Finding::Severity severity) {
+  std::vector<std::string> out;
+  for (const auto& f : findings)
+    if (f.severity == severity) out.push_back(f.message);
+  return out;
+}
+
+bool any_contains(const std::vector<std::string>& list, const std::string& part) {
+  for (const auto& m : list)
+    if (m.find(part) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("lossy CASTs are named, safe ones are not") {
+  struct Case {
+    const char* from;
+    std::optional<int64_t> length;
+    const char* to;
+    const char* reason;  // part of the reason, nullptr when the CAST is safe
+  };
+  const Case cases[] = {
+      {"tinyint(1)", {}, "BOOLEAN", nullptr},
+      {"tinyint(4)", {}, "SMALLINT", nullptr},
+      {"int(11)", {}, "BIGINT", nullptr},
+      {"bigint(20)", {}, "INT", "narrows the integer range"},
+      {"int(10) unsigned", {}, "INT", "unsigned to signed"},
+      {"int(10) unsigned", {}, "BIGINT", nullptr},
+      {"int(11)", {}, "INT UNSIGNED", "negative values"},
+      {"int(11)", {}, "DECIMAL(10,0)", nullptr},
+      {"bigint(20)", {}, "DECIMAL(10,2)", "too few integer digits"},
+      {"int(11)", {}, "DOUBLE", nullptr},
+      {"bigint(20)", {}, "DOUBLE", "mantissa"},
+      {"decimal(10,2)", {}, "DECIMAL(12,2)", nullptr},
+      {"decimal(10,4)", {}, "DECIMAL(12,2)", "rounded"},
+      {"decimal(12,2)", {}, "DECIMAL(10,2)", "fewer integer digits"},
+      {"double", {}, "FLOAT", "rounded"},
+      {"float", {}, "DOUBLE", nullptr},
+      {"varchar(100)", 100, "VARCHAR(200)", nullptr},
+      {"varchar(100)", 100, "VARCHAR(50)", "shorter"},
+      {"varchar(100)", 100, "TEXT", nullptr},
+      {"text", 65535, "VARCHAR(255)", "shorter"},
+      {"varchar(10)", 10, "CHAR(10)", "CHAR pads"},
+      {"varbinary(16)", 16, "VARCHAR(16)", "bytes become text"},
+      {"datetime(6)", {}, "DATETIME", "fractional-second"},
+      {"datetime", {}, "TIMESTAMP", "1970-2038"},
+      {"timestamp", {}, "DATETIME", nullptr},
+      {"datetime", {}, "DATE", "time of day"},
+      {"int(11)", {}, "VARCHAR(20)", nullptr},
+      {"bigint(20)", {}, "VARCHAR(5)", "text form"},
+      {"enum('a','bb')", 2, "VARCHAR(10)", nullptr},
+      {"enum('a','bbbb')", 4, "CHAR(2)", "longest value"},
+      {"varchar(10)", 10, "INT", "different type"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.from);
+    CAPTURE(c.to);
+    auto reason = lossy_cast_reason(column_of(c.from, c.length), c.to);
+    if (!c.reason) {
+      CHECK_MESSAGE(!reason, reason.value_or(""));
+    } else {
+      REQUIRE(reason);
+      CHECK(reason->find(c.reason) != std::string::npos);
+      CHECK(reason->find(std::string(c.from) + " to " + c.to) == 0);
+    }
+  }
+}
+
+TEST_CASE("grants are read globally and per database") {
+  const std::vector<std::string> grants = {
+      "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO `u`@`%`",
+      "GRANT SELECT, INSERT ON `shop`.* TO `u`@`%`",
+      "GRANT SELECT (a) ON `crm`.`t` TO `u`@`%`",
+  };
+  CHECK(grants_cover(grants, "REPLICATION SLAVE", ""));
+  CHECK(grants_cover(grants, "BINLOG MONITOR", ""));
+  CHECK(!grants_cover(grants, "REPLICATION CLIENT", ""));
+  CHECK(grants_cover(grants, "SELECT", "shop"));
+  CHECK(grants_cover(grants, "insert", "shop"));
+  CHECK(!grants_cover(grants, "SELECT", "crm"));
+  CHECK(!grants_cover(grants, "DELETE", "shop"));
+  CHECK(grants_cover({"GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"}, "DELETE", "any"));
+}
+
+TEST_CASE("pre-flight on the sandboxes: binlog ROW/FULL passes, a keyless table and a clash are reported") {
+  auto source = connect_source();
+  auto target = connect_target();
+  must(*source, "DROP DATABASE IF EXISTS omsql_test_preflight");
+  must(*source, "CREATE DATABASE omsql_test_preflight");
+  must(*source, "CREATE TABLE omsql_test_preflight.keyed (id INT PRIMARY KEY, wide BIGINT)");
+  must(*source, "CREATE TABLE omsql_test_preflight.t (a INT, b VARCHAR(10))");
+  must(*source, "CREATE TABLE omsql_test_preflight.uk (a INT NOT NULL, UNIQUE KEY ua (a))");
+  must(*target, "DROP DATABASE IF EXISTS omsql_test_preflight");
+  must(*target, "CREATE DATABASE omsql_test_preflight");
+  must(*target, "CREATE TABLE omsql_test_preflight.keyed (id INT PRIMARY KEY)");
+  Plan plan = plan_for(*source, {{"omsql_test_preflight", "keyed"},
+                                 {"omsql_test_preflight", "t"},
+                                 {"omsql_test_preflight", "uk"}});
+  plan.tables[0].columns[1].cast_to = "INT";
+
+  auto findings = run_preflight(*source, *target, plan);
+  auto errors = messages(findings, Finding::kError);
+  auto warnings = messages(findings, Finding::kWarning);
+  auto infos = messages(findings, Finding::kInfo);
+  // The only error is the existing target table under on_exists = 'fail'.
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("target table omsql_test_preflight.keyed (from omsql_test_preflight.keyed) already exists") !=
+        std::string::npos);
+  CHECK(any_contains(warnings,
+                     "omsql_test_preflight.t has no primary key or NOT NULL unique key: copied as one streamed chunk, "
+                     "incremental changes matched on the whole row"));
+  CHECK(any_contains(warnings, "omsql_test_preflight.keyed.wide: CAST bigint(20) to INT: narrows the integer range"));
+  CHECK(any_contains(infos, "omsql_test_preflight.uk has no primary key: rows are identified by unique key `ua`"));
+  CHECK(any_contains(infos, "server version"));
+  CHECK(!any_contains(errors, "binlog"));
+
+  plan.options.on_exists = OnExists::kAppend;
+  CHECK(messages(run_preflight(*source, *target, plan), Finding::kError).empty());
+
+  // Nothing was written on either side.
+  auto tables = target->query_value(
+      "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'omsql_test_preflight'");
+  REQUIRE(tables);
+  CHECK(tables->value() == "1");
+
+  must(*source, "DROP DATABASE omsql_test_preflight");
+  must(*target, "DROP DATABASE omsql_test_preflight");
+}
+
+TEST_CASE("pre-flight names missing source privileges") {
+  auto root = connect_source();
+  must(*root, "DROP USER IF EXISTS 'omsql_test_preflight'@'127.0.0.1'");
+  must(*root, "CREATE USER 'omsql_test_preflight'@'127.0.0.1' IDENTIFIED BY 'pf-secret'");
+  must(*root, "DROP DATABASE IF EXISTS omsql_test_preflight_grants");
+  must(*root, "CREATE DATABASE omsql_test_preflight_grants");
+  must(*root, "CREATE TABLE omsql_test_preflight_grants.t (id INT PRIMARY KEY)");
+  must(*root, "GRANT SELECT ON omsql_test_preflight_grants.* TO 'omsql_test_preflight'@'127.0.0.1'");
+  Plan plan = plan_for(*root, {{"omsql_test_preflight_grants", "t"}});
+  plan.tables[0].target = {"omsql_test_preflight_grants_target", "t"};
+
+  setenv("OMSQL_TEST_PREFLIGHT_PW", "pf-secret", 1);
+  Endpoint e = source_endpoint();
+  e.user = "omsql_test_preflight";
+  e.password_env = "OMSQL_TEST_PREFLIGHT_PW";
+  auto limited = connect(e, "source");
+  auto target = connect_target();
+  auto errors = messages(run_preflight(*limited, *target, plan), Finding::kError);
+  CHECK(any_contains(errors, "REPLICATION SLAVE is not granted on *.*"));
+  CHECK(any_contains(errors, "neither REPLICATION CLIENT nor BINLOG MONITOR"));
+  CHECK(!any_contains(errors, "SELECT is not granted"));
+  for (const auto& m : errors) CHECK(m.find("pf-secret") == std::string::npos);
+
+  plan.phases.incremental = false;
+  CHECK(messages(run_preflight(*limited, *target, plan), Finding::kError).empty());
+
+  must(*root, "DROP USER 'omsql_test_preflight'@'127.0.0.1'");
+  must(*root, "DROP DATABASE omsql_test_preflight_grants");
+}
