@@ -166,7 +166,9 @@ struct WhereText : x3::parser<WhereText> {
         Iterator word_end = it;
         while (word_end != last && is_name_char(*word_end)) ++word_end;
         std::string_view word(it, static_cast<size_t>(word_end - it));
-        if (depth == 0 && is_clause_keyword(word)) break;
+        // `t.mode` or `mode.x` is a qualified name, not the MODE clause.
+        bool qualified = (it != first && it[-1] == '.') || (word_end != last && *word_end == '.');
+        if (depth == 0 && !qualified && is_clause_keyword(word)) break;
         out.append(word);
         it = word_end;
         continue;

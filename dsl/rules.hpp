@@ -107,6 +107,11 @@ struct CompiledScript {
   std::vector<VerifyRule> verifies;
 };
 
+struct ParsedScript;
+// dsl/checker.cpp: judges every parsed statement into `script`; whole-script rules (missing SOURCE,
+// ...) only when the parse had no errors, since a statement may simply have been lost.
+void check_script(const ParsedScript& parsed, CompiledScript& script, std::vector<Diagnostic>& diagnostics);
+
 // dsl/options.cpp: WITH (...) and VERIFY (...) option lists. Diagnostics are appended.
 void apply_migrate_options(const std::vector<ast::OptionItem>& items, const SourceText& source, Options& options,
                            std::vector<Diagnostic>& diagnostics);

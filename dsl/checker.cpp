@@ -1,0 +1,418 @@
+// The checker: the parse tree judged without a server. Endpoints, dialects, ${NAME}, options, pattern
+// shapes, phases, CAST types and rules that contradict each other are all decided here; what is left
+// (which tables exist, which columns they have) is the binder's job.
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include "dsl/grammar.hpp"
+#include "dsl/rules.hpp"
+#include "src/common/strings.hpp"
+
+namespace omsql::dsl {
+namespace {
+
+std::string render(const ast::Pattern& pattern) {
+  std::vector<std::string> parts;
+  for (const auto& part : pattern.parts) parts.push_back(NamePart{part.text, false}.str());
+  for (size_t i = 0; i < parts.size(); ++i)
+    if (!pattern.parts[i].quoted) parts[i] = pattern.parts[i].text;
+  return join(parts, ".");
+}
+
+NamePart name_part(const ast::Word& word) {
+  bool glob = !word.quoted && word.text.find_first_of("*?") != std::string::npos;
+  return NamePart{word.text, glob};
+}
+
+bool valid_variable_name(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+class Checker {
+ public:
+  Checker(CompiledScript& script, std::vector<Diagnostic>& diagnostics)
+      : script_(script), source_(script.source), diagnostics_(diagnostics) {}
+
+  void statement(const ast::Statement& statement) {
+    boost::apply_visitor([&](const auto& s) { check(s); }, statement.get());
+  }
+
+  // Whole-script rules; skipped after syntax errors, when a statement may simply have been lost.
+  void finish(bool had_syntax_errors) {
+    if (had_syntax_errors) return;
+    int place = first_statement_ < 0 ? 0 : first_statement_;
+    if (!source_seen_)
+      error(place, "missing SOURCE statement: add SOURCE <mysql|mariadb|oceanbase> 'user@host:port';");
+    if (!target_seen_)
+      error(place, "missing TARGET statement: add TARGET <mysql|mariadb|oceanbase> 'user@host:port';");
+    if (!script_.migrate && script_.verifies.empty())
+      error(place, "nothing to do: the script has no MIGRATE or VERIFY statement");
+  }
+
+ private:
+  void error(int offset, std::string message) { diagnostics_.push_back(source_.at(offset, std::move(message))); }
+  int line_of(int offset) const { return source_.at(offset, "").line; }
+  std::string at_line(int offset) const { return "line " + std::to_string(line_of(offset)); }
+
+  void check(const ast::EndpointStatement& statement) {
+    note_statement(statement.offset);
+    const char* keyword = statement.is_target ? "TARGET" : "SOURCE";
+    std::optional<int>& seen = statement.is_target ? target_offset_ : source_offset_;
+    (statement.is_target ? target_seen_ : source_seen_) = true;
+    if (seen) {
+      error(statement.offset, std::string("duplicate ") + keyword + " statement (the first is at " +
+                                  at_line(*seen) + ")");
+      return;
+    }
+    seen = statement.offset;
+    Endpoint& endpoint = statement.is_target ? script_.plan.target : script_.plan.source;
+
+    std::string dialect = to_lower(statement.dialect.text);
+    if (dialect == "mysql" || dialect == "mariadb") {
+      endpoint.dialect = Dialect::kMysql;
+    } else if (dialect == "oceanbase") {
+      endpoint.dialect = Dialect::kOceanBase;
+    } else {
+      error(statement.dialect.offset,
+            "unknown dialect '" + statement.dialect.text + "'; expected one of: mysql, mariadb, oceanbase");
+    }
+    if (auto address = expand_variables(statement.address)) parse_address(*address, statement.address, endpoint);
+    if (statement.password_env) {
+      const ast::Word& name = *statement.password_env;
+      if (valid_variable_name(name.text))
+        endpoint.password_env = name.text;
+      else
+        error(name.offset, "bad environment variable name '" + name.text +
+                               "' after PASSWORD ENV: expected letters, digits and '_'");
+    }
+  }
+
+  // The source offset of character `index` of the unescaped string literal `word`.
+  int offset_in_string(const ast::Word& word, size_t index) const {
+    std::string_view text = source_.text();
+    size_t position = static_cast<size_t>(word.offset) + 1;
+    for (size_t i = 0; i < index && position < text.size(); ++i)
+      position += (text[position] == '\'' && position + 1 < text.size() && text[position + 1] == '\'') ? 2 : 1;
+    return static_cast<int>(position);
+  }
+
+  // Replaces every ${NAME} with the environment variable NAME; an unset variable is an error there.
+  std::optional<std::string> expand_variables(const ast::Word& word) {
+    const std::string& in = word.text;
+    std::string out;
+    bool ok = true;
+    for (size_t i = 0; i < in.size();) {
+      if (in.compare(i, 2, "${") != 0) {
+        out += in[i++];
+        continue;
+      }
+      size_t close = in.find('}', i + 2);
+      std::string name = close == std::string::npos ? "" : in.substr(i + 2, close - i - 2);
+      if (close == std::string::npos || !valid_variable_name(name)) {
+        error(offset_in_string(word, i), "bad variable reference: expected ${NAME} with NAME made of letters, "
+                                         "digits and '_'");
+        return std::nullopt;
+      }
+      if (const char* value = std::getenv(name.c_str())) {
+        out += value;
+      } else {
+        error(offset_in_string(word, i), "environment variable " + name + " is not set");
+        ok = false;
+      }
+      i = close + 1;
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  void parse_address(const std::string& address, const ast::Word& word, Endpoint& endpoint) {
+    int place = word.offset + 1;
+    size_t at = address.rfind('@');
+    if (at == std::string::npos) {
+      error(place, "endpoint '" + address + "' has no user: expected 'user@host:port'");
+      return;
+    }
+    std::string user = address.substr(0, at);
+    std::string host = address.substr(at + 1);
+    if (size_t colon = user.find(':'); colon != std::string::npos) {
+      // Say nothing of the password; compile_script hides it in every echoed source line too.
+      error(place, "endpoint holds a password: write 'user@host:port' and name an environment variable with "
+                   "PASSWORD ENV 'NAME'");
+      return;
+    }
+    int port = 3306;
+    if (size_t colon = host.rfind(':'); colon != std::string::npos) {
+      std::string digits = host.substr(colon + 1);
+      host.resize(colon);
+      bool numeric = !digits.empty() && digits.size() <= 5 &&
+                     std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+      port = numeric ? std::stoi(digits) : 0;
+      if (port < 1 || port > 65535) {
+        error(place, "bad port '" + digits + "' in endpoint '" + address + "': expected a number from 1 to 65535");
+        return;
+      }
+    }
+    if (user.empty() || host.empty()) {
+      error(place, "endpoint '" + address + "' has an empty " + (user.empty() ? "user" : "host") +
+                       ": expected 'user@host:port'");
+      return;
+    }
+    endpoint.user = user;
+    endpoint.host = host;
+    endpoint.port = port;
+  }
+
+  std::optional<TablePattern> table_pattern(const ast::Pattern& pattern) {
+    if (pattern.parts.size() != 2) {
+      error(pattern.offset, "bad table pattern '" + render(pattern) +
+                                "': expected database.table, such as shop.orders or shop.*");
+      return std::nullopt;
+    }
+    if (!valid_parts(pattern)) return std::nullopt;
+    return TablePattern{name_part(pattern.parts[0]), name_part(pattern.parts[1]), pattern.offset};
+  }
+
+  std::optional<ColumnPattern> column_pattern(const ast::Pattern& pattern) {
+    if (pattern.parts.size() != 3) {
+      error(pattern.offset, "bad column pattern '" + render(pattern) +
+                                "': expected database.table.column, such as shop.orders.amount");
+      return std::nullopt;
+    }
+    if (!valid_parts(pattern)) return std::nullopt;
+    TablePattern table{name_part(pattern.parts[0]), name_part(pattern.parts[1]), pattern.offset};
+    return ColumnPattern{table, name_part(pattern.parts[2]), pattern.offset};
+  }
+
+  bool valid_parts(const ast::Pattern& pattern) {
+    for (const auto& part : pattern.parts) {
+      if (part.text.empty()) {
+        error(part.offset, "empty name in pattern '" + render(pattern) + "'");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void check(const ast::MigrateStatement& statement) {
+    note_statement(statement.offset);
+    if (script_.migrate) {
+      error(statement.offset, "only one MIGRATE statement is allowed (the first is at " +
+                                  at_line(script_.migrate->offset) + ")");
+      return;
+    }
+    script_.plan.has_migrate = true;
+    MigrateRules& rules = script_.migrate.emplace();
+    rules.offset = statement.offset;
+    for (const auto& p : statement.patterns)
+      if (auto t = table_pattern(p)) rules.include.push_back(*t);
+    for (const auto& clause : statement.clauses)
+      boost::apply_visitor([&](const auto& c) { check_clause(c, rules); }, clause.get());
+    check_conflicts(rules);
+  }
+
+  void check_clause(const ast::ExcludeClause& clause, MigrateRules& rules) {
+    for (const auto& p : clause.patterns)
+      if (auto t = table_pattern(p)) rules.exclude.push_back(*t);
+  }
+
+  void check_clause(const ast::MapClause& clause, MigrateRules& rules) {
+    auto from = table_pattern(clause.from);
+    auto to = table_pattern(clause.to);
+    if (!from || !to) return;
+    int from_wildcards = from->schema.wildcard_count() + from->table.wildcard_count();
+    int to_wildcards = to->schema.wildcard_count() + to->table.wildcard_count();
+    if (from_wildcards != to_wildcards) {
+      error(clause.to.offset, "MAP target '" + to->str() + "' has " + std::to_string(to_wildcards) +
+                                  " wildcard(s) but its source '" + from->str() + "' has " +
+                                  std::to_string(from_wildcards) +
+                                  ": each '*' or '?' of the target takes what the same wildcard of the source "
+                                  "matched");
+      return;
+    }
+    rules.maps.push_back(MapRule{*from, *to, clause.offset});
+  }
+
+  void check_clause(const ast::MapColumnClause& clause, MigrateRules& rules) {
+    auto column = column_pattern(clause.column);
+    if (!column) return;
+    if (column->column.glob) {
+      error(clause.column.parts[2].offset, "MAP COLUMN needs a column name, not a pattern: '" +
+                                               column->column.text + "'");
+      return;
+    }
+    if (clause.to.text.empty()) {
+      error(clause.to.offset, "empty column name after TO");
+      return;
+    }
+    rules.map_columns.push_back(MapColumnRule{*column, clause.to.text, clause.offset});
+  }
+
+  void check_clause(const ast::FilterClause& clause, MigrateRules& rules) {
+    if (auto table = table_pattern(clause.table))
+      rules.filters.push_back(FilterRule{*table, clause.condition.text, clause.offset});
+  }
+
+  void check_clause(const ast::ColumnsClause& clause, MigrateRules& rules) {
+    auto table = table_pattern(clause.table);
+    if (!table) return;
+    ColumnsExcludeRule rule{*table, {}, clause.offset};
+    for (const auto& column : clause.excluded) {
+      bool repeated = std::any_of(rule.columns.begin(), rule.columns.end(),
+                                  [&](const ExcludedColumn& c) { return c.name == column.text; });
+      if (repeated)
+        error(column.offset, "column '" + column.text + "' is listed twice");
+      else
+        rule.columns.push_back({column.text, column.offset});
+    }
+    rules.column_excludes.push_back(std::move(rule));
+  }
+
+  void check_clause(const ast::CastClause& clause, MigrateRules& rules) {
+    auto column = column_pattern(clause.column);
+    std::string from = normalize_type(clause.from_type.text);
+    std::string to = normalize_type(clause.to_type.text);
+    bool types_ok = true;
+    for (const auto* type : {&clause.from_type, &clause.to_type}) {
+      if (!is_known_type(normalize_type(type->text))) {
+        error(type->offset, "unknown column type '" + type->text +
+                                "' in CAST; expected a type such as BOOLEAN, INT, BIGINT, DECIMAL(10,2), "
+                                "VARCHAR(255), TEXT, DATETIME");
+        types_ok = false;
+      }
+    }
+    if (!column || !types_ok) return;
+    std::string to_upper;
+    for (char c : to) to_upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    rules.casts.push_back(CastRule{*column, from, to_upper, clause.offset});
+  }
+
+  void check_clause(const ast::ModeClause& clause, MigrateRules&) {
+    if (mode_offset_) {
+      error(clause.offset, "MODE is given twice (first at " + at_line(*mode_offset_) + ")");
+      return;
+    }
+    mode_offset_ = clause.offset;
+    Phases phases{false, false, false};
+    for (const auto& word : clause.phases) {
+      std::string name = to_lower(word.text);
+      bool* phase = name == "schema" ? &phases.schema
+                    : name == "full"  ? &phases.full
+                    : name == "incremental" ? &phases.incremental
+                                            : nullptr;
+      if (!phase) {
+        error(word.offset, "unknown phase '" + word.text + "'; expected one of: SCHEMA, FULL, INCREMENTAL");
+      } else if (*phase) {
+        error(word.offset, "phase " + name + " is listed twice");
+      } else {
+        *phase = true;
+      }
+    }
+    script_.plan.phases = phases;
+  }
+
+  void check_clause(const ast::WithClause& clause, MigrateRules&) {
+    if (with_offset_) {
+      error(clause.offset, "WITH is given twice (first at " + at_line(*with_offset_) + ")");
+      return;
+    }
+    with_offset_ = clause.offset;
+    apply_migrate_options(clause.options, source_, script_.plan.options, diagnostics_);
+  }
+
+  void check_clause(const ast::VerifyClause& clause, MigrateRules&) {
+    if (verify_offset_) {
+      error(clause.offset, "VERIFY is given twice (first at " + at_line(*verify_offset_) + ")");
+      return;
+    }
+    verify_offset_ = clause.offset;
+    script_.plan.verify.enabled = true;
+    apply_verify_options(clause.options, source_, script_.plan.verify, diagnostics_);
+  }
+
+  // Rules that contradict each other whatever the catalog holds.
+  void check_conflicts(const MigrateRules& rules) {
+    std::map<std::string, const MapRule*> by_source, by_target;
+    for (const auto& map : rules.maps) {
+      auto [source_it, new_source] = by_source.emplace(map.from.str(), &map);
+      if (!new_source) {
+        error(map.offset, "'" + map.from.str() + "' is already mapped at " + at_line(source_it->second->offset));
+        continue;
+      }
+      auto [target_it, new_target] = by_target.emplace(map.to.str(), &map);
+      if (!new_target)
+        error(map.to.offset, "MAP of '" + map.from.str() + "' to '" + map.to.str() + "' conflicts with the MAP of '" +
+                                 target_it->second->from.str() + "' at " + at_line(target_it->second->offset) +
+                                 ": two sources cannot have the same target");
+      for (const auto& excluded : rules.exclude) {
+        bool covered = excluded.str() == map.from.str() || (map.from.literal() && excluded.matches(
+                                                                QualifiedName{map.from.schema.text, map.from.table.text}));
+        if (covered) {
+          error(map.from.offset, "MAP of '" + map.from.str() + "', which the EXCLUDE pattern '" + excluded.str() +
+                                     "' at " + at_line(excluded.offset) + " removes");
+          break;
+        }
+      }
+    }
+    std::multimap<std::string, const ColumnsExcludeRule*> excludes_by_table;
+    for (const auto& excludes : rules.column_excludes) excludes_by_table.emplace(excludes.table.str(), &excludes);
+    std::map<std::string, const MapColumnRule*> columns;
+    for (const auto& rule : rules.map_columns) {
+      auto [it, inserted] = columns.emplace(rule.column.str(), &rule);
+      if (!inserted) {
+        error(rule.offset, "column '" + rule.column.str() + "' is already mapped at " + at_line(it->second->offset));
+        continue;
+      }
+      auto [first, last] = excludes_by_table.equal_range(rule.column.table.str());
+      for (auto e = first; e != last; ++e) {
+        const ColumnsExcludeRule& excludes = *e->second;
+        for (const auto& c : excludes.columns)
+          if (c.name == rule.column.column.text)
+            error(rule.column.offset, "MAP COLUMN of '" + rule.column.str() + "', which the COLUMNS ... EXCLUDE at " +
+                                          at_line(excludes.offset) + " removes");
+      }
+    }
+    std::map<std::string, const FilterRule*> filters;
+    for (const auto& rule : rules.filters) {
+      auto [it, inserted] = filters.emplace(rule.table.str(), &rule);
+      if (!inserted)
+        error(rule.offset, "'" + rule.table.str() + "' already has a FILTER at " + at_line(it->second->offset));
+    }
+  }
+
+  void check(const ast::VerifyStatement& statement) {
+    note_statement(statement.offset);
+    VerifyRule rule;
+    rule.offset = statement.offset;
+    rule.options = script_.plan.verify;
+    rule.options.enabled = true;
+    for (const auto& p : statement.patterns)
+      if (auto t = table_pattern(p)) rule.patterns.push_back(*t);
+    apply_verify_options(statement.options, source_, rule.options, diagnostics_);
+    script_.verifies.push_back(std::move(rule));
+  }
+
+  void note_statement(int offset) {
+    if (first_statement_ < 0) first_statement_ = offset;
+  }
+
+  CompiledScript& script_;
+  const SourceText& source_;
+  std::vector<Diagnostic>& diagnostics_;
+  int first_statement_ = -1;
+  bool source_seen_ = false, target_seen_ = false;
+  std::optional<int> source_offset_, target_offset_, mode_offset_, with_offset_, verify_offset_;
+};
+
+}  // namespace
+
+void check_script(const ParsedScript& parsed, CompiledScript& script, std::vector<Diagnostic>& diagnostics) {
+  Checker checker(script, diagnostics);
+  for (const auto& statement : parsed.statements) checker.statement(statement);
+  checker.finish(!parsed.errors.empty());
+}
+
+}  // namespace omsql::dsl
