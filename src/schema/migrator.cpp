@@ -1,5 +1,6 @@
 #include "src/schema/migrator.hpp"
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -32,6 +33,38 @@ Result<std::map<QualifiedName, std::set<std::string>>> names_by_table(Connection
   for (const auto& row : result->rows)
     out[{row[0].value_or(""), row[1].value_or("")}].insert(row[2].value_or(""));
   return out;
+}
+
+Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<std::string>* warnings);
+
+// Runs `body` with the session set for replaying catalog text, then restores the session.
+// foreign_key_checks=0: TRUNCATE of a referenced table and ADD FOREIGN KEY over copied rows.
+// sql_mode without NO_BACKSLASH_ESCAPES and ANSI_QUOTES/PIPES_AS_CONCAT: the server prints defaults,
+// expressions and CHECK clauses with backslash escapes, back-quotes and MariaDB operators; without
+// NO_ZERO_DATE/NO_ZERO_IN_DATE: a source default of '0000-00-00' must be accepted as it was there.
+Status with_ddl_session(Connection& target, const std::function<Status()>& body) {
+  auto session = target.query("SELECT @@SESSION.sql_mode, @@SESSION.foreign_key_checks");
+  if (!session) return session.status().with_context("reading the session settings");
+  if (session->rows.empty()) return Status::server_error(target.describe() + ": no session settings returned");
+  const std::string original_mode = session->rows[0][0].value_or("");
+  const std::string original_checks = session->rows[0][1].value_or("1");
+  static const std::set<std::string> kUnwanted = {"NO_BACKSLASH_ESCAPES", "ANSI_QUOTES", "PIPES_AS_CONCAT", "ANSI",
+                                                  "NO_ZERO_DATE", "NO_ZERO_IN_DATE"};
+  std::vector<std::string> kept;
+  size_t start = 0;
+  while (start <= original_mode.size()) {
+    size_t comma = original_mode.find(',', start);
+    std::string mode = original_mode.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!mode.empty() && !kUnwanted.count(mode)) kept.push_back(mode);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION foreign_key_checks = 0, sql_mode = " +
+                                       sql::text_literal(join(kept, ","))));
+  Status status = body();
+  Status restored = target.execute("SET SESSION foreign_key_checks = " + std::string(original_checks == "0" ? "0" : "1") +
+                                   ", sql_mode = " + sql::text_literal(original_mode));
+  return status.is_ok() ? restored : status;
 }
 
 }  // namespace
@@ -69,28 +102,33 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
                                       "; drop them or set WITH (on_exists = 'truncate' | 'append')");
   }
 
-  // TRUNCATE of a table that other tables reference fails with foreign_key_checks on.
-  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION foreign_key_checks = 0"));
-  std::set<std::string> databases;
-  for (size_t i = 0; i < plan.tables.size(); ++i) {
-    const TableJob& job = plan.tables[i];
-    if (exists(job.target)) {
-      if (plan.options.on_exists == OnExists::kTruncate)
-        OMSQL_RETURN_IF_ERROR(target.execute("TRUNCATE TABLE " + sql::quote_name(job.target))
-                                  .with_context("emptying " + job.target.str()));
-      continue;
+  return with_ddl_session(target, [&]() -> Status {
+    std::set<std::string> databases;
+    for (size_t i = 0; i < plan.tables.size(); ++i) {
+      const TableJob& job = plan.tables[i];
+      if (exists(job.target)) {
+        if (plan.options.on_exists == OnExists::kTruncate)
+          OMSQL_RETURN_IF_ERROR(target.execute("TRUNCATE TABLE " + sql::quote_name(job.target))
+                                    .with_context("emptying " + job.target.str()));
+        continue;
+      }
+      if (databases.insert(job.target.schema).second)
+        OMSQL_RETURN_IF_ERROR(target.execute(create_database_sql(job.target.schema, dialect)));
+      OMSQL_RETURN_IF_ERROR(
+          target.execute(ddls[i].sql).with_context("creating " + job.target.str() + " from " + job.source.str()));
     }
-    if (databases.insert(job.target.schema).second)
-      OMSQL_RETURN_IF_ERROR(target.execute(create_database_sql(job.target.schema, dialect)));
-    OMSQL_RETURN_IF_ERROR(target.execute(ddls[i].sql).with_context("creating " + job.target.str() + " from " +
-                                                                   job.source.str()));
-  }
-  return target.execute("SET SESSION foreign_key_checks = 1");
+    return Status::ok();
+  });
 }
 
 Status finish_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
+  return with_ddl_session(target, [&]() { return add_indexes_and_keys(target, plan, warnings); });
+}
+
+namespace {
+
+Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
   const Dialect dialect = plan.target.dialect;
-  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION foreign_key_checks = 0"));
   auto indexes = names_by_table(target, plan, "STATISTICS", "TABLE_SCHEMA", "INDEX_NAME");
   if (!indexes) return indexes.status().with_context("reading target indexes");
   for (const auto& job : plan.tables) {
@@ -109,7 +147,9 @@ Status finish_target_schema(Connection& target, const Plan& plan, std::vector<st
     if (!ddl->sql.empty())
       OMSQL_RETURN_IF_ERROR(target.execute(ddl->sql).with_context("adding foreign keys to " + job.target.str()));
   }
-  return target.execute("SET SESSION foreign_key_checks = 1");
+  return Status::ok();
 }
+
+}  // namespace
 
 }  // namespace omsql::schema

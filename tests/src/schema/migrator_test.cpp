@@ -213,3 +213,32 @@ TEST_CASE("existing target tables: fail names them, truncate empties them, appen
   must(*source, "DROP DATABASE omsql_test_schema_exists");
   must(*target, "DROP DATABASE omsql_test_schema_exists");
 }
+
+TEST_CASE("catalog text replays under a hostile target sql_mode, which is restored afterwards") {
+  auto source = connect_source();
+  auto target = connect_target();
+  must(*source, "DROP DATABASE IF EXISTS omsql_test_schema_mode");
+  must(*source, "CREATE DATABASE omsql_test_schema_mode");
+  must(*source, "SET SESSION sql_mode = ''");
+  must(*source,
+       "CREATE TABLE omsql_test_schema_mode.t (id INT PRIMARY KEY, "
+       "a VARCHAR(10) DEFAULT 'x\\\\y''z' COMMENT 'c\\\\d \"q\"', d DATETIME DEFAULT '0000-00-00 00:00:00', "
+       "g VARCHAR(20) AS (CONCAT(a, 'q\\\\r')) VIRTUAL, CONSTRAINT bs CHECK (a <> 'b\\\\c')) COMMENT 'tab\\\\le'");
+  must(*target, "DROP DATABASE IF EXISTS omsql_test_schema_mode");
+  const std::string hostile = "ANSI_QUOTES,NO_BACKSLASH_ESCAPES,NO_ZERO_DATE,NO_ZERO_IN_DATE,STRICT_ALL_TABLES";
+  must(*target, "SET SESSION sql_mode = '" + hostile + "'");
+  const std::string before = scalar(*target, "SELECT @@SESSION.sql_mode");
+
+  Plan plan = plan_for(*source, {{"omsql_test_schema_mode", "t"}}, "omsql_test_schema_mode");
+  auto created = schema::create_target_schema(*target, plan, nullptr);
+  REQUIRE_MESSAGE(created, created.message());
+  auto finished = schema::finish_target_schema(*target, plan);
+  REQUIRE_MESSAGE(finished, finished.message());
+  CHECK(scalar(*target, "SELECT @@SESSION.sql_mode") == before);
+  CHECK(scalar(*target, "SELECT @@SESSION.foreign_key_checks") == "1");
+  must(*target, "SET SESSION sql_mode = DEFAULT");
+  CHECK(show_create(*source, {"omsql_test_schema_mode", "t"}) == show_create(*target, {"omsql_test_schema_mode", "t"}));
+
+  must(*source, "DROP DATABASE omsql_test_schema_mode");
+  must(*target, "DROP DATABASE omsql_test_schema_mode");
+}
