@@ -150,3 +150,34 @@ TEST_CASE("the catalog reads columns, indexes, keys, checks and options exactly"
   CHECK((*both)[1].indexes[0].parts.size() == 2);
   must(*c, "DROP DATABASE omsql_test_catalog");
 }
+
+TEST_CASE("many tables are described with one query per view, in the order asked") {
+  auto c = connect_source();
+  must(*c, "DROP DATABASE IF EXISTS omsql_test_catalog_many");
+  must(*c, "CREATE DATABASE omsql_test_catalog_many");
+  std::vector<QualifiedName> names;
+  for (int i = 0; i < 40; ++i) {
+    std::string table = "t" + std::to_string(i);
+    must(*c, "CREATE TABLE omsql_test_catalog_many." + table + " (id INT PRIMARY KEY, v" + std::to_string(i) +
+                 " INT, KEY ix (v" + std::to_string(i) + "))");
+    names.push_back({"omsql_test_catalog_many", table});
+  }
+  std::reverse(names.begin(), names.end());
+  MysqlCatalog catalog(*c);
+  auto defs = catalog.describe_tables(names);
+  REQUIRE(defs);
+  REQUIRE(defs->size() == names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    const TableDef& t = (*defs)[i];
+    CHECK(t.name == names[i]);
+    REQUIRE(t.columns.size() == 2);
+    CHECK(t.columns[1].name == "v" + names[i].table.substr(1));
+    REQUIRE(t.indexes.size() == 2);
+    CHECK(t.indexes[1].parts[0].column == t.columns[1].name);
+  }
+  names.push_back({"omsql_test_catalog_many", "missing"});
+  auto missing = catalog.describe_tables(names);
+  REQUIRE(!missing);
+  CHECK(missing.status().message().find("omsql_test_catalog_many.missing does not exist") != std::string::npos);
+  must(*c, "DROP DATABASE omsql_test_catalog_many");
+}
