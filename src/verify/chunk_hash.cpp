@@ -1,0 +1,120 @@
+#include "src/verify/chunk_hash.hpp"
+
+namespace omsql::verify {
+namespace {
+
+// Encodes one identity part: a weight string (collated key) or the canonical cell.
+void append_match_part(std::string_view bytes, std::string& out) {
+  uint32_t n = static_cast<uint32_t>(bytes.size());
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  out.append(bytes);
+}
+
+}  // namespace
+
+Status prepare_verify_session(Connection& connection) {
+  return connection.execute(
+      "SET SESSION character_set_results = binary, time_zone = '+00:00', net_write_timeout = 600");
+}
+
+Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableSpec& spec, const KeyRange& range) {
+  auto stream = connection.stream(spec.select_rows_sql(side, range));
+  if (!stream) return stream.status().with_context("hash " + std::string(side_name(side)) + " " + spec.describe_range(range));
+  const auto& columns = spec.columns();
+  ChunkDigester digester(spec.keyed());
+  std::string encoded;
+  unsigned long* lengths = nullptr;
+  while (MYSQL_ROW row = stream->next(&lengths)) {
+    encoded.clear();
+    for (size_t i = 0; i < columns.size(); ++i) append_canonical(columns[i].value_class, row[i], lengths[i], encoded);
+    digester.add(row_hash(encoded));
+  }
+  OMSQL_RETURN_IF_ERROR(
+      stream->status().with_context("hash " + std::string(side_name(side)) + " " + spec.describe_range(range)));
+  return digester.digest();
+}
+
+Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableJob& job, const KeyRange& range) {
+  auto spec = TableSpec::make(job);
+  if (!spec) return spec.status();
+  return hash_chunk(connection, side, *spec, range);
+}
+
+Result<std::optional<KeyTuple>> key_at_offset(Connection& connection, Side side, const TableSpec& spec,
+                                              const KeyRange& range, int64_t offset, bool with_filter) {
+  auto result = connection.query(spec.key_at_offset_sql(side, range, offset, with_filter));
+  if (!result) return result.status();
+  if (result->rows.empty()) return std::optional<KeyTuple>();
+  KeyTuple key;
+  for (auto& cell : result->rows[0]) {
+    if (!cell) return Status::corruption("key of " + spec.describe_range(range) + " on " + side_name(side) + " is NULL");
+    key.push_back(std::move(*cell));
+  }
+  return std::optional<KeyTuple>(std::move(key));
+}
+
+Result<std::optional<KeyRange>> ChunkWalk::next(Connection& source) {
+  if (done_) return std::optional<KeyRange>();
+  KeyRange range;
+  range.lower_exclusive = lower_;
+  if (!spec_.keyed()) {
+    done_ = true;
+    return std::optional<KeyRange>(range);
+  }
+  KeyRange rest{lower_, std::nullopt};
+  auto upper = key_at_offset(source, Side::kSource, spec_, rest, chunk_rows_ - 1, false);
+  if (!upper) return upper.status();
+  if (!upper->has_value()) {
+    done_ = true;  // the last range is open above: target rows past the source's last key land here
+  } else {
+    range.upper_inclusive = **upper;
+    lower_ = **upper;
+  }
+  return std::optional<KeyRange>(std::move(range));
+}
+
+Result<std::vector<FetchedRow>> fetch_rows(Connection& connection, Side side, const TableSpec& spec,
+                                           const KeyRange& range) {
+  auto stream = connection.stream(spec.fetch_rows_sql(side, range));
+  const std::string context = "fetch " + std::string(side_name(side)) + " " + spec.describe_range(range);
+  if (!stream) return stream.status().with_context(context);
+  const auto& columns = spec.columns();
+  const size_t skip = spec.match_columns();
+  std::vector<FetchedRow> rows;
+  std::string encoded;
+  unsigned long* lengths = nullptr;
+  while (MYSQL_ROW row = stream->next(&lengths)) {
+    FetchedRow fetched;
+    encoded.clear();
+    fetched.cells.resize(columns.size());
+    fetched.values.resize(columns.size());
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const char* value = row[skip + i];
+      append_canonical(columns[i].value_class, value, lengths[skip + i], fetched.cells[i]);
+      encoded += fetched.cells[i];
+      if (value) fetched.values[i] = std::string(value, lengths[skip + i]);
+    }
+    fetched.hash = row_hash(encoded);
+    size_t weight = 0;
+    for (size_t part : spec.key()) {
+      if (columns[part].collated) {
+        append_match_part(row[weight] ? std::string_view(row[weight], lengths[weight]) : std::string_view(),
+                          fetched.match_key);
+        ++weight;
+      } else {
+        append_match_part(fetched.cells[part], fetched.match_key);
+      }
+    }
+    rows.push_back(std::move(fetched));
+  }
+  OMSQL_RETURN_IF_ERROR(stream->status().with_context(context));
+  return rows;
+}
+
+KeyTuple key_of(const TableSpec& spec, const FetchedRow& row) {
+  KeyTuple key;
+  for (size_t part : spec.key()) key.push_back(row.values[part].value_or(""));
+  return key;
+}
+
+}  // namespace omsql::verify

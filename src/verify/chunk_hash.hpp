@@ -1,0 +1,67 @@
+#pragma once
+// Reading one side of one key range: its digest (hash_chunk), its rows (fetch_rows), the key at an
+// offset (for chunk walks and halving). Each call uses only the Connection it is given, so the
+// source side and the target side of the same range can run on two threads or two actors at once.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/common/status.hpp"
+#include "src/mysql/connection.hpp"
+#include "src/verify/row_hash.hpp"
+#include "src/verify/table_spec.hpp"
+
+namespace omsql::verify {
+
+// Sets what every verifier session needs: character_set_results=binary (bytes as stored, no
+// conversion) and time_zone='+00:00' (TIMESTAMPs print the same instant the same way on both
+// sides). Call once per connection before any other call here.
+Status prepare_verify_session(Connection& connection);
+
+// The digest of `range` on `side`: rows read in key order with the canonical encoding. A table
+// without a key (spec.keyed() == false) is read whole, and its digest ignores row order.
+Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableSpec& spec, const KeyRange& range);
+// Convenience: builds the TableSpec for `job` (REQUIRES: `job` outlives the call).
+Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableJob& job, const KeyRange& range);
+
+// The key `offset` rows into `range` (key order) on `side`, or nullopt when the range has fewer
+// rows. with_filter: apply the FILTER on the source side.
+Result<std::optional<KeyTuple>> key_at_offset(Connection& connection, Side side, const TableSpec& spec,
+                                              const KeyRange& range, int64_t offset, bool with_filter);
+
+// Splits a keyed table into ranges of about chunk_rows source rows: each call returns the next
+// range after `previous` (nullopt for the first), walking the source key index only. The last
+// range is unbounded above, so rows the target has beyond the source's last key are covered.
+class ChunkWalk {
+ public:
+  // REQUIRES: spec outlives the walk; chunk_rows >= 1.
+  ChunkWalk(const TableSpec& spec, int64_t chunk_rows) : spec_(spec), chunk_rows_(chunk_rows) {}
+  // The next range, or nullopt when the key space is covered.
+  Result<std::optional<KeyRange>> next(Connection& source);
+
+ private:
+  const TableSpec& spec_;
+  int64_t chunk_rows_;
+  std::optional<KeyTuple> lower_;
+  bool done_ = false;
+};
+
+// One row as read for a row-by-row comparison.
+struct FetchedRow {
+  std::string match_key;                            // identity: canonical key cells / weight strings
+  uint64_t hash = 0;                                // row_hash of the canonical encoding
+  std::vector<std::string> cells;                   // canonical encoding of each column
+  std::vector<std::optional<std::string>> values;   // the values as read (for repair literals)
+};
+
+// Every row of `range` on `side` (a small range: the caller bounds it; tables without a key are
+// read whole). Rows come in key order.
+Result<std::vector<FetchedRow>> fetch_rows(Connection& connection, Side side, const TableSpec& spec,
+                                           const KeyRange& range);
+
+// The key tuple of a fetched row (the values of the key columns as read).
+KeyTuple key_of(const TableSpec& spec, const FetchedRow& row);
+
+}  // namespace omsql::verify

@@ -1,0 +1,163 @@
+#include "src/verify/row_hash.hpp"
+
+#include <xxhash.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace omsql::verify {
+namespace {
+
+void append_length(uint32_t length, std::string& out) {
+  char bytes[4] = {static_cast<char>(length), static_cast<char>(length >> 8), static_cast<char>(length >> 16),
+                   static_cast<char>(length >> 24)};
+  out.append(bytes, 4);
+}
+
+void append_body(char tag, std::string_view body, std::string& out) {
+  out += tag;
+  append_length(static_cast<uint32_t>(body.size()), out);
+  out.append(body);
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// Parses the server's double text and returns its bits, with -0 folded into +0 (they compare equal
+// on every server, and a text-protocol copy may not preserve the sign of zero).
+bool floating_bits(std::string_view text, bool as_float, uint64_t& bits) {
+  double value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) return false;
+  if (as_float) value = static_cast<double>(static_cast<float>(value));
+  if (value == 0) value = 0;  // -0.0 -> +0.0
+  std::memcpy(&bits, &value, sizeof bits);
+  return true;
+}
+
+}  // namespace
+
+const char* value_class_name(ValueClass value_class) {
+  switch (value_class) {
+    case ValueClass::kBytes: return "bytes";
+    case ValueClass::kCharPadded: return "char";
+    case ValueClass::kExactNumber: return "number";
+    case ValueClass::kFloat: return "float";
+    case ValueClass::kDouble: return "double";
+    case ValueClass::kTemporal: return "temporal";
+  }
+  return "?";
+}
+
+ValueClass value_class_of(const ColumnDef& column) {
+  const std::string& t = column.data_type;
+  if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer" || t == "bigint" ||
+      t == "decimal" || t == "numeric" || t == "year" || t == "bit")
+    return ValueClass::kExactNumber;
+  if (t == "float") return ValueClass::kFloat;
+  if (t == "double" || t == "real" || t == "double precision") return ValueClass::kDouble;
+  if (t == "date" || t == "time" || t == "datetime" || t == "timestamp") return ValueClass::kTemporal;
+  if (t == "char" && column.charset && *column.charset != "binary") return ValueClass::kCharPadded;
+  return ValueClass::kBytes;
+}
+
+std::string normalize_number(std::string_view text) {
+  std::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  std::string_view integer = s, fraction;
+  if (auto dot = s.find('.'); dot != std::string_view::npos) {
+    integer = s.substr(0, dot);
+    fraction = s.substr(dot + 1);
+    if (!fraction.empty() && !all_digits(fraction)) return std::string(text);
+  }
+  if (!integer.empty() && !all_digits(integer)) return std::string(text);
+  if (integer.empty() && fraction.empty()) return std::string(text);
+  while (integer.size() > 1 && integer[0] == '0') integer.remove_prefix(1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+  std::string out;
+  if (integer.empty()) integer = "0";
+  if (negative && !(integer == "0" && fraction.empty())) out += '-';
+  out.append(integer);
+  if (!fraction.empty()) {
+    out += '.';
+    out.append(fraction);
+  }
+  return out;
+}
+
+std::string normalize_temporal(std::string_view text) {
+  std::string out(text);
+  if (auto dot = out.rfind('.'); dot != std::string::npos && dot > out.rfind(':')) {
+    size_t end = out.size();
+    while (end > dot + 1 && out[end - 1] == '0') --end;
+    if (end == dot + 1) end = dot;
+    out.resize(end);
+  }
+  // A DATETIME at midnight and the DATE it was widened from denote the same value.
+  static constexpr std::string_view kMidnight = " 00:00:00";
+  if (out.size() == 10 + kMidnight.size() && out.compare(10, kMidnight.size(), kMidnight) == 0) out.resize(10);
+  return out;
+}
+
+void append_canonical(ValueClass value_class, const char* value, size_t length, std::string& out) {
+  if (value == nullptr) {
+    out += kTagNull;
+    return;
+  }
+  std::string_view text(value, length);
+  switch (value_class) {
+    case ValueClass::kBytes:
+      append_body(kTagBytes, text, out);
+      return;
+    case ValueClass::kCharPadded:
+      while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+      append_body(kTagBytes, text, out);
+      return;
+    case ValueClass::kExactNumber: {
+      // Fast path: a plain integer without sign or leading zero is already canonical.
+      if (all_digits(text) && (text.size() == 1 || text[0] != '0')) {
+        append_body(kTagNumber, text, out);
+      } else {
+        append_body(kTagNumber, normalize_number(text), out);
+      }
+      return;
+    }
+    case ValueClass::kFloat:
+    case ValueClass::kDouble: {
+      uint64_t bits = 0;
+      if (!floating_bits(text, value_class == ValueClass::kFloat, bits)) {
+        append_body(kTagFloating, text, out);  // not a number we know: keep the text
+        return;
+      }
+      char body[8];
+      for (int i = 0; i < 8; ++i) body[i] = static_cast<char>(bits >> (8 * i));
+      append_body(kTagFloating, std::string_view(body, 8), out);
+      return;
+    }
+    case ValueClass::kTemporal:
+      append_body(kTagTemporal, normalize_temporal(text), out);
+      return;
+  }
+}
+
+uint64_t row_hash(std::string_view encoded_row) { return XXH3_64bits(encoded_row.data(), encoded_row.size()); }
+
+void ChunkDigester::add(uint64_t row_hash) {
+  ++rows_;
+  if (ordered_) {
+    value_ = XXH3_64bits_withSeed(&row_hash, sizeof row_hash, value_);
+  } else {
+    // A fixed seed makes the per-row mix independent of position; addition keeps multiplicity.
+    value_ += XXH3_64bits_withSeed(&row_hash, sizeof row_hash, 0x6f6d73716cULL);
+  }
+}
+
+}  // namespace omsql::verify

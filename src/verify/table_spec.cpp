@@ -1,0 +1,256 @@
+#include "src/verify/table_spec.hpp"
+
+#include "src/sql/quote.hpp"
+
+namespace omsql::verify {
+namespace {
+
+bool is_enum_or_set(const std::string& data_type) { return data_type == "enum" || data_type == "set"; }
+
+bool is_numeric_text(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) return false;
+  return true;
+}
+
+bool is_plain_text(const std::string& s) {
+  for (unsigned char c : s)
+    if (c < 0x20 || c > 0x7e || c == '\'' || c == '\\') return false;
+  return true;
+}
+
+// A string literal that the server reads as exactly these bytes in `charset` (a hex literal with
+// an introducer: no escaping, whatever the session's sql_mode). Without a charset: a binary string.
+std::string bytes_literal(const std::string& charset, const std::string& bytes) {
+  if (charset.empty()) return bytes.empty() ? "X''" : sql::hex_literal(bytes);
+  return "_" + charset + " " + (bytes.empty() ? std::string("X''") : sql::hex_literal(bytes));
+}
+
+std::string printable(const std::string& bytes) {
+  constexpr size_t kMax = 40;
+  std::string out;
+  bool plain = true;
+  for (unsigned char c : bytes)
+    if (c < 0x20 || c > 0x7e) plain = false;
+  if (plain) {
+    out = "'" + bytes.substr(0, kMax) + (bytes.size() > kMax ? "...'" : "'");
+  } else {
+    out = sql::hex_literal(bytes.substr(0, kMax / 2));
+    if (bytes.size() > kMax / 2) out += "...";
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* side_name(Side side) { return side == Side::kSource ? "source" : "target"; }
+
+Result<TableSpec> TableSpec::make(const TableJob& job) {
+  TableSpec spec;
+  spec.job_ = &job;
+  for (const ColumnMapping& mapping : job.columns) {
+    const ColumnDef* def = job.source_def.find_column(mapping.source);
+    if (mapping.generated || (def && def->is_generated)) continue;  // recomputed on the target, never copied
+    VerifyColumn column;
+    column.source_name = mapping.source;
+    column.target_name = mapping.target;
+    if (def) {
+      column.value_class = value_class_of(*def);
+      column.data_type = def->data_type;
+      if (def->charset && *def->charset != "binary" &&
+          (column.value_class == ValueClass::kBytes || column.value_class == ValueClass::kCharPadded)) {
+        column.convert_to_utf8mb4 = *def->charset != "utf8mb4";
+        column.read_charset = "utf8mb4";
+        const std::string collation = def->collation.value_or("");
+        column.collated = true;
+        // MariaDB's NO PAD collations say so in their name; every other collation pads with spaces.
+        column.pad_space = collation.find("nopad") == std::string::npos;
+      }
+    }
+    spec.columns_.push_back(std::move(column));
+  }
+  if (spec.columns_.empty())
+    return Status::invalid_argument("verify " + job.source.str() + ": no column to compare");
+  // Key parts must be compared columns; a key partly excluded from the copy cannot identify rows
+  // on the target, so such a table is compared as a multiset like a table without a key.
+  if (job.key.kind != RowKey::Kind::kNone) {
+    std::vector<size_t> key;
+    for (const std::string& name : job.key.columns) {
+      size_t found = spec.columns_.size();
+      for (size_t i = 0; i < spec.columns_.size(); ++i)
+        if (spec.columns_[i].source_name == name) found = i;
+      if (found == spec.columns_.size()) {
+        key.clear();
+        break;
+      }
+      key.push_back(found);
+    }
+    spec.key_ = std::move(key);
+  }
+  for (size_t part : spec.key_)
+    if (spec.columns_[part].collated) ++spec.match_columns_;
+  return spec;
+}
+
+const std::string& TableSpec::column_name(Side side, size_t index) const {
+  return side == Side::kSource ? columns_[index].source_name : columns_[index].target_name;
+}
+
+std::string TableSpec::table_sql(Side side) const {
+  return sql::quote_name(side == Side::kSource ? job_->source : job_->target);
+}
+
+std::string TableSpec::read_expression(Side side, size_t index) const {
+  const VerifyColumn& c = columns_[index];
+  const std::string name = sql::quote_identifier(column_name(side, index));
+  if (c.value_class == ValueClass::kFloat || c.value_class == ValueClass::kDouble)
+    return "CAST(" + name + " AS DOUBLE)";  // the text protocol prints FLOAT to 6 digits only
+  if (c.data_type == "bit") return "CAST(" + name + " AS UNSIGNED)";
+  if (c.convert_to_utf8mb4) return "CONVERT(" + name + " USING utf8mb4)";
+  return name;
+}
+
+std::string TableSpec::key_compare_expression(Side side, size_t index) const {
+  const std::string name = sql::quote_identifier(column_name(side, index));
+  // ENUM and SET sort by their number in an index but compare with a string by label: compare by
+  // number so that ranges follow the walk's order.
+  if (is_enum_or_set(columns_[index].data_type)) return "(" + name + "+0)";
+  return name;
+}
+
+std::string TableSpec::key_read_expression(Side side, size_t index) const {
+  if (is_enum_or_set(columns_[index].data_type)) return key_compare_expression(side, index);
+  return read_expression(side, index);
+}
+
+std::string TableSpec::value_literal(size_t index, const std::optional<std::string>& value) const {
+  if (!value) return "NULL";
+  const VerifyColumn& c = columns_[index];
+  switch (c.value_class) {
+    case ValueClass::kExactNumber:
+    case ValueClass::kFloat:
+    case ValueClass::kDouble:
+      if (is_numeric_text(*value)) return *value;
+      return bytes_literal("", *value);
+    case ValueClass::kTemporal:
+      if (is_plain_text(*value)) return sql::text_literal(*value);
+      return bytes_literal("", *value);
+    case ValueClass::kBytes:
+    case ValueClass::kCharPadded:
+      break;
+  }
+  if (c.read_charset.empty() && !c.data_type.empty() && c.data_type != "binary" && c.data_type != "varbinary" &&
+      c.data_type.find("blob") == std::string::npos && c.data_type != "geometry" && is_plain_text(*value))
+    return sql::text_literal(*value);  // types printed as text with no charset (INET6, UUID, ...)
+  return bytes_literal(c.read_charset, *value);
+}
+
+std::string TableSpec::key_literal(size_t part, const std::string& value) const {
+  size_t index = key_[part];
+  if (is_enum_or_set(columns_[index].data_type)) return is_numeric_text(value) ? value : bytes_literal("", value);
+  return value_literal(index, value);
+}
+
+std::string TableSpec::range_predicate(Side side, const KeyRange& range) const {
+  if (!keyed()) return "1";
+  // (k1, k2) > (a, b) spelled out as k1 > a OR (k1 = a AND k2 > b): index range scans on every version.
+  auto bound = [&](const KeyTuple& tuple, const char* strict, const char* last) {
+    std::string out;
+    for (size_t i = 0; i < key_.size(); ++i) {
+      if (i) out += " OR ";
+      out += "(";
+      for (size_t j = 0; j < i; ++j)
+        out += key_compare_expression(side, key_[j]) + " = " + key_literal(j, tuple[j]) + " AND ";
+      out += key_compare_expression(side, key_[i]) + (i + 1 == key_.size() ? last : strict) +
+             key_literal(i, tuple[i]) + ")";
+    }
+    return "(" + out + ")";
+  };
+  std::string out;
+  if (range.lower_exclusive) out += bound(*range.lower_exclusive, " > ", " > ");
+  if (range.upper_inclusive) {
+    if (!out.empty()) out += " AND ";
+    out += bound(*range.upper_inclusive, " < ", " <= ");
+  }
+  return out.empty() ? "1" : out;
+}
+
+std::string TableSpec::where_clause(Side side, const KeyRange& range, bool with_filter) const {
+  std::string where = range_predicate(side, range);
+  if (with_filter && side == Side::kSource && job_->filter) where = "(" + where + ") AND (" + *job_->filter + ")";
+  return " WHERE " + where;
+}
+
+std::string TableSpec::order_by(Side side) const {
+  if (!keyed()) return "";
+  std::string out = " ORDER BY ";
+  for (size_t i = 0; i < key_.size(); ++i) {
+    if (i) out += ", ";
+    out += key_compare_expression(side, key_[i]);
+  }
+  return out;
+}
+
+std::string TableSpec::select_rows_sql(Side side, const KeyRange& range) const {
+  std::string out = "SELECT ";
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (i) out += ", ";
+    out += read_expression(side, i);
+  }
+  return out + " FROM " + table_sql(side) + where_clause(side, range, true) + order_by(side);
+}
+
+std::string TableSpec::fetch_rows_sql(Side side, const KeyRange& range) const {
+  std::string out = "SELECT ";
+  for (size_t part : key_) {
+    const VerifyColumn& c = columns_[part];
+    if (!c.collated) continue;
+    std::string name = sql::quote_identifier(column_name(side, part));
+    out += "WEIGHT_STRING(" + (c.pad_space ? "RTRIM(" + name + ")" : name) + "), ";
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (i) out += ", ";
+    out += read_expression(side, i);
+  }
+  return out + " FROM " + table_sql(side) + where_clause(side, range, true) + order_by(side);
+}
+
+std::string TableSpec::key_at_offset_sql(Side side, const KeyRange& range, int64_t offset, bool with_filter) const {
+  std::string out = "SELECT ";
+  for (size_t i = 0; i < key_.size(); ++i) {
+    if (i) out += ", ";
+    out += key_read_expression(side, key_[i]);
+  }
+  return out + " FROM " + table_sql(side) + where_clause(side, range, with_filter) + order_by(side) + " LIMIT 1 OFFSET " +
+         std::to_string(offset);
+}
+
+std::string TableSpec::count_sql(Side side, const KeyRange& range) const {
+  return "SELECT COUNT(*) FROM " + table_sql(side) + where_clause(side, range, true);
+}
+
+std::string TableSpec::describe_key(const KeyTuple& key) const {
+  std::string names, values;
+  for (size_t i = 0; i < key.size() && i < key_.size(); ++i) {
+    if (i) names += ", ", values += ", ";
+    names += columns_[key_[i]].source_name;
+    values += printable(key[i]);
+  }
+  return "(" + names + ") = (" + values + ")";
+}
+
+std::string TableSpec::describe_range(const KeyRange& range) const {
+  auto tuple = [&](const KeyTuple& t) {
+    std::string out;
+    for (size_t i = 0; i < t.size(); ++i) out += (i ? ", " : "") + printable(t[i]);
+    return t.size() == 1 ? out : "(" + out + ")";
+  };
+  std::string names;
+  for (size_t i = 0; i < key_.size(); ++i) names += (i ? ", " : "") + columns_[key_[i]].source_name;
+  return job_->source.str() + " (" + names + ") in (" +
+         (range.lower_exclusive ? tuple(*range.lower_exclusive) : std::string("-inf")) + ", " +
+         (range.upper_inclusive ? tuple(*range.upper_inclusive) + "]" : std::string("+inf)"));
+}
+
+}  // namespace omsql::verify

@@ -1,0 +1,99 @@
+#pragma once
+// How one TableJob is read for verification, on either side: which columns, in which order, read
+// with which expression, compared by which key, and how a value read back is written as a literal.
+// Built once per table from the TableJob (source names, target names, FILTER, key, source types);
+// all SQL text the verifier sends is built here.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/common/status.hpp"
+#include "src/verify/row_hash.hpp"
+
+namespace omsql::verify {
+
+// Which side of the migration a query reads. kSource: the source table and column names, with
+// the job's FILTER. kTarget: the target table and column names, no filter.
+enum class Side { kSource, kTarget };
+const char* side_name(Side side);
+
+// The raw bytes of each key column as read with the key read expression (character_set_results=binary).
+using KeyTuple = std::vector<std::string>;
+
+// A range of the key: lower_exclusive < key <= upper_inclusive; nullopt = unbounded. A table
+// without a key is always read as the one unbounded range.
+struct KeyRange {
+  std::optional<KeyTuple> lower_exclusive;
+  std::optional<KeyTuple> upper_inclusive;
+};
+
+// One compared column. Key columns are compared by the server; everything else by canonical bytes.
+struct VerifyColumn {
+  std::string source_name;
+  std::string target_name;
+  ValueClass value_class = ValueClass::kBytes;
+  std::string data_type;
+  // The character set a string value is read in: the column's, or utf8mb4 when it is converted
+  // (columns in any other charset are read as CONVERT(... USING utf8mb4) on both sides, so a
+  // charset change on the target verifies by characters). Empty for binary and non-string types.
+  std::string read_charset;
+  bool convert_to_utf8mb4 = false;
+  // Key columns with a collation: rows are matched by the server's WEIGHT_STRING (after RTRIM
+  // for PAD SPACE collations), so 'a' and 'A' in a _ci key are the same row, as the target sees it.
+  bool collated = false;
+  bool pad_space = false;
+};
+
+class TableSpec {
+ public:
+  // Fails (InvalidArgument) when the job has no compared column.
+  static Result<TableSpec> make(const TableJob& job);
+
+  const TableJob& job() const { return *job_; }
+  const std::vector<VerifyColumn>& columns() const { return columns_; }
+  // Indexes into columns() of the key parts, in key order; empty for a table compared as a multiset.
+  const std::vector<size_t>& key() const { return key_; }
+  bool keyed() const { return !key_.empty(); }
+  // How many leading result columns fetch_rows_sql() adds for matching rows (one per collated key part).
+  size_t match_columns() const { return match_columns_; }
+
+  // SELECT <read expressions> ... WHERE <range> [AND (filter)] ORDER BY <key>: one row per table row.
+  std::string select_rows_sql(Side side, const KeyRange& range) const;
+  // As select_rows_sql, preceded by the match columns (WEIGHT_STRING of collated key parts).
+  std::string fetch_rows_sql(Side side, const KeyRange& range) const;
+  // The key at `offset` (0-based) in `range` on `side`, key order; with_filter applies the FILTER
+  // on the source (for halving by filtered rows); the chunk walk does not need it.
+  std::string key_at_offset_sql(Side side, const KeyRange& range, int64_t offset, bool with_filter) const;
+  // SELECT COUNT(*) of the range on `side`.
+  std::string count_sql(Side side, const KeyRange& range) const;
+
+  // A literal for a value of column `index` as read by the read expression (NULL for nullopt).
+  std::string value_literal(size_t index, const std::optional<std::string>& value) const;
+  // A literal for key part `part` as read by the key read expression.
+  std::string key_literal(size_t part, const std::string& value) const;
+  // "(id) = (5)", "(a, b) = ('x', 2)": a key for reports (printable, truncated).
+  std::string describe_key(const KeyTuple& key) const;
+  // "(id) in (5, 100]", for messages.
+  std::string describe_range(const KeyRange& range) const;
+  // "shop.orders", by side.
+  std::string table_sql(Side side) const;
+  const std::string& column_name(Side side, size_t index) const;
+
+  // WHERE text for `range` on `side` (without the WHERE keyword); "1" when unbounded.
+  std::string range_predicate(Side side, const KeyRange& range) const;
+
+ private:
+  std::string read_expression(Side side, size_t index) const;
+  std::string key_compare_expression(Side side, size_t index) const;
+  std::string key_read_expression(Side side, size_t index) const;
+  std::string where_clause(Side side, const KeyRange& range, bool with_filter) const;
+  std::string order_by(Side side) const;
+
+  const TableJob* job_ = nullptr;
+  std::vector<VerifyColumn> columns_;
+  std::vector<size_t> key_;
+  size_t match_columns_ = 0;
+};
+
+}  // namespace omsql::verify

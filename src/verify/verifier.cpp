@@ -1,0 +1,123 @@
+#include "src/verify/verifier.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "src/verify/chunk_hash.hpp"
+#include "src/verify/repair.hpp"
+
+namespace omsql::verify {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void count(TableReport& report, const RowDifference& d) {
+  switch (d.kind) {
+    case DifferenceKind::kMissingOnTarget: report.missing += d.copies; break;
+    case DifferenceKind::kExtraOnTarget: report.extra += d.copies; break;
+    case DifferenceKind::kDifferent: report.different += d.copies; break;
+  }
+}
+
+}  // namespace
+
+Result<TableReport> verify_table(Connection& source, Connection& target, const TableJob& job,
+                                 const VerifyOptions& options, const NarrowOptions& narrow) {
+  const auto start = std::chrono::steady_clock::now();
+  TableReport report;
+  report.source = job.source;
+  report.target = job.target;
+  auto spec = TableSpec::make(job);
+  if (!spec) return spec.status();
+  report.keyed = spec->keyed();
+  if (!spec->keyed()) {
+    auto differences =
+        compare_as_multiset(source, target, *spec, narrow.parallel, &report.source_rows, &report.target_rows);
+    if (!differences) return differences.status();
+    report.chunks = 1;
+    report.chunks_mismatched = differences->empty() ? 0 : 1;
+    report.differences = std::move(*differences);
+  } else {
+    ChunkWalk walk(*spec, std::max<int64_t>(1, options.chunk_rows));
+    NarrowStats stats;
+    while (true) {
+      auto range = walk.next(source);
+      if (!range) return range.status();
+      if (!range->has_value()) break;
+      auto digests = hash_both_sides(source, target, *spec, **range, narrow.parallel);
+      if (!digests) return digests.status();
+      ++report.chunks;
+      report.source_rows += digests->first.rows;
+      report.target_rows += digests->second.rows;
+      if (digests->first == digests->second) continue;
+      ++report.chunks_mismatched;
+      auto differences =
+          narrow_range(source, target, *spec, **range, digests->first, digests->second, narrow, &stats);
+      if (!differences) return differences.status();
+      for (auto& d : *differences) report.differences.push_back(std::move(d));
+    }
+    report.ranges_rehashed = stats.ranges_rehashed;
+  }
+  for (const auto& d : report.differences) count(report, d);
+  report.seconds = seconds_since(start);
+  return report;
+}
+
+std::vector<std::string> repair_statements(const VerifyReport& report) {
+  std::vector<std::string> out;
+  for (const auto& table : report.tables) {
+    for (const auto& d : table.differences)
+      if (d.kind == DifferenceKind::kExtraOnTarget) out.push_back(d.repair);
+    for (const auto& d : table.differences)
+      if (d.kind != DifferenceKind::kExtraOnTarget) out.push_back(d.repair);
+  }
+  return out;
+}
+
+Result<VerifyReport> verify_tables(const Plan& plan, const VerifyOptions& options,
+                                   const std::vector<QualifiedName>& only, const TableDone& on_table) {
+  const auto start = std::chrono::steady_clock::now();
+  auto source = Connection::open(plan.source, "source");
+  if (!source) return source.status();
+  auto target = Connection::open(plan.target, "target");
+  if (!target) return target.status();
+  OMSQL_RETURN_IF_ERROR(prepare_verify_session(**source));
+  OMSQL_RETURN_IF_ERROR(prepare_verify_session(**target));
+
+  VerifyReport report;
+  for (const TableJob& job : plan.tables) {
+    if (!only.empty() && std::find(only.begin(), only.end(), job.source) == only.end()) continue;
+    auto table = verify_table(**source, **target, job, options);
+    if (table) {
+      report.tables.push_back(std::move(*table));
+    } else {
+      TableReport failed;
+      failed.source = job.source;
+      failed.target = job.target;
+      failed.error = table.status().message();
+      report.tables.push_back(std::move(failed));
+    }
+    if (on_table) on_table(report.tables.back());
+  }
+
+  if (!options.repair_file.empty()) {
+    auto statements = repair_statements(report);
+    OMSQL_RETURN_IF_ERROR(write_repair_file(options.repair_file, statements));
+    report.repair_file = options.repair_file;
+    report.repair_statements = statements.size();
+    if (options.repair_apply) {
+      // Outside live sync only: during sync, repairs go through the apply queue (issue 5, item 5).
+      OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"));
+      OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION foreign_key_checks = 0"));
+      for (const auto& statement : statements) OMSQL_RETURN_IF_ERROR((*target)->execute(statement));
+      OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION foreign_key_checks = 1"));
+      report.repair_applied = true;
+    }
+  }
+  report.seconds = seconds_since(start);
+  return report;
+}
+
+}  // namespace omsql::verify

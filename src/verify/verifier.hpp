@@ -1,0 +1,39 @@
+#pragma once
+// The verification driver: for each table, walk the source key into ranges of chunk_rows rows,
+// hash each range on both sides (source on a second thread, target on this one), narrow every
+// mismatched range down to rows, and collect the differences and their repair statements.
+// Sequential over tables and ranges; actors/ parallelizes the same calls (hash_chunk per side,
+// narrow_range per mismatch) across verifier actors.
+#include <functional>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/common/status.hpp"
+#include "src/mysql/connection.hpp"
+#include "src/verify/differ.hpp"
+#include "src/verify/report.hpp"
+
+namespace omsql::verify {
+
+// Verifies one table. Both connections must have had prepare_verify_session(). A server error
+// ends the table and is returned; differences are not errors.
+Result<TableReport> verify_table(Connection& source, Connection& target, const TableJob& job,
+                                 const VerifyOptions& options, const NarrowOptions& narrow = {});
+
+// Called after each table (for progress output); may be empty.
+using TableDone = std::function<void(const TableReport&)>;
+
+// Verifies the plan's tables (all of them, or those whose source name is in `only`), one at a
+// time, on one connection per side opened from the plan's endpoints. A table that fails is
+// reported with its error and the run goes on. When options.repair_file is set, every table's
+// repair statements (deletes first, then replaces/inserts) are written there; with
+// options.repair_apply they are also executed on the target. Fails only when a server cannot be
+// reached or the repair file cannot be written.
+Result<VerifyReport> verify_tables(const Plan& plan, const VerifyOptions& options,
+                                   const std::vector<QualifiedName>& only = {}, const TableDone& on_table = {});
+
+// The repair statements of a report, in the order they must run: per table, deletes before
+// replaces and inserts.
+std::vector<std::string> repair_statements(const VerifyReport& report);
+
+}  // namespace omsql::verify

@@ -1,0 +1,99 @@
+#pragma once
+// Helpers for the verification tests: TableJobs built from the source catalog, repair scripts
+// applied with the mariadb client, CHECKSUM TABLE on both sides.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+
+#include "src/catalog/mysql_catalog.hpp"
+#include "src/sql/quote.hpp"
+#include "src/verify/chunk_hash.hpp"
+#include "src/verify/repair.hpp"
+#include "src/verify/verifier.hpp"
+#include "tests/support/sandbox.hpp"
+
+namespace omsql::testing {
+
+struct JobSpec {
+  QualifiedName source;
+  QualifiedName target;
+  std::map<std::string, std::string> renames;  // MAP COLUMN source -> target
+  std::set<std::string> excluded;              // COLUMNS ... EXCLUDE
+  std::optional<std::string> filter;
+};
+
+inline TableJob make_job(Connection& source, const JobSpec& spec) {
+  MysqlCatalog catalog(source);
+  auto def = catalog.describe(spec.source);
+  REQUIRE_MESSAGE(def, def.status().message());
+  TableJob job;
+  job.source = spec.source;
+  job.target = spec.target;
+  job.filter = spec.filter;
+  job.source_def = *def;
+  job.key = choose_row_key(*def);
+  for (const ColumnDef& c : def->columns) {
+    if (spec.excluded.count(c.name)) continue;
+    ColumnMapping m;
+    m.source = c.name;
+    auto renamed = spec.renames.find(c.name);
+    m.target = renamed == spec.renames.end() ? c.name : renamed->second;
+    m.generated = c.is_generated;
+    job.columns.push_back(m);
+  }
+  return job;
+}
+
+inline std::unique_ptr<Connection> verify_connection(bool source) {
+  auto c = source ? connect_source() : connect_target();
+  auto s = verify::prepare_verify_session(*c);
+  REQUIRE_MESSAGE(s, s.message());
+  return c;
+}
+
+inline verify::TableReport run_verify(const TableJob& job, int64_t chunk_rows = 100, int64_t leaf_rows = 8) {
+  auto source = verify_connection(true);
+  auto target = verify_connection(false);
+  VerifyOptions options;
+  options.chunk_rows = chunk_rows;
+  verify::NarrowOptions narrow;
+  narrow.leaf_rows = leaf_rows;
+  auto report = verify::verify_table(*source, *target, job, options, narrow);
+  REQUIRE_MESSAGE(report, report.status().message());
+  return std::move(*report);
+}
+
+// Writes the report's repair statements to a file and runs it with the mariadb client on the target.
+inline void apply_repair_with_client(const verify::TableReport& table, const std::string& path) {
+  verify::VerifyReport report;
+  report.tables.push_back(table);
+  auto s = verify::write_repair_file(path, verify::repair_statements(report));
+  REQUIRE_MESSAGE(s, s.message());
+  std::string command = std::string("mariadb --protocol=tcp -h127.0.0.1 -uroot -P") + std::getenv("OMSQL_TGT_PORT") +
+                        " < " + path;
+  REQUIRE_MESSAGE(std::system(command.c_str()) == 0, command);
+}
+
+inline std::string checksum(Connection& c, const QualifiedName& table) {
+  auto r = c.query("CHECKSUM TABLE " + sql::quote_name(table));
+  REQUIRE_MESSAGE(r, r.status().message());
+  REQUIRE(r->rows.size() == 1);
+  return r->rows[0][1].value_or("NULL");
+}
+
+// The differences of a report as "kind key [columns]" strings, for exact comparisons.
+inline std::multiset<std::string> difference_set(const verify::TableReport& report) {
+  std::multiset<std::string> out;
+  for (const auto& d : report.differences) {
+    std::string s = std::string(verify::difference_kind_name(d.kind)) + " " + d.key;
+    for (const auto& c : d.columns) s += " " + c;
+    if (d.copies != 1) s += " x" + std::to_string(d.copies);
+    out.insert(s);
+  }
+  return out;
+}
+
+}  // namespace omsql::testing
