@@ -71,7 +71,7 @@ std::optional<std::string> index_definition(const TableJob& job, const IndexDef&
     }
   }
   if (dropped_descending)
-    warnings->push_back(where + ": " + what + " created ascending: OceanBase 4.x ignores DESC in index parts");
+    warnings->push_back(where + ": " + what + " created ascending: OceanBase builds index parts ascending only (DESC is not supported)");
 
   std::string out;
   if (index.is_primary()) out = "PRIMARY KEY";
