@@ -1,5 +1,5 @@
 #pragma once
-// The Plan: what a bound .omsql script asks the engine to do. The binder (dsl/binder.hpp) produces
+// The Plan: what a bound .omsql script asks the engine to do. The binder (bind_script, dsl/compiler.hpp) produces
 // it from the AST and the source catalog; the coordinator (actors/) consumes it. Plain data only.
 #include <cstdint>
 #include <optional>

@@ -321,3 +321,34 @@ TEST_CASE("a literal password never reaches a diagnostic") {
     for (const auto& d : outcome.diagnostics) CHECK(d.format().find("Tr0ub4dor") == std::string::npos);
   }
 }
+
+TEST_CASE("every prefix and every one-byte corruption of a full script fails cleanly or compiles") {
+  const std::string script =
+      "SOURCE mysql 'root@h:1' PASSWORD ENV 'PW'; /* c */ TARGET oceanbase 'root@h:2';\n"
+      "MIGRATE shop.*, `my db`.t? EXCLUDE shop.tmp_* MAP shop.* TO v2.* MAP COLUMN shop.o.a TO b\n"
+      "  FILTER shop.o WHERE x = 'a;b' AND (y) > 1 -- note\n"
+      "  COLUMNS shop.u EXCLUDE (p, `q r`) CAST shop.*.* TINYINT(1) TO BOOLEAN MODE FULL\n"
+      "  WITH (parallel = 2, batch_bytes = '4MB') VERIFY (repair = 'apply');\n"
+      "VERIFY shop.o WITH (chunk_rows = 5);\n";
+  REQUIRE(compile_script(script, "full.omsql").ok());
+  const char kNoise[] = {';', '\'', '`', '(', ')', ',', '.', '*', '-', '/', '$', '{', '\n', 'x', ' ', '\0'};
+  size_t failures = 0;
+  for (size_t length = 0; length <= script.size(); ++length) {
+    auto outcome = compile_script(std::string_view(script).substr(0, length), "prefix.omsql");
+    failures += !outcome.ok();
+    for (const auto& d : outcome.diagnostics) {
+      CHECK(d.line >= 1);
+      CHECK(d.column >= 1);
+      CHECK(!d.message.empty());
+    }
+  }
+  for (size_t i = 0; i < script.size(); ++i) {
+    for (char noise : kNoise) {
+      std::string corrupted = script;
+      corrupted[i] = noise;
+      auto outcome = compile_script(corrupted, "noise.omsql");
+      for (const auto& d : outcome.diagnostics) CHECK(d.column <= static_cast<int>(d.source_line.size()) + 1);
+    }
+  }
+  CHECK(failures > 0);
+}
