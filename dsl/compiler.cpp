@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <tuple>
@@ -52,14 +53,18 @@ CompileOutcome compile_script(std::string_view text, std::string file_name) {
 }
 
 CompileOutcome compile_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in || in.bad()) {
+  auto unreadable = [&](std::string why) {
     CompileOutcome outcome;
-    outcome.diagnostics.push_back(Diagnostic{path, 0, 0, std::string("cannot read file: ") + std::strerror(errno), {}});
+    outcome.diagnostics.push_back(Diagnostic{path, 0, 0, "cannot read file: " + why, {}});
     return outcome;
-  }
+  };
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) return unreadable(std::strerror(EISDIR));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return unreadable(std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return unreadable(std::strerror(errno));
   return compile_script(text.str(), path);
 }
 

@@ -204,6 +204,9 @@ TEST_CASE("compile_file: the samples compile, an unreadable file is a diagnostic
   REQUIRE(missing.diagnostics.size() == 1);
   CHECK(missing.diagnostics[0].format() == "/nonexistent/x.omsql: error: cannot read file: No such file or directory");
   CHECK_FALSE(missing.ok());
+  auto directory = compile_file("/tmp");
+  REQUIRE(directory.diagnostics.size() == 1);
+  CHECK(directory.diagnostics[0].format() == "/tmp: error: cannot read file: Is a directory");
 }
 
 TEST_CASE("Diagnostic::format keeps tabs under the caret") {
