@@ -358,7 +358,7 @@ bool decode_column_value(const ColumnType& column, ByteReader& reader, Cell* out
         int64_t fraction = 0;
         if (fsp >= 3) {
           if (!reader.be(2, &v)) return false;
-          fraction = sign_extend(v, 2);
+          fraction = static_cast<int64_t>(v);  // unsigned: negative values store 0x10000 - fraction
           if (integer_part < 0 && fraction) {
             ++integer_part;
             fraction -= 0x10000;
@@ -366,7 +366,7 @@ bool decode_column_value(const ColumnType& column, ByteReader& reader, Cell* out
           fraction *= 100;
         } else if (fsp >= 1) {
           if (!reader.be(1, &v)) return false;
-          fraction = sign_extend(v, 1);
+          fraction = static_cast<int64_t>(v);  // unsigned: negative values store 0x100 - fraction
           if (integer_part < 0 && fraction) {
             ++integer_part;
             fraction -= 0x100;
