@@ -10,8 +10,7 @@
 namespace omsql {
 namespace {
 
-constexpr const char* kSystemSchemas =
-    "('mysql', 'information_schema', 'performance_schema', 'sys', 'omsql_meta')";
+constexpr const char* kSystemSchemas = "('mysql', 'information_schema', 'performance_schema', 'sys', 'omsql_meta')";
 
 using Row = std::vector<std::optional<std::string>>;
 
@@ -69,9 +68,10 @@ std::optional<std::string> normalise_mysql_default(const std::optional<std::stri
 }  // namespace
 
 Result<std::vector<QualifiedName>> MysqlCatalog::list_tables() const {
-  auto result = connection_->query(std::string(
-      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
-      "AND TABLE_SCHEMA NOT IN ") + kSystemSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  auto result = connection_->query(
+      std::string("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
+                  "AND TABLE_SCHEMA NOT IN ") +
+      kSystemSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!result) return result.status().with_context("listing tables");
   std::vector<QualifiedName> names;
   for (const auto& row : result->rows) names.push_back({text(row, 0), text(row, 1)});
@@ -203,7 +203,8 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
         for (auto& part : index.parts) part.prefix_length.reset();
     }
     std::stable_partition(def.indexes.begin(), def.indexes.end(), [](const IndexDef& i) { return i.is_primary(); });
-    std::sort(def.columns.begin(), def.columns.end(), [](const auto& a, const auto& b) { return a.ordinal < b.ordinal; });
+    std::sort(def.columns.begin(), def.columns.end(),
+              [](const auto& a, const auto& b) { return a.ordinal < b.ordinal; });
   }
 
   auto foreign_keys = c.query(
@@ -236,18 +237,31 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
     std::sort(def.foreign_keys.begin(), def.foreign_keys.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
 
-  // CHECK_CONSTRAINTS exists from MariaDB 10.2 / MySQL 8.0.16; LEVEL from MariaDB 10.5.10. An old
-  // server without them simply has no checks to copy.
-  auto has_level = c.query_value(
-      "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' "
-      "AND TABLE_NAME = 'CHECK_CONSTRAINTS' AND COLUMN_NAME IN ('LEVEL', 'TABLE_NAME')");
-  if (!has_level) return has_level.status();
-  int check_columns = std::stoi(has_level->value_or("0"));
-  if (check_columns >= 1) {
-    auto checks = c.query(std::string("SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, ") +
-                          (check_columns == 2 ? "LEVEL" : "'Table'") +
-                          " FROM information_schema.CHECK_CONSTRAINTS WHERE " +
-                          table_filter(c, wanted, "CONSTRAINT_SCHEMA", "TABLE_NAME"));
+  // CHECK_CONSTRAINTS exists from MariaDB 10.2 / MySQL 8.0.16; MariaDB adds TABLE_NAME (and LEVEL
+  // from 10.5.10), MySQL has neither and is joined to TABLE_CONSTRAINTS for the table. An old
+  // server without the view has no checks to copy.
+  auto check_view = c.query(
+      "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' "
+      "AND TABLE_NAME = 'CHECK_CONSTRAINTS'");
+  if (!check_view) return check_view.status();
+  std::set<std::string> check_columns;
+  for (const auto& row : check_view->rows) check_columns.insert(upper(text(row, 0)));
+  std::string check_query;
+  if (check_columns.count("TABLE_NAME")) {
+    check_query = std::string("SELECT CONSTRAINT_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, ") +
+                  (check_columns.count("LEVEL") ? "LEVEL" : "'Table'") +
+                  " FROM information_schema.CHECK_CONSTRAINTS WHERE " +
+                  table_filter(c, wanted, "CONSTRAINT_SCHEMA", "TABLE_NAME");
+  } else if (check_columns.count("CHECK_CLAUSE")) {
+    check_query =
+        "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, t.CONSTRAINT_NAME, k.CHECK_CLAUSE, 'Table' "
+        "FROM information_schema.TABLE_CONSTRAINTS t JOIN information_schema.CHECK_CONSTRAINTS k "
+        "ON k.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = t.CONSTRAINT_NAME "
+        "WHERE t.CONSTRAINT_TYPE = 'CHECK' AND " +
+        table_filter(c, wanted, "t.TABLE_SCHEMA", "t.TABLE_NAME");
+  }
+  if (!check_query.empty()) {
+    auto checks = c.query(check_query);
     if (!checks) return checks.status().with_context("reading information_schema.CHECK_CONSTRAINTS");
     for (const auto& row : checks->rows) {
       auto it = defs.find({text(row, 0), text(row, 1)});

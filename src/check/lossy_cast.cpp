@@ -10,7 +10,7 @@ namespace omsql::check {
 namespace {
 
 struct TypeShape {
-  std::string base;               // lower-case name: "int", "varchar", "decimal"
+  std::string base;                // lower-case name: "int", "varchar", "decimal"
   std::vector<int64_t> arguments;  // (10,2) -> {10, 2}
   bool is_unsigned = false;
 };
@@ -19,7 +19,8 @@ TypeShape parse_type(std::string_view text) {
   TypeShape shape;
   std::string lower = to_lower(text);
   size_t i = 0;
-  while (i < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[i])) || lower[i] == '_')) shape.base += lower[i++];
+  while (i < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[i])) || lower[i] == '_'))
+    shape.base += lower[i++];
   if (i < lower.size() && lower[i] == '(') {
     size_t close = lower.find(')', i);
     std::string inside = lower.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
@@ -55,19 +56,24 @@ int integer_bytes(const std::string& base) {
 // Decimal digits an integer type needs.
 int integer_digits(int bytes, bool is_unsigned) {
   switch (bytes) {
-    case 1: return 3;
-    case 2: return 5;
-    case 3: return is_unsigned ? 8 : 7;
-    case 4: return 10;
-    default: return is_unsigned ? 20 : 19;
+    case 1:
+      return 3;
+    case 2:
+      return 5;
+    case 3:
+      return is_unsigned ? 8 : 7;
+    case 4:
+      return 10;
+    default:
+      return is_unsigned ? 20 : 19;
   }
 }
 
 // Characters (or bytes, for binary types) a string type holds; 0 when not a string type.
 int64_t string_capacity(const TypeShape& t) {
   static const std::map<std::string, int64_t> kFixed = {
-      {"tinytext", 255},      {"text", 65535},      {"mediumtext", 16777215}, {"longtext", 4294967295LL},
-      {"tinyblob", 255},      {"blob", 65535},      {"mediumblob", 16777215}, {"longblob", 4294967295LL},
+      {"tinytext", 255},     {"text", 65535}, {"mediumtext", 16777215}, {"longtext", 4294967295LL},
+      {"tinyblob", 255},     {"blob", 65535}, {"mediumblob", 16777215}, {"longblob", 4294967295LL},
       {"json", 4294967295LL}};
   if (auto it = kFixed.find(t.base); it != kFixed.end()) return it->second;
   if (t.base == "char" || t.base == "binary") return t.arguments.empty() ? 1 : t.arguments[0];
@@ -85,10 +91,13 @@ std::optional<std::string> lossy_cast_reason(const ColumnDef& from_column, const
   TypeShape from = parse_type(from_column.column_type);
   TypeShape to = parse_type(to_text);
   const std::string from_text = from_column.column_type;
-  auto says = [&](const std::string& why) { return std::optional<std::string>(from_text + " to " + to_text + ": " + why); };
+  auto says = [&](const std::string& why) {
+    return std::optional<std::string>(from_text + " to " + to_text + ": " + why);
+  };
 
   if (from.base == "enum" || from.base == "set") {
-    if (string_capacity(to) > 0 && to.base.find("binary") == std::string::npos && to.base.find("blob") == std::string::npos) {
+    if (string_capacity(to) > 0 && to.base.find("binary") == std::string::npos &&
+        to.base.find("blob") == std::string::npos) {
       if (to.base == "varchar" || to.base == "char") {
         // Every label must fit; the catalog knows the longest one as CHARACTER_MAXIMUM_LENGTH.
         if (from_column.char_max_length && string_capacity(to) < *from_column.char_max_length)
@@ -108,7 +117,8 @@ std::optional<std::string> lossy_cast_reason(const ColumnDef& from_column, const
     return std::nullopt;
   }
   if (from_bytes && to.base == "decimal") {
-    int64_t precision = to.arguments.size() > 0 ? to.arguments[0] : 10, scale = to.arguments.size() > 1 ? to.arguments[1] : 0;
+    int64_t precision = to.arguments.size() > 0 ? to.arguments[0] : 10,
+            scale = to.arguments.size() > 1 ? to.arguments[1] : 0;
     if (precision - scale < integer_digits(from_bytes, from.is_unsigned)) return says("too few integer digits");
     if (!from.is_unsigned && to.is_unsigned) return says("negative values cannot be stored unsigned");
     return std::nullopt;
@@ -118,11 +128,13 @@ std::optional<std::string> lossy_cast_reason(const ColumnDef& from_column, const
     return says("integers beyond the float's mantissa lose their low digits");
   }
   if (from.base == "decimal" && to.base == "decimal") {
-    int64_t fp = from.arguments.size() > 0 ? from.arguments[0] : 10, fs = from.arguments.size() > 1 ? from.arguments[1] : 0;
+    int64_t fp = from.arguments.size() > 0 ? from.arguments[0] : 10,
+            fs = from.arguments.size() > 1 ? from.arguments[1] : 0;
     int64_t tp = to.arguments.size() > 0 ? to.arguments[0] : 10, ts = to.arguments.size() > 1 ? to.arguments[1] : 0;
     if (ts < fs) return says("fewer fraction digits: values are rounded");
     if (tp - ts < fp - fs) return says("fewer integer digits: large values are rejected");
-    if (from.is_unsigned != to.is_unsigned && !from.is_unsigned) return says("negative values cannot be stored unsigned");
+    if (from.is_unsigned != to.is_unsigned && !from.is_unsigned)
+      return says("negative values cannot be stored unsigned");
     return std::nullopt;
   }
   if (from.base == "decimal" && to_bytes) return says("fractions are rounded and large values rejected");
@@ -139,7 +151,8 @@ std::optional<std::string> lossy_cast_reason(const ColumnDef& from_column, const
       return says(from_binary ? "bytes become text: invalid sequences in the target charset are rejected"
                               : "text becomes bytes: comparisons become byte-wise");
     int64_t needed = from_column.char_max_length.value_or(from_capacity);
-    if (to_capacity < needed) return says("shorter: values longer than " + std::to_string(to_capacity) + " are rejected or truncated");
+    if (to_capacity < needed)
+      return says("shorter: values longer than " + std::to_string(to_capacity) + " are rejected or truncated");
     if (to.base == "char" && from.base != "char") return says("CHAR pads with spaces and drops trailing spaces");
     return std::nullopt;
   }
@@ -152,7 +165,8 @@ std::optional<std::string> lossy_cast_reason(const ColumnDef& from_column, const
     }
     if (from.base == "datetime" && to.base == "timestamp")
       return says("TIMESTAMP holds only 1970-2038 (UTC): values outside are rejected");
-    if (to.base == "date" && (from.base == "datetime" || from.base == "timestamp")) return says("the time of day is lost");
+    if (to.base == "date" && (from.base == "datetime" || from.base == "timestamp"))
+      return says("the time of day is lost");
     if (from.base == "date" && (to.base == "datetime" || to.base == "timestamp")) {
       if (to.base == "timestamp") return says("TIMESTAMP holds only 1970-2038 (UTC): values outside are rejected");
       return std::nullopt;
@@ -162,7 +176,7 @@ std::optional<std::string> lossy_cast_reason(const ColumnDef& from_column, const
   if (to_capacity && to.base.find("binary") == std::string::npos && to.base.find("blob") == std::string::npos &&
       (from_bytes || from.base == "decimal" || is_temporal(from.base))) {
     // Numbers and dates as text: fine when the text is long enough for every value.
-    int64_t needed = from_bytes ? integer_digits(from_bytes, from.is_unsigned) + 1
+    int64_t needed = from_bytes               ? integer_digits(from_bytes, from.is_unsigned) + 1
                      : from.base == "decimal" ? (from.arguments.empty() ? 10 : from.arguments[0]) + 2
                                               : 26;
     if (to_capacity < needed) return says("the text form of some values is longer than " + std::to_string(to_capacity));

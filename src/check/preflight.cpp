@@ -69,9 +69,12 @@ void check_grants(Connection& c, const std::vector<std::string>& needed, const s
     for (const auto& schema : schemas)
       if (!grants_cover(*grants, privilege, schema)) missing.push_back(schema.empty() ? "*.*" : schema + ".*");
     if (missing.empty()) continue;
-    std::string message = c.describe() + ": " + privilege + " is not granted on " + join(missing, ", ") + " (" + why + ")";
-    if (role) findings.warning(message + "; a role may grant it, check SHOW GRANTS FOR the role");
-    else findings.error(message);
+    std::string message =
+        c.describe() + ": " + privilege + " is not granted on " + join(missing, ", ") + " (" + why + ")";
+    if (role)
+      findings.warning(message + "; a role may grant it, check SHOW GRANTS FOR the role");
+    else
+      findings.error(message);
   }
 }
 
@@ -94,10 +97,15 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
     findings.error(vars.status().message());
     return;
   }
-  auto value = [&](const char* name) { auto it = vars->find(name); return it == vars->end() ? std::string() : it->second; };
+  auto value = [&](const char* name) {
+    auto it = vars->find(name);
+    return it == vars->end() ? std::string() : it->second;
+  };
   auto binlog_problem = [&](const std::string& message) {
-    if (incremental) findings.error(source.describe() + ": " + message + " (required by the INCREMENTAL phase)");
-    else findings.info(source.describe() + ": " + message + " (not needed: no INCREMENTAL phase)");
+    if (incremental)
+      findings.error(source.describe() + ": " + message + " (required by the INCREMENTAL phase)");
+    else
+      findings.info(source.describe() + ": " + message + " (not needed: no INCREMENTAL phase)");
   };
   if (upper(value("log_bin")) != "ON" && value("log_bin") != "1")
     binlog_problem("log_bin is OFF: start the server with --log-bin");
@@ -117,10 +125,13 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
     // MariaDB 10.5 renamed REPLICATION CLIENT to BINLOG MONITOR; either one lets us read positions.
     auto grants = show_grants(source);
     if (grants && !grants_cover(*grants, "REPLICATION CLIENT", "") && !grants_cover(*grants, "BINLOG MONITOR", "")) {
-      std::string message = source.describe() +
-                            ": neither REPLICATION CLIENT nor BINLOG MONITOR is granted on *.* (reading binlog positions)";
-      if (grants_mention_role(*grants)) findings.warning(message + "; a role may grant it");
-      else findings.error(message);
+      std::string message =
+          source.describe() +
+          ": neither REPLICATION CLIENT nor BINLOG MONITOR is granted on *.* (reading binlog positions)";
+      if (grants_mention_role(*grants))
+        findings.warning(message + "; a role may grant it");
+      else
+        findings.error(message);
     }
   }
 
@@ -130,7 +141,8 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
                        " has no primary key or NOT NULL unique key: copied as one streamed chunk, incremental "
                        "changes matched on the whole row");
     else if (job.key.kind == RowKey::Kind::kUniqueNotNull)
-      findings.info(job.source.str() + " has no primary key: rows are identified by unique key `" + job.key.index_name + "`");
+      findings.info(job.source.str() + " has no primary key: rows are identified by unique key `" + job.key.index_name +
+                    "`");
     for (const auto& column : job.columns) {
       if (!column.cast_to) continue;
       const ColumnDef* def = job.source_def.find_column(column.source);
@@ -168,11 +180,13 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
     findings.warning(target.describe() + ": the script says TARGET oceanbase but the server reports " + version +
                      ": OceanBase rules will be applied to a server that may not need them");
   if (plan.target.dialect == Dialect::kMysql && is_oceanbase)
-    findings.warning(target.describe() + ": the server is OceanBase; use TARGET oceanbase so the DDL is translated for it");
+    findings.warning(target.describe() +
+                     ": the server is OceanBase; use TARGET oceanbase so the DDL is translated for it");
 
   if (plan.phases.full) {
     auto local_infile = target.query_value("SELECT @@GLOBAL.local_infile");
-    if (!local_infile) findings.warning(local_infile.status().message() + ": cannot tell whether local_infile is on");
+    if (!local_infile)
+      findings.warning(local_infile.status().message() + ": cannot tell whether local_infile is on");
     else if (local_infile->value_or("0") != "1" && upper(local_infile->value_or("")) != "ON")
       findings.error(target.describe() +
                      ": local_infile is OFF: the copy uses LOAD DATA LOCAL INFILE; SET GLOBAL local_infile = 1");
@@ -194,8 +208,8 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
       list += target.escape(s);
       list += '\'';
     }
-    auto existing = target.query("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (" +
-                                 list + ")");
+    auto existing = target.query(
+        "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (" + list + ")");
     if (!existing) {
       findings.error(existing.status().message());
     } else {
@@ -203,7 +217,8 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
       for (const auto& row : existing->rows) names.insert({row[0].value_or(""), row[1].value_or("")});
       for (const auto& job : plan.tables) {
         if (!names.count(job.target)) continue;
-        std::string what = target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() + ")";
+        std::string what =
+            target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() + ")";
         switch (plan.options.on_exists) {
           case OnExists::kFail:
             findings.error(what + " already exists; drop it or set WITH (on_exists = 'truncate' | 'append')");
@@ -222,7 +237,7 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
   if (plan.phases.schema) {
     for (const auto& job : plan.tables) {
       for (int step = 0; step < 3; ++step) {
-        auto ddl = step == 0 ? schema::create_table_sql(job, plan.target.dialect, false)
+        auto ddl = step == 0   ? schema::create_table_sql(job, plan.target.dialect, false)
                    : step == 1 ? schema::secondary_index_sql(job, plan.target.dialect)
                                : schema::foreign_key_sql(job, plan.tables, plan.target.dialect);
         if (!ddl) {
@@ -239,9 +254,12 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
 
 const char* severity_name(Finding::Severity severity) {
   switch (severity) {
-    case Finding::kError: return "error";
-    case Finding::kWarning: return "warning";
-    case Finding::kInfo: return "info";
+    case Finding::kError:
+      return "error";
+    case Finding::kWarning:
+      return "warning";
+    case Finding::kInfo:
+      return "info";
   }
   return "?";
 }

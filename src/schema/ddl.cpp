@@ -51,6 +51,10 @@ std::optional<std::string> index_definition(const TableJob& job, const IndexDef&
   const std::string where = job.source.str();
   std::string what = index.is_primary() ? "primary key" : "index `" + index.name + "`";
   for (const auto& part : index.parts) {
+    if (part.column.empty()) {  // MySQL 8 functional key part: STATISTICS has an EXPRESSION, no column
+      warnings->push_back(where + ": " + what + " dropped: functional (expression) key parts are not migrated");
+      return std::nullopt;
+    }
     if (!columns.find(part.column)) {
       warnings->push_back(where + ": " + what + " dropped: column `" + part.column + "` is excluded" +
                           (index.unique ? " (uniqueness is no longer enforced on the target)" : ""));
@@ -66,19 +70,27 @@ std::optional<std::string> index_definition(const TableJob& job, const IndexDef&
     parts += quote_identifier(columns.find(part.column)->target);
     if (part.prefix_length) parts += "(" + std::to_string(*part.prefix_length) + ")";
     if (part.descending) {
-      if (keep_descending(dialect)) parts += " DESC";
-      else dropped_descending = true;
+      if (keep_descending(dialect))
+        parts += " DESC";
+      else
+        dropped_descending = true;
     }
   }
   if (dropped_descending)
-    warnings->push_back(where + ": " + what + " created ascending: OceanBase builds index parts ascending only (DESC is not supported)");
+    warnings->push_back(where + ": " + what +
+                        " created ascending: OceanBase builds index parts ascending only (DESC is not supported)");
 
   std::string out;
-  if (index.is_primary()) out = "PRIMARY KEY";
-  else if (index.kind == "FULLTEXT") out = "FULLTEXT KEY " + quote_identifier(index.name);
-  else if (index.kind == "SPATIAL") out = "SPATIAL KEY " + quote_identifier(index.name);
-  else if (index.unique) out = "UNIQUE KEY " + quote_identifier(index.name);
-  else out = "KEY " + quote_identifier(index.name);
+  if (index.is_primary())
+    out = "PRIMARY KEY";
+  else if (index.kind == "FULLTEXT")
+    out = "FULLTEXT KEY " + quote_identifier(index.name);
+  else if (index.kind == "SPATIAL")
+    out = "SPATIAL KEY " + quote_identifier(index.name);
+  else if (index.unique)
+    out = "UNIQUE KEY " + quote_identifier(index.name);
+  else
+    out = "KEY " + quote_identifier(index.name);
   out += " (" + parts + ")" + index_using(dialect, index);
   if (!index.comment.empty()) out += " COMMENT " + sql::text_literal(index.comment);
   return out;
@@ -105,7 +117,8 @@ Result<std::string> column_definition(const TableJob& job, const ColumnMapping& 
   }
   if (column->is_generated) {
     std::set<std::string> referenced;
-    std::string expression = rename_columns_in_expression(column->generation_expression, columns.renames(), &referenced);
+    std::string expression =
+        rename_columns_in_expression(column->generation_expression, columns.renames(), &referenced);
     if (auto excluded = first_excluded(referenced, columns))
       return Status::invalid_argument(where + ": generated column uses excluded column `" + *excluded +
                                       "`: exclude the generated column too, or keep `" + *excluded + "`");
@@ -158,9 +171,15 @@ std::string rename_columns_in_expression(std::string_view expression,
       // A literal: copied as is, with doubled quotes and backslash escapes inside it.
       size_t j = i + 1;
       while (j < expression.size()) {
-        if (expression[j] == '\\' && j + 1 < expression.size()) { j += 2; continue; }
+        if (expression[j] == '\\' && j + 1 < expression.size()) {
+          j += 2;
+          continue;
+        }
         if (expression[j] == c) {
-          if (j + 1 < expression.size() && expression[j + 1] == c) { j += 2; continue; }
+          if (j + 1 < expression.size() && expression[j + 1] == c) {
+            j += 2;
+            continue;
+          }
           break;
         }
         ++j;
@@ -173,7 +192,11 @@ std::string rename_columns_in_expression(std::string_view expression,
       size_t j = i + 1;
       while (j < expression.size()) {
         if (expression[j] == '`') {
-          if (j + 1 < expression.size() && expression[j + 1] == '`') { name += '`'; j += 2; continue; }
+          if (j + 1 < expression.size() && expression[j + 1] == '`') {
+            name += '`';
+            j += 2;
+            continue;
+          }
           break;
         }
         name += expression[j++];
@@ -282,7 +305,8 @@ Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jo
   for (const auto& fk : job.source_def.foreign_keys) {
     if (existing.count(lower_set_key(fk.name))) continue;
     std::string what = "foreign key `" + fk.name + "`";
-    auto referenced_job = std::find_if(jobs.begin(), jobs.end(), [&](const TableJob& j) { return j.source == fk.referenced; });
+    auto referenced_job =
+        std::find_if(jobs.begin(), jobs.end(), [&](const TableJob& j) { return j.source == fk.referenced; });
     if (referenced_job == jobs.end()) {
       ddl.warnings.push_back(where + ": " + what + " dropped: it references " + fk.referenced.str() +
                              ", which is not migrated");
@@ -292,12 +316,16 @@ Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jo
     std::vector<std::string> from, to;
     std::string missing;
     for (const auto& c : fk.columns) {
-      if (const ColumnMapping* m = columns.find(c)) from.push_back(m->target);
-      else missing = where + "." + c;
+      if (const ColumnMapping* m = columns.find(c))
+        from.push_back(m->target);
+      else
+        missing = where + "." + c;
     }
     for (const auto& c : fk.referenced_columns) {
-      if (const ColumnMapping* m = referenced_columns.find(c)) to.push_back(m->target);
-      else missing = fk.referenced.str() + "." + c;
+      if (const ColumnMapping* m = referenced_columns.find(c))
+        to.push_back(m->target);
+      else
+        missing = fk.referenced.str() + "." + c;
     }
     if (!missing.empty()) {
       ddl.warnings.push_back(where + ": " + what + " dropped: column " + missing + " is excluded");

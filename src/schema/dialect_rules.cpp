@@ -33,8 +33,8 @@ const std::vector<ObCharset>& oceanbase_charsets() {
 
 // Unicode charsets whose every character utf8mb4 also holds: stored as utf8mb4, nothing lost.
 bool is_unicode_subset(const std::string& charset) {
-  return charset == "utf8" || charset == "utf8mb3" || charset == "ascii" || charset == "ucs2" ||
-         charset == "utf16le" || charset == "utf32";
+  return charset == "utf8" || charset == "utf8mb3" || charset == "ascii" || charset == "ucs2" || charset == "utf16le" ||
+         charset == "utf32";
 }
 
 bool is_lob_type(const std::string& data_type) {
@@ -60,7 +60,8 @@ std::optional<std::string> as_current_timestamp(const std::string& value) {
     std::string rest = lower.substr(std::string_view(name).size());
     if (rest.empty() || rest == "()") return std::string("CURRENT_TIMESTAMP");
     if (rest.size() > 2 && rest.front() == '(' && rest.back() == ')' &&
-        std::all_of(rest.begin() + 1, rest.end() - 1, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        std::all_of(rest.begin() + 1, rest.end() - 1,
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
       return "CURRENT_TIMESTAMP" + rest;
   }
   return std::nullopt;
@@ -102,17 +103,17 @@ Result<CharsetChoice> choose_charset(Dialect dialect, const std::optional<std::s
   std::string target_charset = source_charset;
   if (is_unicode_subset(source_charset)) {
     target_charset = "utf8mb4";
-    warnings->push_back(where + ": charset " + source_charset +
-                        " stored as utf8mb4 (OceanBase has no " + source_charset +
-                        "; utf8mb4 holds every character of it)");
+    warnings->push_back(where + ": charset " + source_charset + " stored as utf8mb4 (OceanBase has no " +
+                        source_charset + "; utf8mb4 holds every character of it)");
   }
   const ObCharset* ob = nullptr;
   for (const auto& c : oceanbase_charsets())
     if (target_charset == c.name) ob = &c;
   if (!ob)
-    return Status::unsupported(where + ": charset " + source_charset +
-                               " is not supported by OceanBase (utf8mb4, utf16, gbk, gb18030, latin1, binary); "
-                               "CAST the column to a type with an explicit CHARACTER SET utf8mb4, or convert the source");
+    return Status::unsupported(
+        where + ": charset " + source_charset +
+        " is not supported by OceanBase (utf8mb4, utf16, gbk, gb18030, latin1, binary); "
+        "CAST the column to a type with an explicit CHARACTER SET utf8mb4, or convert the source");
   choice.charset = ob->name;
   if (source_collation.empty()) {
     choice.collation.reset();
@@ -125,12 +126,16 @@ Result<CharsetChoice> choose_charset(Dialect dialect, const std::optional<std::s
     return std::any_of(ob->collations.begin(), ob->collations.end(), [&](const char* c) { return name == c; });
   };
   std::string chosen;
-  if (supported(source_collation)) chosen = source_collation;
-  else if (supported(renamed)) chosen = renamed;
-  else if ((ends_with(source_collation, "_bin") || ends_with(source_collation, "_cs")) && supported(target_charset + "_bin"))
+  if (supported(source_collation))
+    chosen = source_collation;
+  else if (supported(renamed))
+    chosen = renamed;
+  else if ((ends_with(source_collation, "_bin") || ends_with(source_collation, "_cs")) &&
+           supported(target_charset + "_bin"))
     chosen = target_charset + "_bin";  // keep case- and accent-sensitivity: unique keys accept the same rows
   else if ((contains(source_collation, "unicode") || contains(source_collation, "uca") ||
-            contains(source_collation, "0900")) && supported(target_charset + "_unicode_ci"))
+            contains(source_collation, "0900")) &&
+           supported(target_charset + "_unicode_ci"))
     chosen = target_charset + "_unicode_ci";
   else
     chosen = ob->collations.front();
@@ -146,9 +151,12 @@ std::string column_type(Dialect dialect, const ColumnDef& column, const std::str
   if (dialect == Dialect::kMysql) return column.column_type;
   // MariaDB-only types: their text form is what the copy reads, so a string column holds it exactly.
   const char* replacement = nullptr;
-  if (column.data_type == "uuid") replacement = "char(36)";
-  else if (column.data_type == "inet6") replacement = "varchar(39)";
-  else if (column.data_type == "inet4") replacement = "varchar(15)";
+  if (column.data_type == "uuid")
+    replacement = "char(36)";
+  else if (column.data_type == "inet6")
+    replacement = "varchar(39)";
+  else if (column.data_type == "inet4")
+    replacement = "varchar(15)";
   if (!replacement) return column.column_type;
   warnings->push_back(where + ": MariaDB type " + column.column_type + " has no OceanBase equivalent: created as " +
                       replacement + " holding its text form");
@@ -255,8 +263,10 @@ std::string table_options(Dialect dialect, const TableDef& table, const std::str
   if (partitioned)
     warnings->push_back(where + ": partitioning is not migrated: the target table is created unpartitioned");
   if (!dropped.empty())
-    warnings->push_back(where + ": table options dropped for OceanBase (it has one storage engine with its own "
-                        "block and compression settings): " + join(dropped, " "));
+    warnings->push_back(where +
+                        ": table options dropped for OceanBase (it has one storage engine with its own "
+                        "block and compression settings): " +
+                        join(dropped, " "));
   return out;
 }
 

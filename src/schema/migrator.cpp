@@ -13,9 +13,9 @@ namespace {
 
 // The names in `column` of information_schema `view`, per target table, for the plan's tables.
 Result<std::map<QualifiedName, std::set<std::string>>> names_by_table(Connection& target, const Plan& plan,
-                                                                     const std::string& view,
-                                                                     const std::string& schema_column,
-                                                                     const std::string& name_column) {
+                                                                      const std::string& view,
+                                                                      const std::string& schema_column,
+                                                                      const std::string& name_column) {
   std::map<QualifiedName, std::set<std::string>> out;
   std::set<std::string> schemas;
   for (const auto& job : plan.tables) schemas.insert(job.target.schema);
@@ -30,8 +30,7 @@ Result<std::map<QualifiedName, std::set<std::string>>> names_by_table(Connection
   auto result = target.query("SELECT " + schema_column + ", TABLE_NAME, " + name_column + " FROM information_schema." +
                              view + " WHERE " + schema_column + " IN (" + list + ")");
   if (!result) return result.status();
-  for (const auto& row : result->rows)
-    out[{row[0].value_or(""), row[1].value_or("")}].insert(row[2].value_or(""));
+  for (const auto& row : result->rows) out[{row[0].value_or(""), row[1].value_or("")}].insert(row[2].value_or(""));
   return out;
 }
 
@@ -48,8 +47,8 @@ Status with_ddl_session(Connection& target, const std::function<Status()>& body)
   if (session->rows.empty()) return Status::server_error(target.describe() + ": no session settings returned");
   const std::string original_mode = session->rows[0][0].value_or("");
   const std::string original_checks = session->rows[0][1].value_or("1");
-  static const std::set<std::string> kUnwanted = {"NO_BACKSLASH_ESCAPES", "ANSI_QUOTES", "PIPES_AS_CONCAT", "ANSI",
-                                                  "NO_ZERO_DATE", "NO_ZERO_IN_DATE"};
+  static const std::set<std::string> kUnwanted = {"NO_BACKSLASH_ESCAPES", "ANSI_QUOTES",    "PIPES_AS_CONCAT", "ANSI",
+                                                  "NO_ZERO_DATE",         "NO_ZERO_IN_DATE"};
   std::vector<std::string> kept;
   size_t start = 0;
   while (start <= original_mode.size()) {
@@ -59,11 +58,12 @@ Status with_ddl_session(Connection& target, const std::function<Status()>& body)
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION foreign_key_checks = 0, sql_mode = " +
-                                       sql::text_literal(join(kept, ","))));
+  OMSQL_RETURN_IF_ERROR(
+      target.execute("SET SESSION foreign_key_checks = 0, sql_mode = " + sql::text_literal(join(kept, ","))));
   Status status = body();
-  Status restored = target.execute("SET SESSION foreign_key_checks = " + std::string(original_checks == "0" ? "0" : "1") +
-                                   ", sql_mode = " + sql::text_literal(original_mode));
+  Status restored =
+      target.execute("SET SESSION foreign_key_checks = " + std::string(original_checks == "0" ? "0" : "1") +
+                     ", sql_mode = " + sql::text_literal(original_mode));
   return status.is_ok() ? restored : status;
 }
 
@@ -98,7 +98,8 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
       if (exists(job.target)) clashes.push_back(job.target.str() + " (from " + job.source.str() + ")");
     if (!clashes.empty())
       return Status::invalid_argument(target.describe() + ": target table" + (clashes.size() > 1 ? "s " : " ") +
-                                      join(clashes, ", ") + (clashes.size() > 1 ? " already exist" : " already exists") +
+                                      join(clashes, ", ") +
+                                      (clashes.size() > 1 ? " already exist" : " already exists") +
                                       "; drop them or set WITH (on_exists = 'truncate' | 'append')");
   }
 
