@@ -273,6 +273,7 @@ TEST_CASE("oceanbase DDL for the every-type table is valid MySQL syntax (smoke t
   CHECK(all.find("odd `name` select.ch: collation latin1_german1_ci") != std::string::npos);
   std::string created_sql = show_create(*target, {"omsql_test_schema_ob", "odd `name` select"});
   CHECK(created_sql.find("`uid` char(36)") != std::string::npos);
+  CHECK(created_sql.find("CHECK (json_valid(`j`))") != std::string::npos);
   CHECK(created_sql.find("DESC") == std::string::npos);
   CHECK(created_sql.find("CONSTRAINT `fk parent` FOREIGN KEY") != std::string::npos);
   must(*source, "DROP DATABASE omsql_test_schema_rt");
