@@ -103,19 +103,26 @@ Status BatchWriter::fail(const RowBatch& batch, std::string_view doing) {
 
 Status BatchWriter::check_outcome(const RowBatch& batch) {
   MYSQL* mysql = target_.raw();
+  // mysql_info() belongs to the last statement: read it before SHOW WARNINGS replaces it.
   const char* info = mysql_info(mysql);
+  const long long records = info_count(info, "Records: ");
+  const long long skipped = info_count(info, "Skipped: ");
+  const unsigned warning_count = mysql_warning_count(mysql);
   std::string where = target_.describe() + ": writing " + job_.target.str() + " (chunk " + batch.chunk + ")";
-  if (mysql_warning_count(mysql) > 0) {
+  if (warning_count > 0) {
+    // Notes are harmless; a Warning or Error means a value was changed or dropped.
+    auto shown = target_.query("SHOW WARNINGS");
+    if (!shown) return shown.status().with_context(where + ": reading the warnings of the write");
     std::string warnings;
-    auto shown = target_.query("SHOW WARNINGS LIMIT 3");
-    if (shown)
-      for (const auto& row : shown->rows)
-        if (row.size() >= 3 && row[2]) warnings += (warnings.empty() ? "" : "; ") + *row[2];
-    return Status::server_error(where + ": the target changed values (" + std::to_string(mysql_warning_count(mysql)) +
-                                " warnings): " + warnings);
+    int count = 0;
+    for (const auto& row : shown->rows) {
+      if (row.size() < 3 || (row[0] && *row[0] == "Note")) continue;
+      if (++count <= 3) warnings += (warnings.empty() ? "" : "; ") + row[2].value_or("");
+    }
+    if (count > 0)
+      return Status::server_error(where + ": the target changed values (" + std::to_string(count) +
+                                  " warnings): " + warnings);
   }
-  long long records = info_count(info, "Records: ");
-  long long skipped = info_count(info, "Skipped: ");
   if (records >= 0 && static_cast<uint64_t>(records) != batch.rows)
     return Status::server_error(where + ": sent " + std::to_string(batch.rows) + " rows, the target read " +
                                 std::to_string(records));

@@ -6,14 +6,11 @@ namespace omsql::copy {
 namespace {
 
 // A value for a message: printable text quoted, anything else as hex, long values shortened.
-std::string describe_value(const std::string& bytes) {
+std::string describe_value(const std::string& bytes, bool numeric) {
   constexpr size_t kMax = 40;
   bool printable = true;
-  bool numeric = !bytes.empty();
-  for (unsigned char c : bytes) {
+  for (unsigned char c : bytes)
     if (c < 0x20 || c == 0x7f) printable = false;
-    if (!((c >= '0' && c <= '9') || c == '-' || c == '.' || c == 'e' || c == '+')) numeric = false;
-  }
   std::string shown = bytes.size() > kMax ? bytes.substr(0, kMax) : bytes;
   std::string suffix = bytes.size() > kMax ? "..." : "";
   if (numeric) return shown + suffix;
@@ -21,10 +18,22 @@ std::string describe_value(const std::string& bytes) {
   return "0x" + sql::hex_literal(shown).substr(2, shown.size() * 2) + suffix;
 }
 
-std::string describe_tuple(const KeyTuple& tuple) {
-  if (tuple.size() == 1) return describe_value(tuple[0]);
+std::string describe_tuple(const TableJob& job, const KeyTuple& tuple) {
+  auto value = [&](size_t i) {
+    const ColumnDef* def = i < job.key.columns.size() ? job.source_def.find_column(job.key.columns[i]) : nullptr;
+    std::string type = def ? def->data_type : std::string();
+    // ENUM/SET bounds are their numbers (columns.hpp): shown bare, like numbers.
+    bool numeric = def ? (is_numeric_type(type) || type == "enum" || type == "set") : false;
+    if (!def) {  // no catalog (tests, messages built early): judge by the bytes
+      numeric = !tuple[i].empty();
+      for (char c : tuple[i])
+        if (!((c >= '0' && c <= '9') || c == '-' || c == '.' || c == 'e' || c == '+')) numeric = false;
+    }
+    return describe_value(tuple[i], numeric);
+  };
+  if (tuple.size() == 1) return value(0);
   std::string out = "(";
-  for (size_t i = 0; i < tuple.size(); ++i) out += (i ? ", " : "") + describe_value(tuple[i]);
+  for (size_t i = 0; i < tuple.size(); ++i) out += (i ? ", " : "") + value(i);
   return out + ")";
 }
 
@@ -36,9 +45,9 @@ std::string ChunkRange::describe(const TableJob& job) const {
   out += " (";
   for (size_t i = 0; i < job.key.columns.size(); ++i) out += (i ? ", " : "") + job.key.columns[i];
   out += ") in (";
-  out += lower_exclusive ? describe_tuple(*lower_exclusive) : "-inf";
+  out += lower_exclusive ? describe_tuple(job, *lower_exclusive) : "-inf";
   out += ", ";
-  out += upper_inclusive ? describe_tuple(*upper_inclusive) + "]" : "+inf)";
+  out += upper_inclusive ? describe_tuple(job, *upper_inclusive) + "]" : "+inf)";
   return out;
 }
 

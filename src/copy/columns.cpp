@@ -32,6 +32,11 @@ bool is_plain_number(std::string_view text) {
 
 }  // namespace
 
+bool is_numeric_type(std::string_view data_type) {
+  std::string type = to_lower(data_type);
+  return is_exact_number_type(type) || is_float_type(type) || type == "bit";
+}
+
 Result<std::vector<CopyColumn>> copy_columns(const TableJob& job) {
   std::vector<CopyColumn> out;
   for (const auto& mapping : job.columns) {

@@ -37,6 +37,9 @@ struct CopyColumn {
 // recomputes them). Fails when a mapped column is missing from the source definition.
 Result<std::vector<CopyColumn>> copy_columns(const TableJob& job);
 
+// True for types whose text is a plain decimal number (integers, DECIMAL, FLOAT/DOUBLE, BIT, YEAR).
+bool is_numeric_type(std::string_view data_type);
+
 // A key column as the planner and cursor see it.
 struct KeyColumn {
   std::string quoted_name;        // `id`

@@ -167,6 +167,11 @@ void make_key_tables(Connection& c) {
   must(c, "INSERT INTO omsql_test_copy_keys.binary_unique SELECT UNHEX(LPAD(HEX(seq), 2, '0')), seq, NULL "
           "FROM mysql.seq_0_to_255");
   must(c, "INSERT INTO omsql_test_copy_keys.binary_unique VALUES (x'', -1, NULL), (x'00FF00', -2, 1), (x'FFFF', -3, 2)");
+  // ENUM orders by number, FLOAT bounds need 17 digits, BIT compares as an integer.
+  must(c, "CREATE TABLE omsql_test_copy_keys.odd_types (e enum('z','a','m') NOT NULL, f float NOT NULL, "
+          "b bit(10) NOT NULL, v int, PRIMARY KEY (e, f, b))");
+  must(c, "INSERT INTO omsql_test_copy_keys.odd_types SELECT ELT(seq % 3 + 1, 'z', 'a', 'm'), seq / 7, seq % 1000, seq "
+          "FROM mysql.seq_1_to_300");
   must(c, "CREATE TABLE omsql_test_copy_keys.no_key (a int, b varchar(10))");
   must(c, "INSERT INTO omsql_test_copy_keys.no_key SELECT seq % 7, IF(seq % 3 = 0, NULL, 'dup') FROM mysql.seq_1_to_100");
 }
@@ -192,7 +197,7 @@ TEST_CASE("chunks cover every row exactly once for composite, string, sparse, bi
     int64_t chunk_rows;
   };
   for (Case tc : {Case{"composite", RowKey::Kind::kPrimary, 7}, Case{"composite", RowKey::Kind::kPrimary, 1},
-                  Case{"sparse", RowKey::Kind::kPrimary, 13}, Case{"binary_unique", RowKey::Kind::kUniqueNotNull, 5},
+                  Case{"sparse", RowKey::Kind::kPrimary, 13}, Case{"odd_types", RowKey::Kind::kPrimary, 11}, Case{"binary_unique", RowKey::Kind::kUniqueNotNull, 5},
                   Case{"no_key", RowKey::Kind::kNone, 10}}) {
     CAPTURE(tc.table);
     CAPTURE(tc.chunk_rows);
@@ -356,4 +361,33 @@ TEST_CASE("a lost target connection is a transient error; retry_with_backoff ret
   });
   CHECK(!permanent);
   CHECK(attempts == 1);
+}
+
+TEST_CASE("a target session that is not strict still cannot truncate silently: warnings fail the write") {
+  Servers servers;
+  Connection& source = *servers.source;
+  Connection& target = *servers.target;
+  make_key_tables(source);
+  reset_database(target, "omsql_test_copy_loose");
+  must(target, "CREATE TABLE omsql_test_copy_loose.sparse (id bigint NOT NULL PRIMARY KEY, v varchar(2))");
+  must(target, "SET SESSION sql_mode = ''");
+  QualifiedName from{"omsql_test_copy_keys", "sparse"};
+  TableJob job = make_job(source, from, QualifiedName{"omsql_test_copy_loose", "sparse"});
+  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues}) {
+    CAPTURE(copy::wire_format_name(format));
+    copy::ChunkPlanner planner(job, 50);
+    auto range = planner.next(source);
+    REQUIRE(range);
+    auto cursor = copy::ChunkCursor::open(source, job, **range, copy::BatchLimits{}, format);
+    REQUIRE(cursor);
+    auto batch = (*cursor)->next_batch();
+    REQUIRE(batch);
+    auto writer = copy::BatchWriter::open(target, job, format);
+    REQUIRE(writer);
+    Status status = (*writer)->write(*batch);
+    REQUIRE(!status);
+    CAPTURE(status.message());
+    CHECK(status.message().find("the target changed values") != std::string::npos);
+    CHECK(status.message().find("'v'") != std::string::npos);
+  }
 }

@@ -48,6 +48,14 @@ TEST_CASE("chunk ranges describe themselves for messages") {
   job.key.columns = {"region", "name"};
   ChunkRange composite{0, std::nullopt, KeyTuple{"north", std::string("\x00\xff", 2)}};
   CHECK(composite.describe(job) == "shop.orders (region, name) in (-inf, ('north', 0x00FF)]");
+  ColumnDef region, name;
+  region.name = "region";
+  region.data_type = "varchar";
+  name.name = "name";
+  name.data_type = "varbinary";
+  job.source_def.columns = {region, name};
+  ChunkRange digits{1, KeyTuple{"123", "-1e5"}, std::nullopt};
+  CHECK(digits.describe(job) == "shop.orders (region, name) in (('123', '-1e5'), +inf)");
   job.key = RowKey{};
   CHECK(ChunkRange{}.describe(job) == "shop.orders (whole table: no usable key)");
 }
