@@ -34,7 +34,28 @@ Result<std::map<QualifiedName, std::set<std::string>>> names_by_table(Connection
   return out;
 }
 
-Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<std::string>* warnings);
+Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
+  const Dialect dialect = plan.target.dialect;
+  auto indexes = names_by_table(target, plan, "STATISTICS", "TABLE_SCHEMA", "INDEX_NAME");
+  if (!indexes) return indexes.status().with_context("reading target indexes");
+  for (const auto& job : plan.tables) {
+    auto ddl = secondary_index_sql(job, dialect, (*indexes)[job.target]);
+    if (!ddl) return ddl.status();
+    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
+    if (!ddl->sql.empty())
+      OMSQL_RETURN_IF_ERROR(target.execute(ddl->sql).with_context("adding indexes to " + job.target.str()));
+  }
+  auto constraints = names_by_table(target, plan, "REFERENTIAL_CONSTRAINTS", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME");
+  if (!constraints) return constraints.status().with_context("reading target foreign keys");
+  for (const auto& job : plan.tables) {
+    auto ddl = foreign_key_sql(job, plan.tables, dialect, (*constraints)[job.target]);
+    if (!ddl) return ddl.status();
+    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
+    if (!ddl->sql.empty())
+      OMSQL_RETURN_IF_ERROR(target.execute(ddl->sql).with_context("adding foreign keys to " + job.target.str()));
+  }
+  return Status::ok();
+}
 
 // Runs `body` with the session set for replaying catalog text, then restores the session.
 // foreign_key_checks=0: TRUNCATE of a referenced table and ADD FOREIGN KEY over copied rows.
@@ -71,7 +92,6 @@ Status with_ddl_session(Connection& target, const std::function<Status()>& body)
 
 Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
   const Dialect dialect = plan.target.dialect;
-  std::vector<std::string> statements;
   std::vector<Ddl> ddls;
   for (const auto& job : plan.tables) {
     auto ddl = create_table_sql(job, dialect, false);
@@ -125,32 +145,5 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
 Status finish_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
   return with_ddl_session(target, [&]() { return add_indexes_and_keys(target, plan, warnings); });
 }
-
-namespace {
-
-Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
-  const Dialect dialect = plan.target.dialect;
-  auto indexes = names_by_table(target, plan, "STATISTICS", "TABLE_SCHEMA", "INDEX_NAME");
-  if (!indexes) return indexes.status().with_context("reading target indexes");
-  for (const auto& job : plan.tables) {
-    auto ddl = secondary_index_sql(job, dialect, (*indexes)[job.target]);
-    if (!ddl) return ddl.status();
-    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
-    if (!ddl->sql.empty())
-      OMSQL_RETURN_IF_ERROR(target.execute(ddl->sql).with_context("adding indexes to " + job.target.str()));
-  }
-  auto constraints = names_by_table(target, plan, "REFERENTIAL_CONSTRAINTS", "CONSTRAINT_SCHEMA", "CONSTRAINT_NAME");
-  if (!constraints) return constraints.status().with_context("reading target foreign keys");
-  for (const auto& job : plan.tables) {
-    auto ddl = foreign_key_sql(job, plan.tables, dialect, (*constraints)[job.target]);
-    if (!ddl) return ddl.status();
-    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
-    if (!ddl->sql.empty())
-      OMSQL_RETURN_IF_ERROR(target.execute(ddl->sql).with_context("adding foreign keys to " + job.target.str()));
-  }
-  return Status::ok();
-}
-
-}  // namespace
 
 }  // namespace omsql::schema
