@@ -40,6 +40,37 @@ Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableJob
   return hash_chunk(connection, side, *spec, range);
 }
 
+Result<SourceChunk> hash_next_source_chunk(Connection& source, const TableSpec& spec,
+                                           const std::optional<KeyTuple>& lower, int64_t chunk_rows) {
+  SourceChunk chunk;
+  chunk.range.lower_exclusive = lower;
+  const std::string context = "hash source " + spec.describe_range(chunk.range);
+  auto stream = source.stream(spec.next_chunk_sql(lower, chunk_rows));
+  if (!stream) return stream.status().with_context(context);
+  const auto& columns = spec.columns();
+  const size_t parts = spec.key().size();
+  std::vector<size_t> key_columns(parts);
+  for (size_t i = 0; i < parts; ++i) key_columns[i] = spec.next_chunk_key_column(i);
+  ChunkDigester digester(true);
+  std::string encoded;
+  KeyTuple last_key(parts);
+  unsigned long* lengths = nullptr;
+  while (MYSQL_ROW row = stream->next(&lengths)) {
+    encoded.clear();
+    for (size_t i = 0; i < columns.size(); ++i) append_canonical(columns[i].value_class, row[i], lengths[i], encoded);
+    digester.add(row_hash(encoded));
+    for (size_t i = 0; i < parts; ++i) {
+      if (!row[key_columns[i]]) return Status::corruption(context + ": key column is NULL");
+      last_key[i].assign(row[key_columns[i]], lengths[key_columns[i]]);
+    }
+  }
+  OMSQL_RETURN_IF_ERROR(stream->status().with_context(context));
+  chunk.digest = digester.digest();
+  chunk.last = chunk.digest.rows < static_cast<uint64_t>(chunk_rows);
+  if (!chunk.last) chunk.range.upper_inclusive = std::move(last_key);
+  return chunk;
+}
+
 Result<std::optional<KeyTuple>> key_at_offset(Connection& connection, Side side, const TableSpec& spec,
                                               const KeyRange& range, int64_t offset, bool with_filter) {
   auto result = connection.query(spec.key_at_offset_sql(side, range, offset, with_filter));

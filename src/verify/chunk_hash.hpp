@@ -48,6 +48,20 @@ class ChunkWalk {
   bool done_ = false;
 };
 
+// A source chunk read and hashed in one statement: the next chunk_rows rows after `lower` (FILTER
+// applied). Its range ends at the last key read, or is open above when fewer rows came back
+// (last == true), so the target side can then hash exactly the same range. This is the walk the
+// driver uses: no separate boundary query, and the source can read chunk i+1 while the target
+// hashes chunk i.
+struct SourceChunk {
+  KeyRange range;
+  ChunkDigest digest;
+  bool last = false;
+};
+// REQUIRES: spec.keyed(); chunk_rows >= 1.
+Result<SourceChunk> hash_next_source_chunk(Connection& source, const TableSpec& spec,
+                                           const std::optional<KeyTuple>& lower, int64_t chunk_rows);
+
 // One row as read for a row-by-row comparison.
 struct FetchedRow {
   std::string match_key;                            // identity: canonical key cells / weight strings

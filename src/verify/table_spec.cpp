@@ -58,6 +58,9 @@ Result<TableSpec> TableSpec::make(const TableJob& job) {
     if (def) {
       column.value_class = value_class_of(*def);
       column.data_type = def->data_type;
+      column.cast_to_double = column.value_class == ValueClass::kFloat ||
+                              (column.value_class == ValueClass::kDouble &&
+                               def->column_type.find('(') != std::string::npos);
       if (def->charset && *def->charset != "binary" &&
           (column.value_class == ValueClass::kBytes || column.value_class == ValueClass::kCharPadded)) {
         column.convert_to_utf8mb4 = *def->charset != "utf8mb4";
@@ -104,8 +107,7 @@ std::string TableSpec::table_sql(Side side) const {
 std::string TableSpec::read_expression(Side side, size_t index) const {
   const VerifyColumn& c = columns_[index];
   const std::string name = sql::quote_identifier(column_name(side, index));
-  if (c.value_class == ValueClass::kFloat || c.value_class == ValueClass::kDouble)
-    return "CAST(" + name + " AS DOUBLE)";  // the text protocol prints FLOAT to 6 digits only
+  if (c.cast_to_double) return "CAST(" + name + " AS DOUBLE)";
   if (c.data_type == "bit") return "CAST(" + name + " AS UNSIGNED)";
   if (c.convert_to_utf8mb4) return "CONVERT(" + name + " USING utf8mb4)";
   return name;
@@ -224,6 +226,29 @@ std::string TableSpec::key_at_offset_sql(Side side, const KeyRange& range, int64
   }
   return out + " FROM " + table_sql(side) + where_clause(side, range, with_filter) + order_by(side) + " LIMIT 1 OFFSET " +
          std::to_string(offset);
+}
+
+std::string TableSpec::next_chunk_sql(const std::optional<KeyTuple>& lower, int64_t limit) const {
+  std::string out = "SELECT ";
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (i) out += ", ";
+    out += read_expression(Side::kSource, i);
+  }
+  for (size_t part : key_)
+    if (key_read_expression(Side::kSource, part) != read_expression(Side::kSource, part))
+      out += ", " + key_read_expression(Side::kSource, part);
+  return out + " FROM " + table_sql(Side::kSource) + where_clause(Side::kSource, KeyRange{lower, std::nullopt}, true) +
+         order_by(Side::kSource) + " LIMIT " + std::to_string(limit);
+}
+
+size_t TableSpec::next_chunk_key_column(size_t part) const {
+  size_t extra = columns_.size();
+  for (size_t i = 0; i < key_.size(); ++i) {
+    bool differs = key_read_expression(Side::kSource, key_[i]) != read_expression(Side::kSource, key_[i]);
+    if (i == part) return differs ? extra : key_[i];
+    if (differs) ++extra;
+  }
+  return key_[part];
 }
 
 std::string TableSpec::count_sql(Side side, const KeyRange& range) const {

@@ -39,6 +39,9 @@ struct VerifyColumn {
   // charset change on the target verifies by characters). Empty for binary and non-string types.
   std::string read_charset;
   bool convert_to_utf8mb4 = false;
+  // FLOAT (the text protocol prints 6 digits) and DOUBLE(M,D) (printed rounded to D) are read as
+  // CAST(... AS DOUBLE), which prints the shortest text that round-trips. Plain DOUBLE already is.
+  bool cast_to_double = false;
   // Key columns with a collation: rows are matched by the server's WEIGHT_STRING (after RTRIM
   // for PAD SPACE collations), so 'a' and 'A' in a _ci key are the same row, as the target sees it.
   bool collated = false;
@@ -65,6 +68,12 @@ class TableSpec {
   // The key at `offset` (0-based) in `range` on `side`, key order; with_filter applies the FILTER
   // on the source (for halving by filtered rows); the chunk walk does not need it.
   std::string key_at_offset_sql(Side side, const KeyRange& range, int64_t offset, bool with_filter) const;
+  // The source rows after `lower` (key order, FILTER applied), at most `limit`: the read
+  // expressions, then one key read expression per key part whose key read differs from its value
+  // read (ENUM/SET parts), so the last row read gives the chunk's upper bound.
+  std::string next_chunk_sql(const std::optional<KeyTuple>& lower, int64_t limit) const;
+  // For next_chunk_sql rows: the result column holding key part `part`'s key read value.
+  size_t next_chunk_key_column(size_t part) const;
   // SELECT COUNT(*) of the range on `side`.
   std::string count_sql(Side side, const KeyRange& range) const;
 

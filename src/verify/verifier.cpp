@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/repair.hpp"
@@ -40,21 +41,40 @@ Result<TableReport> verify_table(Connection& source, Connection& target, const T
     report.chunks_mismatched = differences->empty() ? 0 : 1;
     report.differences = std::move(*differences);
   } else {
-    ChunkWalk walk(*spec, std::max<int64_t>(1, options.chunk_rows));
-    NarrowStats stats;
+    // Pipelined walk: the source reads and hashes chunk i+1 (which also finds its upper bound)
+    // while the target hashes chunk i over the range the source found. Mismatches are narrowed
+    // after the walk, when both connections are free.
+    const int64_t chunk_rows = std::max<int64_t>(1, options.chunk_rows);
+    auto read_source = [&](std::optional<KeyTuple> lower) {
+      return hash_next_source_chunk(source, *spec, lower, chunk_rows);
+    };
+    struct Mismatch {
+      KeyRange range;
+      ChunkDigest source_digest, target_digest;
+    };
+    std::vector<Mismatch> mismatches;
+    Result<SourceChunk> current = read_source(std::nullopt);
     while (true) {
-      auto range = walk.next(source);
-      if (!range) return range.status();
-      if (!range->has_value()) break;
-      auto digests = hash_both_sides(source, target, *spec, **range, narrow.parallel);
-      if (!digests) return digests.status();
+      if (!current) return current.status();
+      SourceChunk chunk = std::move(*current);
+      std::future<Result<SourceChunk>> next;
+      if (!chunk.last) {
+        if (narrow.parallel) next = std::async(std::launch::async, read_source, chunk.range.upper_inclusive);
+        else next = std::async(std::launch::deferred, read_source, chunk.range.upper_inclusive);
+      }
+      auto target_digest = hash_chunk(target, Side::kTarget, *spec, chunk.range);
+      if (next.valid()) current = next.get();  // always joined before leaving, even on a target error
+      if (!target_digest) return target_digest.status();
       ++report.chunks;
-      report.source_rows += digests->first.rows;
-      report.target_rows += digests->second.rows;
-      if (digests->first == digests->second) continue;
+      report.source_rows += chunk.digest.rows;
+      report.target_rows += target_digest->rows;
+      if (!(chunk.digest == *target_digest)) mismatches.push_back({chunk.range, chunk.digest, *target_digest});
+      if (chunk.last) break;
+    }
+    NarrowStats stats;
+    for (const Mismatch& m : mismatches) {
       ++report.chunks_mismatched;
-      auto differences =
-          narrow_range(source, target, *spec, **range, digests->first, digests->second, narrow, &stats);
+      auto differences = narrow_range(source, target, *spec, m.range, m.source_digest, m.target_digest, narrow, &stats);
       if (!differences) return differences.status();
       for (auto& d : *differences) report.differences.push_back(std::move(d));
     }

@@ -77,6 +77,21 @@ inline void apply_repair_with_client(const verify::TableReport& table, const std
   REQUIRE_MESSAGE(std::system(command.c_str()) == 0, command);
 }
 
+// The statements pt-table-sync --print would run to sync `table` on the target (its '#' comment
+// lines dropped): empty when an independent tool agrees the tables are equal.
+inline std::string pt_table_sync_print(const QualifiedName& table) {
+  std::string command = std::string("pt-table-sync --print h=127.0.0.1,u=root,P=") + std::getenv("OMSQL_SRC_PORT") +
+                        ",D=" + table.schema + ",t=" + table.table + " h=127.0.0.1,u=root,P=" +
+                        std::getenv("OMSQL_TGT_PORT") + " 2>&1 | grep -v '^#'";
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
 inline std::string checksum(Connection& c, const QualifiedName& table) {
   auto r = c.query("CHECKSUM TABLE " + sql::quote_name(table));
   REQUIRE_MESSAGE(r, r.status().message());

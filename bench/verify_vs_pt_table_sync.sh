@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Verification speed: omsql's verifier vs pt-table-sync --print on ROWS identical rows.
+#
+#   bench/verify_vs_pt_table_sync.sh [ROWS] [BUILD_DIR]     (defaults: 1000000, build-verify)
+#
+# Starts its own sandboxes (scripts/sandbox.sh) under /tmp/omsql-verify-bench, loads the same
+# generated rows into both servers, times the verifier (tests/src/verify/verify_cli: chunk_rows
+# 10000, both sides hashed in parallel) and pt-table-sync --print --verbose (its default Chunk
+# algorithm, checksums computed by the servers), checks both find nothing, prints the ratio, and
+# stops the sandboxes. Each timing is the best of RUNS (default 3) after one warm-up read.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-1000000}
+BUILD=${2:-build-verify}
+RUNS=${RUNS:-3}
+DIR=/tmp/omsql-verify-bench
+DB=omsql_test_verify_bench
+
+command -v pt-table-sync >/dev/null || { echo "pt-table-sync not found (percona-toolkit)" >&2; exit 1; }
+ninja -j1 -C "$BUILD" tests/src/verify/verify_cli >/dev/null
+CLI=$BUILD/tests/src/verify/verify_cli
+
+bash scripts/sandbox.sh stop "$DIR" >/dev/null 2>&1 || true
+OMSQL_SANDBOX_BUFFER_POOL=${OMSQL_SANDBOX_BUFFER_POOL:-1G} bash scripts/sandbox.sh start "$DIR" >/dev/null
+trap 'bash scripts/sandbox.sh stop "$DIR" >/dev/null 2>&1 || true' EXIT
+. "$DIR/env"
+
+load() { # port
+  mariadb --protocol=tcp -h127.0.0.1 -P"$1" -uroot <<SQL
+SET SESSION sql_log_bin = 0;
+CREATE DATABASE $DB;
+CREATE TABLE $DB.t (
+  id INT NOT NULL PRIMARY KEY,
+  k INT NOT NULL,
+  c CHAR(120) NOT NULL,
+  pad VARCHAR(60) NOT NULL,
+  amount DECIMAL(12,2),
+  ratio DOUBLE,
+  created DATETIME,
+  note VARCHAR(100) NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+INSERT INTO $DB.t SELECT seq, seq * 7919 % 1000003, REPEAT(SHA1(seq), 3), SHA1(seq * 3), seq / 100, seq / 7,
+  '2024-01-01' + INTERVAL seq SECOND, IF(seq % 10 = 0, NULL, CONCAT('note ', seq)) FROM mysql.seq_1_to_$ROWS;
+ANALYZE TABLE $DB.t;
+SQL
+}
+echo "loading $ROWS rows into both sandboxes..."
+load "$OMSQL_SRC_PORT" & a=$!
+load "$OMSQL_TGT_PORT" & b=$!
+wait $a; wait $b
+
+omsql_verify() { "$CLI" "$OMSQL_SRC_PORT" "$OMSQL_TGT_PORT" "$DB.t" --chunk-rows 10000 >/tmp/omsql-verify-bench.verify 2>&1; }
+pt_sync() {
+  pt-table-sync --print --verbose "h=127.0.0.1,P=$OMSQL_SRC_PORT,u=root,D=$DB,t=t" "h=127.0.0.1,P=$OMSQL_TGT_PORT,u=root" \
+    >/tmp/omsql-verify-bench.pt 2>&1
+}
+seconds() { # command: runs it, prints its wall time
+  local start end
+  start=$(date +%s.%N)
+  "$@" || { echo "$1 failed:" >&2; cat /tmp/omsql-verify-bench.verify /tmp/omsql-verify-bench.pt >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+omsql_verify  # warm-up: both buffer pools hold the table
+# Alternate the two tools so that a change in machine load hits both alike; keep each one's best.
+verify_s=""; pt_s=""
+for run in $(seq 1 "$RUNS"); do
+  v=$(seconds omsql_verify); p=$(seconds pt_sync)
+  echo "run $run: omsql verify ${v}s, pt-table-sync ${p}s"
+  verify_s=$(min "$verify_s" "$v"); pt_s=$(min "$pt_s" "$p")
+done
+tail -1 /tmp/omsql-verify-bench.verify | grep -q '^clean' || { echo "verifier found differences" >&2; exit 1; }
+if grep -v '^#' /tmp/omsql-verify-bench.pt | grep -q .; then echo "pt-table-sync printed statements" >&2; exit 1; fi
+
+ratio=$(echo "scale=2; $pt_s / $verify_s" | bc)
+printf 'rows=%s  omsql verify=%.2fs  pt-table-sync --print=%.2fs  ratio (pt/omsql)=%sx  (best of %s, %s cores, load %s)\n' \
+  "$ROWS" "$verify_s" "$pt_s" "$ratio" "$RUNS" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
