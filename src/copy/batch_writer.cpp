@@ -131,6 +131,12 @@ Status BatchWriter::check_outcome(const RowBatch& batch) {
   return Status::ok();
 }
 
+Status BatchWriter::restart_chunk(const ChunkRange& range) {
+  if (job_.key.kind != RowKey::Kind::kNone && !job_.key.columns.empty()) return Status::ok();
+  return target_.execute("DELETE FROM " + sql::quote_name(job_.target))
+      .with_context("emptying " + job_.target.str() + " to copy " + range.describe(job_) + " again");
+}
+
 Status BatchWriter::write(const RowBatch& batch) {
   if (batch.format != format_)
     return Status::invalid_argument("writing " + job_.target.str() + ": batch is " + wire_format_name(batch.format) +

@@ -27,6 +27,11 @@ class BatchWriter {
   // then be written again.
   Status write(const RowBatch& batch);
 
+  // Call before writing a chunk again after a failure part-way through it. With a key, REPLACE makes
+  // the re-write idempotent and this does nothing. Without a key (one chunk: the whole table) rows
+  // cannot be matched, so this deletes every row of the target table.
+  Status restart_chunk(const ChunkRange& range);
+
   // The LOAD DATA statement (kLoadData only), for logs and tests.
   const std::string& load_sql() const { return load_sql_; }
 

@@ -391,3 +391,36 @@ TEST_CASE("a target session that is not strict still cannot truncate silently: w
     CHECK(status.message().find("'v'") != std::string::npos);
   }
 }
+
+TEST_CASE("a table without a key is copied again after restart_chunk, not doubled") {
+  Servers servers;
+  Connection& source = *servers.source;
+  Connection& target = *servers.target;
+  make_key_tables(source);
+  reset_database(target, "omsql_test_copy_restart");
+  QualifiedName from{"omsql_test_copy_keys", "no_key"};
+  QualifiedName to{"omsql_test_copy_restart", "no_key"};
+  clone_table(source, target, from, to);
+  TableJob job = make_job(source, from, to);
+  REQUIRE(job.key.kind == RowKey::Kind::kNone);
+  copy::ChunkPlanner planner(job, 10);
+  auto range = planner.next(source);
+  REQUIRE(range);
+  REQUIRE(range->has_value());
+  CHECK(planner.done());
+  auto writer = copy::BatchWriter::open(target, job);
+  REQUIRE(writer);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    REQUIRE((*writer)->restart_chunk(**range));
+    auto cursor = copy::ChunkCursor::open(source, job, **range, copy::BatchLimits{30, 1 << 20});
+    REQUIRE(cursor);
+    // The first attempt "fails" after one batch; the second copies the whole chunk.
+    while (true) {
+      auto batch = (*cursor)->next_batch();
+      REQUIRE(batch);
+      REQUIRE((*writer)->write(*batch));
+      if (batch->last_of_chunk || attempt == 0) break;
+    }
+  }
+  CHECK(row_fingerprints(target, to) == row_fingerprints(source, from));
+}
