@@ -51,6 +51,7 @@ const char* kTypesTable = R"(CREATE TABLE `omsql_test_copy_types`.`all types` (
   `e` enum('a','b','c d','NULL'), `st` set('x','y','z'),
   `j` json, `g` geometry, `pt` point, `u` uuid, `ip6` inet6, `ip4` inet4,
   `latin` varchar(20) CHARACTER SET latin1, `bin_coll` varchar(20) COLLATE utf8mb4_bin,
+  `u16` varchar(10) CHARACTER SET utf16, `ucs` char(5) CHARACTER SET ucs2, `sjis` varchar(10) CHARACTER SET sjis,
   `gen_v` varchar(300) AS (concat(`vc`, '!')) VIRTUAL, `gen_s` bigint AS (`bi` DIV 2) STORED,
   `select` int, `with space` int, `back``tick` varchar(5), `Ünï` varchar(5),
   PRIMARY KEY (`id`)
@@ -60,6 +61,9 @@ void fill_types_table(Connection& c) {
   const std::string bytes = "UNHEX('" + all_bytes_hex(false) + "')";
   const std::string bytes_rev = "UNHEX('" + all_bytes_hex(true) + "')";
   must(c, "SET SESSION sql_mode = 'NO_ENGINE_SUBSTITUTION'");  // zero dates allowed
+  const std::string others =
+      "UPDATE `omsql_test_copy_types`.`all types` SET `u16` = CONCAT('😀', id, 'é'), `ucs` = 'ü\\t', "
+      "`sjis` = CONVERT('日本語' USING sjis) WHERE id > 2";
   const std::string cols =
       "INSERT INTO `omsql_test_copy_types`.`all types` (`id`, `ti`, `tiu`, `si`, `siu`, `mi`, `miu`, `i`, `iu`, `bi`, "
       "`biu`, `bool`, `dec`, `dec0`, `f`, `f73`, `d`, `b1`, `b13`, `b64`, `y`, `dt`, `dtm`, `dtm0`, `ts`, `tm`, `tm0`, "
@@ -107,6 +111,8 @@ void fill_types_table(Connection& c) {
            "'1970-01-01 00:00:00.5', '1970-01-01 00:00:00', '0000-00-00 00:00:00.000000', '-01:00:00.5', '12:00:00', "
            "'a', 'a b', x'00', x'00', 'a', 'b', 'c', 'd', x'00', x'FF', x'0A', x'5C', 'NULL', '', '\"string\"', "
            "NULL, NULL, NULL, NULL, NULL, 'abc', 'abc', NULL, NULL, NULL, NULL)");
+  must(c, others);
+  must(c, "UPDATE `omsql_test_copy_types`.`all types` SET `u16` = '', `ucs` = '', `sjis` = '' WHERE id = 2");
 }
 
 }  // namespace
