@@ -430,3 +430,35 @@ TEST_CASE("a table without a key is copied again after restart_chunk, not double
   }
   CHECK(row_fingerprints(target, to) == row_fingerprints(source, from));
 }
+
+TEST_CASE("a source connection lost in mid-chunk is a transient error naming the chunk") {
+  Servers servers;
+  auto source = connect_source();
+  REQUIRE(copy::prepare_source_session(*source));
+  reset_database(*servers.source, "omsql_test_copy_stream");
+  must(*servers.source, "CREATE TABLE omsql_test_copy_stream.wide (id int PRIMARY KEY, pad varchar(1000))");
+  must(*servers.source, "INSERT INTO omsql_test_copy_stream.wide SELECT seq, REPEAT('x', 1000) FROM mysql.seq_1_to_20000");
+  QualifiedName table{"omsql_test_copy_stream", "wide"};
+  TableJob job = make_job(*source, table, table);
+  copy::ChunkPlanner planner(job, 1000000);
+  auto range = planner.next(*source);
+  REQUIRE(range);
+  auto cursor = copy::ChunkCursor::open(*source, job, **range, copy::BatchLimits{100, 1 << 20});
+  REQUIRE(cursor);
+  auto first = (*cursor)->next_batch();
+  REQUIRE(first);
+  CHECK(first->rows == 100);
+  // 20 MB cannot sit in socket buffers: the server is still sending when the connection dies.
+  auto thread_id = mysql_thread_id(source->raw());
+  must(*servers.source, "KILL CONNECTION " + std::to_string(thread_id));
+  Status status;
+  for (int i = 0; i < 1000 && status; ++i) {
+    auto batch = (*cursor)->next_batch();
+    if (!batch) status = batch.status();
+    else if (batch->last_of_chunk) break;
+  }
+  REQUIRE(!status);
+  CAPTURE(status.message());
+  CHECK(status.is_transient());
+  CHECK(status.message().find("omsql_test_copy_stream.wide (id) in (-inf, +inf)") != std::string::npos);
+}
