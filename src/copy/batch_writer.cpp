@@ -95,8 +95,8 @@ Status BatchWriter::fail(const RowBatch& batch, std::string_view doing) {
     auto end = message.find('\'', at + 8);
     std::string target_column = message.substr(at + 8, end == std::string::npos ? std::string::npos : end - at - 8);
     for (const auto& c : columns_)
-      if (c.target_name == target_column && c.source_name != c.target_name)
-        return status.with_context("source column " + job_.source.str() + "." + c.source_name);
+      if (c.target_name == target_column && c.source_name != c.target_name && !status.is_transient())
+        return Status::server_error(message + " (source column " + job_.source.str() + "." + c.source_name + ")");
   }
   return status;
 }
