@@ -1,2 +1,163 @@
 #pragma once
-// Every message type that crosses an actor boundary, declared once.
+// Every message that crosses an actor boundary, declared once. Payloads are plain values that are
+// moved into messages (a RowBatch's buffer is never copied on the way from reader to applier).
+// Atoms name the verbs; CAF 0.17 atoms are at most 10 characters.
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "src/binlog/position.hpp"
+#include "src/copy/types.hpp"
+#include "src/spool/spool.hpp"
+
+namespace omsql::actors {
+
+// --- verbs ---
+using run_atom = caf::atom_constant<caf::atom("run")>;              // main -> coordinator: run the task
+using next_chunk_atom = caf::atom_constant<caf::atom("nextchunk")>; // reader -> chunker: give me work
+using produce_atom = caf::atom_constant<caf::atom("produce")>;      // reader -> itself: read one batch
+using credit_atom = caf::atom_constant<caf::atom("credit")>;        // applier -> reader: a batch is committed
+using chunk_done_atom = caf::atom_constant<caf::atom("chunkdone")>; // reader -> coordinator
+using chunks_total_atom = caf::atom_constant<caf::atom("chunktotal")>;  // chunker -> coordinator
+using reader_done_atom = caf::atom_constant<caf::atom("readerdone")>;   // reader -> coordinator
+using failed_atom = caf::atom_constant<caf::atom("failed")>;        // anyone -> coordinator: fatal error
+using progress_atom = caf::atom_constant<caf::atom("progress")>;    // applier -> reporter
+using tick_atom = caf::atom_constant<caf::atom("tick")>;            // reporter -> itself
+using finish_atom = caf::atom_constant<caf::atom("finish")>;        // coordinator -> reporter: print summary
+using schema_atom = caf::atom_constant<caf::atom("schema")>;        // coordinator -> schema migrator
+using indexes_atom = caf::atom_constant<caf::atom("indexes")>;      // coordinator -> schema migrator
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using pull_atom = caf::atom_constant<caf::atom("pull")>;            // tailer -> itself: read binlog events
+using stored_atom = caf::atom_constant<caf::atom("stored")>;        // tailer -> replayer: spool is durable up to
+using replay_atom = caf::atom_constant<caf::atom("replay")>;        // coordinator -> replayer: the copy is done
+using apply_atom = caf::atom_constant<caf::atom("apply")>;          // replayer -> itself: apply what is stored
+using applied_atom = caf::atom_constant<caf::atom("applied")>;      // replayer -> tailer: spool may shrink
+using sync_status_atom = caf::atom_constant<caf::atom("syncstatus")>;  // replayer -> coordinator
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+// --- payloads ---
+
+// A chunk handed from the chunker to a reader. `table_index` indexes Plan::tables.
+struct ChunkWork {
+  bool has_work = false;
+  uint32_t table_index = 0;
+  copy::ChunkRange range;
+};
+
+// A batch on its way from a reader to an applier.
+struct BatchEnvelope {
+  uint32_t table_index = 0;
+  copy::RowBatch batch;
+};
+
+// An applier's receipt: the batch is committed on the target; the reader may send another.
+struct BatchAck {
+  uint32_t table_index = 0;
+  uint64_t chunk_id = 0;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+// A reader's report that every batch of a chunk is committed.
+struct ChunkDone {
+  uint32_t table_index = 0;
+  copy::ChunkRange range;
+};
+
+// The tailer's receipt: every event up to `spool_end` is fsync'd; the source was read up to
+// `source_position` at `stored_at_ms` (steady clock, milliseconds).
+struct SpoolStored {
+  SpoolPosition spool_end;
+  BinlogPosition source_position;
+  int64_t stored_at_ms = 0;
+};
+
+// The incremental link's state, from the replayer.
+struct SyncStatus {
+  BinlogPosition applied;           // committed on the target with the rows it covers
+  BinlogPosition stored;            // durable in the spool
+  uint64_t events_applied = 0;      // row changes applied since this process started
+  double events_per_second = 0;
+  double lag_seconds = 0;           // age of the oldest stored event not yet applied (0 when caught up)
+  bool caught_up = false;           // applied has reached the source position taken when replay began
+};
+
+// --- inspection (serialization for CAF; also what makes the types printable in CAF logs) ---
+}  // namespace omsql::actors
+
+namespace omsql::copy {
+// CAF 0.17 cannot serialize std::optional: a range travels as two flags and two tuples.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChunkRange& x) {
+  bool has_lower = x.lower_exclusive.has_value();
+  bool has_upper = x.upper_inclusive.has_value();
+  KeyTuple lower = has_lower ? *x.lower_exclusive : KeyTuple{};
+  KeyTuple upper = has_upper ? *x.upper_inclusive : KeyTuple{};
+  return f(caf::meta::type_name("ChunkRange"), x.id, has_lower, lower, has_upper, upper,
+           caf::meta::load_callback([&]() -> caf::error {
+             x.lower_exclusive = has_lower ? std::optional<KeyTuple>(lower) : std::nullopt;
+             x.upper_inclusive = has_upper ? std::optional<KeyTuple>(upper) : std::nullopt;
+             return caf::none;
+           }));
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RowBatch& x);
+}  // namespace omsql::copy
+
+namespace omsql {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BinlogPosition& x) {
+  return f(caf::meta::type_name("BinlogPosition"), x.file, x.offset, x.gtid);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SpoolPosition& x) {
+  return f(caf::meta::type_name("SpoolPosition"), x.segment, x.offset);
+}
+}  // namespace omsql
+
+namespace omsql::copy {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RowBatch& x) {
+  auto format = static_cast<uint8_t>(x.format);
+  return f(caf::meta::type_name("RowBatch"), x.source_table.schema, x.source_table.table, x.chunk_id, x.data,
+           x.rows, x.last_of_chunk, format, x.chunk, caf::meta::load_callback([&]() -> caf::error {
+             x.format = static_cast<WireFormat>(format);
+             return caf::none;
+           }));
+}
+}  // namespace omsql::copy
+
+namespace omsql::actors {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChunkWork& x) {
+  return f(caf::meta::type_name("ChunkWork"), x.has_work, x.table_index, x.range);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BatchEnvelope& x) {
+  return f(caf::meta::type_name("BatchEnvelope"), x.table_index, x.batch);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BatchAck& x) {
+  return f(caf::meta::type_name("BatchAck"), x.table_index, x.chunk_id, x.rows, x.bytes);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChunkDone& x) {
+  return f(caf::meta::type_name("ChunkDone"), x.table_index, x.range);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SpoolStored& x) {
+  return f(caf::meta::type_name("SpoolStored"), x.spool_end, x.source_position, x.stored_at_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {
+  return f(caf::meta::type_name("SyncStatus"), x.applied, x.stored, x.events_applied, x.events_per_second,
+           x.lag_seconds, x.caught_up);
+}
+
+// Registers every payload type with an actor system configuration (needed for remote workers).
+void add_message_types(caf::actor_system_config& config);
+
+}  // namespace omsql::actors

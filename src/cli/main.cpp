@@ -1,8 +1,72 @@
-// omsrun: the omsql command line.
+// omsrun: the omsql command line. `omsrun FILE` runs a task; the other commands inspect one.
+#include <CLI/CLI.hpp>
+
 #include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "src/cli/commands.hpp"
 
 int main(int argc, char** argv) {
-  (void)argc; (void)argv;
-  std::cout << "omsrun " OMSQL_VERSION "\n";
-  return 0;
+  // `omsrun FILE` is shorthand for `omsrun run FILE`.
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "status", "stop", "help"};
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
+
+  CLI::App app{"omsrun " OMSQL_VERSION " — migrate live MySQL-compatible databases with one .omsql script",
+               "omsrun"};
+  app.set_version_flag("--version", std::string("omsrun ") + OMSQL_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "\nExamples:\n"
+      "  omsrun shop.omsql              run the task (schema, full copy, ...); resumes if interrupted\n"
+      "  omsrun check shop.omsql        parse, bind, connect, pre-flight; writes nothing\n"
+      "  omsrun plan shop.omsql --dot   the tables and the actor graph (Graphviz)\n"
+      "  omsrun shop.omsql --until caught-up   copy, then sync until the target has caught up\n"
+      "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n");
+
+  omsql::cli::RunOptions run_options;
+  auto* run = app.add_subcommand("run", "Run the task in FILE (the default command)");
+  run->add_option("file", run_options.script, "the .omsql script")->required();
+  run->add_option("--task-dir", run_options.task_dir, "task directory (state, checkpoints, spool)");
+  std::string until;
+  run->add_option("--until", until, "stop cleanly at a milestone: caught-up (incremental link has caught up)")
+      ->check(CLI::IsMember({"caught-up"}));
+
+  std::string check_file;
+  auto* check = app.add_subcommand("check", "Parse, bind, connect to both servers and run pre-flight checks");
+  check->add_option("file", check_file, "the .omsql script")->required();
+
+  std::string plan_file;
+  bool dot = false;
+  auto* plan = app.add_subcommand("plan", "Show the tables, their target names and keys, and the actor graph");
+  plan->add_option("file", plan_file, "the .omsql script")->required();
+  plan->add_flag("--dot", dot, "print the actor graph in Graphviz DOT");
+
+  std::string status_dir;
+  bool status_json = false;
+  auto* status = app.add_subcommand("status", "Show a task's phase, positions, lag and rates");
+  status->add_option("--task", status_dir, "the task directory")->required();
+  status->add_flag("--json", status_json, "print the raw status JSON");
+
+  std::string stop_dir;
+  auto* stop = app.add_subcommand("stop", "Stop a running task cleanly (it resumes when run again)");
+  stop->add_option("--task", stop_dir, "the task directory")->required();
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (run->parsed()) {
+    run_options.until_caught_up = until == "caught-up";
+    return omsql::cli::run_task(run_options);
+  }
+  if (status->parsed()) return omsql::cli::show_status(status_dir, status_json);
+  if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
+  if (check->parsed()) return omsql::cli::check_script(check_file);
+  if (plan->parsed()) return omsql::cli::show_plan(plan_file, dot);
+  return 2;
 }

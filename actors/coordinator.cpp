@@ -1,0 +1,328 @@
+#include "actors/coordinator.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "actors/copy_actors.hpp"
+#include "actors/incremental_actors.hpp"
+#include "actors/messages.hpp"
+#include "actors/reporter.hpp"
+#include "actors/schema_actor.hpp"
+
+namespace omsql::actors {
+
+namespace {
+
+// Commit order of one table's chunks. Chunks are issued in key order with ids 0, 1, 2, ... but
+// finish in any order; only the finished prefix may be recorded as copied.
+struct ChunkTracker {
+  uint64_t next_to_commit = 0;
+  std::map<uint64_t, std::optional<copy::KeyTuple>> finished_out_of_order;  // id -> upper bound
+  std::optional<uint64_t> total;
+};
+
+struct CoordinatorState {
+  std::shared_ptr<const Plan> plan;
+  const TaskDirectory* directory = nullptr;
+  TaskState task;
+  caf::response_promise done;
+  caf::actor schema;
+  caf::actor chunker;
+  caf::actor reporter;
+  std::vector<caf::actor> readers;
+  std::vector<caf::actor> appliers;
+  std::vector<ChunkTracker> trackers;
+  caf::actor tailer;
+  caf::actor replayer;
+  RunControl control;
+  SyncStatus sync;
+  std::chrono::steady_clock::time_point last_status_write;
+  size_t readers_running = 0;
+  bool failed = false;
+  static inline const char* name = "coordinator";
+};
+
+using Self = caf::stateful_actor<CoordinatorState>;
+
+void stop_graph(Self* self) {
+  auto& s = self->state;
+  auto stop = [&](caf::actor& a) {
+    if (a) self->send_exit(a, caf::exit_reason::user_shutdown);
+    a = nullptr;
+  };
+  for (auto& r : s.readers) stop(r);
+  for (auto& a : s.appliers) stop(a);
+  stop(s.chunker);
+  stop(s.tailer);
+  stop(s.replayer);
+  stop(s.schema);
+  stop(s.reporter);
+}
+
+void finish(Self* self, int exit_code) {
+  auto& s = self->state;
+  stop_graph(self);
+  s.done.deliver(exit_code);
+  self->quit();
+}
+
+void fail_task(Self* self, const std::string& message) {
+  auto& s = self->state;
+  if (s.failed) return;  // the first failure is the cause; later ones are its echoes
+  s.failed = true;
+  std::cerr << "error: " << message << "\n";
+  std::cerr << "the task can be resumed: run the same command again (state in " << s.directory->path() << ")\n";
+  finish(self, 1);
+}
+
+Status save(Self* self) { return self->state.directory->save(self->state.task); }
+
+void mark_table_done_if_complete(Self* self, uint32_t table_index) {
+  auto& s = self->state;
+  auto& tracker = s.trackers[table_index];
+  if (!tracker.total || tracker.next_to_commit < *tracker.total) return;
+  auto& progress = s.task.tables[s.plan->tables[table_index].source.str()];
+  progress.copy_done = true;
+}
+
+void start_indexes(Self* self);
+
+std::string task_id_of(const TaskDirectory& directory) {
+  std::string path = std::filesystem::absolute(directory.path()).lexically_normal().string();
+  return path.size() > 191 ? path.substr(path.size() - 191) : path;
+}
+
+void write_status(Self* self, bool force) {
+  auto& s = self->state;
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - s.last_status_write < std::chrono::seconds(1)) return;
+  s.last_status_write = now;
+  nlohmann::json j;
+  j["phase"] = s.task.phase;
+  j["pid"] = static_cast<int64_t>(::getpid());
+  j["updated_at"] = static_cast<int64_t>(std::time(nullptr));
+  if (s.plan->phases.incremental) {
+    j["source_position"] = s.sync.stored.str();
+    j["applied_position"] = s.sync.applied.str();
+    j["lag_seconds"] = s.sync.lag_seconds;
+    j["events_per_second"] = s.sync.events_per_second;
+    j["events_applied"] = s.sync.events_applied;
+    j["caught_up"] = s.sync.caught_up;
+  }
+  nlohmann::json tables = nlohmann::json::object();
+  for (const auto& [name, progress] : s.task.tables)
+    tables[name] = {{"copy_done", progress.copy_done}};
+  j["tables"] = tables;
+  (void)write_file_atomically(s.directory->path() + "/status.json", j.dump(2) + "\n");
+}
+
+void maybe_finish_copy(Self* self) {
+  auto& s = self->state;
+  if (s.readers_running > 0 || s.failed) return;
+  for (size_t i = 0; i < s.plan->tables.size(); ++i) {
+    if (!s.task.tables[s.plan->tables[i].source.str()].copy_done) {
+      fail_task(self, "internal error: full copy ended but " + s.plan->tables[i].source.str() + " is not complete");
+      return;
+    }
+  }
+  s.task.phase = "indexes";
+  if (auto st = save(self); !st) return fail_task(self, st.message());
+  // The graph's readers have quit; stop the appliers and the chunker, keep the reporter for the summary.
+  for (auto& a : s.appliers) self->send_exit(a, caf::exit_reason::user_shutdown);
+  s.appliers.clear();
+  if (s.chunker) self->send_exit(s.chunker, caf::exit_reason::user_shutdown);
+  s.chunker = nullptr;
+  start_indexes(self);
+}
+
+// Starts the binlog tailer (and the replayer, idle until the copy is done) at the position
+// recorded before the first chunk: changes made during the copy are spooled, not lost.
+void start_capture(Self* self) {
+  auto& s = self->state;
+  if (!s.plan->phases.incremental || s.tailer) return;
+  BinlogPosition start;
+  start.file = s.task.start_binlog_file.value_or("");
+  start.offset = s.task.start_binlog_offset.value_or(0);
+  start.gtid = s.task.start_gtid.value_or("");
+  std::string spool_dir = s.directory->path() + "/spool";
+  s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, start, self);
+  s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, task_id_of(*s.directory), s.tailer, self);
+  self->send(s.tailer, start_atom::value, s.replayer);
+}
+
+void start_full_copy(Self* self) {
+  auto& s = self->state;
+  start_capture(self);
+  if (!s.plan->phases.full) {
+    start_indexes(self);
+    return;
+  }
+  s.task.phase = "full";
+  if (auto st = save(self); !st) return fail_task(self, st.message());
+  auto& system = self->system();
+  auto snapshot = std::make_shared<const TaskState>(s.task);
+  s.trackers.assign(s.plan->tables.size(), ChunkTracker{});
+  s.chunker = spawn_chunker(system, s.plan, snapshot, self);
+  int pool = std::max(1, s.plan->options.parallel);
+  for (int i = 0; i < pool; ++i) s.appliers.push_back(spawn_applier(system, s.plan, self, s.reporter));
+  for (int i = 0; i < pool; ++i) {
+    auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, self);
+    s.readers.push_back(reader);
+    self->send(reader, start_atom::value);
+  }
+  s.readers_running = s.readers.size();
+}
+
+void start_replay(Self* self) {
+  auto& s = self->state;
+  s.task.phase = "incremental";
+  if (auto st = save(self); !st) return fail_task(self, st.message());
+  write_status(self, true);
+  self->send(s.replayer, replay_atom::value);
+}
+
+void finish_task(Self* self) {
+  auto& s = self->state;
+  if (s.plan->phases.incremental) {
+    // The copy's summary now; the task goes on as a live link.
+    self->request(s.reporter, caf::infinite, finish_atom::value)
+        .then([=](bool) { start_replay(self); }, [=](caf::error&) { start_replay(self); });
+    return;
+  }
+  s.task.phase = "done";
+  if (auto st = save(self); !st) return fail_task(self, st.message());
+  auto& done = s.done;
+  self->request(s.reporter, caf::infinite, finish_atom::value)
+      .then([=](bool) mutable { finish(self, 0); }, [=](caf::error&) { finish(self, 0); });
+  (void)done;
+}
+
+void start_indexes(Self* self) {
+  auto& s = self->state;
+  if (!s.plan->phases.schema || s.task.indexes_done) {
+    finish_task(self);
+    return;
+  }
+  self->request(s.schema, caf::infinite, indexes_atom::value)
+      .then(
+          [=](const std::string& error) {
+            if (!error.empty()) return fail_task(self, error);
+            self->state.task.indexes_done = true;
+            finish_task(self);
+          },
+          [=](caf::error& e) { fail_task(self, "schema migrator: " + caf::to_string(e)); });
+}
+
+void start_schema(Self* self) {
+  auto& s = self->state;
+  bool all_created = true;
+  for (const auto& job : s.plan->tables)
+    if (!s.task.tables[job.source.str()].schema_created) all_created = false;
+  if (!s.plan->phases.schema || all_created) {
+    start_full_copy(self);
+    return;
+  }
+  bool resuming = s.task.phase != "new";
+  s.task.phase = "schema";
+  if (auto st = save(self); !st) return fail_task(self, st.message());
+  self->request(s.schema, caf::infinite, schema_atom::value, resuming)
+      .then(
+          [=](const std::string& error) {
+            if (!error.empty()) return fail_task(self, error);
+            auto& s = self->state;
+            for (const auto& job : s.plan->tables) s.task.tables[job.source.str()].schema_created = true;
+            start_full_copy(self);
+          },
+          [=](caf::error& e) { fail_task(self, "schema migrator: " + caf::to_string(e)); });
+}
+
+caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, const TaskDirectory* directory,
+                               TaskState task, RunControl control) {
+  auto& s = self->state;
+  s.plan = std::move(plan);
+  s.directory = directory;
+  s.task = std::move(task);
+  s.control = control;
+  return {
+      [=](run_atom) {
+        auto& s = self->state;
+        s.done = self->make_response_promise();
+        s.reporter = spawn_reporter(self->system(), s.plan);
+        s.schema = spawn_schema_migrator(self->system(), s.plan);
+        self->delayed_send(self, std::chrono::milliseconds(250), tick_atom::value);
+        start_schema(self);
+        return s.done;
+      },
+      [=](chunk_done_atom, const ChunkDone& done) {
+        auto& s = self->state;
+        auto& tracker = s.trackers.at(done.table_index);
+        tracker.finished_out_of_order[done.range.id] = done.range.upper_inclusive;
+        auto& progress = s.task.tables[s.plan->tables[done.table_index].source.str()];
+        bool advanced = false;
+        for (auto it = tracker.finished_out_of_order.find(tracker.next_to_commit);
+             it != tracker.finished_out_of_order.end();
+             it = tracker.finished_out_of_order.find(tracker.next_to_commit)) {
+          if (it->second) progress.copied_through = it->second;
+          tracker.finished_out_of_order.erase(it);
+          ++tracker.next_to_commit;
+          advanced = true;
+        }
+        if (!advanced) return;
+        mark_table_done_if_complete(self, done.table_index);
+        if (auto st = save(self); !st) fail_task(self, st.message());
+      },
+      [=](chunks_total_atom, uint32_t table_index, uint64_t total) {
+        auto& s = self->state;
+        s.trackers.at(table_index).total = total;
+        mark_table_done_if_complete(self, table_index);
+        if (auto st = save(self); !st) fail_task(self, st.message());
+      },
+      [=](reader_done_atom) {
+        auto& s = self->state;
+        if (s.readers_running > 0) --s.readers_running;
+        maybe_finish_copy(self);
+      },
+      [=](failed_atom, const std::string& message) { fail_task(self, message); },
+      [=](sync_status_atom, const SyncStatus& status) {
+        auto& s = self->state;
+        bool newly_caught_up = status.caught_up && !s.sync.caught_up;
+        s.sync = status;
+        write_status(self, newly_caught_up);
+        if (newly_caught_up) {
+          std::cerr << "incremental: caught up at " << status.applied.str() << "\n";
+          if (s.control.until_caught_up) {
+            std::cout << "caught up: applied " << status.events_applied << " change(s); source position "
+                      << status.applied.str() << " (stopped by --until caught-up; run again to continue)\n";
+            finish(self, 0);
+          }
+        }
+      },
+      [=](tick_atom) {
+        auto& s = self->state;
+        if (s.control.stop_requested && s.control.stop_requested->load()) {
+          std::cerr << "stopping on request; run the same command to resume (state in " << s.directory->path() << ")\n";
+          write_status(self, true);
+          finish(self, 0);
+          return;
+        }
+        if (s.task.phase == "incremental") write_status(self, false);
+        self->delayed_send(self, std::chrono::milliseconds(250), tick_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_coordinator(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                             const TaskDirectory* directory, TaskState state, RunControl control) {
+  return system.spawn(coordinator_impl, std::move(plan), directory, std::move(state), control);
+}
+
+}  // namespace omsql::actors

@@ -1,0 +1,329 @@
+#include "actors/copy_actors.hpp"
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "actors/messages.hpp"
+#include "src/copy/batch_writer.hpp"
+#include "src/copy/chunk_cursor.hpp"
+#include "src/copy/chunk_planner.hpp"
+#include "src/copy/session.hpp"
+#include "src/mysql/connection.hpp"
+
+namespace omsql::actors {
+
+namespace {
+
+template <class Self>
+void fail(Self* self, const caf::actor& coordinator, const std::string& message) {
+  self->send(coordinator, failed_atom::value, message);
+}
+
+// --- chunker ---
+
+struct ChunkerState {
+  std::shared_ptr<const Plan> plan;
+  std::shared_ptr<const TaskState> task;
+  caf::actor coordinator;
+  std::unique_ptr<Connection> source;
+  size_t table = 0;                                   // the table being chunked
+  std::unique_ptr<copy::ChunkPlanner> planner;        // for `table`
+  uint64_t chunks_issued = 0;                         // of `table`
+  static inline const char* name = "chunker";
+};
+
+bool table_copy_done(const ChunkerState& s, size_t index) {
+  auto it = s.task->tables.find(s.plan->tables[index].source.str());
+  return it != s.task->tables.end() && it->second.copy_done;
+}
+
+caf::behavior chunker_impl(caf::stateful_actor<ChunkerState>* self, std::shared_ptr<const Plan> plan,
+                           std::shared_ptr<const TaskState> task, caf::actor coordinator) {
+  auto& s = self->state;
+  s.plan = std::move(plan);
+  s.task = std::move(task);
+  s.coordinator = std::move(coordinator);
+  return {
+      [=](next_chunk_atom) -> ChunkWork {
+        auto& s = self->state;
+        if (!s.source) {
+          auto connection = Connection::open(s.plan->source, "source");
+          if (!connection) {
+            fail(self, s.coordinator, connection.status().message());
+            return ChunkWork{};
+          }
+          s.source = std::move(connection).value();
+          if (auto st = copy::prepare_source_session(*s.source); !st) {
+            fail(self, s.coordinator, st.message());
+            return ChunkWork{};
+          }
+        }
+        while (s.table < s.plan->tables.size()) {
+          if (table_copy_done(s, s.table)) {
+            ++s.table;
+            continue;
+          }
+          const TableJob& job = s.plan->tables[s.table];
+          if (!s.planner) {
+            s.planner = std::make_unique<copy::ChunkPlanner>(job, s.plan->options.chunk_rows);
+            // Chunk ids restart at 0 after a resume: the coordinator's commit tracking starts afresh too.
+            auto it = s.task->tables.find(job.source.str());
+            if (it != s.task->tables.end() && it->second.copied_through)
+              s.planner->resume_after(*it->second.copied_through, 0);
+            s.chunks_issued = 0;
+          }
+          auto next = s.planner->next(*s.source);
+          if (!next) {
+            fail(self, s.coordinator, next.status().with_context("chunking " + job.source.str()).message());
+            return ChunkWork{};
+          }
+          if (next->has_value()) {
+            ++s.chunks_issued;
+            return ChunkWork{true, static_cast<uint32_t>(s.table), std::move(**next)};
+          }
+          self->send(s.coordinator, chunks_total_atom::value, static_cast<uint32_t>(s.table), s.chunks_issued);
+          s.planner.reset();
+          ++s.table;
+        }
+        return ChunkWork{};
+      },
+  };
+}
+
+// --- reader ---
+
+struct ChunkInFlight {
+  ChunkWork work;
+  uint64_t unacknowledged = 0;   // batches sent, not yet committed
+  bool fully_read = false;
+};
+
+struct ReaderState {
+  std::shared_ptr<const Plan> plan;
+  caf::actor chunker;
+  std::vector<caf::actor> appliers;
+  caf::actor coordinator;
+  std::unique_ptr<Connection> source;
+  std::unique_ptr<copy::ChunkCursor> cursor;          // the chunk being read, if any
+  std::pair<uint32_t, uint64_t> cursor_key;          // (table, chunk id) of `cursor`
+  std::map<std::pair<uint32_t, uint64_t>, ChunkInFlight> chunks;  // (table, chunk id)
+  int credits = 0;
+  size_t next_applier = 0;
+  bool asking = false;                                // a next_chunk request is outstanding
+  bool no_more_work = false;
+  bool produce_scheduled = false;
+  static inline const char* name = "reader";
+};
+
+void finish_if_idle(caf::stateful_actor<ReaderState>* self) {
+  auto& s = self->state;
+  if (s.no_more_work && !s.cursor && s.chunks.empty()) {
+    self->send(s.coordinator, reader_done_atom::value);
+    self->quit();
+  }
+}
+
+void schedule_produce(caf::stateful_actor<ReaderState>* self) {
+  auto& s = self->state;
+  if (s.produce_scheduled || !s.cursor || s.credits <= 0) return;
+  s.produce_scheduled = true;
+  self->send(self, produce_atom::value);
+}
+
+void complete_chunk_if_done(caf::stateful_actor<ReaderState>* self, std::pair<uint32_t, uint64_t> key) {
+  auto& s = self->state;
+  auto it = s.chunks.find(key);
+  if (it == s.chunks.end() || !it->second.fully_read || it->second.unacknowledged > 0) return;
+  self->send(s.coordinator, chunk_done_atom::value, ChunkDone{it->second.work.table_index, it->second.work.range});
+  s.chunks.erase(it);
+}
+
+void ask_for_work(caf::stateful_actor<ReaderState>* self) {
+  auto& s = self->state;
+  if (s.asking || s.no_more_work || s.cursor) return;
+  s.asking = true;
+  self->request(s.chunker, caf::infinite, next_chunk_atom::value)
+      .then(
+          [=](ChunkWork& work) {
+            auto& s = self->state;
+            s.asking = false;
+            if (!work.has_work) {
+              s.no_more_work = true;
+              finish_if_idle(self);
+              return;
+            }
+            const TableJob& job = s.plan->tables[work.table_index];
+            copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
+            auto cursor = copy::ChunkCursor::open(*s.source, job, work.range, limits);
+            if (!cursor) {
+              fail(self, s.coordinator, cursor.status().message());
+              self->quit();
+              return;
+            }
+            s.cursor = std::move(cursor).value();
+            auto key = std::make_pair(work.table_index, work.range.id);
+            s.cursor_key = key;
+            s.chunks[key] = ChunkInFlight{std::move(work), 0, false};
+            schedule_produce(self);
+          },
+          [=](caf::error&) { self->quit(); });
+}
+
+caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_ptr<const Plan> plan,
+                          caf::actor chunker, std::vector<caf::actor> appliers, caf::actor coordinator) {
+  auto& s = self->state;
+  s.plan = std::move(plan);
+  s.chunker = std::move(chunker);
+  s.appliers = std::move(appliers);
+  s.coordinator = std::move(coordinator);
+  s.credits = std::max(1, s.plan->options.credits);
+  return {
+      [=](start_atom) {
+        auto& s = self->state;
+        auto connection = Connection::open(s.plan->source, "source");
+        if (!connection) {
+          fail(self, s.coordinator, connection.status().message());
+          self->quit();
+          return;
+        }
+        s.source = std::move(connection).value();
+        if (auto st = copy::prepare_source_session(*s.source); !st) {
+          fail(self, s.coordinator, st.message());
+          self->quit();
+          return;
+        }
+        ask_for_work(self);
+      },
+      [=](produce_atom) {
+        auto& s = self->state;
+        s.produce_scheduled = false;
+        if (!s.cursor || s.credits <= 0) return;
+        auto batch = s.cursor->next_batch();
+        auto key = s.cursor_key;
+        auto current = s.chunks.find(key);
+        if (!batch) {
+          fail(self, s.coordinator, batch.status().message());
+          self->quit();
+          return;
+        }
+        bool last = batch->last_of_chunk;
+        if (batch->rows > 0) {
+          --s.credits;
+          ++current->second.unacknowledged;
+          auto& applier = s.appliers[s.next_applier++ % s.appliers.size()];
+          self->send(applier, BatchEnvelope{key.first, std::move(batch).value()});
+        }
+        if (last) {
+          current->second.fully_read = true;
+          s.cursor.reset();
+          complete_chunk_if_done(self, key);
+          ask_for_work(self);
+          finish_if_idle(self);
+        } else {
+          schedule_produce(self);
+        }
+      },
+      [=](credit_atom, const BatchAck& ack) {
+        auto& s = self->state;
+        ++s.credits;
+        auto key = std::make_pair(ack.table_index, ack.chunk_id);
+        auto it = s.chunks.find(key);
+        if (it != s.chunks.end()) --it->second.unacknowledged;
+        complete_chunk_if_done(self, key);
+        schedule_produce(self);
+        finish_if_idle(self);
+      },
+  };
+}
+
+// --- applier ---
+
+struct ApplierState {
+  std::shared_ptr<const Plan> plan;
+  caf::actor coordinator;
+  caf::actor reporter;
+  std::unique_ptr<Connection> target;
+  std::map<uint32_t, std::unique_ptr<copy::BatchWriter>> writers;  // by table index
+  static inline const char* name = "applier";
+};
+
+Status connect_target(ApplierState& s) {
+  s.writers.clear();
+  s.target.reset();
+  auto connection = Connection::open(s.plan->target, "target");
+  if (!connection) return connection.status();
+  s.target = std::move(connection).value();
+  return copy::prepare_target_session(*s.target);
+}
+
+Status write_once(ApplierState& s, const BatchEnvelope& envelope) {
+  if (!s.target) OMSQL_RETURN_IF_ERROR(connect_target(s));
+  auto& writer = s.writers[envelope.table_index];
+  if (!writer) {
+    auto opened = copy::BatchWriter::open(*s.target, s.plan->tables[envelope.table_index]);
+    if (!opened) return opened.status();
+    writer = std::move(opened).value();
+  }
+  return writer->write(envelope.batch);
+}
+
+// Transient failures (lost connection, deadlock) are retried on a fresh connection: the batch is
+// one idempotent statement, so writing it again is safe. Blocking here is fine: the applier runs
+// detached, and holding the batch is exactly the backpressure the reader should feel.
+Status write_with_retry(ApplierState& s, const BatchEnvelope& envelope) {
+  auto delay = std::chrono::milliseconds(250);
+  constexpr int kAttempts = 8;
+  Status status;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    status = write_once(s, envelope);
+    if (status || !status.is_transient()) return status;
+    s.target.reset();
+    s.writers.clear();
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(8000));
+  }
+  return status.with_context("gave up after " + std::to_string(kAttempts) + " attempts");
+}
+
+caf::behavior applier_impl(caf::stateful_actor<ApplierState>* self, std::shared_ptr<const Plan> plan,
+                           caf::actor coordinator, caf::actor reporter) {
+  auto& s = self->state;
+  s.plan = std::move(plan);
+  s.coordinator = std::move(coordinator);
+  s.reporter = std::move(reporter);
+  return {
+      [=](const BatchEnvelope& envelope) {
+        auto& s = self->state;
+        Status status = write_with_retry(s, envelope);
+        if (!status) {
+          fail(self, s.coordinator, status.message());
+          self->quit();
+          return;
+        }
+        BatchAck ack{envelope.table_index, envelope.batch.chunk_id, envelope.batch.rows, envelope.batch.data.size()};
+        self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value, ack);
+        self->send(s.reporter, progress_atom::value, ack);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                         std::shared_ptr<const TaskState> state, caf::actor coordinator) {
+  return system.spawn<caf::detached>(chunker_impl, std::move(plan), std::move(state), std::move(coordinator));
+}
+
+caf::actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor chunker,
+                        std::vector<caf::actor> appliers, caf::actor coordinator) {
+  return system.spawn<caf::detached>(reader_impl, std::move(plan), std::move(chunker), std::move(appliers),
+                                     std::move(coordinator));
+}
+
+caf::actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor coordinator,
+                         caf::actor reporter) {
+  return system.spawn<caf::detached>(applier_impl, std::move(plan), std::move(coordinator), std::move(reporter));
+}
+
+}  // namespace omsql::actors

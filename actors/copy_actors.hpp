@@ -1,0 +1,39 @@
+#pragma once
+// The full-copy actors. Each owns one server connection and runs detached (on its own thread),
+// because MariaDB client calls block; they still talk only by messages.
+//
+//   chunker ──ChunkWork──► reader ×N ──BatchEnvelope──► applier ×N
+//      ▲  next_chunk          │  ▲                        │
+//      └──────────────────────┘  └──── credit (BatchAck) ─┘
+//
+// Backpressure: a reader sends a batch only while it holds a credit; it starts with
+// Options::credits and gets one back each time an applier commits one of its batches. So at most
+// readers × credits batches exist at once, whatever the table size.
+#include <caf/all.hpp>
+
+#include <memory>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/task/task_state.hpp"
+
+namespace omsql::actors {
+
+// Hands out key-range chunks, table after table, computing each one only when a reader asks.
+// Tables whose copy is done in `state` are skipped; a table copied partly resumes after its
+// recorded `copied_through` key. Reports each table's chunk count to `coordinator` when known.
+caf::actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                         std::shared_ptr<const TaskState> state, caf::actor coordinator);
+
+// Streams chunks from the source into batches and sends them to the appliers round-robin, holding
+// at most Options::credits batches in flight. Tells `coordinator` when a chunk is fully committed,
+// and when the chunker has no more work. Starts working on `start_atom`.
+caf::actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor chunker,
+                        std::vector<caf::actor> appliers, caf::actor coordinator);
+
+// Writes batches to the target, one statement each, retrying transient errors with backoff on a
+// fresh connection; acknowledges each batch to its reader and reports progress to `reporter`.
+caf::actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor coordinator,
+                         caf::actor reporter);
+
+}  // namespace omsql::actors

@@ -1,0 +1,34 @@
+#pragma once
+// The incremental phase. Both actors run detached (binlog reads, fsyncs and target writes block).
+//
+//   binlog tailer ──(spool files, fsync'd)──► replayer ──(rows + checkpoint, one transaction)──► target
+//        │  stored (SpoolStored) ─────────────►  │
+//        ◄──────────── applied (SpoolPosition) ──┘   sync status ──► coordinator
+//
+// The tailer starts before the first chunk is copied, at the position recorded then, and spools
+// every change of a migrated table while the copy runs. The replayer waits for replay_atom (the copy
+// and its indexes are done), then applies the spool from the target's checkpoint onwards and keeps
+// applying as the tailer stores more.
+#include <caf/all.hpp>
+
+#include <memory>
+#include <string>
+
+#include "dsl/plan.hpp"
+#include "src/binlog/position.hpp"
+
+namespace omsql::actors {
+
+// Reads the source binlog from `start` (or from where the spool in `spool_dir` ends, when it holds
+// anything) and spools decoded events of the plan's tables. Fails the task with a clear message on
+// a DDL statement that names a migrated table, on a purged binlog, or on a partial row image;
+// reconnects with backoff when the source goes away.
+caf::actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
+                               BinlogPosition start, caf::actor coordinator);
+
+// Applies spooled changes to the target in safe mode, grouped into target transactions that also
+// record the applied position in omsql_meta.checkpoint under `task_id`.
+caf::actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
+                          std::string task_id, caf::actor tailer, caf::actor coordinator);
+
+}  // namespace omsql::actors

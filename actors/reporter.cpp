@@ -1,0 +1,141 @@
+#include "actors/reporter.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <vector>
+
+#include "actors/messages.hpp"
+
+namespace omsql::actors {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct TableCounters {
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+struct ReporterState {
+  std::shared_ptr<const Plan> plan;
+  std::vector<TableCounters> tables;
+  Clock::time_point started = Clock::now();
+  bool terminal = false;
+  int lines_drawn = 0;
+  int ticks = 0;
+  static inline const char* name = "reporter";
+};
+
+std::string human_rate(double per_second) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(per_second < 100 ? 1 : 0) << per_second;
+  return out.str();
+}
+
+std::string eta(uint64_t done, uint64_t estimate, double rows_per_second) {
+  if (estimate <= done || rows_per_second <= 0) return "-";
+  auto seconds = static_cast<uint64_t>((estimate - done) / rows_per_second);
+  std::ostringstream out;
+  out << seconds / 60 << "m" << std::setw(2) << std::setfill('0') << seconds % 60 << "s";
+  return out.str();
+}
+
+// One table of lines: per table and total. `final` shows elapsed time instead of ETA.
+std::vector<std::string> render(const ReporterState& s, bool final) {
+  double elapsed = std::chrono::duration<double>(Clock::now() - s.started).count();
+  if (elapsed <= 0) elapsed = 1e-9;
+  std::vector<std::string> lines;
+  std::ostringstream header;
+  header << std::left << std::setw(40) << "table" << std::right << std::setw(12) << "rows" << std::setw(12)
+         << "rows/s" << std::setw(10) << "MB/s" << std::setw(10) << (final ? "" : "ETA");
+  lines.push_back(header.str());
+  uint64_t total_rows = 0, total_bytes = 0, total_estimate = 0;
+  for (size_t i = 0; i < s.tables.size(); ++i) {
+    const auto& job = s.plan->tables[i];
+    const auto& c = s.tables[i];
+    total_rows += c.rows;
+    total_bytes += c.bytes;
+    total_estimate += std::max<uint64_t>(job.source_def.estimated_rows, c.rows);
+    std::ostringstream line;
+    std::string name = job.source.str() + " -> " + job.target.str();
+    if (name.size() > 39) name = name.substr(0, 36) + "...";
+    double rows_per_second = c.rows / elapsed;
+    line << std::left << std::setw(40) << name << std::right << std::setw(12) << c.rows << std::setw(12)
+         << human_rate(rows_per_second) << std::setw(10) << human_rate(c.bytes / elapsed / 1e6) << std::setw(10)
+         << (final ? "" : eta(c.rows, job.source_def.estimated_rows, rows_per_second));
+    lines.push_back(line.str());
+  }
+  std::ostringstream total;
+  double total_rate = total_rows / elapsed;
+  total << std::left << std::setw(40) << "total" << std::right << std::setw(12) << total_rows << std::setw(12)
+        << human_rate(total_rate) << std::setw(10) << human_rate(total_bytes / elapsed / 1e6) << std::setw(10)
+        << (final ? "" : eta(total_rows, total_estimate, total_rate));
+  lines.push_back(total.str());
+  if (final) {
+    std::ostringstream footer;
+    footer << "copied " << total_rows << " rows (" << std::fixed << std::setprecision(1) << total_bytes / 1e6
+           << " MB) in " << std::setprecision(2) << elapsed << " s";
+    lines.push_back(footer.str());
+  }
+  return lines;
+}
+
+void redraw(ReporterState& s) {
+  auto lines = render(s, false);
+  std::string out;
+  if (s.lines_drawn > 0) out += "\x1b[" + std::to_string(s.lines_drawn) + "F";  // cursor up to the table's start
+  for (const auto& line : lines) out += "\x1b[2K" + line + "\n";
+  s.lines_drawn = static_cast<int>(lines.size());
+  std::fwrite(out.data(), 1, out.size(), stderr);
+}
+
+caf::behavior reporter_impl(caf::stateful_actor<ReporterState>* self, std::shared_ptr<const Plan> plan) {
+  auto& s = self->state;
+  s.plan = std::move(plan);
+  s.tables.resize(s.plan->tables.size());
+  s.terminal = ::isatty(STDERR_FILENO);
+  self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+  return {
+      [=](progress_atom, const BatchAck& ack) {
+        auto& c = self->state.tables.at(ack.table_index);
+        c.rows += ack.rows;
+        c.bytes += ack.bytes;
+      },
+      [=](tick_atom) {
+        auto& s = self->state;
+        ++s.ticks;
+        if (s.terminal) {
+          redraw(s);
+        } else if (s.ticks % 10 == 0) {
+          auto lines = render(s, false);
+          std::cerr << "progress: " << lines.back() << std::endl;
+        }
+        self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+      },
+      [=](finish_atom) {
+        auto& s = self->state;
+        if (s.terminal && s.lines_drawn > 0) {
+          std::string up = "\x1b[" + std::to_string(s.lines_drawn) + "F\x1b[J";
+          std::fwrite(up.data(), 1, up.size(), stderr);
+        }
+        for (const auto& line : render(s, true)) std::cout << line << "\n";
+        std::cout.flush();
+        self->quit();
+        return true;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan) {
+  return system.spawn(reporter_impl, std::move(plan));
+}
+
+}  // namespace omsql::actors

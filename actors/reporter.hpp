@@ -1,0 +1,16 @@
+#pragma once
+// Progress display for the full copy. On a terminal: a live table (per table and total: rows,
+// rows/s, MB/s, ETA) redrawn every second. Otherwise: one plain log line every 10 seconds. On
+// finish_atom it prints the final summary and replies.
+#include <caf/all.hpp>
+
+#include <iosfwd>
+#include <memory>
+
+#include "dsl/plan.hpp"
+
+namespace omsql::actors {
+
+caf::actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan);
+
+}  // namespace omsql::actors

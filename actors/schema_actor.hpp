@@ -1,0 +1,16 @@
+#pragma once
+// Runs the schema phase on the target. (schema_atom, bool resuming) creates databases and tables
+// without secondary indexes (a resumed task keeps the tables it created before); indexes_atom adds
+// secondary indexes and foreign keys after the copy. Each replies with an empty string on success
+// or the error message. Detached: DDL blocks.
+#include <caf/all.hpp>
+
+#include <memory>
+
+#include "dsl/plan.hpp"
+
+namespace omsql::actors {
+
+caf::actor spawn_schema_migrator(caf::actor_system& system, std::shared_ptr<const Plan> plan);
+
+}  // namespace omsql::actors

@@ -1,0 +1,216 @@
+#include "src/apply/change_batch.hpp"
+
+#include "src/sql/quote.hpp"
+
+namespace omsql::apply {
+
+namespace {
+
+size_t ordinal_index(const TableDef& def, const std::string& column) {
+  for (size_t i = 0; i < def.columns.size(); ++i)
+    if (def.columns[i].name == column) return i;
+  return def.columns.size();
+}
+
+}  // namespace
+
+ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
+  for (const auto& mapping : job.columns) {
+    if (mapping.generated) continue;
+    copied_columns_.push_back(ordinal_index(job.source_def, mapping.source));
+  }
+  for (const auto& column : job.key.columns) {
+    key_columns_.push_back(ordinal_index(job.source_def, column));
+    std::string target = column;
+    for (const auto& mapping : job.columns)
+      if (mapping.source == column) target = mapping.target;
+    target_key_names_.push_back(target);
+  }
+}
+
+std::string ChangeBatch::literal(size_t source_column, const Cell& cell) const {
+  const ColumnDef& column = job_.source_def.columns[source_column];
+  // Text bytes carry their charset so that the target compares them by the column's collation
+  // (and can use its index) instead of as a binary string.
+  if (cell.kind() == Cell::Kind::kBytes && column.charset && *column.charset != "binary") {
+    std::string out = "_" + *column.charset + " " + sql::hex_literal(cell.text());
+    if (cell.text().empty()) out = "_" + *column.charset + " ''";
+    if (column.collation) out += " COLLATE " + *column.collation;
+    return out;
+  }
+  return cell.to_sql_literal();
+}
+
+std::string ChangeBatch::key_of(const std::vector<Cell>& image) const {
+  std::string key;
+  for (size_t index : key_columns_) image[index].append_canonical(key);
+  return key;
+}
+
+std::string ChangeBatch::row_values(const std::vector<Cell>& image) const {
+  std::string out = "(";
+  for (size_t i = 0; i < copied_columns_.size(); ++i) {
+    if (i) out += ", ";
+    out += literal(copied_columns_[i], image[copied_columns_[i]]);
+  }
+  return out + ")";
+}
+
+std::string ChangeBatch::whole_row_predicate(const std::vector<Cell>& image) const {
+  std::string out;
+  size_t j = 0;
+  for (const auto& mapping : job_.columns) {
+    if (mapping.generated) continue;
+    size_t index = copied_columns_[j++];
+    if (!out.empty()) out += " AND ";
+    out += sql::quote_identifier(mapping.target) + " <=> " + literal(index, image[index]);
+  }
+  return out.empty() ? "1" : out;
+}
+
+Status ChangeBatch::add(const RowChange& change) {
+  size_t expected = job_.source_def.columns.size();
+  auto check = [&](const std::vector<Cell>& image) -> Status {
+    if (image.size() != expected)
+      return Status::invalid_argument(job_.source.str() + ": a change at " + change.position.str() + " has " +
+                                      std::to_string(image.size()) + " columns, the task knows " +
+                                      std::to_string(expected) + " (was the table altered?)");
+    return Status::ok();
+  };
+  if (change.kind != RowChange::kInsert) OMSQL_RETURN_IF_ERROR(check(change.before));
+  if (change.kind != RowChange::kDelete) OMSQL_RETURN_IF_ERROR(check(change.after));
+  ++changes_;
+  const auto& sizing_image = change.kind == RowChange::kDelete ? change.before : change.after;
+  for (const auto& cell : sizing_image) approximate_bytes_ += 4 + cell.text().size() * 2;
+
+  if (key_columns_.empty()) {
+    if (change.kind != RowChange::kInsert) keyless_operations_.emplace_back(false, change.before);
+    if (change.kind != RowChange::kDelete) keyless_operations_.emplace_back(true, change.after);
+    return Status::ok();
+  }
+  if (change.kind != RowChange::kInsert) {
+    std::string old_key = key_of(change.before);
+    if (change.kind == RowChange::kDelete) {
+      final_images_[old_key] = std::nullopt;
+      return Status::ok();
+    }
+    std::string new_key = key_of(change.after);
+    if (new_key != old_key) final_images_[old_key] = std::nullopt;
+    final_images_[new_key] = change.after;
+    return Status::ok();
+  }
+  final_images_[key_of(change.after)] = change.after;
+  return Status::ok();
+}
+
+void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes) const {
+  std::vector<std::string> target_columns, source_columns;
+  for (const auto& mapping : job_.columns) {
+    if (mapping.generated) continue;
+    target_columns.push_back(mapping.target);
+    source_columns.push_back(mapping.source);
+  }
+  std::string head = "REPLACE INTO " + sql::quote_name(job_.target) + " (" +
+                     sql::quote_identifier_list(target_columns) + ") ";
+  std::string statement;
+  size_t rows = 0;
+  auto flush = [&] {
+    if (rows == 0) return;
+    if (job_.filter) statement += ") AS omsql_rows WHERE " + *job_.filter;
+    out.push_back(std::move(statement));
+    statement.clear();
+    rows = 0;
+  };
+  for (const auto& [key, image] : final_images_) {
+    if (!image) continue;
+    if (rows == 0) {
+      statement = head;
+      // With a FILTER the target evaluates it over the source column names.
+      statement += job_.filter ? "SELECT * FROM (" : "VALUES ";
+    } else {
+      statement += job_.filter ? " UNION ALL " : ", ";
+    }
+    if (job_.filter) {
+      statement += "SELECT ";
+      for (size_t i = 0; i < copied_columns_.size(); ++i) {
+        if (i) statement += ", ";
+        statement += literal(copied_columns_[i], (*image)[copied_columns_[i]]) + " AS " +
+                     sql::quote_identifier(source_columns[i]);
+      }
+    } else {
+      statement += row_values(*image);
+    }
+    ++rows;
+    if (statement.size() >= max_bytes) flush();
+  }
+  flush();
+}
+
+std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes) const {
+  std::vector<std::string> out;
+  if (key_columns_.empty()) {
+    for (const auto& [insert, image] : keyless_operations_) {
+      if (insert) {
+        std::vector<std::string> target_columns;
+        for (const auto& mapping : job_.columns)
+          if (!mapping.generated) target_columns.push_back(mapping.target);
+        std::string statement = "INSERT INTO " + sql::quote_name(job_.target) + " (" +
+                                sql::quote_identifier_list(target_columns) + ") ";
+        if (job_.filter) {
+          statement += "SELECT * FROM (SELECT ";
+          size_t j = 0;
+          for (const auto& mapping : job_.columns) {
+            if (mapping.generated) continue;
+            if (j) statement += ", ";
+            statement += literal(copied_columns_[j], image[copied_columns_[j]]) + " AS " +
+                         sql::quote_identifier(mapping.source);
+            ++j;
+          }
+          statement += ") AS omsql_rows WHERE " + *job_.filter;
+        } else {
+          statement += "VALUES " + row_values(image);
+        }
+        out.push_back(std::move(statement));
+      } else {
+        out.push_back("DELETE FROM " + sql::quote_name(job_.target) + " WHERE " + whole_row_predicate(image) +
+                      " LIMIT 1");
+      }
+    }
+    return out;
+  }
+  // Every key the batch touches is deleted first when it ends deleted, or when a FILTER may drop
+  // its new image; REPLACE then writes the final images.
+  std::string head = "DELETE FROM " + sql::quote_name(job_.target) + " WHERE (" +
+                     sql::quote_identifier_list(target_key_names_) + ") IN (";
+  std::string statement;
+  for (const auto& [key, image] : final_images_) {
+    if (image && !job_.filter) continue;
+    statement += statement.empty() ? head : ", ";
+    // The key bytes decode back into cells: the image is gone for deleted keys.
+    size_t offset = 0;
+    std::string predicate = "(";
+    for (size_t i = 0; i < key_columns_.size(); ++i) {
+      Cell cell;
+      Cell::read_canonical(key.data(), key.size(), &offset, &cell);
+      if (i) predicate += ", ";
+      predicate += literal(key_columns_[i], cell);
+    }
+    statement += predicate + ")";
+    if (statement.size() >= max_statement_bytes) {
+      out.push_back(statement + ")");
+      statement.clear();
+    }
+  }
+  if (!statement.empty()) out.push_back(statement + ")");
+  append_upserts(out, max_statement_bytes);
+  return out;
+}
+
+void ChangeBatch::clear() {
+  final_images_.clear();
+  keyless_operations_.clear();
+  changes_ = 0;
+  approximate_bytes_ = 0;
+}
+
+}  // namespace omsql::apply

@@ -1,0 +1,67 @@
+#pragma once
+// ChangeBatch turns a run of decoded row changes of one table into the few statements that make
+// the target reflect them, for the incremental phase.
+//
+// Tables with a key: changes are folded into the net effect per key (the final row image, or
+// "deleted"), because at a transaction boundary the source's rows satisfy every constraint and
+// only the final state matters. The statements are one DELETE by key for the keys that end
+// deleted (or moved away by a key update), then REPLACE of every final image. Both are
+// idempotent, so replaying a batch that the copy or an earlier run already applied is harmless
+// (DESIGN §2 "safe mode", here always on).
+//
+// Tables without a key: changes apply one by one in order, by whole-row identity (DELETE ...
+// LIMIT 1 matching every column, then INSERT).
+//
+// FILTER: a row image is written only when the target finds that it satisfies the filter (the
+// target evaluates the WHERE text over the source column names); deletes by key are always
+// applied, so a row whose update takes it out of the filtered set leaves the target.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/plan.hpp"
+#include "src/binlog/event.hpp"
+#include "src/common/status.hpp"
+
+namespace omsql::apply {
+
+class ChangeBatch {
+ public:
+  // REQUIRES: `job` outlives the batch.
+  explicit ChangeBatch(const TableJob& job);
+
+  // Adds one change, in binlog order. Fails when the row image does not match the table's
+  // columns (the table's definition changed since the task started).
+  Status add(const RowChange& change);
+
+  bool empty() const { return changes_ == 0; }
+  uint64_t changes() const { return changes_; }
+  // The SQL text accumulated so far, roughly (for closing batches by size).
+  uint64_t approximate_bytes() const { return approximate_bytes_; }
+
+  // The statements, each at most about `max_statement_bytes` long.
+  std::vector<std::string> statements(size_t max_statement_bytes = 4 << 20) const;
+
+  void clear();
+
+ private:
+  std::string literal(size_t source_column, const Cell& cell) const;
+  std::string key_of(const std::vector<Cell>& image) const;
+  std::string row_values(const std::vector<Cell>& image) const;
+  std::string whole_row_predicate(const std::vector<Cell>& image) const;
+  void append_upserts(std::vector<std::string>& out, size_t max_bytes) const;
+
+  const TableJob& job_;
+  std::vector<size_t> copied_columns_;  // source ordinal index of every TableJob column
+  std::vector<size_t> key_columns_;     // source ordinal index of every key column
+  std::vector<std::string> target_key_names_;
+  // Keyed tables: key bytes -> final image (nullopt = deleted). Keyless: the ordered operations.
+  std::map<std::string, std::optional<std::vector<Cell>>> final_images_;
+  std::vector<std::pair<bool, std::vector<Cell>>> keyless_operations_;  // (insert?, image)
+  uint64_t changes_ = 0;
+  uint64_t approximate_bytes_ = 0;
+};
+
+}  // namespace omsql::apply

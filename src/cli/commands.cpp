@@ -1,0 +1,344 @@
+#include "src/cli/commands.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "actors/coordinator.hpp"
+#include "actors/messages.hpp"
+#include "dsl/compiler.hpp"
+#include "src/binlog/position.hpp"
+#include "src/catalog/mysql_catalog.hpp"
+#include "src/check/preflight.hpp"
+#include "src/mysql/connection.hpp"
+#include "src/common/strings.hpp"
+#include "src/task/task_state.hpp"
+
+namespace omsql::cli {
+
+namespace {
+
+constexpr int kExitFailure = 1;
+
+std::atomic<bool> g_stop_requested{false};
+extern "C" void request_stop(int) { g_stop_requested.store(true); }
+constexpr int kExitScriptError = 2;
+
+void print_diagnostics(const std::vector<dsl::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
+}
+
+// A script compiled and bound against the live source catalog.
+struct BoundScript {
+  std::shared_ptr<const dsl::CompiledScript> compiled;
+  std::shared_ptr<const Plan> plan;
+};
+
+// Compiles and binds `path`. Every error findable without a server is reported before the first
+// connection. Returns nullopt after printing what went wrong; `exit_code` says why.
+std::optional<BoundScript> load(const std::string& path, int* exit_code) {
+  auto compiled = dsl::compile_file(path);
+  if (!compiled.ok()) {
+    print_diagnostics(compiled.diagnostics);
+    *exit_code = kExitScriptError;
+    return std::nullopt;
+  }
+  const Plan& unbound = dsl::unbound_plan(*compiled.script);
+  auto source = Connection::open(unbound.source, "source");
+  if (!source) {
+    std::cerr << "error: " << source.status().message() << "\n";
+    *exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  MysqlCatalog catalog(**source);
+  auto bound = dsl::bind_script(*compiled.script, catalog);
+  if (!bound.ok()) {
+    print_diagnostics(bound.diagnostics);
+    *exit_code = kExitScriptError;
+    return std::nullopt;
+  }
+  return BoundScript{compiled.script, std::make_shared<const Plan>(std::move(*bound.plan))};
+}
+
+std::string key_text(const RowKey& key) {
+  switch (key.kind) {
+    case RowKey::Kind::kPrimary: return "PRIMARY (" + join(key.columns, ", ") + ")";
+    case RowKey::Kind::kUniqueNotNull: return key.index_name + " (" + join(key.columns, ", ") + ")";
+    case RowKey::Kind::kNone: return "none: one chunk";
+  }
+  return "?";
+}
+
+std::string phases_text(const Phases& p) {
+  std::vector<std::string> names;
+  if (p.schema) names.push_back("SCHEMA");
+  if (p.full) names.push_back("FULL");
+  if (p.incremental) names.push_back("INCREMENTAL");
+  return join(names, ", ");
+}
+
+std::string task_directory_for(const Plan& plan, const std::string& script, const std::string& override_dir) {
+  if (!override_dir.empty()) return override_dir;
+  if (!plan.options.task_dir.empty()) return plan.options.task_dir;
+  return ".omsql/" + std::filesystem::path(script).stem().string();
+}
+
+void print_actor_graph(const Plan& plan, bool dot) {
+  int pool = std::max(1, plan.options.parallel);
+  if (dot) {
+    std::cout << "digraph omsql {\n  rankdir=LR;\n  node [shape=box];\n";
+    std::cout << "  coordinator -> schema_migrator [label=\"schema, indexes\"];\n";
+    for (int i = 0; i < pool; ++i) {
+      std::cout << "  chunker -> reader" << i << " [label=\"ChunkWork\"];\n";
+      for (int j = 0; j < pool; ++j)
+        std::cout << "  reader" << i << " -> applier" << j << " [label=\"RowBatch\"];\n";
+      std::cout << "  applier" << i << " -> reporter [label=\"progress\"];\n";
+      std::cout << "  reader" << i << " -> coordinator [label=\"chunk done\"];\n";
+    }
+    std::cout << "}\n";
+    return;
+  }
+  std::cout << "actor graph:\n"
+            << "  coordinator ── schema_migrator (SCHEMA before the copy, INDEXES after it)\n"
+            << "  chunker ──ChunkWork──► reader ×" << pool << " ──RowBatch──► applier ×" << pool
+            << " ──progress──► reporter\n"
+            << "  backpressure: " << plan.options.credits << " credits per reader × batch ≤ "
+            << plan.options.batch_rows << " rows / " << plan.options.batch_bytes / (1 << 20) << " MB → at most "
+            << pool * plan.options.credits << " batches in flight\n";
+}
+
+}  // namespace
+
+int show_plan(const std::string& script, bool dot) {
+  int exit_code = 0;
+  auto bound = load(script, &exit_code);
+  if (!bound) return exit_code;
+  const Plan& plan = *bound->plan;
+  if (dot) {
+    print_actor_graph(plan, true);
+    return 0;
+  }
+  std::cout << "source " << dialect_name(plan.source.dialect) << " " << plan.source.describe() << "\n"
+            << "target " << dialect_name(plan.target.dialect) << " " << plan.target.describe() << "\n"
+            << "phases " << phases_text(plan.phases) << "\n\n";
+  std::cout << std::left << std::setw(32) << "source" << std::setw(32) << "target" << std::setw(28) << "key"
+            << std::right << std::setw(12) << "est. rows" << std::setw(8) << "chunks" << "  notes\n";
+  for (const auto& job : plan.tables) {
+    uint64_t rows = job.source_def.estimated_rows;
+    uint64_t chunks = job.key.kind == RowKey::Kind::kNone
+                          ? 1
+                          : std::max<uint64_t>(1, (rows + plan.options.chunk_rows - 1) / plan.options.chunk_rows);
+    std::vector<std::string> notes;
+    for (const auto& c : job.columns) {
+      if (c.source != c.target) notes.push_back(c.source + "→" + c.target);
+      if (c.cast_to) notes.push_back(c.source + " AS " + *c.cast_to);
+    }
+    size_t excluded = job.source_def.columns.size() - job.columns.size();
+    if (excluded) notes.push_back(std::to_string(excluded) + " column(s) excluded");
+    if (job.filter) notes.push_back("WHERE " + *job.filter);
+    std::cout << std::left << std::setw(32) << job.source.str() << std::setw(32) << job.target.str()
+              << std::setw(28) << key_text(job.key) << std::right << std::setw(12) << rows << std::setw(8) << chunks
+              << "  " << join(notes, "; ") << "\n";
+  }
+  std::cout << "\n" << plan.tables.size() << " table(s)\n\n";
+  print_actor_graph(plan, false);
+  return 0;
+}
+
+int check_script(const std::string& script) {
+  int exit_code = 0;
+  auto bound = load(script, &exit_code);
+  if (!bound) return exit_code;
+  const Plan& plan = *bound->plan;
+  auto source = Connection::open(plan.source, "source");
+  if (!source) {
+    std::cerr << "error: " << source.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto target = Connection::open(plan.target, "target");
+  if (!target) {
+    std::cerr << "error: " << target.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto findings = check::run_preflight(**source, **target, plan);
+  int errors = 0, warnings = 0;
+  for (const auto& f : findings) {
+    const char* label = f.severity == check::Finding::kError     ? "error"
+                        : f.severity == check::Finding::kWarning ? "warning"
+                                                                 : "ok";
+    if (f.severity == check::Finding::kError) ++errors;
+    if (f.severity == check::Finding::kWarning) ++warnings;
+    std::cout << label << ": " << f.message << "\n";
+  }
+  std::cout << script << ": " << plan.tables.size() << " table(s), " << errors << " error(s), " << warnings
+            << " warning(s)\n";
+  return errors ? kExitFailure : 0;
+}
+
+int run_task(const RunOptions& options) {
+  int exit_code = 0;
+  auto bound = load(options.script, &exit_code);
+  if (!bound) return exit_code;
+  auto plan = bound->plan;
+  if (plan->tables.empty()) {
+    std::cerr << "error: " << options.script << ": no table to migrate\n";
+    return kExitFailure;
+  }
+
+  auto directory = TaskDirectory::open(task_directory_for(*plan, options.script, options.task_dir));
+  if (!directory) {
+    std::cerr << "error: " << directory.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto state = directory->load();
+  if (!state) {
+    std::cerr << "error: " << state.status().message() << "\n";
+    return kExitFailure;
+  }
+  bool resuming = state->phase != "new";
+  if (state->phase == "done") {
+    std::cout << "task in " << directory->path() << " is already done (remove the directory to run it again)\n";
+    return 0;
+  }
+  state->script_path = options.script;
+
+  {
+    auto source = Connection::open(plan->source, "source");
+    auto target = Connection::open(plan->target, "target");
+    if (!source || !target) {
+      std::cerr << "error: " << (!source ? source.status() : target.status()).message() << "\n";
+      return kExitFailure;
+    }
+    bool blocked = false;
+    for (const auto& f : check::run_preflight(**source, **target, *plan)) {
+      if (f.severity == check::Finding::kError) {
+        // A resumed task finds its own target tables: that is not an on_exists conflict.
+        if (resuming && f.message.find("already exists") != std::string::npos) continue;
+        std::cerr << "error: " << f.message << "\n";
+        blocked = true;
+      } else if (f.severity == check::Finding::kWarning) {
+        std::cerr << "warning: " << f.message << "\n";
+      }
+    }
+    if (blocked) {
+      std::cerr << "pre-flight failed: nothing was written\n";
+      return kExitFailure;
+    }
+    // The position is taken before the first chunk is read: events from here on may overlap the
+    // copy, and safe-mode replay makes that harmless.
+    if (plan->phases.incremental && !state->start_binlog_file) {
+      auto position = current_position(**source);
+      if (!position) {
+        std::cerr << "error: " << position.status().message() << "\n";
+        return kExitFailure;
+      }
+      state->start_binlog_file = position->file;
+      state->start_binlog_offset = position->offset;
+      state->start_gtid = position->gtid;
+      if (auto st = directory->save(*state); !st) {
+        std::cerr << "error: " << st.message() << "\n";
+        return kExitFailure;
+      }
+    }
+  }
+  if (resuming) std::cerr << "resuming task in " << directory->path() << " from phase " << state->phase << "\n";
+
+  caf::actor_system_config config;
+  actors::add_message_types(config);
+  caf::actor_system system{config};
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  actors::RunControl control{options.until_caught_up, &g_stop_requested};
+  auto coordinator =
+      actors::spawn_coordinator(system, plan, &directory.value(), std::move(state).value(), control);
+  caf::scoped_actor self{system};
+  self->request(coordinator, caf::infinite, actors::run_atom::value)
+      .receive([&](int code) { exit_code = code; },
+               [&](caf::error& e) {
+                 std::cerr << "error: coordinator: " << caf::to_string(e) << "\n";
+                 exit_code = kExitFailure;
+               });
+  return exit_code;
+}
+
+int show_status(const std::string& task_dir, bool json) {
+  std::ifstream in(task_dir + "/status.json");
+  std::ifstream state_in(task_dir + "/state.json");
+  if (!in && !state_in) {
+    std::cerr << "error: " << task_dir << " holds no task (no status.json or state.json)\n";
+    return kExitFailure;
+  }
+  nlohmann::json status = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json::object();
+  nlohmann::json state = state_in ? nlohmann::json::parse(state_in, nullptr, false) : nlohmann::json::object();
+  if (status.is_discarded()) status = nlohmann::json::object();
+  if (state.is_discarded()) state = nlohmann::json::object();
+  // Running = some process holds the task's lock.
+  bool running = false;
+  int fd = ::open((task_dir + "/lock").c_str(), O_RDWR | O_CLOEXEC);
+  if (fd >= 0) {
+    running = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+    ::close(fd);
+  }
+  status["running"] = running;
+  if (!status.contains("phase") && state.contains("phase")) status["phase"] = state["phase"];
+  if (json) {
+    std::cout << status.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "task       " << task_dir << (running ? " (running)" : " (not running)") << "\n";
+  std::cout << "phase      " << status.value("phase", "?") << "\n";
+  if (status.contains("applied_position")) {
+    std::cout << "source     " << status.value("source_position", "") << "\n"
+              << "applied    " << status.value("applied_position", "") << "\n"
+              << "lag        " << status.value("lag_seconds", 0.0) << " s\n"
+              << "rate       " << status.value("events_per_second", 0.0) << " events/s\n"
+              << "applied    " << status.value("events_applied", 0) << " change(s) by this process\n"
+              << "caught up  " << (status.value("caught_up", false) ? "yes" : "no") << "\n";
+  }
+  if (state.contains("tables")) {
+    size_t done = 0;
+    for (const auto& [name, table] : state["tables"].items()) done += table.value("copy_done", false) ? 1 : 0;
+    std::cout << "copy       " << done << "/" << state["tables"].size() << " table(s) copied\n";
+  }
+  return 0;
+}
+
+int stop_task(const std::string& task_dir) {
+  std::ifstream lock(task_dir + "/lock");
+  pid_t pid = 0;
+  if (!(lock >> pid) || pid <= 0) {
+    std::cerr << "error: " << task_dir << ": no running task\n";
+    return kExitFailure;
+  }
+  if (::kill(pid, SIGTERM) != 0) {
+    std::cerr << "error: " << task_dir << ": process " << pid << " is not running\n";
+    return kExitFailure;
+  }
+  for (int i = 0; i < 600; ++i) {
+    if (::kill(pid, 0) != 0) {
+      std::cout << "stopped task " << task_dir << "\n";
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::cerr << "error: process " << pid << " did not stop within 60 s\n";
+  return kExitFailure;
+}
+
+}  // namespace omsql::cli

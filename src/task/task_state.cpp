@@ -1,0 +1,184 @@
+#include "src/task/task_state.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace omsql {
+
+namespace {
+
+using nlohmann::json;
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Key bytes may be binary: store them hex-encoded so state.json stays valid UTF-8.
+std::string to_hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> from_hex(const std::string& hex) {
+  if (hex.size() % 2) return std::nullopt;
+  std::string out;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = digit(hex[i]), lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>(hi * 16 + lo);
+  }
+  return out;
+}
+
+json to_json(const TaskState& s) {
+  json j;
+  j["script"] = s.script_path;
+  j["phase"] = s.phase;
+  if (s.start_binlog_file) j["start_binlog_file"] = *s.start_binlog_file;
+  if (s.start_binlog_offset) j["start_binlog_offset"] = *s.start_binlog_offset;
+  if (s.start_gtid) j["start_gtid"] = *s.start_gtid;
+  j["indexes_done"] = s.indexes_done;
+  json tables = json::object();
+  for (const auto& [name, t] : s.tables) {
+    json tj;
+    tj["schema_created"] = t.schema_created;
+    tj["copy_done"] = t.copy_done;
+    tj["rows_copied"] = t.rows_copied;
+    tj["bytes_copied"] = t.bytes_copied;
+    if (t.copied_through) {
+      json key = json::array();
+      for (const auto& part : *t.copied_through) key.push_back(to_hex(part));
+      tj["copied_through_hex"] = key;
+    }
+    tables[name] = tj;
+  }
+  j["tables"] = tables;
+  return j;
+}
+
+Result<TaskState> from_json(const json& j, const std::string& where) {
+  try {
+    TaskState s;
+    s.script_path = j.value("script", "");
+    s.phase = j.value("phase", "new");
+    if (j.contains("start_binlog_file")) s.start_binlog_file = j["start_binlog_file"].get<std::string>();
+    if (j.contains("start_binlog_offset")) s.start_binlog_offset = j["start_binlog_offset"].get<uint64_t>();
+    if (j.contains("start_gtid")) s.start_gtid = j["start_gtid"].get<std::string>();
+    s.indexes_done = j.value("indexes_done", false);
+    for (const auto& [name, tj] : j.at("tables").items()) {
+      TableProgress t;
+      t.schema_created = tj.value("schema_created", false);
+      t.copy_done = tj.value("copy_done", false);
+      t.rows_copied = tj.value("rows_copied", uint64_t{0});
+      t.bytes_copied = tj.value("bytes_copied", uint64_t{0});
+      if (tj.contains("copied_through_hex")) {
+        std::vector<std::string> key;
+        for (const auto& part : tj["copied_through_hex"]) {
+          auto bytes = from_hex(part.get<std::string>());
+          if (!bytes) return Status::corruption(where + ": bad key hex in table " + name);
+          key.push_back(*bytes);
+        }
+        t.copied_through = key;
+      }
+      s.tables[name] = t;
+    }
+    return s;
+  } catch (const json::exception& e) {
+    return Status::corruption(where + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Status write_file_atomically(const std::string& path, const std::string& contents) {
+  std::string temp = path + ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::io_error(temp + ": cannot create: " + errno_text());
+  const char* p = contents.data();
+  size_t left = contents.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = Status::io_error(temp + ": write failed: " + errno_text());
+      ::close(fd);
+      return s;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    Status s = Status::io_error(temp + ": fsync failed: " + errno_text());
+    ::close(fd);
+    return s;
+  }
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) return Status::io_error(path + ": rename failed: " + errno_text());
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  if (folder.empty()) folder = ".";
+  int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return Status::ok();
+}
+
+Result<TaskDirectory> TaskDirectory::open(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return Status::io_error("task directory " + path + ": " + ec.message());
+  std::string lock_path = path + "/lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::io_error(lock_path + ": " + errno_text());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Status::invalid_argument("task directory " + path +
+                                    " is in use by another omsrun process (stop it first, or use another task_dir)");
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
+  return TaskDirectory(path, fd);
+}
+
+TaskDirectory::TaskDirectory(TaskDirectory&& other) noexcept : path_(std::move(other.path_)), lock_fd_(other.lock_fd_) {
+  other.lock_fd_ = -1;
+}
+
+TaskDirectory::~TaskDirectory() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+Result<TaskState> TaskDirectory::load() const {
+  std::string file = path_ + "/state.json";
+  std::ifstream in(file);
+  if (!in) return TaskState{};
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  json j = json::parse(buffer.str(), nullptr, false);
+  if (j.is_discarded()) return Status::corruption(file + ": not valid JSON");
+  return from_json(j, file);
+}
+
+Status TaskDirectory::save(const TaskState& state) const {
+  return write_file_atomically(path_ + "/state.json", to_json(state).dump(2) + "\n");
+}
+
+}  // namespace omsql

@@ -1,0 +1,61 @@
+#pragma once
+// The task directory: what a task has done so far, kept on local disk so that a task killed at any
+// moment resumes where it was. state.json is replaced atomically (write, fsync, rename, fsync dir),
+// so a crash leaves either the old or the new state, never a torn one.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/common/status.hpp"
+
+namespace omsql {
+
+// Per-table progress of the full copy. Chunks are handed out in key order but finish out of order;
+// `copied_through` is the upper bound of the longest run of finished chunks from the start, so a
+// resumed copy starts after it. Chunks past it may be copied twice, which the writer's REPLACE makes
+// harmless.
+struct TableProgress {
+  bool schema_created = false;
+  bool copy_done = false;
+  std::optional<std::vector<std::string>> copied_through;  // key tuple (raw bytes), nullopt = from the start
+  uint64_t rows_copied = 0;
+  uint64_t bytes_copied = 0;
+};
+
+struct TaskState {
+  std::string script_path;
+  std::string phase = "new";                 // new, schema, full, indexes, incremental, verify, done
+  std::optional<std::string> start_binlog_file;   // recorded before the first chunk is read
+  std::optional<uint64_t> start_binlog_offset;
+  std::optional<std::string> start_gtid;
+  std::map<std::string, TableProgress> tables;    // by source "db.table"
+  bool indexes_done = false;
+};
+
+class TaskDirectory {
+ public:
+  // Creates the directory if needed and takes an exclusive lock (flock) on it: two omsrun processes
+  // never drive the same task. The lock is released when this object dies (or the process does).
+  static Result<TaskDirectory> open(const std::string& path);
+  TaskDirectory(TaskDirectory&&) noexcept;
+  TaskDirectory& operator=(TaskDirectory&&) = delete;
+  ~TaskDirectory();
+
+  const std::string& path() const { return path_; }
+  // Reads state.json; a task directory without one yields a fresh TaskState.
+  Result<TaskState> load() const;
+  // Atomically replaces state.json.
+  Status save(const TaskState& state) const;
+
+ private:
+  TaskDirectory(std::string path, int lock_fd) : path_(std::move(path)), lock_fd_(lock_fd) {}
+  std::string path_;
+  int lock_fd_ = -1;
+};
+
+// Writes `contents` to `path` atomically and durably (temp file, fsync, rename, fsync of the folder).
+Status write_file_atomically(const std::string& path, const std::string& contents);
+
+}  // namespace omsql

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The command line: --help and --version; a script error gives file:line:col and exit 2 before any
+# connection; a wrong password names the user and host but never the password; plan lists every
+# table with its target name; check reports the binlog settings.
+source "$(dirname "$0")/lib.sh"
+
+"$OMSRUN" --help | grep -q "check" || fail "--help"
+"$OMSRUN" --version | grep -qE "^omsrun [0-9]+\.[0-9]+\.[0-9]+" || fail "--version"
+
+printf "SOURCE mysql 'root@127.0.0.1:1';\nTARGET mysql 'root@127.0.0.1:2'\nMIGRATE a.*;\n" > "$WORK/bad.omsql"
+set +e
+out=$("$OMSRUN" "$WORK/bad.omsql" 2>&1); code=$?
+set -e
+[ "$code" = 2 ] || fail "script error exit code $code, want 2: $out"
+echo "$out" | grep -q "bad.omsql:[0-9]*:[0-9]*: error:" || fail "no file:line:col in: $out"
+
+src_sql -e "CREATE DATABASE IF NOT EXISTS e2e_cli; CREATE TABLE IF NOT EXISTS e2e_cli.t (id INT PRIMARY KEY); CREATE TABLE IF NOT EXISTS e2e_cli.nokey (v INT)"
+export E2E_SECRET='s3cr3t-Pa55'
+cat > "$WORK/pw.omsql" <<'EOF2'
+SOURCE mysql 'nobody@127.0.0.1:${OMSQL_SRC_PORT}' PASSWORD ENV 'E2E_SECRET';
+TARGET mysql 'root@127.0.0.1:${OMSQL_TGT_PORT}';
+MIGRATE e2e_cli.*;
+EOF2
+set +e
+out=$("$OMSRUN" check "$WORK/pw.omsql" 2>&1); code=$?
+set -e
+[ "$code" != 0 ] || fail "wrong password accepted"
+echo "$out" | grep -q "s3cr3t" && fail "password printed: $out"
+echo "$out" | grep -q "nobody@127.0.0.1" || fail "error does not name user and host: $out"
+
+cat > "$WORK/ok.omsql" <<'EOF2'
+SOURCE mysql 'root@127.0.0.1:${OMSQL_SRC_PORT}';
+TARGET mysql 'root@127.0.0.1:${OMSQL_TGT_PORT}';
+MIGRATE e2e_cli.* MAP e2e_cli.* TO e2e_cli_new.*;
+EOF2
+plan=$("$OMSRUN" plan "$WORK/ok.omsql")
+echo "$plan" | grep -q "e2e_cli.t .*e2e_cli_new.t" || fail "plan lacks a table: $plan"
+echo "$plan" | grep -q "e2e_cli.nokey .*e2e_cli_new.nokey" || fail "plan lacks a table: $plan"
+"$OMSRUN" plan --dot "$WORK/ok.omsql" | grep -q "digraph" || fail "plan --dot"
+check=$("$OMSRUN" check "$WORK/ok.omsql" 2>&1) || fail "check failed: $check"
+echo "$check" | grep -qi "nokey" || fail "check does not warn about the keyless table: $check"
+echo "cli_e2e: ok"
