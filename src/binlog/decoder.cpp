@@ -303,7 +303,7 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
     tables_[table_id] = std::move(table);
     return Status::ok();
   }
-  const std::string context = where() + ": TABLE_MAP of " + table->name.str();
+  auto context = [&] { return where() + ": TABLE_MAP of " + table->name.str(); };
 
   uint64_t column_count, metadata_length;
   std::string_view types, null_bits;
@@ -319,10 +319,10 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
     column.type = static_cast<uint8_t>(types[i]);
     column.nullable = bit_set(null_bits, i);
     if (binlog_internal::column_metadata_size(column.type) < 0)
-      return Status::unsupported(context + ": column " + std::to_string(i + 1) + " has unknown type " +
+      return Status::unsupported(context() + ": column " + std::to_string(i + 1) + " has unknown type " +
                                  std::to_string(column.type));
     if (!binlog_internal::read_column_metadata(meta_reader, &column))
-      return Status::corruption(context + ": metadata of column " + std::to_string(i + 1) + " truncated");
+      return Status::corruption(context() + ": metadata of column " + std::to_string(i + 1) + " truncated");
   }
 
   // Optional metadata (binlog_row_metadata=MINIMAL/FULL): type, length, value triples.
@@ -331,7 +331,7 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
     uint64_t field_length;
     std::string_view value;
     if (!reader.u8(&field_type) || !reader.lenenc(&field_length) || !reader.bytes(field_length, &value))
-      return Status::corruption(context + ": optional metadata truncated");
+      return Status::corruption(context() + ": optional metadata truncated");
     if (field_type == kSignedness) {
       // One bit per numeric column, most significant bit first; set means UNSIGNED.
       size_t numeric = 0;
@@ -346,7 +346,7 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
   if (options_.table_definition) {
     if (const TableDef* definition = options_.table_definition(table->name)) {
       if (definition->columns.size() != column_count)
-        return Status::invalid_argument(context + " has " + std::to_string(column_count) +
+        return Status::invalid_argument(context() + " has " + std::to_string(column_count) +
                                         " columns but its definition read from the source has " +
                                         std::to_string(definition->columns.size()) +
                                         ": the table was altered after the task read its definition");
@@ -384,23 +384,24 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
   if (!table.wanted) return std::optional<Event>();
 
   const char* kind_name = kind == RowChange::kInsert ? "WRITE_ROWS" : kind == RowChange::kUpdate ? "UPDATE_ROWS" : "DELETE_ROWS";
-  const std::string context = where() + ": " + kind_name + " event of " + table.name.str();
+  // Built only when something fails: this is the hot path.
+  auto context = [&] { return where() + ": " + kind_name + " event of " + table.name.str(); };
   uint64_t column_count;
-  if (!reader.lenenc(&column_count)) return Status::corruption(context + ": truncated");
+  if (!reader.lenenc(&column_count)) return Status::corruption(context() + ": truncated");
   if (column_count != table.columns.size())
-    return Status::corruption(context + ": " + std::to_string(column_count) + " columns but its TABLE_MAP has " +
+    return Status::corruption(context() + ": " + std::to_string(column_count) + " columns but its TABLE_MAP has " +
                               std::to_string(table.columns.size()));
   const size_t bitmap_size = (column_count + 7) / 8;
   std::string_view present[2];
   const int images = kind == RowChange::kUpdate ? 2 : 1;
   for (int i = 0; i < images; ++i)
-    if (!reader.bytes(bitmap_size, &present[i])) return Status::corruption(context + ": truncated column bitmap");
+    if (!reader.bytes(bitmap_size, &present[i])) return Status::corruption(context() + ": truncated column bitmap");
   for (int i = 0; i < images; ++i) {
     std::string missing;
     for (size_t c = 0; c < column_count; ++c)
       if (!bit_set(present[i], c)) missing += (missing.empty() ? "" : ", ") + std::to_string(c + 1);
     if (!missing.empty())
-      return Status::invalid_argument(context + " has a partial row image (column(s) " + missing +
+      return Status::invalid_argument(context() + " has a partial row image (column(s) " + missing +
                                       " missing): set binlog_row_image=FULL on the source");
   }
 
@@ -409,13 +410,13 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
   std::string error;
   auto read_image = [&](std::vector<Cell>* cells) -> Status {
     std::string_view nulls;
-    if (!reader.bytes(bitmap_size, &nulls)) return Status::corruption(context + ": truncated NULL bitmap");
+    if (!reader.bytes(bitmap_size, &nulls)) return Status::corruption(context() + ": truncated NULL bitmap");
     cells->resize(column_count);
     for (size_t c = 0; c < column_count; ++c) {
       if (bit_set(nulls, c)) continue;  // stays NULL
       if (!binlog_internal::decode_column_value(table.columns[c], reader, &(*cells)[c], &error)) {
         std::string what = error.empty() ? "value truncated" : error;
-        Status s = Status::corruption(context + ": column " + std::to_string(c + 1) + " (" +
+        Status s = Status::corruption(context() + ": column " + std::to_string(c + 1) + " (" +
                                       binlog_internal::column_type_name(table.columns[c].real_type) + "): " + what);
         return error.rfind("unsupported", 0) == 0 ? Status::unsupported(s.message()) : s;
       }
