@@ -116,6 +116,8 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
                    ", not FULL: SET GLOBAL binlog_row_image = 'FULL' (updates must carry every column)");
   if (value("server_id").empty() || value("server_id") == "0")
     binlog_problem("server_id is 0: set a non-zero server_id so the binlog can be read");
+  if (incremental && !value("gtid_binlog_pos").empty())
+    findings.info(source.describe() + ": binlog GTID position " + value("gtid_binlog_pos"));
 
   std::set<std::string> schemas;
   for (const auto& job : plan.tables) schemas.insert(job.source.schema);
@@ -168,6 +170,21 @@ bool lists(const std::string& privileges, const std::string& privilege) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  return false;
+}
+
+// SQL LIKE with '_', '%' and backslash escapes, as MariaDB and MySQL match database grants.
+bool like_match(std::string_view pattern, std::string_view text) {
+  if (pattern.empty()) return text.empty();
+  if (pattern[0] == '%') {
+    for (size_t skip = 0; skip <= text.size(); ++skip)
+      if (like_match(pattern.substr(1), text.substr(skip))) return true;
+    return false;
+  }
+  if (text.empty()) return false;
+  if (pattern[0] == '\\' && pattern.size() > 1)
+    return pattern[1] == text[0] && like_match(pattern.substr(2), text.substr(1));
+  if (pattern[0] == '_' || pattern[0] == text[0]) return like_match(pattern.substr(1), text.substr(1));
   return false;
 }
 
@@ -276,11 +293,13 @@ bool grants_cover(const std::vector<std::string>& grants, const std::string& pri
     std::string scope = grant.substr(on + 4, to == std::string::npos ? std::string::npos : to - on - 4);
     bool applies = scope == "*.*";
     if (!applies && !schema.empty()) {
-      // `db`.* or db.* ; wildcards in database grants (`db\_%`) are taken literally (conservative).
+      // `db`.* (a table-level grant never covers a whole database). The database part is a LIKE
+      // pattern: `shop_%` covers shop_v2, `shop\_v2` only shop_v2.
       std::string unquoted;
       for (char c : scope)
         if (c != '`') unquoted += c;
-      applies = unquoted == schema + ".*";
+      if (unquoted.size() > 2 && unquoted.compare(unquoted.size() - 2, 2, ".*") == 0)
+        applies = like_match(unquoted.substr(0, unquoted.size() - 2), schema);
     }
     if (applies && lists(privileges, wanted)) return true;
   }

@@ -35,7 +35,7 @@ std::vector<Finding> run_preflight(Connection& source, Connection& target, const
 std::optional<std::string> lossy_cast_reason(const ColumnDef& from, const std::string& to);
 
 // Whether SHOW GRANTS lines give `privilege` on every table of `schema` (globally or on the
-// database). ALL PRIVILEGES counts as every privilege.
+// database, whose name in a grant is a LIKE pattern). ALL PRIVILEGES counts as every privilege.
 bool grants_cover(const std::vector<std::string>& grants, const std::string& privilege, const std::string& schema);
 
 }  // namespace omsql::check

@@ -122,6 +122,13 @@ TEST_CASE("grants are read globally and per database") {
   CHECK(!grants_cover(grants, "SELECT", "crm"));
   CHECK(!grants_cover(grants, "DELETE", "shop"));
   CHECK(grants_cover({"GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"}, "DELETE", "any"));
+  const std::vector<std::string> patterns = {"GRANT SELECT ON `app\\_v2`.* TO `u`@`%`",
+                                             "GRANT INSERT ON `crm_%`.* TO `u`@`%`"};
+  CHECK(grants_cover(patterns, "SELECT", "app_v2"));
+  CHECK(!grants_cover(patterns, "SELECT", "appXv2"));
+  CHECK(grants_cover(patterns, "INSERT", "crm_eu"));
+  CHECK(grants_cover(patterns, "INSERT", "crmXeu"));  // '_' is a wildcard when not escaped
+  CHECK(!grants_cover(patterns, "INSERT", "crm"));
 }
 
 TEST_CASE("pre-flight on the sandboxes: binlog ROW/FULL passes, a keyless table and a clash are reported") {
