@@ -224,3 +224,34 @@ TEST_CASE("expression renaming leaves literals alone and reports every column it
   rename_columns_in_expression("`A` + `c` + 'x`d`'", renames, &seen);
   CHECK(seen == std::set<std::string>{"a", "c"});
 }
+
+TEST_CASE("without a primary key, the unique key rows are identified by comes with the table") {
+  TableDef t;
+  t.name = {"shop", "codes"};
+  auto code = column("code", "varchar(8)", false);
+  code.default_value.reset();
+  t.columns = {code, column("note", "varchar(20)")};
+  t.indexes = {{"ix_note", false, "BTREE", {{"note", {}, false}}, ""},
+               {"ux_code", true, "BTREE", {{"code", {}, false}}, ""}};
+  TableJob job = job_for(t);
+  REQUIRE(job.key.kind == RowKey::Kind::kUniqueNotNull);
+  auto ddl = create_table_sql(job, Dialect::kMysql, false);
+  REQUIRE(ddl);
+  CHECK(has(ddl->sql, "  UNIQUE KEY `ux_code` (`code`)\n)"));
+  CHECK(!has(ddl->sql, "ix_note"));
+  auto rest = secondary_index_sql(job, Dialect::kMysql);
+  REQUIRE(rest);
+  CHECK(rest->sql == "ALTER TABLE `shop`.`codes` ADD KEY `ix_note` (`note`)");
+  CHECK(create_database_sql("we`ird", Dialect::kOceanBase) == "CREATE DATABASE IF NOT EXISTS `we``ird`");
+}
+
+TEST_CASE("an excluded primary-key column drops the primary key, loudly") {
+  TableJob job = job_for(users());
+  job.columns.erase(job.columns.begin());  // id excluded
+  auto ddl = create_table_sql(job, Dialect::kMysql, false);
+  REQUIRE(ddl);
+  CHECK(!has(ddl->sql, "PRIMARY KEY"));
+  CHECK(!has(ddl->sql, "AUTO_INCREMENT"));
+  CHECK(warned(ddl->warnings, "shop.users: primary key dropped: column `id` is excluded (uniqueness is no longer "
+                              "enforced on the target)"));
+}
