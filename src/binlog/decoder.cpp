@@ -45,6 +45,9 @@ enum EventType : uint8_t {
   kGtidEvent = 162,
   kGtidListEvent = 163,
   kQueryCompressedEvent = 165,
+  kWriteRowsCompressedV1 = 166,
+  kDeleteRowsCompressedV1 = 168,
+  kWriteRowsCompressedV2 = 169,
   kDeleteRowsCompressedV2 = 171,
 };
 
@@ -111,6 +114,9 @@ BinlogDecoder::BinlogDecoder(BinlogDecoderOptions options, BinlogPosition start)
   post_header_lengths_[kTableMapEvent] = 8;
   for (uint8_t t : {kWriteRowsV1, kUpdateRowsV1, kDeleteRowsV1}) post_header_lengths_[t] = 8;
   for (uint8_t t : {kWriteRowsV2, kUpdateRowsV2, kDeleteRowsV2}) post_header_lengths_[t] = 10;
+  for (int t = kWriteRowsCompressedV1; t <= kDeleteRowsCompressedV1; ++t) post_header_lengths_[t] = 8;
+  for (int t = kWriteRowsCompressedV2; t <= kDeleteRowsCompressedV2; ++t) post_header_lengths_[t] = 10;
+  post_header_lengths_[kQueryCompressedEvent] = 13;
 }
 
 BinlogDecoder::~BinlogDecoder() = default;
@@ -134,7 +140,8 @@ void BinlogDecoder::rebuild_gtid_text() {
   position_.gtid = std::move(text);
 }
 
-Result<std::optional<Event>> BinlogDecoder::decode(std::string_view bytes) {
+Result<std::optional<Event>> BinlogDecoder::decode(std::string_view bytes, std::optional<std::string_view> uncompressed) {
+  uncompressed_ = uncompressed;
   if (bytes.size() < kHeaderSize)
     return Status::corruption(where() + ": event of " + std::to_string(bytes.size()) + " bytes is shorter than its header");
   ByteReader header(bytes);
@@ -233,7 +240,8 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
       return std::optional<Event>(TransactionCommit{current_gtid_, xid, position_});
     }
     case kQueryEvent:
-      return decode_query(body);
+    case kQueryCompressedEvent:
+      return decode_query(type, body);
     case kTableMapEvent:
       OMSQL_RETURN_IF_ERROR(decode_table_map(body));
       return std::optional<Event>();
@@ -243,33 +251,42 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
     case kWriteRowsV2:
     case kUpdateRowsV2:
     case kDeleteRowsV2:
+    case kWriteRowsCompressedV1:
+    case kWriteRowsCompressedV1 + 1:
+    case kDeleteRowsCompressedV1:
+    case kWriteRowsCompressedV2:
+    case kWriteRowsCompressedV2 + 1:
+    case kDeleteRowsCompressedV2:
       return decode_rows(type, body);
     case kHeartbeatEvent: {
       if (!body.empty()) position_.file.assign(body);
       return std::optional<Event>(Heartbeat{position_});
     }
     default:
-      if (type >= kQueryCompressedEvent && type <= kDeleteRowsCompressedV2)
-        return Status::unsupported(where() + ": compressed binlog event (type " + std::to_string(type) +
-                                   "): set log_bin_compress=OFF on the source");
       return std::optional<Event>();
   }
 }
 
-Result<std::optional<Event>> BinlogDecoder::decode_query(std::string_view body) {
+Result<std::optional<Event>> BinlogDecoder::decode_query(uint8_t type, std::string_view body) {
   ByteReader reader(body);
   uint64_t thread_id, exec_time, error_code, status_length;
   uint8_t db_length;
   if (!reader.le(4, &thread_id) || !reader.le(4, &exec_time) || !reader.u8(&db_length) || !reader.le(2, &error_code) ||
       !reader.le(2, &status_length))
     return Status::corruption(where() + ": QUERY event too short");
-  size_t post_header = post_header_lengths_[kQueryEvent];
+  size_t post_header = post_header_lengths_[type];
   std::string_view schema, ignored;
   if (post_header < reader.offset() || !reader.skip(post_header - reader.offset()) || !reader.skip(status_length) ||
       !reader.bytes(db_length, &schema) || !reader.skip(1))
     return Status::corruption(where() + ": QUERY event truncated");
   std::string_view statement;
   reader.bytes(reader.remaining(), &statement);
+  if (type == kQueryCompressedEvent) {
+    if (!uncompressed_)
+      return Status::unsupported(where() + ": compressed QUERY event without its uncompressed statement "
+                                 "(set log_bin_compress=OFF on the source)");
+    statement = *uncompressed_;
+  }
 
   std::string keyword = normalized_keyword(statement);
   if (keyword == "BEGIN" || keyword.rfind("SAVEPOINT", 0) == 0 || keyword.rfind("ROLLBACK TO", 0) == 0 ||
@@ -364,8 +381,14 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
 
 Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::string_view body) {
   ByteReader reader(body);
-  const bool v2 = type >= kWriteRowsV2;
-  const int base = v2 ? kWriteRowsV2 : kWriteRowsV1;
+  // MariaDB's compressed rows events (log_bin_compress=ON) keep the post-header, column count and
+  // bitmaps plain and compress only the row images, which the caller passes uncompressed.
+  const bool compressed = type >= kWriteRowsCompressedV1;
+  const bool v2 = type >= kWriteRowsCompressedV2 || (type >= kWriteRowsV2 && type <= kDeleteRowsV2);
+  const int base = type >= kWriteRowsCompressedV2 ? kWriteRowsCompressedV2
+                   : compressed                   ? kWriteRowsCompressedV1
+                   : v2                           ? kWriteRowsV2
+                                                  : kWriteRowsV1;
   const auto kind = static_cast<RowChange::Kind>(type - base);
   uint64_t table_id, rows_flags;
   size_t id_size = post_header_lengths_[type] == 6 ? 4 : 6;
@@ -405,16 +428,22 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
                                       " missing): set binlog_row_image=FULL on the source");
   }
 
+  if (compressed && !uncompressed_)
+    return Status::unsupported(context() + ": compressed rows event without its uncompressed row data "
+                               "(set log_bin_compress=OFF on the source)");
+  ByteReader uncompressed_reader(compressed ? *uncompressed_ : std::string_view());
+  ByteReader& data = compressed ? uncompressed_reader : reader;
+
   RowsEvent event;
   event.position = position_;
   std::string error;
   auto read_image = [&](std::vector<Cell>* cells) -> Status {
     std::string_view nulls;
-    if (!reader.bytes(bitmap_size, &nulls)) return Status::corruption(context() + ": truncated NULL bitmap");
+    if (!data.bytes(bitmap_size, &nulls)) return Status::corruption(context() + ": truncated NULL bitmap");
     cells->resize(column_count);
     for (size_t c = 0; c < column_count; ++c) {
       if (bit_set(nulls, c)) continue;  // stays NULL
-      if (!binlog_internal::decode_column_value(table.columns[c], reader, &(*cells)[c], &error)) {
+      if (!binlog_internal::decode_column_value(table.columns[c], data, &(*cells)[c], &error)) {
         std::string what = error.empty() ? "value truncated" : error;
         Status s = Status::corruption(context() + ": column " + std::to_string(c + 1) + " (" +
                                       binlog_internal::column_type_name(table.columns[c].real_type) + "): " + what);
@@ -423,7 +452,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
     }
     return Status::ok();
   };
-  while (reader.remaining() > 0) {
+  while (data.remaining() > 0) {
     RowChange& row = event.rows.emplace_back();
     row.kind = kind;
     row.table = table.name;

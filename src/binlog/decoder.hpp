@@ -6,8 +6,8 @@
 //
 // Decoded: FORMAT_DESCRIPTION, ROTATE, GTID, GTID_LIST, XID, QUERY (BEGIN/COMMIT/ROLLBACK as
 // boundaries, anything else as DdlStatement), TABLE_MAP (with optional metadata), WRITE/UPDATE/
-// DELETE rows v1 and v2, HEARTBEAT. Other events only move the position. Compressed events
-// (log_bin_compress=ON) fail with Unsupported.
+// DELETE rows v1 and v2 and their compressed forms (log_bin_compress=ON: the caller passes the
+// uncompressed part), HEARTBEAT. Other events only move the position.
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -49,9 +49,12 @@ class BinlogDecoder {
   // Decodes one event. `bytes` starts at the 19-byte event header and holds the whole event
   // (its trailing checksum included when the source writes checksums). Returns nullopt for events
   // with nothing to report (format description, table maps, rows of unwanted tables, ...).
-  // Errors: Corruption for malformed bytes, Unsupported for compressed events or unknown column
-  // types, InvalidArgument for partial row images; each names the table and position.
-  Result<std::optional<Event>> decode(std::string_view bytes);
+  // For a compressed event (QUERY_COMPRESSED, *_ROWS_COMPRESSED) `uncompressed` is its
+  // compressed part inflated: the statement text, or the row images (Connector/C inflates both).
+  // Errors: Corruption for malformed bytes, Unsupported for unknown column types or a compressed
+  // event without `uncompressed`, InvalidArgument for partial row images; each names the table
+  // and position.
+  Result<std::optional<Event>> decode(std::string_view bytes, std::optional<std::string_view> uncompressed = std::nullopt);
 
   // The position just after the last event decoded.
   const BinlogPosition& position() const { return position_; }
@@ -60,7 +63,7 @@ class BinlogDecoder {
   Result<std::optional<Event>> decode_body(uint8_t type, uint32_t server_id, uint16_t flags, std::string_view body);
   Status decode_table_map(std::string_view body);
   Result<std::optional<Event>> decode_rows(uint8_t type, std::string_view body);
-  Result<std::optional<Event>> decode_query(std::string_view body);
+  Result<std::optional<Event>> decode_query(uint8_t type, std::string_view body);
   void set_gtid(uint32_t domain, uint32_t server, uint64_t sequence);
   void rebuild_gtid_text();
   std::string where() const;
@@ -69,6 +72,7 @@ class BinlogDecoder {
   BinlogPosition position_;
   std::map<uint32_t, std::pair<uint32_t, uint64_t>> gtid_state_;  // domain -> (server, sequence)
   std::string current_gtid_;
+  std::optional<std::string_view> uncompressed_;  // of the event being decoded
   int checksum_ = -1;  // -1 unknown (before FORMAT_DESCRIPTION), 0 none, 1 CRC32
   uint8_t post_header_lengths_[256] = {};
   std::map<uint64_t, std::unique_ptr<binlog_internal::TableMap>> tables_;

@@ -90,6 +90,7 @@ Status BinlogStream::start(const BinlogPosition& start, const BinlogStreamOption
   mariadb_rpl_optionsv(rpl_, MARIADB_RPL_START, static_cast<unsigned long>(start.offset));
   mariadb_rpl_optionsv(rpl_, MARIADB_RPL_SERVER_ID, server_id);
   mariadb_rpl_optionsv(rpl_, MARIADB_RPL_FLAGS, 0u);  // blocking dump: wait for new events
+  mariadb_rpl_optionsv(rpl_, MARIADB_RPL_UNCOMPRESS, 1u);  // inflate QUERY_COMPRESSED statements
   if (mariadb_rpl_open(rpl_)) return fetch_error();
   socket_ = static_cast<int>(mysql_get_socket(mysql_));
   return Status::ok();
@@ -131,7 +132,14 @@ Result<std::optional<Event>> BinlogStream::next() {
     if (event->raw_data_size <= event->raw_data_ofs) continue;
     std::string_view bytes(reinterpret_cast<const char*>(event->raw_data) + event->raw_data_ofs,
                            event->raw_data_size - event->raw_data_ofs);
-    auto decoded = decoder_.decode(bytes);
+    // Compressed events (log_bin_compress=ON): Connector/C inflates the compressed part.
+    std::optional<std::string_view> uncompressed;
+    if (event->event_type == QUERY_COMPRESSED_EVENT && event->event.query.statement.str)
+      uncompressed = std::string_view(event->event.query.statement.str, event->event.query.statement.length);
+    if (event->event_type >= WRITE_ROWS_COMPRESSED_EVENT_V1 && event->event_type <= DELETE_ROWS_COMPRESSED_EVENT &&
+        event->event.rows.compressed && event->event.rows.row_data)
+      uncompressed = std::string_view(static_cast<const char*>(event->event.rows.row_data), event->event.rows.row_data_size);
+    auto decoded = decoder_.decode(bytes, uncompressed);
     if (!decoded) return decoded.status();
     if (decoded->has_value()) return decoded;
   }

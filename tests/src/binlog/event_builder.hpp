@@ -40,6 +40,9 @@ inline std::string format_description(bool checksum = true) {
   for (int t : {23, 24, 25}) lengths[t - 1] = 8;
   for (int t : {30, 31, 32}) lengths[t - 1] = 10;
   lengths[162 - 1] = 19;  // GTID
+  lengths[165 - 1] = 13;  // QUERY_COMPRESSED
+  for (int t : {166, 167, 168}) lengths[t - 1] = 8;
+  for (int t : {169, 170, 171}) lengths[t - 1] = 10;
   body += lengths + std::string(1, checksum ? 1 : 0);
   // The FORMAT_DESCRIPTION event always reserves 4 checksum bytes: make_event adds them with
   // checksum on; without, append 4 zero bytes by hand.

@@ -336,3 +336,37 @@ TEST_CASE("a source restart surfaces as a transient status and the stream resume
   CHECK(rows[0].after[0].to_sql_literal() == "2");
   must(*again, "DROP DATABASE " + db);
 }
+
+TEST_CASE("compressed binlog events (log_bin_compress=ON) decode like plain ones") {
+  auto c = connect_source();
+  const std::string db = "omsql_test_binlog_compress";
+  must(*c, "DROP DATABASE IF EXISTS " + db);
+  must(*c, "CREATE DATABASE " + db);
+  must(*c, "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, v LONGTEXT, n BIGINT UNSIGNED)");
+  must(*c, "SET GLOBAL log_bin_compress = ON, GLOBAL log_bin_compress_min_len = 10");
+  auto start = current_position(*c);
+  REQUIRE(start);
+  auto writer = connect_source();
+  must(*writer, "INSERT INTO " + db + ".t VALUES (1, REPEAT('compress me ', 500), 7), (2, '', NULL)");
+  must(*writer, "UPDATE " + db + ".t SET v = REPEAT('z', 3000) WHERE id = 1");
+  must(*writer, "ALTER TABLE " + db + ".t COMMENT 'a comment long enough to be compressed by the server'");
+  must(*c, "SET GLOBAL log_bin_compress = OFF, GLOBAL log_bin_compress_min_len = 256");
+  auto stream = BinlogStream::open(source_endpoint(), *start, {});
+  REQUIRE(stream);
+  std::vector<Event> events;
+  auto rows = collect(**stream, 3, &events);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].after[1].text() == [] {
+    std::string s;
+    for (int i = 0; i < 500; ++i) s += "compress me ";
+    return s;
+  }());
+  CHECK(rows[1].after[1].to_sql_literal() == "''");
+  CHECK(rows[1].after[2].is_null());
+  CHECK(rows[2].kind == RowChange::kUpdate);
+  CHECK(rows[2].after[1].text() == std::string(3000, 'z'));
+  const auto* ddl = std::get_if<DdlStatement>(&events.back());
+  REQUIRE(ddl);
+  CHECK(ddl->statement.find("a comment long enough") != std::string::npos);
+  must(*c, "DROP DATABASE " + db);
+}
