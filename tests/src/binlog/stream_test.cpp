@@ -139,6 +139,22 @@ TEST_CASE("current_position and the purge check") {
   CHECK(status.code() == Status::Code::kNotFound);
   CHECK(status.message().find("binlog mariadb-bin.000000 needed by the task was purged") != std::string::npos);
 
+  // A position past the end of an existing file is refused too.
+  BinlogPosition beyond = *position;
+  beyond.offset += 1u << 30;
+  auto past = check_position_available(*c, beyond);
+  CHECK(!past);
+  CHECK(past.message().find("beyond the end") != std::string::npos);
+
+  // A server logging in MIXED format (the target sandbox, switched for a moment) is refused.
+  auto target = connect_target();
+  must(*target, "SET GLOBAL binlog_format = 'MIXED'");
+  auto mixed = current_position(*target);
+  must(*target, "SET GLOBAL binlog_format = 'ROW'");
+  REQUIRE(!mixed);
+  CHECK(mixed.status().message().find("binlog_format is MIXED") != std::string::npos);
+  CHECK(mixed.status().message().find("target root@127.0.0.1") == 0);
+
   // Streaming from a purged file fails clearly too.
   auto stream = BinlogStream::open(source_endpoint(), purged, {});
   if (stream) {
