@@ -1,0 +1,116 @@
+#include "src/binlog/ddl_scan.hpp"
+
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace omsql {
+
+namespace {
+
+struct Token {
+  enum Kind { kWord, kDot, kOther } kind;
+  std::string text;  // identifiers unquoted
+  bool quoted = false;
+};
+
+bool is_word_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
+
+std::vector<Token> tokenize(std::string_view s) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (std::isspace(c)) {
+      ++i;
+    } else if (c == '\'' || c == '"') {  // string literal: skip, honouring doubled quotes and escapes
+      char quote = static_cast<char>(c);
+      ++i;
+      while (i < s.size()) {
+        if (s[i] == '\\') {
+          i += 2;
+        } else if (s[i] == quote) {
+          if (i + 1 < s.size() && s[i + 1] == quote) i += 2;
+          else break;
+        } else {
+          ++i;
+        }
+      }
+      ++i;
+      tokens.push_back({Token::kOther, "'"});
+    } else if (c == '`') {
+      std::string name;
+      ++i;
+      while (i < s.size()) {
+        if (s[i] == '`') {
+          if (i + 1 < s.size() && s[i + 1] == '`') {
+            name.push_back('`');
+            i += 2;
+            continue;
+          }
+          break;
+        }
+        name.push_back(s[i++]);
+      }
+      ++i;
+      tokens.push_back({Token::kWord, name, true});
+    } else if (s.compare(i, 3, "/*!") == 0 || s.compare(i, 4, "/*M!") == 0) {
+      // Executable comment: its content is code. Skip the marker and the version number.
+      i += s[i + 2] == 'M' ? 4 : 3;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    } else if (s.compare(i, 2, "/*") == 0) {
+      size_t end = s.find("*/", i + 2);
+      i = end == std::string_view::npos ? s.size() : end + 2;
+    } else if (s.compare(i, 2, "*/") == 0) {
+      i += 2;  // end of an executable comment
+    } else if (c == '#' || (s.compare(i, 2, "--") == 0 && (i + 2 >= s.size() || std::isspace(static_cast<unsigned char>(s[i + 2]))))) {
+      size_t end = s.find('\n', i);
+      i = end == std::string_view::npos ? s.size() : end + 1;
+    } else if (c == '.') {
+      tokens.push_back({Token::kDot, "."});
+      ++i;
+    } else if (is_word_char(c)) {
+      size_t start = i;
+      while (i < s.size() && is_word_char(static_cast<unsigned char>(s[i]))) ++i;
+      tokens.push_back({Token::kWord, std::string(s.substr(start, i - start))});
+    } else {
+      tokens.push_back({Token::kOther, std::string(1, static_cast<char>(c))});
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+bool keyword(const Token& t, std::string_view word) { return t.kind == Token::kWord && !t.quoted && same_name(t.text, word); }
+
+}  // namespace
+
+bool ddl_touches_table(std::string_view statement, std::string_view default_schema, const QualifiedName& table) {
+  const std::vector<Token> tokens = tokenize(statement);
+  // CREATE/ALTER/DROP DATABASE|SCHEMA [IF [NOT] EXISTS] name
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!(keyword(tokens[i], "DATABASE") || keyword(tokens[i], "SCHEMA"))) continue;
+    size_t j = i + 1;
+    while (j < tokens.size() && (keyword(tokens[j], "IF") || keyword(tokens[j], "NOT") || keyword(tokens[j], "EXISTS"))) ++j;
+    if (j < tokens.size() && tokens[j].kind == Token::kWord && same_name(tokens[j].text, table.schema)) return true;
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].kind != Token::kWord || !same_name(tokens[i].text, table.table)) continue;
+    const bool qualified = i >= 2 && tokens[i - 1].kind == Token::kDot && tokens[i - 2].kind == Token::kWord;
+    if (qualified) {
+      if (same_name(tokens[i - 2].text, table.schema)) return true;  // schema.table[.column]
+      continue;  // another schema's table, or a column named like the table
+    }
+    if (same_name(default_schema, table.schema)) return true;
+  }
+  return false;
+}
+
+}  // namespace omsql

@@ -1,0 +1,19 @@
+#pragma once
+// Does a DDL statement seen in the binlog touch a given table? The decoder surfaces every
+// statement it cannot replay (DdlStatement); the tailer uses this to stop only for statements on
+// migrated tables. A tokenizer, not a parser: it knows back-quoted and dotted names, string
+// literals and comments (MariaDB's executable /*! ... */ comments count as code), and errs on the
+// side of "yes": names compare case-insensitively, so a false alarm stops the task with a
+// message, while a missed statement would let the target drift silently.
+#include <string_view>
+
+#include "src/catalog/table_def.hpp"
+
+namespace omsql {
+
+// True when `statement` (run with `default_schema` as the current database) names `table`
+// (qualified, or unqualified while its schema is the default), or drops/alters/creates the
+// table's whole database.
+bool ddl_touches_table(std::string_view statement, std::string_view default_schema, const QualifiedName& table);
+
+}  // namespace omsql
