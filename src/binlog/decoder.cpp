@@ -54,16 +54,19 @@ enum EventType : uint8_t {
 // Optional metadata field types of TABLE_MAP (binlog_row_metadata=MINIMAL or FULL).
 constexpr uint8_t kSignedness = 1;
 
-constexpr std::array<uint32_t, 256> make_crc_table() {
-  std::array<uint32_t, 256> table{};
+// CRC32 tables for slicing-by-8: table[k][b] is the CRC of byte b followed by k zero bytes.
+constexpr std::array<std::array<uint32_t, 256>, 8> make_crc_tables() {
+  std::array<std::array<uint32_t, 256>, 8> tables{};
   for (uint32_t i = 0; i < 256; ++i) {
     uint32_t c = i;
     for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[i] = c;
+    tables[0][i] = c;
   }
-  return table;
+  for (int k = 1; k < 8; ++k)
+    for (uint32_t i = 0; i < 256; ++i) tables[k][i] = (tables[k - 1][i] >> 8) ^ tables[0][tables[k - 1][i] & 0xff];
+  return tables;
 }
-constexpr auto kCrcTable = make_crc_table();
+constexpr auto kCrcTables = make_crc_tables();
 
 uint32_t read_le32(const char* p) {
   const auto* u = reinterpret_cast<const uint8_t*>(p);
@@ -92,8 +95,19 @@ std::string normalized_keyword(std::string_view text) {
 }  // namespace
 
 uint32_t binlog_crc32(std::string_view bytes) {
+  // Verified on every event: slicing-by-8 keeps it a small part of decoding.
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  size_t n = bytes.size();
   uint32_t c = 0xFFFFFFFFu;
-  for (char ch : bytes) c = kCrcTable[(c ^ static_cast<uint8_t>(ch)) & 0xff] ^ (c >> 8);
+  const auto& t = kCrcTables;
+  while (n >= 8) {
+    uint32_t lo = c ^ (p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24));
+    c = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^ t[3][p[4]] ^ t[2][p[5]] ^
+        t[1][p[6]] ^ t[0][p[7]];
+    p += 8;
+    n -= 8;
+  }
+  while (n--) c = t[0][(c ^ *p++) & 0xff] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }
 
