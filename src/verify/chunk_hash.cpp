@@ -1,5 +1,7 @@
 #include "src/verify/chunk_hash.hpp"
 
+#include "src/verify/binary_rows.hpp"
+
 namespace omsql::verify {
 namespace {
 
@@ -17,11 +19,35 @@ Status prepare_verify_session(Connection& connection) {
       "SET SESSION character_set_results = binary, time_zone = '+00:00', net_write_timeout = 600");
 }
 
-Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableSpec& spec, const KeyRange& range) {
-  auto stream = connection.stream(spec.select_rows_sql(side, range));
-  if (!stream) return stream.status().with_context("hash " + std::string(side_name(side)) + " " + spec.describe_range(range));
-  const auto& columns = spec.columns();
+namespace {
+
+std::vector<ValueClass> value_classes(const TableSpec& spec) {
+  std::vector<ValueClass> classes;
+  for (const auto& c : spec.columns()) classes.push_back(c.value_class);
+  return classes;
+}
+
+}  // namespace
+
+Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableSpec& spec, const KeyRange& range,
+                               RowProtocol protocol) {
+  const std::string context = "hash " + std::string(side_name(side)) + " " + spec.describe_range(range);
   ChunkDigester digester(spec.keyed());
+  if (protocol == RowProtocol::kBinary) {
+    auto stream = BinaryRowStream::open(connection, spec.select_rows_sql(side, range), value_classes(spec), context);
+    if (!stream) return stream.status();
+    std::string encoded;
+    while (true) {
+      auto more = (*stream)->next(encoded);
+      if (!more) return more.status();
+      if (!*more) break;
+      digester.add(row_hash(encoded));
+    }
+    return digester.digest();
+  }
+  auto stream = connection.stream(spec.select_rows_sql(side, range));
+  if (!stream) return stream.status().with_context(context);
+  const auto& columns = spec.columns();
   std::string encoded;
   unsigned long* lengths = nullptr;
   while (MYSQL_ROW row = stream->next(&lengths)) {
@@ -29,8 +55,7 @@ Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableSpe
     for (size_t i = 0; i < columns.size(); ++i) append_canonical(columns[i].value_class, row[i], lengths[i], encoded);
     digester.add(row_hash(encoded));
   }
-  OMSQL_RETURN_IF_ERROR(
-      stream->status().with_context("hash " + std::string(side_name(side)) + " " + spec.describe_range(range)));
+  OMSQL_RETURN_IF_ERROR(stream->status().with_context(context));
   return digester.digest();
 }
 
@@ -45,26 +70,25 @@ Result<SourceChunk> hash_next_source_chunk(Connection& source, const TableSpec& 
   SourceChunk chunk;
   chunk.range.lower_exclusive = lower;
   const std::string context = "hash source " + spec.describe_range(chunk.range);
-  auto stream = source.stream(spec.next_chunk_sql(lower, chunk_rows));
-  if (!stream) return stream.status().with_context(context);
-  const auto& columns = spec.columns();
+  auto stream = BinaryRowStream::open(source, spec.next_chunk_sql(lower, chunk_rows), value_classes(spec), context);
+  if (!stream) return stream.status();
   const size_t parts = spec.key().size();
   std::vector<size_t> key_columns(parts);
   for (size_t i = 0; i < parts; ++i) key_columns[i] = spec.next_chunk_key_column(i);
   ChunkDigester digester(true);
   std::string encoded;
   KeyTuple last_key(parts);
-  unsigned long* lengths = nullptr;
-  while (MYSQL_ROW row = stream->next(&lengths)) {
-    encoded.clear();
-    for (size_t i = 0; i < columns.size(); ++i) append_canonical(columns[i].value_class, row[i], lengths[i], encoded);
+  while (true) {
+    auto more = (*stream)->next(encoded);
+    if (!more) return more.status();
+    if (!*more) break;
     digester.add(row_hash(encoded));
     for (size_t i = 0; i < parts; ++i) {
-      if (!row[key_columns[i]]) return Status::corruption(context + ": key column is NULL");
-      last_key[i].assign(row[key_columns[i]], lengths[key_columns[i]]);
+      auto key = (*stream)->text(key_columns[i]);
+      if (!key) return Status::corruption(context + ": key column is NULL");
+      last_key[i] = std::move(*key);
     }
   }
-  OMSQL_RETURN_IF_ERROR(stream->status().with_context(context));
   chunk.digest = digester.digest();
   chunk.last = chunk.digest.rows < static_cast<uint64_t>(chunk_rows);
   if (!chunk.last) chunk.range.upper_inclusive = std::move(last_key);

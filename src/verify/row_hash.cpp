@@ -27,16 +27,20 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-// Parses the server's double text and returns its bits, with -0 folded into +0 (they compare equal
-// on every server, and a text-protocol copy may not preserve the sign of zero).
-bool floating_bits(std::string_view text, bool as_float, uint64_t& bits) {
-  double value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return false;
+// The bits of a value, with -0 folded into +0 (they compare equal on every server, and a
+// text-protocol copy may not preserve the sign of zero); FLOAT values rounded to float first.
+uint64_t floating_bits(double value, bool as_float) {
   if (as_float) value = static_cast<double>(static_cast<float>(value));
   if (value == 0) value = 0;  // -0.0 -> +0.0
+  uint64_t bits;
   std::memcpy(&bits, &value, sizeof bits);
-  return true;
+  return bits;
+}
+
+void append_floating(uint64_t bits, std::string& out) {
+  char body[8];
+  for (int i = 0; i < 8; ++i) body[i] = static_cast<char>(bits >> (8 * i));
+  append_body(kTagFloating, std::string_view(body, 8), out);
 }
 
 }  // namespace
@@ -93,18 +97,28 @@ std::string normalize_number(std::string_view text) {
   return out;
 }
 
-std::string normalize_temporal(std::string_view text) {
-  std::string out(text);
-  if (auto dot = out.rfind('.'); dot != std::string::npos && dot > out.rfind(':')) {
-    size_t end = out.size();
-    while (end > dot + 1 && out[end - 1] == '0') --end;
+namespace {
+
+// The canonical temporal is a prefix of the text: trailing fractional zeros (and a bare '.')
+// dropped, and " 00:00:00" after a date dropped (a DATETIME at midnight and the DATE it was
+// widened from denote the same value). Returns the prefix's length: no allocation per cell.
+size_t canonical_temporal_length(std::string_view text) {
+  size_t end = text.size();
+  const size_t dot = text.rfind('.');
+  const size_t colon = text.rfind(':');
+  if (dot != std::string_view::npos && (colon == std::string_view::npos || dot > colon)) {
+    while (end > dot + 1 && text[end - 1] == '0') --end;
     if (end == dot + 1) end = dot;
-    out.resize(end);
   }
-  // A DATETIME at midnight and the DATE it was widened from denote the same value.
   static constexpr std::string_view kMidnight = " 00:00:00";
-  if (out.size() == 10 + kMidnight.size() && out.compare(10, kMidnight.size(), kMidnight) == 0) out.resize(10);
-  return out;
+  if (end == 10 + kMidnight.size() && text.substr(10, kMidnight.size()) == kMidnight) end = 10;
+  return end;
+}
+
+}  // namespace
+
+std::string normalize_temporal(std::string_view text) {
+  return std::string(text.substr(0, canonical_temporal_length(text)));
 }
 
 void append_canonical(ValueClass value_class, const char* value, size_t length, std::string& out) {
@@ -132,20 +146,23 @@ void append_canonical(ValueClass value_class, const char* value, size_t length, 
     }
     case ValueClass::kFloat:
     case ValueClass::kDouble: {
-      uint64_t bits = 0;
-      if (!floating_bits(text, value_class == ValueClass::kFloat, bits)) {
+      double parsed = 0;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+      if (error != std::errc() || end != text.data() + text.size()) {
         append_body(kTagFloating, text, out);  // not a number we know: keep the text
         return;
       }
-      char body[8];
-      for (int i = 0; i < 8; ++i) body[i] = static_cast<char>(bits >> (8 * i));
-      append_body(kTagFloating, std::string_view(body, 8), out);
+      append_floating(floating_bits(parsed, value_class == ValueClass::kFloat), out);
       return;
     }
     case ValueClass::kTemporal:
-      append_body(kTagTemporal, normalize_temporal(text), out);
+      append_body(kTagTemporal, text.substr(0, canonical_temporal_length(text)), out);
       return;
   }
+}
+
+void append_canonical_double(ValueClass value_class, double value, std::string& out) {
+  append_floating(floating_bits(value, value_class == ValueClass::kFloat), out);
 }
 
 uint64_t row_hash(std::string_view encoded_row) { return XXH3_64bits(encoded_row.data(), encoded_row.size()); }

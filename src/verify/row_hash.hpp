@@ -38,6 +38,10 @@ inline constexpr char kTagTemporal = 4;
 // does not recognize is kept verbatim under its class's tag (never dropped, never an error).
 void append_canonical(ValueClass value_class, const char* value, size_t length, std::string& out);
 
+// Appends the canonical encoding of a FLOAT/DOUBLE value received in binary: the same cell as
+// append_canonical of its exact text.
+void append_canonical_double(ValueClass value_class, double value, std::string& out);
+
 // The normalized text of an exact number ("-01.500" -> "-1.5", "-0.00" -> "0") or a temporal
 // ("10:00:00.500" -> "10:00:00.5", "2024-01-01 00:00:00" -> "2024-01-01"). For tests and literals.
 std::string normalize_number(std::string_view text);

@@ -67,7 +67,7 @@ TEST_CASE("identical tables verify clean, in chunks, with every column type") {
   QualifiedName t{"omsql_test_verify_clean", "wide"};
   make_identical(t, 1000);
   auto source = connect_source();
-  TableJob job = make_job(*source, {t, t});
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   auto report = run_verify(job, 128);
   CHECK(report.error.empty());
   CHECK(report.keyed);
@@ -101,7 +101,7 @@ TEST_CASE("every kind of injected difference is reported exactly, and the repair
   must(*target, "UPDATE " + name + " SET c = 'pad' WHERE id = 85");                           // 'pad  ' == 'pad' in CHAR
   must(*target, "UPDATE " + name + " SET name = 'NAME-000090' WHERE id = 90");                // case, _ci column
 
-  TableJob job = make_job(*source, {t, t});
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   auto report = run_verify(job, 128, 8);
   REQUIRE(report.error.empty());
   std::multiset<std::string> expected = {
@@ -144,7 +144,7 @@ TEST_CASE("many differences across chunks: counts exact with narrowing at severa
   must(*target, "DELETE FROM " + name + " WHERE id % 97 = 0");                        // 51 missing
   must(*target, "UPDATE " + name + " SET g = g * 2 WHERE id % 89 = 1");               // 57 different
   must(*target, "INSERT INTO " + name + " (id, name, code) SELECT 5000 + seq, 'x', 'y' FROM mysql.seq_1_to_300");
-  TableJob job = make_job(*source, {t, t});
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   auto report = run_verify(job, 1000, 64);
   CHECK(report.missing == 51);
   CHECK(report.different == 57);
@@ -208,7 +208,7 @@ TEST_CASE("a table without a key is compared as a multiset of rows") {
              "(7, 'dup', NULL, NULL)");
   }
   QualifiedName t{"omsql_test_verify_nokey", "log"};
-  TableJob job = make_job(*source, {t, t});
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   REQUIRE(job.key.kind == RowKey::Kind::kNone);
   CHECK(run_verify(job).difference_count() == 0);
 
@@ -238,7 +238,7 @@ TEST_CASE("composite string key: collation-equal keys are the same row, chunks s
              "UNHEX(LPAD(HEX(seq), 6, '0')), seq, CONCAT('label ', seq) FROM mysql.seq_1_to_700");
   }
   QualifiedName t{"omsql_test_verify_strkey", "t"};
-  TableJob job = make_job(*source, {t, t});
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   REQUIRE(job.key.columns.size() == 2);
   CHECK(run_verify(job, 37, 4).difference_count() == 0);
 
@@ -267,7 +267,7 @@ TEST_CASE("hash_chunk: the two sides of a range can be hashed on two threads; a 
   make_identical(t, 300);
   auto source = verify_connection(true);
   auto target = verify_connection(false);
-  TableJob job = make_job(*source, {t, t});
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   auto spec = verify::TableSpec::make(job);
   REQUIRE(spec);
   verify::KeyRange range{verify::KeyTuple{"100"}, verify::KeyTuple{"200"}};
@@ -284,6 +284,27 @@ TEST_CASE("hash_chunk: the two sides of a range can be hashed on two threads; a 
   CHECK(after->digest != both->first.digest);
 }
 
+TEST_CASE("the binary and the text protocol encode every column type to the same cells") {
+  QualifiedName t{"omsql_test_verify_protocols", "wide"};
+  make_identical(t, 500);
+  auto source = verify_connection(true);
+  must(*source, "INSERT INTO " + sql::quote_name(t) + " (id, name, code, f, g, ts, dt, dd, tm, flags, d) VALUES "
+                "(1000, '', '', -0.0, -1.7976931348623157e308, '1970-01-01 00:00:01', '0000-00-00 00:00:00', "
+                "'0000-00-00', '-838:59:59', 255, -0.001), (1001, 'x', 'y', 3.4e38, 4.9e-324, NULL, "
+                "'9999-12-31 23:59:59.999', '9999-12-31', '838:59:59', 0, 999999999.999)");
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
+  auto spec = verify::TableSpec::make(job);
+  REQUIRE(spec);
+  for (const verify::KeyRange& range : {verify::KeyRange{}, verify::KeyRange{verify::KeyTuple{"10"}, verify::KeyTuple{"20"}}}) {
+    auto binary = verify::hash_chunk(*source, verify::Side::kSource, *spec, range, verify::RowProtocol::kBinary);
+    auto text = verify::hash_chunk(*source, verify::Side::kSource, *spec, range, verify::RowProtocol::kText);
+    REQUIRE(binary);
+    REQUIRE(text);
+    CHECK(binary->rows > 0);
+    CHECK(*binary == *text);
+  }
+}
+
 TEST_CASE("verify_tables runs a plan, writes the repair file and reports text and JSON") {
   QualifiedName t{"omsql_test_verify_plan", "wide"};
   make_identical(t, 400);
@@ -293,7 +314,7 @@ TEST_CASE("verify_tables runs a plan, writes the repair file and reports text an
   Plan plan;
   plan.source = source_endpoint();
   plan.target = target_endpoint();
-  plan.tables.push_back(make_job(*source, {t, t}));
+  plan.tables.push_back(make_job(*source, JobSpec{t, t, {}, {}, {}}));
   VerifyOptions options;
   options.chunk_rows = 100;
   options.repair_file = "/tmp/omsql-verify/repair_plan.sql";
