@@ -162,6 +162,7 @@ Result<std::optional<Event>> BinlogDecoder::decode(std::string_view bytes, std::
   uint64_t timestamp, server_id, length, log_pos, flags;
   uint8_t type;
   header.le(4, &timestamp);
+  event_timestamp_ = static_cast<uint32_t>(timestamp);
   header.u8(&type);
   header.le(4, &server_id);
   header.le(4, &length);
@@ -230,7 +231,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
         return Status::corruption(where() + ": GTID event too short");
       set_gtid(static_cast<uint32_t>(domain), server_id, sequence);
       tables_.clear();
-      return std::optional<Event>(TransactionBegin{current_gtid_, (gtid_flags & 0x01) != 0, position_});
+      return begin_transaction(TransactionBegin{current_gtid_, (gtid_flags & 0x01) != 0, position_});
     }
     case kGtidListEvent: {
       uint64_t count;
@@ -251,7 +252,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
       uint64_t xid;
       if (!reader.le(8, &xid)) return Status::corruption(where() + ": XID event too short");
       tables_.clear();
-      return std::optional<Event>(TransactionCommit{current_gtid_, xid, position_});
+      return end_transaction(TransactionCommit{current_gtid_, xid, position_});
     }
     case kQueryEvent:
     case kQueryCompressedEvent:
@@ -309,10 +310,10 @@ Result<std::optional<Event>> BinlogDecoder::decode_query(uint8_t type, std::stri
   if (keyword == "COMMIT" || keyword == "ROLLBACK") {
     // A logged ROLLBACK ends a group whose non-transactional changes stay: its rows count.
     tables_.clear();
-    return std::optional<Event>(TransactionCommit{current_gtid_, 0, position_});
+    return end_transaction(TransactionCommit{current_gtid_, 0, position_});
   }
   tables_.clear();
-  return std::optional<Event>(DdlStatement{std::string(schema), std::string(statement), current_gtid_, position_});
+  return report_in_transaction(DdlStatement{std::string(schema), std::string(statement), current_gtid_, position_});
 }
 
 Status BinlogDecoder::decode_table_map(std::string_view body) {
@@ -476,7 +477,46 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
     if (kind != RowChange::kDelete) OMSQL_RETURN_IF_ERROR(read_image(&row.after));
   }
   if (event.rows.empty()) return std::optional<Event>();
-  return std::optional<Event>(std::move(event));
+  return report_in_transaction(std::move(event));
+}
+
+// Transactions with nothing to report (all their rows belong to unwanted tables) are not reported
+// when skip_unwanted_transactions is on: their TransactionBegin is held back until something of
+// the transaction is reported. A Heartbeat now and then still moves the caller's position on.
+std::optional<Event> BinlogDecoder::begin_transaction(TransactionBegin begin) {
+  if (!options_.skip_unwanted_transactions) return Event(std::move(begin));
+  held_begin_ = std::move(begin);
+  return std::nullopt;
+}
+
+std::optional<Event> BinlogDecoder::report_in_transaction(Event event) {
+  if (!held_begin_) return event;
+  pending_ = std::move(event);
+  Event begin = std::move(*held_begin_);
+  held_begin_.reset();
+  return begin;
+}
+
+std::optional<Event> BinlogDecoder::end_transaction(TransactionCommit commit) {
+  if (!held_begin_) {
+    skipped_since_report_ = 0;
+    last_report_timestamp_ = event_timestamp_;
+    return Event(std::move(commit));
+  }
+  held_begin_.reset();
+  ++skipped_since_report_;
+  if (skipped_since_report_ >= kSkippedPerHeartbeat || event_timestamp_ >= last_report_timestamp_ + 1) {
+    skipped_since_report_ = 0;
+    last_report_timestamp_ = event_timestamp_;
+    return Event(Heartbeat{position_});
+  }
+  return std::nullopt;
+}
+
+std::optional<Event> BinlogDecoder::take_pending() {
+  std::optional<Event> out = std::move(pending_);
+  pending_.reset();
+  return out;
 }
 
 const BinlogPosition& event_position(const Event& event) {

@@ -31,6 +31,10 @@ struct BinlogDecoderOptions {
   std::function<const TableDef*(const QualifiedName&)> table_definition;
   // Verify each event's CRC32 when the source writes checksums.
   bool verify_checksums = true;
+  // Transactions with nothing wanted in them produce no TransactionBegin/TransactionCommit; a
+  // Heartbeat at most once per second of binlog time (or per 1,000 such transactions) reports the
+  // position instead, so the caller's stored position keeps moving on a busy unrelated workload.
+  bool skip_unwanted_transactions = true;
 };
 
 namespace binlog_internal {
@@ -59,11 +63,18 @@ class BinlogDecoder {
   // The position just after the last event decoded.
   const BinlogPosition& position() const { return position_; }
 
+  // An event decoded but held back: when a transaction's first reported event arrives, decode()
+  // returns its TransactionBegin and keeps that event here. Call after every decode().
+  std::optional<Event> take_pending();
+
  private:
   Result<std::optional<Event>> decode_body(uint8_t type, uint32_t server_id, uint16_t flags, std::string_view body);
   Status decode_table_map(std::string_view body);
   Result<std::optional<Event>> decode_rows(uint8_t type, std::string_view body);
   Result<std::optional<Event>> decode_query(uint8_t type, std::string_view body);
+  std::optional<Event> begin_transaction(TransactionBegin begin);
+  std::optional<Event> report_in_transaction(Event event);
+  std::optional<Event> end_transaction(TransactionCommit commit);
   void set_gtid(uint32_t domain, uint32_t server, uint64_t sequence);
   void rebuild_gtid_text();
   std::string where() const;
@@ -76,6 +87,12 @@ class BinlogDecoder {
   int checksum_ = -1;  // -1 unknown (before FORMAT_DESCRIPTION), 0 none, 1 CRC32
   uint8_t post_header_lengths_[256] = {};
   std::map<uint64_t, std::unique_ptr<binlog_internal::TableMap>> tables_;
+  static constexpr uint32_t kSkippedPerHeartbeat = 1000;
+  std::optional<TransactionBegin> held_begin_;
+  std::optional<Event> pending_;
+  uint32_t event_timestamp_ = 0;
+  uint32_t last_report_timestamp_ = 0;
+  uint32_t skipped_since_report_ = 0;
 };
 
 // CRC32 (the binlog's checksum, zlib polynomial) of `bytes`.

@@ -122,6 +122,7 @@ Status BinlogStream::fetch_error() {
 
 Result<std::optional<Event>> BinlogStream::next() {
   while (!stopped_.load()) {
+    if (auto pending = decoder_.take_pending()) return std::optional<Event>(std::move(pending));
     MARIADB_RPL_EVENT* event = mariadb_rpl_fetch(rpl_, event_);
     if (!event) {
       event_ = nullptr;  // fetch frees the event it was given when it fails

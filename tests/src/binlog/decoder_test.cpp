@@ -192,7 +192,9 @@ TEST_CASE("NULL bitmap, update and delete images, v2 rows, several rows per even
 }
 
 TEST_CASE("transaction boundaries, GTID state, DDL and rotation") {
-  BinlogDecoder decoder = ready_decoder();
+  BinlogDecoderOptions report_all;
+  report_all.skip_unwanted_transactions = false;
+  BinlogDecoder decoder = ready_decoder(report_all);
   auto begin = decoder.decode(make_event(162, le(42, 8) + le(0, 4) + std::string(1, '\x0c'), 300, true, 1));
   REQUIRE(begin);
   const auto& b = std::get<TransactionBegin>(**begin);
@@ -355,4 +357,50 @@ TEST_CASE("compressed rows and query events decode from their uncompressed part"
   REQUIRE_MESSAGE(ddl, ddl.status().message());
   CHECK(std::get<DdlStatement>(**ddl).statement == "DROP TABLE orders");
   CHECK(decoder.decode(make_event(165, body, 800)).status().code() == Status::Code::kUnsupported);
+}
+
+TEST_CASE("transactions with nothing wanted are skipped; a heartbeat still moves the position") {
+  BinlogDecoderOptions options;
+  options.wanted = [](const QualifiedName& name) { return name.schema == "shop"; };
+  BinlogDecoder decoder = ready_decoder(options);
+  uint32_t pos = 1000;
+  auto gtid = [&](uint64_t sequence) { return make_event(162, le(sequence, 8) + le(0, 4) + std::string(1, '\x0c'), pos += 40); };
+  // A wanted transaction: Begin is returned when its rows arrive, the rows right after.
+  auto begin = decoder.decode(gtid(1));
+  REQUIRE(begin);
+  CHECK(!begin->has_value());
+  REQUIRE(decoder.decode(make_event(19, table_map_body(1, "shop", "orders", {{3, ""}}), pos += 40)));
+  auto rows = decoder.decode(make_event(23, rows_body(1, 1, false, std::string("\x00", 1) + le(5, 4)), pos += 40));
+  REQUIRE(rows);
+  REQUIRE(rows->has_value());
+  CHECK(std::get<TransactionBegin>(**rows).gtid == "0-1-1");
+  auto held = decoder.take_pending();
+  REQUIRE(held);
+  CHECK(std::get<RowsEvent>(*held).rows.size() == 1);
+  CHECK(!decoder.take_pending());
+  auto commit = decoder.decode(make_event(16, le(1, 8), pos += 40));
+  REQUIRE(commit);
+  CHECK(std::holds_alternative<TransactionCommit>(**commit));
+
+  // Unwanted transactions in the same second: nothing until the 1,000th, which reports a heartbeat.
+  int heartbeats = 0, others = 0;
+  for (uint64_t i = 0; i < 1000; ++i) {
+    REQUIRE(decoder.decode(gtid(2 + i)));
+    REQUIRE(decoder.decode(make_event(19, table_map_body(2, "other", "log", {{3, ""}}), pos += 40)));
+    REQUIRE(decoder.decode(make_event(23, rows_body(2, 1, false, std::string("\x00", 1) + le(5, 4)), pos += 40)));
+    auto end = decoder.decode(make_event(16, le(2 + i, 8), pos += 40));
+    REQUIRE(end);
+    if (end->has_value()) {
+      if (std::holds_alternative<Heartbeat>(**end)) {
+        ++heartbeats;
+        CHECK(std::get<Heartbeat>(**end).position.offset == pos);
+        CHECK(std::get<Heartbeat>(**end).position.gtid == "0-1-" + std::to_string(2 + i));
+      } else {
+        ++others;
+      }
+    }
+    CHECK(!decoder.take_pending());
+  }
+  CHECK(heartbeats == 1);
+  CHECK(others == 0);
 }

@@ -187,8 +187,8 @@ TEST_CASE("every column type streams and decodes to exactly what the server stor
     must(*c, "INSERT INTO " + t + " VALUES " + row);
     ++transactions;
   }
+  // A transaction on an unwanted table is not reported (at most a Heartbeat moves the position).
   must(*c, "INSERT INTO " + std::string(kDatabase) + ".ignored VALUES (1)");
-  ++transactions;
   must(*c, "UPDATE " + t + " SET f = -f, d = d / 3, dec1 = -dec1, t6 = '-01:00:00.5', ts6 = '2001-02-03 04:05:06.7', "
                             "e = 'c', s = 'x,y', vc = '', tx = NULL, lb = X'00', j = '[1]' WHERE id IN (2, 3, 4)");
   ++transactions;
@@ -209,6 +209,9 @@ TEST_CASE("every column type streams and decodes to exactly what the server stor
 
   // Transaction structure: begin, rows, commit per statement; the commit carries the GTID state.
   CHECK(std::holds_alternative<TransactionBegin>(events.front()));
+  int begins = 0;
+  for (const auto& e : events) begins += std::holds_alternative<TransactionBegin>(e) ? 1 : 0;
+  CHECK(begins == transactions);
   const auto& last_commit = std::get<TransactionCommit>(events.back());
   auto now = current_position(*c);
   REQUIRE(now);
