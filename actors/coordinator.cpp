@@ -45,6 +45,7 @@ struct CoordinatorState {
   SyncStatus sync;
   std::chrono::steady_clock::time_point last_status_write;
   size_t readers_running = 0;
+  bool copied_this_run = false;    // some table still needed copying when this process started
   bool failed = false;
   static inline const char* name = "coordinator";
 };
@@ -166,6 +167,8 @@ void start_full_copy(Self* self) {
   }
   s.task.phase = "full";
   if (auto st = save(self); !st) return fail_task(self, st.message());
+  for (const auto& job : s.plan->tables)
+    if (!s.task.tables[job.source.str()].copy_done) s.copied_this_run = true;
   auto& system = self->system();
   auto snapshot = std::make_shared<const TaskState>(s.task);
   s.trackers.assign(s.plan->tables.size(), ChunkTracker{});
@@ -191,7 +194,13 @@ void start_replay(Self* self) {
 void finish_task(Self* self) {
   auto& s = self->state;
   if (s.plan->phases.incremental) {
-    // The copy's summary now; the task goes on as a live link.
+    // The copy's summary now (when this run copied anything); the task goes on as a live link.
+    if (!s.copied_this_run) {
+      self->send_exit(s.reporter, caf::exit_reason::user_shutdown);
+      s.reporter = nullptr;
+      start_replay(self);
+      return;
+    }
     self->request(s.reporter, caf::infinite, finish_atom::value)
         .then([=](bool) { start_replay(self); }, [=](caf::error&) { start_replay(self); });
     return;

@@ -1,7 +1,5 @@
 #include "actors/schema_actor.hpp"
 
-#include <iostream>
-
 #include "actors/messages.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/schema/migrator.hpp"
@@ -34,8 +32,8 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
         // A resumed task finds the tables it created itself before it was interrupted: keep them.
         Plan plan = *s.plan;
         if (resuming) plan.options.on_exists = OnExists::kAppend;
+        // The translation warnings were shown by the pre-flight already.
         Status st = schema::create_target_schema(*s.target, plan, &warnings);
-        for (const auto& w : warnings) std::cerr << "warning: " << w << "\n";
         return st ? std::string() : st.message();
       },
       [=](indexes_atom) -> std::string {

@@ -6,9 +6,14 @@ set -euo pipefail
 OMSRUN=${OMSRUN:?path to omsrun}
 SOURCE_ROOT=${OMSQL_SOURCE_ROOT:?}
 WORK=$(mktemp -d /tmp/omsql-e2e-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# The work folder (logs, task directory) is kept when a test fails, for the post-mortem.
+trap 'code=$?; if [ $code = 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection" >&2; fi' EXIT
 
 src_sql() { mariadb --default-character-set=utf8mb4 -h127.0.0.1 -uroot -P"$OMSQL_SRC_PORT" "$@"; }
 tgt_sql() { mariadb --default-character-set=utf8mb4 -h127.0.0.1 -uroot -P"$OMSQL_TGT_PORT" "$@"; }
 compare() { python3 "$SOURCE_ROOT/scripts/compare_tables.py" --source-port "$OMSQL_SRC_PORT" --target-port "$OMSQL_TGT_PORT" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- tail of $log" >&2; tail -15 "$log" >&2; }; done
+  exit 1
+}
