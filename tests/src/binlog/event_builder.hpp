@@ -57,8 +57,9 @@ struct TestColumn {
 
 inline std::string lenenc(uint64_t n) {
   if (n < 0xfb) return std::string(1, static_cast<char>(n));
-  if (n < 0x10000) return "\xfc" + le(n, 2);
-  return "\xfd" + le(n, 3);
+  std::string out(1, n < 0x10000 ? '\xfc' : '\xfd');
+  out += le(n, n < 0x10000 ? 2 : 3);
+  return out;
 }
 
 inline std::string table_map_body(uint64_t table_id, const std::string& schema, const std::string& table,

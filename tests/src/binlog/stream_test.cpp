@@ -103,7 +103,10 @@ std::vector<RowChange> collect(BinlogStream& stream, int commits, std::vector<Ev
 
 std::string literal_list(const std::vector<Cell>& cells) {
   std::string out;
-  for (const auto& cell : cells) out += (out.empty() ? "" : ",") + cell.to_sql_literal();
+  for (const auto& cell : cells) {
+    if (!out.empty()) out += ',';
+    out += cell.to_sql_literal();
+  }
   return out;
 }
 
@@ -114,7 +117,8 @@ std::string row_match(const TableDef& table, const std::vector<Cell>& cells) {
     std::string column = sql::quote_identifier(table.columns[i].name);
     std::string literal = cells[i].to_sql_literal();
     if (cells[i].kind() == Cell::Kind::kFloat) literal = "CAST(" + literal + " AS FLOAT)";
-    out += (out.empty() ? "" : " AND ") + column + " <=> " + literal;
+    if (!out.empty()) out += " AND ";
+    out += column + " <=> " + literal;
   }
   return out;
 }
