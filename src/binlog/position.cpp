@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "src/mysql/connection.hpp"
+#include "src/sql/quote.hpp"
 
 namespace omsql {
 
@@ -69,7 +70,11 @@ Result<BinlogPosition> current_position(Connection& source) {
   BinlogPosition position;
   position.file = *status->rows[0][0];
   position.offset = std::strtoull(status->rows[0][1]->c_str(), nullptr, 10);
-  auto gtid = source.query_value("SELECT @@GLOBAL.gtid_binlog_pos");
+  // BINLOG_GTID_POS gives the GTID state at exactly file:offset, even if transactions committed
+  // since SHOW MASTER STATUS; @@gtid_binlog_pos is the fallback (e.g. on a server without it).
+  auto gtid = source.query_value("SELECT BINLOG_GTID_POS(" + sql::text_literal(position.file) + ", " +
+                                 std::to_string(position.offset) + ")");
+  if (!gtid || !gtid->has_value()) gtid = source.query_value("SELECT @@GLOBAL.gtid_binlog_pos");
   if (!gtid) return gtid.status();
   position.gtid = gtid->value_or("");
   return position;

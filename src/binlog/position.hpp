@@ -35,9 +35,8 @@ struct BinlogPosition {
 // Parses BinlogPosition::str() output back ("file:offset" with optional " gtid G").
 Result<BinlogPosition> parse_binlog_position(const std::string& text);
 
-// The source's current position: SHOW MASTER STATUS for file:offset and @@gtid_binlog_pos, read
-// under one statement each (a position taken while writes run may have gtid a little behind the
-// file offset; resuming from file:offset is exact). Fails with a clear message when the binary log
+// The source's current position: SHOW MASTER STATUS for file:offset, and BINLOG_GTID_POS(file,
+// offset) for the GTID state at that same point. Fails with a clear message when the binary log
 // is off or binlog_format is not ROW or binlog_row_image is not FULL.
 Result<BinlogPosition> current_position(Connection& source);
 
