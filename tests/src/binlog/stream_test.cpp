@@ -414,7 +414,8 @@ TEST_CASE("the stream follows binlog rotation and loses nothing under concurrent
         for (int r = 0; r < kRowsPerStatement; ++r) {
           int id = (w * kStatements + s) * kRowsPerStatement + r;
           if (r) sql += ',';
-          sql += "(" + std::to_string(id) + "," + std::to_string(w) + ",REPEAT('p', " + std::to_string(id % 100) + "))";
+          sql += '(';
+          sql += std::to_string(id) + "," + std::to_string(w) + ",REPEAT('p', " + std::to_string(id % 100) + "))";
         }
         if (!conn->execute(sql)) ++failures;
         if (w == 0 && s == kStatements / 2) {
