@@ -152,6 +152,14 @@ Status scan_segment(const std::string& path, uint64_t id, bool last, SegmentScan
 
 }  // namespace
 
+Result<SpoolPosition> parse_spool_position(const std::string& text) {
+  unsigned long long segment = 0, offset = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%llu:%llu%c", &segment, &offset, &tail) != 2)
+    return Status::invalid_argument("not a spool position (expected segment:offset): '" + text + "'");
+  return SpoolPosition{segment, offset};
+}
+
 std::string spool_segment_path(const std::string& directory, uint64_t id) {
   char name[40];
   std::snprintf(name, sizeof name, "segment-%016llu.spool", static_cast<unsigned long long>(id));

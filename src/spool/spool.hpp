@@ -29,6 +29,9 @@ struct SpoolPosition {
   std::string str() const { return std::to_string(segment) + ":" + std::to_string(offset); }
 };
 
+// Reads SpoolPosition::str() output ("segment:offset") back, for checkpoints kept as text.
+Result<SpoolPosition> parse_spool_position(const std::string& text);
+
 struct SpoolOptions {
   uint64_t segment_bytes = 64ull << 20;  // roll to a new segment once a segment reaches this size
   size_t buffer_bytes = 1 << 20;         // append() writes to the file when this much is buffered

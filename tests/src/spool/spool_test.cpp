@@ -309,3 +309,13 @@ TEST_CASE("a reader follows a writer up to its synced end") {
   CHECK(read == 50 * 7 * 3);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("spool positions have a text form") {
+  SpoolPosition p{12, 3456};
+  auto back = parse_spool_position(p.str());
+  REQUIRE(back);
+  CHECK(*back == p);
+  CHECK(!parse_spool_position("12"));
+  CHECK(!parse_spool_position("12:34x"));
+  CHECK(SpoolPosition{1, 900} < SpoolPosition{2, 16});
+}
