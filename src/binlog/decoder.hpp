@@ -23,7 +23,8 @@
 namespace omsql {
 
 struct BinlogDecoderOptions {
-  // Rows of tables for which this returns false are skipped without decoding. Null: all tables.
+  // Rows of tables for which this returns false are skipped without decoding. Asked once per
+  // table name for the decoder's lifetime. Null: all tables.
   std::function<bool(const QualifiedName&)> wanted;
   // The source's definition of a table, or nullptr when unknown. Used for what the binlog leaves
   // out unless binlog_row_metadata=FULL: integer signedness and BINARY(n) padding. Without it
@@ -87,6 +88,7 @@ class BinlogDecoder {
   int checksum_ = -1;  // -1 unknown (before FORMAT_DESCRIPTION), 0 none, 1 CRC32
   uint8_t post_header_lengths_[256] = {};
   std::map<uint64_t, std::unique_ptr<binlog_internal::TableMap>> tables_;
+  std::map<QualifiedName, bool> wanted_cache_;
   static constexpr uint32_t kSkippedPerHeartbeat = 1000;
   std::optional<TransactionBegin> held_begin_;
   std::optional<Event> pending_;

@@ -34,7 +34,13 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
   table->name.schema.assign(name);
   if (!reader.u8(&length) || !reader.bytes(length, &name) || !reader.skip(1)) return truncated();
   table->name.table.assign(name);
-  table->wanted = !options_.wanted || options_.wanted(table->name);
+  if (!options_.wanted) {
+    table->wanted = true;
+  } else if (auto known = wanted_cache_.find(table->name); known != wanted_cache_.end()) {
+    table->wanted = known->second;  // every transaction maps its tables again: ask once per table
+  } else {
+    table->wanted = wanted_cache_[table->name] = options_.wanted(table->name);
+  }
   if (!table->wanted) {
     tables_[table_id] = std::move(table);
     return Status::ok();
