@@ -123,6 +123,7 @@ std::string column_type_name(uint8_t type) {
 
 bool is_numeric_type(uint8_t type) {
   switch (type) {
+    case kTypeYear:  // MariaDB's YEAR is a TINYINT underneath and has a SIGNEDNESS bit (checked on 10.11)
     case kTypeTiny:
     case kTypeShort:
     case kTypeInt24:

@@ -63,7 +63,8 @@ int column_metadata_size(uint8_t type);
 bool read_column_metadata(ByteReader& reader, ColumnType* column);
 // "VARCHAR", "DATETIME2", ...: for messages.
 std::string column_type_name(uint8_t type);
-// True for the types the SIGNEDNESS optional metadata has a bit for.
+// True for the types the SIGNEDNESS optional metadata has a bit for (integers, YEAR, FLOAT,
+// DOUBLE, DECIMAL).
 bool is_numeric_type(uint8_t type);
 
 // Decodes one non-NULL value of `column` at the reader. Fails with a short reason ("truncated",

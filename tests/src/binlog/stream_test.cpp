@@ -258,19 +258,20 @@ TEST_CASE("optional metadata (binlog_row_metadata=FULL) gives signedness without
   const std::string db = "omsql_test_binlog_metadata";
   must(*c, "DROP DATABASE IF EXISTS " + db);
   must(*c, "CREATE DATABASE " + db);
-  must(*c, "CREATE TABLE " + db + ".t (a INT UNSIGNED, b BIGINT, c TINYINT UNSIGNED, e ENUM('p','q'), d DECIMAL(5,2) UNSIGNED)");
+  must(*c, "CREATE TABLE " + db + ".t (a INT UNSIGNED, y YEAR, b BIGINT, bt BIT(3), c TINYINT UNSIGNED, e ENUM('p','q'), "
+           "d DECIMAL(5,2) UNSIGNED, f DOUBLE, m MEDIUMINT UNSIGNED, ts TIMESTAMP NULL, s SMALLINT UNSIGNED)");
   must(*c, "SET GLOBAL binlog_row_metadata = FULL");
   auto start = current_position(*c);
   REQUIRE(start);
   // A new connection picks up the global setting.
   auto writer = connect_source();
-  must(*writer, "INSERT INTO " + db + ".t VALUES (4294967295, -1, 255, 'q', 1.5)");
+  must(*writer, "INSERT INTO " + db + ".t VALUES (4294967295, 2024, -1, 5, 255, 'q', 1.5, -2.5, 16777215, NULL, 65535)");
   must(*c, "SET GLOBAL binlog_row_metadata = NO_LOG");
   auto stream = BinlogStream::open(source_endpoint(), *start, {});
   REQUIRE(stream);
   auto rows = collect(**stream, 1);
   REQUIRE(rows.size() == 1);
-  CHECK(literal_list(rows[0].after) == "4294967295,-1,255,2,1.50");
+  CHECK(literal_list(rows[0].after) == "4294967295,2024,-1,5,255,2,1.50,-2.5e0,16777215,NULL,65535");
   must(*c, "DROP DATABASE " + db);
 }
 
