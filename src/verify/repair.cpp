@@ -57,8 +57,12 @@ std::string replace_statement(const TableSpec& spec, const RowValues& source_row
 
 std::string insert_statement(const TableSpec& spec, const RowValues& source_row, uint64_t copies) {
   std::string out = "INSERT INTO " + spec.table_sql(Side::kTarget) + " (" + column_list(spec) + ") VALUES ";
-  const std::string values = "(" + values_list(spec, source_row) + ")";
-  for (uint64_t i = 0; i < copies; ++i) out += (i ? ", " : "") + values;
+  const std::string values = values_list(spec, source_row);
+  for (uint64_t i = 0; i < copies; ++i) {
+    out += i ? ", (" : "(";
+    out += values;
+    out += ')';
+  }
   return out;
 }
 

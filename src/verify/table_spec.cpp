@@ -34,7 +34,9 @@ std::string printable(const std::string& bytes) {
   for (unsigned char c : bytes)
     if (c < 0x20 || c > 0x7e) plain = false;
   if (plain) {
-    out = "'" + bytes.substr(0, kMax) + (bytes.size() > kMax ? "...'" : "'");
+    out += '\'';
+    out.append(bytes, 0, kMax);
+    out += bytes.size() > kMax ? "...'" : "'";
   } else {
     out = sql::hex_literal(bytes.substr(0, kMax / 2));
     if (bytes.size() > kMax / 2) out += "...";
