@@ -292,6 +292,10 @@ TEST_CASE("the binary and the text protocol encode every column type to the same
                 "(1000, '', '', -0.0, -1.7976931348623157e308, '1970-01-01 00:00:01', '0000-00-00 00:00:00', "
                 "'0000-00-00', '-838:59:59', 255, -0.001), (1001, 'x', 'y', 3.4e38, 4.9e-324, NULL, "
                 "'9999-12-31 23:59:59.999', '9999-12-31', '838:59:59', 0, 999999999.999)");
+  // Values longer than the binary reader's first buffer, then short ones again (rebinding).
+  must(*source, "INSERT INTO " + sql::quote_name(t) + " (id, name, code, payload, j) VALUES "
+                "(1002, REPEAT('n', 40), 'c', REPEAT(X'AB', 60000), JSON_OBJECT('big', REPEAT('y', 300000))), "
+                "(1003, 'short', 'c', X'01', '{}'), (1004, 'big again', 'c', REPEAT(X'CD', 1000), NULL)");
   TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   auto spec = verify::TableSpec::make(job);
   REQUIRE(spec);
@@ -303,6 +307,15 @@ TEST_CASE("the binary and the text protocol encode every column type to the same
     CHECK(binary->rows > 0);
     CHECK(*binary == *text);
   }
+  // One byte inside the 60,000-byte BLOB changes the digest.
+  verify::KeyRange big{verify::KeyTuple{"1001"}, verify::KeyTuple{"1004"}};
+  auto before = verify::hash_chunk(*source, verify::Side::kSource, *spec, big);
+  must(*source, "UPDATE " + sql::quote_name(t) + " SET payload = INSERT(payload, 50000, 1, X'AC') WHERE id = 1002");
+  auto after = verify::hash_chunk(*source, verify::Side::kSource, *spec, big);
+  REQUIRE(before);
+  REQUIRE(after);
+  CHECK(before->rows == 3);
+  CHECK(before->digest != after->digest);
 }
 
 TEST_CASE("verify_tables runs a plan, writes the repair file and reports text and JSON") {
