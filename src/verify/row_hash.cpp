@@ -69,8 +69,18 @@ ValueClass value_class_of(const ColumnDef& column) {
   return ValueClass::kBytes;
 }
 
-std::string normalize_number(std::string_view text) {
-  std::string_view s = text;
+namespace {
+
+// The canonical form of an exact number as up to three pieces (sign, integer digits, fraction
+// digits), all views into the text: no allocation per cell. False when the text is not a plain
+// decimal number (it is then kept verbatim).
+struct NumberPieces {
+  bool negative = false;
+  std::string_view integer;
+  std::string_view fraction;
+};
+
+bool number_pieces(std::string_view s, NumberPieces& out) {
   bool negative = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
     negative = s[0] == '-';
@@ -80,21 +90,42 @@ std::string normalize_number(std::string_view text) {
   if (auto dot = s.find('.'); dot != std::string_view::npos) {
     integer = s.substr(0, dot);
     fraction = s.substr(dot + 1);
-    if (!fraction.empty() && !all_digits(fraction)) return std::string(text);
+    if (!fraction.empty() && !all_digits(fraction)) return false;
   }
-  if (!integer.empty() && !all_digits(integer)) return std::string(text);
-  if (integer.empty() && fraction.empty()) return std::string(text);
+  if (!integer.empty() && !all_digits(integer)) return false;
+  if (integer.empty() && fraction.empty()) return false;
   while (integer.size() > 1 && integer[0] == '0') integer.remove_prefix(1);
   while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
-  std::string out;
   if (integer.empty()) integer = "0";
-  if (negative && !(integer == "0" && fraction.empty())) out += '-';
-  out.append(integer);
-  if (!fraction.empty()) {
-    out += '.';
-    out.append(fraction);
+  out.negative = negative && !(integer == "0" && fraction.empty());
+  out.integer = integer;
+  out.fraction = fraction;
+  return true;
+}
+
+void append_number(std::string_view text, std::string& out) {
+  NumberPieces p;
+  if (!number_pieces(text, p)) {
+    append_body(kTagNumber, text, out);
+    return;
   }
-  return out;
+  out += kTagNumber;
+  append_length(static_cast<uint32_t>(p.negative + p.integer.size() + (p.fraction.empty() ? 0 : 1 + p.fraction.size())),
+                out);
+  if (p.negative) out += '-';
+  out.append(p.integer);
+  if (!p.fraction.empty()) {
+    out += '.';
+    out.append(p.fraction);
+  }
+}
+
+}  // namespace
+
+std::string normalize_number(std::string_view text) {
+  std::string encoded;
+  append_number(text, encoded);
+  return encoded.substr(5);  // without the tag and the length
 }
 
 namespace {
@@ -140,7 +171,7 @@ void append_canonical(ValueClass value_class, const char* value, size_t length, 
       if (all_digits(text) && (text.size() == 1 || text[0] != '0')) {
         append_body(kTagNumber, text, out);
       } else {
-        append_body(kTagNumber, normalize_number(text), out);
+        append_number(text, out);
       }
       return;
     }
