@@ -161,7 +161,7 @@ bool read_fraction(ByteReader& reader, int fsp, int64_t* micros) {
   }
 }
 
-// ".ffffff" cut to `fsp` digits, or "" for fsp 0.
+// ".ffffff" cut to `fsp` digits, or "" for fsp 0. REQUIRES: 0 <= micros <= 999999, fsp <= 6.
 std::string fraction_text(int64_t micros, int fsp) {
   if (fsp <= 0) return "";
   char buffer[16];
@@ -260,6 +260,16 @@ bool decode_decimal(ByteReader& reader, int precision, int scale, std::string* o
 
 bool decode_column_value(const ColumnType& column, ByteReader& reader, Cell* out, std::string* error) {
   uint64_t v = 0;
+  auto bad_fraction = [&](int64_t micros) {
+    if (micros >= 0 && micros <= 999999) return false;
+    *error = "fraction of a second out of range (" + std::to_string(micros) + ")";
+    return true;
+  };
+  if ((column.real_type == kTypeTimestamp2 || column.real_type == kTypeDatetime2 || column.real_type == kTypeTime2) &&
+      column.meta > 6) {
+    *error = "fractional precision " + std::to_string(column.meta) + " is above 6";
+    return false;
+  }
   auto integer = [&](int bytes) {
     if (!reader.le(bytes, &v)) return false;
     *out = column.is_unsigned ? Cell::unsigned_integer(v) : Cell::signed_integer(sign_extend(v, bytes));
@@ -330,19 +340,22 @@ bool decode_column_value(const ColumnType& column, ByteReader& reader, Cell* out
     case kTypeTimestamp2: {
       int64_t micros;
       if (!reader.be(4, &v) || !read_fraction(reader, column.meta, &micros)) return false;
+      if (bad_fraction(micros)) return false;
       *out = Cell::temporal(timestamp_text(v) + fraction_text(micros, column.meta));
       return true;
     }
     case kTypeDatetime2: {
       int64_t micros;
       if (!reader.be(5, &v) || !read_fraction(reader, column.meta, &micros)) return false;
+      if (micros < 0) micros = -micros;
+      if (bad_fraction(micros)) return false;
       // 1 sign bit, 17 bits year*13+month, 5 day, 5 hour, 6 minute, 6 second.
       int64_t packed = static_cast<int64_t>(v) - 0x8000000000LL;
       if (packed < 0) packed = -packed;  // negative DATETIME cannot be stored; keep the digits
       uint64_t ymd = static_cast<uint64_t>(packed) >> 17, hms = static_cast<uint64_t>(packed) & ((1 << 17) - 1);
       uint64_t ym = ymd >> 5;
       *out = Cell::temporal(datetime_text(ym / 13, ym % 13, ymd & 31, hms >> 12, (hms >> 6) & 63, hms & 63) +
-                            fraction_text(micros < 0 ? -micros : micros, column.meta));
+                            fraction_text(micros, column.meta));
       return true;
     }
     case kTypeTime2: {
@@ -379,6 +392,7 @@ bool decode_column_value(const ColumnType& column, ByteReader& reader, Cell* out
       bool negative = packed < 0;
       uint64_t a = negative ? static_cast<uint64_t>(-packed) : static_cast<uint64_t>(packed);
       uint64_t hms = a >> 24, micros = a % (1 << 24);
+      if (bad_fraction(static_cast<int64_t>(micros))) return false;
       *out = Cell::temporal(time_text(negative, (hms >> 12) % 1024, (hms >> 6) % 64, hms % 64) +
                             fraction_text(static_cast<int64_t>(micros), fsp));
       return true;

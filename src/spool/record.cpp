@@ -134,7 +134,8 @@ Result<Event> decode_event(std::string_view payload) {
     case 2: {
       RowsEvent rows;
       uint64_t count;
-      if (!in.varint(&count) || count > payload.size()) return malformed();
+      // Each row takes at least 6 bytes (kind, three empty strings, two empty cell lists).
+      if (!in.varint(&count) || count > payload.size() / 6) return malformed();
       rows.rows.resize(count);
       for (RowChange& row : rows.rows) {
         uint8_t kind;
