@@ -1,5 +1,6 @@
 #include "src/verify/differ.hpp"
 
+#include <algorithm>
 #include <future>
 #include <unordered_map>
 #include <unordered_set>
@@ -46,7 +47,7 @@ Status narrow(Connection& source, Connection& target, const TableSpec& spec, con
               int depth, std::vector<RowDifference>& out) {
   if (source_digest == target_digest) return Status::ok();
   const uint64_t larger = std::max(source_digest.rows, target_digest.rows);
-  if (larger <= static_cast<uint64_t>(options.leaf_rows) || depth >= kMaxDepth)
+  if (larger <= static_cast<uint64_t>(std::max<int64_t>(1, options.leaf_rows)) || depth >= kMaxDepth)
     return leaf_compare(source, target, spec, range, options, stats, out);
   // Halve by the larger side's rows: the key half-way through it bounds the left half.
   const bool by_source = source_digest.rows >= target_digest.rows;
