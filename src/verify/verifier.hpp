@@ -1,7 +1,9 @@
 #pragma once
-// The verification driver: for each table, walk the source key into ranges of chunk_rows rows,
-// hash each range on both sides (source on a second thread, target on this one), narrow every
-// mismatched range down to rows, and collect the differences and their repair statements.
+// The verification driver: for each table, read the source in chunks of chunk_rows rows, key
+// order, one statement each (hash_next_source_chunk: the chunk's last key is its upper bound);
+// while the target hashes chunk i over that range, the source already reads chunk i+1 on a second
+// thread. Mismatched ranges are then narrowed down to rows, and the differences collected with
+// their repair statements.
 // Sequential over tables and ranges; actors/ parallelizes the same calls (hash_chunk per side,
 // narrow_range per mismatch) across verifier actors.
 #include <functional>

@@ -282,6 +282,24 @@ TEST_CASE("hash_chunk: the two sides of a range can be hashed on two threads; a 
   REQUIRE(after);
   CHECK(after->rows == 100);
   CHECK(after->digest != both->first.digest);
+
+  // ChunkWalk (ranges up front) and the one-statement source walk find the same ranges.
+  verify::ChunkWalk walk(*spec, 100);
+  std::optional<verify::KeyTuple> lower;
+  for (int i = 0; i < 4; ++i) {
+    auto walked = walk.next(*source);
+    REQUIRE(walked);
+    REQUIRE(walked->has_value());
+    auto chunk = verify::hash_next_source_chunk(*source, *spec, lower, 100);
+    REQUIRE(chunk);
+    CHECK((*walked)->lower_exclusive == chunk->range.lower_exclusive);
+    CHECK((*walked)->upper_inclusive == chunk->range.upper_inclusive);
+    CHECK(chunk->last == (i == 3));
+    lower = chunk->range.upper_inclusive;
+  }
+  auto end = walk.next(*source);
+  REQUIRE(end);
+  CHECK_FALSE(end->has_value());
 }
 
 TEST_CASE("the binary and the text protocol encode every column type to the same cells") {
