@@ -7,9 +7,9 @@
 
 #include "actors/messages.hpp"
 #include "src/apply/change_batch.hpp"
+#include "src/binlog/ddl_scan.hpp"
 #include "src/binlog/stream.hpp"
 #include "src/checkpoint/checkpoint.hpp"
-#include "src/common/strings.hpp"
 #include "src/copy/session.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/spool/spool.hpp"
@@ -40,27 +40,11 @@ struct TailerState {
   static inline const char* name = "binlog_tailer";
 };
 
-// True when `statement` names one of the migrated tables: it then changes what the task copies,
-// and applying DDL is not supported yet, so the link stops with the statement in the message.
+// The migrated table `ddl` names, if any: it changes what the task copies, and applying DDL is
+// not supported yet, so the link stops with the statement in the message.
 std::optional<std::string> ddl_touches(const TailerState& s, const DdlStatement& ddl) {
-  std::string text = to_lower(ddl.statement);
-  std::string compact;
-  for (char c : text)
-    if (c != '`' && c != '"') compact += c;
-  for (const auto& table : s.wanted) {
-    std::string qualified = to_lower(table.schema + "." + table.table);
-    std::string bare = to_lower(table.table);
-    if (compact.find(qualified) != std::string::npos) return table.str();
-    if (to_lower(ddl.schema) == to_lower(table.schema)) {
-      // A bare name counts only as a whole word.
-      for (size_t at = compact.find(bare); at != std::string::npos; at = compact.find(bare, at + 1)) {
-        auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
-        bool left = at == 0 || !word(compact[at - 1]);
-        bool right = at + bare.size() >= compact.size() || !word(compact[at + bare.size()]);
-        if (left && right && compact[at - (at > 0 ? 1 : 0)] != '.') return table.str();
-      }
-    }
-  }
+  for (const auto& table : s.wanted)
+    if (ddl_touches_table(ddl.statement, ddl.schema, table)) return table.str();
   return std::nullopt;
 }
 

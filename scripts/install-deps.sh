@@ -6,7 +6,7 @@ packages=(
   g++ meson ninja-build pkg-config python3
   libcaf-dev libcaf-doc libboost-dev libmariadb-dev libxxhash-dev doctest-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
-  mariadb-server mariadb-client sysbench mydumper percona-toolkit time
+  mariadb-server mariadb-client sysbench mydumper percona-toolkit time bc
 )
 missing=()
 for p in "${packages[@]}"; do

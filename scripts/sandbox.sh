@@ -28,6 +28,7 @@ datadir=$dir/$name/data
 socket=$dir/$name/mysqld.sock
 pid-file=$dir/$name/mysqld.pid
 log-error=$dir/$name/error.log
+tmpdir=$dir/$name/tmp
 port=$port
 bind-address=127.0.0.1
 server-id=$server_id
@@ -49,8 +50,9 @@ start_server() { # dir name
   local dir=$1 name=$2
   local cnf="$dir/$name.cnf"
   if [ ! -d "$dir/$name/data/mysql" ]; then
-    mkdir -p "$dir/$name/data"
-    mariadb-install-db --defaults-file="$cnf" --auth-root-authentication-method=normal \
+    mkdir -p "$dir/$name/data" "$dir/$name/tmp"
+    # A private TMPDIR: mariadb-install-db's bootstrap has been seen to fail on a busy shared /tmp.
+    TMPDIR="$dir/$name/tmp" mariadb-install-db --defaults-file="$cnf" --auth-root-authentication-method=normal \
       --skip-test-db >"$dir/$name/install.log" 2>&1 || { cat "$dir/$name/install.log" >&2; die "install of $name failed"; }
   fi
   mariadbd --defaults-file="$cnf" >>"$dir/$name/stdout.log" 2>&1 &
@@ -83,7 +85,7 @@ case "$cmd" in
     write_config "$dir" source "$src_port" 1 \
       "log-bin=$dir/source/binlog/mariadb-bin" "binlog_format=ROW" "binlog_row_image=FULL" \
       "gtid_domain_id=0" "log_slave_updates=1" "expire_logs_days=1" "max_binlog_size=64M"
-    write_config "$dir" target "$tgt_port" 2 "log-bin=$dir/target/binlog/mariadb-bin" "binlog_format=ROW"
+    write_config "$dir" target "$tgt_port" 2
     mkdir -p "$dir/source/binlog" "$dir/target/binlog"
     start_server "$dir" source & s=$!
     start_server "$dir" target & t=$!
