@@ -20,10 +20,9 @@ namespace omsql::verify {
 // sides). Call once per connection before any other call here.
 Status prepare_verify_session(Connection& connection);
 
-// How rows are read for hashing. Both encode to the same cells; the binary protocol (a prepared
-// statement) costs the server about half the CPU per row. Both sides of a comparison must use
-// the same one anyway, so a difference in how a server prints a value can never show up as a
-// difference in the data.
+// How rows are read for hashing. Both give the same cells (a server test checks every column
+// type); the binary protocol (a prepared statement) costs the server about half the CPU per row.
+// The driver compares digests read with the same protocol on both sides.
 enum class RowProtocol { kBinary, kText };
 
 // The digest of `range` on `side`: rows read in key order with the canonical encoding. A table

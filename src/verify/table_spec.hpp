@@ -50,7 +50,7 @@ struct VerifyColumn {
 
 class TableSpec {
  public:
-  // Fails (InvalidArgument) when the job has no compared column.
+  // Fails (InvalidArgument) when the job has no compared column. REQUIRES: `job` outlives the spec.
   static Result<TableSpec> make(const TableJob& job);
 
   const TableJob& job() const { return *job_; }
