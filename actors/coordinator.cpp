@@ -15,6 +15,7 @@
 #include "actors/messages.hpp"
 #include "actors/reporter.hpp"
 #include "actors/schema_actor.hpp"
+#include "actors/verify_actors.hpp"
 
 namespace omsql::actors {
 
@@ -46,6 +47,7 @@ struct CoordinatorState {
   std::chrono::steady_clock::time_point last_status_write;
   size_t readers_running = 0;
   bool copied_this_run = false;    // some table still needed copying when this process started
+  bool verified = false;           // the post-catch-up verification ran in this process
   bool failed = false;
   static inline const char* name = "coordinator";
 };
@@ -94,6 +96,7 @@ void mark_table_done_if_complete(Self* self, uint32_t table_index) {
 }
 
 void start_indexes(Self* self);
+void complete(Self* self, int exit_code);
 
 std::string task_id_of(const TaskDirectory& directory) {
   std::string path = std::filesystem::absolute(directory.path()).lexically_normal().string();
@@ -183,6 +186,42 @@ void start_full_copy(Self* self) {
   s.readers_running = s.readers.size();
 }
 
+// The tables to verify: those named by standalone VERIFY statements, else every table.
+std::vector<uint32_t> tables_to_verify(const Plan& plan) {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < plan.tables.size(); ++i) {
+    bool named = plan.verify_requests.empty();
+    for (const auto& request : plan.verify_requests)
+      for (const auto& table : request.tables)
+        if (table == plan.tables[i].source) named = true;
+    if (named) out.push_back(i);
+  }
+  return out;
+}
+
+// Verifies the target against the source and then calls `next` with the exit code the result
+// deserves (0 clean, 3 differences). `live` = changes are still being applied: a differing table
+// is looked at again after a delay before it is reported.
+void start_verification(Self* self, bool live, std::function<void(int)> next) {
+  auto& s = self->state;
+  s.verified = true;
+  VerificationRequest request;
+  request.tables = tables_to_verify(*s.plan);
+  request.options = s.plan->verify;
+  request.parallel = std::max(1, s.plan->options.parallel);
+  request.rechecks = live ? 3 : 0;
+  std::cerr << "verify: " << request.tables.size() << " table(s)" << (live ? " while the link runs" : "") << "\n";
+  run_verification(self, s.plan, request, [=](Result<verify::VerifyReport> report) {
+    auto& s = self->state;
+    if (!report) return fail_task(self, report.status().message());
+    std::cout << report->to_text();
+    std::cout.flush();
+    (void)write_file_atomically(s.directory->path() + "/verify-report.json", report->to_json() + "\n");
+    (void)write_file_atomically(s.directory->path() + "/verify-report.txt", report->to_text());
+    next(report->clean() ? 0 : 3);
+  });
+}
+
 void start_replay(Self* self) {
   auto& s = self->state;
   s.task.phase = "incremental";
@@ -205,12 +244,31 @@ void finish_task(Self* self) {
         .then([=](bool) { start_replay(self); }, [=](caf::error&) { start_replay(self); });
     return;
   }
+  if (s.plan->verify.enabled && !s.verified) {
+    // The summary of the copy first, then the verification, then the end.
+    self->request(s.reporter, caf::infinite, finish_atom::value)
+        .then(
+            [=](bool) {
+              self->state.reporter = nullptr;
+              start_verification(self, false, [=](int code) { complete(self, code); });
+            },
+            [=](caf::error&) { start_verification(self, false, [=](int code) { complete(self, code); }); });
+    return;
+  }
   s.task.phase = "done";
   if (auto st = save(self); !st) return fail_task(self, st.message());
   auto& done = s.done;
   self->request(s.reporter, caf::infinite, finish_atom::value)
       .then([=](bool) mutable { finish(self, 0); }, [=](caf::error&) { finish(self, 0); });
   (void)done;
+}
+
+// Ends a task whose copy and verification are over.
+void complete(Self* self, int exit_code) {
+  auto& s = self->state;
+  s.task.phase = "done";
+  if (auto st = save(self); !st) return fail_task(self, st.message());
+  finish(self, exit_code);
 }
 
 void start_indexes(Self* self) {
@@ -306,11 +364,15 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
         write_status(self, newly_caught_up);
         if (newly_caught_up) {
           std::cerr << "incremental: caught up at " << status.applied.str() << "\n";
-          if (s.control.until_caught_up) {
-            std::cout << "caught up: applied " << status.events_applied << " change(s); source position "
-                      << status.applied.str() << " (stopped by --until caught-up; run again to continue)\n";
-            finish(self, 0);
-          }
+          auto stop_if_asked = [=](int code) {
+            auto& s = self->state;
+            if (!s.control.until_caught_up) return;
+            std::cout << "caught up: applied " << s.sync.events_applied << " change(s); source position "
+                      << s.sync.applied.str() << " (stopped by --until caught-up; run again to continue)\n";
+            finish(self, code);
+          };
+          if (s.plan->verify.enabled && !s.verified) start_verification(self, true, stop_if_asked);
+          else stop_if_asked(0);
         }
       },
       [=](tick_atom) {

@@ -25,7 +25,7 @@ printf '%12s %10s %12s %14s\n' rows seconds rows/s "peak RSS (MB)"
 for n in "${sizes[@]}"; do
   src -e "DROP DATABASE IF EXISTS memdb; CREATE DATABASE memdb;
           CREATE TABLE memdb.t (id BIGINT PRIMARY KEY, k INT NOT NULL, c CHAR(120) NOT NULL, pad CHAR(60) NOT NULL)"
-  src -e "INSERT INTO memdb.t SELECT seq, seq % 100000, REPEAT(CHAR(65 + seq % 26), 120), REPEAT('p', 60) FROM seq_1_to_$n"
+  src memdb -e "INSERT INTO memdb.t SELECT seq, seq % 100000, REPEAT(CHAR(65 + seq % 26), 120), REPEAT('p', 60) FROM seq_1_to_$n"
   tgt -e "DROP DATABASE IF EXISTS memdb"
   rm -rf "$sandbox/task"
   start=$(date +%s.%N)

@@ -20,6 +20,7 @@
 
 #include "actors/coordinator.hpp"
 #include "actors/messages.hpp"
+#include "actors/verify_actors.hpp"
 #include "dsl/compiler.hpp"
 #include "src/binlog/position.hpp"
 #include "src/catalog/mysql_catalog.hpp"
@@ -37,6 +38,7 @@ constexpr int kExitFailure = 1;
 std::atomic<bool> g_stop_requested{false};
 extern "C" void request_stop(int) { g_stop_requested.store(true); }
 constexpr int kExitScriptError = 2;
+constexpr int kExitDifferences = 3;
 
 void print_diagnostics(const std::vector<dsl::Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
@@ -189,11 +191,71 @@ int check_script(const std::string& script) {
   return errors ? kExitFailure : 0;
 }
 
+namespace {
+
+// The tables a verification covers: those named by VERIFY statements, else all of the plan's.
+std::vector<uint32_t> verified_tables(const Plan& plan) {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < plan.tables.size(); ++i) {
+    bool named = plan.verify_requests.empty();
+    for (const auto& request : plan.verify_requests)
+      for (const auto& table : request.tables) named = named || table == plan.tables[i].source;
+    if (named) out.push_back(i);
+  }
+  return out;
+}
+
+int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& options) {
+  caf::actor_system_config config;
+  actors::add_message_types(config);
+  caf::actor_system system{config};
+  actors::VerificationRequest request;
+  request.tables = verified_tables(*plan);
+  request.options = plan->verify;
+  if (!plan->verify_requests.empty()) {
+    const VerifyOptions& statement_options = plan->verify_requests.front().options;
+    request.options.chunk_rows = statement_options.chunk_rows;
+    if (!statement_options.repair_file.empty()) request.options.repair_file = statement_options.repair_file;
+    request.options.repair_apply = request.options.repair_apply || statement_options.repair_apply;
+  }
+  if (!options.repair_file.empty()) request.options.repair_file = options.repair_file;
+  if (options.apply) request.options.repair_apply = true;
+  request.parallel = std::max(1, plan->options.parallel);
+  // The link may be running: a differing table is looked at again before it is reported.
+  request.rechecks = 2;
+  auto report = actors::verify_blocking(system, plan, request);
+  if (!report) {
+    std::cerr << "error: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::cout << report->to_text();
+  if (!options.json_report.empty()) {
+    if (auto st = write_file_atomically(options.json_report, report->to_json() + "\n"); !st) {
+      std::cerr << "error: " << st.message() << "\n";
+      return kExitFailure;
+    }
+  }
+  for (const auto& table : report->tables)
+    if (!table.error.empty()) return kExitFailure;
+  return report->clean() ? 0 : kExitDifferences;
+}
+
+}  // namespace
+
+int verify_script(const VerifyCommandOptions& options) {
+  int exit_code = 0;
+  auto bound = load(options.script, &exit_code);
+  if (!bound) return exit_code;
+  return verify_plan(bound->plan, options);
+}
+
 int run_task(const RunOptions& options) {
   int exit_code = 0;
   auto bound = load(options.script, &exit_code);
   if (!bound) return exit_code;
   auto plan = bound->plan;
+  // A script of VERIFY statements only is a verification task.
+  if (!plan->has_migrate) return verify_plan(plan, VerifyCommandOptions{options.script, "", "", false});
   if (plan->tables.empty()) {
     std::cerr << "error: " << options.script << ": no table to migrate\n";
     return kExitFailure;

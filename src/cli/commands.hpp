@@ -14,6 +14,16 @@ struct RunOptions {
 int run_task(const RunOptions& options);
 int check_script(const std::string& script);
 int show_plan(const std::string& script, bool dot);
+struct VerifyCommandOptions {
+  std::string script;
+  std::string json_report;    // also write the JSON report here
+  std::string repair_file;    // overrides VERIFY (repair = '...')
+  bool apply = false;         // run the repair statements on the target
+};
+// Verifies the script's tables (those of its VERIFY statements, else all): exit 0 clean,
+// 3 differences found (listed, with a repair script when asked), 1 failure.
+int verify_script(const VerifyCommandOptions& options);
+
 // Prints the status a running (or stopped) task keeps in DIR/status.json and DIR/state.json.
 int show_status(const std::string& task_dir, bool json);
 // Asks the omsrun process that holds DIR's lock to stop cleanly (SIGTERM); waits up to 60 s.

@@ -10,7 +10,7 @@
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
-  static const std::set<std::string> kCommands = {"run", "check", "plan", "status", "stop", "help"};
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
 
@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       "  omsrun check shop.omsql        parse, bind, connect, pre-flight; writes nothing\n"
       "  omsrun plan shop.omsql --dot   the tables and the actor graph (Graphviz)\n"
       "  omsrun shop.omsql --until caught-up   copy, then sync until the target has caught up\n"
+      "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
       "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n");
 
   omsql::cli::RunOptions run_options;
@@ -43,6 +44,14 @@ int main(int argc, char** argv) {
   auto* plan = app.add_subcommand("plan", "Show the tables, their target names and keys, and the actor graph");
   plan->add_option("file", plan_file, "the .omsql script")->required();
   plan->add_flag("--dot", dot, "print the actor graph in Graphviz DOT");
+
+  omsql::cli::VerifyCommandOptions verify_options;
+  auto* verify = app.add_subcommand(
+      "verify", "Compare source and target chunk by chunk (xxHash), list differing rows, write repair SQL");
+  verify->add_option("file", verify_options.script, "the .omsql script")->required();
+  verify->add_option("--json", verify_options.json_report, "also write the report as JSON to this file");
+  verify->add_option("--repair", verify_options.repair_file, "write repair statements to this file");
+  verify->add_flag("--apply", verify_options.apply, "run the repair statements on the target");
 
   std::string status_dir;
   bool status_json = false;
@@ -64,6 +73,7 @@ int main(int argc, char** argv) {
     run_options.until_caught_up = until == "caught-up";
     return omsql::cli::run_task(run_options);
   }
+  if (verify->parsed()) return omsql::cli::verify_script(verify_options);
   if (status->parsed()) return omsql::cli::show_status(status_dir, status_json);
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
   if (check->parsed()) return omsql::cli::check_script(check_file);

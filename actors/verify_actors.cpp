@@ -1,0 +1,183 @@
+#include "actors/verify_actors.hpp"
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "src/mysql/connection.hpp"
+#include "src/verify/chunk_hash.hpp"
+#include "src/verify/repair.hpp"
+#include "src/verify/verifier.hpp"
+
+namespace omsql::actors {
+
+namespace {
+
+struct VerifierState {
+  std::shared_ptr<const Plan> plan;
+  VerifyOptions options;
+  std::unique_ptr<Connection> source;
+  std::unique_ptr<Connection> target;
+  static inline const char* name = "verifier";
+};
+
+Status connect(VerifierState& s) {
+  if (s.source && s.target) return Status::ok();
+  auto source = Connection::open(s.plan->source, "source");
+  if (!source) return source.status();
+  auto target = Connection::open(s.plan->target, "target");
+  if (!target) return target.status();
+  OMSQL_RETURN_IF_ERROR(verify::prepare_verify_session(**source));
+  OMSQL_RETURN_IF_ERROR(verify::prepare_verify_session(**target));
+  s.source = std::move(source).value();
+  s.target = std::move(target).value();
+  return Status::ok();
+}
+
+Status write_and_apply_repairs(VerifierState& s, verify::VerifyReport& report) {
+  if (s.options.repair_file.empty()) return Status::ok();
+  auto statements = verify::repair_statements(report);
+  OMSQL_RETURN_IF_ERROR(verify::write_repair_file(s.options.repair_file, statements));
+  report.repair_file = s.options.repair_file;
+  report.repair_statements = statements.size();
+  if (!s.options.repair_apply || statements.empty()) return Status::ok();
+  OMSQL_RETURN_IF_ERROR(connect(s));
+  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"));
+  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION foreign_key_checks = 0"));
+  for (const auto& statement : statements) OMSQL_RETURN_IF_ERROR(s.target->execute(statement));
+  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION foreign_key_checks = 1"));
+  report.repair_applied = true;
+  return Status::ok();
+}
+
+caf::behavior verifier_impl(caf::stateful_actor<VerifierState>* self, std::shared_ptr<const Plan> plan,
+                            VerifyOptions options) {
+  self->state.plan = std::move(plan);
+  self->state.options = std::move(options);
+  return {
+      [=](verify_atom, uint32_t table_index, uint32_t delay_ms) -> verify::TableReport {
+        auto& s = self->state;
+        // A re-check waits here, in the verifier's own thread, for changes in flight to land.
+        if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+        const TableJob& job = s.plan->tables.at(table_index);
+        verify::TableReport failed;
+        failed.source = job.source;
+        failed.target = job.target;
+        if (auto st = connect(s); !st) {
+          failed.error = st.message();
+          return failed;
+        }
+        auto report = verify::verify_table(*s.source, *s.target, job, s.options);
+        if (report) return std::move(report).value();
+        // A lost connection is reopened for the next table.
+        s.source.reset();
+        s.target.reset();
+        failed.error = report.status().message();
+        return failed;
+      },
+      [=](repair_atom, verify::VerifyReport& report) -> verify::VerifyReport {
+        auto st = write_and_apply_repairs(self->state, report);
+        if (!st) {
+          verify::TableReport failed;
+          failed.error = "repair: " + st.message();
+          report.tables.push_back(std::move(failed));
+        }
+        return std::move(report);
+      },
+  };
+}
+
+// One verification in progress, owned by the client actor through a shared_ptr.
+struct Verification {
+  std::shared_ptr<const Plan> plan;
+  VerificationRequest request;
+  std::function<void(Result<verify::VerifyReport>)> done;
+  std::vector<caf::actor> pool;
+  std::map<uint32_t, verify::TableReport> reports;
+  std::map<uint32_t, int> attempts;
+  size_t outstanding = 0;
+  size_t next_worker = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uint32_t table, uint32_t delay_ms);
+
+void finish(caf::event_based_actor* self, std::shared_ptr<Verification> v) {
+  verify::VerifyReport report;
+  for (auto& [index, table] : v->reports) report.tables.push_back(std::move(table));
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - v->started).count();
+  self->request(v->pool.front(), caf::infinite, repair_atom::value, std::move(report))
+      .then(
+          [=](verify::VerifyReport& final_report) {
+            for (auto& worker : v->pool) self->send_exit(worker, caf::exit_reason::user_shutdown);
+            v->done(std::move(final_report));
+          },
+          [=](caf::error& e) {
+            for (auto& worker : v->pool) self->send_exit(worker, caf::exit_reason::user_shutdown);
+            v->done(Status::io_error("verifier: " + caf::to_string(e)));
+          });
+}
+
+void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uint32_t table, uint32_t delay_ms) {
+  ++v->outstanding;
+  ++v->attempts[table];
+  auto& worker = v->pool[v->next_worker++ % v->pool.size()];
+  self->request(worker, caf::infinite, verify_atom::value, table, delay_ms)
+      .then(
+          [=](verify::TableReport& report) {
+            --v->outstanding;
+            bool differs = report.error.empty() && report.difference_count() > 0;
+            v->reports[table] = std::move(report);
+            if (differs && v->attempts[table] <= v->request.rechecks) {
+              // Rows may still be in flight to the target: look again once the applier has moved on.
+              dispatch(self, v, table, static_cast<uint32_t>(v->request.recheck_delay.count()));
+              return;
+            }
+            if (v->outstanding == 0) finish(self, v);
+          },
+          [=](caf::error& e) {
+            --v->outstanding;
+            verify::TableReport failed;
+            failed.source = v->plan->tables[table].source;
+            failed.target = v->plan->tables[table].target;
+            failed.error = "verifier: " + caf::to_string(e);
+            v->reports[table] = std::move(failed);
+            if (v->outstanding == 0) finish(self, v);
+          });
+}
+
+}  // namespace
+
+caf::actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options) {
+  return system.spawn<caf::detached>(verifier_impl, std::move(plan), std::move(options));
+}
+
+void run_verification(caf::event_based_actor* self, std::shared_ptr<const Plan> plan, VerificationRequest request,
+                      std::function<void(Result<verify::VerifyReport>)> done) {
+  auto v = std::make_shared<Verification>();
+  v->plan = plan;
+  v->request = std::move(request);
+  v->done = std::move(done);
+  int pool = std::max(1, std::min<int>(v->request.parallel, std::max<size_t>(1, v->request.tables.size())));
+  for (int i = 0; i < pool; ++i) v->pool.push_back(spawn_verifier(self->system(), plan, v->request.options));
+  if (v->request.tables.empty()) return finish(self, v);
+  for (uint32_t table : v->request.tables) dispatch(self, v, table, 0);
+}
+
+Result<verify::VerifyReport> verify_blocking(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                                             VerificationRequest request) {
+  auto result = std::make_shared<std::optional<Result<verify::VerifyReport>>>();
+  auto client = system.spawn([=](caf::event_based_actor* self) -> caf::behavior {
+    run_verification(self, plan, request, [=](Result<verify::VerifyReport> report) {
+      *result = std::move(report);
+      self->quit();
+    });
+    return {[=](verify_atom) {}};  // all work arrives as responses
+  });
+  caf::scoped_actor waiter{system};
+  waiter->wait_for(client);
+  if (!result->has_value()) return Status::io_error("verification ended without a report");
+  return std::move(**result);
+}
+
+}  // namespace omsql::actors
