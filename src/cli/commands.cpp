@@ -23,6 +23,7 @@
 #include "actors/verify_actors.hpp"
 #include "dsl/compiler.hpp"
 #include "src/binlog/position.hpp"
+#include "src/cli/bench.hpp"
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/check/preflight.hpp"
 #include "src/mysql/connection.hpp"
@@ -254,6 +255,29 @@ int run_task(const RunOptions& options) {
   auto bound = load(options.script, &exit_code);
   if (!bound) return exit_code;
   auto plan = bound->plan;
+  if (!options.overrides.empty() || !options.mode.empty()) {
+    Plan adjusted = *plan;
+    for (const auto& kv : options.overrides) {
+      if (auto error = apply_override(adjusted.options, kv); !error.empty()) {
+        std::cerr << "error: --set " << kv << ": " << error << "\n";
+        return kExitScriptError;
+      }
+    }
+    if (!options.mode.empty()) {
+      adjusted.phases = Phases{false, false, false};
+      std::stringstream phases(options.mode);
+      for (std::string phase; std::getline(phases, phase, ',');) {
+        if (phase == "schema") adjusted.phases.schema = true;
+        else if (phase == "full") adjusted.phases.full = true;
+        else if (phase == "incremental") adjusted.phases.incremental = true;
+        else {
+          std::cerr << "error: --mode: unknown phase '" << phase << "' (schema, full, incremental)\n";
+          return kExitScriptError;
+        }
+      }
+    }
+    plan = std::make_shared<const Plan>(std::move(adjusted));
+  }
   // A script of VERIFY statements only is a verification task.
   if (!plan->has_migrate) return verify_plan(plan, VerifyCommandOptions{options.script, "", "", false});
   if (plan->tables.empty()) {

@@ -2,6 +2,7 @@
 // omsrun's commands. Each returns the process exit code: 0 success, 1 a failure at run time
 // (server, data, task), 2 a script error (diagnostics printed with file:line:col).
 #include <string>
+#include <vector>
 
 namespace omsql::cli {
 
@@ -9,6 +10,8 @@ struct RunOptions {
   std::string script;
   std::string task_dir;       // empty = the script's WITH (task_dir) or .omsql/<script name>
   bool until_caught_up = false;  // --until caught-up
+  std::vector<std::string> overrides;  // --set key=value: WITH options
+  std::string mode;              // --mode schema,full,incremental: overrides MODE
 };
 
 int run_task(const RunOptions& options);

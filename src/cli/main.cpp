@@ -1,16 +1,18 @@
 // omsrun: the omsql command line. `omsrun FILE` runs a task; the other commands inspect one.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "src/cli/bench.hpp"
 #include "src/cli/commands.hpp"
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
-  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "help"};
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "bench", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
 
@@ -25,7 +27,8 @@ int main(int argc, char** argv) {
       "  omsrun plan shop.omsql --dot   the tables and the actor graph (Graphviz)\n"
       "  omsrun shop.omsql --until caught-up   copy, then sync until the target has caught up\n"
       "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
-      "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n");
+      "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n"
+      "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n");
 
   omsql::cli::RunOptions run_options;
   auto* run = app.add_subcommand("run", "Run the task in FILE (the default command)");
@@ -34,6 +37,8 @@ int main(int argc, char** argv) {
   std::string until;
   run->add_option("--until", until, "stop cleanly at a milestone: caught-up (incremental link has caught up)")
       ->check(CLI::IsMember({"caught-up"}));
+  run->add_option("--set", run_options.overrides, "override a WITH option, e.g. --set parallel=8 (repeatable)");
+  run->add_option("--mode", run_options.mode, "override MODE, e.g. --mode schema,full");
 
   std::string check_file;
   auto* check = app.add_subcommand("check", "Parse, bind, connect to both servers and run pre-flight checks");
@@ -52,6 +57,15 @@ int main(int argc, char** argv) {
   verify->add_option("--json", verify_options.json_report, "also write the report as JSON to this file");
   verify->add_option("--repair", verify_options.repair_file, "write repair statements to this file");
   verify->add_flag("--apply", verify_options.apply, "run the repair statements on the target");
+
+  omsql::cli::BenchOptions bench_options;
+  auto* bench = app.add_subcommand("bench", "Run the full copy once per combination of WITH options; rows/s, MB/s, memory, CPU");
+  bench->add_option("file", bench_options.script, "the .omsql script")->required();
+  bench->add_option("--vary", bench_options.vary, "an option and its values, e.g. --vary parallel=1,2,4 (repeatable)")
+      ->required();
+  bench->add_option("--runs", bench_options.runs, "runs per combination (the median is shown)");
+  bench->add_option("--csv", bench_options.csv, "also write the results as CSV");
+  bench->add_option("--json", bench_options.json, "also write the results as JSON");
 
   std::string status_dir;
   bool status_json = false;
@@ -72,6 +86,10 @@ int main(int argc, char** argv) {
   if (run->parsed()) {
     run_options.until_caught_up = until == "caught-up";
     return omsql::cli::run_task(run_options);
+  }
+  if (bench->parsed()) {
+    bench_options.self = std::filesystem::canonical("/proc/self/exe").string();
+    return omsql::cli::bench(bench_options);
   }
   if (verify->parsed()) return omsql::cli::verify_script(verify_options);
   if (status->parsed()) return omsql::cli::show_status(status_dir, status_json);

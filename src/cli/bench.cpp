@@ -1,0 +1,240 @@
+#include "src/cli/bench.hpp"
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "dsl/compiler.hpp"
+#include "src/catalog/mysql_catalog.hpp"
+#include "src/mysql/connection.hpp"
+#include "src/sql/quote.hpp"
+
+namespace omsql::cli {
+
+namespace {
+
+std::optional<int64_t> parse_size(const std::string& text) {
+  static const std::regex kSize(R"(^\s*(\d+)\s*([kKmMgG]?)[bB]?\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kSize)) return std::nullopt;
+  int64_t value = std::stoll(m[1]);
+  switch (std::tolower(m[2].str().empty() ? ' ' : m[2].str()[0])) {
+    case 'k': return value << 10;
+    case 'm': return value << 20;
+    case 'g': return value << 30;
+    default: return value;
+  }
+}
+
+struct Variation {
+  std::string key;
+  std::vector<std::string> values;
+};
+
+struct RunResult {
+  double seconds = 0;
+  uint64_t rows = 0;
+  double megabytes = 0;
+  double peak_mb = 0;
+  double cpu_seconds = 0;
+  int exit_code = 0;
+};
+
+// Runs `omsrun run ...` as a child, collecting its stdout (for the copy summary) and its rusage.
+RunResult run_child(const std::vector<std::string>& args) {
+  RunResult result;
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) {
+    result.exit_code = -1;
+    return result;
+  }
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    std::perror("exec omsrun");
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  std::string output;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, static_cast<size_t>(n));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.peak_mb = usage.ru_maxrss / 1024.0;
+  result.cpu_seconds = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
+                       usage.ru_stime.tv_usec / 1e6;
+  static const std::regex kSummary(R"(copied (\d+) rows \(([\d.]+) MB\))");
+  std::smatch m;
+  if (std::regex_search(output, m, kSummary)) {
+    result.rows = std::stoull(m[1]);
+    result.megabytes = std::stod(m[2]);
+  }
+  return result;
+}
+
+// Drops the plan's target tables so every run starts from an empty target.
+Status reset_target(const Plan& plan) {
+  auto target = Connection::open(plan.target, "target");
+  if (!target) return target.status();
+  OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION foreign_key_checks = 0"));
+  for (const auto& job : plan.tables)
+    OMSQL_RETURN_IF_ERROR((*target)->execute("DROP TABLE IF EXISTS " + sql::quote_name(job.target)));
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string apply_override(Options& options, const std::string& key_value) {
+  auto eq = key_value.find('=');
+  if (eq == std::string::npos) return "expected key=value, got '" + key_value + "'";
+  std::string key = key_value.substr(0, eq), value = key_value.substr(eq + 1);
+  auto size = parse_size(value);
+  if (!size || *size <= 0) return "bad value '" + value + "' for " + key;
+  if (key == "parallel") options.parallel = static_cast<int>(*size);
+  else if (key == "chunk_rows") options.chunk_rows = *size;
+  else if (key == "batch_rows") options.batch_rows = *size;
+  else if (key == "batch_bytes") options.batch_bytes = *size;
+  else if (key == "credits") options.credits = static_cast<int>(*size);
+  else return "unknown option '" + key + "' (known: parallel, chunk_rows, batch_rows, batch_bytes, credits)";
+  return "";
+}
+
+int bench(const BenchOptions& options) {
+  std::vector<Variation> variations;
+  for (const auto& v : options.vary) {
+    auto eq = v.find('=');
+    if (eq == std::string::npos) {
+      std::cerr << "error: --vary " << v << ": expected key=v1,v2,...\n";
+      return 2;
+    }
+    Variation variation{v.substr(0, eq), {}};
+    std::stringstream values(v.substr(eq + 1));
+    for (std::string value; std::getline(values, value, ',');) {
+      Options probe;
+      if (auto error = apply_override(probe, variation.key + "=" + value); !error.empty()) {
+        std::cerr << "error: --vary " << v << ": " << error << "\n";
+        return 2;
+      }
+      variation.values.push_back(value);
+    }
+    variations.push_back(std::move(variation));
+  }
+
+  auto compiled = dsl::compile_file(options.script);
+  if (!compiled.ok()) {
+    for (const auto& d : compiled.diagnostics) std::cerr << d.format() << "\n";
+    return 2;
+  }
+  auto source = Connection::open(dsl::unbound_plan(*compiled.script).source, "source");
+  if (!source) {
+    std::cerr << "error: " << source.status().message() << "\n";
+    return 1;
+  }
+  MysqlCatalog catalog(**source);
+  auto bound = dsl::bind_script(*compiled.script, catalog);
+  if (!bound.ok()) {
+    for (const auto& d : bound.diagnostics) std::cerr << d.format() << "\n";
+    return 2;
+  }
+  const Plan& plan = *bound.plan;
+  std::cerr << "bench: drops and recreates " << plan.tables.size() << " target table(s) on "
+            << plan.target.describe() << " before every run\n";
+
+  // Every combination of the varied values (cartesian product), in the order given.
+  std::vector<std::vector<std::string>> combinations{{}};
+  for (const auto& variation : variations) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& combination : combinations)
+      for (const auto& value : variation.values) {
+        auto extended = combination;
+        extended.push_back(variation.key + "=" + value);
+        next.push_back(extended);
+      }
+    combinations = std::move(next);
+  }
+
+  char task_template[] = "/tmp/omsql-bench-task-XXXXXX";
+  std::string task_dir = ::mkdtemp(task_template);
+  nlohmann::json results = nlohmann::json::array();
+  std::ostringstream csv;
+  for (const auto& v : variations) csv << v.key << ",";
+  csv << "seconds,rows,rows_per_second,mb_per_second,peak_rss_mb,cpu_seconds\n";
+
+  std::cout << std::left;
+  for (const auto& v : variations) std::cout << std::setw(13) << v.key;
+  std::cout << std::right << std::setw(9) << "seconds" << std::setw(11) << "rows" << std::setw(12) << "rows/s"
+            << std::setw(9) << "MB/s" << std::setw(10) << "peak MB" << std::setw(9) << "CPU s" << "\n";
+  int failures = 0;
+  for (const auto& combination : combinations) {
+    std::vector<RunResult> runs;
+    for (int r = 0; r < std::max(1, options.runs); ++r) {
+      if (auto st = reset_target(plan); !st) {
+        std::cerr << "error: " << st.message() << "\n";
+        return 1;
+      }
+      std::filesystem::remove_all(task_dir);
+      std::vector<std::string> args = {options.self, "run", options.script, "--task-dir", task_dir,
+                                       "--mode", "schema,full"};
+      for (const auto& kv : combination) {
+        args.push_back("--set");
+        args.push_back(kv);
+      }
+      runs.push_back(run_child(args));
+    }
+    std::sort(runs.begin(), runs.end(), [](const RunResult& a, const RunResult& b) { return a.seconds < b.seconds; });
+    const RunResult& median = runs[runs.size() / 2];
+    if (median.exit_code != 0) ++failures;
+    double rate = median.seconds > 0 ? median.rows / median.seconds : 0;
+    double mb_rate = median.seconds > 0 ? median.megabytes / median.seconds : 0;
+    std::cout << std::left;
+    for (const auto& kv : combination) std::cout << std::setw(13) << kv.substr(kv.find('=') + 1);
+    std::cout << std::right << std::fixed << std::setprecision(2) << std::setw(9) << median.seconds << std::setw(11)
+              << median.rows << std::setprecision(0) << std::setw(12) << rate << std::setprecision(1) << std::setw(9)
+              << mb_rate << std::setw(10) << median.peak_mb << std::setw(9) << median.cpu_seconds
+              << (median.exit_code ? "  (failed: exit " + std::to_string(median.exit_code) + ")" : "") << "\n";
+    nlohmann::json row;
+    for (const auto& kv : combination) {
+      row[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+      csv << kv.substr(kv.find('=') + 1) << ",";
+    }
+    row["seconds"] = median.seconds;
+    row["rows"] = median.rows;
+    row["rows_per_second"] = rate;
+    row["mb_per_second"] = mb_rate;
+    row["peak_rss_mb"] = median.peak_mb;
+    row["cpu_seconds"] = median.cpu_seconds;
+    row["exit_code"] = median.exit_code;
+    results.push_back(row);
+    csv << median.seconds << "," << median.rows << "," << rate << "," << mb_rate << "," << median.peak_mb << ","
+        << median.cpu_seconds << "\n";
+  }
+  std::filesystem::remove_all(task_dir);
+  if (!options.csv.empty()) std::ofstream(options.csv) << csv.str();
+  if (!options.json.empty()) std::ofstream(options.json) << results.dump(2) << "\n";
+  return failures ? 1 : 0;
+}
+
+}  // namespace omsql::cli

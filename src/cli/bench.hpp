@@ -1,0 +1,28 @@
+#pragma once
+// `omsrun bench FILE --vary k=v1,v2 ...`: runs the script's full copy once per combination of the
+// varied WITH options, each in a child `omsrun run` process (so peak memory and CPU are that run's
+// own), dropping the target tables before each run, and prints rows/s, MB/s, peak RSS and CPU as
+// a table, plus CSV and JSON for plotting.
+#include <string>
+#include <vector>
+
+#include "dsl/plan.hpp"
+
+namespace omsql::cli {
+
+struct BenchOptions {
+  std::string script;
+  std::vector<std::string> vary;   // "parallel=1,2,4"
+  int runs = 1;                    // runs per combination; the median is reported
+  std::string csv;                 // also write CSV here
+  std::string json;                // also write JSON here
+  std::string self;                // path of this omsrun executable
+};
+
+int bench(const BenchOptions& options);
+
+// Applies one "key=value" override of a WITH option (for `run --set`): parallel, chunk_rows,
+// batch_rows, batch_bytes (accepts 4MB/512KB), credits. Returns an error message, or "".
+std::string apply_override(Options& options, const std::string& key_value);
+
+}  // namespace omsql::cli
