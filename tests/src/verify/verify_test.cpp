@@ -128,7 +128,7 @@ TEST_CASE("every kind of injected difference is reported exactly, and the repair
   CHECK(report.target_rows == 2001);
 
   CHECK_FALSE(pt_table_sync_print(t).empty());  // the independent tool sees differences too
-  apply_repair_with_client(report, "/tmp/omsql-verify/repair_inject.sql");
+  apply_repair_with_client(report, scratch_path("repair_inject.sql"));
   auto again = run_verify(job, 128, 8);
   CHECK(again.difference_count() == 0);
   CHECK(checksum(*source, t) == checksum(*target, t));
@@ -150,7 +150,7 @@ TEST_CASE("many differences across chunks: counts exact with narrowing at severa
   CHECK(report.different == 57);
   CHECK(report.extra == 300);
   CHECK(report.ranges_rehashed > 0);
-  apply_repair_with_client(report, "/tmp/omsql-verify/repair_many.sql");
+  apply_repair_with_client(report, scratch_path("repair_many.sql"));
   CHECK(run_verify(job, 1000, 64).difference_count() == 0);
   CHECK(checksum(*source, t) == checksum(*target, t));
 }
@@ -190,7 +190,7 @@ TEST_CASE("renamed database, table and column, excluded column and FILTER verify
   report = run_verify(job, 50);
   CHECK(difference_set(report) == std::multiset<std::string>{"extra (id) = ('3')", "different (id) = ('100') name",
                                                              "different (id) = ('101') city"});
-  apply_repair_with_client(report, "/tmp/omsql-verify/repair_renamed.sql");
+  apply_repair_with_client(report, scratch_path("repair_renamed.sql"));
   CHECK(run_verify(job, 50).difference_count() == 0);
 }
 
@@ -221,7 +221,7 @@ TEST_CASE("a table without a key is compared as a multiset of rows") {
   CHECK(report.missing == 3);
   CHECK(report.extra == 3);
   CHECK(report.differences.size() == 4);
-  apply_repair_with_client(report, "/tmp/omsql-verify/repair_nokey.sql");
+  apply_repair_with_client(report, scratch_path("repair_nokey.sql"));
   CHECK(run_verify(job).difference_count() == 0);
   CHECK(checksum(*source, t) == checksum(*target, t));
 }
@@ -256,7 +256,7 @@ TEST_CASE("composite string key: collation-equal keys are the same row, chunks s
     if (d.kind == verify::DifferenceKind::kDifferent && d.columns == std::vector<std::string>{"region"})
       region_reported = true;
   CHECK(region_reported);
-  apply_repair_with_client(report, "/tmp/omsql-verify/repair_strkey.sql");
+  apply_repair_with_client(report, scratch_path("repair_strkey.sql"));
   CHECK(run_verify(job, 37, 4).difference_count() == 0);
   CHECK(checksum(*source, t) == checksum(*target, t));
   CHECK(pt_table_sync_print(t) == "");
@@ -348,7 +348,7 @@ TEST_CASE("verify_tables runs a plan, writes the repair file and reports text an
   plan.tables.push_back(make_job(*source, JobSpec{t, t, {}, {}, {}}));
   VerifyOptions options;
   options.chunk_rows = 100;
-  options.repair_file = "/tmp/omsql-verify/repair_plan.sql";
+  options.repair_file = scratch_path("repair_plan.sql");
   auto report = verify::verify_tables(plan, options);
   REQUIRE_MESSAGE(report, report.status().message());
   CHECK_FALSE(report->clean());
@@ -410,7 +410,7 @@ TEST_CASE("1,000 differences of every kind: all reported, none invented; after r
   CHECK(wrong_class == 0);
   CHECK(by_column == std::map<std::string, int>{{"code", 1000}, {"d", 1000}, {"note", 1000}, {"payload", 1000}});
 
-  apply_repair_with_client(report, "/tmp/omsql-verify/repair_thousands.sql");
+  apply_repair_with_client(report, scratch_path("repair_thousands.sql"));
   CHECK(run_verify(job, 10000, 64).difference_count() == 0);
   CHECK(checksum(*source, t) == checksum(*target, t));
   CHECK(pt_table_sync_print(t) == "");

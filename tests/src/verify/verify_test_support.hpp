@@ -1,4 +1,8 @@
 #pragma once
+#include <stdlib.h>
+
+#include <stdexcept>
+#include <vector>
 // Helpers for the verification tests: TableJobs built from the source catalog, repair scripts
 // applied with the mariadb client, CHECKSUM TABLE on both sides.
 #include <doctest/doctest.h>
@@ -64,6 +68,21 @@ inline verify::TableReport run_verify(const TableJob& job, int64_t chunk_rows = 
   auto report = verify::verify_table(*source, *target, job, options, narrow);
   REQUIRE_MESSAGE(report, report.status().message());
   return std::move(*report);
+}
+
+// A path for a scratch file of this test process, in a folder it creates once (under $TMPDIR or
+// /tmp), so tests need no folder prepared beforehand and parallel runs do not collide.
+inline std::string scratch_path(const std::string& name) {
+  static const std::string folder = [] {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/omsql-verify-test-XXXXXX";
+    std::vector<char> buffer(pattern.begin(), pattern.end());
+    buffer.push_back('\0');
+    const char* made = ::mkdtemp(buffer.data());
+    if (!made) throw std::runtime_error("cannot create a scratch folder from " + pattern);
+    return std::string(made);
+  }();
+  return folder + "/" + name;
 }
 
 // Writes the report's repair statements to a file and runs it with the mariadb client on the target.
