@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "actors/control_server.hpp"
 #include "actors/copy_actors.hpp"
 #include "actors/incremental_actors.hpp"
 #include "actors/messages.hpp"
@@ -48,6 +49,8 @@ struct CoordinatorState {
   size_t readers_running = 0;
   bool copied_this_run = false;    // some table still needed copying when this process started
   bool verified = false;           // the post-catch-up verification ran in this process
+  bool verifying = false;          // a verification is running
+  bool paused = false;
   bool failed = false;
   static inline const char* name = "coordinator";
 };
@@ -103,11 +106,8 @@ std::string task_id_of(const TaskDirectory& directory) {
   return path.size() > 191 ? path.substr(path.size() - 191) : path;
 }
 
-void write_status(Self* self, bool force) {
+nlohmann::json status_json(Self* self) {
   auto& s = self->state;
-  auto now = std::chrono::steady_clock::now();
-  if (!force && now - s.last_status_write < std::chrono::seconds(1)) return;
-  s.last_status_write = now;
   nlohmann::json j;
   j["phase"] = s.task.phase;
   j["pid"] = static_cast<int64_t>(::getpid());
@@ -124,7 +124,17 @@ void write_status(Self* self, bool force) {
   for (const auto& [name, progress] : s.task.tables)
     tables[name] = {{"copy_done", progress.copy_done}};
   j["tables"] = tables;
-  (void)write_file_atomically(s.directory->path() + "/status.json", j.dump(2) + "\n");
+  j["paused"] = s.paused;
+  j["verifying"] = s.verifying;
+  return j;
+}
+
+void write_status(Self* self, bool force) {
+  auto& s = self->state;
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - s.last_status_write < std::chrono::seconds(1)) return;
+  s.last_status_write = now;
+  (void)write_file_atomically(s.directory->path() + "/status.json", status_json(self).dump(2) + "\n");
 }
 
 void maybe_finish_copy(Self* self) {
@@ -205,6 +215,7 @@ std::vector<uint32_t> tables_to_verify(const Plan& plan) {
 void start_verification(Self* self, bool live, std::function<void(int)> next) {
   auto& s = self->state;
   s.verified = true;
+  s.verifying = true;
   VerificationRequest request;
   request.tables = tables_to_verify(*s.plan);
   request.options = s.plan->verify;
@@ -213,6 +224,7 @@ void start_verification(Self* self, bool live, std::function<void(int)> next) {
   std::cerr << "verify: " << request.tables.size() << " table(s)" << (live ? " while the link runs" : "") << "\n";
   run_verification(self, s.plan, request, [=](Result<verify::VerifyReport> report) {
     auto& s = self->state;
+    s.verifying = false;
     if (!report) return fail_task(self, report.status().message());
     std::cout << report->to_text();
     std::cout.flush();
@@ -374,6 +386,33 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
           if (s.plan->verify.enabled && !s.verified) start_verification(self, true, stop_if_asked);
           else stop_if_asked(0);
         }
+      },
+      [=](control_atom, const std::string& command) -> std::string {
+        auto& s = self->state;
+        auto broadcast = [&](auto atom) {
+          for (auto& r : s.readers) self->send(r, atom);
+          if (s.replayer) self->send(s.replayer, atom);
+        };
+        if (command == "pause" || command == "resume") {
+          s.paused = command == "pause";
+          if (s.paused) broadcast(pause_atom::value);
+          else broadcast(resume_atom::value);
+          write_status(self, true);
+        } else if (command == "stop") {
+          std::cerr << "stopping on request (control endpoint); run the same command to resume\n";
+          self->delayed_send(self, std::chrono::milliseconds(50), stop_atom::value);
+        } else if (command == "verify") {
+          if (s.verifying) return nlohmann::json{{"verify", "already running"}}.dump();
+          start_verification(self, s.task.phase == "incremental", [](int) {});
+          return nlohmann::json{{"verify", "started"}, {"report", s.directory->path() + "/verify-report.json"}}.dump();
+        } else if (command != "status") {
+          return nlohmann::json{{"error", "unknown command " + command}}.dump();
+        }
+        return status_json(self).dump();
+      },
+      [=](stop_atom) {
+        write_status(self, true);
+        finish(self, 0);
       },
       [=](tick_atom) {
         auto& s = self->state;

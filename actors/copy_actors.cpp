@@ -113,6 +113,7 @@ struct ReaderState {
   bool asking = false;                                // a next_chunk request is outstanding
   bool no_more_work = false;
   bool produce_scheduled = false;
+  bool paused = false;                                // the task was paused: hold the credits
   static inline const char* name = "reader";
 };
 
@@ -126,7 +127,7 @@ void finish_if_idle(caf::stateful_actor<ReaderState>* self) {
 
 void schedule_produce(caf::stateful_actor<ReaderState>* self) {
   auto& s = self->state;
-  if (s.produce_scheduled || !s.cursor || s.credits <= 0) return;
+  if (s.produce_scheduled || s.paused || !s.cursor || s.credits <= 0) return;
   s.produce_scheduled = true;
   self->send(self, produce_atom::value);
 }
@@ -198,7 +199,7 @@ caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_pt
       [=](produce_atom) {
         auto& s = self->state;
         s.produce_scheduled = false;
-        if (!s.cursor || s.credits <= 0) return;
+        if (s.paused || !s.cursor || s.credits <= 0) return;
         auto batch = s.cursor->next_batch();
         auto key = s.cursor_key;
         auto current = s.chunks.find(key);
@@ -223,6 +224,11 @@ caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_pt
         } else {
           schedule_produce(self);
         }
+      },
+      [=](pause_atom) { self->state.paused = true; },
+      [=](resume_atom) {
+        self->state.paused = false;
+        schedule_produce(self);
       },
       [=](credit_atom, const BatchAck& ack) {
         auto& s = self->state;

@@ -172,6 +172,7 @@ struct ReplayerState {
   bool replaying = false;
   bool apply_scheduled = false;
   bool caught_up = false;
+  bool paused = false;                             // hold applying; the spool keeps growing
   uint64_t events_applied = 0;
   uint64_t events_folded = 0;
   int64_t oldest_unapplied_ms = 0;
@@ -272,7 +273,7 @@ template <class Self>
 void apply_stored(Self* self) {
   auto& s = self->state;
   s.apply_scheduled = false;
-  if (!s.replaying) return;
+  if (!s.replaying || s.paused) return;
   constexpr uint64_t kFlushBytes = 8 << 20;
   constexpr int kRecordsPerRound = 20000;
   for (int i = 0; i < kRecordsPerRound; ++i) {
@@ -323,6 +324,8 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         auto& s = self->state;
         if (!s.oldest_unapplied_ms && s.checkpoint < stored.source_position) s.oldest_unapplied_ms = stored.stored_at_ms;
         s.stored = stored;
+        // Paused, the status still shows the source moving on and the lag growing.
+        if (s.paused) self->send(s.coordinator, sync_status_atom::value, status_of(s));
         if (s.replaying && !s.apply_scheduled) {
           s.apply_scheduled = true;
           self->send(self, apply_atom::value);
@@ -349,6 +352,15 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         self->send(self, apply_atom::value);
       },
       [=](apply_atom) { apply_stored(self); },
+      [=](pause_atom) { self->state.paused = true; },
+      [=](resume_atom) {
+        auto& s = self->state;
+        s.paused = false;
+        if (s.replaying && !s.apply_scheduled) {
+          s.apply_scheduled = true;
+          self->send(self, apply_atom::value);
+        }
+      },
   };
 }
 

@@ -36,6 +36,8 @@ using apply_atom = caf::atom_constant<caf::atom("apply")>;          // replayer 
 using applied_atom = caf::atom_constant<caf::atom("applied")>;      // replayer -> tailer: spool may shrink
 using sync_status_atom = caf::atom_constant<caf::atom("syncstatus")>;  // replayer -> coordinator
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using pause_atom = caf::atom_constant<caf::atom("pause")>;          // coordinator -> readers, replayer
+using resume_atom = caf::atom_constant<caf::atom("resume")>;        // coordinator -> readers, replayer
 
 // --- payloads ---
 

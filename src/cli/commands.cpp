@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "actors/control_server.hpp"
 #include "actors/coordinator.hpp"
 #include "actors/messages.hpp"
 #include "actors/verify_actors.hpp"
@@ -279,7 +281,7 @@ int run_task(const RunOptions& options) {
     plan = std::make_shared<const Plan>(std::move(adjusted));
   }
   // A script of VERIFY statements only is a verification task.
-  if (!plan->has_migrate) return verify_plan(plan, VerifyCommandOptions{options.script, "", "", false});
+  if (!plan->has_migrate) return verify_plan(plan, VerifyCommandOptions{options.script, "", "", "", false});
   if (plan->tables.empty()) {
     std::cerr << "error: " << options.script << ": no table to migrate\n";
     return kExitFailure;
@@ -353,6 +355,9 @@ int run_task(const RunOptions& options) {
   actors::RunControl control{options.until_caught_up, &g_stop_requested};
   auto coordinator =
       actors::spawn_coordinator(system, plan, &directory.value(), std::move(state).value(), control);
+  auto control_server = actors::ControlServer::start(system, coordinator, directory->path());
+  if (!control_server)
+    std::cerr << "warning: " << control_server.status().message() << " (status comes from status.json)\n";
   caf::scoped_actor self{system};
   self->request(coordinator, caf::infinite, actors::run_atom::value)
       .receive([&](int code) { exit_code = code; },
@@ -363,7 +368,22 @@ int run_task(const RunOptions& options) {
   return exit_code;
 }
 
+int control_task(const std::string& task_dir, const std::string& command) {
+  auto answer = actors::send_control(task_dir, command);
+  if (!answer) {
+    std::cerr << "error: " << answer.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::cout << *answer << "\n";
+  return 0;
+}
+
 int show_status(const std::string& task_dir, bool json) {
+  // A running task answers from memory; a stopped one left its last status.json behind.
+  if (auto live = actors::send_control(task_dir, "status")) {
+    auto parsed = nlohmann::json::parse(*live, nullptr, false);
+    if (!parsed.is_discarded()) write_file_atomically(task_dir + "/status.json", parsed.dump(2) + "\n");
+  }
   std::ifstream in(task_dir + "/status.json");
   std::ifstream state_in(task_dir + "/state.json");
   if (!in && !state_in) {
@@ -388,7 +408,8 @@ int show_status(const std::string& task_dir, bool json) {
     return 0;
   }
   std::cout << "task       " << task_dir << (running ? " (running)" : " (not running)") << "\n";
-  std::cout << "phase      " << status.value("phase", "?") << "\n";
+  std::cout << "phase      " << status.value("phase", "?") << (status.value("paused", false) ? " (paused)" : "")
+            << "\n";
   if (status.contains("applied_position")) {
     std::cout << "source     " << status.value("source_position", "") << "\n"
               << "applied    " << status.value("applied_position", "") << "\n"
@@ -406,13 +427,20 @@ int show_status(const std::string& task_dir, bool json) {
 }
 
 int stop_task(const std::string& task_dir) {
+  // Through the control endpoint when it answers, else by signal.
+  (void)actors::send_control(task_dir, "stop");
   std::ifstream lock(task_dir + "/lock");
   pid_t pid = 0;
   if (!(lock >> pid) || pid <= 0) {
     std::cerr << "error: " << task_dir << ": no running task\n";
     return kExitFailure;
   }
-  if (::kill(pid, SIGTERM) != 0) {
+  if (::kill(pid, 0) == 0) ::kill(pid, SIGTERM);
+  if (::kill(pid, 0) != 0 && errno == ESRCH) {
+    std::cout << "stopped task " << task_dir << "\n";
+    return 0;
+  }
+  if (false) {
     std::cerr << "error: " << task_dir << ": process " << pid << " is not running\n";
     return kExitFailure;
   }

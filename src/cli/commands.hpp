@@ -19,6 +19,7 @@ int check_script(const std::string& script);
 int show_plan(const std::string& script, bool dot);
 struct VerifyCommandOptions {
   std::string script;
+  std::string task_dir;       // --task: ask the running task to verify now instead
   std::string json_report;    // also write the JSON report here
   std::string repair_file;    // overrides VERIFY (repair = '...')
   bool apply = false;         // run the repair statements on the target
@@ -29,6 +30,8 @@ int verify_script(const VerifyCommandOptions& options);
 
 // Prints the status a running (or stopped) task keeps in DIR/status.json and DIR/state.json.
 int show_status(const std::string& task_dir, bool json);
+// Sends pause, resume or verify to the running task in DIR through its control endpoint.
+int control_task(const std::string& task_dir, const std::string& command);
 // Asks the omsrun process that holds DIR's lock to stop cleanly (SIGTERM); waits up to 60 s.
 int stop_task(const std::string& task_dir);
 

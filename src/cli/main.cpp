@@ -12,7 +12,7 @@
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
-  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "bench", "help"};
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "bench", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
 
@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   omsql::cli::VerifyCommandOptions verify_options;
   auto* verify = app.add_subcommand(
       "verify", "Compare source and target chunk by chunk (xxHash), list differing rows, write repair SQL");
-  verify->add_option("file", verify_options.script, "the .omsql script")->required();
+  verify->add_option("file", verify_options.script, "the .omsql script");
+  verify->add_option("--task", verify_options.task_dir, "ask the running task in this directory to verify now");
   verify->add_option("--json", verify_options.json_report, "also write the report as JSON to this file");
   verify->add_option("--repair", verify_options.repair_file, "write repair statements to this file");
   verify->add_flag("--apply", verify_options.apply, "run the repair statements on the target");
@@ -73,6 +74,12 @@ int main(int argc, char** argv) {
   status->add_option("--task", status_dir, "the task directory")->required();
   status->add_flag("--json", status_json, "print the raw status JSON");
 
+  std::string pause_dir, resume_dir;
+  auto* pause = app.add_subcommand("pause", "Pause a running task's copy and apply (capture goes on)");
+  pause->add_option("--task", pause_dir, "the task directory")->required();
+  auto* resume = app.add_subcommand("resume", "Resume a paused task");
+  resume->add_option("--task", resume_dir, "the task directory")->required();
+
   std::string stop_dir;
   auto* stop = app.add_subcommand("stop", "Stop a running task cleanly (it resumes when run again)");
   stop->add_option("--task", stop_dir, "the task directory")->required();
@@ -91,7 +98,16 @@ int main(int argc, char** argv) {
     bench_options.self = std::filesystem::canonical("/proc/self/exe").string();
     return omsql::cli::bench(bench_options);
   }
-  if (verify->parsed()) return omsql::cli::verify_script(verify_options);
+  if (verify->parsed()) {
+    if (!verify_options.task_dir.empty()) return omsql::cli::control_task(verify_options.task_dir, "verify");
+    if (verify_options.script.empty()) {
+      std::cerr << "verify: give a script FILE, or --task DIR of a running task\n";
+      return 2;
+    }
+    return omsql::cli::verify_script(verify_options);
+  }
+  if (pause->parsed()) return omsql::cli::control_task(pause_dir, "pause");
+  if (resume->parsed()) return omsql::cli::control_task(resume_dir, "resume");
   if (status->parsed()) return omsql::cli::show_status(status_dir, status_json);
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
   if (check->parsed()) return omsql::cli::check_script(check_file);

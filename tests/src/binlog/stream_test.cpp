@@ -202,7 +202,7 @@ TEST_CASE("every column type streams and decodes to exactly what the server stor
   ++transactions;
 
   BinlogDecoderOptions options;
-  options.wanted = [](const QualifiedName& name) { return name.table != "ignored"; };
+  options.wanted = [](const QualifiedName& name) { return name.schema == kDatabase && name.table != "ignored"; };
   options.table_definition = [&definitions](const QualifiedName& name) { return definitions.find(name); };
   auto stream = BinlogStream::open(source_endpoint(), *start, options);
   REQUIRE_MESSAGE(stream, stream.status().message());

@@ -1,0 +1,46 @@
+#pragma once
+// The control endpoint of a running task: HTTP + JSON on loopback (cpp-httplib), so that
+// `omsrun status|pause|resume|stop|verify --task DIR` — or curl — can steer the task while it runs.
+//
+//   GET  /status   phase, positions, lag, events/s, copy progress, paused
+//   POST /pause    stop reading chunks and applying changes (capture goes on: nothing is lost)
+//   POST /resume   carry on
+//   POST /stop     stop cleanly; the task resumes when run again
+//   POST /verify   verify now (while the link runs); the report lands in DIR/verify-report.json
+//
+// The server listens on 127.0.0.1 on a free port and writes {"port": N, "pid": P} to
+// DIR/control.json. Each request becomes one message to the coordinator; the HTTP threads are the
+// library's and touch no task state.
+#include <caf/all.hpp>
+
+#include <memory>
+#include <string>
+
+#include "src/common/status.hpp"
+
+namespace omsql::actors {
+
+using control_atom = caf::atom_constant<caf::atom("control")>;  // (control_atom, command) -> JSON text
+
+class ControlServer {
+ public:
+  // Starts serving; fails when no port can be bound or control.json cannot be written.
+  static Result<std::unique_ptr<ControlServer>> start(caf::actor_system& system, caf::actor coordinator,
+                                                      const std::string& task_dir);
+  ~ControlServer();  // stops serving and removes control.json
+
+  int port() const { return port_; }
+
+ private:
+  ControlServer() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+  std::string control_file_;
+};
+
+// Client side, for the CLI: sends `command` ("status", "pause", ...) to the task in `task_dir`.
+// NotFound when the task runs no control endpoint (not running).
+Result<std::string> send_control(const std::string& task_dir, const std::string& command);
+
+}  // namespace omsql::actors
