@@ -146,6 +146,98 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
   };
 }
 
+// --- change appliers: one per apply lane ---
+
+// The share of one group of source transactions that falls to one lane: every change of the keys
+// that hash to it (all changes of keyless tables go to lane 0), as statements, and the group's end.
+struct LaneWork {
+  uint32_t lane = 0;
+  std::vector<std::string> statements;
+  BinlogPosition end;
+  uint64_t changes = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
+  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.end, x.changes);
+}
+
+std::string lane_task_id(const std::string& task_id, uint32_t lane) {
+  return task_id + "#" + std::to_string(lane);
+}
+
+struct ChangeApplierState {
+  std::shared_ptr<const Plan> plan;
+  std::string lane_id;
+  caf::actor coordinator;
+  std::unique_ptr<Connection> target;
+  BinlogPosition checkpoint;   // this lane's, as committed on the target
+  bool checkpoint_read = false;
+  static inline const char* name = "change_applier";
+};
+
+Status connect_lane(ChangeApplierState& s) {
+  if (s.target) return Status::ok();
+  auto target = Connection::open(s.plan->target, "target");
+  if (!target) return target.status();
+  s.target = std::move(target).value();
+  OMSQL_RETURN_IF_ERROR(copy::prepare_target_session(*s.target));
+  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION foreign_key_checks = 0"));
+  OMSQL_RETURN_IF_ERROR(checkpoint::ensure_table(*s.target));
+  if (!s.checkpoint_read) {
+    auto committed = checkpoint::read(*s.target, s.lane_id);
+    if (!committed) return committed.status();
+    if (*committed) s.checkpoint = **committed;
+    s.checkpoint_read = true;
+  }
+  return Status::ok();
+}
+
+// The lane's statements and its checkpoint in one target transaction. A group this lane has
+// already committed (replayed after a restart from the slowest lane's checkpoint) is skipped.
+Status apply_lane_work(ChangeApplierState& s, const LaneWork& work) {
+  OMSQL_RETURN_IF_ERROR(connect_lane(s));
+  if (!s.checkpoint.empty() && !(s.checkpoint < work.end)) return Status::ok();
+  OMSQL_RETURN_IF_ERROR(s.target->execute("START TRANSACTION"));
+  auto rollback = [&](Status st) {
+    (void)s.target->execute("ROLLBACK");
+    return st;
+  };
+  for (const auto& statement : work.statements)
+    if (auto st = s.target->execute(statement); !st) return rollback(st);
+  if (auto st = s.target->execute(checkpoint::upsert_sql(s.lane_id, work.end, 0)); !st) return rollback(st);
+  if (auto st = s.target->execute("COMMIT"); !st) return rollback(st);
+  s.checkpoint = work.end;
+  return Status::ok();
+}
+
+caf::behavior change_applier_impl(caf::stateful_actor<ChangeApplierState>* self, std::shared_ptr<const Plan> plan,
+                                  std::string lane_id, caf::actor coordinator) {
+  auto& s = self->state;
+  s.plan = std::move(plan);
+  s.lane_id = std::move(lane_id);
+  s.coordinator = std::move(coordinator);
+  return {
+      [=](apply_atom, const LaneWork& work) -> uint64_t {
+        auto& s = self->state;
+        // Transient failures (lost connection, deadlock) are retried on a fresh connection: the
+        // transaction rolled back, and its statements are idempotent anyway.
+        Status status = copy::retry_with_backoff([&] {
+          Status st = apply_lane_work(s, work);
+          if (!st && st.is_transient()) s.target.reset();
+          return st;
+        });
+        if (!status) {
+          self->send(s.coordinator, failed_atom::value,
+                     status.with_context("applying changes up to " + work.end.str()).message());
+          self->quit();
+          return 0;
+        }
+        return work.changes;
+      },
+  };
+}
+
 // --- replayer ---
 
 struct PendingTransaction {
@@ -159,22 +251,26 @@ struct ReplayerState {
   caf::actor tailer;
   caf::actor coordinator;
   std::map<QualifiedName, size_t> job_index;
-  std::unique_ptr<Connection> target;
-  std::unique_ptr<Connection> source;              // for the catch-up position only
-  std::unique_ptr<SpoolReader> reader;
-  std::vector<std::unique_ptr<apply::ChangeBatch>> batches;  // by table index
+  std::vector<caf::actor> lanes;                   // change appliers
+  // Folded changes: [lane][table].
+  std::vector<std::vector<std::unique_ptr<apply::ChangeBatch>>> batches;
+  std::vector<uint64_t> lane_changes;
   PendingTransaction open_transaction;
-  BinlogPosition checkpoint;                       // committed on the target
+  std::unique_ptr<SpoolReader> reader;
+  BinlogPosition checkpoint;                       // every lane has committed up to here
   BinlogPosition folded_through;                   // the last transaction end folded into `batches`
   SpoolPosition folded_spool_end;
   BinlogPosition catch_up_target;                  // source position when replay began
   SpoolStored stored;                              // from the tailer
+  size_t lanes_pending = 0;                        // acknowledgements awaited for the group in flight
+  BinlogPosition flushing_to;
+  SpoolPosition flushing_spool_end;
+  uint64_t flushing_changes = 0;
   bool replaying = false;
   bool apply_scheduled = false;
   bool caught_up = false;
   bool paused = false;                             // hold applying; the spool keeps growing
   uint64_t events_applied = 0;
-  uint64_t events_folded = 0;
   int64_t oldest_unapplied_ms = 0;
   Clock::time_point rate_start = Clock::now();
   uint64_t rate_events = 0;
@@ -182,55 +278,41 @@ struct ReplayerState {
   static inline const char* name = "replayer";
 };
 
-Status connect(ReplayerState& s) {
-  if (s.target) return Status::ok();
-  auto target = Connection::open(s.plan->target, "target");
-  if (!target) return target.status();
-  s.target = std::move(target).value();
-  OMSQL_RETURN_IF_ERROR(copy::prepare_target_session(*s.target));
-  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION foreign_key_checks = 0"));
-  return checkpoint::ensure_table(*s.target);
+apply::ChangeBatch& batch_for(ReplayerState& s, size_t lane, size_t table) {
+  auto& slot = s.batches[lane][table];
+  if (!slot) slot = std::make_unique<apply::ChangeBatch>(s.plan->tables[table]);
+  return *slot;
 }
 
-// Commits every folded change and the checkpoint in one target transaction.
-Status flush(ReplayerState& s) {
-  if (s.folded_through.empty() || s.folded_through == s.checkpoint) return Status::ok();
-  OMSQL_RETURN_IF_ERROR(connect(s));
-  std::string script = "START TRANSACTION";
-  OMSQL_RETURN_IF_ERROR(s.target->execute(script));
-  for (auto& batch : s.batches) {
-    if (!batch || batch->empty()) continue;
-    for (const auto& statement : batch->statements()) {
-      Status st = s.target->execute(statement);
-      if (!st) {
-        (void)s.target->execute("ROLLBACK");
-        return st;
-      }
-    }
-  }
-  Status st = s.target->execute(checkpoint::upsert_sql(s.task_id, s.folded_through, 0));
-  if (st) st = s.target->execute("COMMIT");
-  if (!st) {
-    (void)s.target->execute("ROLLBACK");
-    return st;
-  }
-  for (auto& batch : s.batches)
-    if (batch) batch->clear();
-  s.checkpoint = s.folded_through;
-  s.events_applied += s.events_folded;
-  s.rate_events += s.events_folded;
-  s.events_folded = 0;
-  return Status::ok();
-}
-
+// Routes every change of the finished transaction to the lane of its key and folds it there. An
+// update that moves a row to another key becomes a delete on the old key's lane and an insert on
+// the new key's lane: the two keys are different rows to the target.
 Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
+  const size_t lanes = s.lanes.size();
   for (const auto& change : s.open_transaction.rows) {
     auto it = s.job_index.find(change.table);
     if (it == s.job_index.end()) continue;
-    auto& batch = s.batches[it->second];
-    if (!batch) batch = std::make_unique<apply::ChangeBatch>(s.plan->tables[it->second]);
-    OMSQL_RETURN_IF_ERROR(batch->add(change));
-    ++s.events_folded;
+    size_t table = it->second;
+    apply::ChangeBatch& router = batch_for(s, 0, table);
+    auto lane_of = [&](const std::vector<Cell>& image) -> size_t {
+      if (!router.keyed() || image.size() != s.plan->tables[table].source_def.columns.size()) return 0;
+      return std::hash<std::string>{}(router.key_of(image)) % lanes;
+    };
+    if (change.kind == RowChange::kUpdate && router.keyed()) {
+      size_t from = lane_of(change.before), to = lane_of(change.after);
+      if (from != to) {
+        RowChange removal = change, insertion = change;
+        removal.kind = RowChange::kDelete;
+        insertion.kind = RowChange::kInsert;
+        OMSQL_RETURN_IF_ERROR(batch_for(s, from, table).add(removal));
+        OMSQL_RETURN_IF_ERROR(batch_for(s, to, table).add(insertion));
+        ++s.lane_changes[to];
+        continue;
+      }
+    }
+    size_t lane = lane_of(change.kind == RowChange::kDelete ? change.before : change.after);
+    OMSQL_RETURN_IF_ERROR(batch_for(s, lane, table).add(change));
+    ++s.lane_changes[lane];
   }
   s.open_transaction.rows.clear();
   s.folded_through = end;
@@ -239,8 +321,9 @@ Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
 
 uint64_t folded_bytes(const ReplayerState& s) {
   uint64_t total = 0;
-  for (const auto& batch : s.batches)
-    if (batch) total += batch->approximate_bytes();
+  for (const auto& lane : s.batches)
+    for (const auto& batch : lane)
+      if (batch) total += batch->approximate_bytes();
   return total;
 }
 
@@ -268,14 +351,56 @@ void replayer_fail(Self* self, const std::string& message) {
   self->quit();
 }
 
-// Applies what the spool holds in groups of transactions, up to what the tailer has synced.
+template <class Self>
+void after_group(Self* self);
+
+// Hands the folded group to the lanes — each lane's share as one target transaction with the
+// lane's checkpoint — and waits for all of them before the next group, so every lane sees the
+// groups in source order. Returns false when there was nothing to flush.
+template <class Self>
+bool flush(Self* self) {
+  auto& s = self->state;
+  if (s.folded_through.empty() || s.folded_through == s.checkpoint) return false;
+  s.flushing_to = s.folded_through;
+  s.flushing_spool_end = s.folded_spool_end;
+  s.flushing_changes = 0;
+  s.lanes_pending = s.lanes.size();
+  for (uint32_t lane = 0; lane < s.lanes.size(); ++lane) {
+    LaneWork work;
+    work.lane = lane;
+    work.end = s.flushing_to;
+    for (auto& batch : s.batches[lane]) {
+      if (!batch || batch->empty()) continue;
+      for (auto& statement : batch->statements()) work.statements.push_back(std::move(statement));
+      batch->clear();
+    }
+    work.changes = s.lane_changes[lane];
+    s.flushing_changes += work.changes;
+    s.lane_changes[lane] = 0;
+    self->request(s.lanes[lane], caf::infinite, apply_atom::value, std::move(work))
+        .then(
+            [=](uint64_t) {
+              auto& s = self->state;
+              if (--s.lanes_pending > 0) return;
+              s.checkpoint = s.flushing_to;
+              s.events_applied += s.flushing_changes;
+              s.rate_events += s.flushing_changes;
+              after_group(self);
+            },
+            [=](caf::error& e) { replayer_fail(self, "change applier: " + caf::to_string(e)); });
+  }
+  return true;
+}
+
+// Reads what the spool holds, up to what the tailer has synced, folding whole transactions until
+// a group is large enough or the spool is drained, then flushes the group.
 template <class Self>
 void apply_stored(Self* self) {
   auto& s = self->state;
   s.apply_scheduled = false;
-  if (!s.replaying || s.paused) return;
+  if (!s.replaying || s.paused || s.lanes_pending > 0) return;
   constexpr uint64_t kFlushBytes = 8 << 20;
-  constexpr int kRecordsPerRound = 20000;
+  constexpr int kRecordsPerRound = 50000;
   for (int i = 0; i < kRecordsPerRound; ++i) {
     auto record = s.reader->next(s.stored.spool_end);
     if (!record) return replayer_fail(self, record.status().message());
@@ -292,21 +417,38 @@ void apply_stored(Self* self) {
       // TransactionCommit, DdlStatement (of other tables) and Heartbeat end a unit: fold it.
       if (auto st = fold_transaction(s, position); !st) return replayer_fail(self, st.message());
       s.folded_spool_end = (*record)->next;
-      if (folded_bytes(s) >= kFlushBytes) {
-        if (auto st = flush(s); !st) return replayer_fail(self, st.message());
-      }
+      if (folded_bytes(s) >= kFlushBytes) break;
     }
   }
-  if (auto st = flush(s); !st) return replayer_fail(self, st.message());
-  self->send(s.tailer, applied_atom::value, s.folded_spool_end);
+  if (flush(self)) return;  // after_group continues once every lane has committed
+  after_group(self);
+}
+
+template <class Self>
+void after_group(Self* self) {
+  auto& s = self->state;
+  self->send(s.tailer, applied_atom::value, s.lanes_pending > 0 ? s.flushing_spool_end : s.folded_spool_end);
   if (!(s.checkpoint < s.stored.source_position)) s.oldest_unapplied_ms = 0;
   if (!s.caught_up && !s.catch_up_target.empty() && !(s.checkpoint < s.catch_up_target)) s.caught_up = true;
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
-  // More may be waiting in the spool (the round was cut short): continue without waiting.
+  // More may be waiting in the spool: continue without waiting for the tailer.
   if (s.reader && s.checkpoint < s.stored.source_position && !s.apply_scheduled) {
     s.apply_scheduled = true;
     self->send(self, apply_atom::value);
   }
+}
+
+// Where replay restarts: the slowest lane's checkpoint (lanes skip groups they already hold).
+Result<BinlogPosition> replay_start(Connection& target, const std::string& task_id, size_t lanes) {
+  OMSQL_RETURN_IF_ERROR(checkpoint::ensure_table(target));
+  std::optional<BinlogPosition> slowest;
+  for (uint32_t lane = 0; lane < lanes; ++lane) {
+    auto committed = checkpoint::read(target, lane_task_id(task_id, lane));
+    if (!committed) return committed.status();
+    if (!*committed) return BinlogPosition{};  // a lane that never committed: from the start
+    if (!slowest || **committed < *slowest) slowest = **committed;
+  }
+  return slowest.value_or(BinlogPosition{});
 }
 
 caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::shared_ptr<const Plan> plan,
@@ -318,7 +460,6 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
   s.tailer = std::move(tailer);
   s.coordinator = std::move(coordinator);
   for (size_t i = 0; i < s.plan->tables.size(); ++i) s.job_index[s.plan->tables[i].source] = i;
-  s.batches.resize(s.plan->tables.size());
   return {
       [=](stored_atom, const SpoolStored& stored) {
         auto& s = self->state;
@@ -333,10 +474,12 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
       },
       [=](replay_atom) {
         auto& s = self->state;
-        if (auto st = connect(s); !st) return replayer_fail(self, st.message());
-        auto committed = checkpoint::read(*s.target, s.task_id);
-        if (!committed) return replayer_fail(self, committed.status().message());
-        if (*committed) s.checkpoint = **committed;
+        size_t lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
+        auto target = Connection::open(s.plan->target, "target");
+        if (!target) return replayer_fail(self, target.status().message());
+        auto start = replay_start(**target, s.task_id, lanes);
+        if (!start) return replayer_fail(self, start.status().message());
+        s.checkpoint = *start;
         auto source = Connection::open(s.plan->source, "source");
         if (!source) return replayer_fail(self, source.status().message());
         auto position = current_position(**source);
@@ -345,9 +488,17 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         auto reader = SpoolReader::open(s.spool_dir);
         if (!reader) return replayer_fail(self, reader.status().message());
         s.reader = std::move(reader).value();
+        for (uint32_t lane = 0; lane < lanes; ++lane)
+          s.lanes.push_back(self->system().spawn<caf::detached>(change_applier_impl, s.plan,
+                                                                lane_task_id(s.task_id, lane), s.coordinator));
+        for (auto& lane : s.lanes) self->link_to(lane);
+        s.batches.clear();
+        s.batches.resize(lanes);
+        for (auto& lane : s.batches) lane.resize(s.plan->tables.size());
+        s.lane_changes.assign(lanes, 0);
         s.replaying = true;
         std::cerr << "incremental: replaying from " << (s.checkpoint.empty() ? "the start of the spool" : s.checkpoint.str())
-                  << "; catching up to " << s.catch_up_target.str() << "\n";
+                  << " on " << lanes << " apply lane(s); catching up to " << s.catch_up_target.str() << "\n";
         s.apply_scheduled = true;
         self->send(self, apply_atom::value);
       },

@@ -46,9 +46,13 @@ class ChangeBatch {
 
   void clear();
 
+  // The canonical bytes of the key columns of a full row image ("" for a table without a key):
+  // equal keys give equal bytes, so a caller can route changes of one key to one apply lane.
+  std::string key_of(const std::vector<Cell>& image) const;
+  bool keyed() const { return !key_columns_.empty(); }
+
  private:
   std::string literal(size_t source_column, const Cell& cell) const;
-  std::string key_of(const std::vector<Cell>& image) const;
   std::string row_values(const std::vector<Cell>& image) const;
   std::string whole_row_predicate(const std::vector<Cell>& image) const;
   void append_upserts(std::vector<std::string>& out, size_t max_bytes) const;
