@@ -11,6 +11,8 @@ trap 'bash scripts/sandbox.sh stop "$sandbox"' EXIT
 bash scripts/sandbox.sh start "$sandbox" || exit 1
 # shellcheck disable=SC1091
 . "$sandbox/env"
+# The binlog stream test may restart the source server: it runs alone (is_parallel: false).
+export OMSQL_TEST_RESTART_SOURCE=1
 
 meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 3 "$@"
 status=$?

@@ -39,7 +39,10 @@ side=$!
 
 # Started directly (no shell function in between), so that $! is omsrun itself.
 run_args=("$WORK/inc.omsql" --task-dir "$WORK/task")
-for delay in 0.4 1.5 3 6 9; do
+# Kill moments: a random offset within each window, so every run hits other instants of the copy,
+# the replay and the live sync.
+for window in 0.2 1.2 2.5 5 8; do
+  delay=$(python3 -c "import random; print(round($window + random.uniform(0, 1.0), 2))")
   "$OMSRUN" "${run_args[@]}" >>"$WORK/runs.log" 2>&1 &
   pid=$!
   sleep "$delay"
@@ -64,6 +67,12 @@ grep -q "in use by another omsrun" "$WORK/runs.log" && fail "a killed omsrun lef
 
 compare --pair $db.sbtest1=${db}_t.sbtest1 --pair $db.sbtest2=${db}_t.sbtest2 --pair $db.events=${db}_t.events \
   || { tail -40 "$WORK/runs.log"; fail "target differs from source"; }
+# And by the server's own CHECKSUM TABLE, table by table.
+for t in sbtest1 sbtest2 events; do
+  a=$(src_sql -N -e "CHECKSUM TABLE $db.$t EXTENDED" | cut -f2)
+  b=$(tgt_sql -N -e "CHECKSUM TABLE ${db}_t.$t EXTENDED" | cut -f2)
+  [ "$a" = "$b" ] || fail "CHECKSUM TABLE $t: source $a, target $b"
+done
 # The filtered table holds exactly the source rows that pass the filter.
 want=$(src_sql -N -e "SELECT COUNT(*), IFNULL(SUM(CRC32(CONCAT_WS('|', id, day, v))), 0) FROM $db.recent WHERE day >= 5")
 got=$(tgt_sql -N -e "SELECT COUNT(*), IFNULL(SUM(CRC32(CONCAT_WS('|', id, day, v))), 0) FROM ${db}_t.recent")
