@@ -1,0 +1,153 @@
+#include "actors/incremental_actors.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "actors/messages.hpp"
+#include "src/binlog/ddl_scan.hpp"
+#include "src/binlog/stream.hpp"
+#include "src/spool/spool.hpp"
+
+namespace omsql::actors {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
+}
+
+// --- tailer ---
+
+struct TailerState {
+  std::shared_ptr<const Plan> plan;
+  std::string spool_dir;
+  BinlogPosition start;
+  caf::actor coordinator;
+  caf::actor replayer;
+  std::set<QualifiedName> wanted;
+  std::map<QualifiedName, const TableDef*> definitions;
+  std::unique_ptr<SpoolWriter> spool;
+  std::unique_ptr<BinlogStream> stream;
+  std::chrono::milliseconds reconnect_delay{250};
+  static inline const char* name = "binlog_tailer";
+};
+
+// The migrated table `ddl` names, if any: it changes what the task copies, and applying DDL is
+// not supported yet, so the link stops with the statement in the message.
+std::optional<std::string> ddl_touches(const TailerState& s, const DdlStatement& ddl) {
+  for (const auto& table : s.wanted)
+    if (ddl_touches_table(ddl.statement, ddl.schema, table)) return table.str();
+  return std::nullopt;
+}
+
+Status open_stream(TailerState& s) {
+  BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
+  BinlogDecoderOptions options;
+  options.wanted = [&s](const QualifiedName& table) { return s.wanted.count(table) > 0; };
+  options.table_definition = [&s](const QualifiedName& table) -> const TableDef* {
+    auto it = s.definitions.find(table);
+    return it == s.definitions.end() ? nullptr : it->second;
+  };
+  BinlogStreamOptions stream_options;
+  stream_options.heartbeat_period = std::chrono::milliseconds(1000);
+  auto stream = BinlogStream::open(s.plan->source, from, std::move(options), stream_options);
+  if (!stream) return stream.status();
+  s.stream = std::move(stream).value();
+  return Status::ok();
+}
+
+template <class Self>
+void tailer_fail(Self* self, const std::string& message) {
+  self->send(self->state.coordinator, failed_atom::value, message);
+  self->quit();
+}
+
+caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_ptr<const Plan> plan,
+                          std::string spool_dir, BinlogPosition start, caf::actor coordinator) {
+  auto& s = self->state;
+  s.plan = std::move(plan);
+  s.spool_dir = std::move(spool_dir);
+  s.start = std::move(start);
+  s.coordinator = std::move(coordinator);
+  for (const auto& job : s.plan->tables) {
+    s.wanted.insert(job.source);
+    s.definitions[job.source] = &job.source_def;
+  }
+  return {
+      [=](start_atom, caf::actor replayer) {
+        auto& s = self->state;
+        s.replayer = std::move(replayer);
+        auto spool = SpoolWriter::open(s.spool_dir);
+        if (!spool) return tailer_fail(self, spool.status().message());
+        s.spool = std::move(spool).value();
+        self->send(self, pull_atom::value);
+      },
+      [=](pull_atom) {
+        auto& s = self->state;
+        if (!s.stream) {
+          Status opened = open_stream(s);
+          if (!opened) {
+            if (!opened.is_transient()) return tailer_fail(self, opened.message());
+            std::cerr << "warning: " << opened.message() << " (retrying)\n";
+            self->delayed_send(self, s.reconnect_delay, pull_atom::value);
+            s.reconnect_delay = std::min(s.reconnect_delay * 2, std::chrono::milliseconds(10000));
+            return;
+          }
+        }
+        // Read for a bounded time, then fsync and hand the new end to the replayer, so that
+        // stop requests are seen within a heartbeat and the spool is synced in groups.
+        auto deadline = Clock::now() + std::chrono::milliseconds(200);
+        bool appended = false;
+        while (Clock::now() < deadline) {
+          auto event = s.stream->next();
+          if (!event) {
+            s.stream.reset();
+            if (!event.status().is_transient()) return tailer_fail(self, event.status().message());
+            std::cerr << "warning: " << event.status().message() << " (reconnecting)\n";
+            break;
+          }
+          if (!event->has_value()) break;  // stopped
+          if (const auto* ddl = std::get_if<DdlStatement>(&**event)) {
+            if (auto table = ddl_touches(s, *ddl)) {
+              return tailer_fail(self, "source DDL on migrated table " + *table + " at " + ddl->position.str() +
+                                           ": \"" + ddl->statement +
+                                           "\" — applying DDL during sync is not supported; stop, migrate the "
+                                           "change by hand, and rerun");
+            }
+          }
+          auto appended_at = s.spool->append(**event);
+          if (!appended_at) return tailer_fail(self, appended_at.status().message());
+          appended = true;
+          if (std::holds_alternative<Heartbeat>(**event)) break;
+        }
+        if (appended) {
+          if (auto st = s.spool->sync(); !st) return tailer_fail(self, st.message());
+          s.reconnect_delay = std::chrono::milliseconds(250);
+          self->send(s.replayer, stored_atom::value,
+                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), now_ms()});
+        }
+        self->send(self, pull_atom::value);
+      },
+      [=](applied_atom, const SpoolPosition& applied) {
+        auto& s = self->state;
+        if (s.spool) {
+          if (auto st = s.spool->remove_segments_before(applied); !st)
+            std::cerr << "warning: " << st.message() << "\n";
+        }
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
+                               BinlogPosition start, caf::actor coordinator) {
+  return system.spawn<caf::detached>(tailer_impl, std::move(plan), std::move(spool_dir), std::move(start),
+                                     std::move(coordinator));
+}
+
+}  // namespace omsql::actors
