@@ -128,13 +128,19 @@ Result<std::optional<KeyRange>> ChunkWalk::next(Connection& source) {
   return std::optional<KeyRange>(std::move(range));
 }
 
-Result<std::vector<FetchedRow>> fetch_rows(Connection& connection, Side side, const TableSpec& spec,
-                                           const KeyRange& range) {
-  auto stream = connection.stream(spec.fetch_rows_sql(side, range));
-  const std::string context = "fetch " + std::string(side_name(side)) + " " + spec.describe_range(range);
+namespace {
+
+// Reads the rows of a fetch_rows_sql / fetch_keys_sql statement (text protocol: its values are
+// also the repair literals).
+Result<std::vector<FetchedRow>> read_fetched_rows(Connection& connection, const TableSpec& spec, const std::string& sql,
+                                                  const std::string& context) {
+  auto stream = connection.stream(sql);
   if (!stream) return stream.status().with_context(context);
   const auto& columns = spec.columns();
   const size_t skip = spec.match_columns();
+  const size_t parts = spec.key().size();
+  std::vector<size_t> key_columns(parts);
+  for (size_t i = 0; i < parts; ++i) key_columns[i] = skip + spec.next_chunk_key_column(i);
   std::vector<FetchedRow> rows;
   std::string encoded;
   unsigned long* lengths = nullptr;
@@ -160,10 +166,29 @@ Result<std::vector<FetchedRow>> fetch_rows(Connection& connection, Side side, co
         append_match_part(fetched.cells[part], fetched.match_key);
       }
     }
+    fetched.key.reserve(parts);
+    for (size_t column : key_columns)  // key columns are NOT NULL (choose_row_key)
+      fetched.key.emplace_back(row[column] ? std::string(row[column], lengths[column]) : std::string());
     rows.push_back(std::move(fetched));
   }
   OMSQL_RETURN_IF_ERROR(stream->status().with_context(context));
   return rows;
+}
+
+}  // namespace
+
+Result<std::vector<FetchedRow>> fetch_rows(Connection& connection, Side side, const TableSpec& spec,
+                                           const KeyRange& range) {
+  return read_fetched_rows(connection, spec, spec.fetch_rows_sql(side, range),
+                           "fetch " + std::string(side_name(side)) + " " + spec.describe_range(range));
+}
+
+Result<std::vector<FetchedRow>> fetch_rows_by_key(Connection& connection, Side side, const TableSpec& spec,
+                                                  const std::vector<KeyTuple>& keys) {
+  if (keys.empty()) return std::vector<FetchedRow>();
+  return read_fetched_rows(connection, spec, spec.fetch_keys_sql(side, keys),
+                           "fetch " + std::string(side_name(side)) + " " + spec.job().source.str() + " by key (" +
+                               std::to_string(keys.size()) + " keys, first " + spec.describe_key(keys.front()) + ")");
 }
 
 KeyTuple key_of(const TableSpec& spec, const FetchedRow& row) {

@@ -74,6 +74,7 @@ struct FetchedRow {
   uint64_t hash = 0;                                // row_hash of the canonical encoding
   std::vector<std::string> cells;                   // canonical encoding of each column
   std::vector<std::optional<std::string>> values;   // the values as read (for repair literals)
+  KeyTuple key;                                     // the key as the key read expressions return it
 };
 
 // Every row of `range` on `side` (a small range: the caller bounds it; tables without a key are
@@ -81,7 +82,15 @@ struct FetchedRow {
 Result<std::vector<FetchedRow>> fetch_rows(Connection& connection, Side side, const TableSpec& spec,
                                            const KeyRange& range);
 
-// The key tuple of a fetched row (the values of the key columns as read).
+// The rows of `keys` on `side` (FILTER applied on the source), one statement: a key absent on
+// that side simply has no row. Collated key parts match as the server compares them, so the
+// target row of a collation-equal key is found. Rows come in key order. REQUIRES: spec.keyed(),
+// every key has spec.key().size() parts, in the form of FetchedRow::key.
+Result<std::vector<FetchedRow>> fetch_rows_by_key(Connection& connection, Side side, const TableSpec& spec,
+                                                  const std::vector<KeyTuple>& keys);
+
+// The key tuple of a fetched row (the values of the key columns as read, for describe_key; an
+// ENUM/SET part is its label here, its number in FetchedRow::key).
 KeyTuple key_of(const TableSpec& spec, const FetchedRow& row);
 
 }  // namespace omsql::verify

@@ -154,26 +154,31 @@ std::vector<RowDifference> compare_rows(const TableSpec& spec, const std::vector
   for (size_t i = 0; i < target.size(); ++i) by_key.emplace(target[i].match_key, i);
   std::vector<bool> matched(target.size(), false);
   std::vector<RowDifference> out;
+  auto difference = [&](DifferenceKind kind, const FetchedRow& row, std::string repair) {
+    RowDifference d;
+    d.kind = kind;
+    d.key = spec.describe_key(key_of(spec, row));
+    d.repair = std::move(repair);
+    d.key_values = row.key;
+    return d;
+  };
   for (const FetchedRow& row : source) {
     auto it = by_key.find(row.match_key);
     if (it == by_key.end() || matched[it->second]) {
-      out.push_back({DifferenceKind::kMissingOnTarget, spec.describe_key(key_of(spec, row)), {}, 1,
-                     replace_statement(spec, row.values)});
+      out.push_back(difference(DifferenceKind::kMissingOnTarget, row, replace_statement(spec, row.values)));
       continue;
     }
     matched[it->second] = true;
     const FetchedRow& other = target[it->second];
     if (other.hash == row.hash && other.cells == row.cells) continue;
-    RowDifference d{DifferenceKind::kDifferent, spec.describe_key(key_of(spec, row)), {}, 1,
-                    replace_statement(spec, row.values)};
+    RowDifference d = difference(DifferenceKind::kDifferent, row, replace_statement(spec, row.values));
     for (size_t i = 0; i < row.cells.size(); ++i)
       if (row.cells[i] != other.cells[i]) d.columns.push_back(spec.columns()[i].target_name);
     out.push_back(std::move(d));
   }
   for (size_t i = 0; i < target.size(); ++i) {
     if (matched[i]) continue;
-    out.push_back({DifferenceKind::kExtraOnTarget, spec.describe_key(key_of(spec, target[i])), {}, 1,
-                   delete_by_key_statement(spec, target[i].values)});
+    out.push_back(difference(DifferenceKind::kExtraOnTarget, target[i], delete_by_key_statement(spec, target[i].values)));
   }
   return out;
 }
@@ -211,11 +216,13 @@ Result<std::vector<RowDifference>> compare_as_multiset(Connection& source, Conne
   if (!target_values) return target_values.status();
   for (auto& [hash, values] : *target_values) {
     uint64_t copies = static_cast<uint64_t>(-balance[hash]);
-    out.push_back({DifferenceKind::kExtraOnTarget, row_label(hash), {}, copies, delete_row_statement(spec, values, copies)});
+    out.push_back({DifferenceKind::kExtraOnTarget, row_label(hash), {}, copies, delete_row_statement(spec, values, copies),
+                   std::nullopt});
   }
   for (auto& [hash, values] : *source_values) {
     uint64_t copies = static_cast<uint64_t>(balance[hash]);
-    out.push_back({DifferenceKind::kMissingOnTarget, row_label(hash), {}, copies, insert_statement(spec, values, copies)});
+    out.push_back({DifferenceKind::kMissingOnTarget, row_label(hash), {}, copies, insert_statement(spec, values, copies),
+                   std::nullopt});
   }
   return out;
 }

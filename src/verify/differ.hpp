@@ -5,6 +5,7 @@
 // as the target compares keys). Tables without a usable key are compared as a multiset of row
 // hashes. Every difference carries the statement that repairs it.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,10 @@ struct RowDifference {
   std::vector<std::string> columns;  // kDifferent: target names of the columns whose values differ
   uint64_t copies = 1;               // tables without a key: how many copies are missing or extra
   std::string repair;                // one statement (no ';') that puts this row right on the target
+  // The row's key as the key read expressions return it (the form chunk bounds use: raw bytes,
+  // ENUM/SET parts by number), from the source row (the target row for extras), so the row can
+  // be looked up again (recheck_rows). nullopt for tables compared as a multiset (no key).
+  std::optional<KeyTuple> key_values;
 };
 
 struct NarrowOptions {

@@ -29,6 +29,9 @@ std::string VerifyReport::to_text(size_t max_listed) const {
                   (unsigned long long)t.chunks_mismatched, (unsigned long long)t.missing, (unsigned long long)t.extra,
                   (unsigned long long)t.different, t.seconds, t.keyed ? "" : " (no key: compared as a multiset)");
     out += line;
+    if (t.rechecks != 0)
+      out += "  re-checked " + std::to_string(t.rechecks) + " time" + (t.rechecks == 1 ? "" : "s") + ": " +
+             std::to_string(t.cleared_by_recheck) + " cleared (changes in flight)\n";
     if (!t.error.empty()) out += "  error: " + t.error + "\n";
     for (size_t i = 0; i < t.differences.size() && i < max_listed; ++i) {
       const RowDifference& d = t.differences[i];
@@ -75,7 +78,9 @@ std::string VerifyReport::to_json(size_t max_listed) const {
                             {"missing", t.missing},
                             {"extra", t.extra},
                             {"different", t.different},
-                            {"seconds", t.seconds}};
+                            {"seconds", t.seconds},
+                            {"rechecks", t.rechecks},
+                            {"cleared_by_recheck", t.cleared_by_recheck}};
     if (!t.error.empty()) table["error"] = t.error;
     nlohmann::json list = nlohmann::json::array();
     for (size_t i = 0; i < t.differences.size() && i < max_listed; ++i) {

@@ -25,6 +25,10 @@ struct TableReport {
   double seconds = 0;
   std::vector<RowDifference> differences;
   std::string error;                   // not empty: the table could not be verified; counts are partial
+  // Re-checks during live sync (recheck_table): how many re-checks ran, and how many of the first
+  // check's differences (rows; copies) they found gone. Counts and differences are the final state.
+  uint64_t rechecks = 0;
+  uint64_t cleared_by_recheck = 0;
 
   uint64_t difference_count() const { return missing + extra + different; }
 };

@@ -180,10 +180,14 @@ std::string TableSpec::range_predicate(Side side, const KeyRange& range) const {
   return out.empty() ? "1" : out;
 }
 
+std::string TableSpec::filtered(Side side, const std::string& predicate) const {
+  if (side == Side::kSource && job_->filter) return "(" + predicate + ") AND (" + *job_->filter + ")";
+  return predicate;
+}
+
 std::string TableSpec::where_clause(Side side, const KeyRange& range, bool with_filter) const {
   std::string where = range_predicate(side, range);
-  if (with_filter && side == Side::kSource && job_->filter) where = "(" + where + ") AND (" + *job_->filter + ")";
-  return " WHERE " + where;
+  return " WHERE " + (with_filter ? filtered(side, where) : where);
 }
 
 std::string TableSpec::order_by(Side side) const {
@@ -205,8 +209,8 @@ std::string TableSpec::select_rows_sql(Side side, const KeyRange& range) const {
   return out + " FROM " + table_sql(side) + where_clause(side, range, true) + order_by(side);
 }
 
-std::string TableSpec::fetch_rows_sql(Side side, const KeyRange& range) const {
-  std::string out = "SELECT ";
+std::string TableSpec::fetch_columns(Side side) const {
+  std::string out;
   for (size_t part : key_) {
     const VerifyColumn& c = columns_[part];
     if (!c.collated) continue;
@@ -217,7 +221,35 @@ std::string TableSpec::fetch_rows_sql(Side side, const KeyRange& range) const {
     if (i) out += ", ";
     out += read_expression(side, i);
   }
-  return out + " FROM " + table_sql(side) + where_clause(side, range, true) + order_by(side);
+  // The key as chunk bounds hold it (ENUM/SET by number), for RowDifference::key_values.
+  for (size_t part : key_)
+    if (key_read_expression(side, part) != read_expression(side, part)) out += ", " + key_read_expression(side, part);
+  return out;
+}
+
+std::string TableSpec::fetch_rows_sql(Side side, const KeyRange& range) const {
+  return "SELECT " + fetch_columns(side) + " FROM " + table_sql(side) + where_clause(side, range, true) +
+         order_by(side);
+}
+
+std::string TableSpec::fetch_keys_sql(Side side, const std::vector<KeyTuple>& keys) const {
+  std::string predicate;
+  if (key_.size() == 1) {
+    predicate = key_compare_expression(side, key_[0]) + " IN (";
+    for (size_t k = 0; k < keys.size(); ++k) predicate += (k ? ", " : "") + key_literal(0, keys[k][0]);
+    predicate += ")";
+  } else {
+    // An OR of equalities rather than (k1, k2) IN ((..), (..)): the range optimizer turns it into
+    // one point range per key on every server version.
+    for (size_t k = 0; k < keys.size(); ++k) {
+      predicate += k ? " OR (" : "(";
+      for (size_t i = 0; i < key_.size(); ++i)
+        predicate += (i ? " AND " : "") + key_compare_expression(side, key_[i]) + " = " + key_literal(i, keys[k][i]);
+      predicate += ")";
+    }
+  }
+  return "SELECT " + fetch_columns(side) + " FROM " + table_sql(side) + " WHERE " + filtered(side, predicate) +
+         order_by(side);
 }
 
 std::string TableSpec::key_at_offset_sql(Side side, const KeyRange& range, int64_t offset, bool with_filter) const {

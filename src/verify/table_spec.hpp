@@ -63,8 +63,14 @@ class TableSpec {
 
   // SELECT <read expressions> ... WHERE <range> [AND (filter)] ORDER BY <key>: one row per table row.
   std::string select_rows_sql(Side side, const KeyRange& range) const;
-  // As select_rows_sql, preceded by the match columns (WEIGHT_STRING of collated key parts).
+  // As select_rows_sql, preceded by the match columns (WEIGHT_STRING of collated key parts) and
+  // followed by the key read extras (as next_chunk_sql): key part p is result column
+  // match_columns() + next_chunk_key_column(p).
   std::string fetch_rows_sql(Side side, const KeyRange& range) const;
+  // As fetch_rows_sql, for the rows whose key is one of `keys` (key read values, as in chunk
+  // bounds) instead of a range: `k IN (...)` for one key part, an OR of per-key equalities for
+  // a composite key (both are index range scans). REQUIRES: keyed(), keys not empty.
+  std::string fetch_keys_sql(Side side, const std::vector<KeyTuple>& keys) const;
   // The key at `offset` (0-based) in `range` on `side`, key order; with_filter applies the FILTER
   // on the source (for halving by filtered rows); the chunk walk does not need it.
   std::string key_at_offset_sql(Side side, const KeyRange& range, int64_t offset, bool with_filter) const;
@@ -97,6 +103,8 @@ class TableSpec {
   std::string key_compare_expression(Side side, size_t index) const;
   std::string key_read_expression(Side side, size_t index) const;
   std::string where_clause(Side side, const KeyRange& range, bool with_filter) const;
+  std::string filtered(Side side, const std::string& predicate) const;  // AND the FILTER on the source
+  std::string fetch_columns(Side side) const;  // match columns, read expressions, key read extras
   std::string order_by(Side side) const;
 
   const TableJob* job_ = nullptr;
