@@ -2,10 +2,10 @@
 
 #include <chrono>
 #include <map>
-#include <thread>
 
 #include "src/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
+#include "src/verify/recheck.hpp"
 #include "src/verify/repair.hpp"
 #include "src/verify/verifier.hpp"
 
@@ -55,10 +55,8 @@ caf::behavior verifier_impl(caf::stateful_actor<VerifierState>* self, std::share
   self->state.plan = std::move(plan);
   self->state.options = std::move(options);
   return {
-      [=](verify_atom, uint32_t table_index, uint32_t delay_ms) -> verify::TableReport {
+      [=](verify_atom, uint32_t table_index, uint32_t rechecks, uint32_t delay_ms) -> verify::TableReport {
         auto& s = self->state;
-        // A re-check waits here, in the verifier's own thread, for changes in flight to land.
-        if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
         const TableJob& job = s.plan->tables.at(table_index);
         verify::TableReport failed;
         failed.source = job.source;
@@ -68,6 +66,12 @@ caf::behavior verifier_impl(caf::stateful_actor<VerifierState>* self, std::share
           return failed;
         }
         auto report = verify::verify_table(*s.source, *s.target, job, s.options);
+        if (report && rechecks > 0 && report->difference_count() > 0) {
+          // Changes in flight: look at just the differing rows again once the applier has moved
+          // on (the wait happens in this verifier's own thread).
+          report = verify::recheck_table(*s.source, *s.target, job, *report, static_cast<int>(rechecks),
+                                         std::chrono::milliseconds(delay_ms));
+        }
         if (report) return std::move(report).value();
         // A lost connection is reopened for the next table.
         s.source.reset();
@@ -94,13 +98,12 @@ struct Verification {
   std::function<void(Result<verify::VerifyReport>)> done;
   std::vector<caf::actor> pool;
   std::map<uint32_t, verify::TableReport> reports;
-  std::map<uint32_t, int> attempts;
   size_t outstanding = 0;
   size_t next_worker = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
-void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uint32_t table, uint32_t delay_ms);
+void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uint32_t table);
 
 void finish(caf::event_based_actor* self, std::shared_ptr<Verification> v) {
   verify::VerifyReport report;
@@ -118,21 +121,16 @@ void finish(caf::event_based_actor* self, std::shared_ptr<Verification> v) {
           });
 }
 
-void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uint32_t table, uint32_t delay_ms) {
+void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uint32_t table) {
   ++v->outstanding;
-  ++v->attempts[table];
   auto& worker = v->pool[v->next_worker++ % v->pool.size()];
-  self->request(worker, caf::infinite, verify_atom::value, table, delay_ms)
+  auto rechecks = static_cast<uint32_t>(std::max(0, v->request.rechecks));
+  auto delay = static_cast<uint32_t>(v->request.recheck_delay.count());
+  self->request(worker, caf::infinite, verify_atom::value, table, rechecks, delay)
       .then(
           [=](verify::TableReport& report) {
             --v->outstanding;
-            bool differs = report.error.empty() && report.difference_count() > 0;
             v->reports[table] = std::move(report);
-            if (differs && v->attempts[table] <= v->request.rechecks) {
-              // Rows may still be in flight to the target: look again once the applier has moved on.
-              dispatch(self, v, table, static_cast<uint32_t>(v->request.recheck_delay.count()));
-              return;
-            }
             if (v->outstanding == 0) finish(self, v);
           },
           [=](caf::error& e) {
@@ -161,7 +159,7 @@ void run_verification(caf::event_based_actor* self, std::shared_ptr<const Plan> 
   int pool = std::max(1, std::min<int>(v->request.parallel, std::max<size_t>(1, v->request.tables.size())));
   for (int i = 0; i < pool; ++i) v->pool.push_back(spawn_verifier(self->system(), plan, v->request.options));
   if (v->request.tables.empty()) return finish(self, v);
-  for (uint32_t table : v->request.tables) dispatch(self, v, table, 0);
+  for (uint32_t table : v->request.tables) dispatch(self, v, table);
 }
 
 Result<verify::VerifyReport> verify_blocking(caf::actor_system& system, std::shared_ptr<const Plan> plan,

@@ -1,8 +1,8 @@
 #pragma once
 // Verification as actors: a pool of verifier actors, each with its own source and target
-// connection (detached: hashing reads block), verifies tables in parallel; a table that differs
-// while changes are still being applied is verified again after a delay, so rows in flight are not
-// reported as differences.
+// connection (detached: hashing reads block), verifies tables in parallel; while changes are still
+// being applied, the differing rows are read again after a delay (src/verify/recheck.hpp), so rows
+// in flight are not reported as differences.
 //
 //   coordinator / omsrun verify ──(verify, table)──► verifier ×P ──TableReport──►
 //                               ──(repair, report)──► verifier #0 (writes repair.sql, applies it if asked)
@@ -23,7 +23,8 @@ namespace omsql::actors {
 using verify_atom = caf::atom_constant<caf::atom("verify")>;
 using repair_atom = caf::atom_constant<caf::atom("repair")>;
 
-// Handles (verify_atom, uint32_t table_index, uint32_t delay_ms) -> TableReport, and
+// Handles (verify_atom, uint32_t table_index, uint32_t rechecks, uint32_t delay_ms) -> TableReport
+// (differences re-checked row by row up to `rechecks` times, `delay_ms` apart), and
 // (repair_atom, VerifyReport) -> VerifyReport with the repair file written (and applied when the
 // options say repair = 'apply').
 caf::actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options);
@@ -32,7 +33,7 @@ struct VerificationRequest {
   std::vector<uint32_t> tables;     // indexes into Plan::tables
   VerifyOptions options;
   int parallel = 2;                 // verifier actors
-  int rechecks = 0;                 // times a differing table is verified again (live sync: > 0)
+  int rechecks = 0;                 // times differing rows are looked at again (live sync: > 0)
   std::chrono::milliseconds recheck_delay{2000};
 };
 
