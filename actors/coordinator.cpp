@@ -101,10 +101,7 @@ void mark_table_done_if_complete(Self* self, uint32_t table_index) {
 void start_indexes(Self* self);
 void complete(Self* self, int exit_code);
 
-std::string task_id_of(const TaskDirectory& directory) {
-  std::string path = std::filesystem::absolute(directory.path()).lexically_normal().string();
-  return path.size() > 191 ? path.substr(path.size() - 191) : path;
-}
+std::string task_id_of(const TaskDirectory& directory) { return task_id_for_directory(directory.path()); }
 
 nlohmann::json status_json(Self* self) {
   auto& s = self->state;
@@ -220,7 +217,11 @@ void start_verification(Self* self, bool live, std::function<void(int)> next) {
   request.tables = tables_to_verify(*s.plan);
   request.options = s.plan->verify;
   request.parallel = std::max(1, s.plan->options.parallel);
-  request.rechecks = live ? 3 : 0;
+  request.rechecks = live ? 5 : 0;
+  if (live) {
+    request.live_task_id = task_id_of(*s.directory);
+    request.live_lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
+  }
   std::cerr << "verify: " << request.tables.size() << " table(s)" << (live ? " while the link runs" : "") << "\n";
   run_verification(self, s.plan, request, [=](Result<verify::VerifyReport> report) {
     auto& s = self->state;

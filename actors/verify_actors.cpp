@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 
+#include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
@@ -55,7 +56,8 @@ caf::behavior verifier_impl(caf::stateful_actor<VerifierState>* self, std::share
   self->state.plan = std::move(plan);
   self->state.options = std::move(options);
   return {
-      [=](verify_atom, uint32_t table_index, uint32_t rechecks, uint32_t delay_ms) -> verify::TableReport {
+      [=](verify_atom, uint32_t table_index, uint32_t rechecks, uint32_t delay_ms, const std::string& live_task_id,
+          uint32_t live_lanes) -> verify::TableReport {
         auto& s = self->state;
         const TableJob& job = s.plan->tables.at(table_index);
         verify::TableReport failed;
@@ -67,10 +69,19 @@ caf::behavior verifier_impl(caf::stateful_actor<VerifierState>* self, std::share
         }
         auto report = verify::verify_table(*s.source, *s.target, job, s.options);
         if (report && rechecks > 0 && report->difference_count() > 0) {
-          // Changes in flight: look at just the differing rows again once the applier has moved
-          // on (the wait happens in this verifier's own thread).
-          report = verify::recheck_table(*s.source, *s.target, job, *report, static_cast<int>(rechecks),
-                                         std::chrono::milliseconds(delay_ms));
+          if (!live_task_id.empty()) {
+            // Changes in flight: look at the differing rows again once the link has applied the
+            // source position they were read at, and compare only rows that held still.
+            Connection& target = *s.target;
+            auto wait = [&](const BinlogPosition& position) {
+              return checkpoint::wait_until_applied(target, live_task_id, live_lanes, position, std::chrono::seconds(20));
+            };
+            report = verify::recheck_settled(*s.source, *s.target, job, *report, static_cast<int>(rechecks), wait);
+          } else {
+            // No link to wait for: look again after a delay (the waits happen in this thread).
+            report = verify::recheck_table(*s.source, *s.target, job, *report, static_cast<int>(rechecks),
+                                           std::chrono::milliseconds(delay_ms));
+          }
         }
         if (report) return std::move(report).value();
         // A lost connection is reopened for the next table.
@@ -126,7 +137,8 @@ void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uin
   auto& worker = v->pool[v->next_worker++ % v->pool.size()];
   auto rechecks = static_cast<uint32_t>(std::max(0, v->request.rechecks));
   auto delay = static_cast<uint32_t>(v->request.recheck_delay.count());
-  self->request(worker, caf::infinite, verify_atom::value, table, rechecks, delay)
+  self->request(worker, caf::infinite, verify_atom::value, table, rechecks, delay, v->request.live_task_id,
+                static_cast<uint32_t>(v->request.live_lanes))
       .then(
           [=](verify::TableReport& report) {
             --v->outstanding;

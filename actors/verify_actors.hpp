@@ -35,6 +35,10 @@ struct VerificationRequest {
   int parallel = 2;                 // verifier actors
   int rechecks = 0;                 // times differing rows are looked at again (live sync: > 0)
   std::chrono::milliseconds recheck_delay{2000};
+  // A live link applies to the target: re-checks wait for its lanes (checkpoint rows
+  // "<task_id>#<lane>") to pass the source position, and compare only rows that held still.
+  std::string live_task_id;
+  size_t live_lanes = 0;
 };
 
 // Runs a verification to its end from an event-based actor: spawns the pool, fans the tables out,

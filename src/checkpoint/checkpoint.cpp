@@ -2,6 +2,8 @@
 
 #include "src/sql/quote.hpp"
 
+#include <thread>
+
 namespace omsql::checkpoint {
 
 Status ensure_table(Connection& target) {
@@ -37,6 +39,32 @@ std::string upsert_sql(const std::string& task_id, const BinlogPosition& positio
          std::to_string(source_timestamp) +
          ") ON DUPLICATE KEY UPDATE binlog_file = VALUES(binlog_file), binlog_offset = VALUES(binlog_offset), "
          "gtid = VALUES(gtid), source_timestamp = VALUES(source_timestamp)";
+}
+
+Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes) {
+  std::optional<BinlogPosition> slowest;
+  for (size_t lane = 0; lane < lanes; ++lane) {
+    auto committed = read(target, task_id + "#" + std::to_string(lane));
+    if (!committed) return committed.status();
+    if (!*committed) return BinlogPosition{};
+    if (!slowest || **committed < *slowest) slowest = **committed;
+  }
+  return slowest.value_or(BinlogPosition{});
+}
+
+Status wait_until_applied(Connection& target, const std::string& task_id, size_t lanes,
+                          const BinlogPosition& position, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    auto applied = applied_position(target, task_id, lanes);
+    if (!applied) return applied.status();
+    if (!applied->empty() && !(*applied < position)) return Status::ok();
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Status::transient(target.describe() + ": the incremental link has not applied " + position.str() +
+                               " within " + std::to_string(limit.count() / 1000) + " s (applied: " +
+                               (applied->empty() ? std::string("nothing") : applied->str()) + ")");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 Status erase(Connection& target, const std::string& task_id) {

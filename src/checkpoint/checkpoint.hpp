@@ -3,6 +3,7 @@
 // written in the same target transaction as the rows it covers: after a crash the target's rows and
 // its checkpoint agree, so replay restarts exactly after the last committed batch (and safe-mode
 // statements make even an overlap harmless).
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,14 @@ Result<std::optional<BinlogPosition>> read(Connection& target, const std::string
 
 // The statement that records `position` for `task_id`; run it inside the batch's transaction.
 std::string upsert_sql(const std::string& task_id, const BinlogPosition& position, uint32_t source_timestamp);
+
+// The position every apply lane of `task_id` has committed (the slowest lane's), or an empty
+// position when some lane has committed nothing yet. Lane rows are named "<task_id>#<lane>".
+Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes);
+
+// Polls applied_position until it reaches `position`; Transient after `limit`.
+Status wait_until_applied(Connection& target, const std::string& task_id, size_t lanes,
+                          const BinlogPosition& position, std::chrono::milliseconds limit);
 
 // Removes the task's row (when a task is started afresh).
 Status erase(Connection& target, const std::string& task_id);

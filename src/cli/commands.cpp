@@ -28,6 +28,7 @@
 #include "src/cli/bench.hpp"
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/check/preflight.hpp"
+#include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/common/strings.hpp"
 #include "src/task/task_state.hpp"
@@ -224,8 +225,19 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
   if (!options.repair_file.empty()) request.options.repair_file = options.repair_file;
   if (options.apply) request.options.repair_apply = true;
   request.parallel = std::max(1, plan->options.parallel);
-  // The link may be running: a differing table is looked at again before it is reported.
-  request.rechecks = 2;
+  // The script's task may be running its live link: then differing rows are looked at again once
+  // the link has applied the source position they were read at; otherwise after a delay.
+  request.rechecks = 3;
+  std::string task_id = task_id_for_directory(task_directory_for(*plan, options.script, options.task_dir));
+  size_t lanes = static_cast<size_t>(std::max(1, plan->options.parallel));
+  if (auto target = Connection::open(plan->target, "target")) {
+    auto applied = checkpoint::applied_position(**target, task_id, lanes);
+    if (applied && !applied->empty()) {
+      request.live_task_id = task_id;
+      request.live_lanes = lanes;
+      request.rechecks = 5;
+    }
+  }
   auto report = actors::verify_blocking(system, plan, request);
   if (!report) {
     std::cerr << "error: " << report.status().message() << "\n";

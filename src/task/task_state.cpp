@@ -107,6 +107,11 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
 
 }  // namespace
 
+std::string task_id_for_directory(const std::string& directory) {
+  std::string path = std::filesystem::absolute(directory).lexically_normal().string();
+  return path.size() > 191 ? path.substr(path.size() - 191) : path;
+}
+
 Status write_file_atomically(const std::string& path, const std::string& contents) {
   std::string temp = path + ".tmp";
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -55,6 +55,10 @@ class TaskDirectory {
   int lock_fd_ = -1;
 };
 
+// The name a task's rows carry on the target (omsql_meta.checkpoint): its directory's absolute
+// path (the last 191 characters, the key's length).
+std::string task_id_for_directory(const std::string& directory);
+
 // Writes `contents` to `path` atomically and durably (temp file, fsync, rename, fsync of the folder).
 Status write_file_atomically(const std::string& path, const std::string& contents);
 

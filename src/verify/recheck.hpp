@@ -6,9 +6,11 @@
 // keeps the differences that hold. Reading only the listed keys, in batched point lookups, makes
 // a re-check cost the differences, not the table, so a write load never makes it chase new rows.
 #include <chrono>
+#include <functional>
 #include <vector>
 
 #include "dsl/plan.hpp"
+#include "src/binlog/position.hpp"
 #include "src/common/status.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/verify/differ.hpp"
@@ -38,5 +40,18 @@ Result<std::vector<RowDifference>> recheck_rows(Connection& source, Connection& 
 // no differences or with an error, a table without a key, attempts <= 0. A server error is returned.
 Result<TableReport> recheck_table(Connection& source, Connection& target, const TableJob& job, const TableReport& first,
                                   int attempts, std::chrono::milliseconds delay);
+
+// Blocks until the target has applied the source's binlog up to a position (the incremental
+// link's checkpoint), or fails (e.g. after a time limit).
+using WaitForApplied = std::function<Status(const BinlogPosition& source_position)>;
+
+// A re-check that rows in flight cannot fool, for a live link. Each round reads the differing rows
+// on the source (S1), takes the source position P, waits until the target has applied P, then
+// reads the rows on the target (T) and on the source again (S2). A row that held still (S1 == S2)
+// is compared: a difference now is real, because the target has applied every change up to P and
+// the row did not change after it. A row that changed in between is looked at again in the next
+// round; one that changes through all `rounds` is counted in `unsettled`, not as a difference.
+Result<TableReport> recheck_settled(Connection& source, Connection& target, const TableJob& job,
+                                    const TableReport& first, int rounds, const WaitForApplied& wait_for_applied);
 
 }  // namespace omsql::verify

@@ -32,6 +32,11 @@ std::string VerifyReport::to_text(size_t max_listed) const {
     if (t.rechecks != 0)
       out += "  re-checked " + std::to_string(t.rechecks) + " time" + (t.rechecks == 1 ? "" : "s") + ": " +
              std::to_string(t.cleared_by_recheck) + " cleared (changes in flight)\n";
+    if (t.unsettled != 0) {
+      out += "  " + std::to_string(t.unsettled) + " row(s) kept changing on the source while re-checked (not compared):";
+      for (size_t i = 0; i < t.unsettled_keys.size() && i < 5; ++i) out += " " + t.unsettled_keys[i];
+      out += "\n";
+    }
     if (!t.error.empty()) out += "  error: " + t.error + "\n";
     for (size_t i = 0; i < t.differences.size() && i < max_listed; ++i) {
       const RowDifference& d = t.differences[i];
@@ -80,7 +85,9 @@ std::string VerifyReport::to_json(size_t max_listed) const {
                             {"different", t.different},
                             {"seconds", t.seconds},
                             {"rechecks", t.rechecks},
-                            {"cleared_by_recheck", t.cleared_by_recheck}};
+                            {"cleared_by_recheck", t.cleared_by_recheck},
+                            {"unsettled", t.unsettled},
+                            {"unsettled_keys", t.unsettled_keys}};
     if (!t.error.empty()) table["error"] = t.error;
     nlohmann::json list = nlohmann::json::array();
     for (size_t i = 0; i < t.differences.size() && i < max_listed; ++i) {

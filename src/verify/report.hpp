@@ -29,6 +29,10 @@ struct TableReport {
   // check's differences (rows; copies) they found gone. Counts and differences are the final state.
   uint64_t rechecks = 0;
   uint64_t cleared_by_recheck = 0;
+  // Rows that changed on the source during every settled re-check (recheck_settled): never seen
+  // still, so neither reported as differences nor as equal. Listed by key in `unsettled_keys`.
+  uint64_t unsettled = 0;
+  std::vector<std::string> unsettled_keys;
 
   uint64_t difference_count() const { return missing + extra + different; }
 };
