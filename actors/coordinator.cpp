@@ -216,6 +216,9 @@ void start_verification(Self* self, bool live, std::function<void(int)> next) {
   VerificationRequest request;
   request.tables = tables_to_verify(*s.plan);
   request.options = s.plan->verify;
+  // While the link runs, repairs go through the apply queue (below), never straight to the target.
+  bool repair_through_queue = live && s.plan->verify.repair_apply && s.replayer;
+  if (repair_through_queue) request.options.repair_apply = false;
   request.parallel = std::max(1, s.plan->options.parallel);
   request.rechecks = live ? 5 : 0;
   if (live) {
@@ -231,6 +234,15 @@ void start_verification(Self* self, bool live, std::function<void(int)> next) {
     std::cout.flush();
     (void)write_file_atomically(s.directory->path() + "/verify-report.json", report->to_json() + "\n");
     (void)write_file_atomically(s.directory->path() + "/verify-report.txt", report->to_text());
+    if (repair_through_queue) {
+      for (size_t i = 0; i < report->tables.size(); ++i) {
+        const auto& table = report->tables[i];
+        if (table.differences.empty()) continue;
+        for (uint32_t index = 0; index < s.plan->tables.size(); ++index)
+          if (s.plan->tables[index].source == table.source)
+            self->send(s.replayer, repair_atom::value, index, table.differences);
+      }
+    }
     next(report->clean() ? 0 : 3);
   });
 }

@@ -1,16 +1,21 @@
 #include "actors/incremental_actors.hpp"
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <iostream>
 #include <map>
 
 #include "actors/messages.hpp"
+#include "actors/verify_actors.hpp"
 #include "src/apply/change_batch.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/copy/session.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/spool/spool.hpp"
+#include "src/verify/chunk_hash.hpp"
+#include "src/verify/recheck.hpp"
+#include "src/verify/table_spec.hpp"
 
 namespace omsql::actors {
 
@@ -31,11 +36,12 @@ struct LaneWork {
   std::vector<std::string> statements;
   BinlogPosition end;
   uint64_t changes = 0;
+  bool repair = false;  // verification repairs: applied between two groups, no checkpoint moves
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
-  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.end, x.changes);
+  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.end, x.changes, x.repair);
 }
 
 std::string lane_task_id(const std::string& task_id, uint32_t lane) {
@@ -73,7 +79,7 @@ Status connect_lane(ChangeApplierState& s) {
 // already committed (replayed after a restart from the slowest lane's checkpoint) is skipped.
 Status apply_lane_work(ChangeApplierState& s, const LaneWork& work) {
   OMSQL_RETURN_IF_ERROR(connect_lane(s));
-  if (!s.checkpoint.empty() && !(s.checkpoint < work.end)) return Status::ok();
+  if (!work.repair && !s.checkpoint.empty() && !(s.checkpoint < work.end)) return Status::ok();
   OMSQL_RETURN_IF_ERROR(s.target->execute("START TRANSACTION"));
   auto rollback = [&](Status st) {
     (void)s.target->execute("ROLLBACK");
@@ -81,6 +87,7 @@ Status apply_lane_work(ChangeApplierState& s, const LaneWork& work) {
   };
   for (const auto& statement : work.statements)
     if (auto st = s.target->execute(statement); !st) return rollback(st);
+  if (work.repair) return s.target->execute("COMMIT");
   if (auto st = s.target->execute(checkpoint::upsert_sql(s.lane_id, work.end, 0)); !st) return rollback(st);
   if (auto st = s.target->execute("COMMIT"); !st) return rollback(st);
   s.checkpoint = work.end;
@@ -139,6 +146,10 @@ struct ReplayerState {
   BinlogPosition catch_up_target;                  // source position when replay began
   SpoolStored stored;                              // from the tailer
   size_t lanes_pending = 0;                        // acknowledgements awaited for the group in flight
+  // Verification repairs waiting for the next group boundary: (table index, differences).
+  std::deque<std::pair<size_t, std::vector<verify::RowDifference>>> repairs;
+  std::unique_ptr<Connection> repair_source;       // read the current source rows of a repair
+  std::unique_ptr<Connection> repair_target;
   BinlogPosition flushing_to;
   SpoolPosition flushing_spool_end;
   uint64_t flushing_changes = 0;
@@ -268,6 +279,68 @@ bool flush(Self* self) {
   return true;
 }
 
+// Applies the first queued verification repair between two groups. The rows are read afresh from
+// the source now (recheck_rows): the target holds every change up to the checkpoint and the
+// source is at or past it, so writing the source's current rows and then replaying on from the
+// checkpoint converges on the source, where writing the rows the verifier saw earlier could undo
+// changes applied since. The statements run on lane 0 while every lane is idle.
+template <class Self>
+void run_repair(Self* self) {
+  auto& s = self->state;
+  auto [table, differences] = std::move(s.repairs.front());
+  s.repairs.pop_front();
+  auto open = [&](std::unique_ptr<Connection>& connection, const Endpoint& endpoint, const char* role) -> Status {
+    if (connection) return Status::ok();
+    auto opened = Connection::open(endpoint, role);
+    if (!opened) return opened.status();
+    OMSQL_RETURN_IF_ERROR(verify::prepare_verify_session(**opened));
+    connection = std::move(opened).value();
+    return Status::ok();
+  };
+  Status st = open(s.repair_source, s.plan->source, "source");
+  if (st) st = open(s.repair_target, s.plan->target, "target");
+  auto spec = verify::TableSpec::make(s.plan->tables[table]);
+  if (st && !spec) st = spec.status();
+  Result<std::vector<verify::RowDifference>> current = st;
+  if (st) current = verify::recheck_rows(*s.repair_source, *s.repair_target, *spec, differences);
+  if (!current) {
+    s.repair_source.reset();
+    s.repair_target.reset();
+    std::cerr << "warning: repair of " << s.plan->tables[table].target.str()
+              << " skipped: " << current.status().message() << "\n";
+    self->send(self, apply_atom::value);
+    s.apply_scheduled = true;
+    return;
+  }
+  LaneWork work;
+  work.repair = true;
+  work.end = s.checkpoint;
+  // Deletes first, then the rows to write, as the repair file orders them.
+  for (const auto& d : *current)
+    if (d.kind == verify::DifferenceKind::kExtraOnTarget && !d.repair.empty()) work.statements.push_back(d.repair);
+  for (const auto& d : *current)
+    if (d.kind != verify::DifferenceKind::kExtraOnTarget && !d.repair.empty()) work.statements.push_back(d.repair);
+  std::cerr << "repair: " << work.statements.size() << " row(s) of " << s.plan->tables[table].target.str()
+            << " through the apply queue ("
+            << (differences.size() > current->size() ? differences.size() - current->size() : 0)
+            << " had converged by then)\n";
+  if (work.statements.empty()) {
+    s.apply_scheduled = true;
+    self->send(self, apply_atom::value);
+    return;
+  }
+  s.lanes_pending = 1;
+  self->request(s.lanes.front(), caf::infinite, apply_atom::value, std::move(work))
+      .then(
+          [=](uint64_t) {
+            auto& s = self->state;
+            s.lanes_pending = 0;
+            s.apply_scheduled = true;
+            self->send(self, apply_atom::value);
+          },
+          [=](caf::error& e) { replayer_fail(self, "change applier (repair): " + caf::to_string(e)); });
+}
+
 // Reads what the spool holds, up to what the tailer has synced, folding whole transactions until
 // a group is large enough or the spool is drained, then flushes the group.
 template <class Self>
@@ -275,6 +348,7 @@ void apply_stored(Self* self) {
   auto& s = self->state;
   s.apply_scheduled = false;
   if (!s.replaying || s.paused || s.lanes_pending > 0) return;
+  if (!s.repairs.empty()) return run_repair(self);
   constexpr uint64_t kFlushBytes = 8 << 20;
   constexpr int kRecordsPerRound = 50000;
   for (int i = 0; i < kRecordsPerRound; ++i) {
@@ -379,6 +453,14 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         self->send(self, apply_atom::value);
       },
       [=](apply_atom) { apply_stored(self); },
+      [=](repair_atom, uint32_t table, std::vector<verify::RowDifference>& differences) {
+        auto& s = self->state;
+        s.repairs.emplace_back(table, std::move(differences));
+        if (s.replaying && !s.apply_scheduled) {
+          s.apply_scheduled = true;
+          self->send(self, apply_atom::value);
+        }
+      },
       [=](pause_atom) { self->state.paused = true; },
       [=](resume_atom) {
         auto& s = self->state;

@@ -17,6 +17,7 @@
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(omsql::verify::TableReport)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(omsql::verify::VerifyReport)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<omsql::verify::RowDifference>)
 
 namespace omsql::actors {
 
