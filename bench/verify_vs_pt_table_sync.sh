@@ -68,6 +68,9 @@ TICKS=$(getconf CLK_TCK)
 server_ticks() { echo $(( $(awk '{print $14+$15}' /proc/$SRC_PID/stat) + $(awk '{print $14+$15}' /proc/$TGT_PID/stat) )); }
 
 VERIFY_CMD=("$CLI" "$OMSQL_SRC_PORT" "$OMSQL_TGT_PORT" "$DB.t" --chunk-rows 10000)
+# CHECKSUM TABLE ... EXTENDED on both servers at once: a table-level answer only (no chunks, no rows).
+CHECKSUM_CMD=(bash -c "mariadb -h127.0.0.1 -uroot -P$OMSQL_SRC_PORT -N -e 'CHECKSUM TABLE $DB.t EXTENDED' & \
+  mariadb -h127.0.0.1 -uroot -P$OMSQL_TGT_PORT -N -e 'CHECKSUM TABLE $DB.t EXTENDED'; wait")
 PT_CMD=(pt-table-sync --print --verbose "h=127.0.0.1,P=$OMSQL_SRC_PORT,u=root,D=$DB,t=t" "h=127.0.0.1,P=$OMSQL_TGT_PORT,u=root")
 seconds() { # OUTPUT_FILE COMMAND...: runs it, prints "wall_seconds cpu_seconds" (cpu: both servers + client)
   local start end t0 client out=$1
@@ -84,11 +87,13 @@ min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else
 
 seconds /tmp/omsql-verify-bench.verify "${VERIFY_CMD[@]}" >/dev/null  # warm-up: both buffer pools hold the table
 # Alternate the two tools so that a change in machine load hits both alike; keep each one's best.
-verify_s=""; pt_s=""; verify_cpu=""; pt_cpu=""
+verify_s=""; pt_s=""; verify_cpu=""; pt_cpu=""; checksum_s=""
 for run in $(seq 1 "$RUNS"); do
   read -r v vc < <(seconds /tmp/omsql-verify-bench.verify "${VERIFY_CMD[@]}")
   read -r p pc < <(seconds /tmp/omsql-verify-bench.pt "${PT_CMD[@]}")
-  echo "run $run: omsql verify ${v}s (cpu ${vc}s), pt-table-sync ${p}s (cpu ${pc}s)"
+  read -r k kc < <(seconds /tmp/omsql-verify-bench.checksum "${CHECKSUM_CMD[@]}")
+  echo "run $run: omsql verify ${v}s (cpu ${vc}s), pt-table-sync ${p}s (cpu ${pc}s), CHECKSUM TABLE ${k}s"
+  checksum_s=$(min "$checksum_s" "$k")
   verify_s=$(min "$verify_s" "$v"); pt_s=$(min "$pt_s" "$p")
   verify_cpu=$(min "$verify_cpu" "$vc"); pt_cpu=$(min "$pt_cpu" "$pc")
 done
@@ -99,5 +104,6 @@ ratio=$(echo "scale=2; $pt_s / $verify_s" | bc)
 cpu_ratio=$(echo "scale=2; $pt_cpu / $verify_cpu" | bc)
 printf 'rows=%s  omsql verify=%.2fs  pt-table-sync --print=%.2fs  ratio (pt/omsql)=%sx  (best of %s, %s cores, load %s)\n' \
   "$ROWS" "$verify_s" "$pt_s" "$ratio" "$RUNS" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
+printf 'CHECKSUM TABLE EXTENDED on both servers in parallel (whole-table answer, no rows): %.2fs\n' "$checksum_s"
 printf 'cpu seconds (client + both servers): omsql verify=%.2f  pt-table-sync=%.2f  ratio=%sx\n' \
   "$verify_cpu" "$pt_cpu" "$cpu_ratio"
