@@ -27,15 +27,37 @@ struct ChunkerState {
   std::shared_ptr<const TaskState> task;
   caf::actor coordinator;
   std::unique_ptr<Connection> source;
-  size_t table = 0;                                   // the table being chunked
-  std::unique_ptr<copy::ChunkPlanner> planner;        // for `table`
-  uint64_t chunks_issued = 0;                         // of `table`
+  // Up to `parallel` tables are chunked at once and their chunks handed out in turn, so readers
+  // and appliers work on different tables (different B-trees on the target) instead of all
+  // appending to the same one.
+  std::vector<size_t> open_tables;
+  std::map<size_t, std::unique_ptr<copy::ChunkPlanner>> planners;  // by table index
+  std::map<size_t, uint64_t> chunks_issued;                        // by table index
+  size_t next_table = 0;                                           // the next table to open
+  size_t turn = 0;                                                 // round-robin over open_tables
   static inline const char* name = "chunker";
 };
 
 bool table_copy_done(const ChunkerState& s, size_t index) {
   auto it = s.task->tables.find(s.plan->tables[index].source.str());
   return it != s.task->tables.end() && it->second.copy_done;
+}
+
+// Opens tables until `parallel` are open or none is left.
+void open_tables(ChunkerState& s) {
+  size_t wanted = static_cast<size_t>(std::max(1, s.plan->options.parallel));
+  while (s.open_tables.size() < wanted && s.next_table < s.plan->tables.size()) {
+    size_t index = s.next_table++;
+    if (table_copy_done(s, index)) continue;
+    const TableJob& job = s.plan->tables[index];
+    auto planner = std::make_unique<copy::ChunkPlanner>(job, s.plan->options.chunk_rows);
+    // Chunk ids restart at 0 after a resume: the coordinator's commit tracking starts afresh too.
+    auto it = s.task->tables.find(job.source.str());
+    if (it != s.task->tables.end() && it->second.copied_through) planner->resume_after(*it->second.copied_through, 0);
+    s.planners[index] = std::move(planner);
+    s.chunks_issued[index] = 0;
+    s.open_tables.push_back(index);
+  }
 }
 
 caf::behavior chunker_impl(caf::stateful_actor<ChunkerState>* self, std::shared_ptr<const Plan> plan,
@@ -59,34 +81,27 @@ caf::behavior chunker_impl(caf::stateful_actor<ChunkerState>* self, std::shared_
             return ChunkWork{};
           }
         }
-        while (s.table < s.plan->tables.size()) {
-          if (table_copy_done(s, s.table)) {
-            ++s.table;
-            continue;
-          }
-          const TableJob& job = s.plan->tables[s.table];
-          if (!s.planner) {
-            s.planner = std::make_unique<copy::ChunkPlanner>(job, s.plan->options.chunk_rows);
-            // Chunk ids restart at 0 after a resume: the coordinator's commit tracking starts afresh too.
-            auto it = s.task->tables.find(job.source.str());
-            if (it != s.task->tables.end() && it->second.copied_through)
-              s.planner->resume_after(*it->second.copied_through, 0);
-            s.chunks_issued = 0;
-          }
-          auto next = s.planner->next(*s.source);
+        while (true) {
+          open_tables(s);
+          if (s.open_tables.empty()) return ChunkWork{};
+          size_t slot = s.turn++ % s.open_tables.size();
+          size_t index = s.open_tables[slot];
+          const TableJob& job = s.plan->tables[index];
+          auto next = s.planners[index]->next(*s.source);
           if (!next) {
             fail(self, s.coordinator, next.status().with_context("chunking " + job.source.str()).message());
             return ChunkWork{};
           }
           if (next->has_value()) {
-            ++s.chunks_issued;
-            return ChunkWork{true, static_cast<uint32_t>(s.table), std::move(**next)};
+            ++s.chunks_issued[index];
+            return ChunkWork{true, static_cast<uint32_t>(index), std::move(**next)};
           }
-          self->send(s.coordinator, chunks_total_atom::value, static_cast<uint32_t>(s.table), s.chunks_issued);
-          s.planner.reset();
-          ++s.table;
+          // This table is fully handed out: its chunk count completes the coordinator's tracking.
+          self->send(s.coordinator, chunks_total_atom::value, static_cast<uint32_t>(index), s.chunks_issued[index]);
+          s.planners.erase(index);
+          s.chunks_issued.erase(index);
+          s.open_tables.erase(s.open_tables.begin() + static_cast<std::ptrdiff_t>(slot));
         }
-        return ChunkWork{};
       },
   };
 }

@@ -19,7 +19,8 @@
 
 namespace omsql::actors {
 
-// Hands out key-range chunks, table after table, computing each one only when a reader asks.
+// Hands out key-range chunks of up to `parallel` tables at once, in turn, computing each one only
+// when a reader asks.
 // Tables whose copy is done in `state` are skipped; a table copied partly resumes after its
 // recorded `copied_through` key. Reports each table's chunk count to `coordinator` when known.
 caf::actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> plan,
