@@ -8,10 +8,13 @@
 #   3. sysbench oltp_write_only writes for SECONDS with both followers stopped: the backlog;
 #   4. each follower catches up alone and is timed: transactions/s applied.
 #
-#   bash bench/incremental_vs_replica.sh [TABLES] [ROWS] [SECONDS] [THREADS]
+# Steps 3-4 repeat RUNS times (a fresh backlog each time); the medians are reported.
+#
+#   bash bench/incremental_vs_replica.sh [TABLES] [ROWS] [SECONDS] [THREADS] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tables=${1:-4}; rows=${2:-50000}; seconds=${3:-20}; threads=${4:-4}
+tables=${1:-4}; rows=${2:-50000}; seconds=${3:-20}; threads=${4:-4}; runs=${5:-3}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 bash scripts/install-deps.sh >/dev/null
 bash scripts/build.sh >/dev/null
 omsrun=$PWD/build/src/cli/omsrun
@@ -48,20 +51,30 @@ gtid=$(sed -n "s/.*SET GLOBAL gtid_slave_pos='\([^']*\)'.*/\1/p" "$b/dump.sql" |
 rep -e "SET GLOBAL gtid_slave_pos = '$gtid'; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$OMSQL_SRC_PORT,
         MASTER_USER='root', MASTER_USE_GTID=slave_pos"
 
-echo "backlog: sysbench oltp_write_only, ${seconds}s, 4 threads, both followers stopped" >&2
-sysbench oltp_write_only "${sb[@]}" --threads=4 --time="$seconds" run > "$a/sysbench.log"
-transactions=$(sed -n 's/.*transactions: *\([0-9]*\).*/\1/p' "$a/sysbench.log")
-end_gtid=$(src -N -e "SELECT @@gtid_binlog_pos")
+native_runs=(); omsql_runs=(); transaction_runs=()
+for run in $(seq 1 "$runs"); do
+  echo "run $run: backlog of sysbench oltp_write_only, ${seconds}s, 4 threads, both followers stopped" >&2
+  sysbench oltp_write_only "${sb[@]}" --threads=4 --time="$seconds" run > "$a/sysbench.log"
+  transactions=$(sed -n 's/.*transactions: *\([0-9]*\).*/\1/p' "$a/sysbench.log")
+  end_gtid=$(src -N -e "SELECT @@gtid_binlog_pos")
 
-start=$(now)
-rep -e "START SLAVE"
-until [ "$(rep -N -e "SELECT @@gtid_slave_pos")" = "$end_gtid" ]; do sleep 0.05; done
-native=$(echo "$(now) - $start" | bc)
-rep -e "STOP SLAVE"
+  start=$(now)
+  rep -e "START SLAVE"
+  until [ "$(rep -N -e "SELECT @@gtid_slave_pos")" = "$end_gtid" ]; do sleep 0.05; done
+  native=$(echo "$(now) - $start" | bc)
+  rep -e "STOP SLAVE"
 
-start=$(now)
-"$omsrun" "$a/inc.omsql" --task-dir "$a/task" --until caught-up >/dev/null 2>"$a/omsql.log"
-omsql=$(echo "$(now) - $start" | bc)
+  start=$(now)
+  "$omsrun" "$a/inc.omsql" --task-dir "$a/task" --until caught-up >/dev/null 2>"$a/omsql.log"
+  omsql=$(echo "$(now) - $start" | bc)
+  echo "run $run: $transactions transactions, native ${native}s, omsql ${omsql}s" >&2
+  native_runs+=("$(echo "$transactions / $native" | bc -l)")
+  omsql_runs+=("$(echo "$transactions / $omsql" | bc -l)")
+  transaction_runs+=("$transactions")
+done
+native_rate=$(printf '%s\n' "${native_runs[@]}" | median)
+omsql_rate=$(printf '%s\n' "${omsql_runs[@]}" | median)
+transactions=$(printf '%s\n' "${transaction_runs[@]}" | median)
 
 python3 scripts/compare_tables.py --source-port "$OMSQL_SRC_PORT" --target-port "$OMSQL_TGT_PORT" \
   $(for i in $(seq 1 "$tables"); do echo --pair sbtest.sbtest$i=sbtest.sbtest$i; done) >/dev/null \
@@ -70,9 +83,9 @@ python3 scripts/compare_tables.py --source-port "$OMSQL_SRC_PORT" --target-port 
   $(for i in $(seq 1 "$tables"); do echo --pair sbtest.sbtest$i=sbtest.sbtest$i; done) >/dev/null \
   || { echo "native replica differs from source" >&2; exit 1; }
 
-printf '\ncatch-up of %d sysbench write transactions (%d tables x %d rows), %d apply threads\n' \
-  "$transactions" "$tables" "$rows" "$threads"
-printf '%-28s %10s %14s\n' follower seconds "transactions/s"
-printf '%-28s %10.2f %14.0f\n' "native replica (parallel $threads)" "$native" "$(echo "$transactions / $native" | bc -l)"
-printf '%-28s %10.2f %14.0f\n' "omsql" "$omsql" "$(echo "$transactions / $omsql" | bc -l)"
-printf 'omsql apply rate / native: %.2f\n' "$(echo "$native / $omsql" | bc -l)"
+printf '\ncatch-up of a backlog of ~%d sysbench write transactions (%d tables x %d rows), %d apply threads, median of %d runs\n' \
+  "$transactions" "$tables" "$rows" "$threads" "$runs"
+printf '%-32s %14s\n' follower "transactions/s"
+printf '%-32s %14.0f\n' "native replica (parallel $threads)" "$native_rate"
+printf '%-32s %14.0f\n' "omsql ($threads apply lanes)" "$omsql_rate"
+printf 'omsql apply rate / native: %.2f\n' "$(echo "$omsql_rate / $native_rate" | bc -l)"
