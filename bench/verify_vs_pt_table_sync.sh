@@ -84,6 +84,8 @@ seconds() { # OUTPUT_FILE COMMAND...: runs it, prints "wall_seconds cpu_seconds"
   echo "$(echo "$end - $start" | bc) $(echo "scale=2; $client + ($(server_ticks) - $t0) / $TICKS" | bc)"
 }
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+verify_all=(); pt_all=(); checksum_all=()
 
 seconds /tmp/omsql-verify-bench.verify "${VERIFY_CMD[@]}" >/dev/null  # warm-up: both buffer pools hold the table
 # Alternate the two tools so that a change in machine load hits both alike; keep each one's best.
@@ -94,6 +96,7 @@ for run in $(seq 1 "$RUNS"); do
   read -r k kc < <(seconds /tmp/omsql-verify-bench.checksum "${CHECKSUM_CMD[@]}")
   echo "run $run: omsql verify ${v}s (cpu ${vc}s), pt-table-sync ${p}s (cpu ${pc}s), CHECKSUM TABLE ${k}s"
   checksum_s=$(min "$checksum_s" "$k")
+  verify_all+=("$v"); pt_all+=("$p"); checksum_all+=("$k")
   verify_s=$(min "$verify_s" "$v"); pt_s=$(min "$pt_s" "$p")
   verify_cpu=$(min "$verify_cpu" "$vc"); pt_cpu=$(min "$pt_cpu" "$pc")
 done
@@ -104,6 +107,10 @@ ratio=$(echo "scale=2; $pt_s / $verify_s" | bc)
 cpu_ratio=$(echo "scale=2; $pt_cpu / $verify_cpu" | bc)
 printf 'rows=%s  omsql verify=%.2fs  pt-table-sync --print=%.2fs  ratio (pt/omsql)=%sx  (best of %s, %s cores, load %s)\n' \
   "$ROWS" "$verify_s" "$pt_s" "$ratio" "$RUNS" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
+printf 'medians of %s runs: omsql verify=%.2fs  pt-table-sync --print=%.2fs  CHECKSUM TABLE=%.2fs  ratio (pt/omsql)=%.2fx\n' \
+  "$RUNS" "$(printf '%s\n' "${verify_all[@]}" | median)" "$(printf '%s\n' "${pt_all[@]}" | median)" \
+  "$(printf '%s\n' "${checksum_all[@]}" | median)" \
+  "$(echo "$(printf '%s\n' "${pt_all[@]}" | median) / $(printf '%s\n' "${verify_all[@]}" | median)" | bc -l)"
 printf 'CHECKSUM TABLE EXTENDED on both servers in parallel (whole-table answer, no rows): %.2fs\n' "$checksum_s"
 printf 'cpu seconds (client + both servers): omsql verify=%.2f  pt-table-sync=%.2f  ratio=%sx\n' \
   "$verify_cpu" "$pt_cpu" "$cpu_ratio"
