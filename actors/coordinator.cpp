@@ -47,6 +47,9 @@ struct CoordinatorState {
   SyncStatus sync;
   std::chrono::steady_clock::time_point last_status_write;
   size_t readers_running = 0;
+  std::vector<caf::actor> index_builders;   // add a table's indexes while other tables still copy
+  size_t index_builds_running = 0;
+  size_t next_index_builder = 0;
   bool copied_this_run = false;    // some table still needed copying when this process started
   bool verified = false;           // the post-catch-up verification ran in this process
   bool verifying = false;          // a verification is running
@@ -64,6 +67,7 @@ void stop_graph(Self* self) {
     a = nullptr;
   };
   for (auto& r : s.readers) stop(r);
+  for (auto& b : s.index_builders) stop(b);
   for (auto& a : s.appliers) stop(a);
   stop(s.chunker);
   stop(s.tailer);
@@ -90,12 +94,28 @@ void fail_task(Self* self, const std::string& message) {
 
 Status save(Self* self) { return self->state.directory->save(self->state.task); }
 
+void maybe_finish_copy(Self* self);
+
 void mark_table_done_if_complete(Self* self, uint32_t table_index) {
   auto& s = self->state;
   auto& tracker = s.trackers[table_index];
   if (!tracker.total || tracker.next_to_commit < *tracker.total) return;
   auto& progress = s.task.tables[s.plan->tables[table_index].source.str()];
+  if (progress.copy_done) return;
   progress.copy_done = true;
+  if (!s.plan->phases.schema || s.index_builders.empty()) return;
+  // Its secondary indexes now, overlapping the copy of the other tables; the INDEXES phase
+  // after the copy only adds what is still missing, and the foreign keys.
+  ++s.index_builds_running;
+  auto& builder = s.index_builders[s.next_index_builder++ % s.index_builders.size()];
+  self->request(builder, caf::infinite, indexes_atom::value, table_index)
+      .then(
+          [=](const std::string& error) {
+            if (!error.empty()) return fail_task(self, error);
+            --self->state.index_builds_running;
+            maybe_finish_copy(self);
+          },
+          [=](caf::error& e) { fail_task(self, "index builder: " + caf::to_string(e)); });
 }
 
 void start_indexes(Self* self);
@@ -136,7 +156,7 @@ void write_status(Self* self, bool force) {
 
 void maybe_finish_copy(Self* self) {
   auto& s = self->state;
-  if (s.readers_running > 0 || s.failed) return;
+  if (s.readers_running > 0 || s.index_builds_running > 0 || s.failed) return;
   for (size_t i = 0; i < s.plan->tables.size(); ++i) {
     if (!s.task.tables[s.plan->tables[i].source.str()].copy_done) {
       fail_task(self, "internal error: full copy ended but " + s.plan->tables[i].source.str() + " is not complete");
@@ -150,6 +170,8 @@ void maybe_finish_copy(Self* self) {
   s.appliers.clear();
   if (s.chunker) self->send_exit(s.chunker, caf::exit_reason::user_shutdown);
   s.chunker = nullptr;
+  for (auto& b : s.index_builders) self->send_exit(b, caf::exit_reason::user_shutdown);
+  s.index_builders.clear();
   start_indexes(self);
 }
 
@@ -183,6 +205,10 @@ void start_full_copy(Self* self) {
   auto snapshot = std::make_shared<const TaskState>(s.task);
   s.trackers.assign(s.plan->tables.size(), ChunkTracker{});
   s.chunker = spawn_chunker(system, s.plan, snapshot, self);
+  if (s.plan->phases.schema && !s.task.indexes_done) {
+    int builders = std::max(1, std::min(2, s.plan->options.parallel));
+    for (int i = 0; i < builders; ++i) s.index_builders.push_back(spawn_schema_migrator(system, s.plan));
+  }
   int pool = std::max(1, s.plan->options.parallel);
   for (int i = 0; i < pool; ++i) s.appliers.push_back(spawn_applier(system, s.plan, self, s.reporter));
   for (int i = 0; i < pool; ++i) {

@@ -36,6 +36,12 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
         Status st = schema::create_target_schema(*s.target, plan, &warnings);
         return st ? std::string() : st.message();
       },
+      [=](indexes_atom, uint32_t table_index) -> std::string {
+        auto& s = self->state;
+        if (auto st = ensure_connected(s); !st) return st.message();
+        Status st = schema::add_secondary_indexes(*s.target, *s.plan, s.plan->tables.at(table_index));
+        return st ? std::string() : st.message();
+      },
       [=](indexes_atom) -> std::string {
         auto& s = self->state;
         if (auto st = ensure_connected(s); !st) return st.message();

@@ -1,7 +1,8 @@
 #pragma once
 // Runs the schema phase on the target. (schema_atom, bool resuming) creates databases and tables
-// without secondary indexes (a resumed task keeps the tables it created before); indexes_atom adds
-// secondary indexes and foreign keys after the copy. Each replies with an empty string on success
+// without secondary indexes (a resumed task keeps the tables it created before);
+// (indexes_atom, uint32_t table) adds one table's secondary indexes as soon as its copy is done;
+// indexes_atom adds whatever index is still missing and then the foreign keys, after the copy. Each replies with an empty string on success
 // or the error message. Detached: DDL blocks.
 #include <caf/all.hpp>
 

@@ -38,7 +38,7 @@ enum class OnExists { kFail, kTruncate, kAppend };
 struct Options {
   int parallel = 4;                     // reader and applier pool sizes
   int64_t chunk_rows = 20000;           // target rows per key-range chunk
-  int64_t batch_rows = 10000;           // a batch is closed at batch_rows or batch_bytes, whichever first
+  int64_t batch_rows = 50000;           // a batch is closed at batch_rows or batch_bytes, whichever first
   int64_t batch_bytes = 4 << 20;
   int credits = 4;                      // batches in flight per reader (backpressure)
   int64_t max_rows_per_sec = 0;         // 0 = unthrottled

@@ -142,6 +142,23 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
   });
 }
 
+Status add_secondary_indexes(Connection& target, const Plan& plan, const TableJob& job,
+                             std::vector<std::string>* warnings) {
+  return with_ddl_session(target, [&]() -> Status {
+    auto existing = target.query("SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+                                 sql::text_literal(job.target.schema) +
+                                 " AND TABLE_NAME = " + sql::text_literal(job.target.table));
+    if (!existing) return existing.status().with_context("reading the indexes of " + job.target.str());
+    std::set<std::string> names;
+    for (const auto& row : existing->rows) names.insert(row[0].value_or(""));
+    auto ddl = secondary_index_sql(job, plan.target.dialect, names);
+    if (!ddl) return ddl.status();
+    if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
+    if (ddl->sql.empty()) return Status::ok();
+    return target.execute(ddl->sql).with_context("adding indexes to " + job.target.str());
+  });
+}
+
 Status finish_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
   return with_ddl_session(target, [&]() { return add_indexes_and_keys(target, plan, warnings); });
 }

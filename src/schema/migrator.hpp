@@ -23,6 +23,11 @@ namespace omsql::schema {
 // and foreign keys finish_target_schema will add, is appended to `warnings` when given.
 Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings);
 
+// Adds the secondary indexes of one table (one ALTER TABLE), skipping those that exist: called as
+// soon as that table's copy is done, while other tables are still copying.
+Status add_secondary_indexes(Connection& target, const Plan& plan, const TableJob& job,
+                             std::vector<std::string>* warnings = nullptr);
+
 // Adds the secondary indexes (one ALTER TABLE per table) and then the foreign keys, with
 // foreign_key_checks=0 on this session: the copied rows were consistent on the source, and checking
 // them again would cost a scan per key. Its warnings repeat create_target_schema's for those parts.
