@@ -1,6 +1,7 @@
 #include "actors/copy_actors.hpp"
 
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <thread>
 
@@ -88,6 +89,22 @@ caf::behavior chunker_impl(caf::stateful_actor<ChunkerState>* self, std::shared_
           size_t index = s.open_tables[slot];
           const TableJob& job = s.plan->tables[index];
           auto next = s.planners[index]->next(*s.source);
+          if (!next && next.status().is_transient()) {
+            // A lost source connection: the planner is unchanged on error, so ask again on a new one.
+            copy::RetryPolicy policy;
+            policy.max_attempts = 8;
+            Status retried = copy::retry_with_backoff(
+                [&]() -> Status {
+                  auto connection = Connection::open(s.plan->source, "source");
+                  if (!connection) return connection.status();
+                  OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
+                  s.source = std::move(connection).value();
+                  next = s.planners[index]->next(*s.source);
+                  return next ? Status::ok() : next.status();
+                },
+                policy);
+            if (!retried) next = retried;
+          }
           if (!next) {
             fail(self, s.coordinator, next.status().with_context("chunking " + job.source.str()).message());
             return ChunkWork{};
@@ -155,6 +172,30 @@ void complete_chunk_if_done(caf::stateful_actor<ReaderState>* self, std::pair<ui
   s.chunks.erase(it);
 }
 
+// Reconnects to the source with backoff and reopens `work`'s chunk from its start.
+Status reopen_chunk(caf::stateful_actor<ReaderState>* self, const ChunkWork& work) {
+  auto& s = self->state;
+  s.cursor.reset();
+  s.source.reset();
+  copy::RetryPolicy policy;
+  policy.max_attempts = 8;
+  return copy::retry_with_backoff(
+      [&]() -> Status {
+        auto connection = Connection::open(s.plan->source, "source");
+        if (!connection) return connection.status();
+        OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
+        copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
+        auto cursor = copy::ChunkCursor::open(**connection, s.plan->tables[work.table_index], work.range, limits);
+        if (!cursor) return cursor.status();
+        s.source = std::move(connection).value();
+        s.cursor = std::move(cursor).value();
+        std::cerr << "warning: source connection lost; re-reading "
+                  << work.range.describe(s.plan->tables[work.table_index]) << "\n";
+        return Status::ok();
+      },
+      policy);
+}
+
 void ask_for_work(caf::stateful_actor<ReaderState>* self) {
   auto& s = self->state;
   if (s.asking || s.no_more_work || s.cursor) return;
@@ -218,6 +259,18 @@ caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_pt
         auto batch = s.cursor->next_batch();
         auto key = s.cursor_key;
         auto current = s.chunks.find(key);
+        if (!batch && batch.status().is_transient() &&
+            s.plan->tables[key.first].key.kind != RowKey::Kind::kNone) {
+          // The source went away in mid-chunk: read the chunk again from its start on a new
+          // connection. Rows already sent are written again, which REPLACE by key makes harmless.
+          // (A table without a key has no such guarantee: it fails, and a rerun copies it anew.)
+          Status reopened = reopen_chunk(self, current->second.work);
+          if (reopened) {
+            schedule_produce(self);
+            return;
+          }
+          batch = reopened;
+        }
         if (!batch) {
           fail(self, s.coordinator, batch.status().message());
           self->quit();
