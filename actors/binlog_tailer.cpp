@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "actors/clock.hpp"
 #include "actors/messages.hpp"
 #include "src/binlog/ddl_scan.hpp"
 #include "src/binlog/stream.hpp"
@@ -15,10 +16,6 @@ namespace omsql::actors {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
-}
 
 // --- tailer ---
 
@@ -128,7 +125,7 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
           if (auto st = s.spool->sync(); !st) return tailer_fail(self, st.message());
           s.reconnect_delay = std::chrono::milliseconds(250);
           self->send(s.replayer, stored_atom::value,
-                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), now_ms()});
+                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), steady_now_ms()});
         }
         self->send(self, pull_atom::value);
       },

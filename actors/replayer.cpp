@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 
+#include "actors/clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/apply/change_batch.hpp"
@@ -22,10 +23,6 @@ namespace omsql::actors {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch()).count();
-}
 
 // --- change appliers: one per apply lane ---
 
@@ -227,7 +224,7 @@ SyncStatus status_of(ReplayerState& s) {
   status.events_applied = s.events_applied;
   status.events_per_second = s.events_per_second;
   bool behind = s.checkpoint < s.stored.source_position;
-  status.lag_seconds = behind && s.oldest_unapplied_ms ? (now_ms() - s.oldest_unapplied_ms) / 1000.0 : 0;
+  status.lag_seconds = behind && s.oldest_unapplied_ms ? (steady_now_ms() - s.oldest_unapplied_ms) / 1000.0 : 0;
   status.caught_up = s.caught_up;
   return status;
 }

@@ -38,6 +38,22 @@ Result<std::vector<RowDifference>> recheck_rows(Connection& source, Connection& 
   return out;
 }
 
+namespace {
+
+// Sets the report's missing/extra/different counts from its list of differences.
+void count_differences(TableReport& report) {
+  report.missing = report.extra = report.different = 0;
+  for (const RowDifference& d : report.differences) {
+    switch (d.kind) {
+      case DifferenceKind::kMissingOnTarget: report.missing += d.copies; break;
+      case DifferenceKind::kExtraOnTarget: report.extra += d.copies; break;
+      case DifferenceKind::kDifferent: report.different += d.copies; break;
+    }
+  }
+}
+
+}  // namespace
+
 Result<TableReport> recheck_table(Connection& source, Connection& target, const TableJob& job, const TableReport& first,
                                   int attempts, std::chrono::milliseconds delay) {
   TableReport report = first;
@@ -53,14 +69,7 @@ Result<TableReport> recheck_table(Connection& source, Connection& target, const 
     report.differences = std::move(*still);
     ++report.rechecks;
   }
-  report.missing = report.extra = report.different = 0;
-  for (const RowDifference& d : report.differences) {
-    switch (d.kind) {
-      case DifferenceKind::kMissingOnTarget: report.missing += d.copies; break;
-      case DifferenceKind::kExtraOnTarget: report.extra += d.copies; break;
-      case DifferenceKind::kDifferent: report.different += d.copies; break;
-    }
-  }
+  count_differences(report);
   const uint64_t before = first.difference_count();
   const uint64_t after = report.difference_count();
   report.cleared_by_recheck = before > after ? before - after : 0;
@@ -138,14 +147,7 @@ Result<TableReport> recheck_settled(Connection& source, Connection& target, cons
   report.unsettled = pending.size();
   report.unsettled_keys.clear();
   for (const RowDifference& d : pending) report.unsettled_keys.push_back(d.key);
-  report.missing = report.extra = report.different = 0;
-  for (const RowDifference& d : report.differences) {
-    switch (d.kind) {
-      case DifferenceKind::kMissingOnTarget: report.missing += d.copies; break;
-      case DifferenceKind::kExtraOnTarget: report.extra += d.copies; break;
-      case DifferenceKind::kDifferent: report.different += d.copies; break;
-    }
-  }
+  count_differences(report);
   const uint64_t before = first.difference_count();
   const uint64_t after = report.difference_count() + report.unsettled;
   report.cleared_by_recheck = before > after ? before - after : 0;
