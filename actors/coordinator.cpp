@@ -278,7 +278,13 @@ void start_replay(Self* self) {
   s.task.phase = "incremental";
   if (auto st = save(self); !st) return fail_task(self, st.message());
   write_status(self, true);
-  self->send(s.replayer, replay_atom::value);
+  // Tables without a key were copied from one snapshot: their changes up to it are in the copy.
+  std::vector<BinlogPosition> replay_after(s.plan->tables.size());
+  for (size_t i = 0; i < s.plan->tables.size(); ++i) {
+    const auto& progress = s.task.tables[s.plan->tables[i].source.str()];
+    if (progress.snapshot_file) replay_after[i] = BinlogPosition{*progress.snapshot_file, progress.snapshot_offset.value_or(0), ""};
+  }
+  self->send(s.replayer, replay_atom::value, replay_after);
 }
 
 void finish_task(Self* self) {
@@ -383,6 +389,10 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
         auto& tracker = s.trackers.at(done.table_index);
         tracker.finished_out_of_order[done.range.id] = done.range.upper_inclusive;
         auto& progress = s.task.tables[s.plan->tables[done.table_index].source.str()];
+        if (!done.snapshot.empty()) {
+          progress.snapshot_file = done.snapshot.file;
+          progress.snapshot_offset = done.snapshot.offset;
+        }
         bool advanced = false;
         for (auto it = tracker.finished_out_of_order.find(tracker.next_to_commit);
              it != tracker.finished_out_of_order.end();

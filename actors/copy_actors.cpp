@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "actors/messages.hpp"
+#include "src/binlog/position.hpp"
 #include "src/copy/batch_writer.hpp"
 #include "src/copy/chunk_cursor.hpp"
 #include "src/copy/chunk_planner.hpp"
@@ -129,6 +130,9 @@ struct ChunkInFlight {
   ChunkWork work;
   uint64_t unacknowledged = 0;   // batches sent, not yet committed
   bool fully_read = false;
+  bool keyless = false;          // one chunk: the whole table, read in one consistent snapshot
+  bool sent_first = false;
+  BinlogPosition snapshot;
 };
 
 struct ReaderState {
@@ -168,8 +172,24 @@ void complete_chunk_if_done(caf::stateful_actor<ReaderState>* self, std::pair<ui
   auto& s = self->state;
   auto it = s.chunks.find(key);
   if (it == s.chunks.end() || !it->second.fully_read || it->second.unacknowledged > 0) return;
-  self->send(s.coordinator, chunk_done_atom::value, ChunkDone{it->second.work.table_index, it->second.work.range});
+  self->send(s.coordinator, chunk_done_atom::value,
+             ChunkDone{it->second.work.table_index, it->second.work.range, it->second.snapshot});
   s.chunks.erase(it);
+}
+
+// Starts a REPEATABLE READ transaction WITH CONSISTENT SNAPSHOT and returns the binlog position
+// that snapshot corresponds to (MariaDB's binlog_snapshot_file/position status).
+Result<BinlogPosition> open_snapshot(Connection& source) {
+  OMSQL_RETURN_IF_ERROR(source.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+  OMSQL_RETURN_IF_ERROR(source.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"));
+  auto status = source.query("SHOW SESSION STATUS LIKE 'binlog_snapshot_%'");
+  if (!status) return status.status();
+  BinlogPosition position;
+  for (const auto& row : status->rows) {
+    if (row[0].value_or("") == "Binlog_snapshot_file") position.file = row[1].value_or("");
+    if (row[0].value_or("") == "Binlog_snapshot_position") position.offset = std::stoull(row[1].value_or("0"));
+  }
+  return position;
 }
 
 // Reconnects to the source with backoff and reopens `work`'s chunk from its start.
@@ -212,6 +232,19 @@ void ask_for_work(caf::stateful_actor<ReaderState>* self) {
             }
             const TableJob& job = s.plan->tables[work.table_index];
             copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
+            BinlogPosition snapshot;
+            bool keyless = job.key.kind == RowKey::Kind::kNone;
+            if (keyless) {
+              // Whole-row changes cannot be replayed twice: read the table in one snapshot whose
+              // binlog position tells the replayer where this table's changes begin.
+              auto position = open_snapshot(*s.source);
+              if (!position) {
+                fail(self, s.coordinator, position.status().message());
+                self->quit();
+                return;
+              }
+              snapshot = *position;
+            }
             auto cursor = copy::ChunkCursor::open(*s.source, job, work.range, limits);
             if (!cursor) {
               fail(self, s.coordinator, cursor.status().message());
@@ -221,7 +254,7 @@ void ask_for_work(caf::stateful_actor<ReaderState>* self) {
             s.cursor = std::move(cursor).value();
             auto key = std::make_pair(work.table_index, work.range.id);
             s.cursor_key = key;
-            s.chunks[key] = ChunkInFlight{std::move(work), 0, false};
+            s.chunks[key] = ChunkInFlight{std::move(work), 0, false, keyless, false, snapshot};
             schedule_produce(self);
           },
           [=](caf::error&) { self->quit(); });
@@ -277,15 +310,20 @@ caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_pt
           return;
         }
         bool last = batch->last_of_chunk;
-        if (batch->rows > 0) {
+        bool restart = current->second.keyless && !current->second.sent_first;
+        if (batch->rows > 0 || restart) {
           --s.credits;
           ++current->second.unacknowledged;
-          auto& applier = s.appliers[s.next_applier++ % s.appliers.size()];
-          self->send(applier, BatchEnvelope{key.first, std::move(batch).value()});
+          current->second.sent_first = true;
+          // A keyless table's batches all go to one applier, so its restart runs before them.
+          auto& applier = current->second.keyless ? s.appliers[key.first % s.appliers.size()]
+                                                  : s.appliers[s.next_applier++ % s.appliers.size()];
+          self->send(applier, BatchEnvelope{key.first, std::move(batch).value(), restart});
         }
         if (last) {
           current->second.fully_read = true;
           s.cursor.reset();
+          if (current->second.keyless) (void)s.source->execute("COMMIT");  // ends the snapshot
           complete_chunk_if_done(self, key);
           ask_for_work(self);
           finish_if_idle(self);
@@ -339,6 +377,8 @@ Status write_once(ApplierState& s, const BatchEnvelope& envelope) {
     if (!opened) return opened.status();
     writer = std::move(opened).value();
   }
+  if (envelope.restart_chunk) OMSQL_RETURN_IF_ERROR(writer->restart_chunk(copy::ChunkRange{}));
+  if (envelope.batch.rows == 0) return Status::ok();
   return writer->write(envelope.batch);
 }
 

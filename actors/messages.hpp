@@ -52,6 +52,9 @@ struct ChunkWork {
 struct BatchEnvelope {
   uint32_t table_index = 0;
   copy::RowBatch batch;
+  // First batch of a table without a key: the applier empties the target table before writing,
+  // so a copy interrupted earlier is redone, not doubled.
+  bool restart_chunk = false;
 };
 
 // An applier's receipt: the batch is committed on the target; the reader may send another.
@@ -66,6 +69,10 @@ struct BatchAck {
 struct ChunkDone {
   uint32_t table_index = 0;
   copy::ChunkRange range;
+  // Tables without a key are read in one consistent snapshot; this is its binlog position.
+  // Replay skips the table's changes up to it (they are in the copy, and whole-row changes are
+  // not idempotent). Empty for tables with a key.
+  BinlogPosition snapshot;
 };
 
 // The tailer's receipt: every event up to `spool_end` is fsync'd; the source was read up to
@@ -138,7 +145,7 @@ typename Inspector::result_type inspect(Inspector& f, ChunkWork& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchEnvelope& x) {
-  return f(caf::meta::type_name("BatchEnvelope"), x.table_index, x.batch);
+  return f(caf::meta::type_name("BatchEnvelope"), x.table_index, x.batch, x.restart_chunk);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchAck& x) {
@@ -146,7 +153,7 @@ typename Inspector::result_type inspect(Inspector& f, BatchAck& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChunkDone& x) {
-  return f(caf::meta::type_name("ChunkDone"), x.table_index, x.range);
+  return f(caf::meta::type_name("ChunkDone"), x.table_index, x.range, x.snapshot);
 }
 
 template <class Inspector>

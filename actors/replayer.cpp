@@ -131,6 +131,7 @@ struct ReplayerState {
   caf::actor tailer;
   caf::actor coordinator;
   std::map<QualifiedName, size_t> job_index;
+  std::vector<BinlogPosition> replay_after;        // by table: changes up to here are in the copy
   std::vector<caf::actor> lanes;                   // change appliers
   // Folded changes: [lane][table].
   std::vector<std::vector<std::unique_ptr<apply::ChangeBatch>>> batches;
@@ -177,6 +178,8 @@ Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
     auto it = s.job_index.find(change.table);
     if (it == s.job_index.end()) continue;
     size_t table = it->second;
+    if (table < s.replay_after.size() && !s.replay_after[table].empty() && !(s.replay_after[table] < change.position))
+      continue;  // already in the table's snapshot copy
     apply::ChangeBatch& router = batch_for(s, 0, table);
     auto lane_of = [&](const std::vector<Cell>& image) -> size_t {
       if (!router.keyed() || image.size() != s.plan->tables[table].source_def.columns.size()) return 0;
@@ -419,8 +422,9 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
           self->send(self, apply_atom::value);
         }
       },
-      [=](replay_atom) {
+      [=](replay_atom, const std::vector<BinlogPosition>& replay_after) {
         auto& s = self->state;
+        s.replay_after = replay_after;
         size_t lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
         auto target = Connection::open(s.plan->target, "target");
         if (!target) return replayer_fail(self, target.status().message());

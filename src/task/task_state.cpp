@@ -62,6 +62,8 @@ json to_json(const TaskState& s) {
     tj["copy_done"] = t.copy_done;
     tj["rows_copied"] = t.rows_copied;
     tj["bytes_copied"] = t.bytes_copied;
+    if (t.snapshot_file) tj["snapshot_file"] = *t.snapshot_file;
+    if (t.snapshot_offset) tj["snapshot_offset"] = *t.snapshot_offset;
     if (t.copied_through) {
       json key = json::array();
       for (const auto& part : *t.copied_through) key.push_back(to_hex(part));
@@ -88,6 +90,8 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
       t.copy_done = tj.value("copy_done", false);
       t.rows_copied = tj.value("rows_copied", uint64_t{0});
       t.bytes_copied = tj.value("bytes_copied", uint64_t{0});
+      if (tj.contains("snapshot_file")) t.snapshot_file = tj["snapshot_file"].get<std::string>();
+      if (tj.contains("snapshot_offset")) t.snapshot_offset = tj["snapshot_offset"].get<uint64_t>();
       if (tj.contains("copied_through_hex")) {
         std::vector<std::string> key;
         for (const auto& part : tj["copied_through_hex"]) {

@@ -22,6 +22,10 @@ struct TableProgress {
   std::optional<std::vector<std::string>> copied_through;  // key tuple (raw bytes), nullopt = from the start
   uint64_t rows_copied = 0;
   uint64_t bytes_copied = 0;
+  // Tables without a key: the binlog position of the snapshot the copy read; replay skips the
+  // table's changes up to it.
+  std::optional<std::string> snapshot_file;
+  std::optional<uint64_t> snapshot_offset;
 };
 
 struct TaskState {
