@@ -219,19 +219,6 @@ void start_full_copy(Self* self) {
   s.readers_running = s.readers.size();
 }
 
-// The tables to verify: those named by standalone VERIFY statements, else every table.
-std::vector<uint32_t> tables_to_verify(const Plan& plan) {
-  std::vector<uint32_t> out;
-  for (uint32_t i = 0; i < plan.tables.size(); ++i) {
-    bool named = plan.verify_requests.empty();
-    for (const auto& request : plan.verify_requests)
-      for (const auto& table : request.tables)
-        if (table == plan.tables[i].source) named = true;
-    if (named) out.push_back(i);
-  }
-  return out;
-}
-
 // Verifies the target against the source and then calls `next` with the exit code the result
 // deserves (0 clean, 3 differences). `live` = changes are still being applied: a differing table
 // is looked at again after a delay before it is reported.

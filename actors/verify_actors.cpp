@@ -43,10 +43,7 @@ Status write_and_apply_repairs(VerifierState& s, verify::VerifyReport& report) {
   report.repair_statements = statements.size();
   if (!s.options.repair_apply || statements.empty()) return Status::ok();
   OMSQL_RETURN_IF_ERROR(connect(s));
-  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"));
-  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION foreign_key_checks = 0"));
-  for (const auto& statement : statements) OMSQL_RETURN_IF_ERROR(s.target->execute(statement));
-  OMSQL_RETURN_IF_ERROR(s.target->execute("SET SESSION foreign_key_checks = 1"));
+  OMSQL_RETURN_IF_ERROR(verify::apply_repair_statements(*s.target, statements));
   report.repair_applied = true;
   return Status::ok();
 }
@@ -157,6 +154,17 @@ void dispatch(caf::event_based_actor* self, std::shared_ptr<Verification> v, uin
 }
 
 }  // namespace
+
+std::vector<uint32_t> tables_to_verify(const Plan& plan) {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < plan.tables.size(); ++i) {
+    bool named = plan.verify_requests.empty();
+    for (const auto& request : plan.verify_requests)
+      for (const auto& table : request.tables) named = named || table == plan.tables[i].source;
+    if (named) out.push_back(i);
+  }
+  return out;
+}
 
 caf::actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options) {
   return system.spawn<caf::detached>(verifier_impl, std::move(plan), std::move(options));

@@ -30,6 +30,10 @@ using repair_atom = caf::atom_constant<caf::atom("repair")>;
 // options say repair = 'apply').
 caf::actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options);
 
+// The tables a verification covers, as indexes into Plan::tables: those named by the script's
+// standalone VERIFY statements, else every table.
+std::vector<uint32_t> tables_to_verify(const Plan& plan);
+
 struct VerificationRequest {
   std::vector<uint32_t> tables;     // indexes into Plan::tables
   VerifyOptions options;

@@ -49,4 +49,8 @@ BindOutcome bind_script(const CompiledScript& script, const Catalog& source_cata
 // by COLUMNS ... EXCLUDE or unknown).
 std::optional<std::string> target_column(const TableJob& job, std::string_view source_column);
 
+// "4MB", "512KB", "1GB", "4096" -> bytes (binary units); nullopt when malformed or out of range.
+// The WITH option syntax, also accepted by `omsrun run --set` and `omsrun bench --vary`.
+std::optional<int64_t> parse_byte_size(std::string_view text);
+
 }  // namespace omsql::dsl

@@ -117,8 +117,6 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
                            std::vector<Diagnostic>& diagnostics);
 void apply_verify_options(const std::vector<ast::OptionItem>& items, const SourceText& source,
                           VerifyOptions& options, std::vector<Diagnostic>& diagnostics);
-// "4MB", "512KB", "1GB", "4096" -> bytes (binary units); nullopt when malformed or out of range.
-std::optional<int64_t> parse_byte_size(std::string_view text);
 
 // dsl/types.cpp: column types accepted by CAST.
 // Lower case, single spaces, no spaces around parentheses and commas: "TINYINT( 1 )" -> "tinyint(1)".

@@ -17,26 +17,13 @@
 #include <sstream>
 
 #include "dsl/compiler.hpp"
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/cli/script_loader.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql::cli {
 
 namespace {
-
-std::optional<int64_t> parse_size(const std::string& text) {
-  static const std::regex kSize(R"(^\s*(\d+)\s*([kKmMgG]?)[bB]?\s*$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, kSize)) return std::nullopt;
-  int64_t value = std::stoll(m[1]);
-  switch (std::tolower(m[2].str().empty() ? ' ' : m[2].str()[0])) {
-    case 'k': return value << 10;
-    case 'm': return value << 20;
-    case 'g': return value << 30;
-    default: return value;
-  }
-}
 
 struct Variation {
   std::string key;
@@ -111,7 +98,7 @@ std::string apply_override(Options& options, const std::string& key_value) {
   auto eq = key_value.find('=');
   if (eq == std::string::npos) return "expected key=value, got '" + key_value + "'";
   std::string key = key_value.substr(0, eq), value = key_value.substr(eq + 1);
-  auto size = parse_size(value);
+  auto size = dsl::parse_byte_size(value);
   if (!size || *size <= 0) return "bad value '" + value + "' for " + key;
   if (key == "parallel") options.parallel = static_cast<int>(*size);
   else if (key == "chunk_rows") options.chunk_rows = *size;
@@ -143,23 +130,11 @@ int bench(const BenchOptions& options) {
     variations.push_back(std::move(variation));
   }
 
-  auto compiled = dsl::compile_file(options.script);
-  if (!compiled.ok()) {
-    for (const auto& d : compiled.diagnostics) std::cerr << d.format() << "\n";
-    return 2;
-  }
-  auto source = Connection::open(dsl::unbound_plan(*compiled.script).source, "source");
-  if (!source) {
-    std::cerr << "error: " << source.status().message() << "\n";
-    return 1;
-  }
-  MysqlCatalog catalog(**source);
-  auto bound = dsl::bind_script(*compiled.script, catalog);
-  if (!bound.ok()) {
-    for (const auto& d : bound.diagnostics) std::cerr << d.format() << "\n";
-    return 2;
-  }
-  const Plan& plan = *bound.plan;
+  int exit_code = 0;
+  auto bound = load_script(options.script, &exit_code);
+  if (!bound) return exit_code;
+  bound->source.reset();  // every run is a child process with its own connections
+  const Plan& plan = *bound->plan;
   std::cerr << "bench: drops and recreates " << plan.tables.size() << " target table(s) on "
             << plan.target.describe() << " before every run\n";
 

@@ -28,6 +28,7 @@
 #include "src/cli/bench.hpp"
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/check/preflight.hpp"
+#include "src/cli/script_loader.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/common/strings.hpp"
@@ -37,48 +38,8 @@ namespace omsql::cli {
 
 namespace {
 
-constexpr int kExitFailure = 1;
-
 std::atomic<bool> g_stop_requested{false};
 extern "C" void request_stop(int) { g_stop_requested.store(true); }
-constexpr int kExitScriptError = 2;
-constexpr int kExitDifferences = 3;
-
-void print_diagnostics(const std::vector<dsl::Diagnostic>& diagnostics) {
-  for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
-}
-
-// A script compiled and bound against the live source catalog.
-struct BoundScript {
-  std::shared_ptr<const dsl::CompiledScript> compiled;
-  std::shared_ptr<const Plan> plan;
-};
-
-// Compiles and binds `path`. Every error findable without a server is reported before the first
-// connection. Returns nullopt after printing what went wrong; `exit_code` says why.
-std::optional<BoundScript> load(const std::string& path, int* exit_code) {
-  auto compiled = dsl::compile_file(path);
-  if (!compiled.ok()) {
-    print_diagnostics(compiled.diagnostics);
-    *exit_code = kExitScriptError;
-    return std::nullopt;
-  }
-  const Plan& unbound = dsl::unbound_plan(*compiled.script);
-  auto source = Connection::open(unbound.source, "source");
-  if (!source) {
-    std::cerr << "error: " << source.status().message() << "\n";
-    *exit_code = kExitFailure;
-    return std::nullopt;
-  }
-  MysqlCatalog catalog(**source);
-  auto bound = dsl::bind_script(*compiled.script, catalog);
-  if (!bound.ok()) {
-    print_diagnostics(bound.diagnostics);
-    *exit_code = kExitScriptError;
-    return std::nullopt;
-  }
-  return BoundScript{compiled.script, std::make_shared<const Plan>(std::move(*bound.plan))};
-}
 
 std::string key_text(const RowKey& key) {
   switch (key.kind) {
@@ -131,7 +92,7 @@ void print_actor_graph(const Plan& plan, bool dot) {
 
 int show_plan(const std::string& script, bool dot) {
   int exit_code = 0;
-  auto bound = load(script, &exit_code);
+  auto bound = load_script(script, &exit_code);
   if (!bound) return exit_code;
   const Plan& plan = *bound->plan;
   if (dot) {
@@ -167,20 +128,16 @@ int show_plan(const std::string& script, bool dot) {
 
 int check_script(const std::string& script) {
   int exit_code = 0;
-  auto bound = load(script, &exit_code);
+  auto bound = load_script(script, &exit_code);
   if (!bound) return exit_code;
   const Plan& plan = *bound->plan;
-  auto source = Connection::open(plan.source, "source");
-  if (!source) {
-    std::cerr << "error: " << source.status().message() << "\n";
-    return kExitFailure;
-  }
+  Connection& source = *bound->source;
   auto target = Connection::open(plan.target, "target");
   if (!target) {
     std::cerr << "error: " << target.status().message() << "\n";
     return kExitFailure;
   }
-  auto findings = check::run_preflight(**source, **target, plan);
+  auto findings = check::run_preflight(source, **target, plan);
   int errors = 0, warnings = 0;
   for (const auto& f : findings) {
     const char* label = f.severity == check::Finding::kError     ? "error"
@@ -197,24 +154,12 @@ int check_script(const std::string& script) {
 
 namespace {
 
-// The tables a verification covers: those named by VERIFY statements, else all of the plan's.
-std::vector<uint32_t> verified_tables(const Plan& plan) {
-  std::vector<uint32_t> out;
-  for (uint32_t i = 0; i < plan.tables.size(); ++i) {
-    bool named = plan.verify_requests.empty();
-    for (const auto& request : plan.verify_requests)
-      for (const auto& table : request.tables) named = named || table == plan.tables[i].source;
-    if (named) out.push_back(i);
-  }
-  return out;
-}
-
 int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& options) {
   caf::actor_system_config config;
   actors::add_message_types(config);
   caf::actor_system system{config};
   actors::VerificationRequest request;
-  request.tables = verified_tables(*plan);
+  request.tables = actors::tables_to_verify(*plan);
   request.options = plan->verify;
   if (!plan->verify_requests.empty()) {
     const VerifyOptions& statement_options = plan->verify_requests.front().options;
@@ -259,14 +204,14 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
 
 int verify_script(const VerifyCommandOptions& options) {
   int exit_code = 0;
-  auto bound = load(options.script, &exit_code);
+  auto bound = load_script(options.script, &exit_code);
   if (!bound) return exit_code;
   return verify_plan(bound->plan, options);
 }
 
 int run_task(const RunOptions& options) {
   int exit_code = 0;
-  auto bound = load(options.script, &exit_code);
+  auto bound = load_script(options.script, &exit_code);
   if (!bound) return exit_code;
   auto plan = bound->plan;
   if (!options.overrides.empty() || !options.mode.empty()) {
@@ -317,14 +262,14 @@ int run_task(const RunOptions& options) {
   state->script_path = options.script;
 
   {
-    auto source = Connection::open(plan->source, "source");
+    Connection& source = *bound->source;
     auto target = Connection::open(plan->target, "target");
-    if (!source || !target) {
-      std::cerr << "error: " << (!source ? source.status() : target.status()).message() << "\n";
+    if (!target) {
+      std::cerr << "error: " << target.status().message() << "\n";
       return kExitFailure;
     }
     bool blocked = false;
-    for (const auto& f : check::run_preflight(**source, **target, *plan)) {
+    for (const auto& f : check::run_preflight(source, **target, *plan)) {
       if (f.severity == check::Finding::kError) {
         // A resumed task finds its own target tables: that is not an on_exists conflict.
         if (resuming && f.message.find("already exists") != std::string::npos) continue;
@@ -341,7 +286,7 @@ int run_task(const RunOptions& options) {
     // The position is taken before the first chunk is read: events from here on may overlap the
     // copy, and safe-mode replay makes that harmless.
     if (plan->phases.incremental && !state->start_binlog_file) {
-      auto position = current_position(**source);
+      auto position = current_position(source);
       if (!position) {
         std::cerr << "error: " << position.status().message() << "\n";
         return kExitFailure;
@@ -355,6 +300,7 @@ int run_task(const RunOptions& options) {
       }
     }
   }
+  bound->source.reset();  // the actors open their own connections
   if (resuming) std::cerr << "resuming task in " << directory->path() << " from phase " << state->phase << "\n";
 
   caf::actor_system_config config;

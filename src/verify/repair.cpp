@@ -103,4 +103,11 @@ Status write_repair_file(const std::string& path, const std::vector<std::string>
   return Status::ok();
 }
 
+Status apply_repair_statements(Connection& target, const std::vector<std::string>& statements) {
+  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"));
+  OMSQL_RETURN_IF_ERROR(target.execute("SET SESSION foreign_key_checks = 0"));
+  for (const auto& statement : statements) OMSQL_RETURN_IF_ERROR(target.execute(statement));
+  return target.execute("SET SESSION foreign_key_checks = 1");
+}
+
 }  // namespace omsql::verify

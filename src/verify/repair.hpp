@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
+#include "src/mysql/connection.hpp"
 #include "src/verify/table_spec.hpp"
 
 namespace omsql::verify {
@@ -31,5 +32,10 @@ std::string repair_preamble();
 
 // Writes `statements` (each without its ';') to `path` after the preamble. Overwrites the file.
 Status write_repair_file(const std::string& path, const std::vector<std::string>& statements);
+
+// Runs repair statements on the target, in order, with the session the repair file sets up
+// (NO_AUTO_VALUE_ON_ZERO, foreign_key_checks off while they run). Outside live sync only: during
+// sync, repairs go through the apply queue.
+Status apply_repair_statements(Connection& target, const std::vector<std::string>& statements);
 
 }  // namespace omsql::verify

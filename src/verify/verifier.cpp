@@ -128,11 +128,7 @@ Result<VerifyReport> verify_tables(const Plan& plan, const VerifyOptions& option
     report.repair_file = options.repair_file;
     report.repair_statements = statements.size();
     if (options.repair_apply) {
-      // Outside live sync only: during sync, repairs go through the apply queue (issue 5, item 5).
-      OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"));
-      OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION foreign_key_checks = 0"));
-      for (const auto& statement : statements) OMSQL_RETURN_IF_ERROR((*target)->execute(statement));
-      OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION foreign_key_checks = 1"));
+      OMSQL_RETURN_IF_ERROR(apply_repair_statements(**target, statements));
       report.repair_applied = true;
     }
   }

@@ -1,0 +1,39 @@
+#include "src/cli/script_loader.hpp"
+
+#include <iostream>
+
+#include "src/catalog/mysql_catalog.hpp"
+
+namespace omsql::cli {
+
+namespace {
+void print_diagnostics(const std::vector<dsl::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
+}
+}  // namespace
+
+std::optional<BoundScript> load_script(const std::string& path, int* exit_code) {
+  auto compiled = dsl::compile_file(path);
+  if (!compiled.ok()) {
+    print_diagnostics(compiled.diagnostics);
+    *exit_code = kExitScriptError;
+    return std::nullopt;
+  }
+  const Plan& unbound = dsl::unbound_plan(*compiled.script);
+  auto source = Connection::open(unbound.source, "source");
+  if (!source) {
+    std::cerr << "error: " << source.status().message() << "\n";
+    *exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  MysqlCatalog catalog(**source);
+  auto bound = dsl::bind_script(*compiled.script, catalog);
+  if (!bound.ok()) {
+    print_diagnostics(bound.diagnostics);
+    *exit_code = kExitScriptError;
+    return std::nullopt;
+  }
+  return BoundScript{compiled.script, std::make_shared<const Plan>(std::move(*bound.plan)), std::move(source).value()};
+}
+
+}  // namespace omsql::cli
