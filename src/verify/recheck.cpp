@@ -11,19 +11,31 @@
 
 namespace omsql::verify {
 
-Result<std::vector<RowDifference>> recheck_rows(Connection& source, Connection& target, const TableSpec& spec,
-                                                const std::vector<RowDifference>& differences) {
-  if (!spec.keyed()) return differences;  // a multiset difference names no row to look up
-  std::vector<RowDifference> out;
+namespace {
+
+// The distinct keys to look the differences up by, in order. A difference without a usable key
+// cannot be looked up: it is appended to `kept` as found.
+std::vector<KeyTuple> lookup_keys(const TableSpec& spec, const std::vector<RowDifference>& differences,
+                                  std::vector<RowDifference>* kept) {
   std::vector<KeyTuple> keys;
   std::set<KeyTuple> seen;
   for (const RowDifference& d : differences) {
     if (!d.key_values || d.key_values->size() != spec.key().size()) {
-      out.push_back(d);  // nothing to look it up by: kept as found
+      kept->push_back(d);
       continue;
     }
     if (seen.insert(*d.key_values).second) keys.push_back(*d.key_values);
   }
+  return keys;
+}
+
+}  // namespace
+
+Result<std::vector<RowDifference>> recheck_rows(Connection& source, Connection& target, const TableSpec& spec,
+                                                const std::vector<RowDifference>& differences) {
+  if (!spec.keyed()) return differences;  // a multiset difference names no row to look up
+  std::vector<RowDifference> out;
+  const std::vector<KeyTuple> keys = lookup_keys(spec, differences, &out);
   for (size_t begin = 0; begin < keys.size(); begin += kRecheckKeysPerStatement) {
     const std::vector<KeyTuple> batch(keys.begin() + begin,
                                       keys.begin() + std::min(keys.size(), begin + kRecheckKeysPerStatement));
@@ -88,15 +100,7 @@ Result<TableReport> recheck_settled(Connection& source, Connection& target, cons
   std::vector<RowDifference> pending = first.differences;  // not yet seen still
   std::vector<RowDifference> settled;                      // differences of rows that held still
   for (int round = 0; round < rounds && !pending.empty(); ++round) {
-    std::vector<KeyTuple> keys;
-    std::set<KeyTuple> seen;
-    for (const RowDifference& d : pending) {
-      if (!d.key_values || d.key_values->size() != spec->key().size()) {
-        settled.push_back(d);  // nothing to look it up by: kept as found
-        continue;
-      }
-      if (seen.insert(*d.key_values).second) keys.push_back(*d.key_values);
-    }
+    const std::vector<KeyTuple> keys = lookup_keys(*spec, pending, &settled);
     std::vector<RowDifference> next_round;
     for (size_t begin = 0; begin < keys.size(); begin += kRecheckKeysPerStatement) {
       const std::vector<KeyTuple> batch(keys.begin() + begin,
