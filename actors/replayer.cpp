@@ -41,10 +41,6 @@ typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
   return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.end, x.changes, x.repair);
 }
 
-std::string lane_task_id(const std::string& task_id, uint32_t lane) {
-  return task_id + "#" + std::to_string(lane);
-}
-
 struct ChangeApplierState {
   std::shared_ptr<const Plan> plan;
   std::string lane_id;
@@ -136,6 +132,8 @@ struct ReplayerState {
   // Folded changes: [lane][table].
   std::vector<std::vector<std::unique_ptr<apply::ChangeBatch>>> batches;
   std::vector<uint64_t> lane_changes;
+  std::vector<BinlogPosition> lane_checkpoints;    // each lane's committed position when replay began
+  uint64_t folded_bytes = 0;                       // approximate size of the folded group
   PendingTransaction open_transaction;
   std::unique_ptr<SpoolReader> reader;
   BinlogPosition checkpoint;                       // every lane has committed up to here
@@ -162,6 +160,10 @@ struct ReplayerState {
   double events_per_second = 0;
   static inline const char* name = "replayer";
 };
+
+// Folds one change into a lane's batch for its table, keeping the running size of the group and,
+// when `count`, the lane's change count. A change the lane has already committed is dropped.
+Status fold(ReplayerState& s, size_t lane, size_t table, const RowChange& change, bool count);
 
 apply::ChangeBatch& batch_for(ReplayerState& s, size_t lane, size_t table) {
   auto& slot = s.batches[lane][table];
@@ -191,27 +193,31 @@ Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
         RowChange removal = change, insertion = change;
         removal.kind = RowChange::kDelete;
         insertion.kind = RowChange::kInsert;
-        OMSQL_RETURN_IF_ERROR(batch_for(s, from, table).add(removal));
-        OMSQL_RETURN_IF_ERROR(batch_for(s, to, table).add(insertion));
-        ++s.lane_changes[to];
+        OMSQL_RETURN_IF_ERROR(fold(s, from, table, removal, false));
+        OMSQL_RETURN_IF_ERROR(fold(s, to, table, insertion, true));
         continue;
       }
     }
     size_t lane = lane_of(change.kind == RowChange::kDelete ? change.before : change.after);
-    OMSQL_RETURN_IF_ERROR(batch_for(s, lane, table).add(change));
-    ++s.lane_changes[lane];
+    OMSQL_RETURN_IF_ERROR(fold(s, lane, table, change, true));
   }
   s.open_transaction.rows.clear();
   s.folded_through = end;
   return Status::ok();
 }
 
-uint64_t folded_bytes(const ReplayerState& s) {
-  uint64_t total = 0;
-  for (const auto& lane : s.batches)
-    for (const auto& batch : lane)
-      if (batch) total += batch->approximate_bytes();
-  return total;
+Status fold(ReplayerState& s, size_t lane, size_t table, const RowChange& change, bool count) {
+  // After a restart, replay begins at the slowest lane's checkpoint and groups are cut anew, so a
+  // group may straddle a faster lane's checkpoint: that lane drops the changes it already holds
+  // (re-applying whole-row changes of a keyless table would double them).
+  const BinlogPosition& committed = s.lane_checkpoints[lane];
+  if (!committed.empty() && !(committed < change.position)) return Status::ok();
+  apply::ChangeBatch& batch = batch_for(s, lane, table);
+  const uint64_t before = batch.approximate_bytes();
+  OMSQL_RETURN_IF_ERROR(batch.add(change));
+  s.folded_bytes += batch.approximate_bytes() - before;
+  if (count) ++s.lane_changes[lane];
+  return Status::ok();
 }
 
 SyncStatus status_of(ReplayerState& s) {
@@ -252,6 +258,7 @@ bool flush(Self* self) {
   s.flushing_spool_end = s.folded_spool_end;
   s.flushing_changes = 0;
   s.lanes_pending = s.lanes.size();
+  s.folded_bytes = 0;
   for (uint32_t lane = 0; lane < s.lanes.size(); ++lane) {
     LaneWork work;
     work.lane = lane;
@@ -367,7 +374,7 @@ void apply_stored(Self* self) {
       // TransactionCommit, DdlStatement (of other tables) and Heartbeat end a unit: fold it.
       if (auto st = fold_transaction(s, position); !st) return replayer_fail(self, st.message());
       s.folded_spool_end = (*record)->next;
-      if (folded_bytes(s) >= kFlushBytes) break;
+      if (s.folded_bytes >= kFlushBytes) break;
     }
   }
   if (flush(self)) return;  // after_group continues once every lane has committed
@@ -386,19 +393,6 @@ void after_group(Self* self) {
     s.apply_scheduled = true;
     self->send(self, apply_atom::value);
   }
-}
-
-// Where replay restarts: the slowest lane's checkpoint (lanes skip groups they already hold).
-Result<BinlogPosition> replay_start(Connection& target, const std::string& task_id, size_t lanes) {
-  OMSQL_RETURN_IF_ERROR(checkpoint::ensure_table(target));
-  std::optional<BinlogPosition> slowest;
-  for (uint32_t lane = 0; lane < lanes; ++lane) {
-    auto committed = checkpoint::read(target, lane_task_id(task_id, lane));
-    if (!committed) return committed.status();
-    if (!*committed) return BinlogPosition{};  // a lane that never committed: from the start
-    if (!slowest || **committed < *slowest) slowest = **committed;
-  }
-  return slowest.value_or(BinlogPosition{});
 }
 
 caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::shared_ptr<const Plan> plan,
@@ -428,7 +422,14 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         size_t lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
         auto target = Connection::open(s.plan->target, "target");
         if (!target) return replayer_fail(self, target.status().message());
-        auto start = replay_start(**target, s.task_id, lanes);
+        // Replay restarts at the slowest lane's checkpoint; lanes skip groups they already hold.
+        if (auto st = checkpoint::ensure_table(**target); !st) return replayer_fail(self, st.message());
+        for (uint32_t lane = 0; lane < lanes; ++lane) {
+          auto committed = checkpoint::read(**target, checkpoint::lane_task_id(s.task_id, lane));
+          if (!committed) return replayer_fail(self, committed.status().message());
+          s.lane_checkpoints.push_back(committed->value_or(BinlogPosition{}));
+        }
+        auto start = checkpoint::applied_position(**target, s.task_id, lanes);
         if (!start) return replayer_fail(self, start.status().message());
         s.checkpoint = *start;
         auto source = Connection::open(s.plan->source, "source");
@@ -441,7 +442,7 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         s.reader = std::move(reader).value();
         for (uint32_t lane = 0; lane < lanes; ++lane)
           s.lanes.push_back(self->system().spawn<caf::detached>(change_applier_impl, s.plan,
-                                                                lane_task_id(s.task_id, lane), s.coordinator));
+                                                                checkpoint::lane_task_id(s.task_id, lane), s.coordinator));
         for (auto& lane : s.lanes) self->link_to(lane);
         s.batches.clear();
         s.batches.resize(lanes);

@@ -41,10 +41,12 @@ std::string upsert_sql(const std::string& task_id, const BinlogPosition& positio
          "gtid = VALUES(gtid), source_timestamp = VALUES(source_timestamp)";
 }
 
+std::string lane_task_id(const std::string& task_id, size_t lane) { return task_id + "#" + std::to_string(lane); }
+
 Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes) {
   std::optional<BinlogPosition> slowest;
   for (size_t lane = 0; lane < lanes; ++lane) {
-    auto committed = read(target, task_id + "#" + std::to_string(lane));
+    auto committed = read(target, lane_task_id(task_id, lane));
     if (!committed) return committed.status();
     if (!*committed) return BinlogPosition{};
     if (!slowest || **committed < *slowest) slowest = **committed;

@@ -22,8 +22,11 @@ Result<std::optional<BinlogPosition>> read(Connection& target, const std::string
 // The statement that records `position` for `task_id`; run it inside the batch's transaction.
 std::string upsert_sql(const std::string& task_id, const BinlogPosition& position, uint32_t source_timestamp);
 
+// The checkpoint row name of one apply lane of a task: "<task_id>#<lane>".
+std::string lane_task_id(const std::string& task_id, size_t lane);
+
 // The position every apply lane of `task_id` has committed (the slowest lane's), or an empty
-// position when some lane has committed nothing yet. Lane rows are named "<task_id>#<lane>".
+// position when some lane has committed nothing yet.
 Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes);
 
 // Polls applied_position until it reaches `position`; Transient after `limit`.
