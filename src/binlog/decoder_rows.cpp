@@ -18,6 +18,16 @@ constexpr uint8_t kSignedness = 1;
 
 bool bit_set(std::string_view bitmap, size_t i) { return (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1; }
 
+// Fixed-length binary columns whose trailing 0x00 bytes the server strips from row images:
+// BINARY(n), and MariaDB's INET6/UUID (16 bytes) and INET4 (4 bytes), which information_schema
+// does not give a length for. Unpadded, a key value no longer matches its row on the target.
+uint32_t fixed_binary_length(const ColumnDef& def) {
+  if (def.data_type == "binary" && def.char_max_length) return static_cast<uint32_t>(*def.char_max_length);
+  if (def.data_type == "inet6" || def.data_type == "uuid") return 16;
+  if (def.data_type == "inet4") return 4;
+  return 0;
+}
+
 }  // namespace
 
 Status BinlogDecoder::decode_table_map(std::string_view body) {
@@ -96,7 +106,7 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
         const ColumnDef& def = definition->columns[i];
         ColumnType& column = table->columns[i];
         if (binlog_internal::is_numeric_type(column.type)) column.is_unsigned = def.is_unsigned;
-        if (def.data_type == "binary" && def.char_max_length) column.binary_pad = static_cast<uint32_t>(*def.char_max_length);
+        if (auto pad = fixed_binary_length(def)) column.binary_pad = pad;
       }
     }
   }
