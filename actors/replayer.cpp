@@ -6,6 +6,8 @@
 #include <iostream>
 #include <map>
 
+#include <xxhash.h>
+
 #include "actors/clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/verify_actors.hpp"
@@ -185,6 +187,12 @@ Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
     apply::ChangeBatch& router = batch_for(s, 0, table);
     auto lane_of = [&](const std::vector<Cell>& image) -> size_t {
       if (!router.keyed() || image.size() != s.plan->tables[table].source_def.columns.size()) return 0;
+      // A key that compares by collation ('a' = 'A') keeps its whole table on one lane, chosen
+      // by the table's name, so two spellings of one row never race on two lanes.
+      if (!router.key_is_bytewise()) {
+        const std::string name = change.table.str();
+        return XXH3_64bits(name.data(), name.size()) % lanes;
+      }
       return std::hash<std::string>{}(router.key_of(image)) % lanes;
     };
     if (change.kind == RowChange::kUpdate && router.keyed()) {

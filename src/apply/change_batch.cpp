@@ -12,6 +12,18 @@ size_t ordinal_index(const TableDef& def, const std::string& column) {
   return def.columns.size();
 }
 
+// Whether the server compares values of the column by their bytes. Binary strings and the
+// _nopad_bin collations do; every other collation folds case, accents or trailing spaces.
+bool compares_bytewise(const ColumnDef& column) {
+  const std::string& type = column.data_type;
+  if (type == "float" || type == "double" || type == "real") return false;  // -0 = 0
+  if (!column.charset || *column.charset == "binary") return true;           // numbers, temporals, binary
+  if (type == "enum" || type == "set") return true;                          // stored as indexes
+  const std::string collation = column.collation.value_or("");
+  const std::string suffix = "_nopad_bin";
+  return collation.size() >= suffix.size() && collation.compare(collation.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace
 
 ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
@@ -21,6 +33,9 @@ ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
   }
   for (const auto& column : job.key.columns) {
     key_columns_.push_back(ordinal_index(job.source_def, column));
+    if (key_columns_.back() < job.source_def.columns.size() &&
+        !compares_bytewise(job.source_def.columns[key_columns_.back()]))
+      key_is_bytewise_ = false;
     std::string target = column;
     for (const auto& mapping : job.columns)
       if (mapping.source == column) target = mapping.target;

@@ -50,6 +50,11 @@ class ChangeBatch {
   // equal keys give equal bytes, so a caller can route changes of one key to one apply lane.
   std::string key_of(const std::vector<Cell>& image) const;
   bool keyed() const { return !key_columns_.empty(); }
+  // True when two key values are equal on the server exactly when their bytes are: no key column
+  // compares by a case/accent-insensitive or PAD SPACE collation, and none is a float ('a' = 'A',
+  // 'a' = 'a ', -0 = 0). Only then may changes of one table be routed to lanes by key bytes;
+  // otherwise two images of the same target row could land on two lanes and race.
+  bool key_is_bytewise() const { return key_is_bytewise_; }
 
  private:
   std::string literal(size_t source_column, const Cell& cell) const;
@@ -61,6 +66,7 @@ class ChangeBatch {
   std::vector<size_t> copied_columns_;  // source ordinal index of every TableJob column
   std::vector<size_t> key_columns_;     // source ordinal index of every key column
   std::vector<std::string> target_key_names_;
+  bool key_is_bytewise_ = true;
   // Keyed tables: key bytes -> final image (nullopt = deleted). Keyless: the ordered operations.
   std::map<std::string, std::optional<std::vector<Cell>>> final_images_;
   std::vector<std::pair<bool, std::vector<Cell>>> keyless_operations_;  // (insert?, image)

@@ -28,6 +28,9 @@ CREATE TABLE by_uuid (id UUID PRIMARY KEY, n INT, note VARCHAR(30));
 CREATE TABLE by_ip (ip INET6 PRIMARY KEY, hits INT UNSIGNED, v4 INET4);
 -- Keys whose last bytes are 0x00: the server strips them from row images.
 CREATE TABLE by_bin (k BINARY(6) PRIMARY KEY, v INT);
+-- Keys compared by collation: 'key1' = 'KEY1' = 'key1 ' on the server, three byte strings to omsql.
+CREATE TABLE ci_key (k VARCHAR(20) PRIMARY KEY, v INT) COLLATE utf8mb4_general_ci;
+CREATE TABLE nopad_key (k VARCHAR(20) COLLATE utf8mb4_nopad_bin PRIMARY KEY, v INT);
 CREATE TABLE keyless (a INT, b VARCHAR(10), c DATETIME(2));
 CREATE TABLE uniq_only (u VARCHAR(20) NOT NULL, v INT, UNIQUE KEY (u));
 CREATE TABLE gen (id INT PRIMARY KEY, a INT, b INT AS (a * 2) VIRTUAL, c VARCHAR(20) AS (CONCAT('g', a)) STORED,
@@ -60,6 +63,8 @@ INSERT INTO by_ip SELECT CONCAT('::ffff:10.0.', seq DIV 256, '.', seq % 256), se
 INSERT INTO by_ip VALUES ('::', 0, '0.0.0.0');
 INSERT INTO by_bin SELECT UNHEX(CONCAT(LPAD(HEX(seq), 4, '0'), IF(seq % 2, '0000', '00FF'))), seq FROM seq_1_to_2000;
 INSERT INTO by_uuid VALUES ('11111111-2222-3333-4444-555555550000', 0, 'zero tail'), ('00000000-0000-0000-0000-000000000000', -1, 'all zero');
+INSERT INTO ci_key SELECT CONCAT('key', seq), seq FROM seq_1_to_1000;
+INSERT INTO nopad_key SELECT CONCAT('key', seq, IF(seq % 2, ' ', '')), seq FROM seq_1_to_1000;
 INSERT INTO keyless SELECT seq % 10, IF(seq % 3 = 0, NULL, IF(seq % 3 = 1, '', 'x')), '2020-02-02 02:02:02.02' FROM seq_1_to_2000;
 INSERT INTO uniq_only SELECT CONCAT('u', seq), seq FROM seq_1_to_2000;
 INSERT INTO gen (id, a) SELECT seq, seq FROM seq_1_to_2000;
@@ -87,6 +92,9 @@ writer() {  # writer FIRST LAST
       UPDATE by_bin SET v = v + 1 WHERE v % 100 = $((i % 100)); DELETE FROM by_bin WHERE v = $((i * 2 + 1));
       UPDATE by_uuid SET n = n - 1 WHERE note IN ('zero tail', 'all zero');
       INSERT INTO keyless VALUES ($i, 'w', NOW(2)); DELETE FROM keyless WHERE a = $((i % 10)) LIMIT 1;
+      UPDATE ci_key SET k = IF(BINARY k = LOWER(k), UPPER(k), LOWER(k)) WHERE v % 5 = $((i % 5));
+      UPDATE ci_key SET k = IF(k LIKE '% ', RTRIM(k), CONCAT(k, ' ')) WHERE v % 7 = $((i % 7));
+      UPDATE nopad_key SET k = IF(k LIKE '% ', RTRIM(k), CONCAT(k, ' ')), v = v + 1000 WHERE v % 9 = $((i % 9));
       UPDATE uniq_only SET u = CONCAT('m', u) WHERE v = $((i * 3 % 2000 + 1));
       UPDATE gen SET a = a + 1000 WHERE id = $((i % 2000 + 1));" || true
     sleep 0.05
@@ -112,7 +120,7 @@ wait "$side"
 wait "$pid" || fail "the live run must exit 0 when stopped"
 "$OMSRUN" "${run_args[@]}" --until caught-up >>"$WORK/runs.log" 2>&1 || fail "final catch-up run failed"
 
-for t in types 'we`ird-name' by_uuid by_ip by_bin keyless uniq_only; do
+for t in types 'we`ird-name' by_uuid by_ip by_bin ci_key nopad_key keyless uniq_only; do
   q=$(printf '`%s`' "${t//\`/\`\`}")
   a=$(src_sql -N -e "CHECKSUM TABLE $db.$q EXTENDED" | cut -f2)
   b=$(tgt_sql -N -e "CHECKSUM TABLE ${db}_t.$q EXTENDED" | cut -f2)
