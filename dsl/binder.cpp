@@ -6,6 +6,7 @@
 #include <set>
 
 #include "dsl/rules.hpp"
+#include "src/common/strings.hpp"
 
 namespace omsql::dsl {
 namespace {
@@ -48,7 +49,7 @@ class Binder {
         selected.push_back(table);
       }
       if (!matched)
-        error(include.offset, "'" + include.str() + "' matches no table in the source");
+        error(include.offset, "'" + include.str() + "' matches no table in the source" + system_schema_note(include));
       else if (!kept)
         error(include.offset, "every table that '" + include.str() + "' matches is EXCLUDEd");
     }
@@ -70,6 +71,10 @@ class Binder {
       job.key = choose_row_key(job.source_def);
       int map_offset = rules.offset;
       job.target = target_of(rules, name, map_offset);
+      if (is_system_schema(job.target.schema)) {
+        error(map_offset, system_target_message(job.target.str(), job.target.schema));
+        continue;
+      }
       auto [it, inserted] = targets.emplace(job.target, std::make_pair(name, map_offset));
       if (!inserted) {
         // Point at a MAP when either table has one; a table without MAP keeps its own name.
@@ -82,6 +87,16 @@ class Binder {
       plan.tables.push_back(std::move(job));
     }
     report_unused(rules);
+  }
+
+  // For a pattern that matched nothing: the system schemas its database part would have matched.
+  static std::string system_schema_note(const TablePattern& pattern) {
+    std::vector<std::string> named;
+    for (auto schema : kSystemSchemas)
+      if (pattern.schema.matches(schema)) named.emplace_back(schema);
+    if (named.empty()) return "";
+    return " (" + join(named, ", ") + (named.size() > 1 ? " are system schemas" : " is a system schema") +
+           ", not migrated)";
   }
 
   bool excluded(const MigrateRules& rules, const QualifiedName& table) const {
@@ -235,7 +250,8 @@ class Binder {
                                  [&](const TableJob& job) { return job.source == table; });
         if (!known) plan.tables.push_back(identity_job(table));
       }
-      if (!matched) error(pattern.offset, "'" + pattern.str() + "' matches no table in the source");
+      if (!matched)
+        error(pattern.offset, "'" + pattern.str() + "' matches no table in the source" + system_schema_note(pattern));
     }
     std::sort(request.tables.begin(), request.tables.end());
     request.tables.erase(std::unique(request.tables.begin(), request.tables.end()), request.tables.end());

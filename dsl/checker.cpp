@@ -208,10 +208,18 @@ class Checker {
     MigrateRules& rules = script_.migrate.emplace();
     rules.offset = statement.offset;
     for (const auto& p : statement.patterns)
-      if (auto t = table_pattern(p)) rules.include.push_back(*t);
+      if (auto t = table_pattern(p); t && !names_system_schema(*t)) rules.include.push_back(*t);
     for (const auto& clause : statement.clauses)
       boost::apply_visitor([&](const auto& c) { check_clause(c, rules); }, clause.get());
     check_conflicts(rules);
+  }
+
+  // A pattern whose database is literally a system schema selects nothing the catalog lists: say
+  // why instead of "matches no table".
+  bool names_system_schema(const TablePattern& pattern) {
+    if (pattern.schema.glob || !is_system_schema(pattern.schema.text)) return false;
+    error(pattern.offset, "'" + pattern.str() + "': " + pattern.schema.text + " is a system schema, not migrated");
+    return true;
   }
 
   void check_clause(const ast::ExcludeClause& clause, MigrateRules& rules) {
@@ -231,6 +239,10 @@ class Checker {
                                   std::to_string(from_wildcards) +
                                   ": each '*' or '?' of the target takes what the same wildcard of the source "
                                   "matched");
+      return;
+    }
+    if (!to->schema.glob && is_system_schema(to->schema.text)) {
+      error(clause.to.offset, system_target_message(to->str(), to->schema.text));
       return;
     }
     rules.maps.push_back(MapRule{*from, *to, clause.offset});
@@ -390,7 +402,7 @@ class Checker {
     rule.options = script_.plan.verify;
     rule.options.enabled = true;
     for (const auto& p : statement.patterns)
-      if (auto t = table_pattern(p)) rule.patterns.push_back(*t);
+      if (auto t = table_pattern(p); t && !names_system_schema(*t)) rule.patterns.push_back(*t);
     apply_verify_options(statement.options, source_, rule.options, diagnostics_);
     script_.verifies.push_back(std::move(rule));
   }

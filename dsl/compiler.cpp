@@ -1,12 +1,13 @@
 // The public entry points: compile (parse + check) and bind, and the small helpers around them.
 #include "dsl/compiler.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
 #include "dsl/grammar.hpp"
@@ -58,14 +59,35 @@ CompileOutcome compile_file(const std::string& path) {
     outcome.diagnostics.push_back(Diagnostic{path, 0, 0, "cannot read file: " + why, {}});
     return outcome;
   };
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) return unreadable(std::strerror(EISDIR));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return unreadable(std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return unreadable(std::strerror(errno));
-  return compile_script(text.str(), path);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer before fstat can refuse it.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return unreadable(std::strerror(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) return unreadable(std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) return unreadable(std::strerror(EISDIR));
+  // A device or pipe (/dev/zero, /dev/stdin) may never end: only regular files are scripts.
+  if (!S_ISREG(info.st_mode)) return unreadable("not a regular file");
+  auto too_large = [&] {
+    return unreadable("larger than " + std::to_string(kMaxScriptBytes >> 20) + " MB, too large for a script");
+  };
+  if (info.st_size > kMaxScriptBytes) return too_large();
+  // Read at most one byte past the bound: a file that grows while it is read is still caught.
+  const size_t limit = static_cast<size_t>(kMaxScriptBytes) + 1;
+  std::string text;
+  char buffer[65536];
+  while (text.size() < limit) {
+    ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, limit - text.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return unreadable(std::strerror(errno));
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+  }
+  if (text.size() >= limit) return too_large();
+  return compile_script(text, path);
 }
 
 const Plan& unbound_plan(const CompiledScript& script) { return script.plan; }

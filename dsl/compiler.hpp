@@ -29,7 +29,10 @@ struct CompileOutcome {
 // Parses and checks `text`; `file_name` is what diagnostics name. ${NAME} in endpoint strings is
 // expanded from the process environment here.
 CompileOutcome compile_script(std::string_view text, std::string file_name);
-// Reads `path` and compiles it; an unreadable file is a diagnostic. Plan::script_path = path.
+// Reads `path` and compiles it; an unreadable file, one that is not a regular file (a device or a
+// pipe, which may never end) or one larger than kMaxScriptBytes is a diagnostic, found before
+// anything is read. Plan::script_path = path.
+inline constexpr int64_t kMaxScriptBytes = int64_t{16} << 20;
 CompileOutcome compile_file(const std::string& path);
 
 // Endpoints, phases, options and verify options filled in; tables and verify_requests empty.

@@ -98,6 +98,14 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
         diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
                                                                "' for on_exists: expected one of: 'fail', "
                                                                "'truncate', 'append'"));
+    } else if (name == "same_server") {
+      std::string mode = to_lower(value);
+      if (mode == "refuse") options.same_server_allowed = false;
+      else if (mode == "allow") options.same_server_allowed = true;
+      else
+        diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
+                                                               "' for same_server: expected one of: 'refuse', "
+                                                               "'allow'"));
     } else if (name == "task_dir") {
       if (value.empty())
         diagnostics.push_back(source.at(item.value.offset, "task_dir must not be empty"));
@@ -107,7 +115,7 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
       diagnostics.push_back(source.at(item.name.offset,
                                       "unknown option '" + item.name.text +
                                           "'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, "
-                                          "credits, max_rows_per_sec, on_exists, task_dir"));
+                                          "credits, max_rows_per_sec, on_exists, same_server, task_dir"));
     }
   }
 }

@@ -88,4 +88,9 @@ QualifiedName MapRule::target_of(const QualifiedName& source) const {
   return target;
 }
 
+std::string system_target_message(const std::string& target, const std::string& schema) {
+  return "MAP target '" + target + "' is in the system schema " + schema +
+         ": omsql never writes into mysql, sys, performance_schema, information_schema or omsql_meta";
+}
+
 }  // namespace omsql::dsl

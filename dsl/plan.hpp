@@ -43,6 +43,9 @@ struct Options {
   int credits = 4;                      // batches in flight per reader (backpressure)
   int64_t max_rows_per_sec = 0;         // 0 = unthrottled
   OnExists on_exists = OnExists::kFail;
+  // same_server = 'allow': SOURCE and TARGET may be one server (MAP into other databases); pre-flight
+  // still refuses any target table that is a source table of the task. Default 'refuse'.
+  bool same_server_allowed = false;
   std::string task_dir;                 // empty = derived from the script name (.omsql/<script>)
 };
 

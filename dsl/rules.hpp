@@ -107,6 +107,9 @@ struct CompiledScript {
   std::vector<VerifyRule> verifies;
 };
 
+// The error for a MAP whose target (`target`, as written or as bound) lies in system schema `schema`.
+std::string system_target_message(const std::string& target, const std::string& schema);
+
 struct ParsedScript;
 // dsl/checker.cpp: judges every parsed statement into `script`; whole-script rules (missing SOURCE,
 // ...) only when the parse had no errors, since a statement may simply have been lost.

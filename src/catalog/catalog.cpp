@@ -1,6 +1,14 @@
 #include "src/catalog/catalog.hpp"
 
+#include "src/common/strings.hpp"
+
 namespace omsql {
+
+bool is_system_schema(std::string_view schema) {
+  for (auto system : kSystemSchemas)
+    if (iequals(schema, system)) return true;
+  return false;
+}
 
 const ColumnDef* TableDef::find_column(const std::string& column) const {
   for (const auto& c : columns)

@@ -2,12 +2,20 @@
 // The catalog interface: what the binder asks of a server, and nothing else. One implementation reads
 // information_schema (src/catalog/mysql_catalog.hpp); MemoryCatalog serves tests with no server.
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "src/catalog/table_def.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql {
+
+// The schemas omsql never migrates from nor writes into (except omsql_meta, which only omsql itself
+// writes: its checkpoints). Compared without regard to case: on a case-insensitive server
+// `MySQL` is `mysql`.
+inline constexpr std::string_view kSystemSchemas[] = {"mysql", "information_schema", "performance_schema", "sys",
+                                                      "omsql_meta"};
+bool is_system_schema(std::string_view schema);
 
 class Catalog {
  public:

@@ -10,7 +10,12 @@
 namespace omsql {
 namespace {
 
-constexpr const char* kSystemSchemas = "('mysql', 'information_schema', 'performance_schema', 'sys', 'omsql_meta')";
+// The SQL list of kSystemSchemas (catalog.hpp).
+std::string system_schema_list() {
+  std::string list;
+  for (auto schema : kSystemSchemas) list += (list.empty() ? "('" : ", '") + std::string(schema) + "'";
+  return list + ")";
+}
 
 using Row = std::vector<std::optional<std::string>>;
 
@@ -71,7 +76,7 @@ Result<std::vector<QualifiedName>> MysqlCatalog::list_tables() const {
   auto result = connection_->query(
       std::string("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
                   "AND TABLE_SCHEMA NOT IN ") +
-      kSystemSchemas + " ORDER BY TABLE_SCHEMA, TABLE_NAME");
+      system_schema_list() + " ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!result) return result.status().with_context("listing tables");
   std::vector<QualifiedName> names;
   for (const auto& row : result->rows) names.push_back({text(row, 0), text(row, 1)});

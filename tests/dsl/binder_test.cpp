@@ -244,6 +244,15 @@ TEST_CASE("binder errors name the rule that could not be bound") {
        "b.omsql:3:51: error: MAP COLUMN of 'note', which COLUMNS ... EXCLUDE removes from shop.orders\n"
        "MIGRATE shop.orders COLUMNS shop.* EXCLUDE (note) MAP COLUMN shop.orders.note TO n;\n"
        "                                                  ^"},
+      {"a wildcard MAP that lands in a system schema", "MIGRATE crm.contacts MAP crm*.contacts TO sys*.contacts;",
+       "b.omsql:3:22: error: MAP target 'sys.contacts' is in the system schema sys: omsql never writes into mysql, "
+       "sys, performance_schema, information_schema or omsql_meta\n"
+       "MIGRATE crm.contacts MAP crm*.contacts TO sys*.contacts;\n"
+       "                     ^"},
+      {"a pattern that only system schemas would match", "MIGRATE shop.*, m*.*;",
+       "b.omsql:3:17: error: 'm*.*' matches no table in the source (mysql is a system schema, not migrated)\n"
+       "MIGRATE shop.*, m*.*;\n"
+       "                ^"},
       {"VERIFY of a table not migrated", "MIGRATE shop.orders;\nVERIFY crm.contacts;",
        "b.omsql:4:8: error: VERIFY pattern 'crm.contacts' matches no migrated table\n"
        "VERIFY crm.contacts;\n"

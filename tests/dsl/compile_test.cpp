@@ -1,7 +1,11 @@
 // compile_script on valid scripts: every statement and clause lands in the unbound Plan.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "dsl/compiler.hpp"
 #include "dsl/rules.hpp"
@@ -207,6 +211,35 @@ TEST_CASE("compile_file: the samples compile, an unreadable file is a diagnostic
   auto directory = compile_file("/tmp");
   REQUIRE(directory.diagnostics.size() == 1);
   CHECK(directory.diagnostics[0].format() == "/tmp: error: cannot read file: Is a directory");
+}
+
+TEST_CASE("compile_file refuses devices, pipes and files over 16 MB before reading them") {
+  auto device = compile_file("/dev/zero");  // read to the end, it would never end
+  REQUIRE(device.diagnostics.size() == 1);
+  CHECK(device.diagnostics[0].format() == "/dev/zero: error: cannot read file: not a regular file");
+
+  char folder_template[] = "/tmp/omsql-compile-XXXXXX";
+  std::string folder = ::mkdtemp(folder_template);
+  std::string fifo = folder + "/script.fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto pipe = compile_file(fifo);  // opening it must not wait for a writer
+  REQUIRE(pipe.diagnostics.size() == 1);
+  CHECK(pipe.diagnostics[0].format() == fifo + ": error: cannot read file: not a regular file");
+
+  std::string large = folder + "/large.omsql";
+  {
+    std::ofstream out(large);
+    out << "SOURCE mysql 'root@h:1';\n";
+  }
+  std::filesystem::resize_file(large, (16 << 20) + 1);  // sparse: no 16 MB written
+  auto too_large = compile_file(large);
+  REQUIRE(too_large.diagnostics.size() == 1);
+  CHECK(too_large.diagnostics[0].format() == large + ": error: cannot read file: larger than 16 MB, too large for a script");
+  std::filesystem::resize_file(large, 16 << 20);  // at the bound: read, then judged as a script
+  auto at_bound = compile_file(large);
+  REQUIRE_FALSE(at_bound.diagnostics.empty());
+  CHECK(at_bound.diagnostics[0].message.find("cannot read file") == std::string::npos);
+  std::filesystem::remove_all(folder);
 }
 
 TEST_CASE("Diagnostic::format keeps tabs under the caret") {

@@ -199,7 +199,7 @@ const MalformedCase kCases[] = {
      "  MODE SCHEMA;\n"
      "  ^"},
     {"unknown option", true, "MIGRATE shop.* WITH (paralel = 4);\n",
-     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, on_exists, task_dir\n"
+     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, on_exists, same_server, task_dir\n"
      "MIGRATE shop.* WITH (paralel = 4);\n"
      "                     ^"},
     {"parallel out of range", true, "MIGRATE shop.* WITH (parallel = 0);\n",
@@ -258,6 +258,33 @@ const MalformedCase kCases[] = {
      "bad.omsql:3:16: error: expected ';' after MIGRATE statement\n"
      "MIGRATE shop.* MAPP a.b TO c.d;\n"
      "               ^"},
+    {"MAP into a system schema", true, "MIGRATE shop.t MAP shop.t TO mysql.help_topic WITH (on_exists = truncate);\n",
+     "bad.omsql:3:30: error: MAP target 'mysql.help_topic' is in the system schema mysql: omsql never writes into "
+     "mysql, sys, performance_schema, information_schema or omsql_meta\n"
+     "MIGRATE shop.t MAP shop.t TO mysql.help_topic WITH (on_exists = truncate);\n"
+     "                             ^"},
+    {"MAP into omsql's own schema", true, "MIGRATE shop.* MAP shop.* TO omsql_meta.*;\n",
+     "bad.omsql:3:30: error: MAP target 'omsql_meta.*' is in the system schema omsql_meta: omsql never writes into "
+     "mysql, sys, performance_schema, information_schema or omsql_meta\n"
+     "MIGRATE shop.* MAP shop.* TO omsql_meta.*;\n"
+     "                             ^"},
+    {"MAP into a system schema, other case", true, "MIGRATE shop.t MAP shop.t TO `Performance_Schema`.t;\n",
+     "bad.omsql:3:30: error: MAP target 'Performance_Schema.t' is in the system schema Performance_Schema: omsql "
+     "never writes into mysql, sys, performance_schema, information_schema or omsql_meta\n"
+     "MIGRATE shop.t MAP shop.t TO `Performance_Schema`.t;\n"
+     "                             ^"},
+    {"MIGRATE of a system schema", true, "MIGRATE shop.*, mysql.*;\n",
+     "bad.omsql:3:17: error: 'mysql.*': mysql is a system schema, not migrated\n"
+     "MIGRATE shop.*, mysql.*;\n"
+     "                ^"},
+    {"VERIFY of a system schema", true, "VERIFY information_schema.TABLES;\n",
+     "bad.omsql:3:8: error: 'information_schema.TABLES': information_schema is a system schema, not migrated\n"
+     "VERIFY information_schema.TABLES;\n"
+     "       ^"},
+    {"bad same_server", true, "MIGRATE shop.* WITH (same_server = 'yes');\n",
+     "bad.omsql:3:36: error: bad value 'yes' for same_server: expected one of: 'refuse', 'allow'\n"
+     "MIGRATE shop.* WITH (same_server = 'yes');\n"
+     "                                   ^"},
     {"unterminated string", false, "SOURCE mysql 'root@h:1;\nTARGET mysql 'root@h:2';\nMIGRATE a.b;\n",
      "bad.omsql:1:14: error: expected a closing ' before the end of the line\n"
      "SOURCE mysql 'root@h:1;\n"
