@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "src/catalog/mysql_catalog.hpp"
 #include "src/common/strings.hpp"
 #include "src/schema/ddl.hpp"
 
@@ -155,6 +156,56 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
   }
 }
 
+bool identity_known(const ServerIdentity& identity) {
+  return !identity.server_uuid.empty() || (!identity.hostname.empty() && !identity.port.empty() && !identity.datadir.empty());
+}
+
+// Copying a server onto itself overwrites (with 'truncate': empties) the tables it reads. The
+// endpoints cannot tell (localhost vs 127.0.0.1, a port forward): the servers' own identities do.
+void check_same_server(Connection& source, Connection& target, const Plan& plan, Findings& findings) {
+  const std::string pair = source.describe() + " and " + target.describe();
+  bool same = iequals(source.endpoint().host, target.endpoint().host) && source.endpoint().port == target.endpoint().port;
+  std::string evidence = "the same host and port";
+  if (!same) {
+    auto source_identity = read_server_identity(source);
+    auto target_identity = read_server_identity(target);
+    if (!source_identity || !target_identity || !identity_known(*source_identity) ||
+        !identity_known(*target_identity)) {
+      std::string why = !source_identity   ? source_identity.status().message()
+                        : !target_identity ? target_identity.status().message()
+                                           : "the servers do not report hostname, port and datadir";
+      std::string message = "cannot tell whether " + pair + " are one server (" + why + ")";
+      if (plan.options.on_exists == OnExists::kTruncate)
+        findings.error(message + ": refusing on_exists = 'truncate', which could empty a source table");
+      else
+        findings.warning(message);
+      return;
+    }
+    same = same_server(*source_identity, *target_identity);
+    evidence = source_identity->describe();
+  }
+  if (!same) return;
+  if (!plan.options.same_server_allowed) {
+    findings.error(pair + " are the same server (" + evidence +
+                   "): the task would write into the server it reads; use another TARGET, or MAP the tables into "
+                   "other databases and set WITH (same_server = 'allow')");
+    return;
+  }
+  findings.info(pair + " are the same server (" + evidence + "); allowed by same_server = 'allow'");
+  // Table names may be case-insensitive on the server: compare them so.
+  auto same_table = [](const QualifiedName& a, const QualifiedName& b) {
+    return iequals(a.schema, b.schema) && iequals(a.table, b.table);
+  };
+  for (const auto& job : plan.tables) {
+    for (const auto& other : plan.tables) {
+      if (!same_table(job.target, other.source)) continue;
+      findings.error(target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() +
+                     ") is a source table of this task on the same server: refusing to write into it");
+      break;
+    }
+  }
+}
+
 // True when `privilege` is in the comma-separated list `privileges` ("SELECT, INSERT, ...").
 bool lists(const std::string& privileges, const std::string& privilege) {
   std::string u = upper(privileges);
@@ -186,6 +237,43 @@ bool like_match(std::string_view pattern, std::string_view text) {
     return pattern[1] == text[0] && like_match(pattern.substr(2), text.substr(1));
   if (pattern[0] == '_' || pattern[0] == text[0]) return like_match(pattern.substr(1), text.substr(1));
   return false;
+}
+
+// The existing tables the task would write into, each against its job: refused with every difference
+// listed, so 'truncate' never empties a table the copy cannot then fill correctly.
+void check_existing_tables(Connection& target, const Plan& plan, const std::vector<const TableJob*>& jobs,
+                           Findings& findings) {
+  if (jobs.empty()) return;
+  std::vector<QualifiedName> names;
+  for (const auto* job : jobs) names.push_back(job->target);
+  MysqlCatalog catalog(target);
+  auto defs = catalog.describe_tables(names);
+  if (!defs) {
+    findings.error(defs.status().message() + ": cannot compare the existing target tables with the job");
+    return;
+  }
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const TableJob& job = *jobs[i];
+    std::string what = target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() + ")";
+    auto differences = table_differences(job, (*defs)[i]);
+    if (!differences.empty()) {
+      // One difference per line: a wide table may have many.
+      findings.error(what + " exists but does not match the job, so nothing was emptied or written (fix or drop "
+                     "the table, or MAP to another name):\n  - " + join(differences, "\n  - "));
+      continue;
+    }
+    switch (plan.options.on_exists) {
+      case OnExists::kTruncate:
+        findings.warning(what + " exists and matches the job; it will be emptied (on_exists = 'truncate')");
+        break;
+      case OnExists::kAppend:
+        findings.info(what + " exists and matches the job: rows are added to it (on_exists = 'append')");
+        break;
+      case OnExists::kFail:
+        findings.info(what + " exists and matches the job: the copy writes into it (MODE without SCHEMA)");
+        break;
+    }
+  }
 }
 
 void check_target(Connection& target, const Plan& plan, Findings& findings) {
@@ -225,29 +313,29 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
       list += target.escape(s);
       list += '\'';
     }
-    auto existing = target.query(
-        "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (" + list + ")");
+    auto existing = target.query("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES "
+                                 "WHERE TABLE_SCHEMA IN (" + list + ")");
     if (!existing) {
       findings.error(existing.status().message());
     } else {
-      std::set<QualifiedName> names;
-      for (const auto& row : existing->rows) names.insert({row[0].value_or(""), row[1].value_or("")});
+      std::map<QualifiedName, std::string> types;
+      for (const auto& row : existing->rows) types[{row[0].value_or(""), row[1].value_or("")}] = row[2].value_or("");
+      std::vector<const TableJob*> written;  // existing tables the task would empty or write into
       for (const auto& job : plan.tables) {
-        if (!names.count(job.target)) continue;
+        if (!types.count(job.target)) continue;
         std::string what =
             target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() + ")";
-        switch (plan.options.on_exists) {
-          case OnExists::kFail:
-            findings.error(what + " already exists; drop it or set WITH (on_exists = 'truncate' | 'append')");
-            break;
-          case OnExists::kTruncate:
-            findings.warning(what + " exists and will be emptied (on_exists = 'truncate')");
-            break;
-          case OnExists::kAppend:
-            findings.info(what + " exists: rows are added to it (on_exists = 'append'); its definition is not checked");
-            break;
+        if (plan.phases.schema && plan.options.on_exists == OnExists::kFail) {
+          findings.error(what + " already exists; drop it or set WITH (on_exists = 'truncate' | 'append')");
+          continue;
         }
+        if (types[job.target] != "BASE TABLE") {
+          findings.error(what + " is a " + types[job.target] + ", not a table: nothing was emptied");
+          continue;
+        }
+        written.push_back(&job);
       }
+      check_existing_tables(target, plan, written, findings);
     }
   }
 
@@ -308,6 +396,7 @@ bool grants_cover(const std::vector<std::string>& grants, const std::string& pri
 
 std::vector<Finding> run_preflight(Connection& source, Connection& target, const Plan& plan) {
   Findings findings;
+  check_same_server(source, target, plan, findings);
   check_source(source, plan, findings);
   check_target(target, plan, findings);
   return findings.take();

@@ -21,14 +21,42 @@ struct Finding {
 // "error", "warning", "info".
 const char* severity_name(Finding::Severity severity);
 
+// Source and target: whether they are one server (same_server below); refused unless WITH
+// (same_server = 'allow'), and then still refused for any target table that is a source table.
 // Source: version; log_bin, binlog_format=ROW, binlog_row_image=FULL and server_id (errors when
 // the plan has the INCREMENTAL phase, notes otherwise); SELECT, REPLICATION SLAVE and REPLICATION
 // CLIENT / BINLOG MONITOR grants; tables with no usable key; lossy CASTs.
 // Target: version and dialect; local_infile (the copy uses LOAD DATA LOCAL INFILE); CREATE,
 // ALTER, INDEX, INSERT, DELETE (and DROP for on_exists='truncate') grants; existing target tables
-// against on_exists; every DDL translation warning or error for the target dialect.
+// against on_exists, and each existing table that 'truncate' or 'append' (or a MODE without SCHEMA)
+// would write into against the job (table_differences); every DDL translation warning or error for
+// the target dialect.
 // Queries that fail become findings too: nothing is thrown and nothing is written.
 std::vector<Finding> run_preflight(Connection& source, Connection& target, const Plan& plan);
+
+// What a server says about itself, enough to tell whether two connections reach one server
+// whatever host name, address, port forward or proxy each went through.
+struct ServerIdentity {
+  std::string server_uuid;  // @@server_uuid (MySQL); empty where the server has none (MariaDB)
+  std::string hostname;     // @@hostname
+  std::string port;         // @@port
+  std::string datadir;      // @@datadir
+  std::string server_id;    // @@server_id
+  std::string uuid_node;    // clock sequence and node of UUID(): random per server start, so two
+                            // servers on one machine (same MAC) still differ
+  std::string describe() const;  // "hostname vm, port 3306, datadir /var/lib/mysql/"
+};
+Result<ServerIdentity> read_server_identity(Connection& connection);
+// One server: equal server_uuid where both have one; else equal hostname, port, datadir, server_id
+// and UUID() node (a cloned machine with an identical configuration still differs in the node).
+bool same_server(const ServerIdentity& a, const ServerIdentity& b);
+
+// Why the existing target table `existing` cannot take the rows of `job` unchanged, one line per
+// difference (empty when it can): columns by target name (none missing, none extra), types that hold
+// every source value (lossy_cast_reason), nullability, character set (text is copied as bytes),
+// generated columns, and a PRIMARY KEY or UNIQUE index on the row key (rows are replaced by key),
+// with the same collation on text key columns.
+std::vector<std::string> table_differences(const TableJob& job, const TableDef& existing);
 
 // Why CASTing `from` to the type text `to` may change or reject values ("narrows BIGINT to INT"),
 // or nullopt when every value of `from` fits `to` unchanged (e.g. TINYINT(1) to BOOLEAN).

@@ -6,6 +6,7 @@
 
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/check/preflight.hpp"
+#include "src/schema/migrator.hpp"
 #include "tests/support/sandbox.hpp"
 
 using namespace omsql;
@@ -163,7 +164,14 @@ TEST_CASE("pre-flight on the sandboxes: binlog ROW/FULL passes, a keyless table 
   CHECK(any_contains(infos, "server version"));
   CHECK(!any_contains(errors, "binlog"));
 
+  // 'append' into the existing table, which lacks a column of the job: refused, the difference named.
   plan.options.on_exists = OnExists::kAppend;
+  errors = messages(run_preflight(*source, *target, plan), Finding::kError);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("target table omsql_test_preflight.keyed (from omsql_test_preflight.keyed) exists but does not "
+                       "match the job, so nothing was emptied or written (fix or drop the table, or MAP to another "
+                       "name):\n  - column `wide` is missing") != std::string::npos);
+  must(*target, "ALTER TABLE omsql_test_preflight.keyed ADD COLUMN wide INT");
   CHECK(messages(run_preflight(*source, *target, plan), Finding::kError).empty());
 
   // Nothing was written on either side.
@@ -174,6 +182,62 @@ TEST_CASE("pre-flight on the sandboxes: binlog ROW/FULL passes, a keyless table 
 
   must(*source, "DROP DATABASE omsql_test_preflight");
   must(*target, "DROP DATABASE omsql_test_preflight");
+}
+
+TEST_CASE("tables omsql creates match their jobs: table_differences finds nothing to refuse") {
+  auto source = connect_source();
+  auto target = connect_target();
+  must(*source, "DROP DATABASE IF EXISTS omsql_test_match");
+  must(*source, "CREATE DATABASE omsql_test_match");
+  must(*source,
+       "CREATE TABLE omsql_test_match.wide (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+       "code VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_bin NOT NULL, name VARCHAR(100) NOT NULL DEFAULT '', "
+       "note TEXT, price DECIMAL(12,4), flags BIT(8), kind ENUM('a','b') NOT NULL, tags SET('x','y'), "
+       "doc JSON, at DATETIME(6), ts TIMESTAMP(3) NULL, day DATE, raw VARBINARY(64), blobby MEDIUMBLOB, "
+       "f FLOAT, d DOUBLE, y YEAR, u UUID, ip INET6, total DECIMAL(14,4) AS (price * 2) VIRTUAL, "
+       "UNIQUE KEY uk_code (code), KEY k_name (name))");
+  must(*source, "CREATE TABLE omsql_test_match.by_unique (a INT NOT NULL, b VARCHAR(10) COLLATE utf8mb4_bin NOT NULL, "
+                "c INT, UNIQUE KEY ab (b, a))");
+  must(*source, "CREATE TABLE omsql_test_match.keyless (a INT, b TEXT)");
+  must(*target, "DROP DATABASE IF EXISTS omsql_test_match_t");
+  Plan plan = plan_for(*source, {{"omsql_test_match", "wide"}, {"omsql_test_match", "by_unique"},
+                                 {"omsql_test_match", "keyless"}});
+  for (auto& job : plan.tables) job.target.schema = "omsql_test_match_t";
+  REQUIRE(schema::create_target_schema(*target, plan, nullptr));
+  MysqlCatalog target_catalog(*target);
+  for (const auto& job : plan.tables) {
+    CAPTURE(job.target.str());
+    auto def = target_catalog.describe(job.target);
+    REQUIRE(def);
+    std::string differences;
+    for (const auto& d : table_differences(job, *def)) differences += d + "\n";
+    CHECK(differences == "");
+  }
+  plan.options.on_exists = OnExists::kTruncate;
+  CHECK(messages(run_preflight(*source, *target, plan), Finding::kError).empty());
+  must(*source, "DROP DATABASE omsql_test_match");
+  must(*target, "DROP DATABASE omsql_test_match_t");
+}
+
+TEST_CASE("server identity: two connections to one server agree, the two sandboxes differ") {
+  auto source = connect_source();
+  auto again = connect_source();
+  auto target = connect_target();
+  auto a = read_server_identity(*source);
+  auto b = read_server_identity(*again);
+  auto c = read_server_identity(*target);
+  REQUIRE(a);
+  REQUIRE(b);
+  REQUIRE(c);
+  CHECK_FALSE(a->hostname.empty());
+  CHECK(a->uuid_node.size() == 17);
+  CHECK(same_server(*a, *b));
+  CHECK_FALSE(same_server(*a, *c));
+  // Both sandboxes of a run share host and MAC: only port, datadir and the UUID clock sequence differ.
+  CHECK(a->hostname == c->hostname);
+  Plan plan;
+  CHECK(any_contains(messages(run_preflight(*source, *again, plan), Finding::kError),
+                     "are the same server (the same host and port)"));
 }
 
 TEST_CASE("pre-flight names missing source privileges") {
