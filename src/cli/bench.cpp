@@ -1,10 +1,12 @@
 #include "src/cli/bench.hpp"
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,10 +16,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "dsl/compiler.hpp"
 #include "src/cli/script_loader.hpp"
+#include "src/common/strings.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/sql/quote.hpp"
 
@@ -82,13 +86,46 @@ RunResult run_child(const std::vector<std::string>& args) {
   return result;
 }
 
-// Drops the plan's target tables so every run starts from an empty target.
-Status reset_target(const Plan& plan) {
+std::atomic<bool> g_bench_interrupted{false};
+extern "C" void interrupt_bench(int) { g_bench_interrupted.store(true); }
+
+std::string schema_list(Connection& target, const std::set<std::string>& schemas) {
+  std::string list;
+  for (const auto& schema : schemas) list += (list.empty() ? "'" : ", '") + target.escape(schema) + "'";
+  return list;
+}
+
+// The scratch databases of this bench (one per target database of the plan), refused when one of
+// them exists already: bench drops only what it created itself.
+Result<std::set<std::string>> claim_scratch_databases(const Plan& plan, const std::string& prefix) {
+  std::set<std::string> scratch;
+  for (const auto& job : plan.tables) {
+    std::string name = prefix + job.target.schema;
+    if (name.size() > 64)
+      return Status::invalid_argument("bench: scratch database name " + name + " is longer than 64 characters");
+    scratch.insert(name);
+  }
+  if (scratch.empty()) return scratch;
+  auto target = Connection::open(plan.target, "target");
+  if (!target) return target.status();
+  auto existing = (*target)->query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (" +
+                                   schema_list(**target, scratch) + ")");
+  if (!existing) return existing.status();
+  if (!existing->rows.empty())
+    return Status::invalid_argument("bench: " + (*target)->describe() + ": scratch database " +
+                                    existing->rows[0][0].value_or("") +
+                                    " already exists; bench only drops databases it created itself (drop it if an "
+                                    "interrupted bench left it)");
+  return scratch;
+}
+
+// Drops the scratch databases (created by the previous run's child), so every run starts empty.
+Status drop_scratch_databases(const Plan& plan, const std::set<std::string>& scratch) {
   auto target = Connection::open(plan.target, "target");
   if (!target) return target.status();
   OMSQL_RETURN_IF_ERROR((*target)->execute("SET SESSION foreign_key_checks = 0"));
-  for (const auto& job : plan.tables)
-    OMSQL_RETURN_IF_ERROR((*target)->execute("DROP TABLE IF EXISTS " + sql::quote_name(job.target)));
+  for (const auto& name : scratch)
+    OMSQL_RETURN_IF_ERROR((*target)->execute("DROP DATABASE IF EXISTS " + sql::quote_identifier(name)));
   return Status::ok();
 }
 
@@ -135,8 +172,23 @@ int bench(const BenchOptions& options) {
   if (!bound) return exit_code;
   bound->source.reset();  // every run is a child process with its own connections
   const Plan& plan = *bound->plan;
-  std::cerr << "bench: drops and recreates " << plan.tables.size() << " target table(s) on "
-            << plan.target.describe() << " before every run\n";
+  // Every run copies into scratch databases of this process: the script's own target tables are
+  // never touched, whatever they hold.
+  const std::string prefix = "omsql_bench_" + std::to_string(::getpid()) + "_";
+  auto scratch = claim_scratch_databases(plan, prefix);
+  if (!scratch) {
+    std::cerr << "error: " << scratch.status().message() << "\n";
+    return 1;
+  }
+  std::vector<std::string> names(scratch->begin(), scratch->end());
+  std::cerr << "bench: copies " << plan.tables.size() << " table(s) into scratch database(s) " << join(names, ", ")
+            << " on " << plan.target.describe() << ", dropped after the last run; the script's target tables are not "
+            << "touched\n";
+  struct sigaction action {};
+  action.sa_handler = interrupt_bench;
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
 
   // Every combination of the varied values (cartesian product), in the order given.
   std::vector<std::vector<std::string>> combinations{{}};
@@ -164,21 +216,23 @@ int bench(const BenchOptions& options) {
             << std::setw(9) << "MB/s" << std::setw(10) << "peak MB" << std::setw(9) << "CPU s" << "\n";
   int failures = 0;
   for (const auto& combination : combinations) {
+    if (g_bench_interrupted) break;
     std::vector<RunResult> runs;
-    for (int r = 0; r < std::max(1, options.runs); ++r) {
-      if (auto st = reset_target(plan); !st) {
+    for (int r = 0; r < std::max(1, options.runs) && !g_bench_interrupted; ++r) {
+      if (auto st = drop_scratch_databases(plan, *scratch); !st) {
         std::cerr << "error: " << st.message() << "\n";
         return 1;
       }
       std::filesystem::remove_all(task_dir);
       std::vector<std::string> args = {options.self, "run", options.script, "--task-dir", task_dir,
-                                       "--mode", "schema,full"};
+                                       "--mode", "schema,full", "--scratch-prefix", prefix};
       for (const auto& kv : combination) {
         args.push_back("--set");
         args.push_back(kv);
       }
       runs.push_back(run_child(args));
     }
+    if (g_bench_interrupted) break;  // an interrupted run measures nothing
     std::sort(runs.begin(), runs.end(), [](const RunResult& a, const RunResult& b) { return a.seconds < b.seconds; });
     const RunResult& median = runs[runs.size() / 2];
     if (median.exit_code != 0) ++failures;
@@ -207,6 +261,14 @@ int bench(const BenchOptions& options) {
         << median.cpu_seconds << "\n";
   }
   std::filesystem::remove_all(task_dir);
+  if (auto st = drop_scratch_databases(plan, *scratch); !st) {
+    std::cerr << "error: " << st.message() << " (drop " << join(names, ", ") << " by hand)\n";
+    return 1;
+  }
+  if (g_bench_interrupted) {
+    std::cerr << "bench: interrupted; scratch databases dropped\n";
+    return 130;
+  }
   if (!options.csv.empty()) std::ofstream(options.csv) << csv.str();
   if (!options.json.empty()) std::ofstream(options.json) << results.dump(2) << "\n";
   return failures ? 1 : 0;

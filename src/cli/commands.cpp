@@ -32,6 +32,7 @@
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/common/strings.hpp"
+#include "src/task/task_guard.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::cli {
@@ -214,8 +215,18 @@ int run_task(const RunOptions& options) {
   auto bound = load_script(options.script, &exit_code);
   if (!bound) return exit_code;
   auto plan = bound->plan;
-  if (!options.overrides.empty() || !options.mode.empty()) {
+  if (!options.overrides.empty() || !options.mode.empty() || !options.scratch_prefix.empty()) {
     Plan adjusted = *plan;
+    if (!options.scratch_prefix.empty()) {
+      for (auto& job : adjusted.tables) {
+        job.target.schema = options.scratch_prefix + job.target.schema;
+        if (job.target.schema.size() > 64 || is_system_schema(job.target.schema)) {
+          std::cerr << "error: --scratch-prefix: " << job.target.schema
+                    << (is_system_schema(job.target.schema) ? " is a system schema\n" : " is longer than 64 characters\n");
+          return kExitScriptError;
+        }
+      }
+    }
     for (const auto& kv : options.overrides) {
       if (auto error = apply_override(adjusted.options, kv); !error.empty()) {
         std::cerr << "error: --set " << kv << ": " << error << "\n";
@@ -354,7 +365,7 @@ int show_status(const std::string& task_dir, bool json) {
   if (state.is_discarded()) state = nlohmann::json::object();
   // Running = some process holds the task's lock.
   bool running = false;
-  int fd = ::open((task_dir + "/lock").c_str(), O_RDWR | O_CLOEXEC);
+  int fd = ::open((task_dir + "/lock").c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd >= 0) {
     running = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
     ::close(fd);
@@ -385,25 +396,24 @@ int show_status(const std::string& task_dir, bool json) {
 }
 
 int stop_task(const std::string& task_dir) {
-  // Through the control endpoint when it answers, else by signal.
-  (void)actors::send_control(task_dir, "stop");
-  std::ifstream lock(task_dir + "/lock");
-  pid_t pid = 0;
-  if (!(lock >> pid) || pid <= 0) {
-    std::cerr << "error: " << task_dir << ": no running task\n";
+  // Only the omsrun that holds the task's lock is asked to stop: the pid in the lock file of a task
+  // that is not running may belong to anything by now (a mariadbd, after pid reuse).
+  auto holder = task_lock_holder(task_dir);
+  if (!holder) {
+    std::cerr << "error: " << holder.status().message() << "\n";
     return kExitFailure;
   }
-  if (::kill(pid, 0) == 0) ::kill(pid, SIGTERM);
-  if (::kill(pid, 0) != 0 && errno == ESRCH) {
-    std::cout << "stopped task " << task_dir << "\n";
-    return 0;
-  }
-  if (false) {
-    std::cerr << "error: " << task_dir << ": process " << pid << " is not running\n";
+  if (!*holder) {
+    std::cerr << "error: " << task_dir << ": task is not running (no process holds " << task_dir << "/lock)\n";
     return kExitFailure;
   }
+  const pid_t pid = (*holder)->pid;
+  // Through the control endpoint when it answers; by signal to the verified holder when it does not.
+  if (!actors::send_control(task_dir, "stop")) ::kill(pid, SIGTERM);
+  // Stopped = the lock is free (a pid that is gone may be reused while we wait).
   for (int i = 0; i < 600; ++i) {
-    if (::kill(pid, 0) != 0) {
+    auto still = task_lock_holder(task_dir);
+    if (still && !*still) {
       std::cout << "stopped task " << task_dir << "\n";
       return 0;
     }

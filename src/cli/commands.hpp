@@ -12,6 +12,7 @@ struct RunOptions {
   bool until_caught_up = false;  // --until caught-up
   std::vector<std::string> overrides;  // --set key=value: WITH options
   std::string mode;              // --mode schema,full,incremental: overrides MODE
+  std::string scratch_prefix;    // --scratch-prefix P: every target database D becomes P + D (omsrun bench)
 };
 
 int run_task(const RunOptions& options);

@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"caught-up"}));
   run->add_option("--set", run_options.overrides, "override a WITH option, e.g. --set parallel=8 (repeatable)");
   run->add_option("--mode", run_options.mode, "override MODE, e.g. --mode schema,full");
+  run->add_option("--scratch-prefix", run_options.scratch_prefix,
+                  "write into databases named PREFIX<target database> instead (what bench uses)");
 
   std::string check_file;
   auto* check = app.add_subcommand("check", "Parse, bind, connect to both servers and run pre-flight checks");
@@ -60,7 +62,11 @@ int main(int argc, char** argv) {
   verify->add_flag("--apply", verify_options.apply, "run the repair statements on the target");
 
   omsql::cli::BenchOptions bench_options;
-  auto* bench = app.add_subcommand("bench", "Run the full copy once per combination of WITH options; rows/s, MB/s, memory, CPU");
+  auto* bench = app.add_subcommand(
+      "bench",
+      "Run the full copy once per combination of WITH options; rows/s, MB/s, memory, CPU. Copies into scratch "
+      "databases omsql_bench_<pid>_<target database> on the target (refused if one exists; dropped afterwards): "
+      "the script's target tables are never touched");
   bench->add_option("file", bench_options.script, "the .omsql script")->required();
   bench->add_option("--vary", bench_options.vary, "an option and its values, e.g. --vary parallel=1,2,4 (repeatable)")
       ->required();

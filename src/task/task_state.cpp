@@ -1,5 +1,7 @@
 #include "src/task/task_state.hpp"
 
+#include "src/task/task_guard.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -118,7 +120,8 @@ std::string task_id_for_directory(const std::string& directory) {
 
 Status write_file_atomically(const std::string& path, const std::string& contents) {
   std::string temp = path + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // O_NOFOLLOW: a symlink planted at the temporary name must not redirect the write.
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) return Status::io_error(temp + ": cannot create: " + errno_text());
   const char* p = contents.data();
   size_t left = contents.size();
@@ -151,11 +154,16 @@ Status write_file_atomically(const std::string& path, const std::string& content
 }
 
 Result<TaskDirectory> TaskDirectory::open(const std::string& path) {
+  OMSQL_RETURN_IF_ERROR(check_task_directory(path));
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) return Status::io_error("task directory " + path + ": " + ec.message());
   std::string lock_path = path + "/lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // O_NOFOLLOW: a `lock` symlink planted by someone else must not make us truncate its target.
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0 && errno == ELOOP)
+    return Status::invalid_argument(lock_path + " is a symbolic link: refusing to follow it (omsrun never makes "
+                                    "one; remove it)");
   if (fd < 0) return Status::io_error(lock_path + ": " + errno_text());
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);

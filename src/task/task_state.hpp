@@ -42,6 +42,7 @@ class TaskDirectory {
  public:
   // Creates the directory if needed and takes an exclusive lock (flock) on it: two omsrun processes
   // never drive the same task. The lock is released when this object dies (or the process does).
+  // Refuses what check_task_directory (task_guard.hpp) refuses, and a `lock` that is a symlink.
   static Result<TaskDirectory> open(const std::string& path);
   TaskDirectory(TaskDirectory&&) noexcept;
   TaskDirectory& operator=(TaskDirectory&&) = delete;

@@ -17,3 +17,22 @@ fail() {
   for log in "$WORK"/*.log; do [ -f "$log" ] && { echo "--- tail of $log" >&2; tail -15 "$log" >&2; }; done
   exit 1
 }
+# Which of the given databases exist, and the row count and CHECKSUM TABLE of each of their tables:
+# taken before and after a refused command, the two must be equal (nothing was written).
+fingerprint() { # src_sql|tgt_sql db...
+  local sql=$1 db t; shift
+  for db in "$@"; do
+    echo "database $db: $($sql -N -e "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$db'")"
+    for t in $($sql -N -e "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '$db' ORDER BY 1"); do
+      echo "$db.$t rows $($sql -N -e "SELECT COUNT(*) FROM \`$db\`.\`$t\`") checksum $($sql -N -e "CHECKSUM TABLE \`$db\`.\`$t\`" | cut -f2)"
+    done
+  done
+}
+# Runs a command that must be refused: sets $out (stdout and stderr) and fails unless it exits `want`.
+expect_refusal() { # want command...
+  local want=$1 code; shift
+  set +e
+  out=$("$@" 2>&1); code=$?
+  set -e
+  [ "$code" = "$want" ] || fail "exit $code, want $want, from $*: $out"
+}
