@@ -110,6 +110,13 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
           if (!event->has_value()) break;  // stopped
           if (const auto* ddl = std::get_if<DdlStatement>(&**event)) {
             if (auto table = ddl_touches(s, *ddl)) {
+              if (is_statement_dml(ddl->statement))
+                return tailer_fail(self, "statement-based change of migrated table " + *table + " at " +
+                                             ddl->position.str() + ": \"" + ddl->statement +
+                                             "\" — a session wrote it with binlog_format=STATEMENT or MIXED, so "
+                                             "the binlog holds no row images to replay; set binlog_format=ROW for "
+                                             "every session (SET GLOBAL and the applications' SET SESSION), then "
+                                             "copy the table again");
               return tailer_fail(self, "source DDL on migrated table " + *table + " at " + ddl->position.str() +
                                            ": \"" + ddl->statement +
                                            "\" — applying DDL during sync is not supported; stop, migrate the "

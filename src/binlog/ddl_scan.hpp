@@ -16,4 +16,9 @@ namespace omsql {
 // table's whole database.
 bool ddl_touches_table(std::string_view statement, std::string_view default_schema, const QualifiedName& table);
 
+// True when `statement` changes rows (INSERT, REPLACE, UPDATE, DELETE, LOAD DATA): a session wrote it
+// with binlog_format=STATEMENT or MIXED, so the binlog holds SQL text instead of row images, and
+// replaying the text on the target would not give the source's rows.
+bool is_statement_dml(std::string_view statement);
+
 }  // namespace omsql

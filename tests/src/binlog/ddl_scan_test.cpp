@@ -40,3 +40,15 @@ TEST_CASE("ddl_touches_table finds the tables a statement names (table-driven)")
     CHECK(ddl_touches_table(c.statement, c.default_schema, orders) == c.touches);
   }
 }
+
+TEST_CASE("is_statement_dml tells row changes written as SQL text from DDL") {
+  CHECK(is_statement_dml("insert into sf.t values (3,3,3)"));
+  CHECK(is_statement_dml("  /* app */ UPDATE `sf`.`t` SET v = 10 WHERE id = 1"));
+  CHECK(is_statement_dml("DELETE FROM t"));
+  CHECK(is_statement_dml("REPLACE INTO t VALUES (1)"));
+  CHECK(is_statement_dml("LOAD DATA INFILE 'x' INTO TABLE t"));
+  CHECK_FALSE(is_statement_dml("ALTER TABLE t ADD COLUMN insert_at INT"));
+  CHECK_FALSE(is_statement_dml("CREATE TABLE t2 AS SELECT * FROM t"));
+  CHECK_FALSE(is_statement_dml("DROP TABLE `update`"));
+  CHECK_FALSE(is_statement_dml(""));
+}
