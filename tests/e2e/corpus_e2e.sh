@@ -84,6 +84,7 @@ writer() {  # writer FIRST LAST
       UPDATE types SET vc = CONCAT('upd ', $i, ' 🙂'), d = d + 0.000000000000000000000000000001, js = JSON_SET(IFNULL(js, '{}'), '\$.i', $i),
                        bt = $i % 8192, ip = IF(ip IS NULL, '::1', ip), tx = IF($i % 2 = 0, NULL, '') WHERE id = $((i % 6000 + 10));
       DELETE FROM types WHERE id = $((i * 13 % 6000 + 10));
+      UPDATE types SET latin = CONCAT(LEFT(IFNULL(latin, ''), 3), CHAR(65 + $i % 26)) WHERE id IN (0, 2, 18446744073709551615);
       INSERT INTO types (id, vb, bn, uu) VALUES ($((100000 + i)), 0x00, 0x01, UUID());
       UPDATE \`we\`\`ird-name\` SET \`select\` = \`select\` + 100000 WHERE \`select\` = $((i * 7 % 3000 + 1));
       UPDATE by_uuid SET n = n + 1, note = NULL WHERE n = $((i * 11 % 4000 + 1));
