@@ -1,13 +1,17 @@
 #include "actors/control_server.hpp"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
-#include <fstream>
+#include <cstring>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
+#include "src/control/access.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::actors {
@@ -17,6 +21,7 @@ struct ControlServer::Impl {
   caf::actor coordinator;
   httplib::Server server;
   std::thread thread;
+  std::optional<control::AccessPolicy> access;  // set before the server accepts a request
 };
 
 namespace {
@@ -32,6 +37,20 @@ std::string ask(caf::actor_system& system, const caf::actor& coordinator, const 
                  answer = nlohmann::json{{"error", "task did not answer: " + caf::to_string(e)}}.dump();
                });
   return answer;
+}
+
+// Every request passes the access check (src/control/access.hpp) before any route sees it.
+httplib::Server::HandlerResponse check_access(const control::AccessPolicy& access, const httplib::Request& request,
+                                              httplib::Response& response) {
+  control::Request seen{request.method, request.path, request.get_header_value("Host"),
+                        request.get_header_value("Origin"), request.get_header_value("Authorization")};
+  control::Verdict verdict = access.check(seen);
+  if (verdict.allowed()) return httplib::Server::HandlerResponse::Unhandled;
+  response.status = verdict.status;
+  if (verdict.status == 401) response.set_header("WWW-Authenticate", "Bearer realm=\"omsql\"");
+  if (!verdict.allow.empty()) response.set_header("Allow", verdict.allow);
+  response.set_content(nlohmann::json{{"error", verdict.reason}}.dump(), "application/json");
+  return httplib::Server::HandlerResponse::Handled;
 }
 
 }  // namespace
@@ -53,12 +72,22 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& s
   };
   impl.server.Get("/status", handler("status"));
   for (const char* command : {"pause", "resume", "stop", "verify"}) impl.server.Post(std::string("/") + command, handler(command));
+  auto token = control::new_token();
+  if (!token) return token.status().with_context("control endpoint");
   control->port_ = impl.server.bind_to_any_port("127.0.0.1");
   if (control->port_ <= 0) return Status::io_error("control endpoint: cannot bind a port on 127.0.0.1");
-  impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
+  impl.access.emplace(*token, control->port_);
+  impl.access->add_route("GET", "/status");
+  for (const char* command : {"pause", "resume", "stop", "verify"}) impl.access->add_route("POST", std::string("/") + command);
+  impl.server.set_pre_routing_handler([&impl](const httplib::Request& request, httplib::Response& response) {
+    return check_access(*impl.access, request, response);
+  });
+  // control.json (0600, in a 0700 directory) is the only place the token is written: whoever can
+  // read it can drive the task, nobody else.
   control->control_file_ = task_dir + "/control.json";
-  nlohmann::json info{{"port", control->port_}, {"pid", static_cast<int64_t>(::getpid())}};
+  nlohmann::json info{{"port", control->port_}, {"token", *token}, {"pid", static_cast<int64_t>(::getpid())}};
   OMSQL_RETURN_IF_ERROR(write_file_atomically(control->control_file_, info.dump() + "\n"));
+  impl.thread = std::thread([&impl] { impl.server.listen_after_bind(); });
   return control;
 }
 
@@ -69,15 +98,35 @@ ControlServer::~ControlServer() {
   if (!control_file_.empty()) ::unlink(control_file_.c_str());
 }
 
+Result<ControlEndpoint> read_control_file(const std::string& task_dir) {
+  const std::string path = task_dir + "/control.json";
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::not_found(task_dir + ": no control endpoint (the task is not running)");
+    if (errno == EACCES)
+      return Status::invalid_argument(path + ": permission denied: only the user who runs the task (the owner of " +
+                                      task_dir + ") can drive it");
+    return Status::io_error(path + ": " + std::strerror(errno));
+  }
+  std::string text;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<size_t>(n));
+  ::close(fd);
+  auto info = nlohmann::json::parse(text, nullptr, false);
+  if (info.is_discarded() || !info.contains("port") || !info["port"].is_number_integer())
+    return Status::corruption(path + ": not valid");
+  if (!info.contains("token") || !info["token"].is_string())
+    return Status::corruption(path + ": has no token (written by an older omsrun: stop that task and run it again)");
+  return ControlEndpoint{info["port"].get<int>(), info["token"].get<std::string>()};
+}
+
 Result<std::string> send_control(const std::string& task_dir, const std::string& command) {
-  std::ifstream in(task_dir + "/control.json");
-  if (!in) return Status::not_found(task_dir + ": no control endpoint (the task is not running)");
-  auto info = nlohmann::json::parse(in, nullptr, false);
-  if (info.is_discarded() || !info.contains("port"))
-    return Status::corruption(task_dir + "/control.json: not valid");
-  httplib::Client client("127.0.0.1", info["port"].get<int>());
+  auto endpoint = read_control_file(task_dir);
+  if (!endpoint) return endpoint.status();
+  httplib::Client client("127.0.0.1", endpoint->port);
   client.set_connection_timeout(std::chrono::seconds(2));
   client.set_read_timeout(std::chrono::seconds(15));
+  client.set_bearer_token_auth(endpoint->token);
   auto response = command == "status" ? client.Get("/status") : client.Post("/" + command);
   if (!response) return Status::not_found(task_dir + ": the control endpoint does not answer (the task is not running)");
   if (response->status != 200) return Status::server_error(task_dir + ": " + response->body);

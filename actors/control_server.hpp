@@ -8,9 +8,11 @@
 //   POST /stop     stop cleanly; the task resumes when run again
 //   POST /verify   verify now (while the link runs); the report lands in DIR/verify-report.json
 //
-// The server listens on 127.0.0.1 on a free port and writes {"port": N, "pid": P} to
-// DIR/control.json. Each request becomes one message to the coordinator; the HTTP threads are the
-// library's and touch no task state.
+// The server listens on 127.0.0.1 on a free port and writes {"port": N, "token": T, "pid": P} to
+// DIR/control.json (mode 0600). Every request must carry `Authorization: Bearer T`, name the
+// endpoint in Host, come from no other web origin, and change state only by POST
+// (src/control/access.hpp). Each request becomes one message to the coordinator; the HTTP threads
+// are the library's and touch no task state.
 #include <caf/all.hpp>
 
 #include <memory>
@@ -39,8 +41,18 @@ class ControlServer {
   std::string control_file_;
 };
 
-// Client side, for the CLI: sends `command` ("status", "pause", ...) to the task in `task_dir`.
-// NotFound when the task runs no control endpoint (not running).
+// What DIR/control.json tells a client.
+struct ControlEndpoint {
+  int port = 0;
+  std::string token;
+};
+// NotFound when there is no control.json (the task is not running); InvalidArgument when the
+// caller may not read it (another user's task).
+Result<ControlEndpoint> read_control_file(const std::string& task_dir);
+
+// Client side, for the CLI: sends `command` ("status", "pause", ...) to the task in `task_dir`
+// with the token of its control.json. NotFound when the task runs no control endpoint (not
+// running); the errors of read_control_file.
 Result<std::string> send_control(const std::string& task_dir, const std::string& command);
 
 }  // namespace omsql::actors

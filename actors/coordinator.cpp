@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 
@@ -187,6 +188,7 @@ void start_capture(Self* self) {
   std::string spool_dir = s.directory->path() + "/spool";
   s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, start, self);
   s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, task_id_of(*s.directory), s.tailer, self);
+  if (s.paused) self->send(s.replayer, pause_atom::value);
   self->send(s.tailer, start_atom::value, s.replayer);
 }
 
@@ -214,6 +216,7 @@ void start_full_copy(Self* self) {
   for (int i = 0; i < pool; ++i) {
     auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, self);
     s.readers.push_back(reader);
+    if (s.paused) self->send(reader, pause_atom::value);  // paused before the copy began
     self->send(reader, start_atom::value);
   }
   s.readers_running = s.readers.size();
@@ -435,7 +438,9 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
           else broadcast(resume_atom::value);
           write_status(self, true);
         } else if (command == "stop") {
-          std::cerr << "stopping on request (control endpoint); run the same command to resume\n";
+          std::cerr << "stopping on request (control endpoint): the task is resumable, run the same command to "
+                       "resume (state in "
+                    << s.directory->path() << ")\n";
           self->delayed_send(self, std::chrono::milliseconds(50), stop_atom::value);
         } else if (command == "verify") {
           if (s.verifying) return nlohmann::json{{"verify", "already running"}}.dump();
@@ -452,10 +457,12 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
       },
       [=](tick_atom) {
         auto& s = self->state;
-        if (s.control.stop_requested && s.control.stop_requested->load()) {
-          std::cerr << "stopping on request; run the same command to resume (state in " << s.directory->path() << ")\n";
+        if (int signal = s.control.stop_signal ? s.control.stop_signal->load() : 0) {
+          std::cerr << "interrupted by " << (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal")
+                    << ": the task is not finished; run the same command to resume (state in "
+                    << s.directory->path() << ")\n";
           write_status(self, true);
-          finish(self, 0);
+          finish(self, 128 + signal);
           return;
         }
         if (s.task.phase == "incremental") write_status(self, false);

@@ -2,7 +2,8 @@
 // The coordinator drives one task through its phases — SCHEMA, FULL copy, INDEXES, INCREMENTAL
 // (binlog capture starts with the copy, replay after the indexes) — by building
 // the actor graph from the Plan, keeping the task state on disk as chunks finish, and answering
-// run_atom with the process exit code (0 done, 1 failed) once the task ends.
+// run_atom with the process exit code (0 done or stopped through the control endpoint, 1 failed,
+// 128 + signal when a signal stopped it) once the task ends.
 #include <caf/all.hpp>
 
 #include <atomic>
@@ -17,9 +18,10 @@ struct RunControl {
   // Stop the task cleanly once the incremental link has caught up with the source position taken
   // when replay began (`omsrun FILE --until caught-up`): for tests and cut-over.
   bool until_caught_up = false;
-  // Set by a signal handler (SIGINT/SIGTERM): the coordinator stops the graph within a tick and
-  // the task exits 0, resumable by running the same command.
-  const std::atomic<bool>* stop_requested = nullptr;
+  // The signal number (SIGINT/SIGTERM) a handler stored, 0 while none arrived: the coordinator
+  // stops the graph within a tick and answers 128 + signal (130, 143), so that `omsrun x && next`
+  // never goes on after half a task; running the same command resumes it.
+  const std::atomic<int>* stop_signal = nullptr;
 };
 
 // `directory` must outlive the coordinator; `state` is the state loaded from it (resumed or new).

@@ -33,6 +33,7 @@ using Clock = std::chrono::steady_clock;
 struct LaneWork {
   uint32_t lane = 0;
   std::vector<std::string> statements;
+  std::vector<std::vector<std::string>> row_keys;  // per statement, its rows' keys (for messages)
   BinlogPosition end;
   uint64_t changes = 0;
   bool repair = false;  // verification repairs: applied between two groups, no checkpoint moves
@@ -40,7 +41,7 @@ struct LaneWork {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
-  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.end, x.changes, x.repair);
+  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.row_keys, x.end, x.changes, x.repair);
 }
 
 struct ChangeApplierState {
@@ -80,8 +81,15 @@ Status apply_lane_work(ChangeApplierState& s, const LaneWork& work) {
     (void)s.target->execute("ROLLBACK");
     return st;
   };
-  for (const auto& statement : work.statements)
-    if (auto st = s.target->execute(statement); !st) return rollback(st);
+  for (size_t i = 0; i < work.statements.size(); ++i) {
+    if (auto st = s.target->execute(work.statements[i]); !st) {
+      // The message shows the statement's head only (no row images): name the failing row's key.
+      std::string note = i < work.row_keys.size() ? apply::failing_row_note(st.message(), work.row_keys[i]) : "";
+      if (!note.empty())
+        st = st.is_transient() ? Status::transient(st.message() + note) : Status::server_error(st.message() + note);
+      return rollback(st);
+    }
+  }
   if (work.repair) return s.target->execute("COMMIT");
   if (auto st = s.target->execute(checkpoint::upsert_sql(s.lane_id, work.end, 0)); !st) return rollback(st);
   if (auto st = s.target->execute("COMMIT"); !st) return rollback(st);
@@ -273,7 +281,9 @@ bool flush(Self* self) {
     work.end = s.flushing_to;
     for (auto& batch : s.batches[lane]) {
       if (!batch || batch->empty()) continue;
-      for (auto& statement : batch->statements()) work.statements.push_back(std::move(statement));
+      std::vector<std::vector<std::string>> keys;
+      for (auto& statement : batch->statements(4 << 20, &keys)) work.statements.push_back(std::move(statement));
+      for (auto& statement_keys : keys) work.row_keys.push_back(std::move(statement_keys));
       batch->clear();
     }
     work.changes = s.lane_changes[lane];

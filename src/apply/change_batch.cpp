@@ -118,7 +118,8 @@ Status ChangeBatch::add(const RowChange& change) {
   return Status::ok();
 }
 
-void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes) const {
+void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes,
+                                 std::vector<std::vector<std::string>>* row_keys) const {
   std::vector<std::string> target_columns, source_columns;
   for (const auto& mapping : job_.columns) {
     if (mapping.generated) continue;
@@ -128,16 +129,22 @@ void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes
   std::string head = "REPLACE INTO " + sql::quote_name(job_.target) + " (" +
                      sql::quote_identifier_list(target_columns) + ") ";
   std::string statement;
+  std::vector<std::string> keys;
   size_t rows = 0;
   auto flush = [&] {
     if (rows == 0) return;
     if (job_.filter) statement += ") AS omsql_rows WHERE " + *job_.filter;
     out.push_back(std::move(statement));
+    // Rows the FILTER drops shift the server's row numbers: only a lone row is known for sure.
+    if (job_.filter && keys.size() > 1) keys.assign(keys.size(), "");
+    if (row_keys) row_keys->push_back(std::move(keys));
     statement.clear();
+    keys.clear();
     rows = 0;
   };
   for (const auto& [key, image] : final_images_) {
     if (!image) continue;
+    if (row_keys) keys.push_back(describe_key(key));
     if (rows == 0) {
       statement = head;
       // With a FILTER the target evaluates it over the source column names.
@@ -161,7 +168,8 @@ void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes
   flush();
 }
 
-std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes) const {
+std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes,
+                                                 std::vector<std::vector<std::string>>* row_keys) const {
   std::vector<std::string> out;
   if (key_columns_.empty()) {
     for (const auto& [insert, image] : keyless_operations_) {
@@ -190,6 +198,7 @@ std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes) con
         out.push_back("DELETE FROM " + sql::quote_name(job_.target) + " WHERE " + whole_row_predicate(image) +
                       " LIMIT 1");
       }
+      if (row_keys) row_keys->push_back({""});
     }
     return out;
   }
@@ -198,9 +207,17 @@ std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes) con
   std::string head = "DELETE FROM " + sql::quote_name(job_.target) + " WHERE (" +
                      sql::quote_identifier_list(target_key_names_) + ") IN (";
   std::string statement;
+  std::vector<std::string> keys;
+  auto flush = [&] {
+    out.push_back(statement + ")");
+    if (row_keys) row_keys->push_back(std::move(keys));
+    statement.clear();
+    keys.clear();
+  };
   for (const auto& [key, image] : final_images_) {
     if (image && !job_.filter) continue;
     statement += statement.empty() ? head : ", ";
+    if (row_keys) keys.push_back(describe_key(key));
     // The key bytes decode back into cells: the image is gone for deleted keys.
     size_t offset = 0;
     std::string predicate = "(";
@@ -211,14 +228,55 @@ std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes) con
       predicate += literal(key_columns_[i], cell);
     }
     statement += predicate + ")";
-    if (statement.size() >= max_statement_bytes) {
-      out.push_back(statement + ")");
-      statement.clear();
-    }
+    if (statement.size() >= max_statement_bytes) flush();
   }
-  if (!statement.empty()) out.push_back(statement + ")");
-  append_upserts(out, max_statement_bytes);
+  if (!statement.empty()) flush();
+  append_upserts(out, max_statement_bytes, row_keys);
   return out;
+}
+
+std::string ChangeBatch::describe_key(const std::string& key) const {
+  constexpr size_t kMax = 40;
+  std::vector<std::string> names, values;
+  size_t offset = 0;
+  for (size_t i = 0; i < key_columns_.size(); ++i) {
+    Cell cell;
+    if (!Cell::read_canonical(key.data(), key.size(), &offset, &cell)) break;
+    names.push_back(sql::quote_identifier(target_key_names_[i]));  // as the target's messages name it
+    std::string value;
+    if (cell.kind() == Cell::Kind::kBytes) {
+      const std::string& bytes = cell.text();
+      std::string shown = bytes.substr(0, kMax);
+      bool printable = true;
+      for (unsigned char c : shown)
+        if (c < 0x20 || c == 0x7f) printable = false;
+      value = printable ? sql::text_literal(shown) : sql::hex_literal(shown);
+      if (bytes.size() > kMax) value += "...";
+    } else {
+      value = cell.to_sql_literal();
+    }
+    values.push_back(std::move(value));
+  }
+  if (names.size() == 1) return names[0] + " = " + values[0];
+  std::string out = "(";
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  out += ") = (";
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + values[i];
+  return out + ")";
+}
+
+std::string failing_row_note(std::string_view server_message, const std::vector<std::string>& row_keys) {
+  size_t row = 0;
+  // MariaDB's data errors end "... at row N" (1-based within the statement).
+  constexpr std::string_view kAtRow = " at row ";
+  if (auto at = server_message.rfind(kAtRow); at != std::string_view::npos) {
+    for (size_t i = at + kAtRow.size(); i < server_message.size() && server_message[i] >= '0' && server_message[i] <= '9'; ++i)
+      row = row * 10 + static_cast<size_t>(server_message[i] - '0');
+  } else if (row_keys.size() == 1) {
+    row = 1;
+  }
+  if (row == 0 || row > row_keys.size() || row_keys[row - 1].empty()) return "";
+  return " (key " + row_keys[row - 1] + ")";
 }
 
 void ChangeBatch::clear() {

@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dsl/plan.hpp"
@@ -41,8 +42,11 @@ class ChangeBatch {
   // The SQL text accumulated so far, roughly (for closing batches by size).
   uint64_t approximate_bytes() const { return approximate_bytes_; }
 
-  // The statements, each at most about `max_statement_bytes` long.
-  std::vector<std::string> statements(size_t max_statement_bytes = 4 << 20) const;
+  // The statements, each at most about `max_statement_bytes` long. With `row_keys`, also the key
+  // of each row of each statement, in the statement's row order (describe_key; "" for a keyless
+  // table), so that a failure "at row N" can name the row's key instead of showing the row.
+  std::vector<std::string> statements(size_t max_statement_bytes = 4 << 20,
+                                      std::vector<std::vector<std::string>>* row_keys = nullptr) const;
 
   void clear();
 
@@ -55,12 +59,16 @@ class ChangeBatch {
   // 'a' = 'a ', -0 = 0). Only then may changes of one table be routed to lanes by key bytes;
   // otherwise two images of the same target row could land on two lanes and race.
   bool key_is_bytewise() const { return key_is_bytewise_; }
+  // The key bytes of key_of as a message shows them: "`id` = 42", "(`a`, `b`) = (1, 'x')";
+  // text shown when printable, else as hex, each value shortened to 40 bytes.
+  std::string describe_key(const std::string& key) const;
 
  private:
   std::string literal(size_t source_column, const Cell& cell) const;
   std::string row_values(const std::vector<Cell>& image) const;
   std::string whole_row_predicate(const std::vector<Cell>& image) const;
-  void append_upserts(std::vector<std::string>& out, size_t max_bytes) const;
+  void append_upserts(std::vector<std::string>& out, size_t max_bytes,
+                      std::vector<std::vector<std::string>>* row_keys) const;
 
   const TableJob& job_;
   std::vector<size_t> copied_columns_;  // source ordinal index of every TableJob column
@@ -73,5 +81,10 @@ class ChangeBatch {
   uint64_t changes_ = 0;
   uint64_t approximate_bytes_ = 0;
 };
+
+// What a failed replay statement's message adds to name its row: " (key `id` = 42)" for the
+// row the server's message points at ("... at row N"), or for the statement's only row; "" when
+// the message names no row of the statement.
+std::string failing_row_note(std::string_view server_message, const std::vector<std::string>& row_keys);
 
 }  // namespace omsql::apply

@@ -39,8 +39,17 @@ namespace omsql::cli {
 
 namespace {
 
-std::atomic<bool> g_stop_requested{false};
-extern "C" void request_stop(int) { g_stop_requested.store(true); }
+std::atomic<int> g_stop_signal{0};
+// The first SIGINT/SIGTERM asks the task to stop cleanly (exit 128 + signal); a second one ends
+// the process at once, which is safe too: the task's state is durable at every step.
+extern "C" void request_stop(int signal) {
+  if (g_stop_signal.load() != 0) {
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+    return;
+  }
+  g_stop_signal.store(signal);
+}
 
 std::string key_text(const RowKey& key) {
   switch (key.kind) {
@@ -321,7 +330,7 @@ int run_task(const RunOptions& options) {
   action.sa_handler = request_stop;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  actors::RunControl control{options.until_caught_up, &g_stop_requested};
+  actors::RunControl control{options.until_caught_up, &g_stop_signal};
   auto coordinator =
       actors::spawn_coordinator(system, plan, &directory.value(), std::move(state).value(), control);
   auto control_server = actors::ControlServer::start(system, coordinator, directory->path());
@@ -349,9 +358,13 @@ int control_task(const std::string& task_dir, const std::string& command) {
 
 int show_status(const std::string& task_dir, bool json) {
   // A running task answers from memory; a stopped one left its last status.json behind.
-  if (auto live = actors::send_control(task_dir, "status")) {
+  auto live = actors::send_control(task_dir, "status");
+  if (live) {
     auto parsed = nlohmann::json::parse(*live, nullptr, false);
     if (!parsed.is_discarded()) write_file_atomically(task_dir + "/status.json", parsed.dump(2) + "\n");
+  } else if (live.status().code() == Status::Code::kInvalidArgument) {
+    std::cerr << "error: " << live.status().message() << "\n";  // another user's task
+    return kExitFailure;
   }
   std::ifstream in(task_dir + "/status.json");
   std::ifstream state_in(task_dir + "/state.json");
@@ -400,7 +413,10 @@ int stop_task(const std::string& task_dir) {
   // that is not running may belong to anything by now (a mariadbd, after pid reuse).
   auto holder = task_lock_holder(task_dir);
   if (!holder) {
-    std::cerr << "error: " << holder.status().message() << "\n";
+    // Another user's task: say that, rather than the lock file's errno.
+    auto endpoint = actors::read_control_file(task_dir);
+    bool foreign = !endpoint && endpoint.status().code() == Status::Code::kInvalidArgument;
+    std::cerr << "error: " << (foreign ? endpoint.status() : holder.status()).message() << "\n";
     return kExitFailure;
   }
   if (!*holder) {
@@ -408,13 +424,19 @@ int stop_task(const std::string& task_dir) {
     return kExitFailure;
   }
   const pid_t pid = (*holder)->pid;
-  // Through the control endpoint when it answers; by signal to the verified holder when it does not.
-  if (!actors::send_control(task_dir, "stop")) ::kill(pid, SIGTERM);
+  // Through the control endpoint when it answers: the task then ends with exit 0. By signal to the
+  // verified holder only when it does not (the task then exits 143).
+  auto asked = actors::send_control(task_dir, "stop");
+  if (!asked && asked.status().code() == Status::Code::kInvalidArgument) {
+    std::cerr << "error: " << asked.status().message() << "\n";
+    return kExitFailure;
+  }
+  if (!asked) ::kill(pid, SIGTERM);
   // Stopped = the lock is free (a pid that is gone may be reused while we wait).
   for (int i = 0; i < 600; ++i) {
     auto still = task_lock_holder(task_dir);
     if (still && !*still) {
-      std::cout << "stopped task " << task_dir << "\n";
+      std::cout << "stopped task " << task_dir << "; it is resumable: run the same command to go on\n";
       return 0;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -9,6 +9,7 @@
 
 #include "src/cli/bench.hpp"
 #include "src/cli/commands.hpp"
+#include "src/cli/script_loader.hpp"
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
@@ -28,7 +29,10 @@ int main(int argc, char** argv) {
       "  omsrun shop.omsql --until caught-up   copy, then sync until the target has caught up\n"
       "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
       "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n"
-      "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n");
+      "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n"
+      "\nExit status: 0 done (or stopped by `omsrun stop`, resumable), 1 failed at run time, 2 usage or\n"
+      "script error, 3 verification found differences, 130/143 interrupted by SIGINT/SIGTERM before\n"
+      "the task finished (resumable: run the same command).\n");
 
   omsql::cli::RunOptions run_options;
   auto* run = app.add_subcommand("run", "Run the task in FILE (the default command)");
@@ -94,7 +98,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every usage error exits 2 (CLI11's own codes are 105-109).
+    return app.exit(e) == 0 ? 0 : omsql::cli::kExitUsage;
   }
   if (run->parsed()) {
     run_options.until_caught_up = until == "caught-up";
@@ -108,7 +113,7 @@ int main(int argc, char** argv) {
     if (!verify_options.task_dir.empty()) return omsql::cli::control_task(verify_options.task_dir, "verify");
     if (verify_options.script.empty()) {
       std::cerr << "verify: give a script FILE, or --task DIR of a running task\n";
-      return 2;
+      return omsql::cli::kExitUsage;
     }
     return omsql::cli::verify_script(verify_options);
   }

@@ -14,6 +14,8 @@ namespace omsql::cli {
 inline constexpr int kExitFailure = 1;      // a run-time failure: server, data, task directory
 inline constexpr int kExitScriptError = 2;  // diagnostics printed with file:line:col
 inline constexpr int kExitDifferences = 3;  // verification found differences
+inline constexpr int kExitUsage = 2;        // a usage error: unknown option, missing argument
+// A task stopped by SIGINT or SIGTERM before it finished exits 128 + the signal (130, 143).
 
 struct BoundScript {
   std::shared_ptr<const dsl::CompiledScript> compiled;

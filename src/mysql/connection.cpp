@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "src/sql/quote.hpp"
+
 namespace omsql {
 
 bool is_transient_error(unsigned error_number) {
@@ -111,11 +113,8 @@ Status Connection::last_error(std::string_view doing) const {
 }
 
 namespace {
-std::string abbreviate(std::string_view sql) {
-  constexpr size_t kMax = 200;
-  if (sql.size() <= kMax) return std::string(sql);
-  return std::string(sql.substr(0, kMax)) + "...";
-}
+// Statements carry row images and key values: a message shows only their head.
+std::string abbreviate(std::string_view sql) { return sql::statement_for_message(sql); }
 }  // namespace
 
 Status Connection::execute(std::string_view sql) {

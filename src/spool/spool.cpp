@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "src/spool/record.hpp"
+#include "src/task/private_files.hpp"
 
 namespace omsql {
 
@@ -180,9 +181,7 @@ SpoolWriter::~SpoolWriter() {
 }
 
 Result<std::unique_ptr<SpoolWriter>> SpoolWriter::open(const std::string& directory, SpoolOptions options) {
-  std::error_code ec;
-  std::filesystem::create_directories(directory, ec);
-  if (ec) return Status::io_error("spool " + directory + ": cannot create directory: " + ec.message());
+  OMSQL_RETURN_IF_ERROR(create_private_directory(directory).with_context("spool"));
   std::unique_ptr<SpoolWriter> writer(new SpoolWriter(directory, options));
   OMSQL_RETURN_IF_ERROR(writer->recover());
   return writer;
@@ -190,8 +189,9 @@ Result<std::unique_ptr<SpoolWriter>> SpoolWriter::open(const std::string& direct
 
 Status SpoolWriter::create_segment(uint64_t id) {
   const std::string path = spool_segment_path(directory_, id);
-  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::io_error("spool segment " + path + ": cannot create: " + errno_text());
+  auto opened = open_private_file(path, O_TRUNC | O_WRONLY);
+  if (!opened) return opened.status().with_context("spool segment");
+  int fd = *opened;
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
   char header[kHeaderSize];

@@ -22,4 +22,10 @@ std::string hex_literal(std::string_view bytes);
 // NO_BACKSLASH_ESCAPES only when it contains no backslash; prefer hex_literal for data).
 std::string text_literal(std::string_view text);
 
+// What an error message may show of a statement: its text up to the first value (a quoted or
+// hex literal, or whatever follows VALUES, WHERE, SET or an inner SELECT), at most 200
+// characters, with "..." where it was cut. Row images never reach a message this way:
+// `REPLACE INTO `d`.`t` (`id`, `v`) VALUES (1, X'..')` shows as `REPLACE INTO `d`.`t` (`id`, `v`) ...`.
+std::string statement_for_message(std::string_view sql);
+
 }  // namespace omsql::sql

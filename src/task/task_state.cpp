@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "src/task/private_files.hpp"
+
 namespace omsql {
 
 namespace {
@@ -121,8 +123,9 @@ std::string task_id_for_directory(const std::string& directory) {
 Status write_file_atomically(const std::string& path, const std::string& contents) {
   std::string temp = path + ".tmp";
   // O_NOFOLLOW: a symlink planted at the temporary name must not redirect the write.
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0) return Status::io_error(temp + ": cannot create: " + errno_text());
+  auto opened = open_private_file(temp, O_WRONLY | O_TRUNC | O_NOFOLLOW);
+  if (!opened) return opened.status();
+  int fd = *opened;
   const char* p = contents.data();
   size_t left = contents.size();
   while (left > 0) {
@@ -155,20 +158,21 @@ Status write_file_atomically(const std::string& path, const std::string& content
 
 Result<TaskDirectory> TaskDirectory::open(const std::string& path) {
   OMSQL_RETURN_IF_ERROR(check_task_directory(path));
-  std::error_code ec;
-  std::filesystem::create_directories(path, ec);
-  if (ec) return Status::io_error("task directory " + path + ": " + ec.message());
+  OMSQL_RETURN_IF_ERROR(create_private_directory(path));
   std::string lock_path = path + "/lock";
   // O_NOFOLLOW: a `lock` symlink planted by someone else must not make us truncate its target.
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd < 0 && errno == ELOOP)
-    return Status::invalid_argument(lock_path + " is a symbolic link: refusing to follow it (omsrun never makes "
-                                    "one; remove it)");
-  if (fd < 0) return Status::io_error(lock_path + ": " + errno_text());
+  auto opened = open_private_file(lock_path, O_RDWR | O_NOFOLLOW);
+  if (!opened) return opened.status();
+  int fd = *opened;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return Status::invalid_argument("task directory " + path +
                                     " is in use by another omsrun process (stop it first, or use another task_dir)");
+  }
+  // Only the lock holder tightens: a directory written by an older omsql had 0755/0644 modes.
+  if (Status st = make_tree_private(path); !st) {
+    ::close(fd);
+    return st.with_context("making the task directory private");
   }
   std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());

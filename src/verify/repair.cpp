@@ -1,8 +1,7 @@
 #include "src/verify/repair.hpp"
 
-#include <fstream>
-
 #include "src/sql/quote.hpp"
+#include "src/task/task_state.hpp"
 
 namespace omsql::verify {
 namespace {
@@ -93,14 +92,11 @@ std::string repair_preamble() {
 }
 
 Status write_repair_file(const std::string& path, const std::vector<std::string>& statements) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::io_error("repair file " + path + ": cannot open for writing");
-  out << repair_preamble();
-  for (const auto& statement : statements) out << statement << ";\n";
-  out << "SET SESSION foreign_key_checks = 1;\n";
-  out.flush();
-  if (!out) return Status::io_error("repair file " + path + ": write failed");
-  return Status::ok();
+  // The statements carry whole rows: the file is private (0600) like everything in a task directory.
+  std::string contents = repair_preamble();
+  for (const auto& statement : statements) contents += statement + ";\n";
+  contents += "SET SESSION foreign_key_checks = 1;\n";
+  return write_file_atomically(path, contents).with_context("repair file " + path);
 }
 
 Status apply_repair_statements(Connection& target, const std::vector<std::string>& statements) {

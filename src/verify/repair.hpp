@@ -30,7 +30,7 @@ std::string delete_row_statement(const TableSpec& spec, const RowValues& target_
 // AUTO_INCREMENT values kept, foreign key checks off while rows are put right).
 std::string repair_preamble();
 
-// Writes `statements` (each without its ';') to `path` after the preamble. Overwrites the file.
+// Writes `statements` (each without its ';') to `path` after the preamble, atomically, mode 0600.
 Status write_repair_file(const std::string& path, const std::vector<std::string>& statements);
 
 // Runs repair statements on the target, in order, with the session the repair file sets up
