@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/binlog/event.hpp"
 #include "src/catalog/table_def.hpp"
@@ -30,6 +31,10 @@ struct BinlogDecoderOptions {
   // out unless binlog_row_metadata=FULL: integer signedness and BINARY(n) padding. Without it
   // (and without optional metadata) integers decode as signed. Null: none.
   std::function<const TableDef*(const QualifiedName&)> table_definition;
+  // The columns of a table whose values the caller keeps, by ordinal index (true = kept); the
+  // others decode as NULL, so their values never leave the decoder (COLUMNS ... EXCLUDE). The
+  // vector must outlive the decoder. Null function or nullptr: every column is kept.
+  std::function<const std::vector<bool>*(const QualifiedName&)> kept_columns;
   // Verify each event's CRC32 when the source writes checksums.
   bool verify_checksums = true;
   // Transactions with nothing wanted in them produce no TransactionBegin/TransactionCommit; a

@@ -15,6 +15,10 @@ namespace {
 
 // Optional metadata field types of TABLE_MAP (binlog_row_metadata=MINIMAL or FULL).
 constexpr uint8_t kSignedness = 1;
+constexpr uint8_t kColumnName = 4;  // FULL only: every column's name, hidden ones included
+
+// The name MariaDB gives the hidden column of a long unique key (sql_table.cc, add_hash_field).
+constexpr std::string_view kHashColumnPrefix = "DB_ROW_HASH_";
 
 bool bit_set(std::string_view bitmap, size_t i) { return (static_cast<uint8_t>(bitmap[i / 8]) >> (i % 8)) & 1; }
 
@@ -78,12 +82,23 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
   }
 
   // Optional metadata (binlog_row_metadata=MINIMAL/FULL): type, length, value triples.
+  std::vector<std::string> column_names;
   while (reader.remaining() > 0) {
     uint8_t field_type;
     uint64_t field_length;
     std::string_view value;
     if (!reader.u8(&field_type) || !reader.lenenc(&field_length) || !reader.bytes(field_length, &value))
       return Status::corruption(context() + ": optional metadata truncated");
+    if (field_type == kColumnName) {
+      ByteReader names(value);
+      while (names.remaining() > 0) {
+        uint64_t name_length;
+        std::string_view column_name;
+        if (!names.lenenc(&name_length) || !names.bytes(name_length, &column_name))
+          return Status::corruption(context() + ": column names in optional metadata truncated");
+        column_names.emplace_back(column_name);
+      }
+    }
     if (field_type == kSignedness) {
       // One bit per numeric column, most significant bit first; set means UNSIGNED.
       size_t numeric = 0;
@@ -95,20 +110,49 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
     }
   }
 
-  if (options_.table_definition) {
-    if (const TableDef* definition = options_.table_definition(table->name)) {
-      if (definition->columns.size() != column_count)
-        return Status::invalid_argument(context() + " has " + std::to_string(column_count) +
-                                        " columns but its definition read from the source has " +
-                                        std::to_string(definition->columns.size()) +
-                                        ": the table was altered after the task read its definition");
-      for (size_t i = 0; i < column_count; ++i) {
-        const ColumnDef& def = definition->columns[i];
-        ColumnType& column = table->columns[i];
-        if (binlog_internal::is_numeric_type(column.type)) column.is_unsigned = def.is_unsigned;
-        if (auto pad = fixed_binary_length(def)) column.binary_pad = pad;
-      }
+  // Long unique keys add one hidden BIGINT column each after the listed columns: the images
+  // handed on hold the listed (visible) columns only. Column names (binlog_row_metadata=FULL)
+  // confirm it; without them the table definition's long unique keys must account for each one.
+  auto trailing_hash_columns = [&](size_t count) {
+    for (size_t i = column_count - count; i < column_count; ++i) {
+      if (table->columns[i].type != kTypeLongLong) return false;
+      if (!column_names.empty() && (i >= column_names.size() || column_names[i].rfind(kHashColumnPrefix, 0) != 0))
+        return false;
     }
+    return true;
+  };
+  table->visible = column_count;
+  const TableDef* definition = options_.table_definition ? options_.table_definition(table->name) : nullptr;
+  if (definition) {
+    const size_t listed = definition->columns.size();
+    const size_t hidden = definition->long_unique_hash_columns();
+    if (column_count == listed + hidden && hidden > 0 && trailing_hash_columns(hidden)) {
+      table->visible = listed;
+    } else if (column_count != listed) {
+      std::string hidden_note =
+          hidden ? " (and " + std::to_string(hidden) + " hidden DB_ROW_HASH column(s) of long unique keys)" : "";
+      return Status::invalid_argument(context() + " has " + std::to_string(column_count) +
+                                      " columns but its definition read from the source has " + std::to_string(listed) +
+                                      hidden_note + ": the table was altered after the task read its definition");
+    }
+    for (size_t i = 0; i < table->visible; ++i) {
+      const ColumnDef& def = definition->columns[i];
+      ColumnType& column = table->columns[i];
+      if (binlog_internal::is_numeric_type(column.type)) column.is_unsigned = def.is_unsigned;
+      if (auto pad = fixed_binary_length(def)) column.binary_pad = pad;
+    }
+  } else if (!column_names.empty()) {
+    size_t hidden = 0;
+    while (hidden < column_count && trailing_hash_columns(hidden + 1)) ++hidden;
+    table->visible = column_count - hidden;
+  }
+  if (options_.kept_columns) {
+    table->kept = options_.kept_columns(table->name);
+    if (table->kept && table->kept->size() != table->visible)
+      return Status::invalid_argument(context() + " has " + std::to_string(table->visible) +
+                                      " columns but the task's column list for it has " +
+                                      std::to_string(table->kept->size()) +
+                                      ": the table was altered after the task read its definition");
   }
   tables_[table_id] = std::move(table);
   return Status::ok();
@@ -172,13 +216,16 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
   RowsEvent event;
   event.position = position_;
   std::string error;
+  Cell discarded;
   auto read_image = [&](std::vector<Cell>* cells) -> Status {
     std::string_view nulls;
     if (!data.bytes(bitmap_size, &nulls)) return Status::corruption(context() + ": truncated NULL bitmap");
-    cells->resize(column_count);
+    cells->resize(table.visible);
     for (size_t c = 0; c < column_count; ++c) {
       if (bit_set(nulls, c)) continue;  // stays NULL
-      if (!binlog_internal::decode_column_value(table.columns[c], data, &(*cells)[c], &error)) {
+      // Hidden and dropped columns are read past; their cells stay NULL.
+      const bool keep = c < table.visible && (!table.kept || (*table.kept)[c]);
+      if (!binlog_internal::decode_column_value(table.columns[c], data, keep ? &(*cells)[c] : &discarded, &error)) {
         std::string what = error.empty() ? "value truncated" : error;
         Status s = Status::corruption(context() + ": column " + std::to_string(c + 1) + " (" +
                                       binlog_internal::column_type_name(table.columns[c].real_type) + "): " + what);

@@ -37,7 +37,12 @@ struct TableMap {
   uint64_t id = 0;
   QualifiedName name;
   bool wanted = true;
-  std::vector<ColumnType> columns;
+  std::vector<ColumnType> columns;  // as the TABLE_MAP lists them, hidden ones included
+  // Columns of the row images handed on: the first `visible` (MariaDB appends hidden DB_ROW_HASH_n
+  // columns of long unique keys after them); a column whose `kept` entry is false decodes as NULL
+  // (COLUMNS ... EXCLUDE: its value goes no further than the decoder). Null `kept`: all kept.
+  size_t visible = 0;
+  const std::vector<bool>* kept = nullptr;
 };
 
 }  // namespace omsql::binlog_internal

@@ -22,6 +22,15 @@ const IndexDef* TableDef::primary_key() const {
   return nullptr;
 }
 
+size_t TableDef::long_unique_hash_columns() const {
+  // MEMORY's HASH indexes are real hash indexes: no hidden column.
+  if (engine == "MEMORY" || engine == "HEAP") return 0;
+  size_t count = 0;
+  for (const auto& index : indexes)
+    if (index.unique && !index.is_primary() && index.kind == "HASH") ++count;
+  return count;
+}
+
 void MemoryCatalog::add(TableDef table) {
   auto name = table.name;
   tables_[name] = std::move(table);

@@ -87,6 +87,10 @@ struct TableDef {
 
   const ColumnDef* find_column(const std::string& column) const;
   const IndexDef* primary_key() const;
+  // MariaDB's long unique keys (UNIQUE on TEXT/BLOB or `UNIQUE ... USING HASH` outside MEMORY)
+  // are enforced through one hidden BIGINT column each (DB_ROW_HASH_n), which information_schema
+  // does not list but the binlog's TABLE_MAP and row images carry after every listed column.
+  size_t long_unique_hash_columns() const;
 };
 
 }  // namespace omsql

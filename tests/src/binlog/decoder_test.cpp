@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "src/binlog/decoder.hpp"
 #include "src/binlog/column_codec.hpp"
@@ -439,4 +440,103 @@ TEST_CASE("random corruption of table maps and rows events never crashes the dec
     if (rows_result) ++decoded;
   }
   CHECK(decoded > 0);  // some mutations hit only values and still decode
+}
+
+TEST_CASE("hidden DB_ROW_HASH columns of long unique keys are read past and left out of the images") {
+  // MariaDB 10.11 logs `UNIQUE (body)` on a TEXT column as a hidden BIGINT after the listed columns
+  // (seen with mariadb-binlog on the sandbox: @4=3962817336 /* LONGINT */ after id, body, tag).
+  TableDef definition;
+  definition.name = {"db", "t"};
+  ColumnDef id;
+  id.name = "id";
+  id.data_type = "int";
+  ColumnDef body;
+  body.name = "body";
+  body.data_type = "text";
+  definition.columns = {id, body};
+  IndexDef primary;
+  primary.name = "PRIMARY";
+  primary.unique = true;
+  primary.parts = {IndexPart{"id", std::nullopt, false}};
+  IndexDef long_unique;
+  long_unique.name = "ub";
+  long_unique.unique = true;
+  long_unique.kind = "HASH";
+  long_unique.parts = {IndexPart{"body", std::nullopt, false}};
+  definition.indexes = {primary, long_unique};
+  BinlogDecoderOptions options;
+  options.table_definition = [&](const QualifiedName& name) { return name == definition.name ? &definition : nullptr; };
+  const std::vector<TestColumn> logged = {{3, "", false}, {252, meta({2})}, {8, ""}};
+  const std::string image = std::string(1, '\0') + le(7, 4) + le(5, 2) + "hello" + le(3962817336ull, 8);
+
+  SUBCASE("with the table definition") {
+    BinlogDecoder decoder = ready_decoder(options);
+    REQUIRE(decoder.decode(make_event(19, table_map_body(4, "db", "t", logged), 500)));
+    auto rows = decoder.decode(make_event(24, rows_body(4, 3, true, image + image), 600));
+    REQUIRE_MESSAGE(rows, rows.status().message());
+    const auto& row = std::get<RowsEvent>(**rows).rows.at(0);
+    REQUIRE(row.before.size() == 2);
+    REQUIRE(row.after.size() == 2);
+    CHECK(row.after[0].to_sql_literal() == "7");
+    CHECK(row.after[1].text() == "hello");
+  }
+  SUBCASE("MEMORY's HASH index has no hidden column: a third column is a changed table") {
+    definition.engine = "MEMORY";
+    BinlogDecoder decoder = ready_decoder(options);
+    auto map = decoder.decode(make_event(19, table_map_body(4, "db", "t", logged), 500));
+    REQUIRE(!map);
+    CHECK(map.status().message().find("has 3 columns but its definition read from the source has 2") != std::string::npos);
+  }
+  SUBCASE("a hidden column must be a BIGINT") {
+    BinlogDecoder decoder = ready_decoder(options);
+    auto map = decoder.decode(make_event(19, table_map_body(4, "db", "t", {{3, "", false}, {252, meta({2})}, {3, ""}}), 500));
+    REQUIRE(!map);
+    CHECK(map.status().message().find("1 hidden DB_ROW_HASH column(s)") != std::string::npos);
+  }
+  SUBCASE("without a definition, FULL optional metadata names the hidden column") {
+    auto names = [](std::initializer_list<const char*> list) {
+      std::string value;
+      for (const char* name : list) value += lenenc(std::strlen(name)) + name;
+      return std::string(1, '\x04') + lenenc(value.size()) + value;
+    };
+    BinlogDecoder decoder = ready_decoder();
+    REQUIRE(decoder.decode(make_event(19, table_map_body(4, "db", "t", logged, names({"id", "body", "DB_ROW_HASH_1"})), 500)));
+    auto rows = decoder.decode(make_event(23, rows_body(4, 3, false, image), 600));
+    REQUIRE_MESSAGE(rows, rows.status().message());
+    CHECK(std::get<RowsEvent>(**rows).rows.at(0).after.size() == 2);
+    // A BIGINT the user named is a visible column.
+    REQUIRE(decoder.decode(make_event(19, table_map_body(5, "db", "u", logged, names({"id", "body", "hash"})), 700)));
+    auto plain = decoder.decode(make_event(23, rows_body(5, 3, false, image), 800));
+    REQUIRE_MESSAGE(plain, plain.status().message());
+    CHECK(std::get<RowsEvent>(**plain).rows.at(0).after.size() == 3);
+  }
+}
+
+TEST_CASE("columns the caller does not keep decode as NULL in every image") {
+  const std::vector<bool> kept = {true, false, true};
+  BinlogDecoderOptions options;
+  options.kept_columns = [&](const QualifiedName& name) { return name.table == "users" ? &kept : nullptr; };
+  BinlogDecoder decoder = ready_decoder(options);
+  const std::vector<TestColumn> columns = {{3, "", false}, {15, meta({40, 0})}, {15, meta({40, 0})}};
+  REQUIRE(decoder.decode(make_event(19, table_map_body(4, "db", "users", columns), 500)));
+  auto image = [](const std::string& secret) {
+    return std::string(1, '\0') + le(1, 4) + std::string(1, static_cast<char>(secret.size())) + secret + "\x02" "ok";
+  };
+  auto rows = decoder.decode(make_event(24, rows_body(4, 3, true, image("old-secret") + image("new-secret")), 600));
+  REQUIRE_MESSAGE(rows, rows.status().message());
+  const auto& row = std::get<RowsEvent>(**rows).rows.at(0);
+  for (const auto* cells : {&row.before, &row.after}) {
+    REQUIRE(cells->size() == 3);
+    CHECK((*cells)[0].to_sql_literal() == "1");
+    CHECK((*cells)[1].is_null());
+    CHECK((*cells)[2].text() == "ok");
+  }
+  // Another table keeps everything; a column list of the wrong length is a changed table.
+  REQUIRE(decoder.decode(make_event(19, table_map_body(5, "db", "other", columns), 700)));
+  auto other = decoder.decode(make_event(23, rows_body(5, 3, false, image("visible")), 800));
+  REQUIRE(other);
+  CHECK(std::get<RowsEvent>(**other).rows.at(0).after[1].text() == "visible");
+  auto narrow = decoder.decode(make_event(19, table_map_body(6, "db", "users", {{3, "", false}}), 900));
+  REQUIRE(!narrow);
+  CHECK(narrow.status().message().find("altered") != std::string::npos);
 }

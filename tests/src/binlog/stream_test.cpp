@@ -275,6 +275,65 @@ TEST_CASE("optional metadata (binlog_row_metadata=FULL) gives signedness without
   must(*c, "DROP DATABASE " + db);
 }
 
+TEST_CASE("long unique keys: the hidden DB_ROW_HASH columns never reach the images") {
+  auto c = connect_source();
+  const std::string db = "omsql_test_binlog_long_unique";
+  must(*c, "DROP DATABASE IF EXISTS " + db);
+  must(*c, "CREATE DATABASE " + db);
+  // Two long unique keys (TEXT, and USING HASH over a VARCHAR and a BLOB) after an INVISIBLE column,
+  // and a MEMORY table whose HASH index is a real one.
+  must(*c, "CREATE TABLE " + db + ".t (id INT PRIMARY KEY, body TEXT, tag VARCHAR(100), b BLOB, inv INT INVISIBLE DEFAULT 7,"
+           " UNIQUE KEY ub (body), UNIQUE KEY ut (tag, b) USING HASH)");
+  must(*c, "CREATE TABLE " + db + ".m (id INT PRIMARY KEY, a VARCHAR(20), UNIQUE KEY (a) USING HASH) ENGINE=MEMORY");
+  MysqlCatalog catalog(*c);
+  Definitions definitions;
+  for (const char* name : {"t", "m"}) {
+    auto described = catalog.describe({db, name});
+    REQUIRE_MESSAGE(described, described.status().message());
+    definitions.tables.push_back(*described);
+  }
+  CHECK(definitions.tables[0].long_unique_hash_columns() == 2);
+  CHECK(definitions.tables[1].long_unique_hash_columns() == 0);
+  auto start = current_position(*c);
+  REQUIRE(start);
+  must(*c, "INSERT INTO " + db + ".t (id, body, tag, b) VALUES (1, 'hello', 'x', X'00FF'), (2, NULL, NULL, NULL)");
+  must(*c, "UPDATE " + db + ".t SET body = 'world', inv = 8 WHERE id = 1");
+  must(*c, "DELETE FROM " + db + ".t WHERE id = 2");
+  must(*c, "INSERT INTO " + db + ".m VALUES (1, 'q')");
+  // The same changes with binlog_row_metadata=FULL, decoded without table definitions.
+  must(*c, "SET GLOBAL binlog_row_metadata = FULL");
+  auto writer = connect_source();
+  must(*writer, "INSERT INTO " + db + ".t (id, body, tag, b) VALUES (3, 'three', 'y', X'01')");
+  must(*c, "SET GLOBAL binlog_row_metadata = NO_LOG");
+
+  BinlogDecoderOptions options;
+  options.wanted = [&](const QualifiedName& name) { return name.schema == db; };
+  options.table_definition = [&definitions](const QualifiedName& name) { return definitions.find(name); };
+  auto stream = BinlogStream::open(source_endpoint(), *start, options);
+  REQUIRE_MESSAGE(stream, stream.status().message());
+  auto rows = collect(**stream, 5);
+  REQUIRE(rows.size() == 2 + 1 + 1 + 1 + 1);
+  CHECK(literal_list(rows[0].after) == "1,X'68656C6C6F',X'78',X'00FF',7");
+  CHECK(literal_list(rows[1].after) == "2,NULL,NULL,NULL,7");
+  CHECK(literal_list(rows[2].before) == "1,X'68656C6C6F',X'78',X'00FF',7");
+  CHECK(literal_list(rows[2].after) == "1,X'776F726C64',X'78',X'00FF',8");
+  CHECK(literal_list(rows[3].before) == "2,NULL,NULL,NULL,7");
+  CHECK(literal_list(rows[4].after) == "1,X'71'");
+  CHECK(literal_list(rows[5].after) == "3,X'7468726565',X'79',X'01',7");
+
+  BinlogDecoderOptions bare_options;
+  bare_options.wanted = options.wanted;
+  auto bare = BinlogStream::open(source_endpoint(), *start, bare_options);
+  REQUIRE(bare);
+  auto unnamed = collect(**bare, 5);
+  REQUIRE(unnamed.size() == 6);
+  // NO_LOG and no definition: nothing says the last column is hidden, so it stays.
+  CHECK(unnamed[0].after.size() == 7);
+  // FULL names it DB_ROW_HASH_n.
+  CHECK(literal_list(unnamed[5].after) == "3,X'7468726565',X'79',X'01',7");
+  must(*c, "DROP DATABASE " + db);
+}
+
 TEST_CASE("DDL surfaces as a statement; stop() ends a blocked next(); heartbeats arrive when idle") {
   auto c = connect_source();
   const std::string db = "omsql_test_binlog_ddl";
