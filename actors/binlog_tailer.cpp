@@ -7,6 +7,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/messages.hpp"
+#include "actors/retry.hpp"
 #include "src/binlog/ddl_scan.hpp"
 #include "src/binlog/stream.hpp"
 #include "src/spool/spool.hpp"
@@ -29,7 +30,7 @@ struct TailerState {
   std::map<QualifiedName, const TableDef*> definitions;
   std::unique_ptr<SpoolWriter> spool;
   std::unique_ptr<BinlogStream> stream;
-  std::chrono::milliseconds reconnect_delay{250};
+  RetryState retry;                       // the source's failures (restart, lost connection)
   static inline const char* name = "binlog_tailer";
 };
 
@@ -63,6 +64,20 @@ void tailer_fail(Self* self, const std::string& message) {
   self->quit();
 }
 
+// The stream failed (to open or in mid-read). A source that restarted or went away is read again
+// from the last durable resume point after the backoff (one pull chain: the delayed pull is the
+// only one left).
+template <class Self>
+void stream_failed(Self* self, const Status& error) {
+  auto& s = self->state;
+  s.stream.reset();
+  if (!error.is_transient()) return tailer_fail(self, error.message());
+  BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
+  auto delay = next_retry(s.retry, s.plan->options.retry, "reading the source binlog from " + from.str(), error);
+  if (!delay) return tailer_fail(self, delay.status().message());
+  self->delayed_send(self, *delay, pull_atom::value);
+}
+
 caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_ptr<const Plan> plan,
                           std::string spool_dir, BinlogPosition start, caf::actor coordinator) {
   auto& s = self->state;
@@ -87,24 +102,17 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
         auto& s = self->state;
         if (!s.stream) {
           Status opened = open_stream(s);
-          if (!opened) {
-            if (!opened.is_transient()) return tailer_fail(self, opened.message());
-            std::cerr << "warning: " << opened.message() << " (retrying)\n";
-            self->delayed_send(self, s.reconnect_delay, pull_atom::value);
-            s.reconnect_delay = std::min(s.reconnect_delay * 2, std::chrono::milliseconds(10000));
-            return;
-          }
+          if (!opened) return stream_failed(self, opened);
         }
         // Read for a bounded time, then fsync and hand the new end to the replayer, so that
         // stop requests are seen within a heartbeat and the spool is synced in groups.
         auto deadline = Clock::now() + std::chrono::milliseconds(200);
         bool appended = false;
+        Status lost;
         while (Clock::now() < deadline) {
           auto event = s.stream->next();
           if (!event) {
-            s.stream.reset();
-            if (!event.status().is_transient()) return tailer_fail(self, event.status().message());
-            std::cerr << "warning: " << event.status().message() << " (reconnecting)\n";
+            lost = event.status();
             break;
           }
           if (!event->has_value()) break;  // stopped
@@ -128,12 +136,15 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
           appended = true;
           if (std::holds_alternative<Heartbeat>(**event)) break;
         }
+        // What was read before a failure is kept: an unfinished transaction at the end is read
+        // again from its start after the reconnect, and replay drops the partial copy.
         if (appended) {
           if (auto st = s.spool->sync(); !st) return tailer_fail(self, st.message());
-          s.reconnect_delay = std::chrono::milliseconds(250);
+          s.retry.succeeded();
           self->send(s.replayer, stored_atom::value,
                      SpoolStored{s.spool->synced_end(), s.spool->resume_position(), steady_now_ms()});
         }
+        if (!lost.is_ok()) return stream_failed(self, lost);
         self->send(self, pull_atom::value);
       },
       [=](applied_atom, const SpoolPosition& applied) {

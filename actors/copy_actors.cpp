@@ -1,11 +1,14 @@
 #include "actors/copy_actors.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
 #include <iostream>
 #include <map>
-#include <thread>
+#include <set>
 
 #include "actors/messages.hpp"
+#include "actors/retry.hpp"
 #include "src/binlog/position.hpp"
 #include "src/copy/batch_writer.hpp"
 #include "src/copy/chunk_cursor.hpp"
@@ -37,6 +40,10 @@ struct ChunkerState {
   std::map<size_t, uint64_t> chunks_issued;                        // by table index
   size_t next_table = 0;                                           // the next table to open
   size_t turn = 0;                                                 // round-robin over open_tables
+  // Readers waiting for a chunk, answered in order; while the source is down they wait here.
+  std::deque<caf::typed_response_promise<ChunkWork>> waiting;
+  RetryState retry;
+  bool retry_pending = false;
   static inline const char* name = "chunker";
 };
 
@@ -62,6 +69,64 @@ void open_tables(ChunkerState& s) {
   }
 }
 
+// The next chunk of any open table (has_work = false when every table is handed out). A failure
+// leaves the planners unchanged, so the same call may be made again on a new connection.
+Result<ChunkWork> next_work(caf::stateful_actor<ChunkerState>* self) {
+  auto& s = self->state;
+  if (!s.source) {
+    auto connection = Connection::open(s.plan->source, "source");
+    if (!connection) return connection.status();
+    OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
+    s.source = std::move(connection).value();
+  }
+  while (true) {
+    open_tables(s);
+    if (s.open_tables.empty()) return ChunkWork{};
+    size_t slot = s.turn % s.open_tables.size();
+    size_t index = s.open_tables[slot];
+    const TableJob& job = s.plan->tables[index];
+    auto next = s.planners[index]->next(*s.source);
+    if (!next) return next.status().with_context("chunking " + job.source.str());
+    ++s.turn;
+    if (next->has_value()) {
+      ++s.chunks_issued[index];
+      return ChunkWork{true, static_cast<uint32_t>(index), std::move(**next)};
+    }
+    // This table is fully handed out: its chunk count completes the coordinator's tracking.
+    self->send(s.coordinator, chunks_total_atom::value, static_cast<uint32_t>(index), s.chunks_issued[index]);
+    s.planners.erase(index);
+    s.chunks_issued.erase(index);
+    s.open_tables.erase(s.open_tables.begin() + static_cast<std::ptrdiff_t>(slot));
+  }
+}
+
+// Answers the waiting readers in order; a lost source makes them wait for the retry.
+void serve_readers(caf::stateful_actor<ChunkerState>* self) {
+  auto& s = self->state;
+  while (!s.retry_pending && !s.waiting.empty()) {
+    auto work = next_work(self);
+    if (!work && work.status().is_transient()) {
+      s.source.reset();
+      auto delay = next_retry(s.retry, s.plan->options.retry, "computing the next chunk", work.status());
+      if (delay) {
+        s.retry_pending = true;
+        self->delayed_send(self, *delay, retry_atom::value, s.retry.token());
+        return;
+      }
+      work = delay.status();
+    }
+    if (!work) {
+      fail(self, s.coordinator, work.status().message());
+      for (auto& promise : s.waiting) promise.deliver(ChunkWork{});
+      s.waiting.clear();
+      return;
+    }
+    s.retry.succeeded();
+    s.waiting.front().deliver(std::move(work).value());
+    s.waiting.pop_front();
+  }
+}
+
 caf::behavior chunker_impl(caf::stateful_actor<ChunkerState>* self, std::shared_ptr<const Plan> plan,
                            std::shared_ptr<const TaskState> task, caf::actor coordinator) {
   auto& s = self->state;
@@ -69,69 +134,33 @@ caf::behavior chunker_impl(caf::stateful_actor<ChunkerState>* self, std::shared_
   s.task = std::move(task);
   s.coordinator = std::move(coordinator);
   return {
-      [=](next_chunk_atom) -> ChunkWork {
+      [=](next_chunk_atom) -> caf::typed_response_promise<ChunkWork> {
         auto& s = self->state;
-        if (!s.source) {
-          auto connection = Connection::open(s.plan->source, "source");
-          if (!connection) {
-            fail(self, s.coordinator, connection.status().message());
-            return ChunkWork{};
-          }
-          s.source = std::move(connection).value();
-          if (auto st = copy::prepare_source_session(*s.source); !st) {
-            fail(self, s.coordinator, st.message());
-            return ChunkWork{};
-          }
-        }
-        while (true) {
-          open_tables(s);
-          if (s.open_tables.empty()) return ChunkWork{};
-          size_t slot = s.turn++ % s.open_tables.size();
-          size_t index = s.open_tables[slot];
-          const TableJob& job = s.plan->tables[index];
-          auto next = s.planners[index]->next(*s.source);
-          if (!next && next.status().is_transient()) {
-            // A lost source connection: the planner is unchanged on error, so ask again on a new one.
-            copy::RetryPolicy policy;
-            policy.max_attempts = 8;
-            Status retried = copy::retry_with_backoff(
-                [&]() -> Status {
-                  auto connection = Connection::open(s.plan->source, "source");
-                  if (!connection) return connection.status();
-                  OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
-                  s.source = std::move(connection).value();
-                  next = s.planners[index]->next(*s.source);
-                  return next ? Status::ok() : next.status();
-                },
-                policy);
-            if (!retried) next = retried;
-          }
-          if (!next) {
-            fail(self, s.coordinator, next.status().with_context("chunking " + job.source.str()).message());
-            return ChunkWork{};
-          }
-          if (next->has_value()) {
-            ++s.chunks_issued[index];
-            return ChunkWork{true, static_cast<uint32_t>(index), std::move(**next)};
-          }
-          // This table is fully handed out: its chunk count completes the coordinator's tracking.
-          self->send(s.coordinator, chunks_total_atom::value, static_cast<uint32_t>(index), s.chunks_issued[index]);
-          s.planners.erase(index);
-          s.chunks_issued.erase(index);
-          s.open_tables.erase(s.open_tables.begin() + static_cast<std::ptrdiff_t>(slot));
-        }
+        auto promise = self->make_response_promise<ChunkWork>();
+        s.waiting.push_back(promise);
+        serve_readers(self);
+        return promise;
+      },
+      [=](retry_atom, uint64_t token) {
+        auto& s = self->state;
+        if (!s.retry_pending || token != s.retry.token()) return;
+        s.retry_pending = false;
+        serve_readers(self);
       },
   };
 }
 
 // --- reader ---
 
+using ChunkKey = std::pair<uint32_t, uint64_t>;  // (table index, chunk id)
+
 struct ChunkInFlight {
   ChunkWork work;
   uint64_t unacknowledged = 0;   // batches sent, not yet committed
   bool fully_read = false;
   bool keyless = false;          // one chunk: the whole table, read in one consistent snapshot
-  bool sent_first = false;
+  bool sent_first = false;       // of this generation: the next batch carries the restart flag if not
+  uint32_t generation = 0;       // keyless: counts the copies of the table begun by this reader
   BinlogPosition snapshot;
 };
 
@@ -141,11 +170,15 @@ struct ReaderState {
   std::vector<caf::actor> appliers;
   caf::actor coordinator;
   std::unique_ptr<Connection> source;
-  std::unique_ptr<copy::ChunkCursor> cursor;          // the chunk being read, if any
-  std::pair<uint32_t, uint64_t> cursor_key;          // (table, chunk id) of `cursor`
-  std::map<std::pair<uint32_t, uint64_t>, ChunkInFlight> chunks;  // (table, chunk id)
+  std::unique_ptr<copy::ChunkCursor> cursor;          // reading to_read.front(), when open
+  // Chunks to read, in order: the front is being read; a chunk to read again joins the back.
+  std::deque<ChunkKey> to_read;
+  std::map<ChunkKey, ChunkInFlight> chunks;
   int credits = 0;
   size_t next_applier = 0;
+  RetryState retry;                                   // the source's failures while reading
+  bool retry_pending = false;                         // a retry_atom is on its way
+  bool reopening = false;                             // the next open follows a lost connection
   bool asking = false;                                // a next_chunk request is outstanding
   bool no_more_work = false;
   bool produce_scheduled = false;
@@ -153,25 +186,32 @@ struct ReaderState {
   static inline const char* name = "reader";
 };
 
-void finish_if_idle(caf::stateful_actor<ReaderState>* self) {
+using ReaderSelf = caf::stateful_actor<ReaderState>;
+
+bool queued_for_reading(const ReaderState& s, ChunkKey key) {
+  return std::find(s.to_read.begin(), s.to_read.end(), key) != s.to_read.end();
+}
+
+void finish_if_idle(ReaderSelf* self) {
   auto& s = self->state;
-  if (s.no_more_work && !s.cursor && s.chunks.empty()) {
+  if (s.no_more_work && !s.asking && s.to_read.empty() && !s.cursor && s.chunks.empty()) {
     self->send(s.coordinator, reader_done_atom::value);
     self->quit();
   }
 }
 
-void schedule_produce(caf::stateful_actor<ReaderState>* self) {
+void schedule_produce(ReaderSelf* self) {
   auto& s = self->state;
   if (s.produce_scheduled || s.paused || !s.cursor || s.credits <= 0) return;
   s.produce_scheduled = true;
   self->send(self, produce_atom::value);
 }
 
-void complete_chunk_if_done(caf::stateful_actor<ReaderState>* self, std::pair<uint32_t, uint64_t> key) {
+void complete_chunk_if_done(ReaderSelf* self, ChunkKey key) {
   auto& s = self->state;
   auto it = s.chunks.find(key);
   if (it == s.chunks.end() || !it->second.fully_read || it->second.unacknowledged > 0) return;
+  if (queued_for_reading(s, key)) return;
   self->send(s.coordinator, chunk_done_atom::value,
              ChunkDone{it->second.work.table_index, it->second.work.range, it->second.snapshot});
   s.chunks.erase(it);
@@ -192,33 +232,90 @@ Result<BinlogPosition> open_snapshot(Connection& source) {
   return position;
 }
 
-// Reconnects to the source with backoff and reopens `work`'s chunk from its start.
-Status reopen_chunk(caf::stateful_actor<ReaderState>* self, const ChunkWork& work) {
-  auto& s = self->state;
+// Drops the source connection and the chunk being read on it, without draining the rest of it.
+void drop_source(ReaderState& s) {
+  if (s.source) s.source->abandon();
   s.cursor.reset();
   s.source.reset();
-  copy::RetryPolicy policy;
-  policy.max_attempts = 8;
-  return copy::retry_with_backoff(
-      [&]() -> Status {
-        auto connection = Connection::open(s.plan->source, "source");
-        if (!connection) return connection.status();
-        OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
-        copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
-        auto cursor = copy::ChunkCursor::open(**connection, s.plan->tables[work.table_index], work.range, limits);
-        if (!cursor) return cursor.status();
-        s.source = std::move(connection).value();
-        s.cursor = std::move(cursor).value();
-        std::cerr << "warning: source connection lost; re-reading "
-                  << work.range.describe(s.plan->tables[work.table_index]) << "\n";
-        return Status::ok();
-      },
-      policy);
 }
 
-void ask_for_work(caf::stateful_actor<ReaderState>* self) {
+// Opens the front chunk of to_read on the source (connecting first when needed); a keyless table
+// gets a new snapshot, and its next batch empties the target table before it writes.
+Status open_front_chunk(ReaderState& s) {
+  ChunkInFlight& chunk = s.chunks.at(s.to_read.front());
+  const TableJob& job = s.plan->tables[chunk.work.table_index];
+  if (!s.source) {
+    auto connection = Connection::open(s.plan->source, "source");
+    if (!connection) return connection.status();
+    OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
+    s.source = std::move(connection).value();
+  }
+  if (chunk.keyless) {
+    // Whole-row changes cannot be replayed twice: read the table in one snapshot whose binlog
+    // position tells the replayer where this table's changes begin.
+    auto position = open_snapshot(*s.source);
+    if (!position) return position.status();
+    chunk.snapshot = *position;
+  }
+  copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
+  auto cursor = copy::ChunkCursor::open(*s.source, job, chunk.work.range, limits);
+  if (!cursor) return cursor.status();
+  s.cursor = std::move(cursor).value();
+  return Status::ok();
+}
+
+void open_next_chunk(ReaderSelf* self);
+
+// A failure while opening or reading the front chunk. Transient: the chunk is read again from its
+// start on a new connection once the backoff is over — rows already sent are written again,
+// which REPLACE by key makes harmless; a keyless table is copied again from a new snapshot, its
+// first batch emptying the target table. Permanent (or out of patience): the task fails.
+void reading_failed(ReaderSelf* self, const Status& error) {
   auto& s = self->state;
-  if (s.asking || s.no_more_work || s.cursor) return;
+  drop_source(s);
+  ChunkInFlight& chunk = s.chunks.at(s.to_read.front());
+  const TableJob& job = s.plan->tables[chunk.work.table_index];
+  Result<std::chrono::milliseconds> delay = error;
+  if (error.is_transient())
+    delay = next_retry(s.retry, s.plan->options.retry, "reading " + chunk.work.range.describe(job), error);
+  if (!delay) {
+    fail(self, s.coordinator, delay.status().message());
+    self->quit();
+    return;
+  }
+  if (chunk.keyless) {
+    ++chunk.generation;
+    chunk.sent_first = false;
+  }
+  s.reopening = true;
+  s.retry_pending = true;
+  self->delayed_send(self, *delay, retry_atom::value, s.retry.token());
+}
+
+void ask_for_work(ReaderSelf* self);
+
+// Opens the next chunk to read, or asks the chunker for one when there is none.
+void open_next_chunk(ReaderSelf* self) {
+  auto& s = self->state;
+  if (s.cursor || s.retry_pending) return;
+  if (s.to_read.empty()) return ask_for_work(self);
+  Status opened = open_front_chunk(s);
+  if (!opened) return reading_failed(self, opened);
+  if (s.reopening) {
+    ChunkInFlight& chunk = s.chunks.at(s.to_read.front());
+    const TableJob& job = s.plan->tables[chunk.work.table_index];
+    std::cerr << (chunk.keyless ? "warning: source connection lost; copying " + job.source.str() +
+                                      " again from a new snapshot (its target table is emptied first)\n"
+                                : "warning: source connection lost; re-reading " + chunk.work.range.describe(job) +
+                                      " from its start\n");
+    s.reopening = false;
+  }
+  schedule_produce(self);
+}
+
+void ask_for_work(ReaderSelf* self) {
+  auto& s = self->state;
+  if (s.asking || s.no_more_work || s.cursor || !s.to_read.empty()) return;
   s.asking = true;
   self->request(s.chunker, caf::infinite, next_chunk_atom::value)
       .then(
@@ -230,38 +327,39 @@ void ask_for_work(caf::stateful_actor<ReaderState>* self) {
               finish_if_idle(self);
               return;
             }
-            const TableJob& job = s.plan->tables[work.table_index];
-            copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
-            BinlogPosition snapshot;
-            bool keyless = job.key.kind == RowKey::Kind::kNone;
-            if (keyless) {
-              // Whole-row changes cannot be replayed twice: read the table in one snapshot whose
-              // binlog position tells the replayer where this table's changes begin.
-              auto position = open_snapshot(*s.source);
-              if (!position) {
-                fail(self, s.coordinator, position.status().message());
-                self->quit();
-                return;
-              }
-              snapshot = *position;
-            }
-            auto cursor = copy::ChunkCursor::open(*s.source, job, work.range, limits);
-            if (!cursor) {
-              fail(self, s.coordinator, cursor.status().message());
-              self->quit();
-              return;
-            }
-            s.cursor = std::move(cursor).value();
+            bool keyless = s.plan->tables[work.table_index].key.kind == RowKey::Kind::kNone;
             auto key = std::make_pair(work.table_index, work.range.id);
-            s.cursor_key = key;
-            s.chunks[key] = ChunkInFlight{std::move(work), 0, false, keyless, false, snapshot};
-            schedule_produce(self);
+            s.chunks[key] = ChunkInFlight{std::move(work), 0, false, keyless, false, 0, BinlogPosition{}};
+            s.to_read.push_back(key);
+            open_next_chunk(self);
           },
           [=](caf::error&) { self->quit(); });
 }
 
-caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_ptr<const Plan> plan,
-                          caf::actor chunker, std::vector<caf::actor> appliers, caf::actor coordinator) {
+// The applier could not tell whether a batch of a keyless table was written (the target went
+// away in mid-statement): copying the table again from a new snapshot is the only exact answer.
+void redo_keyless(ReaderSelf* self, ChunkKey key, uint32_t generation) {
+  auto& s = self->state;
+  auto it = s.chunks.find(key);
+  if (it == s.chunks.end() || it->second.generation != generation) return;  // already being redone
+  ChunkInFlight& chunk = it->second;
+  std::cerr << ("warning: a batch of keyless table " + s.plan->tables[key.first].source.str() +
+                " may or may not have reached the target; copying the table again from a new snapshot\n");
+  ++chunk.generation;
+  chunk.sent_first = false;
+  chunk.fully_read = false;
+  bool reading_it = !s.to_read.empty() && s.to_read.front() == key;
+  if (reading_it && s.cursor) {
+    drop_source(s);
+    open_next_chunk(self);
+  } else if (!queued_for_reading(s, key)) {
+    s.to_read.push_back(key);
+    open_next_chunk(self);
+  }
+}
+
+caf::behavior reader_impl(ReaderSelf* self, std::shared_ptr<const Plan> plan, caf::actor chunker,
+                          std::vector<caf::actor> appliers, caf::actor coordinator) {
   auto& s = self->state;
   s.plan = std::move(plan);
   s.chunker = std::move(chunker);
@@ -269,67 +367,47 @@ caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_pt
   s.coordinator = std::move(coordinator);
   s.credits = std::max(1, s.plan->options.credits);
   return {
-      [=](start_atom) {
-        auto& s = self->state;
-        auto connection = Connection::open(s.plan->source, "source");
-        if (!connection) {
-          fail(self, s.coordinator, connection.status().message());
-          self->quit();
-          return;
-        }
-        s.source = std::move(connection).value();
-        if (auto st = copy::prepare_source_session(*s.source); !st) {
-          fail(self, s.coordinator, st.message());
-          self->quit();
-          return;
-        }
-        ask_for_work(self);
-      },
+      [=](start_atom) { ask_for_work(self); },
       [=](produce_atom) {
         auto& s = self->state;
         s.produce_scheduled = false;
         if (s.paused || !s.cursor || s.credits <= 0) return;
         auto batch = s.cursor->next_batch();
-        auto key = s.cursor_key;
-        auto current = s.chunks.find(key);
-        if (!batch && batch.status().is_transient() &&
-            s.plan->tables[key.first].key.kind != RowKey::Kind::kNone) {
-          // The source went away in mid-chunk: read the chunk again from its start on a new
-          // connection. Rows already sent are written again, which REPLACE by key makes harmless.
-          // (A table without a key has no such guarantee: it fails, and a rerun copies it anew.)
-          Status reopened = reopen_chunk(self, current->second.work);
-          if (reopened) {
-            schedule_produce(self);
-            return;
-          }
-          batch = reopened;
-        }
-        if (!batch) {
-          fail(self, s.coordinator, batch.status().message());
-          self->quit();
-          return;
-        }
+        if (!batch) return reading_failed(self, batch.status());
+        s.retry.succeeded();
+        auto key = s.to_read.front();
+        ChunkInFlight& current = s.chunks.at(key);
         bool last = batch->last_of_chunk;
-        bool restart = current->second.keyless && !current->second.sent_first;
+        bool restart = current.keyless && !current.sent_first;
         if (batch->rows > 0 || restart) {
           --s.credits;
-          ++current->second.unacknowledged;
-          current->second.sent_first = true;
+          ++current.unacknowledged;
+          current.sent_first = true;
           // A keyless table's batches all go to one applier, so its restart runs before them.
-          auto& applier = current->second.keyless ? s.appliers[key.first % s.appliers.size()]
-                                                  : s.appliers[s.next_applier++ % s.appliers.size()];
-          self->send(applier, BatchEnvelope{key.first, std::move(batch).value(), restart});
+          auto& applier = current.keyless ? s.appliers[key.first % s.appliers.size()]
+                                          : s.appliers[s.next_applier++ % s.appliers.size()];
+          self->send(applier, BatchEnvelope{key.first, std::move(batch).value(), restart, current.generation});
         }
         if (last) {
-          current->second.fully_read = true;
+          current.fully_read = true;
           s.cursor.reset();
-          if (current->second.keyless) (void)s.source->execute("COMMIT");  // ends the snapshot
+          if (current.keyless && !s.source->execute("COMMIT")) s.source.reset();  // ends the snapshot
+          s.to_read.pop_front();
           complete_chunk_if_done(self, key);
-          ask_for_work(self);
+          open_next_chunk(self);
           finish_if_idle(self);
         } else {
           schedule_produce(self);
         }
+      },
+      [=](retry_atom, uint64_t token) {
+        auto& s = self->state;
+        if (!s.retry_pending || token != s.retry.token()) return;
+        s.retry_pending = false;
+        open_next_chunk(self);
+      },
+      [=](redo_atom, uint32_t table_index, uint64_t chunk_id, uint32_t generation) {
+        redo_keyless(self, std::make_pair(table_index, chunk_id), generation);
       },
       [=](pause_atom) { self->state.paused = true; },
       [=](resume_atom) {
@@ -351,12 +429,24 @@ caf::behavior reader_impl(caf::stateful_actor<ReaderState>* self, std::shared_pt
 
 // --- applier ---
 
+struct PendingBatch {
+  BatchEnvelope envelope;
+  caf::actor reader;
+};
+
 struct ApplierState {
   std::shared_ptr<const Plan> plan;
   caf::actor coordinator;
   caf::actor reporter;
   std::unique_ptr<Connection> target;
   std::map<uint32_t, std::unique_ptr<copy::BatchWriter>> writers;  // by table index
+  // Batches in arrival order (at most readers × credits): the front is written, or waits for the
+  // retry while the target is down; the rest wait behind it.
+  std::deque<PendingBatch> queue;
+  // Keyless tables whose copy is being redone: their batches are dropped until the next restart.
+  std::set<uint32_t> discarding;
+  RetryState retry;
+  bool retry_pending = false;
   static inline const char* name = "applier";
 };
 
@@ -369,7 +459,10 @@ Status connect_target(ApplierState& s) {
   return copy::prepare_target_session(*s.target);
 }
 
-Status write_once(ApplierState& s, const BatchEnvelope& envelope) {
+// Writes one batch. `reached_write` tells whether the failure (if any) came from the write
+// itself, whose outcome is then unknown, rather than from connecting.
+Status write_once(ApplierState& s, const BatchEnvelope& envelope, bool* reached_write) {
+  *reached_write = false;
   if (!s.target) OMSQL_RETURN_IF_ERROR(connect_target(s));
   auto& writer = s.writers[envelope.table_index];
   if (!writer) {
@@ -377,27 +470,70 @@ Status write_once(ApplierState& s, const BatchEnvelope& envelope) {
     if (!opened) return opened.status();
     writer = std::move(opened).value();
   }
+  *reached_write = true;
   if (envelope.restart_chunk) OMSQL_RETURN_IF_ERROR(writer->restart_chunk(copy::ChunkRange{}));
   if (envelope.batch.rows == 0) return Status::ok();
   return writer->write(envelope.batch);
 }
 
-// Transient failures (lost connection, deadlock) are retried on a fresh connection: the batch is
-// one idempotent statement, so writing it again is safe. Blocking here is fine: the applier runs
-// detached, and holding the batch is exactly the backpressure the reader should feel.
-Status write_with_retry(ApplierState& s, const BatchEnvelope& envelope) {
-  auto delay = std::chrono::milliseconds(250);
-  constexpr int kAttempts = 8;
-  Status status;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    status = write_once(s, envelope);
-    if (status || !status.is_transient()) return status;
-    s.target.reset();
-    s.writers.clear();
-    std::this_thread::sleep_for(delay);
-    delay = std::min(delay * 2, std::chrono::milliseconds(8000));
+void acknowledge(caf::stateful_actor<ApplierState>* self, const PendingBatch& pending, bool written) {
+  auto& s = self->state;
+  const BatchEnvelope& envelope = pending.envelope;
+  BatchAck ack{envelope.table_index, envelope.batch.chunk_id, written ? envelope.batch.rows : 0,
+               written ? envelope.batch.data.size() : 0};
+  self->send(pending.reader, credit_atom::value, ack);
+  if (written) self->send(s.reporter, progress_atom::value, ack);
+}
+
+// Writes the queued batches in order. A transient failure is retried on a fresh connection after
+// the backoff (the batch is one idempotent statement); meanwhile the queue holds, which is the
+// backpressure the readers should feel. A keyless batch whose write was cut off may or may not
+// have been committed, so its table is copied again instead (REPLACE cannot make that harmless).
+void write_queued(caf::stateful_actor<ApplierState>* self) {
+  auto& s = self->state;
+  while (!s.retry_pending && !s.queue.empty()) {
+    PendingBatch& pending = s.queue.front();
+    const BatchEnvelope& envelope = pending.envelope;
+    const TableJob& job = s.plan->tables[envelope.table_index];
+    bool keyless = job.key.kind == RowKey::Kind::kNone;
+    if (keyless && s.discarding.count(envelope.table_index)) {
+      if (!envelope.restart_chunk) {
+        acknowledge(self, pending, false);
+        s.queue.pop_front();
+        continue;
+      }
+      s.discarding.erase(envelope.table_index);
+    }
+    bool reached_write = false;
+    Status status = write_once(s, envelope, &reached_write);
+    if (status) {
+      s.retry.succeeded();
+      acknowledge(self, pending, true);
+      s.queue.pop_front();
+      continue;
+    }
+    if (status.is_transient()) {
+      s.target.reset();
+      s.writers.clear();
+      if (keyless && reached_write && !envelope.restart_chunk) {
+        self->send(pending.reader, redo_atom::value, envelope.table_index, envelope.batch.chunk_id, envelope.generation);
+        s.discarding.insert(envelope.table_index);
+        acknowledge(self, pending, false);
+        s.queue.pop_front();
+        continue;
+      }
+      auto delay = next_retry(s.retry, s.plan->options.retry, "writing a batch of " + job.target.str(), status);
+      if (delay) {
+        s.retry_pending = true;
+        self->delayed_send(self, *delay, retry_atom::value, s.retry.token());
+        return;
+      }
+      status = delay.status();
+    }
+    fail(self, s.coordinator, status.message());
+    self->quit();
+    return;
   }
-  return status.with_context("gave up after " + std::to_string(kAttempts) + " attempts");
 }
 
 caf::behavior applier_impl(caf::stateful_actor<ApplierState>* self, std::shared_ptr<const Plan> plan,
@@ -407,17 +543,16 @@ caf::behavior applier_impl(caf::stateful_actor<ApplierState>* self, std::shared_
   s.coordinator = std::move(coordinator);
   s.reporter = std::move(reporter);
   return {
-      [=](const BatchEnvelope& envelope) {
+      [=](BatchEnvelope& envelope) {
         auto& s = self->state;
-        Status status = write_with_retry(s, envelope);
-        if (!status) {
-          fail(self, s.coordinator, status.message());
-          self->quit();
-          return;
-        }
-        BatchAck ack{envelope.table_index, envelope.batch.chunk_id, envelope.batch.rows, envelope.batch.data.size()};
-        self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value, ack);
-        self->send(s.reporter, progress_atom::value, ack);
+        s.queue.push_back(PendingBatch{std::move(envelope), caf::actor_cast<caf::actor>(self->current_sender())});
+        write_queued(self);
+      },
+      [=](retry_atom, uint64_t token) {
+        auto& s = self->state;
+        if (!s.retry_pending || token != s.retry.token()) return;
+        s.retry_pending = false;
+        write_queued(self);
       },
   };
 }

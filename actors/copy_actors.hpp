@@ -9,6 +9,11 @@
 // Backpressure: a reader sends a batch only while it holds a credit; it starts with
 // Options::credits and gets one back each time an applier commits one of its batches. So at most
 // readers × credits batches exist at once, whatever the table size.
+//
+// Faults: every server call is retried under Options::retry (actors/retry.hpp) by a message the
+// actor sends itself after the backoff, so the actors keep answering (pause, stop) while a server
+// is down. A chunk cut off by a lost source is read again from its start; a keyless table is
+// copied again from a new snapshot (its target table emptied first).
 #include <caf/all.hpp>
 
 #include <memory>
@@ -32,8 +37,10 @@ caf::actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> 
 caf::actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor chunker,
                         std::vector<caf::actor> appliers, caf::actor coordinator);
 
-// Writes batches to the target, one statement each, retrying transient errors with backoff on a
-// fresh connection; acknowledges each batch to its reader and reports progress to `reporter`.
+// Writes batches to the target in arrival order, one statement each, retrying transient errors on a
+// fresh connection after the backoff; acknowledges each batch to its reader and reports progress
+// to `reporter`. A keyless table's batch cut off in mid-write (outcome unknown) makes its reader
+// copy that table again (redo_atom).
 caf::actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor coordinator,
                          caf::actor reporter);
 

@@ -38,6 +38,8 @@ using sync_status_atom = caf::atom_constant<caf::atom("syncstatus")>;  // replay
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using pause_atom = caf::atom_constant<caf::atom("pause")>;          // coordinator -> readers, replayer
 using resume_atom = caf::atom_constant<caf::atom("resume")>;        // coordinator -> readers, replayer
+using retry_atom = caf::atom_constant<caf::atom("retry")>;          // any actor -> itself: the backoff is over
+using redo_atom = caf::atom_constant<caf::atom("redo")>;            // applier -> reader: copy a keyless table again
 
 // --- payloads ---
 
@@ -55,6 +57,8 @@ struct BatchEnvelope {
   // First batch of a table without a key: the applier empties the target table before writing,
   // so a copy interrupted earlier is redone, not doubled.
   bool restart_chunk = false;
+  // Keyless tables: which copy of the table this batch belongs to (a redone copy counts up).
+  uint32_t generation = 0;
 };
 
 // An applier's receipt: the batch is committed on the target; the reader may send another.
@@ -145,7 +149,7 @@ typename Inspector::result_type inspect(Inspector& f, ChunkWork& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchEnvelope& x) {
-  return f(caf::meta::type_name("BatchEnvelope"), x.table_index, x.batch, x.restart_chunk);
+  return f(caf::meta::type_name("BatchEnvelope"), x.table_index, x.batch, x.restart_chunk, x.generation);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchAck& x) {

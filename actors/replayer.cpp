@@ -10,6 +10,7 @@
 
 #include "actors/clock.hpp"
 #include "actors/messages.hpp"
+#include "actors/retry.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/apply/change_batch.hpp"
 #include "src/checkpoint/checkpoint.hpp"
@@ -51,6 +52,10 @@ struct ChangeApplierState {
   std::unique_ptr<Connection> target;
   BinlogPosition checkpoint;   // this lane's, as committed on the target
   bool checkpoint_read = false;
+  // Work in arrival order; the front is applied, or waits for its retry while the target is down.
+  std::deque<std::pair<LaneWork, caf::typed_response_promise<uint64_t>>> queue;
+  RetryState retry;
+  bool retry_pending = false;
   static inline const char* name = "change_applier";
 };
 
@@ -97,6 +102,42 @@ Status apply_lane_work(ChangeApplierState& s, const LaneWork& work) {
   return Status::ok();
 }
 
+// Applies the queued work in order. Transient failures (lost connection, deadlock, a target that
+// restarts or fails over) are retried on a fresh connection after the backoff: the transaction
+// rolled back, or — when the connection went during COMMIT — committed, which the lane's
+// checkpoint, read again on the new connection, tells; then the group is skipped.
+void apply_queued(caf::stateful_actor<ChangeApplierState>* self) {
+  auto& s = self->state;
+  while (!s.retry_pending && !s.queue.empty()) {
+    auto& [work, promise] = s.queue.front();
+    Status status = apply_lane_work(s, work);
+    if (status) {
+      s.retry.succeeded();
+      promise.deliver(work.changes);
+      s.queue.pop_front();
+      continue;
+    }
+    std::string what = (work.repair ? "applying repairs at " : "applying changes up to ") + work.end.str() +
+                       " (apply lane " + std::to_string(work.lane) + ")";
+    if (status.is_transient()) {
+      s.target.reset();
+      s.checkpoint_read = false;
+      auto delay = next_retry(s.retry, s.plan->options.retry, what, status);
+      if (delay) {
+        s.retry_pending = true;
+        self->delayed_send(self, *delay, retry_atom::value, s.retry.token());
+        return;
+      }
+      status = delay.status();
+    } else {
+      status = status.with_context(what);
+    }
+    self->send(s.coordinator, failed_atom::value, status.message());
+    self->quit();
+    return;
+  }
+}
+
 caf::behavior change_applier_impl(caf::stateful_actor<ChangeApplierState>* self, std::shared_ptr<const Plan> plan,
                                   std::string lane_id, caf::actor coordinator) {
   auto& s = self->state;
@@ -104,22 +145,18 @@ caf::behavior change_applier_impl(caf::stateful_actor<ChangeApplierState>* self,
   s.lane_id = std::move(lane_id);
   s.coordinator = std::move(coordinator);
   return {
-      [=](apply_atom, const LaneWork& work) -> uint64_t {
+      [=](apply_atom, LaneWork& work) -> caf::typed_response_promise<uint64_t> {
         auto& s = self->state;
-        // Transient failures (lost connection, deadlock) are retried on a fresh connection: the
-        // transaction rolled back, and its statements are idempotent anyway.
-        Status status = copy::retry_with_backoff([&] {
-          Status st = apply_lane_work(s, work);
-          if (!st && st.is_transient()) s.target.reset();
-          return st;
-        });
-        if (!status) {
-          self->send(s.coordinator, failed_atom::value,
-                     status.with_context("applying changes up to " + work.end.str()).message());
-          self->quit();
-          return 0;
-        }
-        return work.changes;
+        auto promise = self->make_response_promise<uint64_t>();
+        s.queue.emplace_back(std::move(work), promise);
+        apply_queued(self);
+        return promise;
+      },
+      [=](retry_atom, uint64_t token) {
+        auto& s = self->state;
+        if (!s.retry_pending || token != s.retry.token()) return;
+        s.retry_pending = false;
+        apply_queued(self);
       },
   };
 }
@@ -159,6 +196,8 @@ struct ReplayerState {
   BinlogPosition flushing_to;
   SpoolPosition flushing_spool_end;
   uint64_t flushing_changes = 0;
+  RetryState begin_retry;                          // reading the checkpoints before replay begins
+  bool begin_retry_pending = false;
   bool replaying = false;
   bool apply_scheduled = false;
   bool caught_up = false;
@@ -413,6 +452,58 @@ void after_group(Self* self) {
   }
 }
 
+// Reads where replay starts (every lane's checkpoint; the slowest one) and where catching up
+// ends (the source's position now), then starts the lanes. A server that is down is retried
+// after the backoff; nothing is kept from a failed attempt.
+template <class Self>
+void begin_replay(Self* self) {
+  auto& s = self->state;
+  auto retry_or_fail = [&](const Status& st) {
+    if (!st.is_transient()) return replayer_fail(self, st.message());
+    auto delay = next_retry(s.begin_retry, s.plan->options.retry, "reading the apply checkpoints to start replay", st);
+    if (!delay) return replayer_fail(self, delay.status().message());
+    s.begin_retry_pending = true;
+    self->delayed_send(self, *delay, retry_atom::value, s.begin_retry.token());
+  };
+  size_t lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
+  auto target = Connection::open(s.plan->target, "target");
+  if (!target) return retry_or_fail(target.status());
+  // Replay restarts at the slowest lane's checkpoint; lanes skip groups they already hold.
+  if (auto st = checkpoint::ensure_table(**target); !st) return retry_or_fail(st);
+  std::vector<BinlogPosition> lane_checkpoints;
+  for (uint32_t lane = 0; lane < lanes; ++lane) {
+    auto committed = checkpoint::read(**target, checkpoint::lane_task_id(s.task_id, lane));
+    if (!committed) return retry_or_fail(committed.status());
+    lane_checkpoints.push_back(committed->value_or(BinlogPosition{}));
+  }
+  auto start = checkpoint::applied_position(**target, s.task_id, lanes);
+  if (!start) return retry_or_fail(start.status());
+  auto source = Connection::open(s.plan->source, "source");
+  if (!source) return retry_or_fail(source.status());
+  auto position = current_position(**source);
+  if (!position) return retry_or_fail(position.status());
+  auto reader = SpoolReader::open(s.spool_dir);
+  if (!reader) return replayer_fail(self, reader.status().message());
+  s.begin_retry.succeeded();
+  s.lane_checkpoints = std::move(lane_checkpoints);
+  s.checkpoint = *start;
+  s.catch_up_target = *position;
+  s.reader = std::move(reader).value();
+  for (uint32_t lane = 0; lane < lanes; ++lane)
+    s.lanes.push_back(self->system().template spawn<caf::detached>(change_applier_impl, s.plan,
+                                                          checkpoint::lane_task_id(s.task_id, lane), s.coordinator));
+  for (auto& lane : s.lanes) self->link_to(lane);
+  s.batches.clear();
+  s.batches.resize(lanes);
+  for (auto& lane : s.batches) lane.resize(s.plan->tables.size());
+  s.lane_changes.assign(lanes, 0);
+  s.replaying = true;
+  std::cerr << "incremental: replaying from " << (s.checkpoint.empty() ? "the start of the spool" : s.checkpoint.str())
+            << " on " << lanes << " apply lane(s); catching up to " << s.catch_up_target.str() << "\n";
+  s.apply_scheduled = true;
+  self->send(self, apply_atom::value);
+}
+
 caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::shared_ptr<const Plan> plan,
                             std::string spool_dir, std::string task_id, caf::actor tailer, caf::actor coordinator) {
   auto& s = self->state;
@@ -435,42 +526,14 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         }
       },
       [=](replay_atom, const std::vector<BinlogPosition>& replay_after) {
+        self->state.replay_after = replay_after;
+        begin_replay(self);
+      },
+      [=](retry_atom, uint64_t token) {
         auto& s = self->state;
-        s.replay_after = replay_after;
-        size_t lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
-        auto target = Connection::open(s.plan->target, "target");
-        if (!target) return replayer_fail(self, target.status().message());
-        // Replay restarts at the slowest lane's checkpoint; lanes skip groups they already hold.
-        if (auto st = checkpoint::ensure_table(**target); !st) return replayer_fail(self, st.message());
-        for (uint32_t lane = 0; lane < lanes; ++lane) {
-          auto committed = checkpoint::read(**target, checkpoint::lane_task_id(s.task_id, lane));
-          if (!committed) return replayer_fail(self, committed.status().message());
-          s.lane_checkpoints.push_back(committed->value_or(BinlogPosition{}));
-        }
-        auto start = checkpoint::applied_position(**target, s.task_id, lanes);
-        if (!start) return replayer_fail(self, start.status().message());
-        s.checkpoint = *start;
-        auto source = Connection::open(s.plan->source, "source");
-        if (!source) return replayer_fail(self, source.status().message());
-        auto position = current_position(**source);
-        if (!position) return replayer_fail(self, position.status().message());
-        s.catch_up_target = *position;
-        auto reader = SpoolReader::open(s.spool_dir);
-        if (!reader) return replayer_fail(self, reader.status().message());
-        s.reader = std::move(reader).value();
-        for (uint32_t lane = 0; lane < lanes; ++lane)
-          s.lanes.push_back(self->system().spawn<caf::detached>(change_applier_impl, s.plan,
-                                                                checkpoint::lane_task_id(s.task_id, lane), s.coordinator));
-        for (auto& lane : s.lanes) self->link_to(lane);
-        s.batches.clear();
-        s.batches.resize(lanes);
-        for (auto& lane : s.batches) lane.resize(s.plan->tables.size());
-        s.lane_changes.assign(lanes, 0);
-        s.replaying = true;
-        std::cerr << "incremental: replaying from " << (s.checkpoint.empty() ? "the start of the spool" : s.checkpoint.str())
-                  << " on " << lanes << " apply lane(s); catching up to " << s.catch_up_target.str() << "\n";
-        s.apply_scheduled = true;
-        self->send(self, apply_atom::value);
+        if (!s.begin_retry_pending || token != s.begin_retry.token()) return;
+        s.begin_retry_pending = false;
+        begin_replay(self);
       },
       [=](apply_atom) { apply_stored(self); },
       [=](repair_atom, uint32_t table, std::vector<verify::RowDifference>& differences) {

@@ -1,6 +1,11 @@
 #include "actors/schema_actor.hpp"
 
+#include <deque>
+#include <functional>
+#include <set>
+
 #include "actors/messages.hpp"
+#include "actors/retry.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/schema/migrator.hpp"
 
@@ -8,9 +13,22 @@ namespace omsql::actors {
 
 namespace {
 
+// One request: what it does (for the retry log) and the call, which must be safe to repeat.
+struct SchemaOperation {
+  std::string what;
+  std::function<Status()> run;
+  caf::typed_response_promise<std::string> reply;
+};
+
 struct SchemaState {
   std::shared_ptr<const Plan> plan;
   std::unique_ptr<Connection> target;
+  // The tables created by this actor so far: a repeated schema step keeps them.
+  std::set<QualifiedName> created;
+  // Requests in arrival order; the front runs, or waits for its retry while the target is down.
+  std::deque<SchemaOperation> queue;
+  RetryState retry;
+  bool retry_pending = false;
   static inline const char* name = "schema_migrator";
 };
 
@@ -22,31 +40,68 @@ Status ensure_connected(SchemaState& s) {
   return Status::ok();
 }
 
+// Runs the queued requests in order. DDL cut off by a lost connection is safe to run again: the
+// schema step keeps the tables it created, and the index steps add only what is missing by name.
+void run_queued(caf::stateful_actor<SchemaState>* self) {
+  auto& s = self->state;
+  while (!s.retry_pending && !s.queue.empty()) {
+    SchemaOperation& operation = s.queue.front();
+    Status status = ensure_connected(s);
+    if (status) status = operation.run();
+    if (!status && status.is_transient()) {
+      s.target.reset();
+      auto delay = next_retry(s.retry, s.plan->options.retry, operation.what, status);
+      if (delay) {
+        s.retry_pending = true;
+        self->delayed_send(self, *delay, retry_atom::value, s.retry.token());
+        return;
+      }
+      status = delay.status();
+    }
+    s.retry.succeeded();
+    operation.reply.deliver(status ? std::string() : status.message());
+    s.queue.pop_front();
+  }
+}
+
 caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_ptr<const Plan> plan) {
   self->state.plan = std::move(plan);
+  auto enqueue = [self](std::string what, std::function<Status()> run) {
+    auto reply = self->make_response_promise<std::string>();
+    self->state.queue.push_back(SchemaOperation{std::move(what), std::move(run), reply});
+    run_queued(self);
+    return reply;
+  };
   return {
-      [=](schema_atom, bool resuming) -> std::string {
-        auto& s = self->state;
-        if (auto st = ensure_connected(s); !st) return st.message();
-        std::vector<std::string> warnings;
-        // A resumed task finds the tables it created itself before it was interrupted: keep them.
-        Plan plan = *s.plan;
-        if (resuming) plan.options.on_exists = OnExists::kAppend;
-        // The translation warnings were shown by the pre-flight already.
-        Status st = schema::create_target_schema(*s.target, plan, &warnings);
-        return st ? std::string() : st.message();
+      [=](schema_atom, bool resuming) -> caf::typed_response_promise<std::string> {
+        return enqueue("creating the target schema", [self, resuming]() -> Status {
+          auto& s = self->state;
+          std::vector<std::string> warnings;
+          // A resumed task finds the tables it created itself before it was interrupted: keep them.
+          Plan plan = *s.plan;
+          if (resuming) plan.options.on_exists = OnExists::kAppend;
+          // The translation warnings were shown by the pre-flight already.
+          return schema::create_target_schema(*s.target, plan, &warnings, &s.created);
+        });
       },
-      [=](indexes_atom, uint32_t table_index) -> std::string {
-        auto& s = self->state;
-        if (auto st = ensure_connected(s); !st) return st.message();
-        Status st = schema::add_secondary_indexes(*s.target, *s.plan, s.plan->tables.at(table_index));
-        return st ? std::string() : st.message();
+      [=](indexes_atom, uint32_t table_index) -> caf::typed_response_promise<std::string> {
+        const TableJob& job = self->state.plan->tables.at(table_index);
+        return enqueue("adding the indexes of " + job.target.str(), [self, table_index]() -> Status {
+          auto& s = self->state;
+          return schema::add_secondary_indexes(*s.target, *s.plan, s.plan->tables.at(table_index));
+        });
       },
-      [=](indexes_atom) -> std::string {
+      [=](indexes_atom) -> caf::typed_response_promise<std::string> {
+        return enqueue("adding the remaining indexes and the foreign keys", [self]() -> Status {
+          auto& s = self->state;
+          return schema::finish_target_schema(*s.target, *s.plan);
+        });
+      },
+      [=](retry_atom, uint64_t token) {
         auto& s = self->state;
-        if (auto st = ensure_connected(s); !st) return st.message();
-        Status st = schema::finish_target_schema(*s.target, *s.plan);
-        return st ? std::string() : st.message();
+        if (!s.retry_pending || token != s.retry.token()) return;
+        s.retry_pending = false;
+        run_queued(self);
       },
   };
 }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "dsl/rules.hpp"
+#include "src/common/retry.hpp"
 #include "src/common/strings.hpp"
 
 namespace omsql::dsl {
@@ -106,6 +107,19 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
         diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
                                                                "' for same_server: expected one of: 'refuse', "
                                                                "'allow'"));
+    } else if (name == "retry_patience" || name == "retry_max_delay") {
+      // Checked against each other below, once both are known.
+      auto duration = parse_duration(value);
+      bool patience = name == "retry_patience";
+      auto minimum = patience ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(100);
+      if (duration && *duration >= minimum) {
+        (patience ? options.retry.patience : options.retry.max_delay) = *duration;
+      } else {
+        diagnostics.push_back(source.at(item.value.offset,
+                                        "bad value '" + value + "' for " + name + ": expected a duration of at least " +
+                                            (patience ? "1s" : "100ms") +
+                                            " such as '10m', '30s', '500ms' or '1h' (a bare number is seconds)"));
+      }
     } else if (name == "task_dir") {
       if (value.empty())
         diagnostics.push_back(source.at(item.value.offset, "task_dir must not be empty"));
@@ -115,7 +129,18 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
       diagnostics.push_back(source.at(item.name.offset,
                                       "unknown option '" + item.name.text +
                                           "'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, "
-                                          "credits, max_rows_per_sec, on_exists, same_server, task_dir"));
+                                          "credits, max_rows_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay"));
+    }
+  }
+  if (options.retry.max_delay > options.retry.patience) {
+    // A short patience alone shortens the cap too; both given and contradicting is an error.
+    auto it = seen.find("retry_max_delay");
+    if (it == seen.end()) {
+      options.retry.max_delay = options.retry.patience;
+    } else {
+      diagnostics.push_back(source.at(it->second, "retry_max_delay (" + duration_option_text(options.retry.max_delay) +
+                                                      ") is longer than retry_patience (" +
+                                                      duration_option_text(options.retry.patience) + ")"));
     }
   }
 }

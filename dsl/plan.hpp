@@ -9,6 +9,7 @@
 
 #include "src/catalog/catalog.hpp"
 #include "src/catalog/table_def.hpp"
+#include "src/common/retry.hpp"
 
 namespace omsql {
 
@@ -47,6 +48,8 @@ struct Options {
   // still refuses any target table that is a source table of the task. Default 'refuse'.
   bool same_server_allowed = false;
   std::string task_dir;                 // empty = derived from the script name (.omsql/<script>)
+  // Every server call: backoff 100 ms doubling to retry_max_delay, for up to retry_patience.
+  RetryPolicy retry;
 };
 
 struct VerifyOptions {

@@ -5,6 +5,9 @@
 #                                  on free ports; writes DIR/env (source it for OMSQL_* variables)
 #   scripts/sandbox.sh stop DIR    stop both servers and delete DIR
 #   scripts/sandbox.sh restart-source DIR   stop and start the source again (same data and binlog)
+#   scripts/sandbox.sh stop-source|start-source|stop-target|start-target|restart-target DIR
+#                                  one server down or up again (for fault tests: an outage as long
+#                                  as the test wants, between a stop and a start)
 #
 # Both servers run as root (this project's CI is root), root has no password, and each listens on
 # 127.0.0.1 only. A server that is not up within 60 s makes the script fail with its error log.
@@ -76,7 +79,7 @@ stop_server() { # dir name
 }
 
 cmd=${1:-}; dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $0 start|stop|restart-source DIR"
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: $0 start|stop|restart-source|stop-source|start-source|stop-target|start-target|restart-target DIR"
 case "$cmd" in
   start)
     mkdir -p "$dir"; dir=$(cd "$dir" && pwd)
@@ -108,5 +111,11 @@ ENV
     ;;
   restart-source)
     stop_server "$dir" source; start_server "$dir" source ;;
+  restart-target)
+    stop_server "$dir" target; start_server "$dir" target ;;
+  stop-source|stop-target)
+    stop_server "$dir" "${cmd#stop-}" ;;
+  start-source|start-target)
+    start_server "$dir" "${cmd#start-}" ;;
   *) die "unknown command $cmd" ;;
 esac

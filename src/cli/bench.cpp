@@ -135,6 +135,19 @@ std::string apply_override(Options& options, const std::string& key_value) {
   auto eq = key_value.find('=');
   if (eq == std::string::npos) return "expected key=value, got '" + key_value + "'";
   std::string key = key_value.substr(0, eq), value = key_value.substr(eq + 1);
+  if (key == "retry_patience" || key == "retry_max_delay") {
+    auto duration = parse_duration(value);
+    bool patience = key == "retry_patience";
+    if (!duration || *duration < (patience ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(100)))
+      return "bad value '" + value + "' for " + key + ": expected a duration of at least " + (patience ? "1s" : "100ms") +
+             " such as '10m', '30s' or '500ms'";
+    (patience ? options.retry.patience : options.retry.max_delay) = *duration;
+    if (options.retry.max_delay > options.retry.patience) {
+      if (!patience) return "retry_max_delay is longer than retry_patience (" + duration_option_text(options.retry.patience) + ")";
+      options.retry.max_delay = options.retry.patience;
+    }
+    return "";
+  }
   auto size = dsl::parse_byte_size(value);
   if (!size || *size <= 0) return "bad value '" + value + "' for " + key;
   if (key == "parallel") options.parallel = static_cast<int>(*size);
@@ -142,7 +155,7 @@ std::string apply_override(Options& options, const std::string& key_value) {
   else if (key == "batch_rows") options.batch_rows = *size;
   else if (key == "batch_bytes") options.batch_bytes = *size;
   else if (key == "credits") options.credits = static_cast<int>(*size);
-  else return "unknown option '" + key + "' (known: parallel, chunk_rows, batch_rows, batch_bytes, credits)";
+  else return "unknown option '" + key + "' (known: parallel, chunk_rows, batch_rows, batch_bytes, credits, retry_patience, retry_max_delay)";
   return "";
 }
 

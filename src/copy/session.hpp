@@ -1,10 +1,6 @@
 #pragma once
 // Session set-up for copy connections (called once per connection, before any planner, cursor or
-// writer uses it) and the retry helper for transient failures.
-#include <chrono>
-#include <functional>
-#include <thread>
-
+// writer uses it). Retries are the actors' (src/common/retry.hpp, actors/retry.hpp).
 #include "src/common/status.hpp"
 #include "src/mysql/connection.hpp"
 
@@ -21,28 +17,5 @@ Status prepare_source_session(Connection& source);
 // switch (MariaDB: check_constraint_checks); time_zone +00:00. unique_checks stays on: InnoDB may
 // skip duplicate detection on secondary unique keys without it, which REPLACE relies on.
 Status prepare_target_session(Connection& target);
-
-struct RetryPolicy {
-  int max_attempts = 5;
-  std::chrono::milliseconds first_delay{200};
-  std::chrono::milliseconds max_delay{10000};
-};
-
-// Runs `attempt` until it succeeds, fails permanently, or max_attempts transient failures have
-// happened, sleeping first_delay, 2x, 4x ... (capped) between attempts. `attempt` must be safe to
-// repeat (e.g. reconnect, then re-read and re-write a whole chunk). Returns the last Status.
-inline Status retry_with_backoff(const std::function<Status()>& attempt, RetryPolicy policy = {}) {
-  auto delay = policy.first_delay;
-  Status status;
-  for (int i = 1;; ++i) {
-    status = attempt();
-    if (status || !status.is_transient() || i >= policy.max_attempts) break;
-    std::this_thread::sleep_for(delay);
-    delay = std::min(delay * 2, policy.max_delay);
-  }
-  if (!status && status.is_transient() && policy.max_attempts > 1)
-    return status.with_context("gave up after " + std::to_string(policy.max_attempts) + " attempts");
-  return status;
-}
 
 }  // namespace omsql::copy

@@ -3,6 +3,8 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include <sys/socket.h>
+
 #include <cstdlib>
 
 #include "src/sql/quote.hpp"
@@ -11,18 +13,38 @@ namespace omsql {
 
 bool is_transient_error(unsigned error_number) {
   switch (error_number) {
+    // The server is not there, or went away in mid-statement (restart, crash, failover, network).
     case CR_SERVER_GONE_ERROR:
     case CR_SERVER_LOST:
     case CR_CONNECTION_ERROR:
     case CR_CONN_HOST_ERROR:
     case CR_SERVER_LOST_EXTENDED:
-    case ER_LOCK_DEADLOCK:
-    case ER_LOCK_WAIT_TIMEOUT:
-    case ER_CON_COUNT_ERROR:
+    case CR_SERVER_HANDSHAKE_ERR:   // a server still starting up
+    case CR_UNKNOWN_HOST:           // a name being moved to the new primary
     case ER_SERVER_SHUTDOWN:
     case ER_CONNECTION_KILLED:
+    case ER_QUERY_INTERRUPTED:      // statements killed by a shutdown
+    case ER_ABORTING_CONNECTION:
+    case ER_NEW_ABORTING_CONNECTION:
+    case ER_NET_READ_ERROR:
+    case ER_NET_READ_INTERRUPTED:
+    case ER_NET_ERROR_ON_WRITE:
+    case ER_NET_WRITE_INTERRUPTED:
+    // Too busy for one more connection right now.
+    case ER_CON_COUNT_ERROR:
+    case ER_TOO_MANY_USER_CONNECTIONS:
+    // The statement was rolled back and may be run again.
+    case ER_LOCK_DEADLOCK:
+    case ER_LOCK_WAIT_TIMEOUT:
+    // A server in the middle of a failover: read-only until promoted; a Galera node not yet
+    // synced answers "unknown command" (WSREP has not yet prepared node for application use).
+    case ER_OPTION_PREVENTS_STATEMENT:
+    case ER_READ_ONLY_MODE:
+    case ER_UNKNOWN_COM_ERROR:
       return true;
     default:
+      // Everything else is permanent: syntax, access denied, unknown table, data errors
+      // (a value that does not fit, a duplicate key): retrying would fail the same way.
       return false;
   }
 }
@@ -104,6 +126,11 @@ Connection::Connection(MYSQL* mysql, Endpoint endpoint, std::string description)
     : mysql_(mysql), endpoint_(std::move(endpoint)), description_(std::move(description)) {}
 
 Connection::~Connection() { mysql_close(mysql_); }
+
+void Connection::abandon() {
+  my_socket fd = mysql_get_socket(mysql_);
+  if (fd != MARIADB_INVALID_SOCKET) ::shutdown(static_cast<int>(fd), SHUT_RDWR);
+}
 
 Status Connection::last_error(std::string_view doing) const {
   unsigned number = mysql_errno(mysql_);

@@ -71,6 +71,9 @@ class Connection {
   const std::string& describe() const { return description_; }
   const Endpoint& endpoint() const { return endpoint_; }
   MYSQL* raw() { return mysql_; }
+  // Shuts the socket down, so an unfinished streamed result is dropped without reading the rest
+  // of it (freeing it would otherwise drain every remaining row). Only destruction may follow.
+  void abandon();
   // Status for the connection's current error, classified (transient vs permanent), with context.
   Status last_error(std::string_view doing) const;
 
@@ -85,8 +88,10 @@ class Connection {
 // Fails when the variable is named but not set, naming the variable (never its value).
 Result<std::string> password_for(const Endpoint& endpoint, std::string_view role);
 
-// True for client or server error numbers that a retry may cure: lost or refused connections,
-// deadlocks, lock wait timeouts.
+// True for client or server error numbers that a retry may cure: lost or refused connections, a
+// server shutting down, starting up or failing over (read-only), too many connections, deadlocks
+// and lock wait timeouts. False for the rest (syntax, access denied, data errors), which are
+// never retried. Connections turn the number into Status::transient or Status::server_error.
 bool is_transient_error(unsigned error_number);
 
 }  // namespace omsql

@@ -90,7 +90,8 @@ Status with_ddl_session(Connection& target, const std::function<Status()>& body)
 
 }  // namespace
 
-Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
+Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings,
+                            std::set<QualifiedName>* created) {
   const Dialect dialect = plan.target.dialect;
   std::vector<Ddl> ddls;
   for (const auto& job : plan.tables) {
@@ -112,10 +113,11 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
   auto existing = names_by_table(target, plan, "TABLES", "TABLE_SCHEMA", "TABLE_NAME");
   if (!existing) return existing.status().with_context("looking for existing target tables");
   auto exists = [&](const QualifiedName& name) { return existing->count(name) > 0; };
+  auto own = [&](const QualifiedName& name) { return created && created->count(name) > 0; };
   if (plan.options.on_exists == OnExists::kFail) {
     std::vector<std::string> clashes;
     for (const auto& job : plan.tables)
-      if (exists(job.target)) clashes.push_back(job.target.str() + " (from " + job.source.str() + ")");
+      if (exists(job.target) && !own(job.target)) clashes.push_back(job.target.str() + " (from " + job.source.str() + ")");
     if (!clashes.empty())
       return Status::invalid_argument(target.describe() + ": target table" + (clashes.size() > 1 ? "s " : " ") +
                                       join(clashes, ", ") +
@@ -128,6 +130,7 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
     for (size_t i = 0; i < plan.tables.size(); ++i) {
       const TableJob& job = plan.tables[i];
       if (exists(job.target)) {
+        if (own(job.target)) continue;
         if (plan.options.on_exists == OnExists::kTruncate)
           OMSQL_RETURN_IF_ERROR(target.execute("TRUNCATE TABLE " + sql::quote_name(job.target))
                                     .with_context("emptying " + job.target.str()));
@@ -135,6 +138,7 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
       }
       if (databases.insert(job.target.schema).second)
         OMSQL_RETURN_IF_ERROR(target.execute(create_database_sql(job.target.schema, dialect)));
+      if (created) created->insert(job.target);
       OMSQL_RETURN_IF_ERROR(
           target.execute(ddls[i].sql).with_context("creating " + job.target.str() + " from " + job.source.str()));
     }

@@ -7,6 +7,7 @@
 //   finish_target_schema   after the copy: secondary indexes, then foreign keys. Idempotent: an
 //                          index or constraint that already exists (by name) is skipped, so a
 //                          resumed task may call it again.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,13 @@ namespace omsql::schema {
 // empties them; 'append' keeps them as they are. Missing tables are created with
 // create_table_sql(job, dialect, false). Every translation warning, including those of the indexes
 // and foreign keys finish_target_schema will add, is appended to `warnings` when given.
-Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings);
+//
+// `created`, when given, makes the call safe to repeat after a lost connection: the tables in it
+// are this task's own (created by an earlier attempt) and are kept as they are, whatever
+// on_exists says; every table this call creates is added to it before its CREATE runs (a CREATE
+// cut off by a lost connection may have happened).
+Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings,
+                            std::set<QualifiedName>* created = nullptr);
 
 // Adds the secondary indexes of one table (one ALTER TABLE), skipping those that exist: called as
 // soon as that table's copy is done, while other tables are still copying.

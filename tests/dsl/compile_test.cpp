@@ -63,6 +63,9 @@ TEST_CASE("defaults when MIGRATE has no MODE, WITH or VERIFY") {
   CHECK(plan.options.chunk_rows == 20000);
   CHECK(plan.options.batch_bytes == 4 << 20);
   CHECK(plan.options.on_exists == OnExists::kFail);
+  CHECK(plan.options.retry.patience == std::chrono::minutes(10));
+  CHECK(plan.options.retry.max_delay == std::chrono::seconds(10));
+  CHECK(plan.options.retry.first_delay == std::chrono::milliseconds(100));
   CHECK_FALSE(plan.verify.enabled);
 }
 
@@ -70,7 +73,8 @@ TEST_CASE("every MIGRATE clause, in any order, case-insensitive, with comments")
   auto script = compile_ok(std::string(kEndpoints) +
                            "/* the whole shop */ migrate shop.*, crm.customers -- and one crm table\n"
                            "  with (Parallel = 8, chunk_rows = 5000, batch_rows = 2000, batch_bytes = '512KB',\n"
-                           "        credits = 2, max_rows_per_sec = 1000, on_exists = 'truncate', task_dir = '/tmp/t')\n"
+                           "        credits = 2, max_rows_per_sec = 1000, on_exists = 'truncate', task_dir = '/tmp/t',\n"
+                           "        retry_patience = '2h', retry_max_delay = 2500ms)\n"
                            "  Exclude shop.audit_log, shop.tmp_*\n"
                            "  MAP shop.* TO shop_v2.*\n"
                            "  map crm.customers to shop_v2.clients\n"
@@ -89,6 +93,8 @@ TEST_CASE("every MIGRATE clause, in any order, case-insensitive, with comments")
   CHECK(plan.options.max_rows_per_sec == 1000);
   CHECK(plan.options.on_exists == OnExists::kTruncate);
   CHECK(plan.options.task_dir == "/tmp/t");
+  CHECK(plan.options.retry.patience == std::chrono::hours(2));
+  CHECK(plan.options.retry.max_delay == std::chrono::milliseconds(2500));
   CHECK(plan.phases.schema);
   CHECK(plan.phases.full);
   CHECK_FALSE(plan.phases.incremental);

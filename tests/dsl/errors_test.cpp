@@ -199,9 +199,21 @@ const MalformedCase kCases[] = {
      "  MODE SCHEMA;\n"
      "  ^"},
     {"unknown option", true, "MIGRATE shop.* WITH (paralel = 4);\n",
-     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, on_exists, same_server, task_dir\n"
+     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay\n"
      "MIGRATE shop.* WITH (paralel = 4);\n"
      "                     ^"},
+    {"bad retry_patience", true, "MIGRATE shop.* WITH (retry_patience = '10 minutes');\n",
+     "bad.omsql:3:39: error: bad value '10 minutes' for retry_patience: expected a duration of at least 1s such as '10m', '30s', '500ms' or '1h' (a bare number is seconds)\n"
+     "MIGRATE shop.* WITH (retry_patience = '10 minutes');\n"
+     "                                      ^"},
+    {"retry_patience too short", true, "MIGRATE shop.* WITH (retry_patience = '500ms');\n",
+     "bad.omsql:3:39: error: bad value '500ms' for retry_patience: expected a duration of at least 1s such as '10m', '30s', '500ms' or '1h' (a bare number is seconds)\n"
+     "MIGRATE shop.* WITH (retry_patience = '500ms');\n"
+     "                                      ^"},
+    {"retry_max_delay longer than the patience", true, "MIGRATE shop.* WITH (retry_patience = '30s', retry_max_delay = '1m');\n",
+     "bad.omsql:3:46: error: retry_max_delay (1m) is longer than retry_patience (30s)\n"
+     "MIGRATE shop.* WITH (retry_patience = '30s', retry_max_delay = '1m');\n"
+     "                                             ^"},
     {"parallel out of range", true, "MIGRATE shop.* WITH (parallel = 0);\n",
      "bad.omsql:3:33: error: bad value '0' for parallel: expected an integer from 1 to 256\n"
      "MIGRATE shop.* WITH (parallel = 0);\n"

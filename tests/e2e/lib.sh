@@ -7,7 +7,8 @@ OMSRUN=${OMSRUN:?path to omsrun}
 SOURCE_ROOT=${OMSQL_SOURCE_ROOT:?}
 WORK=$(mktemp -d /tmp/omsql-e2e-XXXXXX)
 # The work folder (logs, task directory) is kept when a test fails, for the post-mortem.
-trap 'code=$?; if [ $code = 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection" >&2; fi' EXIT
+# E2E_CLEANUP (shell code) runs first: e.g. a test that stopped a server starts it again.
+trap 'code=$?; eval "${E2E_CLEANUP:-}" || true; if [ $code = 0 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection" >&2; fi' EXIT
 
 src_sql() { mariadb --default-character-set=utf8mb4 -h127.0.0.1 -uroot -P"$OMSQL_SRC_PORT" "$@"; }
 tgt_sql() { mariadb --default-character-set=utf8mb4 -h127.0.0.1 -uroot -P"$OMSQL_TGT_PORT" "$@"; }
@@ -35,4 +36,19 @@ expect_refusal() { # want command...
   out=$("$@" 2>&1); code=$?
   set -e
   [ "$code" = "$want" ] || fail "exit $code, want $want, from $*: $out"
+}
+# Stops, starts or restarts one shared sandbox server (scripts/sandbox.sh stop-target, ...). Tests
+# that use it restart a server every other test uses: register them `is_parallel : false`.
+sandbox() {
+  : "${OMSQL_SANDBOX_DIR:?this test stops and starts a sandbox server: run it through scripts/test.sh (or source the sandbox env)}"
+  bash "$SOURCE_ROOT/scripts/sandbox.sh" "$1" "$OMSQL_SANDBOX_DIR"
+}
+# Milliseconds since the epoch, for "answers within a second" checks.
+now_ms() { date +%s%3N; }
+# The servers' own checksums of a table on both sides: equal or fail.
+same_checksum() { # source_table target_table
+  local s t
+  s=$(src_sql -N -e "CHECKSUM TABLE $1 EXTENDED" | awk '{print $2}')
+  t=$(tgt_sql -N -e "CHECKSUM TABLE $2 EXTENDED" | awk '{print $2}')
+  [ -n "$s" ] && [ "$s" = "$t" ]
 }

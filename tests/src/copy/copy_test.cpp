@@ -323,7 +323,7 @@ TEST_CASE("a value the target rejects names the target, table, chunk and column"
   }
 }
 
-TEST_CASE("a lost target connection is a transient error; retry_with_backoff retries only those") {
+TEST_CASE("a lost target connection is a transient error (the actors retry those)") {
   Servers servers;
   Connection& source = *servers.source;
   make_key_tables(source);
@@ -350,23 +350,6 @@ TEST_CASE("a lost target connection is a transient error; retry_with_backoff ret
   Status lost = (*writer)->write(*batch);
   CHECK(!lost);
   CHECK(lost.is_transient());
-
-  int attempts = 0;
-  Status retried = copy::retry_with_backoff(
-      [&] {
-        ++attempts;
-        return attempts < 3 ? Status::transient("flaky") : Status::ok();
-      },
-      copy::RetryPolicy{5, std::chrono::milliseconds(1), std::chrono::milliseconds(2)});
-  CHECK(retried);
-  CHECK(attempts == 3);
-  attempts = 0;
-  Status permanent = copy::retry_with_backoff([&] {
-    ++attempts;
-    return Status::server_error("no");
-  });
-  CHECK(!permanent);
-  CHECK(attempts == 1);
 }
 
 TEST_CASE("a target session that is not strict still cannot truncate silently: warnings fail the write") {

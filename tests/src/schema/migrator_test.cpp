@@ -214,6 +214,34 @@ TEST_CASE("existing target tables: fail names them, truncate empties them, appen
   must(*target, "DROP DATABASE omsql_test_schema_exists");
 }
 
+TEST_CASE("a repeated schema step keeps the tables it created and still refuses the others") {
+  auto source = connect_source();
+  auto target = connect_target();
+  must(*source, "DROP DATABASE IF EXISTS omsql_test_schema_again");
+  must(*source, "CREATE DATABASE omsql_test_schema_again");
+  must(*source, "CREATE TABLE omsql_test_schema_again.a (id INT PRIMARY KEY)");
+  must(*source, "CREATE TABLE omsql_test_schema_again.b (id INT PRIMARY KEY)");
+  must(*target, "DROP DATABASE IF EXISTS omsql_test_schema_again");
+  Plan plan = plan_for(*source, {{"omsql_test_schema_again", "a"}, {"omsql_test_schema_again", "b"}},
+                       "omsql_test_schema_again");
+  plan.options.on_exists = OnExists::kFail;
+  std::set<QualifiedName> created;
+  REQUIRE(schema::create_target_schema(*target, plan, nullptr, &created));
+  CHECK(created.size() == 2);
+  must(*target, "INSERT INTO omsql_test_schema_again.a VALUES (1)");
+  // As after a lost connection: the same call again keeps both tables and their rows.
+  REQUIRE(schema::create_target_schema(*target, plan, nullptr, &created));
+  CHECK(scalar(*target, "SELECT COUNT(*) FROM omsql_test_schema_again.a") == "1");
+  // A table it did not create is still a clash.
+  std::set<QualifiedName> only_a{{"omsql_test_schema_again", "a"}};
+  auto clash = schema::create_target_schema(*target, plan, nullptr, &only_a);
+  REQUIRE(!clash);
+  CHECK(clash.message().find("omsql_test_schema_again.b (from omsql_test_schema_again.b) already exists") !=
+        std::string::npos);
+  must(*source, "DROP DATABASE omsql_test_schema_again");
+  must(*target, "DROP DATABASE omsql_test_schema_again");
+}
+
 TEST_CASE("catalog text replays under a hostile target sql_mode, which is restored afterwards") {
   auto source = connect_source();
   auto target = connect_target();
