@@ -82,7 +82,21 @@ class Binder {
         error(place, "tables " + it->second.first.str() + " and " + name.str() + " would both be migrated to " +
                          job.target.str());
       }
-      job.filter = filter_of(rules, name);
+      if (const FilterRule* filter = filter_of(rules, name)) {
+        job.filter = filter->condition;
+        // Column names are case-insensitive in MariaDB: the job keeps the catalog's spelling.
+        for (const auto& column : job.source_def.columns)
+          for (const auto& named : filter->names)
+            if (iequals(named, column.name)) {
+              job.filter_columns.push_back(column.name);
+              break;
+            }
+        if (filter->replay_problem) {
+          const Diagnostic& d = *filter->replay_problem;
+          job.filter_replay_problem =
+              d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
+        }
+      }
       bind_columns(rules, job);
       plan.tables.push_back(std::move(job));
     }
@@ -127,7 +141,7 @@ class Binder {
     return rule->target_of(name);
   }
 
-  std::optional<std::string> filter_of(const MigrateRules& rules, const QualifiedName& name) {
+  const FilterRule* filter_of(const MigrateRules& rules, const QualifiedName& name) {
     const FilterRule* found = nullptr;
     for (const auto& filter : rules.filters) {
       if (!filter.table.matches(name)) continue;
@@ -137,8 +151,7 @@ class Binder {
       else
         found = &filter;
     }
-    if (!found) return std::nullopt;
-    return found->condition;
+    return found;
   }
 
   void bind_columns(const MigrateRules& rules, TableJob& job) {

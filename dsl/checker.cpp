@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "dsl/filter_sql.hpp"
 #include "dsl/grammar.hpp"
 #include "dsl/rules.hpp"
 #include "src/common/strings.hpp"
@@ -212,6 +213,10 @@ class Checker {
     for (const auto& clause : statement.clauses)
       boost::apply_visitor([&](const auto& c) { check_clause(c, rules); }, clause.get());
     check_conflicts(rules);
+    // After every clause: MODE may come after the FILTER.
+    if (script_.plan.phases.incremental)
+      for (const auto& filter : rules.filters)
+        if (filter.replay_problem) diagnostics_.push_back(*filter.replay_problem);
   }
 
   // A pattern whose database is literally a system schema selects nothing the catalog lists: say
@@ -264,8 +269,64 @@ class Checker {
   }
 
   void check_clause(const ast::FilterClause& clause, MigrateRules& rules) {
-    if (auto table = table_pattern(clause.table))
-      rules.filters.push_back(FilterRule{*table, clause.condition.text, clause.offset});
+    auto table = table_pattern(clause.table);
+    if (!table) return;
+    FilterRule rule{*table, clause.condition.text, clause.offset, {}, std::nullopt};
+    FilterAnalysis analysis = analyze_filter(rule.condition);
+    rule.names = std::move(analysis.names);
+    if (analysis.problem) {
+      const FilterProblem& p = *analysis.problem;
+      rule.replay_problem = source_.at(
+          offset_in_condition(clause.condition, p.index),
+          "FILTER on " + table->str() + ": " + p.what + " cannot be evaluated when changes are replayed: " + p.why +
+              ". Write the condition over the row's own columns and constants (a fixed list is fine: id IN (1, 2, 3)), "
+              "or copy the table without the INCREMENTAL phase (MODE SCHEMA, FULL; in a script of its own if other "
+              "tables need the live link)");
+    }
+    rules.filters.push_back(std::move(rule));
+  }
+
+  // The script offset of byte `index` of a FILTER condition: the condition text is the script's
+  // text from the Word's offset with each comment replaced by one space (dsl/grammar.cpp WhereText).
+  int offset_in_condition(const ast::Word& word, size_t index) const {
+    std::string_view text = source_.text();
+    size_t at = static_cast<size_t>(std::max(word.offset, 0));
+    for (size_t k = 0; at < text.size() && k < index;) {
+      char c = text[at];
+      if (c == '\'' || c == '"' || c == '`') {
+        size_t close = at + 1;
+        while (close < text.size()) {
+          if (text[close] == '\\' && c != '`' && close + 1 < text.size()) {
+            close += 2;
+            continue;
+          }
+          if (text[close++] == c) {
+            if (close < text.size() && text[close] == c) {
+              ++close;
+              continue;
+            }
+            break;
+          }
+        }
+        if (k + (close - at) > index) return static_cast<int>(at + (index - k));
+        k += close - at;
+        at = close;
+        continue;
+      }
+      if ((c == '-' && at + 1 < text.size() && text[at + 1] == '-') || (c == '/' && at + 1 < text.size() && text[at + 1] == '*')) {
+        if (c == '-') {
+          at = std::min(text.find('\n', at), text.size());
+        } else {
+          size_t close = text.find("*/", at + 2);
+          at = close == std::string_view::npos ? text.size() : close + 2;
+        }
+        ++k;
+        continue;
+      }
+      ++at;
+      ++k;
+    }
+    return static_cast<int>(at);
   }
 
   void check_clause(const ast::ColumnsClause& clause, MigrateRules& rules) {

@@ -71,6 +71,10 @@ struct TableJob {
   QualifiedName target;
   std::vector<ColumnMapping> columns;   // source ordinal order; COLUMNS ... EXCLUDE removed
   std::optional<std::string> filter;    // FILTER ... WHERE <sql>, over source column names
+  std::vector<std::string> filter_columns;  // source columns the FILTER names (ordinal order)
+  // "file:line:col: why incremental replay cannot evaluate the FILTER" (a subquery, NOW(), ...):
+  // the compiler refuses it when the script has the INCREMENTAL phase; pre-flight when --mode adds it.
+  std::optional<std::string> filter_replay_problem;
   RowKey key;                           // source column names
   TableDef source_def;                  // as read from the source catalog
 

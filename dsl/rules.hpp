@@ -58,6 +58,10 @@ struct FilterRule {
   TablePattern table;
   std::string condition;
   int offset = 0;
+  std::vector<std::string> names;  // what the condition may read (dsl/filter_sql.hpp)
+  // Why incremental replay cannot evaluate the condition on a row image, placed at the offending
+  // part: an error when the script runs INCREMENTAL, kept for pre-flight (`--mode` may add it).
+  std::optional<Diagnostic> replay_problem;
 };
 
 struct ExcludedColumn {

@@ -1,5 +1,7 @@
 #include "src/apply/change_batch.hpp"
 
+#include <algorithm>
+
 #include "src/sql/quote.hpp"
 
 namespace omsql::apply {
@@ -24,12 +26,39 @@ bool compares_bytewise(const ColumnDef& column) {
   return collation.size() >= suffix.size() && collation.compare(collation.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// The source columns of the one-row derived table a FILTER is evaluated over: the copied ones and
+// every column the filter names (an excluded or generated column too), in ordinal order.
+std::vector<size_t> filter_row_columns(const TableJob& job) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < job.source_def.columns.size(); ++i) {
+    const ColumnDef& column = job.source_def.columns[i];
+    const ColumnMapping* mapping = job.find_column(column.name);
+    bool copied = mapping && !mapping->generated;
+    bool named = std::find(job.filter_columns.begin(), job.filter_columns.end(), column.name) != job.filter_columns.end();
+    if (copied || named) out.push_back(i);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string filter_probe_sql(const TableJob& job) {
+  std::string row;
+  for (size_t index : filter_row_columns(job))
+    row += std::string(row.empty() ? "" : ", ") + "NULL AS " + sql::quote_identifier(job.source_def.columns[index].name);
+  return "SELECT 1 FROM (SELECT " + (row.empty() ? std::string("1 AS omsql_none") : row) + ") AS omsql_rows WHERE " +
+         job.filter.value_or("1") + " LIMIT 0";
+}
 
 ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
   for (const auto& mapping : job.columns) {
     if (mapping.generated) continue;
     copied_columns_.push_back(ordinal_index(job.source_def, mapping.source));
+  }
+  if (job.filter) {
+    filter_row_columns_ = filter_row_columns(job);
+    for (const auto& mapping : job.columns)
+      if (!mapping.generated) filter_select_list_ += (filter_select_list_.empty() ? "" : ", ") + sql::quote_identifier(mapping.source);
   }
   for (const auto& column : job.key.columns) {
     key_columns_.push_back(ordinal_index(job.source_def, column));
@@ -69,6 +98,16 @@ std::string ChangeBatch::row_values(const std::vector<Cell>& image) const {
     out += literal(copied_columns_[i], image[copied_columns_[i]]);
   }
   return out + ")";
+}
+
+std::string ChangeBatch::filter_row(const std::vector<Cell>& image) const {
+  std::string out = "SELECT ";
+  for (size_t i = 0; i < filter_row_columns_.size(); ++i) {
+    size_t index = filter_row_columns_[i];
+    if (i) out += ", ";
+    out += literal(index, image[index]) + " AS " + sql::quote_identifier(job_.source_def.columns[index].name);
+  }
+  return out;
 }
 
 std::string ChangeBatch::whole_row_predicate(const std::vector<Cell>& image) const {
@@ -120,12 +159,9 @@ Status ChangeBatch::add(const RowChange& change) {
 
 void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes,
                                  std::vector<std::vector<std::string>>* row_keys) const {
-  std::vector<std::string> target_columns, source_columns;
-  for (const auto& mapping : job_.columns) {
-    if (mapping.generated) continue;
-    target_columns.push_back(mapping.target);
-    source_columns.push_back(mapping.source);
-  }
+  std::vector<std::string> target_columns;
+  for (const auto& mapping : job_.columns)
+    if (!mapping.generated) target_columns.push_back(mapping.target);
   std::string head = "REPLACE INTO " + sql::quote_name(job_.target) + " (" +
                      sql::quote_identifier_list(target_columns) + ") ";
   std::string statement;
@@ -148,17 +184,12 @@ void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes
     if (rows == 0) {
       statement = head;
       // With a FILTER the target evaluates it over the source column names.
-      statement += job_.filter ? "SELECT * FROM (" : "VALUES ";
+      statement += job_.filter ? "SELECT " + filter_select_list_ + " FROM (" : "VALUES ";
     } else {
       statement += job_.filter ? " UNION ALL " : ", ";
     }
     if (job_.filter) {
-      statement += "SELECT ";
-      for (size_t i = 0; i < copied_columns_.size(); ++i) {
-        if (i) statement += ", ";
-        statement += literal(copied_columns_[i], (*image)[copied_columns_[i]]) + " AS " +
-                     sql::quote_identifier(source_columns[i]);
-      }
+      statement += filter_row(*image);
     } else {
       statement += row_values(*image);
     }
@@ -180,16 +211,8 @@ std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes,
         std::string statement = "INSERT INTO " + sql::quote_name(job_.target) + " (" +
                                 sql::quote_identifier_list(target_columns) + ") ";
         if (job_.filter) {
-          statement += "SELECT * FROM (SELECT ";
-          size_t j = 0;
-          for (const auto& mapping : job_.columns) {
-            if (mapping.generated) continue;
-            if (j) statement += ", ";
-            statement += literal(copied_columns_[j], image[copied_columns_[j]]) + " AS " +
-                         sql::quote_identifier(mapping.source);
-            ++j;
-          }
-          statement += ") AS omsql_rows WHERE " + *job_.filter;
+          statement += "SELECT " + filter_select_list_ + " FROM (" + filter_row(image) + ") AS omsql_rows WHERE " +
+                       *job_.filter;
         } else {
           statement += "VALUES " + row_values(image);
         }

@@ -13,7 +13,8 @@
 // LIMIT 1 matching every column, then INSERT).
 //
 // FILTER: a row image is written only when the target finds that it satisfies the filter (the
-// target evaluates the WHERE text over the source column names); deletes by key are always
+// target evaluates the WHERE text over a one-row derived table of the copied columns and the
+// columns the filter names, under their source names); deletes by key are always
 // applied, so a row whose update takes it out of the filtered set leaves the target.
 #include <cstdint>
 #include <map>
@@ -27,6 +28,11 @@
 #include "src/common/status.hpp"
 
 namespace omsql::apply {
+
+// The query replay's FILTER evaluation runs, over one row of NULLs and with LIMIT 0: pre-flight
+// runs it on the target so that a filter the target cannot evaluate (an unknown column, function
+// or table there) is found before the copy, not at the first change.
+std::string filter_probe_sql(const TableJob& job);
 
 class ChangeBatch {
  public:
@@ -66,12 +72,16 @@ class ChangeBatch {
  private:
   std::string literal(size_t source_column, const Cell& cell) const;
   std::string row_values(const std::vector<Cell>& image) const;
+  std::string filter_row(const std::vector<Cell>& image) const;  // "SELECT <literal> AS `col`, ..."
+
   std::string whole_row_predicate(const std::vector<Cell>& image) const;
   void append_upserts(std::vector<std::string>& out, size_t max_bytes,
                       std::vector<std::vector<std::string>>* row_keys) const;
 
   const TableJob& job_;
   std::vector<size_t> copied_columns_;  // source ordinal index of every TableJob column
+  std::vector<size_t> filter_row_columns_;  // FILTER: the derived row's columns (filter_row_columns)
+  std::string filter_select_list_;          // FILTER: the copied source columns, quoted, for the outer SELECT
   std::vector<size_t> key_columns_;     // source ordinal index of every key column
   std::vector<std::string> target_key_names_;
   bool key_is_bytewise_ = true;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "src/apply/change_batch.hpp"
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/common/strings.hpp"
 #include "src/schema/ddl.hpp"
@@ -276,6 +277,25 @@ void check_existing_tables(Connection& target, const Plan& plan, const std::vect
   }
 }
 
+// Replay evaluates each FILTER on the target over one changed row (src/apply/change_batch.hpp).
+// A filter the compiler found not to be decided by the row alone is an error here too (`--mode`
+// may have added INCREMENTAL to a script without it); any other is tried on the target once.
+void check_replay_filters(Connection& target, const Plan& plan, Findings& findings) {
+  for (const auto& job : plan.tables) {
+    if (!job.filter) continue;
+    if (job.filter_replay_problem) {
+      findings.error(*job.filter_replay_problem);
+      continue;
+    }
+    if (auto probe = target.query(apply::filter_probe_sql(job)); !probe)
+      findings.error(target.describe() + ": FILTER on " + job.source.str() +
+                     " cannot be evaluated on the target, where replay evaluates it on each changed row: " +
+                     probe.status().message() +
+                     ". Write the condition over the row's own columns and constants, or copy the table without "
+                     "the INCREMENTAL phase (MODE SCHEMA, FULL)");
+  }
+}
+
 void check_target(Connection& target, const Plan& plan, Findings& findings) {
   std::string version = version_of(target, findings);
   if (version.empty()) return;
@@ -338,6 +358,8 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
       check_existing_tables(target, plan, written, findings);
     }
   }
+
+  if (plan.phases.incremental) check_replay_filters(target, plan, findings);
 
   if (plan.phases.schema) {
     for (const auto& job : plan.tables) {

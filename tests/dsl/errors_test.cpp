@@ -162,6 +162,25 @@ const MalformedCase kCases[] = {
      "bad.omsql:5:3: error: 'shop.orders' already has a FILTER at line 4\n"
      "  FILTER shop.orders WHERE b = 2;\n"
      "  ^"},
+    {"FILTER with a subquery, replayed", true, "MIGRATE shop.* FILTER shop.orders WHERE id IN (SELECT id FROM shop.other);\n",
+     "bad.omsql:3:48: error: FILTER on shop.orders: a subquery (SELECT ...) cannot be evaluated when changes are replayed: it reads other tables (on the source during the copy, on the target during replay), and their changes never pass through this table's row events. Write the condition over the row's own columns and constants (a fixed list is fine: id IN (1, 2, 3)), or copy the table without the INCREMENTAL phase (MODE SCHEMA, FULL; in a script of its own if other tables need the live link)\n"
+     "MIGRATE shop.* FILTER shop.orders WHERE id IN (SELECT id FROM shop.other);\n"
+     "                                               ^"},
+    {"FILTER with NOW() after a comment, on the next line", true,
+     "MIGRATE shop.*\n  FILTER shop.orders WHERE /* only recent */ status = 'x'\n    AND created_at > NOW() - INTERVAL 7 DAY;\n",
+     "bad.omsql:5:22: error: FILTER on shop.orders: NOW() cannot be evaluated when changes are replayed: its value depends on when, where or in which session it runs, and the copy evaluates the filter on the source while replay evaluates it on the target, later. Write the condition over the row's own columns and constants (a fixed list is fine: id IN (1, 2, 3)), or copy the table without the INCREMENTAL phase (MODE SCHEMA, FULL; in a script of its own if other tables need the live link)\n"
+     "    AND created_at > NOW() - INTERVAL 7 DAY;\n"
+     "                     ^"},
+    {"FILTER with a user variable after a line comment", true,
+     "MIGRATE shop.*\n  FILTER shop.orders WHERE status = 'x' -- paid only\n    AND owner = @me;\n",
+     "bad.omsql:5:17: error: FILTER on shop.orders: the user variable @me cannot be evaluated when changes are replayed: a user variable belongs to one session, and neither the copy's nor the replay's session has it. Write the condition over the row's own columns and constants (a fixed list is fine: id IN (1, 2, 3)), or copy the table without the INCREMENTAL phase (MODE SCHEMA, FULL; in a script of its own if other tables need the live link)\n"
+     "    AND owner = @me;\n"
+     "                ^"},
+    {"FILTER with another table's column, MODE after it", true,
+     "MIGRATE shop.* FILTER shop.* WHERE `o`.id > 1 MODE SCHEMA, FULL, INCREMENTAL;\n",
+     "bad.omsql:3:36: error: FILTER on shop.*: the qualified name `o`.id cannot be evaluated when changes are replayed: replay evaluates the condition over the changed row alone, where columns go by their bare names and no other table is in scope. Write the condition over the row's own columns and constants (a fixed list is fine: id IN (1, 2, 3)), or copy the table without the INCREMENTAL phase (MODE SCHEMA, FULL; in a script of its own if other tables need the live link)\n"
+     "MIGRATE shop.* FILTER shop.* WHERE `o`.id > 1 MODE SCHEMA, FULL, INCREMENTAL;\n"
+     "                                   ^"},
     {"COLUMNS without '('", true, "MIGRATE shop.* COLUMNS shop.users EXCLUDE password_hash;\n",
      "bad.omsql:3:43: error: expected a column name\n"
      "MIGRATE shop.* COLUMNS shop.users EXCLUDE password_hash;\n"

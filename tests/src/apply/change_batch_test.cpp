@@ -107,3 +107,32 @@ TEST_CASE("a FILTER's multi-row statement names no row (its row numbers shift)")
   REQUIRE(statements.size() == keys.size());
   CHECK(keys.back() == std::vector<std::string>{"", ""});
 }
+
+TEST_CASE("a FILTER is evaluated over the copied columns and the columns it names, by source name") {
+  TableJob job = job_with_key({"id"});
+  job.columns.pop_back();  // `secret` is excluded (COLUMNS ... EXCLUDE) but the filter reads it
+  job.filter = "secret <> 'x' AND name <> ''";
+  job.filter_columns = {"name", "secret"};
+  apply::ChangeBatch batch(job);
+  REQUIRE(batch.add(insert(1, "a", "s1")));
+  REQUIRE(batch.add(insert(2, "b", "s2")));
+  auto statements = batch.statements();
+  REQUIRE(statements.size() == 2);
+  CHECK(statements[1] ==
+        "REPLACE INTO `d`.`t` (`id`, `label`) SELECT `id`, `name` FROM ("
+        "SELECT 1 AS `id`, _utf8mb4 X'61' AS `name`, _utf8mb4 X'7331' AS `secret` UNION ALL "
+        "SELECT 2 AS `id`, _utf8mb4 X'62' AS `name`, _utf8mb4 X'7332' AS `secret`) AS omsql_rows "
+        "WHERE secret <> 'x' AND name <> ''");
+  CHECK(apply::filter_probe_sql(job) ==
+        "SELECT 1 FROM (SELECT NULL AS `id`, NULL AS `name`, NULL AS `secret`) AS omsql_rows "
+        "WHERE secret <> 'x' AND name <> '' LIMIT 0");
+
+  TableJob keyless = job_with_key({});
+  keyless.filter = "id > 1";
+  keyless.filter_columns = {"id"};
+  apply::ChangeBatch rows(keyless);
+  REQUIRE(rows.add(insert(3, "c", "s3")));
+  CHECK(rows.statements().at(0) ==
+        "INSERT INTO `d`.`t` (`id`, `label`, `secret`) SELECT `id`, `name`, `secret` FROM ("
+        "SELECT 3 AS `id`, _utf8mb4 X'63' AS `name`, _utf8mb4 X'7333' AS `secret`) AS omsql_rows WHERE id > 1");
+}

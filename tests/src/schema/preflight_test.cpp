@@ -269,3 +269,39 @@ TEST_CASE("pre-flight names missing source privileges") {
   must(*root, "DROP USER 'omsql_test_preflight'@'127.0.0.1'");
   must(*root, "DROP DATABASE omsql_test_preflight_grants");
 }
+
+TEST_CASE("pre-flight: a FILTER replay could not evaluate on the target is an error with the INCREMENTAL phase") {
+  auto source = connect_source();
+  auto target = connect_target();
+  const std::string db = "omsql_test_preflight_filter";
+  must(*source, "DROP DATABASE IF EXISTS " + db);
+  must(*source, "CREATE DATABASE " + db);
+  must(*source, "CREATE TABLE " + db + ".orders (id INT PRIMARY KEY, status VARCHAR(10), amount INT)");
+  // A stored function the source has and the target does not: no tokenizer can tell it from a built-in.
+  must(*source, "CREATE FUNCTION " + db + ".big(x INT) RETURNS INT DETERMINISTIC RETURN x > 100");
+  must(*target, "DROP DATABASE IF EXISTS " + db);
+  Plan plan = plan_for(*source, {{db, "orders"}});
+  TableJob& orders = plan.tables[0];
+  orders.target = {db + "_t", "orders"};
+
+  orders.filter = "status = 'paid' AND amount > 5";
+  orders.filter_columns = {"status", "amount"};
+  CHECK(!any_contains(messages(run_preflight(*source, *target, plan), Finding::kError), "FILTER"));
+
+  orders.filter = "status = 'paid' AND big(amount)";
+  auto errors = messages(run_preflight(*source, *target, plan), Finding::kError);
+  CHECK(any_contains(errors, ": FILTER on " + db + ".orders cannot be evaluated on the target, where replay evaluates "
+                             "it on each changed row: "));
+  CHECK(any_contains(errors, "big does not exist"));
+  // Without the INCREMENTAL phase the filter only runs on the source, in the copy.
+  plan.phases.incremental = false;
+  CHECK(!any_contains(messages(run_preflight(*source, *target, plan), Finding::kError), "FILTER"));
+
+  // What the compiler found (kept in the job for `--mode` adding INCREMENTAL) is reported as it is.
+  plan.phases.incremental = true;
+  orders.filter = "id IN (SELECT id FROM " + db + ".orders)";
+  orders.filter_replay_problem = "x.omsql:3:40: FILTER on " + db + ".orders: a subquery (SELECT ...) cannot be ...";
+  errors = messages(run_preflight(*source, *target, plan), Finding::kError);
+  CHECK(any_contains(errors, *orders.filter_replay_problem));
+  must(*source, "DROP DATABASE " + db);
+}
