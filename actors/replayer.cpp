@@ -176,6 +176,7 @@ struct ReplayerState {
   std::map<QualifiedName, size_t> job_index;
   std::vector<BinlogPosition> replay_after;        // by table: changes up to here are in the copy
   std::vector<caf::actor> lanes;                   // change appliers
+  std::vector<size_t> table_lanes;                 // by table: its lane when it is not routed by key
   // Folded changes: [lane][table].
   std::vector<std::vector<std::unique_ptr<apply::ChangeBatch>>> batches;
   std::vector<uint64_t> lane_changes;
@@ -236,10 +237,7 @@ Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
       if (!router.keyed() || image.size() != s.plan->tables[table].source_def.columns.size()) return 0;
       // A key that compares by collation ('a' = 'A') keeps its whole table on one lane, chosen
       // by the table's name, so two spellings of one row never race on two lanes.
-      if (!router.key_is_bytewise()) {
-        const std::string name = change.table.str();
-        return XXH3_64bits(name.data(), name.size()) % lanes;
-      }
+      if (!router.key_is_bytewise()) return s.table_lanes[table];
       return std::hash<std::string>{}(router.key_of(image)) % lanes;
     };
     if (change.kind == RowChange::kUpdate && router.keyed()) {
@@ -497,6 +495,12 @@ void begin_replay(Self* self) {
   s.batches.resize(lanes);
   for (auto& lane : s.batches) lane.resize(s.plan->tables.size());
   s.lane_changes.assign(lanes, 0);
+  // A table whose key compares by collation keeps one lane, chosen by its name (stable across runs).
+  s.table_lanes.clear();
+  for (const auto& job : s.plan->tables) {
+    const std::string name = job.source.str();
+    s.table_lanes.push_back(XXH3_64bits(name.data(), name.size()) % lanes);
+  }
   s.replaying = true;
   std::cerr << "incremental: replaying from " << (s.checkpoint.empty() ? "the start of the spool" : s.checkpoint.str())
             << " on " << lanes << " apply lane(s); catching up to " << s.catch_up_target.str() << "\n";

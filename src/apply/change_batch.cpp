@@ -21,9 +21,7 @@ bool compares_bytewise(const ColumnDef& column) {
   if (type == "float" || type == "double" || type == "real") return false;  // -0 = 0
   if (!column.charset || *column.charset == "binary") return true;           // numbers, temporals, binary
   if (type == "enum" || type == "set") return true;                          // stored as indexes
-  const std::string collation = column.collation.value_or("");
-  const std::string suffix = "_nopad_bin";
-  return collation.size() >= suffix.size() && collation.compare(collation.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return column.collation.value_or("").ends_with("_nopad_bin");
 }
 
 // The source columns of the one-row derived table a FILTER is evaluated over: the copied ones and

@@ -115,11 +115,9 @@ bool ddl_touches_table(std::string_view statement, std::string_view default_sche
 
 bool is_statement_dml(std::string_view statement) {
   const std::vector<Token> tokens = tokenize(statement);
-  size_t i = 0;
-  while (i < tokens.size() && tokens[i].kind == Token::kOther && tokens[i].text == "(") ++i;  // (SELECT ...) forms are not DML
-  if (i == tokens.size()) return false;
+  if (tokens.empty()) return false;
   for (const char* verb : {"INSERT", "REPLACE", "UPDATE", "DELETE", "LOAD"})
-    if (keyword(tokens[i], verb)) return true;
+    if (keyword(tokens.front(), verb)) return true;
   return false;
 }
 
