@@ -27,10 +27,11 @@ struct ControlServer::Impl {
 namespace {
 
 // Forwards one command to the coordinator and waits (bounded) for its JSON answer.
-std::string ask(caf::actor_system& system, const caf::actor& coordinator, const std::string& command, int* status) {
+std::string ask(caf::actor_system& system, const caf::actor& coordinator, const std::string& command,
+                const std::string& body, int* status) {
   caf::scoped_actor self{system};
   std::string answer;
-  self->request(coordinator, std::chrono::seconds(10), control_atom::value, command)
+  self->request(coordinator, std::chrono::seconds(10), control_atom::value, command, body)
       .receive([&](const std::string& json) { answer = json; },
                [&](caf::error& e) {
                  *status = 503;
@@ -63,9 +64,10 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& s
   impl.system = &system;
   impl.coordinator = std::move(coordinator);
   auto handler = [&impl](const std::string& command) {
-    return [&impl, command](const httplib::Request&, httplib::Response& response) {
+    return [&impl, command](const httplib::Request& request, httplib::Response& response) {
       int status = 200;
-      std::string body = ask(*impl.system, impl.coordinator, command, &status);
+      // Only /verify carries a body: its options (repair_file, apply, settle_seconds) as JSON.
+      std::string body = ask(*impl.system, impl.coordinator, command, command == "verify" ? request.body : "", &status);
       response.status = status;
       response.set_content(body, "application/json");
     };
@@ -120,14 +122,15 @@ Result<ControlEndpoint> read_control_file(const std::string& task_dir) {
   return ControlEndpoint{info["port"].get<int>(), info["token"].get<std::string>()};
 }
 
-Result<std::string> send_control(const std::string& task_dir, const std::string& command) {
+Result<std::string> send_control(const std::string& task_dir, const std::string& command, const std::string& body) {
   auto endpoint = read_control_file(task_dir);
   if (!endpoint) return endpoint.status();
   httplib::Client client("127.0.0.1", endpoint->port);
   client.set_connection_timeout(std::chrono::seconds(2));
   client.set_read_timeout(std::chrono::seconds(15));
   client.set_bearer_token_auth(endpoint->token);
-  auto response = command == "status" ? client.Get("/status") : client.Post("/" + command);
+  auto response =
+      command == "status" ? client.Get("/status") : client.Post("/" + command, body, "application/json");
   if (!response) return Status::not_found(task_dir + ": the control endpoint does not answer (the task is not running)");
   if (response->status != 200) return Status::server_error(task_dir + ": " + response->body);
   return response->body;

@@ -6,7 +6,11 @@
 //   POST /pause    stop reading chunks and applying changes (capture goes on: nothing is lost)
 //   POST /resume   carry on
 //   POST /stop     stop cleanly; the task resumes when run again
-//   POST /verify   verify now (while the link runs); the report lands in DIR/verify-report.json
+//   POST /verify   verify now (while the link runs; refused during the copy). Body (optional):
+//                  {"repair_file": "/abs/path", "apply": bool, "settle_seconds": N}. Answers
+//                  {"verify": "started", "id": N} or {"error": ...}; GET /status then shows
+//                  verification.running / .progress / .last, and the report lands in
+//                  DIR/verify-report.{json,txt}
 //
 // The server listens on 127.0.0.1 on a free port and writes {"port": N, "token": T, "pid": P} to
 // DIR/control.json (mode 0600). Every request must carry `Authorization: Bearer T`, name the
@@ -22,7 +26,8 @@
 
 namespace omsql::actors {
 
-using control_atom = caf::atom_constant<caf::atom("control")>;  // (control_atom, command) -> JSON text
+// (control_atom, command) and (control_atom, command, body) -> JSON text
+using control_atom = caf::atom_constant<caf::atom("control")>;
 
 class ControlServer {
  public:
@@ -51,8 +56,9 @@ struct ControlEndpoint {
 Result<ControlEndpoint> read_control_file(const std::string& task_dir);
 
 // Client side, for the CLI: sends `command` ("status", "pause", ...) to the task in `task_dir`
-// with the token of its control.json. NotFound when the task runs no control endpoint (not
-// running); the errors of read_control_file.
-Result<std::string> send_control(const std::string& task_dir, const std::string& command);
+// with the token of its control.json, and `body` (JSON) for verify. NotFound when the task runs
+// no control endpoint (not running); the errors of read_control_file.
+Result<std::string> send_control(const std::string& task_dir, const std::string& command,
+                                 const std::string& body = "");
 
 }  // namespace omsql::actors

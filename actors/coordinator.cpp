@@ -4,6 +4,8 @@
 
 #include <csignal>
 #include <ctime>
+#include <functional>
+#include <optional>
 #include <filesystem>
 
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "actors/clock.hpp"
 #include "actors/control_server.hpp"
 #include "actors/copy_actors.hpp"
 #include "actors/incremental_actors.hpp"
@@ -52,14 +55,34 @@ struct CoordinatorState {
   size_t index_builds_running = 0;
   size_t next_index_builder = 0;
   bool copied_this_run = false;    // some table still needed copying when this process started
-  bool verified = false;           // the post-catch-up verification ran in this process
+  bool verified = false;           // the automatic verification (after the copy / catch-up) started
   bool verifying = false;          // a verification is running
+  bool auto_verify_pending = false;  // the link caught up while a requested verification ran
+  std::function<void(int)> after_auto_verify;
+  uint64_t verify_id = 0;          // the number of the last verification started
+  std::optional<VerifyProgress> verify_progress;
+  nlohmann::json last_verification;  // id, outcome, exit code and report files of the last one finished
+  std::string ended;               // how this process ended itself: done, stopped, failed, caught up
   bool paused = false;
   bool failed = false;
   static inline const char* name = "coordinator";
 };
 
 using Self = caf::stateful_actor<CoordinatorState>;
+
+// The link counts as caught up while its oldest unapplied change is younger than this (a write
+// load always has a few changes in flight) — or when nothing is unapplied at all.
+constexpr double kCaughtUpLagSeconds = 1.0;
+
+// Apply lanes of the link (the replayer spawns as many, with checkpoint rows "<task>#<lane>").
+size_t apply_lanes(const Plan& plan) { return static_cast<size_t>(std::max(1, plan.options.parallel)); }
+
+// What `omsrun verify --task` asks for beyond the script's VERIFY options (POST /verify body).
+struct VerifyAsk {
+  std::string repair_file;   // absolute path; empty = the script's
+  bool apply = false;
+  int64_t settle_seconds = 0;  // 0 = the script's
+};
 
 void stop_graph(Self* self) {
   auto& s = self->state;
@@ -84,11 +107,21 @@ void finish(Self* self, int exit_code) {
   self->quit();
 }
 
+void write_status(Self* self, bool force);
+
 void fail_task(Self* self, const std::string& message) {
   auto& s = self->state;
   if (s.failed) return;  // the first failure is the cause; later ones are its echoes
   s.failed = true;
   std::cerr << "error: " << message << "\n";
+  // Kept in the task directory (last-error.json) for `omsrun status` once this process is gone.
+  s.ended = "failed";
+  nlohmann::json last{{"message", message},
+                      {"at", static_cast<int64_t>(std::time(nullptr))},
+                      {"pid", static_cast<int64_t>(::getpid())},
+                      {"phase", s.task.phase}};
+  (void)write_file_atomically(s.directory->path() + "/last-error.json", last.dump(2) + "\n");
+  write_status(self, true);
   std::cerr << "the task can be resumed: run the same command again (state in " << s.directory->path() << ")\n";
   finish(self, 1);
 }
@@ -131,12 +164,20 @@ nlohmann::json status_json(Self* self) {
   j["pid"] = static_cast<int64_t>(::getpid());
   j["updated_at"] = static_cast<int64_t>(std::time(nullptr));
   if (s.plan->phases.incremental) {
+    // Recomputed at every answer: the lag from the age of the oldest unapplied change now (it
+    // grows while the target is frozen), caught up only while that age is small.
+    const double lag =
+        s.sync.oldest_unapplied_ms ? std::max<int64_t>(0, steady_now_ms() - s.sync.oldest_unapplied_ms) / 1000.0 : 0;
+    const bool all_applied = !(s.sync.applied < s.sync.stored);
+    const bool caught_up = s.sync.reached_catch_up_target && !s.failed &&
+                           (all_applied || (!s.paused && lag < kCaughtUpLagSeconds));
     j["source_position"] = s.sync.stored.str();
     j["applied_position"] = s.sync.applied.str();
-    j["lag_seconds"] = s.sync.lag_seconds;
+    j["lag_seconds"] = lag;
     j["events_per_second"] = s.sync.events_per_second;
     j["events_applied"] = s.sync.events_applied;
-    j["caught_up"] = s.sync.caught_up;
+    j["caught_up"] = caught_up;
+    j["apply_lanes"] = apply_lanes(*s.plan);
   }
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& [name, progress] : s.task.tables)
@@ -144,6 +185,16 @@ nlohmann::json status_json(Self* self) {
   j["tables"] = tables;
   j["paused"] = s.paused;
   j["verifying"] = s.verifying;
+  nlohmann::json verification = {{"id", s.verify_id}, {"running", s.verifying}};
+  if (s.verifying && s.verify_progress) {
+    const VerifyProgress& p = *s.verify_progress;
+    verification["progress"] = {{"tables_done", p.tables_done}, {"tables", p.tables_total},
+                                {"rows", p.rows},               {"rows_per_second", p.rows_per_second},
+                                {"seconds", p.seconds},         {"settling", p.settling}};
+  }
+  if (!s.last_verification.is_null()) verification["last"] = s.last_verification;
+  j["verification"] = std::move(verification);
+  if (!s.ended.empty()) j["ended"] = s.ended;
   return j;
 }
 
@@ -222,44 +273,86 @@ void start_full_copy(Self* self) {
   s.readers_running = s.readers.size();
 }
 
-// Verifies the target against the source and then calls `next` with the exit code the result
-// deserves (0 clean, 3 differences). `live` = changes are still being applied: a differing table
-// is looked at again after a delay before it is reported.
-void start_verification(Self* self, bool live, std::function<void(int)> next) {
+// Verifies the target against the source and then calls `next` with the exit code the outcome
+// deserves (0 clean, 3 different, 4 unsettled, 1 failed). While a live link applies changes,
+// differing rows are settled against it; with the link paused, or after a copy with no link,
+// nothing applies changes and rows are compared as they stand. `automatic`: the verification
+// the script's VERIFY asks for after the copy / catch-up (a failure to run it fails the task);
+// otherwise one requested through the control endpoint.
+void start_verification(Self* self, bool automatic, VerifyAsk ask, std::function<void(int)> next) {
   auto& s = self->state;
-  s.verified = true;
   s.verifying = true;
+  s.verify_progress.reset();
   VerificationRequest request;
   request.tables = tables_to_verify(*s.plan);
-  request.options = s.plan->verify;
-  // While the link runs, repairs go through the apply queue (below), never straight to the target.
-  bool repair_through_queue = live && s.plan->verify.repair_apply && s.replayer;
+  request.options = verify_options_of(*s.plan);
+  if (!ask.repair_file.empty()) request.options.repair_file = ask.repair_file;
+  if (ask.apply) request.options.repair_apply = true;
+  if (ask.settle_seconds > 0) request.options.settle_seconds = ask.settle_seconds;
+  const bool link = s.replayer && s.task.phase == "incremental";
+  const bool live = link && !s.paused;
+  // While a link exists, repairs go through its apply queue (below), never straight to the target.
+  const bool repair_through_queue = link && request.options.repair_apply;
   if (repair_through_queue) request.options.repair_apply = false;
   request.parallel = std::max(1, s.plan->options.parallel);
-  request.rechecks = live ? 5 : 0;
   if (live) {
     request.live_task_id = task_id_of(*s.directory);
-    request.live_lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
+    request.live_lanes = apply_lanes(*s.plan);
+    request.mode = "settled against the live link: a differing row is re-checked once the link has applied the "
+                   "source position it was read at (settle_seconds = " +
+                   std::to_string(request.options.settle_seconds) + ")";
+  } else if (link) {
+    request.mode = "compared directly: the link is paused, so nothing applies changes to the target; rows it "
+                   "has not applied yet count as differences until it resumes";
+  } else {
+    request.mode = "compared directly: no link applies changes to the target";
   }
-  std::cerr << "verify: " << request.tables.size() << " table(s)" << (live ? " while the link runs" : "") << "\n";
+  request.id = ++s.verify_id;
+  request.progress_listener = caf::actor_cast<caf::actor>(self);
+  const uint64_t id = request.id;
   run_verification(self, s.plan, request, [=](Result<verify::VerifyReport> report) {
     auto& s = self->state;
     s.verifying = false;
-    if (!report) return fail_task(self, report.status().message());
-    std::cout << report->to_text();
-    std::cout.flush();
-    (void)write_file_atomically(s.directory->path() + "/verify-report.json", report->to_json() + "\n");
-    (void)write_file_atomically(s.directory->path() + "/verify-report.txt", report->to_text());
+    s.verify_progress.reset();
+    if (!report) {
+      if (automatic) return fail_task(self, report.status().message());
+      std::cerr << "error: verification " << id << ": " << report.status().message() << "\n";
+      s.last_verification = {{"id", id}, {"outcome", "failed"}, {"exit_code", 1},
+                             {"error", report.status().message()}};
+      write_status(self, true);
+      return next(1);
+    }
     if (repair_through_queue) {
-      for (size_t i = 0; i < report->tables.size(); ++i) {
-        const auto& table = report->tables[i];
+      for (const auto& table : report->tables) {
         if (table.differences.empty()) continue;
+        report->repair_queued = true;
         for (uint32_t index = 0; index < s.plan->tables.size(); ++index)
           if (s.plan->tables[index].source == table.source)
             self->send(s.replayer, repair_atom::value, index, table.differences);
       }
     }
-    next(report->clean() ? 0 : 3);
+    const std::string text = report->to_text();
+    std::cout << text;
+    std::cout.flush();
+    const std::string json_file = s.directory->path() + "/verify-report.json";
+    const std::string text_file = s.directory->path() + "/verify-report.txt";
+    (void)write_file_atomically(text_file, text);
+    (void)write_file_atomically(json_file, report->to_json() + "\n");
+    const int code = verify::outcome_exit_code(report->outcome());
+    s.last_verification = {{"id", id},
+                           {"outcome", verify::outcome_name(report->outcome())},
+                           {"exit_code", code},
+                           {"report", json_file},
+                           {"report_text", text_file}};
+    write_status(self, true);
+    next(code);
+    // The link caught up while this (requested) verification ran: the script's own runs now.
+    auto& after = self->state;
+    if (!automatic && after.auto_verify_pending && !after.verifying && !after.failed) {
+      after.auto_verify_pending = false;
+      after.verified = true;
+      start_verification(self, true, {}, after.after_auto_verify);
+    }
   });
 }
 
@@ -297,9 +390,13 @@ void finish_task(Self* self) {
         .then(
             [=](bool) {
               self->state.reporter = nullptr;
-              start_verification(self, false, [=](int code) { complete(self, code); });
+              self->state.verified = true;
+              start_verification(self, true, {}, [=](int code) { complete(self, code); });
             },
-            [=](caf::error&) { start_verification(self, false, [=](int code) { complete(self, code); }); });
+            [=](caf::error&) {
+              self->state.verified = true;
+              start_verification(self, true, {}, [=](int code) { complete(self, code); });
+            });
     return;
   }
   s.task.phase = "done";
@@ -314,6 +411,8 @@ void finish_task(Self* self) {
 void complete(Self* self, int exit_code) {
   auto& s = self->state;
   s.task.phase = "done";
+  s.ended = "done";
+  write_status(self, true);
   if (auto st = save(self); !st) return fail_task(self, st.message());
   finish(self, exit_code);
 }
@@ -355,6 +454,64 @@ void start_schema(Self* self) {
             start_full_copy(self);
           },
           [=](caf::error& e) { fail_task(self, "schema migrator: " + caf::to_string(e)); });
+}
+
+// A verification asked for through the control endpoint: refused while the copy runs (the
+// target is partial, and the script's own verification follows the copy) or while one runs.
+std::string request_verification(Self* self, const std::string& body) {
+  auto& s = self->state;
+  if (s.verifying)
+    return nlohmann::json{{"error", "verification " + std::to_string(s.verify_id) +
+                                        " is already running; wait for it (omsrun status --task DIR)"}}
+        .dump();
+  if (s.task.phase != "incremental")
+    return nlohmann::json{{"error", "the task is copying (phase " + s.task.phase +
+                                        "): the target is not complete yet, so a verification now would only "
+                                        "report missing rows. The script's VERIFY runs by itself after the copy; "
+                                        "otherwise ask again once the link runs (omsrun status: phase incremental)"}}
+        .dump();
+  VerifyAsk ask;
+  if (!body.empty()) {
+    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object())
+      return nlohmann::json{{"error", "verify: the request body is not a JSON object"}}.dump();
+    ask.repair_file = parsed.value("repair_file", "");
+    ask.apply = parsed.value("apply", false);
+    ask.settle_seconds = parsed.value("settle_seconds", int64_t{0});
+    if (!ask.repair_file.empty() && ask.repair_file.front() != '/')
+      return nlohmann::json{{"error", "verify: repair_file must be an absolute path (the task runs in its own "
+                                      "working directory)"}}
+          .dump();
+  }
+  start_verification(self, false, ask, [](int) {});
+  return nlohmann::json{{"verify", "started"},
+                        {"id", s.verify_id},
+                        {"report", s.directory->path() + "/verify-report.json"}}
+      .dump();
+}
+
+std::string answer_control(Self* self, const std::string& command, const std::string& body) {
+  auto& s = self->state;
+  auto broadcast = [&](auto atom) {
+    for (auto& r : s.readers) self->send(r, atom);
+    if (s.replayer) self->send(s.replayer, atom);
+  };
+  if (command == "pause" || command == "resume") {
+    s.paused = command == "pause";
+    if (s.paused) broadcast(pause_atom::value);
+    else broadcast(resume_atom::value);
+    write_status(self, true);
+  } else if (command == "stop") {
+    std::cerr << "stopping on request (control endpoint): the task is resumable, run the same command to "
+                 "resume (state in "
+              << s.directory->path() << ")\n";
+    self->delayed_send(self, std::chrono::milliseconds(50), stop_atom::value);
+  } else if (command == "verify") {
+    return request_verification(self, body);
+  } else if (command != "status") {
+    return nlohmann::json{{"error", "unknown command " + command}}.dump();
+  }
+  return status_json(self).dump();
 }
 
 caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, const TaskDirectory* directory,
@@ -410,7 +567,7 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
       [=](failed_atom, const std::string& message) { fail_task(self, message); },
       [=](sync_status_atom, const SyncStatus& status) {
         auto& s = self->state;
-        bool newly_caught_up = status.caught_up && !s.sync.caught_up;
+        bool newly_caught_up = status.reached_catch_up_target && !s.sync.reached_catch_up_target;
         s.sync = status;
         write_status(self, newly_caught_up);
         if (newly_caught_up) {
@@ -420,38 +577,33 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
             if (!s.control.until_caught_up) return;
             std::cout << "caught up: applied " << s.sync.events_applied << " change(s); source position "
                       << s.sync.applied.str() << " (stopped by --until caught-up; run again to continue)\n";
+            s.ended = "stopped: caught up (--until caught-up)";
+            write_status(self, true);
             finish(self, code);
           };
-          if (s.plan->verify.enabled && !s.verified) start_verification(self, true, stop_if_asked);
-          else stop_if_asked(0);
+          if (s.plan->verify.enabled && !s.verified) {
+            if (s.verifying) {
+              s.auto_verify_pending = true;  // starts when the requested one ends
+              s.after_auto_verify = stop_if_asked;
+            } else {
+              s.verified = true;
+              start_verification(self, true, {}, stop_if_asked);
+            }
+          } else {
+            stop_if_asked(0);
+          }
         }
       },
-      [=](control_atom, const std::string& command) -> std::string {
+      [=](control_atom, const std::string& command) -> std::string { return answer_control(self, command, ""); },
+      [=](control_atom, const std::string& command, const std::string& body) -> std::string {
+        return answer_control(self, command, body);
+      },
+      [=](verify_progress_atom, const VerifyProgress& progress) {
         auto& s = self->state;
-        auto broadcast = [&](auto atom) {
-          for (auto& r : s.readers) self->send(r, atom);
-          if (s.replayer) self->send(s.replayer, atom);
-        };
-        if (command == "pause" || command == "resume") {
-          s.paused = command == "pause";
-          if (s.paused) broadcast(pause_atom::value);
-          else broadcast(resume_atom::value);
-          write_status(self, true);
-        } else if (command == "stop") {
-          std::cerr << "stopping on request (control endpoint): the task is resumable, run the same command to "
-                       "resume (state in "
-                    << s.directory->path() << ")\n";
-          self->delayed_send(self, std::chrono::milliseconds(50), stop_atom::value);
-        } else if (command == "verify") {
-          if (s.verifying) return nlohmann::json{{"verify", "already running"}}.dump();
-          start_verification(self, s.task.phase == "incremental", [](int) {});
-          return nlohmann::json{{"verify", "started"}, {"report", s.directory->path() + "/verify-report.json"}}.dump();
-        } else if (command != "status") {
-          return nlohmann::json{{"error", "unknown command " + command}}.dump();
-        }
-        return status_json(self).dump();
+        if (s.verifying && progress.id == s.verify_id) s.verify_progress = progress;
       },
       [=](stop_atom) {
+        self->state.ended = "stopped on request";
         write_status(self, true);
         finish(self, 0);
       },
@@ -461,6 +613,7 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
           std::cerr << "interrupted by " << (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal")
                     << ": the task is not finished; run the same command to resume (state in "
                     << s.directory->path() << ")\n";
+          s.ended = std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal");
           write_status(self, true);
           finish(self, 128 + signal);
           return;

@@ -93,8 +93,9 @@ struct SyncStatus {
   BinlogPosition stored;            // durable in the spool
   uint64_t events_applied = 0;      // row changes applied since this process started
   double events_per_second = 0;
-  double lag_seconds = 0;           // age of the oldest stored event not yet applied (0 when caught up)
-  bool caught_up = false;           // applied has reached the source position taken when replay began
+  double lag_seconds = 0;           // age of the oldest stored event not yet applied, when sent
+  int64_t oldest_unapplied_ms = 0;  // when it was stored (steady clock ms; 0: all applied): the lag now
+  bool reached_catch_up_target = false;  // applied has reached the source position taken when replay began
 };
 
 // --- inspection (serialization for CAF; also what makes the types printable in CAF logs) ---
@@ -167,7 +168,7 @@ typename Inspector::result_type inspect(Inspector& f, SpoolStored& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {
   return f(caf::meta::type_name("SyncStatus"), x.applied, x.stored, x.events_applied, x.events_per_second,
-           x.lag_seconds, x.caught_up);
+           x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target);
 }
 
 // Registers every payload type with an actor system configuration (needed for remote workers).

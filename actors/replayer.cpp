@@ -13,6 +13,7 @@
 #include "actors/retry.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/apply/change_batch.hpp"
+#include "src/binlog/unapplied_ages.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/copy/session.hpp"
 #include "src/mysql/connection.hpp"
@@ -201,10 +202,10 @@ struct ReplayerState {
   bool begin_retry_pending = false;
   bool replaying = false;
   bool apply_scheduled = false;
-  bool caught_up = false;
+  bool reached_catch_up_target = false;
   bool paused = false;                             // hold applying; the spool keeps growing
   uint64_t events_applied = 0;
-  int64_t oldest_unapplied_ms = 0;
+  UnappliedAges unapplied;                         // when the oldest stored, unapplied change was stored
   Clock::time_point rate_start = Clock::now();
   uint64_t rate_events = 0;
   double events_per_second = 0;
@@ -285,9 +286,9 @@ SyncStatus status_of(ReplayerState& s) {
   status.stored = s.stored.source_position;
   status.events_applied = s.events_applied;
   status.events_per_second = s.events_per_second;
-  bool behind = s.checkpoint < s.stored.source_position;
-  status.lag_seconds = behind && s.oldest_unapplied_ms ? (steady_now_ms() - s.oldest_unapplied_ms) / 1000.0 : 0;
-  status.caught_up = s.caught_up;
+  status.oldest_unapplied_ms = s.unapplied.oldest_unapplied_ms();
+  status.lag_seconds = status.oldest_unapplied_ms ? (steady_now_ms() - status.oldest_unapplied_ms) / 1000.0 : 0;
+  status.reached_catch_up_target = s.reached_catch_up_target;
   return status;
 }
 
@@ -440,8 +441,9 @@ template <class Self>
 void after_group(Self* self) {
   auto& s = self->state;
   self->send(s.tailer, applied_atom::value, s.lanes_pending > 0 ? s.flushing_spool_end : s.folded_spool_end);
-  if (!(s.checkpoint < s.stored.source_position)) s.oldest_unapplied_ms = 0;
-  if (!s.caught_up && !s.catch_up_target.empty() && !(s.checkpoint < s.catch_up_target)) s.caught_up = true;
+  s.unapplied.applied(s.checkpoint);
+  if (!s.reached_catch_up_target && !s.catch_up_target.empty() && !(s.checkpoint < s.catch_up_target))
+    s.reached_catch_up_target = true;
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
   // More may be waiting in the spool: continue without waiting for the tailer.
   if (s.reader && s.checkpoint < s.stored.source_position && !s.apply_scheduled) {
@@ -485,6 +487,7 @@ void begin_replay(Self* self) {
   s.begin_retry.succeeded();
   s.lane_checkpoints = std::move(lane_checkpoints);
   s.checkpoint = *start;
+  if (!s.checkpoint.empty()) s.unapplied.applied(s.checkpoint);
   s.catch_up_target = *position;
   s.reader = std::move(reader).value();
   for (uint32_t lane = 0; lane < lanes; ++lane)
@@ -520,10 +523,11 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
   return {
       [=](stored_atom, const SpoolStored& stored) {
         auto& s = self->state;
-        if (!s.oldest_unapplied_ms && s.checkpoint < stored.source_position) s.oldest_unapplied_ms = stored.stored_at_ms;
+        s.unapplied.stored(stored.source_position, stored.stored_at_ms);
         s.stored = stored;
-        // Paused, the status still shows the source moving on and the lag growing.
-        if (s.paused) self->send(s.coordinator, sync_status_atom::value, status_of(s));
+        // Also while paused or while the lanes wait on the target: the status shows the source
+        // moving on and the lag growing.
+        if (s.replaying) self->send(s.coordinator, sync_status_atom::value, status_of(s));
         if (s.replaying && !s.apply_scheduled) {
           s.apply_scheduled = true;
           self->send(self, apply_atom::value);

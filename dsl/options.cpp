@@ -153,6 +153,8 @@ void apply_verify_options(const std::vector<ast::OptionItem>& items, const Sourc
     std::string name = to_lower(item.name.text);
     if (name == "chunk_rows") {
       if (auto v = integer_value(item, {1, kNoLimit}, source, diagnostics)) options.chunk_rows = *v;
+    } else if (name == "settle_seconds") {
+      if (auto v = integer_value(item, {1, 86400}, source, diagnostics)) options.settle_seconds = *v;
     } else if (name == "repair") {
       if (item.value.text.empty()) {
         diagnostics.push_back(source.at(item.value.offset,
@@ -167,7 +169,7 @@ void apply_verify_options(const std::vector<ast::OptionItem>& items, const Sourc
       }
     } else {
       diagnostics.push_back(source.at(
-          item.name.offset, "unknown VERIFY option '" + item.name.text + "'; expected one of: chunk_rows, repair"));
+          item.name.offset, "unknown VERIFY option '" + item.name.text + "'; expected one of: chunk_rows, repair, settle_seconds"));
     }
   }
 }

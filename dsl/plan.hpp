@@ -57,6 +57,9 @@ struct VerifyOptions {
   int64_t chunk_rows = 10000;
   std::string repair_file;              // empty = no repair script
   bool repair_apply = false;            // repair = 'apply'
+  // While a live link applies changes: how long a table's differing rows may wait for the link to
+  // apply the source position they were read at, before they are reported as not settled.
+  int64_t settle_seconds = 60;
 };
 
 struct ColumnMapping {

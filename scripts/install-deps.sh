@@ -7,6 +7,7 @@ packages=(
   libcaf-dev libcaf-doc libboost-dev libmariadb-dev libxxhash-dev doctest-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   mariadb-server mariadb-client sysbench mydumper percona-toolkit time bc
+  strace   # tests/e2e/status_truth_e2e.sh: `omsrun status` opens nothing for writing in a running task's directory
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,6 @@
 
 #include "src/sql/quote.hpp"
 
-#include <thread>
 
 namespace omsql::checkpoint {
 
@@ -52,21 +51,6 @@ Result<BinlogPosition> applied_position(Connection& target, const std::string& t
     if (!slowest || **committed < *slowest) slowest = **committed;
   }
   return slowest.value_or(BinlogPosition{});
-}
-
-Status wait_until_applied(Connection& target, const std::string& task_id, size_t lanes,
-                          const BinlogPosition& position, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (true) {
-    auto applied = applied_position(target, task_id, lanes);
-    if (!applied) return applied.status();
-    if (!applied->empty() && !(*applied < position)) return Status::ok();
-    if (std::chrono::steady_clock::now() >= deadline)
-      return Status::transient(target.describe() + ": the incremental link has not applied " + position.str() +
-                               " within " + std::to_string(limit.count() / 1000) + " s (applied: " +
-                               (applied->empty() ? std::string("nothing") : applied->str()) + ")");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
 }
 
 Status erase(Connection& target, const std::string& task_id) {

@@ -3,7 +3,6 @@
 // written in the same target transaction as the rows it covers: after a crash the target's rows and
 // its checkpoint agree, so replay restarts exactly after the last committed batch (and safe-mode
 // statements make even an overlap harmless).
-#include <chrono>
 #include <optional>
 #include <string>
 
@@ -28,10 +27,6 @@ std::string lane_task_id(const std::string& task_id, size_t lane);
 // The position every apply lane of `task_id` has committed (the slowest lane's), or an empty
 // position when some lane has committed nothing yet.
 Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes);
-
-// Polls applied_position until it reaches `position`; Transient after `limit`.
-Status wait_until_applied(Connection& target, const std::string& task_id, size_t lanes,
-                          const BinlogPosition& position, std::chrono::milliseconds limit);
 
 // Removes the task's row (when a task is started afresh).
 Status erase(Connection& target, const std::string& task_id);

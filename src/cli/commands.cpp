@@ -3,9 +3,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,7 +11,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <thread>
 #include <iomanip>
 #include <iostream>
@@ -29,6 +26,7 @@
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/check/preflight.hpp"
 #include "src/cli/script_loader.hpp"
+#include "src/cli/verify_command.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/common/strings.hpp"
@@ -66,12 +64,6 @@ std::string phases_text(const Phases& p) {
   if (p.full) names.push_back("FULL");
   if (p.incremental) names.push_back("INCREMENTAL");
   return join(names, ", ");
-}
-
-std::string task_directory_for(const Plan& plan, const std::string& script, const std::string& override_dir) {
-  if (!override_dir.empty()) return override_dir;
-  if (!plan.options.task_dir.empty()) return plan.options.task_dir;
-  return ".omsql/" + std::filesystem::path(script).stem().string();
 }
 
 void print_actor_graph(const Plan& plan, bool dot) {
@@ -162,63 +154,6 @@ int check_script(const std::string& script) {
   return errors ? kExitFailure : 0;
 }
 
-namespace {
-
-int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& options) {
-  caf::actor_system_config config;
-  actors::add_message_types(config);
-  caf::actor_system system{config};
-  actors::VerificationRequest request;
-  request.tables = actors::tables_to_verify(*plan);
-  request.options = plan->verify;
-  if (!plan->verify_requests.empty()) {
-    const VerifyOptions& statement_options = plan->verify_requests.front().options;
-    request.options.chunk_rows = statement_options.chunk_rows;
-    if (!statement_options.repair_file.empty()) request.options.repair_file = statement_options.repair_file;
-    request.options.repair_apply = request.options.repair_apply || statement_options.repair_apply;
-  }
-  if (!options.repair_file.empty()) request.options.repair_file = options.repair_file;
-  if (options.apply) request.options.repair_apply = true;
-  request.parallel = std::max(1, plan->options.parallel);
-  // The script's task may be running its live link: then differing rows are looked at again once
-  // the link has applied the source position they were read at; otherwise after a delay.
-  request.rechecks = 3;
-  std::string task_id = task_id_for_directory(task_directory_for(*plan, options.script, options.task_dir));
-  size_t lanes = static_cast<size_t>(std::max(1, plan->options.parallel));
-  if (auto target = Connection::open(plan->target, "target")) {
-    auto applied = checkpoint::applied_position(**target, task_id, lanes);
-    if (applied && !applied->empty()) {
-      request.live_task_id = task_id;
-      request.live_lanes = lanes;
-      request.rechecks = 5;
-    }
-  }
-  auto report = actors::verify_blocking(system, plan, request);
-  if (!report) {
-    std::cerr << "error: " << report.status().message() << "\n";
-    return kExitFailure;
-  }
-  std::cout << report->to_text();
-  if (!options.json_report.empty()) {
-    if (auto st = write_file_atomically(options.json_report, report->to_json() + "\n"); !st) {
-      std::cerr << "error: " << st.message() << "\n";
-      return kExitFailure;
-    }
-  }
-  for (const auto& table : report->tables)
-    if (!table.error.empty()) return kExitFailure;
-  return report->clean() ? 0 : kExitDifferences;
-}
-
-}  // namespace
-
-int verify_script(const VerifyCommandOptions& options) {
-  int exit_code = 0;
-  auto bound = load_script(options.script, &exit_code);
-  if (!bound) return exit_code;
-  return verify_plan(bound->plan, options);
-}
-
 int run_task(const RunOptions& options) {
   int exit_code = 0;
   auto bound = load_script(options.script, &exit_code);
@@ -258,7 +193,11 @@ int run_task(const RunOptions& options) {
     plan = std::make_shared<const Plan>(std::move(adjusted));
   }
   // A script of VERIFY statements only is a verification task.
-  if (!plan->has_migrate) return verify_plan(plan, VerifyCommandOptions{options.script, "", "", "", false});
+  if (!plan->has_migrate) {
+    VerifyCommandOptions verify;
+    verify.script = options.script;
+    return verify_plan(plan, verify);
+  }
   if (plan->tables.empty()) {
     std::cerr << "error: " << options.script << ": no table to migrate\n";
     return kExitFailure;
@@ -353,58 +292,6 @@ int control_task(const std::string& task_dir, const std::string& command) {
     return kExitFailure;
   }
   std::cout << *answer << "\n";
-  return 0;
-}
-
-int show_status(const std::string& task_dir, bool json) {
-  // A running task answers from memory; a stopped one left its last status.json behind.
-  auto live = actors::send_control(task_dir, "status");
-  if (live) {
-    auto parsed = nlohmann::json::parse(*live, nullptr, false);
-    if (!parsed.is_discarded()) write_file_atomically(task_dir + "/status.json", parsed.dump(2) + "\n");
-  } else if (live.status().code() == Status::Code::kInvalidArgument) {
-    std::cerr << "error: " << live.status().message() << "\n";  // another user's task
-    return kExitFailure;
-  }
-  std::ifstream in(task_dir + "/status.json");
-  std::ifstream state_in(task_dir + "/state.json");
-  if (!in && !state_in) {
-    std::cerr << "error: " << task_dir << " holds no task (no status.json or state.json)\n";
-    return kExitFailure;
-  }
-  nlohmann::json status = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json::object();
-  nlohmann::json state = state_in ? nlohmann::json::parse(state_in, nullptr, false) : nlohmann::json::object();
-  if (status.is_discarded()) status = nlohmann::json::object();
-  if (state.is_discarded()) state = nlohmann::json::object();
-  // Running = some process holds the task's lock.
-  bool running = false;
-  int fd = ::open((task_dir + "/lock").c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd >= 0) {
-    running = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
-    ::close(fd);
-  }
-  status["running"] = running;
-  if (!status.contains("phase") && state.contains("phase")) status["phase"] = state["phase"];
-  if (json) {
-    std::cout << status.dump(2) << "\n";
-    return 0;
-  }
-  std::cout << "task       " << task_dir << (running ? " (running)" : " (not running)") << "\n";
-  std::cout << "phase      " << status.value("phase", "?") << (status.value("paused", false) ? " (paused)" : "")
-            << "\n";
-  if (status.contains("applied_position")) {
-    std::cout << "source     " << status.value("source_position", "") << "\n"
-              << "applied    " << status.value("applied_position", "") << "\n"
-              << "lag        " << status.value("lag_seconds", 0.0) << " s\n"
-              << "rate       " << status.value("events_per_second", 0.0) << " events/s\n"
-              << "applied    " << status.value("events_applied", 0) << " change(s) by this process\n"
-              << "caught up  " << (status.value("caught_up", false) ? "yes" : "no") << "\n";
-  }
-  if (state.contains("tables")) {
-    size_t done = 0;
-    for (const auto& [name, table] : state["tables"].items()) done += table.value("copy_done", false) ? 1 : 0;
-    std::cout << "copy       " << done << "/" << state["tables"].size() << " table(s) copied\n";
-  }
   return 0;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // omsrun's commands. Each returns the process exit code: 0 success, 1 a failure at run time
-// (server, data, task), 2 a script error (diagnostics printed with file:line:col).
+// (server, data, task), 2 a script error (diagnostics printed with file:line:col); verification
+// adds 3 (differences) and 4 (rows not settled).
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,16 +22,26 @@ int check_script(const std::string& script);
 int show_plan(const std::string& script, bool dot);
 struct VerifyCommandOptions {
   std::string script;
-  std::string task_dir;       // --task: ask the running task to verify now instead
+  std::string task_dir;       // --task: ask the running task in this directory to verify
   std::string json_report;    // also write the JSON report here
   std::string repair_file;    // overrides VERIFY (repair = '...')
-  bool apply = false;         // run the repair statements on the target
+  bool apply = false;         // run the repair statements on the target (through the link's queue with --task)
+  bool no_wait = false;       // --task: only start the verification
+  int64_t settle_seconds = 0; // overrides VERIFY (settle_seconds = N); 0 = the script's
 };
-// Verifies the script's tables (those of its VERIFY statements, else all): exit 0 clean,
-// 3 differences found (listed, with a repair script when asked), 1 failure.
+// Verifies the script's tables (those of its VERIFY statements, else all) and prints the report:
+// exit 0 clean, 3 differences found, 4 rows that could not be settled (none proven different),
+// 1 failure. When the script's task runs a live link, differing rows are settled against it;
+// with no link running, or the link paused, rows are compared directly. Refused while the task
+// copies.
 int verify_script(const VerifyCommandOptions& options);
+// `omsrun verify --task DIR`: asks the running task to verify, waits for its report (unless
+// no_wait), prints it and exits as verify_script does.
+int verify_task(const VerifyCommandOptions& options);
 
-// Prints the status a running (or stopped) task keeps in DIR/status.json and DIR/state.json.
+// Prints a task's status: a running task's from its control endpoint, a stopped or dead one's
+// from what it left in DIR (status.json, state.json, last-error.json), marked not running and not
+// caught up. Writes nothing into DIR.
 int show_status(const std::string& task_dir, bool json);
 // Sends pause, resume or verify to the running task in DIR through its control endpoint.
 int control_task(const std::string& task_dir, const std::string& command);

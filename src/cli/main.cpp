@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       "  omsrun plan shop.omsql --dot   the tables and the actor graph (Graphviz)\n"
       "  omsrun shop.omsql --until caught-up   copy, then sync until the target has caught up\n"
       "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
+      "  omsrun verify --task .omsql/shop   the running task verifies (live link: rows settled against it)\n"
       "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n"
       "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n"
       "\nExit status: 0 done (or stopped by `omsrun stop`, resumable), 1 failed at run time, 2 usage or\n"
@@ -60,10 +61,16 @@ int main(int argc, char** argv) {
   auto* verify = app.add_subcommand(
       "verify", "Compare source and target chunk by chunk (xxHash), list differing rows, write repair SQL");
   verify->add_option("file", verify_options.script, "the .omsql script");
-  verify->add_option("--task", verify_options.task_dir, "ask the running task in this directory to verify now");
+  verify->add_option("--task", verify_options.task_dir,
+                     "ask the running task in this directory to verify now, and wait for its report");
+  verify->add_flag("--no-wait", verify_options.no_wait, "with --task: only start the verification");
+  verify->add_option("--settle-seconds", verify_options.settle_seconds,
+                     "while a live link runs: how long differing rows may wait for it (default: the script's, 60)")
+      ->check(CLI::Range(1, 86400));
   verify->add_option("--json", verify_options.json_report, "also write the report as JSON to this file");
   verify->add_option("--repair", verify_options.repair_file, "write repair statements to this file");
-  verify->add_flag("--apply", verify_options.apply, "run the repair statements on the target");
+  verify->add_flag("--apply", verify_options.apply,
+                   "run the repair statements on the target (with --task: through the link's apply queue)");
 
   omsql::cli::BenchOptions bench_options;
   auto* bench = app.add_subcommand(
@@ -110,7 +117,11 @@ int main(int argc, char** argv) {
     return omsql::cli::bench(bench_options);
   }
   if (verify->parsed()) {
-    if (!verify_options.task_dir.empty()) return omsql::cli::control_task(verify_options.task_dir, "verify");
+    if (!verify_options.task_dir.empty()) return omsql::cli::verify_task(verify_options);
+    if (verify_options.no_wait) {
+      std::cerr << "verify: --no-wait needs --task DIR (a verification of a script runs in this process)\n";
+      return 2;
+    }
     if (verify_options.script.empty()) {
       std::cerr << "verify: give a script FILE, or --task DIR of a running task\n";
       return omsql::cli::kExitUsage;

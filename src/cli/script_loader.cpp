@@ -1,5 +1,6 @@
 #include "src/cli/script_loader.hpp"
 
+#include <filesystem>
 #include <iostream>
 
 #include "src/catalog/mysql_catalog.hpp"
@@ -11,6 +12,12 @@ void print_diagnostics(const std::vector<dsl::Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
 }
 }  // namespace
+
+std::string task_directory_for(const Plan& plan, const std::string& script, const std::string& override_dir) {
+  if (!override_dir.empty()) return override_dir;
+  if (!plan.options.task_dir.empty()) return plan.options.task_dir;
+  return ".omsql/" + std::filesystem::path(script).stem().string();
+}
 
 std::optional<BoundScript> load_script(const std::string& path, int* exit_code) {
   auto compiled = dsl::compile_file(path);

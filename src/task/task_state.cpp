@@ -3,10 +3,12 @@
 #include "src/task/task_guard.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -200,6 +202,23 @@ Result<TaskState> TaskDirectory::load() const {
 
 Status TaskDirectory::save(const TaskState& state) const {
   return write_file_atomically(path_ + "/state.json", to_json(state).dump(2) + "\n");
+}
+
+bool task_directory_in_use(const std::string& path) {
+  const std::string lock_path = path + "/lock";
+  int fd = ::open(lock_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;
+  char text[32] = {};
+  const ssize_t n = ::read(fd, text, sizeof text - 1);
+  const long pid = n > 0 ? std::strtol(text, nullptr, 10) : 0;
+  if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+    ::close(fd);
+    return false;
+  }
+  const bool in_use = ::flock(fd, LOCK_SH | LOCK_NB) != 0;
+  if (!in_use) ::flock(fd, LOCK_UN);
+  ::close(fd);
+  return in_use;
 }
 
 }  // namespace omsql

@@ -60,6 +60,12 @@ class TaskDirectory {
   int lock_fd_ = -1;
 };
 
+// Whether a process holds the lock of the task directory at `path` (runs the task now). Writes
+// nothing: a pid in DIR/lock that no longer exists means no; otherwise the lock is probed with a
+// non-blocking shared flock, held for an instant (an omsrun starting at that very instant is told
+// the directory is in use, and can be started again).
+bool task_directory_in_use(const std::string& path);
+
 // The name a task's rows carry on the target (omsql_meta.checkpoint): its directory's absolute
 // path (the last 191 characters, the key's length).
 std::string task_id_for_directory(const std::string& directory);

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <future>
 #include <set>
-#include <thread>
 
 #include "src/verify/chunk_hash.hpp"
+#include "src/verify/verifier.hpp"
 
 namespace omsql::verify {
 
@@ -66,96 +66,156 @@ void count_differences(TableReport& report) {
 
 }  // namespace
 
-Result<TableReport> recheck_table(Connection& source, Connection& target, const TableJob& job, const TableReport& first,
-                                  int attempts, std::chrono::milliseconds delay) {
-  TableReport report = first;
-  if (first.differences.empty() || !first.error.empty() || !first.keyed || attempts <= 0) return report;
-  auto spec = TableSpec::make(job);
-  if (!spec) return spec.status();
-  if (!spec->keyed()) return report;
-  const auto start = std::chrono::steady_clock::now();
-  for (int attempt = 0; attempt < attempts && !report.differences.empty(); ++attempt) {
-    std::this_thread::sleep_for(delay);  // give the applier time to pass the changes in flight
-    auto still = recheck_rows(source, target, *spec, report.differences);
-    if (!still) return still.status();
-    report.differences = std::move(*still);
-    ++report.rechecks;
-  }
-  count_differences(report);
-  const uint64_t before = first.difference_count();
-  const uint64_t after = report.difference_count();
-  report.cleared_by_recheck = before > after ? before - after : 0;
-  report.seconds = first.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return report;
+namespace {
+
+std::vector<KeyTuple> keys_of(const std::vector<RowDifference>& differences) {
+  std::vector<KeyTuple> keys;
+  std::set<KeyTuple> seen;
+  for (const RowDifference& d : differences)
+    if (d.key_values && seen.insert(*d.key_values).second) keys.push_back(*d.key_values);
+  return keys;
 }
 
-Result<TableReport> recheck_settled(Connection& source, Connection& target, const TableJob& job,
-                                    const TableReport& first, int rounds, const WaitForApplied& wait_for_applied) {
-  TableReport report = first;
-  if (first.differences.empty() || !first.error.empty() || !first.keyed || rounds <= 0) return report;
+// Reads `keys` on one side in statements of kRecheckKeysPerStatement keys.
+Result<std::vector<FetchedRow>> fetch_all(Connection& connection, Side side, const TableSpec& spec,
+                                          const std::vector<KeyTuple>& keys) {
+  std::vector<FetchedRow> rows;
+  for (size_t begin = 0; begin < keys.size(); begin += kRecheckKeysPerStatement) {
+    const std::vector<KeyTuple> batch(keys.begin() + begin,
+                                      keys.begin() + std::min(keys.size(), begin + kRecheckKeysPerStatement));
+    auto fetched = fetch_rows_by_key(connection, side, spec, batch);
+    if (!fetched) return fetched.status();
+    for (auto& row : *fetched) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+SettledRecheck::SettledRecheck(const TableJob& job, const VerifyOptions& options, TableSpec spec, TableReport first)
+    : job_(&job), options_(options), spec_(std::move(spec)), report_(std::move(first)) {
+  if (!spec_.keyed()) {
+    pending_ = report_.differences;
+    return;
+  }
+  std::vector<RowDifference> no_key;
+  (void)lookup_keys(spec_, report_.differences, &no_key);
+  // A difference without key values cannot be looked up again: it stays a difference, as found.
+  for (auto& d : no_key) settled_.push_back(std::move(d));
+  for (const RowDifference& d : report_.differences)
+    if (d.key_values && d.key_values->size() == spec_.key().size()) pending_.push_back(d);
+}
+
+Result<SettledRecheck> SettledRecheck::begin(const TableJob& job, const VerifyOptions& options, TableReport first) {
   auto spec = TableSpec::make(job);
   if (!spec) return spec.status();
-  if (!spec->keyed()) return report;
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<RowDifference> pending = first.differences;  // not yet seen still
-  std::vector<RowDifference> settled;                      // differences of rows that held still
-  for (int round = 0; round < rounds && !pending.empty(); ++round) {
-    const std::vector<KeyTuple> keys = lookup_keys(*spec, pending, &settled);
-    std::vector<RowDifference> next_round;
-    for (size_t begin = 0; begin < keys.size(); begin += kRecheckKeysPerStatement) {
-      const std::vector<KeyTuple> batch(keys.begin() + begin,
-                                        keys.begin() + std::min(keys.size(), begin + kRecheckKeysPerStatement));
-      auto first_read = fetch_rows_by_key(source, Side::kSource, *spec, batch);
-      if (!first_read) return first_read.status();
-      auto position = current_position(source);
-      if (!position) return position.status();
-      if (!wait_for_applied(*position)) {
-        // The applier did not get there in time: these rows wait for the next round.
-        for (const RowDifference& d : pending)
-          if (d.key_values && std::find(batch.begin(), batch.end(), *d.key_values) != batch.end())
-            next_round.push_back(d);
-        continue;
-      }
-      auto target_rows = fetch_rows_by_key(target, Side::kTarget, *spec, batch);
-      if (!target_rows) return target_rows.status();
-      auto second_read = fetch_rows_by_key(source, Side::kSource, *spec, batch);
-      if (!second_read) return second_read.status();
+  if (!first.error.empty()) return Status::invalid_argument("a table that failed to verify cannot be re-checked");
+  return SettledRecheck(job, options, std::move(*spec), std::move(first));
+}
 
-      // A source row that appeared, disappeared or changed between the two reads is unsettled.
-      std::map<std::string, uint64_t> before, after;
-      for (const auto& row : *first_read) before[row.match_key] = row.hash;
-      for (const auto& row : *second_read) after[row.match_key] = row.hash;
-      std::set<std::string> moving;
-      for (const auto& [identity, hash] : before)
-        if (auto it = after.find(identity); it == after.end() || it->second != hash) moving.insert(identity);
-      for (const auto& [identity, hash] : after)
-        if (!before.count(identity)) moving.insert(identity);
-      std::set<KeyTuple> moving_keys;
-      std::vector<FetchedRow> still_source, still_target;
-      for (const auto& row : *first_read) {
-        if (moving.count(row.match_key)) moving_keys.insert(row.key);
-        else still_source.push_back(row);
-      }
-      for (const auto& row : *second_read)
-        if (moving.count(row.match_key)) moving_keys.insert(row.key);
-      for (const auto& row : *target_rows)
-        if (!moving.count(row.match_key)) still_target.push_back(row);
-      for (auto& d : compare_rows(*spec, still_source, still_target)) settled.push_back(std::move(d));
-      for (const RowDifference& d : pending)
-        if (d.key_values && moving_keys.count(*d.key_values)) next_round.push_back(d);
-    }
-    pending = std::move(next_round);
-    ++report.rechecks;
+Result<BinlogPosition> SettledRecheck::read_source(Connection& source) {
+  first_read_.clear();
+  keys_.clear();
+  if (spec_.keyed()) {
+    keys_ = keys_of(pending_);
+    auto rows = fetch_all(source, Side::kSource, spec_, keys_);
+    if (!rows) return rows.status();
+    first_read_ = std::move(*rows);
   }
-  report.differences = std::move(settled);
-  report.unsettled = pending.size();
-  report.unsettled_keys.clear();
-  for (const RowDifference& d : pending) report.unsettled_keys.push_back(d.key);
+  return current_position(source);
+}
+
+Status SettledRecheck::compare(Connection& source, Connection& target) {
+  ++rounds_;
+  if (!spec_.keyed()) {
+    // The table again, as it is once the link has applied every change up to the position.
+    auto again = verify_table(source, target, *job_, options_);
+    if (!again) return again.status();
+    pending_.clear();
+    report_.source_rows = again->source_rows;
+    report_.target_rows = again->target_rows;
+    if (!again->differences.empty()) {
+      pending_ = std::move(again->differences);
+      give_up("a table without a key cannot be re-checked row by row while the link applies changes; these "
+              "rows still differed after the link had applied the position of the first check (verify again "
+              "with the link paused or stopped to compare directly)");
+    }
+    finished_ = true;
+    return Status::ok();
+  }
+  auto target_rows = fetch_all(target, Side::kTarget, spec_, keys_);
+  if (!target_rows) return target_rows.status();
+  auto second_read = fetch_all(source, Side::kSource, spec_, keys_);
+  if (!second_read) return second_read.status();
+
+  // A source row that appeared, disappeared or changed between the two reads moved.
+  std::map<std::string, uint64_t> before, after;
+  for (const auto& row : first_read_) before[row.match_key] = row.hash;
+  for (const auto& row : *second_read) after[row.match_key] = row.hash;
+  std::set<std::string> moving;
+  for (const auto& [identity, hash] : before)
+    if (auto it = after.find(identity); it == after.end() || it->second != hash) moving.insert(identity);
+  for (const auto& [identity, hash] : after)
+    if (!before.count(identity)) moving.insert(identity);
+  std::set<KeyTuple> moving_keys;
+  std::vector<FetchedRow> still_source, still_target;
+  for (const auto& row : first_read_) {
+    if (moving.count(row.match_key)) moving_keys.insert(row.key);
+    else still_source.push_back(row);
+  }
+  for (const auto& row : *second_read)
+    if (moving.count(row.match_key)) moving_keys.insert(row.key);
+  for (const auto& row : *target_rows)
+    if (!moving.count(row.match_key)) still_target.push_back(row);
+
+  std::vector<RowDifference> next_round;
+  std::set<KeyTuple> differing_now;
+  for (auto& d : compare_rows(spec_, still_source, still_target)) {
+    if (!d.key_values) {
+      settled_.push_back(std::move(d));  // cannot be looked up again: reported as found
+      continue;
+    }
+    differing_now.insert(*d.key_values);
+    if (seen_different_once_.count(*d.key_values)) settled_.push_back(std::move(d));
+    else {
+      seen_different_once_.insert(*d.key_values);
+      next_round.push_back(std::move(d));  // fresh values: the next round confirms it
+    }
+  }
+  for (const RowDifference& d : pending_)
+    if (d.key_values && moving_keys.count(*d.key_values)) next_round.push_back(d);
+  // Still and equal: proven equal, dropped. Forget a first sighting that did not repeat.
+  for (auto it = seen_different_once_.begin(); it != seen_different_once_.end();)
+    it = differing_now.count(*it) ? std::next(it) : seen_different_once_.erase(it);
+  pending_ = std::move(next_round);
+  first_read_.clear();
+  keys_.clear();
+  if (!pending_.empty() && rounds_ >= kMaxSettleRounds)
+    give_up("kept changing on the source through " + std::to_string(rounds_) + " re-checks");
+  return Status::ok();
+}
+
+void SettledRecheck::give_up(const std::string& reason) {
+  if (unsettled_reason_.empty()) unsettled_reason_ = reason;
+  finished_ = true;
+}
+
+TableReport SettledRecheck::finish() {
+  TableReport report = std::move(report_);
+  const uint64_t before = report.difference_count();
+  report.differences = std::move(settled_);
+  report.unsettled.clear();
+  // Pending rows include those seen different only once: suspects, not proven, so unsettled too.
+  for (auto& d : pending_) report.unsettled.push_back(std::move(d));
+  pending_.clear();
+  report.unsettled_reason = report.unsettled.empty() ? "" : unsettled_reason_;
+  report.rechecks = static_cast<uint64_t>(rounds_);
   count_differences(report);
-  const uint64_t before = first.difference_count();
-  const uint64_t after = report.difference_count() + report.unsettled;
+  uint64_t unsettled_rows = 0;
+  for (const auto& d : report.unsettled) unsettled_rows += d.copies;
+  const uint64_t after = report.difference_count() + unsettled_rows;
   report.cleared_by_recheck = before > after ? before - after : 0;
-  report.seconds = first.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   return report;
 }
 

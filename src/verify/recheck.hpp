@@ -2,17 +2,19 @@
 // Re-checking differences during live sync. While the incremental link applies the source's
 // binlog to the target a little behind the source, a check sees rows whose change is in flight:
 // written on the source, not yet applied on the target. Re-reading just those rows on both sides
-// a moment later clears them (the applier has caught up, or both sides moved on together) and
-// keeps the differences that hold. Reading only the listed keys, in batched point lookups, makes
-// a re-check cost the differences, not the table, so a write load never makes it chase new rows.
+// once the link has applied the source position they were read at settles them: proven equal, or
+// a real difference. Reading only the listed keys, in batched point lookups, makes a re-check cost
+// the differences, not the table, so a write load never makes it chase new rows.
 #include <chrono>
-#include <functional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "dsl/plan.hpp"
 #include "src/binlog/position.hpp"
 #include "src/common/status.hpp"
 #include "src/mysql/connection.hpp"
+#include "src/verify/chunk_hash.hpp"
 #include "src/verify/differ.hpp"
 #include "src/verify/report.hpp"
 #include "src/verify/table_spec.hpp"
@@ -32,26 +34,61 @@ inline constexpr size_t kRecheckKeysPerStatement = 1000;
 Result<std::vector<RowDifference>> recheck_rows(Connection& source, Connection& target, const TableSpec& spec,
                                                 const std::vector<RowDifference>& differences);
 
-// Re-checks the differences of `first` (a verify_table report of `job`) up to `attempts` times,
-// sleeping `delay` before each re-check (on the calling thread) and stopping as soon as none
-// remain. The result is `first` with missing/extra/different and differences as the last re-check
-// found them, rechecks = re-checks run, cleared_by_recheck = first's difference count minus the
-// final one, and seconds including the re-checks. Returned as is, without waiting: a report with
-// no differences or with an error, a table without a key, attempts <= 0. A server error is returned.
-Result<TableReport> recheck_table(Connection& source, Connection& target, const TableJob& job, const TableReport& first,
-                                  int attempts, std::chrono::milliseconds delay);
+// Rounds of one table's settled re-check at most: a row the source writes continuously is never
+// seen still, and is given up on (unsettled) after this many rounds, whatever time is left.
+inline constexpr int kMaxSettleRounds = 20;
 
-// Blocks until the target has applied the source's binlog up to a position (the incremental
-// link's checkpoint), or fails (e.g. after a time limit).
-using WaitForApplied = std::function<Status(const BinlogPosition& source_position)>;
+// A re-check that rows in flight cannot fool, for a live link, driven one step at a time so that
+// the caller waits for the link between the steps without blocking (the verifier actor schedules
+// its polls by message). Each round:
+//   1. read_source: reads the pending rows on the source (S1) and returns the source position P;
+//   2. the caller waits until the target has applied P (the link's checkpoint), then
+//   3. compare: reads the rows on the target (T) and on the source again (S2). A row that held
+//      still (S1 == S2) is compared: the target holds every change up to P and the row did not
+//      change after it, so equal is proven equal, and a difference is real once it is seen in two
+//      rounds (a row changed and changed back between S1 and S2 can catch the target in between
+//      once). A row that moved stays pending for the next round.
+// A re-check ends when nothing is pending, after kMaxSettleRounds rounds (the rows still pending
+// are unsettled: they kept changing), or when the caller gives up waiting (give_up: unsettled with
+// the caller's reason). Never does a pending row become "equal" by running out of time.
+// Tables without a key (compared as a multiset) get one round: after the link has applied P the
+// table is verified again; what differs then is unsettled (a multiset difference names no row to
+// hold still), what agrees is proven equal.
+class SettledRecheck {
+ public:
+  // Starts re-checking `first`, verify_table's report of `job` (chunk size from `options`).
+  static Result<SettledRecheck> begin(const TableJob& job, const VerifyOptions& options, TableReport first);
 
-// A re-check that rows in flight cannot fool, for a live link. Each round reads the differing rows
-// on the source (S1), takes the source position P, waits until the target has applied P, then
-// reads the rows on the target (T) and on the source again (S2). A row that held still (S1 == S2)
-// is compared: a difference now is real, because the target has applied every change up to P and
-// the row did not change after it. A row that changed in between is looked at again in the next
-// round; one that changes through all `rounds` is counted in `unsettled`, not as a difference.
-Result<TableReport> recheck_settled(Connection& source, Connection& target, const TableJob& job,
-                                    const TableReport& first, int rounds, const WaitForApplied& wait_for_applied);
+  bool done() const { return finished_ || pending_.empty(); }
+  size_t pending() const { return pending_.size(); }
+  int rounds() const { return rounds_; }
+
+  // Step 1: reads the pending rows on the source and returns the position the target must reach.
+  Result<BinlogPosition> read_source(Connection& source);
+  // Step 3, once the target has applied the position read_source returned.
+  Status compare(Connection& source, Connection& target);
+  // The link did not apply the position in time: the pending rows are unsettled because `reason`.
+  void give_up(const std::string& reason);
+  // The report: `first` with the proven differences, the unsettled rows and their reason,
+  // rechecks (rounds run), cleared_by_recheck (first's differences proven equal) and seconds
+  // including the re-check. Call once, when done().
+  TableReport finish();
+
+ private:
+  SettledRecheck(const TableJob& job, const VerifyOptions& options, TableSpec spec, TableReport first);
+  const TableJob* job_;
+  VerifyOptions options_;
+  TableSpec spec_;
+  TableReport report_;
+  std::vector<RowDifference> pending_;       // not yet proven
+  std::vector<RowDifference> settled_;       // proven differences (and rows without a key to look up)
+  std::set<KeyTuple> seen_different_once_;   // held still and differed in one round
+  std::vector<KeyTuple> keys_;               // the pending keys of the round in progress
+  std::vector<FetchedRow> first_read_;       // S1 of the round in progress
+  std::string unsettled_reason_;
+  int rounds_ = 0;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
 
 }  // namespace omsql::verify

@@ -25,17 +25,27 @@ struct TableReport {
   double seconds = 0;
   std::vector<RowDifference> differences;
   std::string error;                   // not empty: the table could not be verified; counts are partial
-  // Re-checks during live sync (recheck_table): how many re-checks ran, and how many of the first
+  // Re-checks during live sync (SettledRecheck): how many rounds ran, and how many of the first
   // check's differences (rows; copies) they found gone. Counts and differences are the final state.
   uint64_t rechecks = 0;
   uint64_t cleared_by_recheck = 0;
-  // Rows that changed on the source during every settled re-check (recheck_settled): never seen
-  // still, so neither reported as differences nor as equal. Listed by key in `unsettled_keys`.
-  uint64_t unsettled = 0;
-  std::vector<std::string> unsettled_keys;
+  // Rows a settled re-check (SettledRecheck) could neither prove equal nor prove different: they
+  // kept changing on the source, or the link did not apply their source position within the
+  // settle bound. Never counted as differences, never as equal: they make the outcome kUnsettled.
+  // Each is listed as it last differed (kind, key, columns); `unsettled_reason` says why.
+  std::vector<RowDifference> unsettled;
+  std::string unsettled_reason;
 
   uint64_t difference_count() const { return missing + extra + different; }
 };
+
+// What a verification proved, worst first: a table could not be verified; rows differ; rows could
+// not be settled (nothing proven different, something not proven equal); every row is equal.
+enum class Outcome { kFailed, kDifferent, kUnsettled, kClean };
+const char* outcome_name(Outcome outcome);  // "failed", "different", "unsettled", "clean"
+// The process exit code an outcome ends `omsrun verify` (and a task's own verification) with:
+// 0 clean, 3 different, 4 unsettled, 1 failed (README, docs/operations.md).
+int outcome_exit_code(Outcome outcome);
 
 struct VerifyReport {
   std::vector<TableReport> tables;
@@ -43,10 +53,17 @@ struct VerifyReport {
   std::string repair_file;             // where the repair statements were written, if anywhere
   uint64_t repair_statements = 0;
   bool repair_applied = false;
+  bool repair_queued = false;          // repairs handed to the live link's apply queue instead
+  // How rows were compared, for the reader of the report: directly (nothing applies changes to
+  // the target) or settled against a live link, and why.
+  std::string mode;
+  uint64_t id = 0;                     // the task's verification number (verify --task), 0 otherwise
 
-  // True when every table verified and none differs.
-  bool clean() const;
+  Outcome outcome() const;
+  // True only when every table verified, no row differs and every row was proven equal.
+  bool clean() const { return outcome() == Outcome::kClean; }
   uint64_t difference_count() const;
+  uint64_t unsettled_count() const;
   // One line per table and one per listed difference (at most max_listed per table).
   std::string to_text(size_t max_listed = 20) const;
   // {"clean":..,"seconds":..,"tables":[{"source":..,"target":..,"rows_source":..,...,"differences":[...]}]}

@@ -25,7 +25,8 @@ void count(TableReport& report, const RowDifference& d) {
 }  // namespace
 
 Result<TableReport> verify_table(Connection& source, Connection& target, const TableJob& job,
-                                 const VerifyOptions& options, const NarrowOptions& narrow) {
+                                 const VerifyOptions& options, const NarrowOptions& narrow,
+                                 const RowsCompared& on_rows) {
   const auto start = std::chrono::steady_clock::now();
   TableReport report;
   report.source = job.source;
@@ -39,6 +40,7 @@ Result<TableReport> verify_table(Connection& source, Connection& target, const T
     if (!differences) return differences.status();
     report.chunks = 1;
     report.chunks_mismatched = differences->empty() ? 0 : 1;
+    if (on_rows) on_rows(report.source_rows);
     report.differences = std::move(*differences);
   } else {
     // Pipelined walk: the source reads and hashes chunk i+1 (which also finds its upper bound)
@@ -68,6 +70,7 @@ Result<TableReport> verify_table(Connection& source, Connection& target, const T
       ++report.chunks;
       report.source_rows += chunk.digest.rows;
       report.target_rows += target_digest->rows;
+      if (on_rows) on_rows(chunk.digest.rows);
       if (!(chunk.digest == *target_digest)) mismatches.push_back({chunk.range, chunk.digest, *target_digest});
       if (chunk.last) break;
     }
@@ -122,12 +125,14 @@ Result<VerifyReport> verify_tables(const Plan& plan, const VerifyOptions& option
     if (on_table) on_table(report.tables.back());
   }
 
-  if (!options.repair_file.empty()) {
+  if (!options.repair_file.empty() || options.repair_apply) {
     auto statements = repair_statements(report);
-    OMSQL_RETURN_IF_ERROR(write_repair_file(options.repair_file, statements));
-    report.repair_file = options.repair_file;
     report.repair_statements = statements.size();
-    if (options.repair_apply) {
+    if (!options.repair_file.empty()) {
+      OMSQL_RETURN_IF_ERROR(write_repair_file(options.repair_file, statements));
+      report.repair_file = options.repair_file;
+    }
+    if (options.repair_apply && !statements.empty()) {
       OMSQL_RETURN_IF_ERROR(apply_repair_statements(**target, statements));
       report.repair_applied = true;
     }

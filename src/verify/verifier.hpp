@@ -17,10 +17,15 @@
 
 namespace omsql::verify {
 
+// Called as the comparison advances, with the source rows compared since the last call (for
+// progress output); may be empty.
+using RowsCompared = std::function<void(uint64_t source_rows)>;
+
 // Verifies one table. Both connections must have had prepare_verify_session(). A server error
 // ends the table and is returned; differences are not errors.
 Result<TableReport> verify_table(Connection& source, Connection& target, const TableJob& job,
-                                 const VerifyOptions& options, const NarrowOptions& narrow = {});
+                                 const VerifyOptions& options, const NarrowOptions& narrow = {},
+                                 const RowsCompared& on_rows = {});
 
 // Called after each table (for progress output); may be empty.
 using TableDone = std::function<void(const TableReport&)>;

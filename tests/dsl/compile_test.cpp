@@ -67,6 +67,7 @@ TEST_CASE("defaults when MIGRATE has no MODE, WITH or VERIFY") {
   CHECK(plan.options.retry.max_delay == std::chrono::seconds(10));
   CHECK(plan.options.retry.first_delay == std::chrono::milliseconds(100));
   CHECK_FALSE(plan.verify.enabled);
+  CHECK(plan.verify.settle_seconds == 60);
 }
 
 TEST_CASE("every MIGRATE clause, in any order, case-insensitive, with comments") {
@@ -83,7 +84,7 @@ TEST_CASE("every MIGRATE clause, in any order, case-insensitive, with comments")
                            "  COLUMNS shop.users EXCLUDE (password_hash, `secret col`)\n"
                            "  CAST shop.*.* TINYINT(1) TO BOOLEAN\n"
                            "  MODE schema, FULL\n"
-                           "  VERIFY (chunk_rows = 100, repair = 'repair.sql');\n");
+                           "  VERIFY (chunk_rows = 100, repair = 'repair.sql', settle_seconds = 5);\n");
   const Plan& plan = unbound_plan(*script);
   CHECK(plan.options.parallel == 8);
   CHECK(plan.options.chunk_rows == 5000);
@@ -102,6 +103,7 @@ TEST_CASE("every MIGRATE clause, in any order, case-insensitive, with comments")
   CHECK(plan.verify.chunk_rows == 100);
   CHECK(plan.verify.repair_file == "repair.sql");
   CHECK_FALSE(plan.verify.repair_apply);
+  CHECK(plan.verify.settle_seconds == 5);
 
   const MigrateRules& rules = *script->migrate;
   REQUIRE(rules.include.size() == 2);

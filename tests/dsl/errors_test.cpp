@@ -266,7 +266,7 @@ const MalformedCase kCases[] = {
      "MIGRATE shop.* WITH (chunk_rows = 'many');\n"
      "                                  ^"},
     {"unknown VERIFY option", true, "MIGRATE shop.* VERIFY (repairs = 'x.sql');\n",
-     "bad.omsql:3:24: error: unknown VERIFY option 'repairs'; expected one of: chunk_rows, repair\n"
+     "bad.omsql:3:24: error: unknown VERIFY option 'repairs'; expected one of: chunk_rows, repair, settle_seconds\n"
      "MIGRATE shop.* VERIFY (repairs = 'x.sql');\n"
      "                       ^"},
     {"standalone VERIFY without ';'", true, "VERIFY shop.orders\n",
@@ -274,7 +274,7 @@ const MalformedCase kCases[] = {
      "VERIFY shop.orders\n"
      "                  ^"},
     {"standalone VERIFY with a MIGRATE option", true, "VERIFY shop.orders WITH (parallel = 2);\n",
-     "bad.omsql:3:26: error: unknown VERIFY option 'parallel'; expected one of: chunk_rows, repair\n"
+     "bad.omsql:3:26: error: unknown VERIFY option 'parallel'; expected one of: chunk_rows, repair, settle_seconds\n"
      "VERIFY shop.orders WITH (parallel = 2);\n"
      "                         ^"},
     {"two MIGRATE statements", true, "MIGRATE a.*;\nMIGRATE b.*;\n",

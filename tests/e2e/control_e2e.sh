@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The control endpoint of a running task: pause holds the apply while the source changes (and
 # status says so), resume applies the backlog, verify runs while the link is live and reports
-# clean, stop ends the task with exit 0.
+# clean (waiting for the report, or started with --no-wait), stop ends the task with exit 0.
 source "$(dirname "$0")/lib.sh"
 
 src_sql -e "DROP DATABASE IF EXISTS e2e_ctl; CREATE DATABASE e2e_ctl; CREATE TABLE e2e_ctl.t (id INT PRIMARY KEY, v INT)"
@@ -28,9 +28,13 @@ sleep 2
 "$OMSRUN" resume --task "$WORK/task" >/dev/null || fail "resume"
 wait_for target_sum 500600 || fail "backlog not applied after resume"
 
-"$OMSRUN" verify --task "$WORK/task" | grep -q started || fail "verify now"
-wait_for "test -f \"$WORK/task/verify-report.json\" && python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[\"clean\"])' \"$WORK/task/verify-report.json\"" True \
-  || fail "live verification not clean"
+# verify --task waits for the task's report and prints it; --no-wait only starts one.
+"$OMSRUN" verify --task "$WORK/task" >"$WORK/verify.log" 2>"$WORK/verify.err" || fail "live verification exit $?"
+grep -q "^clean: 0 differences" "$WORK/verify.log" || fail "live verification not clean: $(cat "$WORK/verify.log")"
+grep -q "^mode: settled against the live link" "$WORK/verify.log" || fail "the live verification did not settle"
+"$OMSRUN" verify --task "$WORK/task" --no-wait | grep -q "verification 2 started" || fail "verify --no-wait"
+wait_for "test -f \"$WORK/task/verify-report.json\" && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r.get(\"id\") == 2 and r[\"clean\"])' \"$WORK/task/verify-report.json\"" True \
+  || fail "verification started with --no-wait did not report clean"
 
 "$OMSRUN" stop --task "$WORK/task" >/dev/null || fail "stop"
 wait "$pid" || fail "stopped task exit code $?"

@@ -24,9 +24,9 @@ grep -q "caught up" "$WORK/run.log" || fail "link never caught up"
 sysbench oltp_write_only "${sb[@]}" --threads=2 --rate=100 --time=20 run >"$WORK/sysbench.log" 2>&1 &
 load=$!
 sleep 3
-"$OMSRUN" verify --task "$WORK/task" | grep -q started || fail "verify now"
-for _ in $(seq 1 300); do [ -f "$WORK/task/verify-report.json" ] && break; sleep 0.1; done
-python3 - "$WORK/task/verify-report.json" <<'PY' || fail "live verification reported differences"
+"$OMSRUN" verify --task "$WORK/task" --json "$WORK/live-report.json" >"$WORK/verify-task.log" 2>&1 \
+  || fail "verify --task under load exit $?: $(tail -5 "$WORK/verify-task.log")"
+python3 - "$WORK/live-report.json" <<'PY' || fail "live verification reported differences"
 import json, sys
 report = json.load(open(sys.argv[1]))
 for t in report["tables"]:

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 #include "src/verify/recheck.hpp"
@@ -131,8 +132,20 @@ TEST_CASE("recheck_rows: differences an applier has put right are cleared, the o
   CHECK(checksum(*source, t) == checksum(*target, t));
 }
 
-TEST_CASE("recheck_table: rows that changed on both sides in between are cleared; lasting ones are reported") {
-  QualifiedName t{"omsql_test_verify_recheck_flight", "t"};
+// One round of a settled re-check, with `between` run where the link would be applying changes
+// (after the source position is taken, before the target is read).
+Status settle_round(verify::SettledRecheck& recheck, Connection& source, Connection& target,
+                    const std::function<void()>& between = {}) {
+  auto position = recheck.read_source(source);
+  if (!position) return position.status();
+  CHECK_FALSE(position->empty());
+  if (between) between();
+  return recheck.compare(source, target);
+}
+
+TEST_CASE("SettledRecheck: changes the link applies are proven equal, lasting ones proven different, moving "
+          "ones unsettled") {
+  QualifiedName t{"omsql_test_verify_settle", "t"};
   make_identical(t, 500);
   auto source = verify_connection(true);
   auto target = verify_connection(false);
@@ -143,62 +156,126 @@ TEST_CASE("recheck_table: rows that changed on both sides in between are cleared
   must(*source, "INSERT INTO " + name + " (id, name, amount) VALUES (9001, 'inserted', 1)");
   must(*source, "DELETE FROM " + name + " WHERE id = 300");
   must(*target, "UPDATE " + name + " SET amount = -1 WHERE id = 400");  // lasting
+  auto apply_in_flight = [&] {
+    auto c = connect_target();
+    must(*c, "UPDATE " + name + " SET note = 'new on source' WHERE id = 5");
+    must(*c, "INSERT INTO " + name + " (id, name, amount) VALUES (9001, 'inserted', 1)");
+    must(*c, "DELETE FROM " + name + " WHERE id = 300");
+  };
 
   TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
   auto first = run_verify(job, 64, 8);
   REQUIRE(first.difference_count() == 4);
+  VerifyOptions options;
 
-  SUBCASE("both sides moved on before the re-check: cleared in one re-check") {
-    // The row changes again on the source and the applier has applied that too.
-    for (Connection* c : {source.get(), target.get()}) {
-      must(*c, "UPDATE " + name + " SET note = 'newer', amount = 7 WHERE id = 5");
-      must(*c, "REPLACE INTO " + name + " (id, name, amount) VALUES (9001, 'inserted', 2)");
-      must(*c, "DELETE FROM " + name + " WHERE id = 300");
-    }
-    auto report = verify::recheck_table(*source, *target, job, first, 3, std::chrono::milliseconds(10));
-    REQUIRE_MESSAGE(report, report.status().message());
-    CHECK(report->rechecks == 3);  // the lasting difference keeps it going
-    CHECK(report->cleared_by_recheck == 3);
-    CHECK(report->difference_count() == 1);
-    CHECK(report->different == 1);
-    CHECK(report->missing == 0);
-    CHECK(report->extra == 0);
-    REQUIRE(report->differences.size() == 1);
-    CHECK(report->differences[0].key == "(id) = ('400')");
-    CHECK(report->differences[0].columns == std::vector<std::string>{"amount"});
+  SUBCASE("the link applies the changes in flight: they clear, the lasting one is confirmed in a second round") {
+    auto recheck = verify::SettledRecheck::begin(job, options, first);
+    REQUIRE_MESSAGE(recheck, recheck.status().message());
+    REQUIRE(settle_round(*recheck, *source, *target, apply_in_flight));
+    CHECK(recheck->pending() == 1);  // id 400 seen different once: not proven yet
+    CHECK_FALSE(recheck->done());
+    REQUIRE(settle_round(*recheck, *source, *target));
+    CHECK(recheck->done());
+    verify::TableReport report = recheck->finish();
+    CHECK(report.rechecks == 2);
+    CHECK(report.cleared_by_recheck == 3);
+    CHECK(report.unsettled.empty());
+    REQUIRE(report.differences.size() == 1);
+    CHECK(report.different == 1);
+    CHECK(report.differences[0].key == "(id) = ('400')");
+    CHECK(report.differences[0].columns == std::vector<std::string>{"amount"});
     verify::VerifyReport whole;
-    whole.tables.push_back(*report);
-    CHECK(whole.to_text().find("re-checked 3 times: 3 cleared") != std::string::npos);
+    whole.tables.push_back(report);
+    CHECK(whole.outcome() == verify::Outcome::kDifferent);
+    CHECK(whole.to_text().find("re-checked 2 times: 3 cleared") != std::string::npos);
     CHECK(whole.to_json().find("\"cleared_by_recheck\": 3") != std::string::npos);
   }
 
-  SUBCASE("the applier catches up while re-checks wait: stops as soon as none remain") {
-    must(*target, "UPDATE " + name + " SET amount = 450.000 WHERE id = 400");  // the real one repaired
-    // An applier on another connection applies the changes in flight ~150 ms from now.
-    std::thread applier([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(150));
-      auto c = connect_target();
-      apply_source_rows(*c, t, 500, "seq = 5");
-      must(*c, "UPDATE " + name + " SET note = 'new on source' WHERE id = 5");
-      must(*c, "INSERT INTO " + name + " (id, name, amount) VALUES (9001, 'inserted', 1)");
-      must(*c, "DELETE FROM " + name + " WHERE id = 300");
-    });
-    auto report = verify::recheck_table(*source, *target, job, first, 20, std::chrono::milliseconds(50));
-    applier.join();
-    REQUIRE_MESSAGE(report, report.status().message());
-    CHECK(report->difference_count() == 0);
-    CHECK(report->differences.empty());
-    CHECK(report->cleared_by_recheck == 4);
-    CHECK(report->rechecks >= 1);
-    CHECK(report->rechecks < 20);
-    MESSAGE("cleared after " << report->rechecks << " re-checks");
+  SUBCASE("the link never gets there: every row is unsettled, none is equal or different") {
+    auto recheck = verify::SettledRecheck::begin(job, options, first);
+    REQUIRE(recheck);
+    auto position = recheck->read_source(*source);
+    REQUIRE(position);
+    recheck->give_up("the link did not apply " + position->str() + " within 2 s");
+    CHECK(recheck->done());
+    verify::TableReport report = recheck->finish();
+    CHECK(report.difference_count() == 0);
+    CHECK(report.differences.empty());
+    CHECK(report.unsettled.size() == 4);
+    CHECK(report.cleared_by_recheck == 0);
+    CHECK(report.unsettled_reason.find("within 2 s") != std::string::npos);
+    verify::VerifyReport whole;
+    whole.tables.push_back(report);
+    CHECK(whole.outcome() == verify::Outcome::kUnsettled);
+    CHECK_FALSE(whole.clean());
+    const std::string text = whole.to_text();
+    CHECK(text.find("could not settle 4 row(s): the link did not apply") != std::string::npos);
+    CHECK(text.find("unsettled missing (id) = ('9001')") != std::string::npos);
+    CHECK(text.find("UNSETTLED: 0 differences in 1 tables, 4 row(s) could not be settled") != std::string::npos);
+    CHECK(whole.to_json().find("\"outcome\": \"unsettled\"") != std::string::npos);
   }
 
-  SUBCASE("nothing to re-check: returned as is") {
-    auto none = verify::recheck_table(*source, *target, job, first, 0, std::chrono::milliseconds(10));
-    REQUIRE(none);
-    CHECK(none->rechecks == 0);
-    CHECK(none->difference_count() == 4);
+  SUBCASE("a row the source keeps changing is unsettled after the last round; the others settle") {
+    auto recheck = verify::SettledRecheck::begin(job, options, first);
+    REQUIRE(recheck);
+    apply_in_flight();
+    int round = 0;
+    while (!recheck->done()) {
+      REQUIRE(round < verify::kMaxSettleRounds);
+      ++round;
+      // Written on the source between the two reads of every round (and applied to the target).
+      REQUIRE(settle_round(*recheck, *source, *target, [&] {
+        for (Connection* c : {source.get(), target.get()})
+          must(*c, "UPDATE " + name + " SET amount = " + std::to_string(round) + " WHERE id = 400");
+      }));
+    }
+    CHECK(round == verify::kMaxSettleRounds);
+    verify::TableReport report = recheck->finish();
+    CHECK(report.differences.empty());
+    REQUIRE(report.unsettled.size() == 1);
+    CHECK(report.unsettled[0].key == "(id) = ('400')");
+    CHECK(report.unsettled_reason.find("kept changing on the source") != std::string::npos);
+    CHECK(report.cleared_by_recheck == 3);
+  }
+}
+
+TEST_CASE("SettledRecheck: a table without a key is verified again once the link has applied the position") {
+  QualifiedName t{"omsql_test_verify_settle_keyless", "log"};
+  auto source = verify_connection(true);
+  auto target = verify_connection(false);
+  const std::string name = sql::quote_name(t);
+  for (Connection* c : {source.get(), target.get()}) {
+    must(*c, "DROP DATABASE IF EXISTS omsql_test_verify_settle_keyless");
+    must(*c, "CREATE DATABASE omsql_test_verify_settle_keyless");
+    must(*c, "CREATE TABLE " + name + " (at INT, msg VARCHAR(20))");
+    must(*c, "INSERT INTO " + name + " SELECT seq, CONCAT('m', seq) FROM mysql.seq_1_to_300");
+  }
+  must(*source, "INSERT INTO " + name + " VALUES (1000, 'in flight')");
+  TableJob job = make_job(*source, JobSpec{t, t, {}, {}, {}});
+  auto first = run_verify(job);
+  REQUIRE(first.difference_count() == 1);
+  VerifyOptions options;
+
+  SUBCASE("applied by then: proven equal") {
+    auto recheck = verify::SettledRecheck::begin(job, options, first);
+    REQUIRE(recheck);
+    REQUIRE(settle_round(*recheck, *source, *target,
+                         [&] { must(*target, "INSERT INTO " + name + " VALUES (1000, 'in flight')"); }));
+    CHECK(recheck->done());
+    verify::TableReport report = recheck->finish();
+    CHECK(report.difference_count() == 0);
+    CHECK(report.unsettled.empty());
+    CHECK(report.cleared_by_recheck == 1);
+  }
+  SUBCASE("still differing: unsettled, not a difference and not equal") {
+    auto recheck = verify::SettledRecheck::begin(job, options, first);
+    REQUIRE(recheck);
+    REQUIRE(settle_round(*recheck, *source, *target));
+    verify::TableReport report = recheck->finish();
+    CHECK(report.difference_count() == 0);
+    REQUIRE(report.unsettled.size() == 1);
+    CHECK(report.unsettled[0].kind == verify::DifferenceKind::kMissingOnTarget);
+    CHECK(report.unsettled_reason.find("without a key") != std::string::npos);
   }
 }
 

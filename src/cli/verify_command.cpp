@@ -1,0 +1,230 @@
+#include "src/cli/verify_command.hpp"
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "actors/control_server.hpp"
+#include "actors/messages.hpp"
+#include "actors/verify_actors.hpp"
+#include "src/cli/script_loader.hpp"
+#include "src/task/task_state.hpp"
+
+namespace omsql::cli {
+
+namespace {
+
+// What applies changes to a task's target right now, as far as another process can tell: the
+// task's control endpoint answers with its phase and whether it is paused; a task that holds its
+// lock without an endpoint is taken at its state.json phase; no lock holder means nothing runs.
+struct LinkProbe {
+  enum Kind { kNone, kCopying, kPaused, kLive } kind = kNone;
+  std::string phase;
+  size_t lanes = 1;
+};
+
+LinkProbe probe_link(const std::string& task_dir, const Plan& plan) {
+  LinkProbe probe;
+  probe.lanes = static_cast<size_t>(std::max(1, plan.options.parallel));
+  std::error_code ec;
+  if (!std::filesystem::exists(task_dir, ec)) return probe;
+  auto classify = [&](const std::string& phase, bool paused) {
+    probe.phase = phase;
+    if (phase != "incremental") probe.kind = LinkProbe::kCopying;
+    else probe.kind = paused ? LinkProbe::kPaused : LinkProbe::kLive;
+  };
+  if (auto live = actors::send_control(task_dir, "status")) {
+    auto status = nlohmann::json::parse(*live, nullptr, false);
+    if (!status.is_discarded() && status.is_object()) {
+      probe.lanes = status.value("apply_lanes", probe.lanes);
+      classify(status.value("phase", std::string("?")), status.value("paused", false));
+      return probe;
+    }
+  }
+  if (!task_directory_in_use(task_dir)) return probe;
+  std::ifstream in(task_dir + "/state.json");
+  auto state = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+  classify(state.is_object() ? state.value("phase", std::string("?")) : std::string("?"), false);
+  return probe;
+}
+
+int print_report(const verify::VerifyReport& report, const std::string& json_report) {
+  std::cout << report.to_text();
+  std::cout.flush();
+  if (!json_report.empty()) {
+    if (auto st = write_file_atomically(json_report, report.to_json() + "\n"); !st) {
+      std::cerr << "error: " << st.message() << "\n";
+      return kExitFailure;
+    }
+  }
+  return verify::outcome_exit_code(report.outcome());
+}
+
+std::string refusal_during_copy(const std::string& task_dir, const std::string& phase) {
+  return "the task in " + task_dir + " is copying (phase " + phase +
+         "): the target is not complete yet, so a verification now would only report missing rows. The "
+         "script's VERIFY runs by itself after the copy; otherwise verify once the link runs (omsrun status "
+         "--task " + task_dir + ": phase incremental)";
+}
+
+}  // namespace
+
+int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& options) {
+  actors::VerificationRequest request;
+  request.tables = actors::tables_to_verify(*plan);
+  request.options = actors::verify_options_of(*plan);
+  if (!options.repair_file.empty()) request.options.repair_file = options.repair_file;
+  if (options.apply) request.options.repair_apply = true;
+  if (options.settle_seconds > 0) request.options.settle_seconds = options.settle_seconds;
+  request.parallel = std::max(1, plan->options.parallel);
+
+  const std::string task_dir = task_directory_for(*plan, options.script, "");
+  const LinkProbe link = plan->has_migrate ? probe_link(task_dir, *plan) : LinkProbe{};
+  if (link.kind == LinkProbe::kCopying) {
+    std::cerr << "error: " << refusal_during_copy(task_dir, link.phase) << "\n";
+    return kExitFailure;
+  }
+  if (link.kind != LinkProbe::kNone && request.options.repair_apply) {
+    // Writing to the target behind a link's back can undo changes it applies meanwhile.
+    if (options.apply) {
+      std::cerr << "error: --apply: the task in " << task_dir << " runs its link; repairs must go through its "
+                << "apply queue: omsrun verify --task " << task_dir << " --apply\n";
+      return kExitFailure;
+    }
+    std::cerr << "warning: repair = 'apply' is not done from this process while the task in " << task_dir
+              << " runs its link (omsrun verify --task " << task_dir << " --apply repairs through its queue)\n";
+    request.options.repair_apply = false;
+  }
+  switch (link.kind) {
+    case LinkProbe::kLive:
+      request.live_task_id = task_id_for_directory(task_dir);
+      request.live_lanes = link.lanes;
+      request.mode = "settled against the live link of the task in " + task_dir +
+                     ": a differing row is re-checked once the link has applied the source position it was read "
+                     "at (settle_seconds = " + std::to_string(request.options.settle_seconds) + ")";
+      break;
+    case LinkProbe::kPaused:
+      request.mode = "compared directly: the task in " + task_dir +
+                     " is paused, so nothing applies changes to the target; rows it has not applied yet count as "
+                     "differences until it resumes";
+      break;
+    default:
+      request.mode = plan->has_migrate ? "compared directly: no link runs for this script's task (" + task_dir + ")"
+                                       : "compared directly";
+      break;
+  }
+
+  caf::actor_system_config config;
+  actors::add_message_types(config);
+  caf::actor_system system{config};
+  auto report = actors::verify_blocking(system, plan, request);
+  if (!report) {
+    std::cerr << "error: " << report.status().message() << "\n";
+    return kExitFailure;
+  }
+  return print_report(*report, options.json_report);
+}
+
+int verify_script(const VerifyCommandOptions& options) {
+  int exit_code = 0;
+  auto bound = load_script(options.script, &exit_code);
+  if (!bound) return exit_code;
+  bound->source.reset();  // the verifiers open their own connections
+  return verify_plan(bound->plan, options);
+}
+
+int verify_task(const VerifyCommandOptions& options) {
+  const std::string& dir = options.task_dir;
+  nlohmann::json body = nlohmann::json::object();
+  if (!options.repair_file.empty()) body["repair_file"] = std::filesystem::absolute(options.repair_file).string();
+  if (options.apply) body["apply"] = true;
+  if (options.settle_seconds > 0) body["settle_seconds"] = options.settle_seconds;
+  auto answer = actors::send_control(dir, "verify", body.dump());
+  if (!answer) {
+    std::cerr << "error: " << answer.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto started = nlohmann::json::parse(*answer, nullptr, false);
+  if (started.is_discarded() || !started.is_object()) {
+    std::cerr << "error: " << dir << ": unexpected answer to verify: " << *answer << "\n";
+    return kExitFailure;
+  }
+  if (started.contains("error")) {
+    std::cerr << "error: " << dir << ": " << started["error"].get<std::string>() << "\n";
+    return kExitFailure;
+  }
+  const uint64_t id = started.value("id", uint64_t{0});
+  if (options.no_wait) {
+    std::cout << "verification " << id << " started in " << dir << "; its report lands in "
+              << started.value("report", dir + "/verify-report.json") << " (omsrun status --task " << dir << ")\n";
+    return 0;
+  }
+  std::cerr << "verify: verification " << id << " started in the task; waiting for its report (--no-wait: "
+            << "return at once)" << std::endl;
+
+  // The task answers its status from memory; its last verification says when this one is over.
+  auto last_line = std::chrono::steady_clock::now();
+  int unanswered = 0;
+  nlohmann::json last;
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    auto status_text = actors::send_control(dir, "status");
+    auto status = status_text ? nlohmann::json::parse(*status_text, nullptr, false) : nlohmann::json();
+    if (!status.is_object() || !status.contains("verification")) {
+      if (++unanswered >= 40) {
+        std::cerr << "error: " << dir << ": the task stopped answering before verification " << id
+                  << " finished (see omsrun status --task " << dir << ")\n";
+        return kExitFailure;
+      }
+      continue;
+    }
+    unanswered = 0;
+    const auto& verification = status["verification"];
+    if (verification.contains("last") && verification["last"].value("id", uint64_t{0}) == id) {
+      last = verification["last"];
+      break;
+    }
+    if (verification.contains("progress") && std::chrono::steady_clock::now() - last_line >= std::chrono::seconds(5)) {
+      last_line = std::chrono::steady_clock::now();
+      const auto& p = verification["progress"];
+      std::ostringstream line;
+      line << "verify: " << p.value("tables_done", 0) << "/" << p.value("tables", 0) << " table(s), "
+           << p.value("rows", uint64_t{0}) << " rows, " << static_cast<uint64_t>(p.value("rows_per_second", 0.0))
+           << " rows/s";
+      if (!p.value("settling", std::string()).empty()) line << "; settling " << p.value("settling", std::string());
+      std::cerr << line.str() << std::endl;
+    }
+  }
+  if (last.contains("error")) {
+    std::cerr << "error: verification " << id << ": " << last["error"].get<std::string>() << "\n";
+    return kExitFailure;
+  }
+  std::ifstream text_in(last.value("report_text", dir + "/verify-report.txt"));
+  std::ifstream json_in(last.value("report", dir + "/verify-report.json"));
+  std::stringstream text, json;
+  text << text_in.rdbuf();
+  json << json_in.rdbuf();
+  auto report = nlohmann::json::parse(json.str(), nullptr, false);
+  if (!text_in || !json_in || report.is_discarded() || report.value("id", uint64_t{0}) != id) {
+    std::cerr << "error: " << dir << ": the report of verification " << id
+              << " is not in the task directory (a later verification may have replaced it)\n";
+    return kExitFailure;
+  }
+  std::cout << text.str();
+  std::cout.flush();
+  if (!options.json_report.empty()) {
+    if (auto st = write_file_atomically(options.json_report, json.str()); !st) {
+      std::cerr << "error: " << st.message() << "\n";
+      return kExitFailure;
+    }
+  }
+  return last.value("exit_code", kExitFailure);
+}
+
+}  // namespace omsql::cli
