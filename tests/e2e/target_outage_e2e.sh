@@ -43,12 +43,13 @@ down_at=$(date +%s)
 sleep 3
 time_command() { local t0; t0=$(now_ms); "$@" >"$WORK/answer.out" 2>&1; local rc=$?; echo $(( $(now_ms) - t0 )); return $rc; }
 ms=$(time_command "$OMSRUN" status --task "$WORK/task") || fail "status failed during the outage: $(cat "$WORK/answer.out")"
-grep -q "(running)" "$WORK/answer.out" || fail "status does not say running: $(cat "$WORK/answer.out")"
+grep -q "(running, pid $pid)" "$WORK/answer.out" || fail "status does not say running: $(cat "$WORK/answer.out")"
 echo "status answered in $ms ms with the target down"
-[ "$ms" -lt 2000 ] || fail "status took $ms ms with the target down"
+# status is answered from the coordinator, never from the target: far under the retry patience
+[ "$ms" -lt 10000 ] || fail "status took $ms ms with the target down (it must not wait on the target)"
 ms=$(time_command "$OMSRUN" pause --task "$WORK/task") || fail "pause failed during the outage: $(cat "$WORK/answer.out")"
 echo "pause answered in $ms ms with the target down"
-[ "$ms" -lt 2000 ] || fail "pause took $ms ms with the target down"
+[ "$ms" -lt 10000 ] || fail "pause took $ms ms with the target down (it must not wait on the target)"
 grep -q '"paused":true' "$WORK/answer.out" || fail "pause did not pause: $(cat "$WORK/answer.out")"
 sleep 2
 "$OMSRUN" resume --task "$WORK/task" >"$WORK/answer.out" 2>&1 || fail "resume failed: $(cat "$WORK/answer.out")"
