@@ -66,11 +66,16 @@ void tailer_fail(Self* self, const std::string& message) {
 
 // The stream failed (to open or in mid-read). A source that restarted or went away is read again
 // from the last durable resume point after the backoff (one pull chain: the delayed pull is the
-// only one left).
+// only one left). A purged binlog cannot be resumed: the coordinator says how to re-copy.
 template <class Self>
 void stream_failed(Self* self, const Status& error) {
   auto& s = self->state;
   s.stream.reset();
+  if (error.code() == Status::Code::kNotFound) {  // the binlog file is purged or unknown
+    self->send(s.coordinator, recopy_atom::value, error.message());
+    self->quit();
+    return;
+  }
   if (!error.is_transient()) return tailer_fail(self, error.message());
   BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
   auto delay = next_retry(s.retry, s.plan->options.retry, "reading the source binlog from " + from.str(), error);

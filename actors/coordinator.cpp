@@ -8,6 +8,7 @@
 #include <optional>
 #include <filesystem>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -21,6 +22,7 @@
 #include "actors/reporter.hpp"
 #include "actors/schema_actor.hpp"
 #include "actors/verify_actors.hpp"
+#include "src/task/recopy.hpp"
 
 namespace omsql::actors {
 
@@ -127,6 +129,21 @@ void fail_task(Self* self, const std::string& message) {
 }
 
 Status save(Self* self) { return self->state.directory->save(self->state.task); }
+
+// The binlog the task needs is gone (purged on the source): the link cannot go on, and running
+// again would fail the same way. The way out is a fresh copy from a new position: say so, and
+// remember it, so a plain rerun says it at once.
+void fail_needs_recopy(Self* self, const std::string& message) {
+  auto& s = self->state;
+  if (s.failed) return;
+  s.failed = true;
+  s.task.needs_recopy = message;
+  Status saved = save(self);
+  std::cerr << "error: " << message << "\n";
+  std::cerr << recopy_advice(s.plan->script_path.empty() ? s.task.script_path : s.plan->script_path) << "\n";
+  if (!saved) std::cerr << "error: " << saved.message() << "\n";
+  finish(self, 1);
+}
 
 void maybe_finish_copy(Self* self);
 
@@ -447,9 +464,17 @@ void start_schema(Self* self) {
   if (auto st = save(self); !st) return fail_task(self, st.message());
   self->request(s.schema, caf::infinite, schema_atom::value, resuming)
       .then(
-          [=](const std::string& error) {
-            if (!error.empty()) return fail_task(self, error);
+          [=](const std::string& error, const std::vector<std::string>& created) {
             auto& s = self->state;
+            // Recorded even on failure: these tables are the task's own, the only ones a re-copy
+            // (--recopy) may drop.
+            for (const auto& job : s.plan->tables)
+              if (std::find(created.begin(), created.end(), job.target.str()) != created.end())
+                s.task.tables[job.source.str()].created_by_task = true;
+            if (!error.empty()) {
+              (void)save(self);
+              return fail_task(self, error);
+            }
             for (const auto& job : s.plan->tables) s.task.tables[job.source.str()].schema_created = true;
             start_full_copy(self);
           },
@@ -565,6 +590,7 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
         maybe_finish_copy(self);
       },
       [=](failed_atom, const std::string& message) { fail_task(self, message); },
+      [=](recopy_atom, const std::string& message) { fail_needs_recopy(self, message); },
       [=](sync_status_atom, const SyncStatus& status) {
         auto& s = self->state;
         bool newly_caught_up = status.reached_catch_up_target && !s.sync.reached_catch_up_target;

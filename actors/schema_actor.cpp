@@ -13,11 +13,12 @@ namespace omsql::actors {
 
 namespace {
 
-// One request: what it does (for the retry log) and the call, which must be safe to repeat.
+// One request: what it does (for the retry log), the call, which must be safe to repeat, and
+// how its outcome is answered.
 struct SchemaOperation {
   std::string what;
   std::function<Status()> run;
-  caf::typed_response_promise<std::string> reply;
+  std::function<void(const Status&)> reply;
 };
 
 struct SchemaState {
@@ -59,22 +60,30 @@ void run_queued(caf::stateful_actor<SchemaState>* self) {
       status = delay.status();
     }
     s.retry.succeeded();
-    operation.reply.deliver(status ? std::string() : status.message());
+    operation.reply(status);
     s.queue.pop_front();
   }
 }
 
 caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_ptr<const Plan> plan) {
   self->state.plan = std::move(plan);
-  auto enqueue = [self](std::string what, std::function<Status()> run) {
-    auto reply = self->make_response_promise<std::string>();
-    self->state.queue.push_back(SchemaOperation{std::move(what), std::move(run), reply});
+  auto enqueue = [self](std::string what, std::function<Status()> run, std::function<void(const Status&)> reply) {
+    self->state.queue.push_back(SchemaOperation{std::move(what), std::move(run), std::move(reply)});
     run_queued(self);
-    return reply;
+  };
+  // Index steps answer the error message, empty on success.
+  auto enqueue_step = [self, enqueue](std::string what, std::function<Status()> run) {
+    auto promise = self->make_response_promise<std::string>();
+    enqueue(std::move(what), std::move(run),
+            [promise](const Status& status) mutable { promise.deliver(status ? std::string() : status.message()); });
+    return promise;
   };
   return {
-      [=](schema_atom, bool resuming) -> caf::typed_response_promise<std::string> {
-        return enqueue("creating the target schema", [self, resuming]() -> Status {
+      // Answers the error message (empty on success) and the target tables this actor created
+      // ("db.table"), also on failure: they are the task's own.
+      [=](schema_atom, bool resuming) -> caf::typed_response_promise<std::string, std::vector<std::string>> {
+        auto promise = self->make_response_promise<std::string, std::vector<std::string>>();
+        auto run = [self, resuming]() -> Status {
           auto& s = self->state;
           std::vector<std::string> warnings;
           // A resumed task finds the tables it created itself before it was interrupted: keep them.
@@ -82,17 +91,23 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
           if (resuming) plan.options.on_exists = OnExists::kAppend;
           // The translation warnings were shown by the pre-flight already.
           return schema::create_target_schema(*s.target, plan, &warnings, &s.created);
+        };
+        enqueue("creating the target schema", run, [self, promise](const Status& status) mutable {
+          std::vector<std::string> created;
+          for (const auto& name : self->state.created) created.push_back(name.str());
+          promise.deliver(status ? std::string() : status.message(), std::move(created));
         });
+        return promise;
       },
       [=](indexes_atom, uint32_t table_index) -> caf::typed_response_promise<std::string> {
         const TableJob& job = self->state.plan->tables.at(table_index);
-        return enqueue("adding the indexes of " + job.target.str(), [self, table_index]() -> Status {
+        return enqueue_step("adding the indexes of " + job.target.str(), [self, table_index]() -> Status {
           auto& s = self->state;
           return schema::add_secondary_indexes(*s.target, *s.plan, s.plan->tables.at(table_index));
         });
       },
       [=](indexes_atom) -> caf::typed_response_promise<std::string> {
-        return enqueue("adding the remaining indexes and the foreign keys", [self]() -> Status {
+        return enqueue_step("adding the remaining indexes and the foreign keys", [self]() -> Status {
           auto& s = self->state;
           return schema::finish_target_schema(*s.target, *s.plan);
         });

@@ -58,7 +58,10 @@ Status erase(Connection& target, const std::string& task_id) {
       "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'omsql_meta' AND TABLE_NAME = 'checkpoint'");
   if (!exists) return exists.status();
   if (!exists->has_value() || **exists == "0") return Status::ok();
-  return target.execute("DELETE FROM omsql_meta.checkpoint WHERE task = " + sql::text_literal(task_id));
+  // The lanes' rows are "<task_id>#<lane>": compared by prefix, not LIKE, since a path may hold '_'.
+  return target.execute("DELETE FROM omsql_meta.checkpoint WHERE task = " + sql::text_literal(task_id) +
+                        " OR LEFT(task, CHAR_LENGTH(" + sql::text_literal(task_id + "#") +
+                        ")) = " + sql::text_literal(task_id + "#"));
 }
 
 }  // namespace omsql::checkpoint

@@ -28,7 +28,7 @@ std::string lane_task_id(const std::string& task_id, size_t lane);
 // position when some lane has committed nothing yet.
 Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes);
 
-// Removes the task's row (when a task is started afresh).
+// Removes the task's rows, its own and every apply lane's (when a task is copied afresh).
 Status erase(Connection& target, const std::string& task_id);
 
 }  // namespace omsql::checkpoint

@@ -31,6 +31,7 @@
 #include "src/mysql/connection.hpp"
 #include "src/common/strings.hpp"
 #include "src/task/task_guard.hpp"
+#include "src/task/recopy.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::cli {
@@ -154,6 +155,53 @@ int check_script(const std::string& script) {
   return errors ? kExitFailure : 0;
 }
 
+namespace {
+
+// `omsrun FILE --recopy`: decides (refusing, with nothing changed, when a table the task did not
+// create holds rows) and resets the task to a fresh copy; `state` becomes the fresh state.
+int prepare_recopy(const Plan& plan, const TaskDirectory& directory, TaskState& state, const std::string& script) {
+  if (state.phase == "new" && state.tables.empty()) return 0;  // nothing copied yet: a plain first run
+  auto target = Connection::open(plan.target, "target");
+  if (!target) {
+    std::cerr << "error: " << target.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::vector<QualifiedName> drop;
+  if (state.phase != "recopy") {
+    auto facts = read_target_facts(**target, plan);
+    if (!facts) {
+      std::cerr << "error: " << facts.status().message() << "\n";
+      return kExitFailure;
+    }
+    RecopyDecision decision = decide_recopy(plan, state, *facts);
+    if (!decision.refusals.empty()) {
+      for (const auto& refusal : decision.refusals) std::cerr << "error: --recopy: " << refusal << "\n";
+      std::cerr << "--recopy refused: nothing was changed\n";
+      return kExitFailure;
+    }
+    drop = decision.drop;
+  } else {
+    std::cerr << "finishing the re-copy begun earlier in " << directory.path() << "\n";
+  }
+  std::vector<std::string> names;
+  if (state.phase == "recopy")
+    for (const auto& [schema, table] : state.recopy_drop) names.push_back(schema + "." + table);
+  for (const auto& name : drop) names.push_back(name.str());
+  auto fresh = carry_out_recopy(**target, directory, task_id_for_directory(directory.path()), state, drop);
+  if (!fresh) {
+    std::cerr << "error: " << fresh.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::cerr << "re-copy: dropped " << names.size() << " target table(s) this task created"
+            << (names.empty() ? "" : " (" + join(names, ", ") + ")")
+            << "; removed its checkpoints and spool; copying every table again from a new binlog position ("
+            << script << ")\n";
+  state = std::move(fresh).value();
+  return 0;
+}
+
+}  // namespace
+
 int run_task(const RunOptions& options) {
   int exit_code = 0;
   auto bound = load_script(options.script, &exit_code);
@@ -211,6 +259,14 @@ int run_task(const RunOptions& options) {
   auto state = directory->load();
   if (!state) {
     std::cerr << "error: " << state.status().message() << "\n";
+    return kExitFailure;
+  }
+  // A task whose binlog was purged goes on only as a fresh copy (--recopy); a re-copy cut off
+  // half-way is finished first, whatever the command.
+  if (options.recopy || state->phase == "recopy") {
+    if (int code = prepare_recopy(*plan, *directory, *state, options.script); code != 0) return code;
+  } else if (state->needs_recopy) {
+    std::cerr << "error: " << *state->needs_recopy << "\n" << recopy_advice(options.script) << "\n";
     return kExitFailure;
   }
   bool resuming = state->phase != "new";

@@ -15,6 +15,7 @@ struct RunOptions {
   std::vector<std::string> overrides;  // --set key=value: WITH options
   std::string mode;              // --mode schema,full,incremental: overrides MODE
   std::string scratch_prefix;    // --scratch-prefix P: every target database D becomes P + D (omsrun bench)
+  bool recopy = false;           // --recopy: copy the task's tables afresh from a new binlog position
 };
 
 int run_task(const RunOptions& options);

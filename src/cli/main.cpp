@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       "  omsrun check shop.omsql        parse, bind, connect, pre-flight; writes nothing\n"
       "  omsrun plan shop.omsql --dot   the tables and the actor graph (Graphviz)\n"
       "  omsrun shop.omsql --until caught-up   copy, then sync until the target has caught up\n"
+      "  omsrun shop.omsql --recopy     after a purged binlog: copy the task's tables afresh, same task\n"
       "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
       "  omsrun verify --task .omsql/shop   the running task verifies (live link: rows settled against it)\n"
       "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n"
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"caught-up"}));
   run->add_option("--set", run_options.overrides, "override a WITH option, e.g. --set parallel=8 (repeatable)");
   run->add_option("--mode", run_options.mode, "override MODE, e.g. --mode schema,full");
+  run->add_flag("--recopy", run_options.recopy,
+                "copy the task's tables afresh from a new binlog position, in the same task directory (after a "
+                "purged binlog); drops only target tables the task created");
   run->add_option("--scratch-prefix", run_options.scratch_prefix,
                   "write into databases named PREFIX<target database> instead (what bench uses)");
 

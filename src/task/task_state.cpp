@@ -61,10 +61,17 @@ json to_json(const TaskState& s) {
   if (s.start_binlog_offset) j["start_binlog_offset"] = *s.start_binlog_offset;
   if (s.start_gtid) j["start_gtid"] = *s.start_gtid;
   j["indexes_done"] = s.indexes_done;
+  if (s.needs_recopy) j["needs_recopy"] = *s.needs_recopy;
+  if (!s.recopy_drop.empty()) {
+    json drop = json::array();
+    for (const auto& [schema, table] : s.recopy_drop) drop.push_back(json::array({schema, table}));
+    j["recopy_drop"] = drop;
+  }
   json tables = json::object();
   for (const auto& [name, t] : s.tables) {
     json tj;
     tj["schema_created"] = t.schema_created;
+    if (t.created_by_task) tj["created_by_task"] = true;
     tj["copy_done"] = t.copy_done;
     tj["rows_copied"] = t.rows_copied;
     tj["bytes_copied"] = t.bytes_copied;
@@ -90,9 +97,13 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
     if (j.contains("start_binlog_offset")) s.start_binlog_offset = j["start_binlog_offset"].get<uint64_t>();
     if (j.contains("start_gtid")) s.start_gtid = j["start_gtid"].get<std::string>();
     s.indexes_done = j.value("indexes_done", false);
+    if (j.contains("needs_recopy")) s.needs_recopy = j["needs_recopy"].get<std::string>();
+    if (j.contains("recopy_drop"))
+      for (const auto& pair : j["recopy_drop"]) s.recopy_drop.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
     for (const auto& [name, tj] : j.at("tables").items()) {
       TableProgress t;
       t.schema_created = tj.value("schema_created", false);
+      t.created_by_task = tj.value("created_by_task", false);
       t.copy_done = tj.value("copy_done", false);
       t.rows_copied = tj.value("rows_copied", uint64_t{0});
       t.bytes_copied = tj.value("bytes_copied", uint64_t{0});

@@ -18,6 +18,9 @@ namespace omsql {
 // harmless.
 struct TableProgress {
   bool schema_created = false;
+  // The task's SCHEMA phase created this target table (it did not exist before): the only kind
+  // of table `omsrun FILE --recopy` may drop.
+  bool created_by_task = false;
   bool copy_done = false;
   std::optional<std::vector<std::string>> copied_through;  // key tuple (raw bytes), nullopt = from the start
   uint64_t rows_copied = 0;
@@ -30,12 +33,18 @@ struct TableProgress {
 
 struct TaskState {
   std::string script_path;
-  std::string phase = "new";                 // new, schema, full, indexes, incremental, verify, done
+  std::string phase = "new";  // new, schema, full, indexes, incremental, verify, done; recopy (being reset)
   std::optional<std::string> start_binlog_file;   // recorded before the first chunk is read
   std::optional<uint64_t> start_binlog_offset;
   std::optional<std::string> start_gtid;
   std::map<std::string, TableProgress> tables;    // by source "db.table"
   bool indexes_done = false;
+  // Set when the binlog the task needs was purged: the link cannot go on; a plain run refuses and
+  // says to re-copy (`--recopy`). The reason, as the error said it.
+  std::optional<std::string> needs_recopy;
+  // Phase "recopy": the target tables (schema, table) a re-copy drops before it starts afresh;
+  // kept so a re-copy interrupted half-way is finished by the next run.
+  std::vector<std::pair<std::string, std::string>> recopy_drop;
 };
 
 class TaskDirectory {
