@@ -1,5 +1,6 @@
 #include "actors/incremental_actors.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -28,6 +29,7 @@ struct TailerState {
   caf::actor replayer;
   std::set<QualifiedName> wanted;
   std::map<QualifiedName, const TableDef*> definitions;
+  std::map<QualifiedName, std::vector<bool>> replayed;  // tables with excluded columns only
   std::unique_ptr<SpoolWriter> spool;
   std::unique_ptr<BinlogStream> stream;
   RetryState retry;                       // the source's failures (restart, lost connection)
@@ -49,6 +51,11 @@ Status open_stream(TailerState& s) {
   options.table_definition = [&s](const QualifiedName& table) -> const TableDef* {
     auto it = s.definitions.find(table);
     return it == s.definitions.end() ? nullptr : it->second;
+  };
+  // Excluded columns are dropped while decoding: their values never reach the spool.
+  options.kept_columns = [&s](const QualifiedName& table) -> const std::vector<bool>* {
+    auto it = s.replayed.find(table);
+    return it == s.replayed.end() ? nullptr : &it->second;
   };
   BinlogStreamOptions stream_options;
   stream_options.heartbeat_period = std::chrono::milliseconds(1000);
@@ -93,6 +100,8 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
   for (const auto& job : s.plan->tables) {
     s.wanted.insert(job.source);
     s.definitions[job.source] = &job.source_def;
+    std::vector<bool> replayed = job.replayed_columns();
+    if (std::find(replayed.begin(), replayed.end(), false) != replayed.end()) s.replayed[job.source] = std::move(replayed);
   }
   return {
       [=](start_atom, caf::actor replayer) {

@@ -1,5 +1,7 @@
 #include "dsl/plan.hpp"
 
+#include <algorithm>
+
 namespace omsql {
 
 const char* dialect_name(Dialect d) {
@@ -8,6 +10,16 @@ const char* dialect_name(Dialect d) {
     case Dialect::kOceanBase: return "oceanbase";
   }
   return "?";
+}
+
+std::vector<bool> TableJob::replayed_columns() const {
+  std::vector<bool> out;
+  auto listed = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  for (const auto& column : source_def.columns)
+    out.push_back(find_column(column.name) || listed(key.columns, column.name) || listed(filter_columns, column.name));
+  return out;
 }
 
 }  // namespace omsql

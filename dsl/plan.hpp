@@ -81,6 +81,11 @@ struct TableJob {
   RowKey key;                           // source column names
   TableDef source_def;                  // as read from the source catalog
 
+  // The source columns incremental replay reads, by ordinal index: every mapped column, the key and
+  // what the FILTER names. The others (COLUMNS ... EXCLUDE) are dropped by the binlog decoder, so
+  // their values never reach the spool.
+  std::vector<bool> replayed_columns() const;
+
   // The mapping of a source column, or nullptr when the column is not copied (excluded or unknown).
   const ColumnMapping* find_column(const std::string& source_column) const {
     for (const auto& c : columns)

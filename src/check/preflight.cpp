@@ -293,6 +293,13 @@ void check_replay_filters(Connection& target, const Plan& plan, Findings& findin
                      probe.status().message() +
                      ". Write the condition over the row's own columns and constants, or copy the table without "
                      "the INCREMENTAL phase (MODE SCHEMA, FULL)");
+    std::string excluded;
+    for (const auto& column : job.filter_columns)
+      if (!job.find_column(column)) excluded += (excluded.empty() ? "`" : ", `") + column + "`";
+    if (!excluded.empty())
+      findings.warning(job.source.str() + ": the FILTER reads excluded column(s) " + excluded +
+                       ": their values are kept in the task's spool (on local disk) so that replay can evaluate "
+                       "the filter; every other excluded column is dropped before the spool");
   }
 }
 

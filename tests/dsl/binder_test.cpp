@@ -166,7 +166,8 @@ TEST_CASE("a FILTER's columns, and why replay could not evaluate it, travel with
   auto catalog = shop_catalog();
   Plan plan = bind_ok(std::string(kEndpoints) +
                           "MIGRATE shop.customers, shop.orders\n"
-                          "  COLUMNS shop.customers EXCLUDE (password_hash)\n"
+                          "  COLUMNS shop.customers EXCLUDE (password_hash, phone)\n"
+                          "  COLUMNS shop.orders EXCLUDE (note)\n"
                           "  FILTER shop.customers WHERE IS_VIP = 1 AND `Password_Hash` IS NOT NULL AND created_at > '2020-01-01'\n"
                           "  FILTER shop.orders WHERE customer_id IN (SELECT id FROM shop.customers WHERE is_vip = 1)\n"
                           "  MODE SCHEMA, FULL;\n",
@@ -176,9 +177,12 @@ TEST_CASE("a FILTER's columns, and why replay could not evaluate it, travel with
   // Ordinal order, the catalog's spelling; an excluded column the filter reads is among them.
   CHECK(customers.filter_columns == std::vector<std::string>{"password_hash", "created_at", "is_vip"});
   CHECK_FALSE(customers.filter_replay_problem.has_value());
+  // What replay reads: mapped columns, the key, and the excluded password_hash the filter needs.
+  CHECK(customers.replayed_columns() == std::vector<bool>{true, true, true, false, true, true, true});
   const TableJob& orders = plan.tables[1];
+  CHECK(orders.replayed_columns() == std::vector<bool>{true, true, true, false, true, true});
   REQUIRE(orders.filter_replay_problem.has_value());
-  CHECK(orders.filter_replay_problem->rfind("b.omsql:6:44: FILTER on shop.orders: a subquery (SELECT ...) cannot be "
+  CHECK(orders.filter_replay_problem->rfind("b.omsql:7:44: FILTER on shop.orders: a subquery (SELECT ...) cannot be "
                                             "evaluated when changes are replayed",
                                             0) == 0);
 }
