@@ -90,6 +90,8 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
       if (auto v = integer_value(item, {1, 1024}, source, diagnostics)) options.credits = static_cast<int>(*v);
     } else if (name == "max_rows_per_sec") {
       if (auto v = integer_value(item, {0, kNoLimit}, source, diagnostics)) options.max_rows_per_sec = *v;
+    } else if (name == "max_events_per_sec") {
+      if (auto v = integer_value(item, {0, kNoLimit}, source, diagnostics)) options.max_events_per_sec = *v;
     } else if (name == "on_exists") {
       std::string mode = to_lower(value);
       if (mode == "fail") options.on_exists = OnExists::kFail;
@@ -129,7 +131,7 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
       diagnostics.push_back(source.at(item.name.offset,
                                       "unknown option '" + item.name.text +
                                           "'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, "
-                                          "credits, max_rows_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay"));
+                                          "credits, max_rows_per_sec, max_events_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay"));
     }
   }
   if (options.retry.max_delay > options.retry.patience) {

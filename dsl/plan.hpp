@@ -42,7 +42,8 @@ struct Options {
   int64_t batch_rows = 50000;           // a batch is closed at batch_rows or batch_bytes, whichever first
   int64_t batch_bytes = 4 << 20;
   int credits = 4;                      // batches in flight per reader (backpressure)
-  int64_t max_rows_per_sec = 0;         // 0 = unthrottled
+  int64_t max_rows_per_sec = 0;         // the copy, all readers together; 0 = unthrottled
+  int64_t max_events_per_sec = 0;       // replay: row changes applied per second; 0 = unthrottled
   OnExists on_exists = OnExists::kFail;
   // same_server = 'allow': SOURCE and TARGET may be one server (MAP into other databases); pre-flight
   // still refuses any target table that is a source table of the task. Default 'refuse'.

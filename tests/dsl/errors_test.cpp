@@ -218,7 +218,7 @@ const MalformedCase kCases[] = {
      "  MODE SCHEMA;\n"
      "  ^"},
     {"unknown option", true, "MIGRATE shop.* WITH (paralel = 4);\n",
-     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay\n"
+     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, max_events_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay\n"
      "MIGRATE shop.* WITH (paralel = 4);\n"
      "                     ^"},
     {"bad retry_patience", true, "MIGRATE shop.* WITH (retry_patience = '10 minutes');\n",
@@ -245,6 +245,10 @@ const MalformedCase kCases[] = {
      "bad.omsql:3:34: error: bad value 'replace' for on_exists: expected one of: 'fail', 'truncate', 'append'\n"
      "MIGRATE shop.* WITH (on_exists = 'replace');\n"
      "                                 ^"},
+    {"negative max_events_per_sec", true, "MIGRATE shop.* WITH (max_events_per_sec = -5);\n",
+     "bad.omsql:3:43: error: bad value '-5' for max_events_per_sec: expected an integer >= 0\n"
+     "MIGRATE shop.* WITH (max_events_per_sec = -5);\n"
+     "                                          ^"},
     {"option without '='", true, "MIGRATE shop.* WITH (parallel 4);\n",
      "bad.omsql:3:31: error: expected '=' after the option name\n"
      "MIGRATE shop.* WITH (parallel 4);\n"
