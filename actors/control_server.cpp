@@ -11,8 +11,10 @@
 #include <optional>
 #include <thread>
 
+#include "actors/messages.hpp"
 #include "src/control/access.hpp"
 #include "src/task/task_state.hpp"
+#include "src/task/throttle_request.hpp"
 
 namespace omsql::actors {
 
@@ -26,12 +28,12 @@ struct ControlServer::Impl {
 
 namespace {
 
-// Forwards one command to the coordinator and waits (bounded) for its JSON answer.
-std::string ask(caf::actor_system& system, const caf::actor& coordinator, const std::string& command,
-                const std::string& body, int* status) {
+// Forwards one message to the coordinator and waits (bounded) for its JSON answer.
+template <class... Ts>
+std::string ask(caf::actor_system& system, const caf::actor& coordinator, int* status, Ts&&... message) {
   caf::scoped_actor self{system};
   std::string answer;
-  self->request(coordinator, std::chrono::seconds(10), control_atom::value, command, body)
+  self->request(coordinator, std::chrono::seconds(10), std::forward<Ts>(message)...)
       .receive([&](const std::string& json) { answer = json; },
                [&](caf::error& e) {
                  *status = 503;
@@ -67,13 +69,30 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& s
     return [&impl, command](const httplib::Request& request, httplib::Response& response) {
       int status = 200;
       // Only /verify carries a body: its options (repair_file, apply, settle_seconds) as JSON.
-      std::string body = ask(*impl.system, impl.coordinator, command, command == "verify" ? request.body : "", &status);
+      std::string body = ask(*impl.system, impl.coordinator, &status, control_atom::value, command,
+                             command == "verify" ? request.body : std::string{});
       response.status = status;
       response.set_content(body, "application/json");
     };
   };
   impl.server.Get("/status", handler("status"));
   for (const char* command : {"pause", "resume", "stop", "verify"}) impl.server.Post(std::string("/") + command, handler(command));
+  // The body is validated here, before the task sees it: a bad request changes nothing.
+  impl.server.Post("/throttle", [&impl](const httplib::Request& request, httplib::Response& response) {
+    auto parsed = parse_throttle_request(request.body);
+    if (!parsed) {
+      response.status = 400;
+      response.set_content(nlohmann::json{{"error", parsed.status().message()}}.dump(), "application/json");
+      return;
+    }
+    ThrottleChange change;
+    if (parsed->max_rows_per_sec) change.max_rows_per_sec = *parsed->max_rows_per_sec;
+    if (parsed->max_events_per_sec) change.max_events_per_sec = *parsed->max_events_per_sec;
+    int status = 200;
+    std::string body = ask(*impl.system, impl.coordinator, &status, throttle_atom::value, change);
+    response.status = status;
+    response.set_content(body, "application/json");
+  });
   auto token = control::new_token();
   if (!token) return token.status().with_context("control endpoint");
   control->port_ = impl.server.bind_to_any_port("127.0.0.1");
@@ -81,6 +100,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& s
   impl.access.emplace(*token, control->port_);
   impl.access->add_route("GET", "/status");
   for (const char* command : {"pause", "resume", "stop", "verify"}) impl.access->add_route("POST", std::string("/") + command);
+  impl.access->add_route("POST", "/throttle");
   impl.server.set_pre_routing_handler([&impl](const httplib::Request& request, httplib::Response& response) {
     return check_access(*impl.access, request, response);
   });

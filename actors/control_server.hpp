@@ -11,6 +11,8 @@
 //                  {"verify": "started", "id": N} or {"error": ...}; GET /status then shows
 //                  verification.running / .progress / .last, and the report lands in
 //                  DIR/verify-report.{json,txt}
+//   POST /throttle {"max_rows_per_sec": N, "max_events_per_sec": M} (either or both; 0 = unlimited):
+//                  change the limits for the rest of this run; answers the status with the new limits
 //
 // The server listens on 127.0.0.1 on a free port and writes {"port": N, "token": T, "pid": P} to
 // DIR/control.json (mode 0600). Every request must carry `Authorization: Bearer T`, name the
@@ -55,9 +57,9 @@ struct ControlEndpoint {
 // caller may not read it (another user's task).
 Result<ControlEndpoint> read_control_file(const std::string& task_dir);
 
-// Client side, for the CLI: sends `command` ("status", "pause", ...) to the task in `task_dir`
-// with the token of its control.json, and `body` (JSON) for verify. NotFound when the task runs
-// no control endpoint (not running); the errors of read_control_file.
+// Client side, for the CLI: sends `command` ("status", "pause", "throttle", ...) to the task in
+// `task_dir` with the token of its control.json, and `body` for a POST. NotFound when the task
+// runs no control endpoint (not running); the errors of read_control_file.
 Result<std::string> send_control(const std::string& task_dir, const std::string& command,
                                  const std::string& body = "");
 

@@ -19,6 +19,7 @@
 #include "actors/copy_actors.hpp"
 #include "actors/incremental_actors.hpp"
 #include "actors/messages.hpp"
+#include "actors/rate_limiter.hpp"
 #include "actors/reporter.hpp"
 #include "actors/schema_actor.hpp"
 #include "actors/verify_actors.hpp"
@@ -43,6 +44,7 @@ struct CoordinatorState {
   caf::response_promise done;
   caf::actor schema;
   caf::actor chunker;
+  caf::actor budget;               // the copy's shared row budget (rate limiter)
   caf::actor reporter;
   std::vector<caf::actor> readers;
   std::vector<caf::actor> appliers;
@@ -50,6 +52,10 @@ struct CoordinatorState {
   caf::actor tailer;
   caf::actor replayer;
   RunControl control;
+  // The limits in force: the script's WITH options until `omsrun throttle` changes them (for this
+  // process only; a new run starts from the script again).
+  int64_t max_rows_per_sec = 0;
+  int64_t max_events_per_sec = 0;
   SyncStatus sync;
   std::chrono::steady_clock::time_point last_status_write;
   size_t readers_running = 0;
@@ -96,6 +102,7 @@ void stop_graph(Self* self) {
   for (auto& b : s.index_builders) stop(b);
   for (auto& a : s.appliers) stop(a);
   stop(s.chunker);
+  stop(s.budget);
   stop(s.tailer);
   stop(s.replayer);
   stop(s.schema);
@@ -212,6 +219,8 @@ nlohmann::json status_json(Self* self) {
   if (!s.last_verification.is_null()) verification["last"] = s.last_verification;
   j["verification"] = std::move(verification);
   if (!s.ended.empty()) j["ended"] = s.ended;
+  j["max_rows_per_sec"] = s.max_rows_per_sec;
+  j["max_events_per_sec"] = s.max_events_per_sec;
   return j;
 }
 
@@ -239,6 +248,8 @@ void maybe_finish_copy(Self* self) {
   s.appliers.clear();
   if (s.chunker) self->send_exit(s.chunker, caf::exit_reason::user_shutdown);
   s.chunker = nullptr;
+  if (s.budget) self->send_exit(s.budget, caf::exit_reason::user_shutdown);
+  s.budget = nullptr;
   for (auto& b : s.index_builders) self->send_exit(b, caf::exit_reason::user_shutdown);
   s.index_builders.clear();
   start_indexes(self);
@@ -257,6 +268,7 @@ void start_capture(Self* self) {
   s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, start, self);
   s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, task_id_of(*s.directory), s.tailer, self);
   if (s.paused) self->send(s.replayer, pause_atom::value);
+  self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);
   self->send(s.tailer, start_atom::value, s.replayer);
 }
 
@@ -275,6 +287,7 @@ void start_full_copy(Self* self) {
   auto snapshot = std::make_shared<const TaskState>(s.task);
   s.trackers.assign(s.plan->tables.size(), ChunkTracker{});
   s.chunker = spawn_chunker(system, s.plan, snapshot, self);
+  s.budget = spawn_rate_limiter(system, s.max_rows_per_sec);
   if (s.plan->phases.schema && !s.task.indexes_done) {
     int builders = std::max(1, std::min(2, s.plan->options.parallel));
     for (int i = 0; i < builders; ++i) s.index_builders.push_back(spawn_schema_migrator(system, s.plan));
@@ -282,7 +295,7 @@ void start_full_copy(Self* self) {
   int pool = std::max(1, s.plan->options.parallel);
   for (int i = 0; i < pool; ++i) s.appliers.push_back(spawn_applier(system, s.plan, self, s.reporter));
   for (int i = 0; i < pool; ++i) {
-    auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, self);
+    auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, self, s.budget);
     s.readers.push_back(reader);
     if (s.paused) self->send(reader, pause_atom::value);  // paused before the copy began
     self->send(reader, start_atom::value);
@@ -546,6 +559,8 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
   s.directory = directory;
   s.task = std::move(task);
   s.control = control;
+  s.max_rows_per_sec = s.plan->options.max_rows_per_sec;
+  s.max_events_per_sec = s.plan->options.max_events_per_sec;
   return {
       [=](run_atom) {
         auto& s = self->state;
@@ -627,6 +642,24 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
       [=](verify_progress_atom, const VerifyProgress& progress) {
         auto& s = self->state;
         if (s.verifying && progress.id == s.verify_id) s.verify_progress = progress;
+      },
+      [=](throttle_atom, const ThrottleChange& change) -> std::string {
+        auto& s = self->state;
+        auto limit_text = [](int64_t limit) { return limit == 0 ? std::string("unlimited") : std::to_string(limit); };
+        if (change.max_rows_per_sec != ThrottleChange::kKeep) {
+          std::cerr << "throttle: max_rows_per_sec " << limit_text(s.max_rows_per_sec) << " -> "
+                    << limit_text(change.max_rows_per_sec) << "\n";
+          s.max_rows_per_sec = change.max_rows_per_sec;
+          if (s.budget) self->send(s.budget, throttle_atom::value, s.max_rows_per_sec);
+        }
+        if (change.max_events_per_sec != ThrottleChange::kKeep) {
+          std::cerr << "throttle: max_events_per_sec " << limit_text(s.max_events_per_sec) << " -> "
+                    << limit_text(change.max_events_per_sec) << "\n";
+          s.max_events_per_sec = change.max_events_per_sec;
+          if (s.replayer) self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);
+        }
+        write_status(self, true);
+        return status_json(self).dump();
       },
       [=](stop_atom) {
         self->state.ended = "stopped on request";

@@ -5,6 +5,7 @@
 #include <deque>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "actors/messages.hpp"
@@ -169,6 +170,7 @@ struct ReaderState {
   caf::actor chunker;
   std::vector<caf::actor> appliers;
   caf::actor coordinator;
+  caf::actor budget;                                  // the task's shared row budget (rate limiter)
   std::unique_ptr<Connection> source;
   std::unique_ptr<copy::ChunkCursor> cursor;          // reading to_read.front(), when open
   // Chunks to read, in order: the front is being read; a chunk to read again joins the back.
@@ -183,6 +185,11 @@ struct ReaderState {
   bool no_more_work = false;
   bool produce_scheduled = false;
   bool paused = false;                                // the task was paused: hold the credits
+  // A batch read but not sent: it waits for the budget to grant its rows. One at a time, and it
+  // holds a credit, so batch memory stays within credits per reader.
+  std::optional<BatchEnvelope> unpaid;
+  ChunkKey unpaid_key;
+  bool unpaid_last = false;                           // it ends its chunk
   static inline const char* name = "reader";
 };
 
@@ -202,7 +209,7 @@ void finish_if_idle(ReaderSelf* self) {
 
 void schedule_produce(ReaderSelf* self) {
   auto& s = self->state;
-  if (s.produce_scheduled || s.paused || !s.cursor || s.credits <= 0) return;
+  if (s.produce_scheduled || s.paused || s.unpaid || !s.cursor || s.credits <= 0) return;
   s.produce_scheduled = true;
   self->send(self, produce_atom::value);
 }
@@ -336,6 +343,42 @@ void ask_for_work(ReaderSelf* self) {
           [=](caf::error&) { self->quit(); });
 }
 
+// Sends the batch that was read once its rows are paid for, and moves on: the next batch, or the
+// next chunk. A batch of a keyless copy that was begun again meanwhile (redo) is dropped.
+void dispatch(ReaderSelf* self) {
+  auto& s = self->state;
+  BatchEnvelope envelope = std::move(*s.unpaid);
+  s.unpaid.reset();
+  ChunkKey key = s.unpaid_key;
+  auto it = s.chunks.find(key);
+  if (it == s.chunks.end() || s.to_read.empty() || s.to_read.front() != key ||
+      it->second.generation != envelope.generation) {
+    schedule_produce(self);
+    return;
+  }
+  ChunkInFlight& current = it->second;
+  if (envelope.batch.rows > 0 || envelope.restart_chunk) {
+    --s.credits;
+    ++current.unacknowledged;
+    current.sent_first = true;
+    // A keyless table's batches all go to one applier, so its restart runs before them.
+    auto& applier = current.keyless ? s.appliers[key.first % s.appliers.size()]
+                                    : s.appliers[s.next_applier++ % s.appliers.size()];
+    self->send(applier, std::move(envelope));
+  }
+  if (s.unpaid_last) {
+    current.fully_read = true;
+    s.cursor.reset();
+    if (current.keyless && !s.source->execute("COMMIT")) s.source.reset();  // ends the snapshot
+    s.to_read.pop_front();
+    complete_chunk_if_done(self, key);
+    open_next_chunk(self);
+    finish_if_idle(self);
+  } else {
+    schedule_produce(self);
+  }
+}
+
 // The applier could not tell whether a batch of a keyless table was written (the target went
 // away in mid-statement): copying the table again from a new snapshot is the only exact answer.
 void redo_keyless(ReaderSelf* self, ChunkKey key, uint32_t generation) {
@@ -359,46 +402,37 @@ void redo_keyless(ReaderSelf* self, ChunkKey key, uint32_t generation) {
 }
 
 caf::behavior reader_impl(ReaderSelf* self, std::shared_ptr<const Plan> plan, caf::actor chunker,
-                          std::vector<caf::actor> appliers, caf::actor coordinator) {
+                          std::vector<caf::actor> appliers, caf::actor coordinator, caf::actor budget) {
   auto& s = self->state;
   s.plan = std::move(plan);
   s.chunker = std::move(chunker);
   s.appliers = std::move(appliers);
   s.coordinator = std::move(coordinator);
+  s.budget = std::move(budget);
   s.credits = std::max(1, s.plan->options.credits);
   return {
       [=](start_atom) { ask_for_work(self); },
       [=](produce_atom) {
         auto& s = self->state;
         s.produce_scheduled = false;
-        if (s.paused || !s.cursor || s.credits <= 0) return;
+        if (s.paused || s.unpaid || !s.cursor || s.credits <= 0) return;
         auto batch = s.cursor->next_batch();
         if (!batch) return reading_failed(self, batch.status());
         s.retry.succeeded();
         auto key = s.to_read.front();
         ChunkInFlight& current = s.chunks.at(key);
-        bool last = batch->last_of_chunk;
         bool restart = current.keyless && !current.sent_first;
-        if (batch->rows > 0 || restart) {
-          --s.credits;
-          ++current.unacknowledged;
-          current.sent_first = true;
-          // A keyless table's batches all go to one applier, so its restart runs before them.
-          auto& applier = current.keyless ? s.appliers[key.first % s.appliers.size()]
-                                          : s.appliers[s.next_applier++ % s.appliers.size()];
-          self->send(applier, BatchEnvelope{key.first, std::move(batch).value(), restart, current.generation});
-        }
-        if (last) {
-          current.fully_read = true;
-          s.cursor.reset();
-          if (current.keyless && !s.source->execute("COMMIT")) s.source.reset();  // ends the snapshot
-          s.to_read.pop_front();
-          complete_chunk_if_done(self, key);
-          open_next_chunk(self);
-          finish_if_idle(self);
-        } else {
-          schedule_produce(self);
-        }
+        s.unpaid_last = batch->last_of_chunk;
+        s.unpaid_key = key;
+        s.unpaid = BatchEnvelope{key.first, std::move(batch).value(), restart, current.generation};
+        if (s.unpaid->batch.rows == 0) return dispatch(self);
+        // The rows are paid for before they are sent: the budget answers once it has granted them all.
+        self->request(s.budget, caf::infinite, take_atom::value, s.unpaid->batch.rows)
+            .then([=](uint64_t) { dispatch(self); },
+                  [=](caf::error& e) {
+                    fail(self, self->state.coordinator, "copy rate limiter: " + caf::to_string(e));
+                    self->quit();
+                  });
       },
       [=](retry_atom, uint64_t token) {
         auto& s = self->state;
@@ -565,9 +599,9 @@ caf::actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> 
 }
 
 caf::actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor chunker,
-                        std::vector<caf::actor> appliers, caf::actor coordinator) {
+                        std::vector<caf::actor> appliers, caf::actor coordinator, caf::actor budget) {
   return system.spawn<caf::detached>(reader_impl, std::move(plan), std::move(chunker), std::move(appliers),
-                                     std::move(coordinator));
+                                     std::move(coordinator), std::move(budget));
 }
 
 caf::actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor coordinator,

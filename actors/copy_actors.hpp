@@ -8,7 +8,8 @@
 //
 // Backpressure: a reader sends a batch only while it holds a credit; it starts with
 // Options::credits and gets one back each time an applier commits one of its batches. So at most
-// readers × credits batches exist at once, whatever the table size.
+// readers × credits batches exist at once, whatever the table size. Throttle: a reader reads one
+// batch, then waits (by message) for the shared rate limiter to grant its rows before sending it.
 //
 // Faults: every server call is retried under Options::retry (actors/retry.hpp) by a message the
 // actor sends itself after the backoff, so the actors keep answering (pause, stop) while a server
@@ -32,10 +33,11 @@ caf::actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> 
                          std::shared_ptr<const TaskState> state, caf::actor coordinator);
 
 // Streams chunks from the source into batches and sends them to the appliers round-robin, holding
-// at most Options::credits batches in flight. Tells `coordinator` when a chunk is fully committed,
-// and when the chunker has no more work. Starts working on `start_atom`.
+// at most Options::credits batches in flight. Each batch's rows are taken from `budget` (the task's
+// rate limiter, shared by all readers) before the batch is sent. Tells `coordinator` when a chunk
+// is fully committed, and when the chunker has no more work. Starts working on `start_atom`.
 caf::actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor chunker,
-                        std::vector<caf::actor> appliers, caf::actor coordinator);
+                        std::vector<caf::actor> appliers, caf::actor coordinator, caf::actor budget);
 
 // Writes batches to the target in arrival order, one statement each, retrying transient errors on a
 // fresh connection after the backoff; acknowledges each batch to its reader and reports progress

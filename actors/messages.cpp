@@ -9,6 +9,7 @@ void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<ChunkDone>("omsql::ChunkDone");
   config.add_message_type<SpoolStored>("omsql::SpoolStored");
   config.add_message_type<SyncStatus>("omsql::SyncStatus");
+  config.add_message_type<ThrottleChange>("omsql::ThrottleChange");
 }
 
 }  // namespace omsql::actors

@@ -41,6 +41,9 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;        // coordinat
 using retry_atom = caf::atom_constant<caf::atom("retry")>;          // any actor -> itself: the backoff is over
 using redo_atom = caf::atom_constant<caf::atom("redo")>;            // applier -> reader: copy a keyless table again
 using recopy_atom = caf::atom_constant<caf::atom("recopy")>;        // tailer -> coordinator: the binlog was purged
+using take_atom = caf::atom_constant<caf::atom("take")>;            // reader -> rate limiter: rows to send
+using wake_atom = caf::atom_constant<caf::atom("wake")>;            // rate limiter, replayer -> itself
+using throttle_atom = caf::atom_constant<caf::atom("throttle")>;    // control -> coordinator -> limiter, replayer
 
 // --- payloads ---
 
@@ -97,6 +100,13 @@ struct SyncStatus {
   double lag_seconds = 0;           // age of the oldest stored event not yet applied, when sent
   int64_t oldest_unapplied_ms = 0;  // when it was stored (steady clock ms; 0: all applied): the lag now
   bool reached_catch_up_target = false;  // applied has reached the source position taken when replay began
+};
+
+// A run-time throttle change (POST /throttle). 0 = unlimited; kKeep leaves that limit as it is.
+struct ThrottleChange {
+  static constexpr int64_t kKeep = -1;
+  int64_t max_rows_per_sec = kKeep;
+  int64_t max_events_per_sec = kKeep;
 };
 
 // --- inspection (serialization for CAF; also what makes the types printable in CAF logs) ---
@@ -170,6 +180,11 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {
   return f(caf::meta::type_name("SyncStatus"), x.applied, x.stored, x.events_applied, x.events_per_second,
            x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ThrottleChange& x) {
+  return f(caf::meta::type_name("ThrottleChange"), x.max_rows_per_sec, x.max_events_per_sec);
 }
 
 // Registers every payload type with an actor system configuration (needed for remote workers).

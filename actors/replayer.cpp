@@ -15,6 +15,7 @@
 #include "src/apply/change_batch.hpp"
 #include "src/binlog/unapplied_ages.hpp"
 #include "src/checkpoint/checkpoint.hpp"
+#include "src/common/token_bucket.hpp"
 #include "src/copy/session.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/spool/spool.hpp"
@@ -206,6 +207,13 @@ struct ReplayerState {
   bool paused = false;                             // hold applying; the spool keeps growing
   uint64_t events_applied = 0;
   UnappliedAges unapplied;                         // when the oldest stored, unapplied change was stored
+  // max_events_per_sec: the row changes of a folded group are taken from this bucket before the
+  // group is flushed; a group is cut at one second's budget (whole transactions; a bigger one is
+  // paid in pieces). `paying` = a wake (wake_atom, generation) will continue the payment.
+  TokenBucket events_budget;
+  uint64_t group_paid = 0;
+  bool paying = false;
+  uint64_t pay_generation = 0;
   Clock::time_point rate_start = Clock::now();
   uint64_t rate_events = 0;
   double events_per_second = 0;
@@ -313,6 +321,7 @@ bool flush(Self* self) {
   s.flushing_changes = 0;
   s.lanes_pending = s.lanes.size();
   s.folded_bytes = 0;
+  s.group_paid = 0;
   for (uint32_t lane = 0; lane < s.lanes.size(); ++lane) {
     LaneWork work;
     work.lane = lane;
@@ -404,16 +413,51 @@ void run_repair(Self* self) {
           [=](caf::error& e) { replayer_fail(self, "change applier (repair): " + caf::to_string(e)); });
 }
 
+uint64_t folded_changes(const ReplayerState& s) {
+  uint64_t changes = 0;
+  for (uint64_t lane : s.lane_changes) changes += lane;
+  return changes;
+}
+
+// Takes the folded group's changes from the events budget. False when some are still unpaid: a
+// wake is scheduled for when the budget has them (or a second's worth, for a bigger group).
+template <class Self>
+bool pay_for_group(Self* self) {
+  auto& s = self->state;
+  uint64_t changes = folded_changes(s);
+  if (s.group_paid >= changes) return true;
+  auto now = Clock::now();
+  s.group_paid += static_cast<uint64_t>(s.events_budget.take(static_cast<int64_t>(changes - s.group_paid), now));
+  if (s.group_paid >= changes) return true;
+  auto wait = std::chrono::ceil<std::chrono::milliseconds>(
+      s.events_budget.wait_for(static_cast<int64_t>(changes - s.group_paid), now));
+  s.paying = true;
+  self->delayed_send(self, std::max(wait, std::chrono::milliseconds(1)), wake_atom::value, ++s.pay_generation);
+  return false;
+}
+
+// Ends a round of apply_stored: the folded group is paid for, then flushed.
+template <class Self>
+void finish_round(Self* self) {
+  if (!pay_for_group(self)) return;  // the wake comes back here
+  if (flush(self)) return;           // after_group continues once every lane has committed
+  after_group(self);
+}
+
 // Reads what the spool holds, up to what the tailer has synced, folding whole transactions until
 // a group is large enough or the spool is drained, then flushes the group.
 template <class Self>
 void apply_stored(Self* self) {
   auto& s = self->state;
   s.apply_scheduled = false;
-  if (!s.replaying || s.paused || s.lanes_pending > 0) return;
+  if (!s.replaying || s.paused || s.paying || s.lanes_pending > 0) return;
   if (!s.repairs.empty()) return run_repair(self);
   constexpr uint64_t kFlushBytes = 8 << 20;
   constexpr int kRecordsPerRound = 50000;
+  // Throttled, a group holds about one second's budget, so the target sees the changes spread out
+  // rather than a long wait and then a burst.
+  const uint64_t group_limit =
+      s.events_budget.unlimited() ? UINT64_MAX : static_cast<uint64_t>(s.events_budget.capacity());
   for (int i = 0; i < kRecordsPerRound; ++i) {
     auto record = s.reader->next(s.stored.spool_end);
     if (!record) return replayer_fail(self, record.status().message());
@@ -430,11 +474,10 @@ void apply_stored(Self* self) {
       // TransactionCommit, DdlStatement (of other tables) and Heartbeat end a unit: fold it.
       if (auto st = fold_transaction(s, position); !st) return replayer_fail(self, st.message());
       s.folded_spool_end = (*record)->next;
-      if (s.folded_bytes >= kFlushBytes) break;
+      if (s.folded_bytes >= kFlushBytes || folded_changes(s) >= group_limit) break;
     }
   }
-  if (flush(self)) return;  // after_group continues once every lane has committed
-  after_group(self);
+  finish_round(self);
 }
 
 template <class Self>
@@ -504,6 +547,7 @@ void begin_replay(Self* self) {
     const std::string name = job.source.str();
     s.table_lanes.push_back(XXH3_64bits(name.data(), name.size()) % lanes);
   }
+  s.events_budget = TokenBucket(s.events_budget.rate(), Clock::now());  // empty when replay begins
   s.replaying = true;
   std::cerr << "incremental: replaying from " << (s.checkpoint.empty() ? "the start of the spool" : s.checkpoint.str())
             << " on " << lanes << " apply lane(s); catching up to " << s.catch_up_target.str() << "\n";
@@ -519,14 +563,15 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
   s.task_id = std::move(task_id);
   s.tailer = std::move(tailer);
   s.coordinator = std::move(coordinator);
+  s.events_budget = TokenBucket(s.plan->options.max_events_per_sec, Clock::now());
   for (size_t i = 0; i < s.plan->tables.size(); ++i) s.job_index[s.plan->tables[i].source] = i;
   return {
       [=](stored_atom, const SpoolStored& stored) {
         auto& s = self->state;
         s.unapplied.stored(stored.source_position, stored.stored_at_ms);
         s.stored = stored;
-        // Also while paused or while the lanes wait on the target: the status shows the source
-        // moving on and the lag growing.
+        // Also while paused, throttled or while the lanes wait on the target: the status shows
+        // the source moving on and the lag growing.
         if (s.replaying) self->send(s.coordinator, sync_status_atom::value, status_of(s));
         if (s.replaying && !s.apply_scheduled) {
           s.apply_scheduled = true;
@@ -550,6 +595,22 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         if (s.replaying && !s.apply_scheduled) {
           s.apply_scheduled = true;
           self->send(self, apply_atom::value);
+        }
+      },
+      [=](wake_atom, uint64_t generation) {
+        auto& s = self->state;
+        if (generation != s.pay_generation || !s.paying) return;
+        s.paying = false;
+        // Paused meanwhile: the folded group waits; resume's round pays the rest and flushes it.
+        if (!s.paused) finish_round(self);
+      },
+      [=](throttle_atom, int64_t events_per_second) {
+        auto& s = self->state;
+        s.events_budget.set_rate(events_per_second, Clock::now());
+        if (s.paying) {
+          s.paying = false;  // the wake scheduled at the old rate is ignored (its generation is old)
+          ++s.pay_generation;
+          if (!s.paused) finish_round(self);
         }
       },
       [=](pause_atom) { self->state.paused = true; },

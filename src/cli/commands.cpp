@@ -78,6 +78,7 @@ void print_actor_graph(const Plan& plan, bool dot) {
         std::cout << "  reader" << i << " -> applier" << j << " [label=\"RowBatch\"];\n";
       std::cout << "  applier" << i << " -> reporter [label=\"progress\"];\n";
       std::cout << "  reader" << i << " -> coordinator [label=\"chunk done\"];\n";
+      std::cout << "  reader" << i << " -> rate_limiter [label=\"take rows\"];\n";
     }
     std::cout << "}\n";
     return;
@@ -89,7 +90,13 @@ void print_actor_graph(const Plan& plan, bool dot) {
             << "  backpressure: " << plan.options.credits << " credits per reader × batch ≤ "
             << plan.options.batch_rows << " rows / " << plan.options.batch_bytes / (1 << 20) << " MB → at most "
             << pool * plan.options.credits << " batches in flight\n";
+  auto limit = [](int64_t value, const char* unit) {
+    return value == 0 ? std::string("unlimited") : std::to_string(value) + " " + unit;
+  };
+  std::cout << "  throttle: copy " << limit(plan.options.max_rows_per_sec, "rows/s, all readers together")
+            << "; replay " << limit(plan.options.max_events_per_sec, "changes/s") << "\n";
 }
+
 
 }  // namespace
 
@@ -348,6 +355,21 @@ int control_task(const std::string& task_dir, const std::string& command) {
     return kExitFailure;
   }
   std::cout << *answer << "\n";
+  return 0;
+}
+
+int throttle_task(const std::string& task_dir, const ThrottleRequest& request) {
+  auto answer = actors::send_control(task_dir, "throttle", throttle_request_json(request));
+  if (!answer) {
+    std::cerr << "error: " << answer.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto status = nlohmann::json::parse(*answer, nullptr, false);
+  if (status.is_discarded()) {
+    std::cout << *answer << "\n";
+    return 0;
+  }
+  std::cout << "throttle   " << limits_text(status) << "\n";
   return 0;
 }
 

@@ -6,6 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "src/task/throttle_request.hpp"
+
 namespace omsql::cli {
 
 struct RunOptions {
@@ -44,8 +48,12 @@ int verify_task(const VerifyCommandOptions& options);
 // from what it left in DIR (status.json, state.json, last-error.json), marked not running and not
 // caught up. Writes nothing into DIR.
 int show_status(const std::string& task_dir, bool json);
+// "1000 rows/s (copy), unlimited events/s (replay)": the limits a status JSON shows.
+std::string limits_text(const nlohmann::json& status);
 // Sends pause, resume or verify to the running task in DIR through its control endpoint.
 int control_task(const std::string& task_dir, const std::string& command);
+// Changes the limits of the running task in DIR (POST /throttle) and prints the limits now in force.
+int throttle_task(const std::string& task_dir, const ThrottleRequest& request);
 // Asks the omsrun process that holds DIR's lock to stop cleanly (SIGTERM); waits up to 60 s.
 int stop_task(const std::string& task_dir);
 

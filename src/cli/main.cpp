@@ -13,7 +13,7 @@
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
-  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "bench", "help"};
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
 
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
       "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
       "  omsrun verify --task .omsql/shop   the running task verifies (live link: rows settled against it)\n"
       "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n"
+      "  omsrun throttle --task .omsql/shop --rows-per-sec 5000   change a running task's limits\n"
       "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n"
       "\nExit status: 0 done (or stopped by `omsrun stop`, resumable), 1 failed at run time, 2 usage or\n"
       "script error, 3 verification found differences, 130/143 interrupted by SIGINT/SIGTERM before\n"
@@ -101,6 +102,18 @@ int main(int argc, char** argv) {
   auto* resume = app.add_subcommand("resume", "Resume a paused task");
   resume->add_option("--task", resume_dir, "the task directory")->required();
 
+  std::string throttle_dir;
+  int64_t rows_per_sec = -1, events_per_sec = -1;
+  auto* throttle = app.add_subcommand(
+      "throttle", "Change a running task's limits (max_rows_per_sec, max_events_per_sec) for the rest of its run");
+  throttle->add_option("--task", throttle_dir, "the task directory")->required();
+  auto* rows_option = throttle->add_option("--rows-per-sec", rows_per_sec,
+                                           "rows copied per second, all readers together; 0 = unlimited")
+                          ->check(CLI::NonNegativeNumber);
+  auto* events_option = throttle->add_option("--events-per-sec", events_per_sec,
+                                             "row changes replayed per second; 0 = unlimited")
+                            ->check(CLI::NonNegativeNumber);
+
   std::string stop_dir;
   auto* stop = app.add_subcommand("stop", "Stop a running task cleanly (it resumes when run again)");
   stop->add_option("--task", stop_dir, "the task directory")->required();
@@ -135,6 +148,16 @@ int main(int argc, char** argv) {
   if (pause->parsed()) return omsql::cli::control_task(pause_dir, "pause");
   if (resume->parsed()) return omsql::cli::control_task(resume_dir, "resume");
   if (status->parsed()) return omsql::cli::show_status(status_dir, status_json);
+  if (throttle->parsed()) {
+    if (rows_option->count() == 0 && events_option->count() == 0) {
+      std::cerr << "throttle: give --rows-per-sec N and/or --events-per-sec N (0 = unlimited)\n";
+      return omsql::cli::kExitUsage;
+    }
+    omsql::ThrottleRequest request;
+    if (rows_option->count()) request.max_rows_per_sec = rows_per_sec;
+    if (events_option->count()) request.max_events_per_sec = events_per_sec;
+    return omsql::cli::throttle_task(throttle_dir, request);
+  }
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
   if (check->parsed()) return omsql::cli::check_script(check_file);
   if (plan->parsed()) return omsql::cli::show_plan(plan_file, dot);

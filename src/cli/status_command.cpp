@@ -51,6 +51,15 @@ void mark_not_running(nlohmann::json& status) {
 
 }  // namespace
 
+// "1000 rows/s, unlimited events/s": the limits a status JSON shows.
+std::string limits_text(const nlohmann::json& status) {
+  auto limit = [&](const char* field, const char* unit) {
+    int64_t value = status.value(field, int64_t{0});
+    return (value == 0 ? std::string("unlimited") : std::to_string(value)) + " " + unit;
+  };
+  return limit("max_rows_per_sec", "rows/s (copy)") + ", " + limit("max_events_per_sec", "events/s (replay)");
+}
+
 int show_status(const std::string& task_dir, bool json) {
   nlohmann::json status;
   bool running = false;

@@ -74,7 +74,8 @@ TEST_CASE("every MIGRATE clause, in any order, case-insensitive, with comments")
   auto script = compile_ok(std::string(kEndpoints) +
                            "/* the whole shop */ migrate shop.*, crm.customers -- and one crm table\n"
                            "  with (Parallel = 8, chunk_rows = 5000, batch_rows = 2000, batch_bytes = '512KB',\n"
-                           "        credits = 2, max_rows_per_sec = 1000, MAX_EVENTS_PER_SEC = 250, on_exists = 'truncate', task_dir = '/tmp/t',\n"
+                           "        credits = 2, max_rows_per_sec = 1000, MAX_EVENTS_PER_SEC = 250, on_exists = 'truncate',\n"
+                           "        task_dir = '/tmp/t',\n"
                            "        retry_patience = '2h', retry_max_delay = 2500ms)\n"
                            "  Exclude shop.audit_log, shop.tmp_*\n"
                            "  MAP shop.* TO shop_v2.*\n"
