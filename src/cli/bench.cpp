@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -148,6 +149,14 @@ std::string apply_override(Options& options, const std::string& key_value) {
     }
     return "";
   }
+  if (key == "max_rows_per_sec" || key == "max_events_per_sec") {
+    int64_t limit = -1;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), limit);
+    if (value.empty() || error != std::errc() || end != value.data() + value.size() || limit < 0)
+      return "bad value '" + value + "' for " + key + ": expected an integer >= 0 (0 = unlimited)";
+    (key == "max_rows_per_sec" ? options.max_rows_per_sec : options.max_events_per_sec) = limit;
+    return "";
+  }
   auto size = dsl::parse_byte_size(value);
   if (!size || *size <= 0) return "bad value '" + value + "' for " + key;
   if (key == "parallel") options.parallel = static_cast<int>(*size);
@@ -155,7 +164,7 @@ std::string apply_override(Options& options, const std::string& key_value) {
   else if (key == "batch_rows") options.batch_rows = *size;
   else if (key == "batch_bytes") options.batch_bytes = *size;
   else if (key == "credits") options.credits = static_cast<int>(*size);
-  else return "unknown option '" + key + "' (known: parallel, chunk_rows, batch_rows, batch_bytes, credits, retry_patience, retry_max_delay)";
+  else return "unknown option '" + key + "' (known: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, max_events_per_sec, retry_patience, retry_max_delay)";
   return "";
 }
 

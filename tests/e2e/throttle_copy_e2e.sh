@@ -13,16 +13,19 @@ now() { date +%s.%N; }
 # Prints 1 when $1 >= $2 (decimal seconds).
 at_least() { python3 -c "import sys; print(1 if float(sys.argv[1]) >= float(sys.argv[2]) else 0)" "$1" "$2"; }
 
-# --- 6000 rows, 1000 rows/s, 4 readers, 1500-row batches (each bigger than a second's budget) ---
+# --- 6000 rows, 1000 rows/s (--set over the script's WITH), 4 readers, 1500-row batches (each
+# bigger than a second's budget) ---
 cat > "$WORK/a.omsql" <<'EOF2'
 SOURCE mysql 'root@127.0.0.1:${OMSQL_SRC_PORT}';
 TARGET mysql 'root@127.0.0.1:${OMSQL_TGT_PORT}';
 MIGRATE e2e_thr.a MAP e2e_thr.* TO e2e_thr_a.*
   MODE SCHEMA, FULL
-  WITH (parallel = 4, chunk_rows = 1500, max_rows_per_sec = 1000);
+  WITH (parallel = 4, chunk_rows = 1500, max_rows_per_sec = 1000000);
 EOF2
+expect_refusal 2 "$OMSRUN" "$WORK/a.omsql" --task-dir "$WORK/task_a" --set max_rows_per_sec=-1
 start=$(now)
-"$OMSRUN" "$WORK/a.omsql" --task-dir "$WORK/task_a" >"$WORK/a.log" 2>&1 || fail "throttled copy exited $?"
+"$OMSRUN" "$WORK/a.omsql" --task-dir "$WORK/task_a" --set max_rows_per_sec=1000 >"$WORK/a.log" 2>&1 \
+  || fail "throttled copy exited $?"
 elapsed=$(python3 -c "print($(now) - $start)")
 echo "6000 rows at 1000 rows/s with 4 readers: ${elapsed}s"
 [ "$(at_least "$elapsed" 6.0)" = 1 ] || fail "6000 rows at max_rows_per_sec = 1000 copied in ${elapsed}s (< 6 s)"
