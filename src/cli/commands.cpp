@@ -16,6 +16,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "actors/control_server.hpp"
 #include "actors/coordinator.hpp"
 #include "actors/messages.hpp"

@@ -101,6 +101,7 @@ int show_status(const std::string& task_dir, bool json) {
   else std::cout << " (not running: " << status.value("ended", std::string("not running")) << ")\n";
   std::cout << "phase      " << status.value("phase", std::string("?"))
             << (status.value("paused", false) ? " (paused)" : "") << "\n";
+  if (status.contains("max_rows_per_sec")) std::cout << "throttle   " << limits_text(status) << "\n";
   if (status.contains("applied_position")) {
     std::cout << "source     " << status.value("source_position", "") << "\n"
               << "applied    " << status.value("applied_position", "") << "\n";
