@@ -204,7 +204,14 @@ class Binder {
       for (const auto& rule : rules.casts) {
         if (!rule.column.table.matches(job.source)) continue;
         used_.insert(rule.offset);
-        if (rule.column.column.matches(column.name) && type_matches(rule.from_type, column)) mapping.cast_to = rule.to_type;
+        if (!rule.column.column.matches(column.name)) continue;
+        found_columns_.insert({rule.offset, 1});
+        if (!type_matches(rule.from_type, column)) {
+          cast_types_seen_[rule.offset].insert(column.column_type);
+          continue;
+        }
+        found_columns_.insert({rule.offset, 2});
+        mapping.cast_to = rule.to_type;
       }
       auto [it, inserted] = renamed.emplace(mapping.target, std::make_pair(column.name, rename_offset));
       if (!inserted) {
@@ -223,7 +230,19 @@ class Binder {
     for (const auto& rule : rules.maps) unused(rule.offset, "MAP of", rule.from.str());
     for (const auto& rule : rules.filters) unused(rule.offset, "FILTER on", rule.table.str());
     for (const auto& rule : rules.column_excludes) unused(rule.offset, "COLUMNS on", rule.table.str());
-    for (const auto& rule : rules.casts) unused(rule.offset, "CAST of", rule.column.str());
+    for (const auto& rule : rules.casts) {
+      unused(rule.offset, "CAST of", rule.column.str());
+      if (!used_.count(rule.offset)) continue;
+      if (!found_columns_.count({rule.offset, 1}))
+        error(rule.column.offset, "unknown column '" + rule.column.column.text + "': no table that '" +
+                                      rule.column.table.str() + "' matches has it");
+      else if (!found_columns_.count({rule.offset, 2}))
+        error(rule.column.offset, "CAST of '" + rule.column.str() + "' from " + rule.from_type +
+                                      " matches no column: the columns it names are " +
+                                      join(std::vector<std::string>(cast_types_seen_[rule.offset].begin(),
+                                                                    cast_types_seen_[rule.offset].end()),
+                                           ", "));
+    }
     for (const auto& rule : rules.map_columns) {
       unused(rule.offset, "MAP COLUMN of", rule.column.str());
       if (used_.count(rule.offset) && !rule.column.table.literal() && !found_columns_.count({rule.offset, 0}))
@@ -294,6 +313,8 @@ class Binder {
   std::vector<QualifiedName> all_tables_;
   std::set<int> used_;                           // offsets of rules that matched a selected table
   std::set<std::pair<int, int>> found_columns_;  // offsets of column names found in some table
+  // (a CAST's offset with 1: its column name found, 2: name and from-type found)
+  std::map<int, std::set<std::string>> cast_types_seen_;  // CAST offset -> types of named columns that differ
 };
 
 }  // namespace

@@ -305,7 +305,10 @@ auto const where_condition_def = WhereText{} >> attr(false);
 auto const type_name_def =
     x3::raw[!kw("to") >> lexeme[+char_("a-zA-Z0-9_")] >>
             -('(' > (lexeme[+char_("0-9")] % ',') > named("')' to close the type", lit(')'))) >>
-            *(kw("unsigned") | kw("signed") | kw("zerofill"))] >>
+            *(kw("unsigned") | kw("signed") | kw("zerofill")) >>
+            -(((kw("character") > named("SET after CHARACTER", kw("set"))) | kw("charset")) >
+              named("a character set name such as utf8mb4", lexeme[+char_("a-zA-Z0-9_")])) >>
+            -(kw("collate") > named("a collation name such as utf8mb4_bin", lexeme[+char_("a-zA-Z0-9_")]))] >>
     attr(false);
 
 auto const option_value_def = string_literal | (lexeme[+char_("-a-zA-Z0-9_.")] >> attr(false));

@@ -54,6 +54,17 @@ bool type_matches(std::string_view from, const ColumnDef& column) {
   if (wanted == "bool" || wanted == "boolean") wanted = "tinyint(1)";
   if (base_name(wanted) == "integer") wanted = "int" + wanted.substr(7);
   if (wanted == column_type) return true;
+  // No width written: "bigint unsigned" matches "bigint(20) unsigned" (the server adds the
+  // display width of integer types).
+  if (wanted.find('(') == std::string::npos && wanted.find(' ') != std::string::npos) {
+    std::string without_width = column_type;
+    size_t open = without_width.find('(');
+    size_t close = without_width.find(')');
+    if (open != std::string::npos && close != std::string::npos && close > open &&
+        without_width.find_first_not_of("0123456789", open + 1) == close)
+      without_width.erase(open, close - open + 1);
+    if (wanted == without_width) return true;
+  }
   // A bare name ("tinyint") matches every width and modifier; "int(11)" also matches "int(11) unsigned".
   if (wanted.find('(') == std::string::npos && wanted.find(' ') == std::string::npos)
     return wanted == normalize_type(column.data_type);

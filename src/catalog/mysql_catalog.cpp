@@ -1,6 +1,8 @@
 #include "src/catalog/mysql_catalog.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -17,14 +19,10 @@ std::string system_schema_list() {
   return list + ")";
 }
 
-using Row = std::vector<std::optional<std::string>>;
+using catalog_rows::Row;
 
-std::string text(const Row& row, size_t i) { return row[i].value_or(""); }
+std::string text(const Row& row, size_t i) { return i < row.size() ? row[i].value_or("") : std::string(); }
 
-std::optional<int64_t> number(const Row& row, size_t i) {
-  if (!row[i] || row[i]->empty()) return std::nullopt;
-  return std::stoll(*row[i]);
-}
 
 std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -72,6 +70,136 @@ std::optional<std::string> normalise_mysql_default(const std::optional<std::stri
 
 }  // namespace
 
+namespace catalog_rows {
+namespace {
+
+Status short_row(const Row& row, size_t want, const char* view) {
+  return Status::corruption(std::string("information_schema.") + view + " returned a row of " +
+                            std::to_string(row.size()) + " columns, " + std::to_string(want) + " expected");
+}
+
+template <typename T>
+Result<std::optional<T>> integer(const std::optional<std::string>& value, const std::string& what) {
+  if (!value || value->empty()) return std::optional<T>();
+  T out{};
+  const char* begin = value->data();
+  const char* end = begin + value->size();
+  auto [ptr, ec] = std::from_chars(begin, end, out);
+  if (ec == std::errc::result_out_of_range)
+    return Status::corruption(what + ": value " + *value + " is out of range");
+  if (ec != std::errc() || ptr != end) return Status::corruption(what + ": '" + *value + "' is not an integer");
+  return std::optional<T>(out);
+}
+
+// A narrower integer (ORDINAL_POSITION, precisions): the value must fit in int.
+Result<std::optional<int>> small(const std::optional<std::string>& value, const std::string& what) {
+  auto v = integer<int64_t>(value, what);
+  if (!v) return v.status();
+  if (!*v) return std::optional<int>();
+  if (**v < std::numeric_limits<int>::min() || **v > std::numeric_limits<int>::max())
+    return Status::corruption(what + ": value " + *value + " is out of range");
+  return std::optional<int>(static_cast<int>(**v));
+}
+
+}  // namespace
+
+Result<std::optional<int64_t>> signed_value(const std::optional<std::string>& value, const std::string& what) {
+  return integer<int64_t>(value, what);
+}
+
+Result<std::optional<uint64_t>> unsigned_value(const std::optional<std::string>& value, const std::string& what) {
+  if (value && !value->empty() && (*value)[0] == '-') return Status::corruption(what + ": '" + *value + "' is negative");
+  return integer<uint64_t>(value, what);
+}
+
+Result<TableDef> table_from_row(const Row& row) {
+  if (row.size() < 9) return short_row(row, 9, "TABLES");
+  TableDef t;
+  t.name = {text(row, 0), text(row, 1)};
+  const std::string where = "table " + t.name.str();
+  t.engine = text(row, 2);
+  // The charset is the collation's prefix (utf8mb4_general_ci -> utf8mb4), true of every
+  // MariaDB and MySQL collation name.
+  if (row[3]) {
+    t.collation = *row[3];
+    t.charset = row[3]->substr(0, row[3]->find('_'));
+  }
+  t.comment = text(row, 4);
+  auto ai = unsigned_value(row[5], where + " AUTO_INCREMENT");
+  if (!ai) return ai.status();
+  t.auto_increment = *ai;
+  auto rows = unsigned_value(row[6], where + " TABLE_ROWS");
+  if (!rows) return rows.status();
+  t.estimated_rows = rows->value_or(0);
+  auto bytes = unsigned_value(row[7], where + " DATA_LENGTH");
+  if (!bytes) return bytes.status();
+  t.estimated_bytes = bytes->value_or(0);
+  t.create_options = text(row, 8);
+  return t;
+}
+
+Result<ColumnDef> column_from_row(const Row& row, bool mysql_server) {
+  if (row.size() < 17) return short_row(row, 17, "COLUMNS");
+  ColumnDef col;
+  col.name = text(row, 2);
+  const std::string where = "column " + text(row, 0) + "." + text(row, 1) + "." + col.name;
+  auto ordinal = small(row[3], where + " ORDINAL_POSITION");
+  if (!ordinal) return ordinal.status();
+  col.ordinal = ordinal->value_or(0);
+  col.nullable = text(row, 5) == "YES";
+  col.data_type = to_lower(text(row, 6));
+  auto length = signed_value(row[7], where + " CHARACTER_MAXIMUM_LENGTH");
+  if (!length) return length.status();
+  col.char_max_length = *length;
+  auto precision = small(row[8], where + " NUMERIC_PRECISION");
+  if (!precision) return precision.status();
+  col.numeric_precision = *precision;
+  auto scale = small(row[9], where + " NUMERIC_SCALE");
+  if (!scale) return scale.status();
+  col.numeric_scale = *scale;
+  auto datetime = small(row[10], where + " DATETIME_PRECISION");
+  if (!datetime) return datetime.status();
+  col.datetime_precision = *datetime;
+  col.charset = row[11];
+  col.collation = row[12];
+  col.column_type = text(row, 13);
+  col.is_unsigned = col.column_type.find(" unsigned") != std::string::npos;
+  col.extra = text(row, 14);
+  col.comment = text(row, 15);
+  std::string extra = upper(col.extra);
+  if (extra.find("VIRTUAL GENERATED") != std::string::npos || extra.find("STORED GENERATED") != std::string::npos ||
+      extra.find("PERSISTENT GENERATED") != std::string::npos) {
+    col.is_generated = true;
+    col.generated_stored = extra.find("VIRTUAL") == std::string::npos;
+    col.generation_expression = text(row, 16);
+  } else {
+    col.default_value = mysql_server ? normalise_mysql_default(row[4], col) : row[4];
+  }
+  return col;
+}
+
+Result<StatisticsRow> statistics_from_row(const Row& row) {
+  if (row.size() < 10) return short_row(row, 10, "STATISTICS");
+  StatisticsRow out;
+  out.table = {text(row, 0), text(row, 1)};
+  out.index.name = text(row, 2);
+  const std::string where = "index " + out.table.str() + "." + out.index.name;
+  out.index.unique = text(row, 3) == "0";
+  out.index.kind = upper(text(row, 8));
+  out.index.comment = text(row, 9);
+  auto seq = signed_value(row[4], where + " SEQ_IN_INDEX");
+  if (!seq) return seq.status();
+  out.seq = seq->value_or(0);
+  out.part.column = text(row, 5);
+  auto prefix = signed_value(row[6], where + " SUB_PART");
+  if (!prefix) return prefix.status();
+  out.part.prefix_length = *prefix;
+  out.part.descending = text(row, 7) == "D";
+  return out;
+}
+
+}  // namespace catalog_rows
+
 Result<std::vector<QualifiedName>> MysqlCatalog::list_tables() const {
   auto result = connection_->query(
       std::string("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
@@ -103,27 +231,16 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
     mysql_server = version->value_or("").find("MariaDB") == std::string::npos;
   }
 
-  // Tables. The charset is the collation's prefix (utf8mb4_general_ci -> utf8mb4), true of
-  // every MariaDB and MySQL collation name.
+  // Tables.
   auto tables = c.query(
       "SELECT TABLE_SCHEMA, TABLE_NAME, ENGINE, TABLE_COLLATION, TABLE_COMMENT, AUTO_INCREMENT, TABLE_ROWS, "
       "DATA_LENGTH, CREATE_OPTIONS FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND " +
       table_filter(c, wanted, "TABLE_SCHEMA", "TABLE_NAME"));
   if (!tables) return tables.status().with_context("reading information_schema.TABLES");
   for (const auto& row : tables->rows) {
-    TableDef t;
-    t.name = {text(row, 0), text(row, 1)};
-    t.engine = text(row, 2);
-    if (row[3]) {
-      t.collation = *row[3];
-      t.charset = row[3]->substr(0, row[3]->find('_'));
-    }
-    t.comment = text(row, 4);
-    if (auto ai = number(row, 5)) t.auto_increment = static_cast<uint64_t>(*ai);
-    t.estimated_rows = static_cast<uint64_t>(number(row, 6).value_or(0));
-    t.estimated_bytes = static_cast<uint64_t>(number(row, 7).value_or(0));
-    t.create_options = text(row, 8);
-    defs.emplace(t.name, std::move(t));
+    auto t = catalog_rows::table_from_row(row);
+    if (!t) return t.status().with_context(c.describe());
+    defs.emplace(t->name, std::move(*t));
   }
   for (const auto& name : wanted)
     if (!defs.count(name)) return Status::not_found(c.describe() + ": table " + name.str() + " does not exist");
@@ -138,31 +255,9 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
   for (const auto& row : columns->rows) {
     auto it = defs.find({text(row, 0), text(row, 1)});
     if (it == defs.end()) continue;
-    ColumnDef col;
-    col.name = text(row, 2);
-    col.ordinal = static_cast<int>(number(row, 3).value_or(0));
-    col.nullable = text(row, 5) == "YES";
-    col.data_type = to_lower(text(row, 6));
-    col.char_max_length = number(row, 7);
-    if (auto v = number(row, 8)) col.numeric_precision = static_cast<int>(*v);
-    if (auto v = number(row, 9)) col.numeric_scale = static_cast<int>(*v);
-    if (auto v = number(row, 10)) col.datetime_precision = static_cast<int>(*v);
-    col.charset = row[11];
-    col.collation = row[12];
-    col.column_type = text(row, 13);
-    col.is_unsigned = col.column_type.find(" unsigned") != std::string::npos;
-    col.extra = text(row, 14);
-    col.comment = text(row, 15);
-    std::string extra = upper(col.extra);
-    if (extra.find("VIRTUAL GENERATED") != std::string::npos || extra.find("STORED GENERATED") != std::string::npos ||
-        extra.find("PERSISTENT GENERATED") != std::string::npos) {
-      col.is_generated = true;
-      col.generated_stored = extra.find("VIRTUAL") == std::string::npos;
-      col.generation_expression = text(row, 16);
-    } else {
-      col.default_value = mysql_server ? normalise_mysql_default(row[4], col) : row[4];
-    }
-    it->second.columns.push_back(std::move(col));
+    auto col = catalog_rows::column_from_row(row, mysql_server);
+    if (!col) return col.status().with_context(c.describe());
+    it->second.columns.push_back(std::move(*col));
   }
 
   // No ORDER BY: the view returns each table's indexes in the server's key order (primary key
@@ -178,25 +273,15 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
   };
   std::map<std::pair<QualifiedName, std::string>, std::vector<PendingPart>> parts;
   for (const auto& row : statistics->rows) {
-    QualifiedName name{text(row, 0), text(row, 1)};
-    auto it = defs.find(name);
+    auto stat = catalog_rows::statistics_from_row(row);
+    if (!stat) return stat.status().with_context(c.describe());
+    auto it = defs.find(stat->table);
     if (it == defs.end()) continue;
-    std::string index_name = text(row, 2);
     auto& indexes = it->second.indexes;
+    const std::string& index_name = stat->index.name;
     auto index = std::find_if(indexes.begin(), indexes.end(), [&](const IndexDef& i) { return i.name == index_name; });
-    if (index == indexes.end()) {
-      IndexDef def;
-      def.name = index_name;
-      def.unique = text(row, 3) == "0";
-      def.kind = upper(text(row, 8));
-      def.comment = text(row, 9);
-      indexes.push_back(std::move(def));
-    }
-    IndexPart part;
-    part.column = text(row, 5);
-    part.prefix_length = number(row, 6);
-    part.descending = text(row, 7) == "D";
-    parts[{name, index_name}].push_back({number(row, 4).value_or(0), std::move(part)});
+    if (index == indexes.end()) indexes.push_back(stat->index);
+    parts[{stat->table, index_name}].push_back({stat->seq, std::move(stat->part)});
   }
   for (auto& [name, def] : defs) {
     for (auto& index : def.indexes) {
@@ -274,6 +359,22 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
       it->second.checks.push_back({text(row, 2), text(row, 3), text(row, 4) == "Column"});
     }
   }
+
+  // The databases' defaults, so CREATE DATABASE on the target keeps them.
+  std::set<std::string> schemas;
+  for (const auto& name : wanted) schemas.insert(name.schema);
+  std::string schema_list;
+  for (const auto& schema : schemas) schema_list += (schema_list.empty() ? "'" : ", '") + c.escape(schema) + "'";
+  auto schemata = c.query(
+      "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA "
+      "WHERE SCHEMA_NAME IN (" + schema_list + ")");
+  if (!schemata) return schemata.status().with_context("reading information_schema.SCHEMATA");
+  for (const auto& row : schemata->rows)
+    for (auto& [name, def] : defs)
+      if (name.schema == text(row, 0)) {
+        if (row.size() > 1) def.schema_charset = row[1];
+        if (row.size() > 2) def.schema_collation = row[2];
+      }
 
   out.reserve(wanted.size());
   for (const auto& name : wanted) out.push_back(defs.at(name));

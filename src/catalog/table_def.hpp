@@ -78,6 +78,8 @@ struct TableDef {
   std::optional<std::string> charset;     // table default charset
   std::optional<std::string> collation;   // TABLE_COLLATION
   std::string comment;
+  std::optional<std::string> schema_charset;    // the database's DEFAULT_CHARACTER_SET_NAME
+  std::optional<std::string> schema_collation;  // the database's DEFAULT_COLLATION_NAME
   std::optional<uint64_t> auto_increment; // next AUTO_INCREMENT value
   std::optional<std::string> check_constraints_sql;  // reserved: CHECK clauses, dialect permitting
   std::vector<CheckConstraintDef> checks; // CHECK constraints, in the server's order

@@ -30,6 +30,15 @@ bool is_plain_number(std::string_view text) {
   return true;
 }
 
+// Text whose target column may have another charset than the source's: a CAST, or a charset a
+// dialect rule replaces (ucs2/utf16/utf16le/utf32 -> utf8mb4; utf8mb3 and ascii are already valid
+// utf8mb4 bytes). LOAD DATA ... CHARACTER SET binary would store the source bytes unconverted.
+bool may_change_charset(const ColumnDef& def, const ColumnMapping& mapping) {
+  if (!def.charset || iequals(*def.charset, "binary")) return false;
+  if (mapping.cast_to) return true;
+  return is_one_of(to_lower(*def.charset), {"ucs2", "utf16", "utf16le", "utf32"});
+}
+
 }  // namespace
 
 bool is_numeric_type(std::string_view data_type) {
@@ -72,6 +81,8 @@ Result<std::vector<CopyColumn>> copy_columns(const TableJob& job) {
     } else {
       column.select_expression = quoted;
       column.kind = ValueKind::kBytes;
+      if (may_change_charset(*def, mapping))
+        column.load_expression = "CAST(@ AS CHAR CHARACTER SET " + to_lower(*def->charset) + ")";
     }
     out.push_back(std::move(column));
   }

@@ -29,7 +29,9 @@ struct CopyColumn {
   // stores this expression of it ("@" stands for the variable). BIT: the source sends the integer
   // (`b` + 0) and the target stores CAST(@ AS UNSIGNED) (LOAD DATA would store the digits' bytes).
   // UUID/INET: CHARACTER SET binary would make the text look like the 16-byte binary form, so the
-  // target converts it to text first.
+  // target converts it to text first. Text whose target charset may differ (a CAST, a dialect
+  // rule for ucs2/utf16/utf32): CAST(@ AS CHAR CHARACTER SET <source charset>), so the target
+  // server converts the bytes into the column's charset as it stores them.
   std::string load_expression;
 };
 

@@ -157,6 +157,18 @@ const IndexDef* auto_increment_index(const TableJob& job, const ColumnMap& colum
 
 std::string lower_set_key(const std::string& s) { return to_lower(s); }
 
+// RESTRICT is the default and is left unwritten: InnoDB stores an explicit RESTRICT added with
+// foreign_key_checks=0 as NO ACTION, and the source's SHOW CREATE TABLE prints neither.
+std::string foreign_key_rules(const ForeignKeyDef& fk) {
+  std::string out;
+  auto rule = [&](const char* event, const std::string& action) {
+    if (!action.empty() && !iequals(action, "RESTRICT")) out += std::string(" ON ") + event + " " + action;
+  };
+  rule("DELETE", fk.on_delete);
+  rule("UPDATE", fk.on_update);
+  return out;
+}
+
 }  // namespace
 
 std::string rename_columns_in_expression(std::string_view expression,
@@ -214,8 +226,18 @@ std::string rename_columns_in_expression(std::string_view expression,
   return out;
 }
 
-std::string create_database_sql(std::string_view database, Dialect) {
-  return "CREATE DATABASE IF NOT EXISTS " + quote_identifier(database);
+Result<std::string> create_database_sql(std::string_view database, Dialect dialect,
+                                        const std::optional<std::string>& charset,
+                                        const std::optional<std::string>& collation, std::vector<std::string>* warnings) {
+  std::string out = "CREATE DATABASE IF NOT EXISTS " + quote_identifier(database);
+  if (!charset && !collation) return out;
+  std::vector<std::string> ignored;
+  auto choice = choose_charset(dialect, charset, collation, "database " + std::string(database),
+                               warnings ? warnings : &ignored);
+  if (!choice) return choice.status();
+  if (choice->charset) out += " CHARACTER SET " + *choice->charset;
+  if (choice->collation) out += " COLLATE " + *choice->collation;
+  return out;
 }
 
 bool created_with_table(const TableJob& job, const IndexDef& index) {
@@ -333,8 +355,7 @@ Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jo
     }
     clauses.push_back("ADD CONSTRAINT " + quote_identifier(fk.name) + " FOREIGN KEY (" +
                       sql::quote_identifier_list(from) + ") REFERENCES " + sql::quote_name(referenced_job->target) +
-                      " (" + sql::quote_identifier_list(to) + ") ON DELETE " + fk.on_delete + " ON UPDATE " +
-                      fk.on_update);
+                      " (" + sql::quote_identifier_list(to) + ")" + foreign_key_rules(fk));
   }
   if (!clauses.empty()) ddl.sql = "ALTER TABLE " + sql::quote_name(job.target) + " " + join(clauses, ", ");
   return ddl;

@@ -13,6 +13,7 @@
 // Every statement comes with warnings that name the source table (and column or index) for each
 // thing dropped or changed; errors (a generated column over an excluded column, a charset the
 // dialect cannot store) are a Status naming the same. docs/dialects.md lists every rule.
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,8 +29,13 @@ struct Ddl {
   std::vector<std::string> warnings;  // "shop.users: index `ix_pw` dropped: column `password_hash` is excluded"
 };
 
-// CREATE DATABASE IF NOT EXISTS `name`.
-std::string create_database_sql(std::string_view database, Dialect dialect);
+// CREATE DATABASE IF NOT EXISTS `name` CHARACTER SET cs COLLATE co: the source database's defaults
+// (TableDef::schema_charset/collation) through the dialect's charset rules, so tables created
+// later in it without a charset, and ALTER DATABASE-free tools, see the source's defaults.
+Result<std::string> create_database_sql(std::string_view database, Dialect dialect,
+                                        const std::optional<std::string>& charset = std::nullopt,
+                                        const std::optional<std::string>& collation = std::nullopt,
+                                        std::vector<std::string>* warnings = nullptr);
 
 // CREATE TABLE `db`.`table` (...) under the job's target name, with renamed columns, CAST types
 // and the dialect's rules applied.

@@ -57,6 +57,15 @@ Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<st
   return Status::ok();
 }
 
+// Errors InnoDB gives for TEMPORARY tables only: 1796 FULLTEXT, 1506 partitioning, 4137 system
+// versioning, 1478 (a table option InnoDB refuses for temporary tables, e.g. KEY_BLOCK_SIZE).
+bool temporary_only_refusal(const Status& status) {
+  const std::string& m = status.message();
+  for (const char* code : {"error 1796:", "error 1506:", "error 4137:", "error 1478:"})
+    if (m.find(code) != std::string::npos) return true;
+  return false;
+}
+
 // Runs `body` with the session set for replaying catalog text, then restores the session.
 // foreign_key_checks=0: TRUNCATE of a referenced table and ADD FOREIGN KEY over copied rows.
 // sql_mode without NO_BACKSLASH_ESCAPES and ANSI_QUOTES/PIPES_AS_CONCAT: the server prints defaults,
@@ -125,7 +134,32 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
                                       "; drop them or set WITH (on_exists = 'truncate' | 'append')");
   }
 
+  // The databases, with the source database's defaults (the first job's, when MAP merges several).
+  std::map<std::string, std::string> database_sql;
+  for (const auto& job : plan.tables) {
+    if (exists(job.target) || database_sql.count(job.target.schema)) continue;
+    auto sql = create_database_sql(job.target.schema, dialect, job.source_def.schema_charset,
+                                   job.source_def.schema_collation, warnings);
+    if (!sql) return sql.status();
+    database_sql.emplace(job.target.schema, std::move(*sql));
+  }
+
   return with_ddl_session(target, [&]() -> Status {
+    // Every table the server would refuse (row size, an unsupported type or option) is found
+    // before any is created: each CREATE runs first as a session-private TEMPORARY table under
+    // the same name, dropped at once. What InnoDB refuses only for temporary tables (FULLTEXT,
+    // partitioning, system versioning) is left to the real CREATE.
+    for (size_t i = 0; i < plan.tables.size(); ++i) {
+      const TableJob& job = plan.tables[i];
+      if (exists(job.target)) continue;
+      Status tried = target.execute("CREATE TEMPORARY" + ddls[i].sql.substr(std::string("CREATE").size()));
+      if (tried.is_ok()) {
+        OMSQL_RETURN_IF_ERROR(target.execute("DROP TEMPORARY TABLE " + sql::quote_name(job.target)));
+      } else if (!temporary_only_refusal(tried)) {
+        return tried.with_context("validating " + job.target.str() + " from " + job.source.str() +
+                                  " before creating any table (nothing was created)");
+      }
+    }
     std::set<std::string> databases;
     for (size_t i = 0; i < plan.tables.size(); ++i) {
       const TableJob& job = plan.tables[i];
@@ -137,7 +171,7 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
         continue;
       }
       if (databases.insert(job.target.schema).second)
-        OMSQL_RETURN_IF_ERROR(target.execute(create_database_sql(job.target.schema, dialect)));
+        OMSQL_RETURN_IF_ERROR(target.execute(database_sql.at(job.target.schema)));
       if (created) created->insert(job.target);
       OMSQL_RETURN_IF_ERROR(
           target.execute(ddls[i].sql).with_context("creating " + job.target.str() + " from " + job.source.str()));

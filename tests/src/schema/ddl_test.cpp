@@ -242,7 +242,52 @@ TEST_CASE("without a primary key, the unique key rows are identified by comes wi
   auto rest = secondary_index_sql(job, Dialect::kMysql);
   REQUIRE(rest);
   CHECK(rest->sql == "ALTER TABLE `shop`.`codes` ADD KEY `ix_note` (`note`)");
-  CHECK(create_database_sql("we`ird", Dialect::kOceanBase) == "CREATE DATABASE IF NOT EXISTS `we``ird`");
+  CHECK(*create_database_sql("we`ird", Dialect::kOceanBase) == "CREATE DATABASE IF NOT EXISTS `we``ird`");
+}
+
+TEST_CASE("CREATE DATABASE keeps the source database's default charset and collation") {
+  CHECK(*create_database_sql("l1", Dialect::kMysql, "latin1", "latin1_swedish_ci") ==
+        "CREATE DATABASE IF NOT EXISTS `l1` CHARACTER SET latin1 COLLATE latin1_swedish_ci");
+  CHECK(*create_database_sql("u", Dialect::kMysql, "utf8mb4", std::nullopt) ==
+        "CREATE DATABASE IF NOT EXISTS `u` CHARACTER SET utf8mb4");
+  std::vector<std::string> warnings;
+  auto ob = create_database_sql("u3", Dialect::kOceanBase, "utf8mb3", "utf8mb3_general_ci", &warnings);
+  REQUIRE(ob);
+  CHECK(*ob == "CREATE DATABASE IF NOT EXISTS `u3` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+  CHECK(warned(warnings, "database u3: charset utf8mb3 stored as utf8mb4"));
+}
+
+TEST_CASE("foreign key rules are written as the source's SHOW CREATE TABLE has them: RESTRICT is left unwritten") {
+  // InnoDB stores an explicit RESTRICT added under foreign_key_checks=0 as NO ACTION.
+  TableDef parent = users();
+  struct Case {
+    const char* on_delete;
+    const char* on_update;
+    const char* rules;
+  };
+  const Case cases[] = {
+      {"RESTRICT", "RESTRICT", ""},
+      {"NO ACTION", "RESTRICT", " ON DELETE NO ACTION"},
+      {"RESTRICT", "NO ACTION", " ON UPDATE NO ACTION"},
+      {"CASCADE", "SET NULL", " ON DELETE CASCADE ON UPDATE SET NULL"},
+      {"SET DEFAULT", "CASCADE", " ON DELETE SET DEFAULT ON UPDATE CASCADE"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.on_delete);
+    CAPTURE(c.on_update);
+    TableDef child;
+    child.name = {"shop", "orders"};
+    auto id = column("id", "int(11)", false);
+    id.default_value.reset();
+    child.columns = {id, column("user_id", "int(10) unsigned")};
+    child.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""}};
+    child.foreign_keys = {{"fk", {"user_id"}, {"shop", "users"}, {"id"}, c.on_update, c.on_delete}};
+    TableJob child_job = job_for(child);
+    auto fk = foreign_key_sql(child_job, {job_for(parent), child_job}, Dialect::kMysql);
+    REQUIRE(fk);
+    CHECK(fk->sql == std::string("ALTER TABLE `shop`.`orders` ADD CONSTRAINT `fk` FOREIGN KEY (`user_id`) "
+                                 "REFERENCES `shop`.`users` (`id`)") + c.rules);
+  }
 }
 
 TEST_CASE("an excluded primary-key column drops the primary key, loudly") {
