@@ -57,11 +57,14 @@ Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<st
   return Status::ok();
 }
 
-// Errors InnoDB gives for TEMPORARY tables only: 1796 FULLTEXT, 1506 partitioning, 4137 system
-// versioning, 1478 (a table option InnoDB refuses for temporary tables, e.g. KEY_BLOCK_SIZE).
+// Errors the server gives for TEMPORARY tables only: 1796 FULLTEXT, 1506 partitioning, 4137 system
+// versioning, 4047 ROW_FORMAT=COMPRESSED/KEY_BLOCK_SIZE (MariaDB), 1478 the same (MySQL), 1005
+// "wrong create options" (InnoDB DATA DIRECTORY, ENCRYPTED); 1044/1142 a user without CREATE
+// TEMPORARY TABLES. The real CREATE decides those.
 bool temporary_only_refusal(const Status& status) {
   const std::string& m = status.message();
-  for (const char* code : {"error 1796:", "error 1506:", "error 4137:", "error 1478:"})
+  for (const char* code : {"error 1796:", "error 1506:", "error 4137:", "error 4047:", "error 1478:", "error 1005:",
+                           "error 1044:", "error 1142:"})
     if (m.find(code) != std::string::npos) return true;
   return false;
 }

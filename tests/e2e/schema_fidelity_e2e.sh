@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Schema fidelity (issue 13 §4-§8): SHOW CREATE DATABASE/TABLE equal on both sides (AUTO_INCREMENT
 # and the MAP-ed database name normalised) for a latin1 database, every foreign-key rule, a BIGINT
-# UNSIGNED AUTO_INCREMENT near its maximum; ucs2/utf16/utf16le/utf32 columns CAST to utf8mb4
+# UNSIGNED AUTO_INCREMENT near its maximum, a ROW_FORMAT=COMPRESSED table (refused as TEMPORARY only); ucs2/utf16/utf16le/utf32 columns CAST to utf8mb4
 # arrive converted, by copy and by replay; a table the target refuses creates no table at all.
 source "$(dirname "$0")/lib.sh"
 
@@ -24,6 +24,8 @@ INSERT INTO parent VALUES (1, 10), (2, 20);
 INSERT INTO child VALUES (1, 1, 1, 1, 10, 1, 'x'), (2, 2, 2, 2, 20, 2, 'y');
 CREATE TABLE big (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, v VARCHAR(5)) AUTO_INCREMENT=18446744073709551000;
 INSERT INTO big (v) VALUES ('a'), ('b');
+CREATE TABLE packed (id INT PRIMARY KEY, v VARCHAR(10)) ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8;
+INSERT INTO packed VALUES (1, 'p');
 CREATE TABLE texts (
   id INT PRIMARY KEY,
   u2 VARCHAR(20) CHARACTER SET ucs2,
@@ -65,7 +67,7 @@ show() { # sql_fn db object...
   $sql -N --raw -e "SHOW CREATE DATABASE \`$db\`" | cut -f2 | norm
   for t in "$@"; do $sql -N --raw -e "SHOW CREATE TABLE \`$db\`.\`$t\`" | cut -f2- | norm; done
 }
-diff <(show src_sql e2e_sf parent child big) <(show tgt_sql e2e_sf_t parent child big) >"$WORK/show.diff" ||
+diff <(show src_sql e2e_sf parent child big packed) <(show tgt_sql e2e_sf_t parent child big packed) >"$WORK/show.diff" ||
   { cat "$WORK/show.diff" >&2; fail "SHOW CREATE differs"; }
 tgt_sql -N -e "SHOW CREATE DATABASE e2e_sf_t" | grep -q "CHARACTER SET latin1 COLLATE latin1_german1_ci" ||
   fail "database defaults not kept"
