@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <set>
@@ -33,6 +34,8 @@ struct TailerState {
   std::unique_ptr<SpoolWriter> spool;
   std::unique_ptr<BinlogStream> stream;
   RetryState retry;                       // the source's failures (restart, lost connection)
+  bool waiting_for_space = false;         // the spool's filesystem is full: capture paused
+  Clock::time_point space_reported;
   static inline const char* name = "binlog_tailer";
 };
 
@@ -90,6 +93,74 @@ void stream_failed(Self* self, const Status& error) {
   self->delayed_send(self, *delay, pull_atom::value);
 }
 
+// --- a full spool filesystem (ENOSPC) pauses capture instead of ending the task ---
+
+// How often a paused tailer looks at the free space, and how often it says it still waits.
+constexpr std::chrono::seconds kSpaceCheckPeriod{1};
+constexpr std::chrono::seconds kSpaceReportPeriod{60};
+// A read is synced once it holds this much: a full filesystem then drops at most this much (read
+// again after the pause), well below the free space capture waits for (one segment).
+constexpr uint64_t kSyncBytes = 1 << 20;
+
+std::string megabytes(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", bytes / 1048576.0);
+  return text;
+}
+
+std::string free_space_text(const std::string& directory) {
+  auto free = spool_free_bytes(directory);
+  return free ? megabytes(*free) + " free" : free.status().message();
+}
+
+// Capture resumes once a whole segment fits again: replay goes on meanwhile, and the segments it
+// has applied are removed, which is usually what gives the space back.
+bool space_returned(const std::string& directory) {
+  auto free = spool_free_bytes(directory);
+  return free && *free >= SpoolOptions{}.segment_bytes;
+}
+
+// An append or sync found the filesystem full: what was not synced is dropped (the spool ends at
+// its last durable record again), the stream is closed, and it is opened again from the durable
+// resume point once there is space. Nothing acknowledged is lost; the source keeps the binlog.
+template <class Self>
+void spool_full(Self* self, const Status& error) {
+  auto& s = self->state;
+  s.stream.reset();
+  if (auto st = s.spool->discard_unsynced(); !st) return tailer_fail(self, st.message());
+  if (!s.waiting_for_space) {
+    s.waiting_for_space = true;
+    s.space_reported = Clock::now();
+    BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
+    std::cerr << "warning: spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
+              << "; " << error.message() << "): binlog capture paused until " << megabytes(SpoolOptions{}.segment_bytes)
+              << " are free again; replay goes on and frees the segments it has applied. Capture resumes from "
+              << from.str() << ", which the source must keep (do not purge its binlog meanwhile)\n";
+  }
+  self->delayed_send(self, kSpaceCheckPeriod, pull_atom::value);
+}
+
+// Whether capture may go on; while it may not, the next look is scheduled.
+template <class Self>
+bool wait_for_space(Self* self) {
+  auto& s = self->state;
+  if (!s.waiting_for_space) return false;
+  if (!space_returned(s.spool_dir)) {
+    if (Clock::now() - s.space_reported >= kSpaceReportPeriod) {
+      s.space_reported = Clock::now();
+      std::cerr << "warning: spool " << s.spool_dir << ": binlog capture still paused (" << free_space_text(s.spool_dir)
+                << ", needs " << megabytes(SpoolOptions{}.segment_bytes) << ")\n";
+    }
+    self->delayed_send(self, kSpaceCheckPeriod, pull_atom::value);
+    return true;
+  }
+  s.waiting_for_space = false;
+  BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
+  std::cerr << "spool " << s.spool_dir << ": " << free_space_text(s.spool_dir) << " again: binlog capture resumes from "
+            << from.str() << "\n";
+  return false;
+}
+
 caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_ptr<const Plan> plan,
                           std::string spool_dir, BinlogPosition start, caf::actor coordinator) {
   auto& s = self->state;
@@ -107,13 +178,31 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
       [=](start_atom, caf::actor replayer) {
         auto& s = self->state;
         s.replayer = std::move(replayer);
-        auto spool = SpoolWriter::open(s.spool_dir);
-        if (!spool) return tailer_fail(self, spool.status().message());
+        bool out_of_space = false;
+        auto spool = SpoolWriter::open(s.spool_dir, {}, &out_of_space);
+        if (!spool) {
+          // A full filesystem at start (recovery or the first segment could not be written) waits too.
+          if (!out_of_space) return tailer_fail(self, spool.status().message());
+          if (!s.waiting_for_space) {
+            s.waiting_for_space = true;
+            s.space_reported = Clock::now();
+            std::cerr << "warning: spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
+                      << "; " << spool.status().message() << "): binlog capture waits for space\n";
+          }
+          self->delayed_send(self, kSpaceCheckPeriod, start_atom::value, s.replayer);
+          return;
+        }
         s.spool = std::move(spool).value();
+        // What recovery kept is durable: replay may apply it at once, before anything new is
+        // captured (which may have to wait for the space that applying it gives back).
+        if (!s.spool->resume_position().empty())
+          self->send(s.replayer, stored_atom::value,
+                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), steady_now_ms()});
         self->send(self, pull_atom::value);
       },
       [=](pull_atom) {
         auto& s = self->state;
+        if (wait_for_space(self)) return;
         if (!s.stream) {
           Status opened = open_stream(s);
           if (!opened) return stream_failed(self, opened);
@@ -146,14 +235,18 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
             }
           }
           auto appended_at = s.spool->append(**event);
+          if (!appended_at && s.spool->out_of_space()) return spool_full(self, appended_at.status());
           if (!appended_at) return tailer_fail(self, appended_at.status().message());
           appended = true;
-          if (std::holds_alternative<Heartbeat>(**event)) break;
+          if (std::holds_alternative<Heartbeat>(**event) || s.spool->unsynced_bytes() >= kSyncBytes) break;
         }
         // What was read before a failure is kept: an unfinished transaction at the end is read
         // again from its start after the reconnect, and replay drops the partial copy.
         if (appended) {
-          if (auto st = s.spool->sync(); !st) return tailer_fail(self, st.message());
+          if (auto st = s.spool->sync(); !st) {
+            if (s.spool->out_of_space()) return spool_full(self, st);
+            return tailer_fail(self, st.message());
+          }
           s.retry.succeeded();
           self->send(s.replayer, stored_atom::value,
                      SpoolStored{s.spool->synced_end(), s.spool->resume_position(), steady_now_ms()});

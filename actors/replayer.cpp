@@ -525,6 +525,8 @@ void begin_replay(Self* self) {
   if (!source) return retry_or_fail(source.status());
   auto position = current_position(**source);
   if (!position) return retry_or_fail(position.status());
+  // Applied segments are given back: the spool must still hold every change after the checkpoint.
+  if (auto st = check_spool_holds_after(s.spool_dir, *start); !st) return replayer_fail(self, st.message());
   auto reader = SpoolReader::open(s.spool_dir);
   if (!reader) return replayer_fail(self, reader.status().message());
   s.begin_retry.succeeded();

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -36,6 +37,8 @@ uint64_t get_le(const char* in, int bytes) {
 }
 
 std::string errno_text() { return std::strerror(errno); }
+
+bool no_space(int error) { return error == ENOSPC || error == EDQUOT; }
 
 Status sync_directory(const std::string& directory) {
   int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -180,17 +183,28 @@ SpoolWriter::~SpoolWriter() {
   }
 }
 
-Result<std::unique_ptr<SpoolWriter>> SpoolWriter::open(const std::string& directory, SpoolOptions options) {
-  OMSQL_RETURN_IF_ERROR(create_private_directory(directory).with_context("spool"));
+Result<std::unique_ptr<SpoolWriter>> SpoolWriter::open(const std::string& directory, SpoolOptions options,
+                                                       bool* out_of_space) {
+  if (out_of_space) *out_of_space = false;
+  if (Status created = create_private_directory(directory); !created) {
+    if (out_of_space) *out_of_space = no_space(errno);
+    return created.with_context("spool");
+  }
   std::unique_ptr<SpoolWriter> writer(new SpoolWriter(directory, options));
-  OMSQL_RETURN_IF_ERROR(writer->recover());
+  if (Status recovered = writer->recover(); !recovered) {
+    if (out_of_space) *out_of_space = writer->out_of_space_;
+    return recovered;
+  }
   return writer;
 }
 
 Status SpoolWriter::create_segment(uint64_t id) {
   const std::string path = spool_segment_path(directory_, id);
   auto opened = open_private_file(path, O_TRUNC | O_WRONLY);
-  if (!opened) return opened.status().with_context("spool segment");
+  if (!opened) {
+    out_of_space_ = no_space(errno);
+    return opened.status().with_context("spool segment");
+  }
   int fd = *opened;
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
@@ -211,6 +225,20 @@ Status SpoolWriter::recover() {
     OMSQL_RETURN_IF_ERROR(sync());
     return Status::ok();
   }
+  // Reclaim removes segments oldest first, so a gap means a removal whose directory update was
+  // not all durable (power loss): everything before the gap was applied already. Finish it, so
+  // the spool is one run of segments again (a reader stops at a missing segment).
+  for (size_t i = ids.size() - 1; i > 0; --i) {
+    if (ids[i - 1] + 1 == ids[i]) continue;
+    for (size_t j = 0; j < i; ++j) {
+      const std::string path = spool_segment_path(directory_, ids[j]);
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+        return Status::io_error("spool segment " + path + ": cannot remove: " + errno_text());
+    }
+    ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(i));
+    directory_dirty_ = true;
+    break;
+  }
   first_segment_ = ids.front();
   // Find the last resume point, from the last segment backwards; what follows it (a torn record,
   // an unfinished transaction) is cut off, so the spool ends exactly where the stream restarts.
@@ -224,6 +252,7 @@ Status SpoolWriter::recover() {
       keep_end = scan.boundary_end;
       synced_resume_ = scan.boundary_position;
       pending_resume_ = synced_resume_;
+      synced_resume_segment_ = pending_resume_segment_ = ids[i];
       break;
     }
     keep = i;
@@ -254,9 +283,13 @@ Status SpoolWriter::recover() {
 Status SpoolWriter::write_buffer() {
   size_t done = 0;
   while (done < buffer_.size()) {
-    ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    ssize_t n = options_.write_file ? options_.write_file(fd_, buffer_.data() + done, buffer_.size() - done)
+                                    : ::write(fd_, buffer_.data() + done, buffer_.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
+      out_of_space_ = no_space(errno);
+      // What did reach the file is cut off by discard_unsynced(); the rest stays buffered.
+      buffer_.erase(0, done);
       return Status::io_error("spool segment " + spool_segment_path(directory_, end_.segment) + ": write failed: " + errno_text());
     }
     done += static_cast<size_t>(n);
@@ -265,13 +298,73 @@ Status SpoolWriter::write_buffer() {
   return Status::ok();
 }
 
+Status SpoolWriter::fsync_segment() {
+  if (::fsync(fd_) == 0) return Status::ok();
+  out_of_space_ = no_space(errno);
+  return Status::io_error("spool segment " + spool_segment_path(directory_, end_.segment) + ": fsync failed: " + errno_text());
+}
+
+Status SpoolWriter::discard_unsynced() {
+  buffer_.clear();
+  const SpoolPosition keep = synced_end_;
+  for (uint64_t id = end_.segment; id > keep.segment; --id) {  // segments created since the last sync
+    const std::string path = spool_segment_path(directory_, id);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      return Status::io_error("spool segment " + path + ": cannot remove: " + errno_text());
+    directory_dirty_ = true;
+  }
+  const std::string path = spool_segment_path(directory_, keep.segment);
+  if (end_.segment != keep.segment) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) return Status::io_error("spool segment " + path + ": cannot open: " + errno_text());
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(keep.offset)) != 0)
+    return Status::io_error("spool segment " + path + ": cannot truncate: " + errno_text());
+  if (::lseek(fd_, static_cast<off_t>(keep.offset), SEEK_SET) < 0)
+    return Status::io_error("spool segment " + path + ": seek failed: " + errno_text());
+  end_ = keep;
+  pending_resume_ = synced_resume_;
+  pending_resume_segment_ = synced_resume_segment_;
+  unsynced_bytes_ = 0;
+  out_of_space_ = false;
+  return Status::ok();
+}
+
+Status check_spool_holds_after(const std::string& directory, const BinlogPosition& applied) {
+  std::vector<uint64_t> ids = list_segments(directory);
+  if (ids.empty() || ids.front() == 1) return Status::ok();  // nothing given back yet
+  auto reader = SpoolReader::open(directory, {ids.front(), 0});
+  if (!reader) return reader.status();
+  auto first = (*reader)->next();
+  if (!first) return first.status();
+  const std::string oldest = spool_segment_path(directory, ids.front());
+  std::string held = first->has_value() ? "its first change is at " + event_position((*first)->event).str()
+                                        : "it holds no change";
+  if (!applied.empty() && (!first->has_value() || !(applied < event_position((*first)->event)))) return Status::ok();
+  return Status::corruption(
+      "spool " + directory + " begins at " + oldest + " (the segments before were given back once applied) and " +
+      held + ", but the target's apply checkpoint for this task " +
+      (applied.empty() ? std::string("is missing for some lane (was `parallel` raised, or the checkpoint table "
+                                     "omsql_meta.checkpoint emptied?)")
+                       : "is at " + applied.str()) +
+      ": the changes in between are no longer in the spool, and replaying on would skip them. Copy the tables "
+      "again (omsrun FILE --recopy)");
+}
+
+Result<uint64_t> spool_free_bytes(const std::string& directory) {
+  struct statvfs info {};
+  if (::statvfs(directory.c_str(), &info) != 0)
+    return Status::io_error("spool " + directory + ": statvfs failed: " + errno_text());
+  return static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
 Result<SpoolPosition> SpoolWriter::append(const Event& event) {
   if (end_.offset > kHeaderSize && end_.offset >= options_.segment_bytes) {
     // Roll: the full segment is made durable before the next one exists, so only the last
     // segment of a spool can ever end in a torn record.
     OMSQL_RETURN_IF_ERROR(write_buffer());
-    if (::fsync(fd_) != 0)
-      return Status::io_error("spool segment " + spool_segment_path(directory_, end_.segment) + ": fsync failed: " + errno_text());
+    OMSQL_RETURN_IF_ERROR(fsync_segment());
     OMSQL_RETURN_IF_ERROR(create_segment(end_.segment + 1));
   }
   const size_t start = buffer_.size();
@@ -288,28 +381,36 @@ Result<SpoolPosition> SpoolWriter::append(const Event& event) {
          buffer_.data() + start + 4);
   SpoolPosition position = end_;
   end_.offset += kRecordHeaderSize + length;
-  if (is_resume_point(event)) pending_resume_ = event_position(event);
+  unsynced_bytes_ += kRecordHeaderSize + length;
+  if (is_resume_point(event)) {
+    pending_resume_ = event_position(event);
+    pending_resume_segment_ = position.segment;
+  }
   if (buffer_.size() >= options_.buffer_bytes) OMSQL_RETURN_IF_ERROR(write_buffer());
   return position;
 }
 
 Status SpoolWriter::sync() {
   OMSQL_RETURN_IF_ERROR(write_buffer());
-  if (::fsync(fd_) != 0)
-    return Status::io_error("spool segment " + spool_segment_path(directory_, end_.segment) + ": fsync failed: " + errno_text());
+  OMSQL_RETURN_IF_ERROR(fsync_segment());
   if (directory_dirty_) {
-    OMSQL_RETURN_IF_ERROR(sync_directory(directory_));
+    if (Status st = sync_directory(directory_); !st) {
+      out_of_space_ = no_space(errno);
+      return st;
+    }
     directory_dirty_ = false;
   }
   synced_end_ = end_;
   synced_resume_ = pending_resume_;
+  synced_resume_segment_ = pending_resume_segment_;
+  unsynced_bytes_ = 0;
   return Status::ok();
 }
 
 Status SpoolWriter::remove_segments_before(const SpoolPosition& position) {
   bool removed = false;
   for (uint64_t id : list_segments(directory_)) {
-    if (id >= position.segment || id >= end_.segment) break;
+    if (id >= position.segment || id >= end_.segment || id >= synced_resume_segment_) break;
     const std::string path = spool_segment_path(directory_, id);
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
       return Status::io_error("spool segment " + path + ": cannot remove: " + errno_text());

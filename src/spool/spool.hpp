@@ -10,7 +10,10 @@
 // Durability: append() only buffers. sync() writes, fsyncs the segment (and the directory when a
 // segment was created) and only then advances synced_end() / stored_position(): a caller
 // acknowledges a binlog position as stored only after sync() returned ok.
+#include <sys/types.h>
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,8 +36,12 @@ struct SpoolPosition {
 Result<SpoolPosition> parse_spool_position(const std::string& text);
 
 struct SpoolOptions {
-  uint64_t segment_bytes = 64ull << 20;  // roll to a new segment once a segment reaches this size
+  // Roll to a new segment once a segment reaches this size. Applied space is given back a whole
+  // segment at a time (remove_segments_before), so this bounds what applied records still occupy.
+  uint64_t segment_bytes = 4ull << 20;
   size_t buffer_bytes = 1 << 20;         // append() writes to the file when this much is buffered
+  // The write(2) the writer calls: tests inject failures (ENOSPC) through it. Null: ::write.
+  std::function<ssize_t(int fd, const void* data, size_t size)> write_file;
 };
 
 class SpoolWriter {
@@ -42,8 +49,10 @@ class SpoolWriter {
   // Opens (creating if needed) the spool in `directory`. Recovery: a torn or corrupt tail of the
   // last segment is truncated away, and so is an unfinished transaction at the end, so the spool
   // ends at a resume point (resume_position()). A bad record with valid data after it, or in an
-  // earlier segment, is Corruption naming the file and offset.
-  static Result<std::unique_ptr<SpoolWriter>> open(const std::string& directory, SpoolOptions options = {});
+  // earlier segment, is Corruption naming the file and offset. When it fails for want of space
+  // (ENOSPC, EDQUOT), `*out_of_space` is set: opening again once there is space goes on.
+  static Result<std::unique_ptr<SpoolWriter>> open(const std::string& directory, SpoolOptions options = {},
+                                                   bool* out_of_space = nullptr);
   ~SpoolWriter();  // closes without syncing: unsynced records may be lost, which recovery handles
   SpoolWriter(const SpoolWriter&) = delete;
   SpoolWriter& operator=(const SpoolWriter&) = delete;
@@ -53,15 +62,27 @@ class SpoolWriter {
   // Makes every appended record durable (write + fsync; directory fsync after a segment roll).
   Status sync();
 
+  // Whether the last failed append() or sync() failed for want of space (ENOSPC, EDQUOT).
+  bool out_of_space() const { return out_of_space_; }
+  // After a failed append() or sync(): drops every record after synced_end() (buffered, written,
+  // or in segments created since), so the spool ends at synced_end() and resume_position() again
+  // and appending may go on once space returns. Readers never saw those records: they read up to
+  // synced_end(). Frees the space the dropped records took.
+  Status discard_unsynced();
+
   // After the last appended record / after the last synced record.
   SpoolPosition end() const { return end_; }
   SpoolPosition synced_end() const { return synced_end_; }
+  // Bytes appended since the last sync: what a failed sync would drop, so callers bound it.
+  uint64_t unsynced_bytes() const { return unsynced_bytes_; }
   // The binlog position of the last synced resume point (TransactionCommit, DdlStatement or
   // Heartbeat): where the tailer restarts the stream after a crash. Empty for an empty spool.
   const BinlogPosition& resume_position() const { return synced_resume_; }
 
-  // Deletes whole segments whose id is below `position.segment` (never the segment being written):
-  // call with the replayer's applied position once that is durable on the target.
+  // Gives back whole segments whose id is below `position.segment`, oldest first: call with the
+  // spool position after the last record every lane has committed on the target. Never removes
+  // the segment being written nor the one holding the last synced resume point (recovery restarts
+  // the stream there), so the spool always begins at or before a durably applied record.
   Status remove_segments_before(const SpoolPosition& position);
 
   const std::string& directory() const { return directory_; }
@@ -71,6 +92,7 @@ class SpoolWriter {
   Status recover();
   Status create_segment(uint64_t id);
   Status write_buffer();
+  Status fsync_segment();
 
   std::string directory_;
   SpoolOptions options_;
@@ -82,6 +104,10 @@ class SpoolWriter {
   bool directory_dirty_ = false;
   BinlogPosition pending_resume_;
   BinlogPosition synced_resume_;
+  uint64_t pending_resume_segment_ = 0;  // the segments holding pending_resume_ / synced_resume_
+  uint64_t synced_resume_segment_ = 0;   // (0: no resume point yet)
+  bool out_of_space_ = false;
+  uint64_t unsynced_bytes_ = 0;
 };
 
 // One record read back, with where it starts and where the next one starts.
@@ -118,5 +144,15 @@ class SpoolReader {
 
 // "DIR/segment-0000000000000001.spool"
 std::string spool_segment_path(const std::string& directory, uint64_t id);
+
+// Whether the spool still holds every change after `applied` (the slowest apply lane's checkpoint
+// on the target; empty: none). Segments are given back once applied, so a spool that no longer
+// starts at segment 1 must start at or before `applied`; otherwise (a checkpoint missing or behind
+// what was reclaimed) replay would skip changes, and this is an error saying what to do.
+Status check_spool_holds_after(const std::string& directory, const BinlogPosition& applied);
+
+// Bytes an unprivileged writer may still use on the filesystem of `directory` (statvfs f_bavail):
+// the tailer waits for space with it when the spool's filesystem is full.
+Result<uint64_t> spool_free_bytes(const std::string& directory);
 
 }  // namespace omsql

@@ -337,3 +337,207 @@ TEST_CASE("random corruption of record payloads is rejected or decoded, never a 
     if (event) CHECK(std::holds_alternative<RowsEvent>(*event) == (b[1] == 2));
   }
 }
+
+TEST_CASE("a full filesystem (ENOSPC) fails append or sync; discard_unsynced returns to the last synced record") {
+  std::string dir = fresh_directory("enospc");
+  // The injected write(2): writes until `room` bytes are used up, then a short write, then ENOSPC.
+  auto room = std::make_shared<int64_t>(INT64_MAX);
+  SpoolOptions options;
+  options.segment_bytes = 8192;
+  options.buffer_bytes = 1024;
+  options.write_file = [room](int fd, const void* data, size_t size) -> ssize_t {
+    if (*room <= 0) {
+      errno = ENOSPC;
+      return -1;
+    }
+    size_t n = std::min<size_t>(size, static_cast<size_t>(*room));
+    *room -= static_cast<int64_t>(n);
+    return ::write(fd, data, n);
+  };
+  auto writer = SpoolWriter::open(dir, options);
+  REQUIRE(writer);
+  for (uint64_t i = 0; i < 30; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(200, 'k'));
+  REQUIRE((*writer)->sync());
+  const SpoolPosition synced = (*writer)->synced_end();
+  const BinlogPosition resume = (*writer)->resume_position();
+  CHECK(synced.segment > 1);  // rolled on the way
+
+  // The disk fills up in the middle of the next records, which span a roll to a new segment.
+  *room = 9000;  // more than a segment: the failure comes after a roll
+  Status failed;
+  for (uint64_t i = 30; i < 100 && failed; ++i) {
+    auto begin = (*writer)->append(TransactionBegin{"0-1-x", false, at(1000 + 10 * i)});
+    if (!begin) failed = begin.status();
+    auto rows = begin ? (*writer)->append(rows_event(1000 + 10 * i + 1, 1, std::string(200, 'z'))) : begin;
+    if (begin && !rows) failed = rows.status();
+  }
+  if (failed) failed = (*writer)->sync();
+  REQUIRE(!failed);
+  CHECK((*writer)->out_of_space());
+  CHECK(failed.message().find("No space left on device") != std::string::npos);
+  CHECK(failed.message().find(dir) != std::string::npos);
+  CHECK((*writer)->synced_end() == synced);  // nothing new was acknowledged
+  CHECK((*writer)->end().segment > synced.segment);
+
+  *room = INT64_MAX;  // space is back
+  REQUIRE((*writer)->discard_unsynced());
+  CHECK_FALSE((*writer)->out_of_space());
+  CHECK((*writer)->end() == synced);
+  CHECK((*writer)->resume_position() == resume);
+  CHECK(!std::filesystem::exists(spool_segment_path(dir, synced.segment + 1)));
+  CHECK(file_size(spool_segment_path(dir, synced.segment)) == synced.offset);
+  // Appending goes on from there, and the spool reads back whole: the 30 transactions, then the new ones.
+  for (uint64_t i = 30; i < 60; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(200, 'n'));
+  REQUIRE((*writer)->sync());
+  auto all = read_all(dir);
+  REQUIRE(all.size() == 60 * 3);
+  for (size_t i = 0; i < all.size(); i += 3) CHECK(event_position(all[i + 2].event).offset == 1000 + 10 * (i / 3) + 2);
+  writer->reset();
+  auto reopened = SpoolWriter::open(dir, options);
+  REQUIRE(reopened);
+  CHECK((*reopened)->resume_position() == at(1000 + 10 * 59 + 2));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("default segments are small: applied space is given back every few megabytes") {
+  CHECK(SpoolOptions{}.segment_bytes == 4u << 20);
+  std::string dir = fresh_directory("reclaim");
+  auto writer = SpoolWriter::open(dir);
+  REQUIRE(writer);
+  auto reader = SpoolReader::open(dir);
+  REQUIRE(reader);
+  uint64_t peak = 0;
+  // 40 MB through the spool, applied as it goes: it never holds more than two segments.
+  for (uint64_t i = 0; i < 4000; ++i) {
+    append_transaction(**writer, 1000 + 10 * i, std::string(10000, 'r'));
+    if (i % 50 != 49) continue;
+    REQUIRE((*writer)->sync());
+    SpoolPosition applied;
+    while (true) {
+      auto record = (*reader)->next((*writer)->synced_end());
+      REQUIRE(record);
+      if (!record->has_value()) break;
+      applied = (*record)->next;
+    }
+    REQUIRE((*writer)->remove_segments_before(applied));
+    uint64_t bytes = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) bytes += entry.file_size();
+    peak = std::max(peak, bytes);
+  }
+  CHECK((*writer)->end().segment >= 9);
+  CHECK(peak <= 2 * SpoolOptions{}.segment_bytes + (1 << 20));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("reclaim keeps the segment of the last synced resume point: a crash inside a long transaction resumes there") {
+  std::string dir = fresh_directory("reclaim-resume");
+  SpoolOptions options;
+  options.segment_bytes = 4096;
+  options.buffer_bytes = 512;
+  auto writer = SpoolWriter::open(dir, options);
+  REQUIRE(writer);
+  for (uint64_t i = 0; i < 40; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(100, 'c'));
+  REQUIRE((*writer)->sync());
+  const uint64_t commit_segment = (*writer)->end().segment;
+  const BinlogPosition last_commit = (*writer)->resume_position();
+  // One transaction larger than several segments, not finished yet; every record is synced.
+  REQUIRE((*writer)->append(TransactionBegin{"0-1-5000", false, at(5000)}));
+  for (uint64_t i = 0; i < 60; ++i) REQUIRE((*writer)->append(rows_event(5001 + i, 1, std::string(200, 'l'))));
+  REQUIRE((*writer)->sync());
+  CHECK((*writer)->end().segment >= commit_segment + 3);
+  // Everything is "applied" (a replayer could only have applied through the last commit; asking
+  // for more must still keep the segment recovery restarts from).
+  REQUIRE((*writer)->remove_segments_before((*writer)->synced_end()));
+  CHECK(std::filesystem::exists(spool_segment_path(dir, commit_segment)));
+  CHECK(!std::filesystem::exists(spool_segment_path(dir, commit_segment - 1)));
+  writer->reset();  // kill -9: the unfinished transaction is cut on open, the stream restarts at the commit
+  auto reopened = SpoolWriter::open(dir, options);
+  REQUIRE(reopened);
+  CHECK((*reopened)->resume_position() == last_commit);
+  CHECK((*reopened)->end().segment == commit_segment);
+  CHECK(check_spool_holds_after(dir, last_commit));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("check_spool_holds_after: a reclaimed spool must begin at or before the target's checkpoint") {
+  std::string dir = fresh_directory("holds-after");
+  SpoolOptions options;
+  options.segment_bytes = 4096;
+  options.buffer_bytes = 512;
+  auto writer = SpoolWriter::open(dir, options);
+  REQUIRE(writer);
+  for (uint64_t i = 0; i < 200; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(100, 'h'));
+  REQUIRE((*writer)->sync());
+  // Nothing given back yet: any checkpoint (or none: replay from the start) is covered.
+  CHECK(check_spool_holds_after(dir, BinlogPosition{}));
+  CHECK(check_spool_holds_after(dir, at(1500)));
+  // What a replayer reports after applying through the commit of transaction 120.
+  auto all = read_all(dir);
+  const SpoolRecord& commit = all[120 * 3 + 2];
+  REQUIRE(std::holds_alternative<TransactionCommit>(commit.event));
+  REQUIRE((*writer)->remove_segments_before(commit.next));
+  CHECK(!std::filesystem::exists(spool_segment_path(dir, 1)));
+  // The checkpoint on the target is at that commit or later: replay may go on.
+  CHECK(check_spool_holds_after(dir, event_position(commit.event)));
+  CHECK(check_spool_holds_after(dir, at(1000 + 10 * 199 + 2)));
+  // A checkpoint behind what was given back, or none at all: changes would be skipped. Loud.
+  Status behind = check_spool_holds_after(dir, at(1002));
+  CHECK(!behind);
+  CHECK(behind.message().find("at mariadb-bin.000007:1002") != std::string::npos);
+  CHECK(behind.message().find("--recopy") != std::string::npos);
+  CHECK(behind.message().find(dir) != std::string::npos);
+  Status missing = check_spool_holds_after(dir, BinlogPosition{});
+  CHECK(!missing);
+  CHECK(missing.message().find("missing") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a reclaim cut short leaving a gap (removals not all durable) is finished on open") {
+  std::string dir = fresh_directory("reclaim-gap");
+  SpoolOptions options;
+  options.segment_bytes = 4096;
+  uint64_t last;
+  {
+    auto writer = SpoolWriter::open(dir, options);
+    REQUIRE(writer);
+    for (uint64_t i = 0; i < 100; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(100, 'g'));
+    REQUIRE((*writer)->sync());
+    last = (*writer)->end().segment;
+  }
+  REQUIRE(last >= 5);
+  std::filesystem::remove(spool_segment_path(dir, 3));  // 1, 2 came back after a power loss; 3 did not
+  auto writer = SpoolWriter::open(dir, options);
+  REQUIRE_MESSAGE(writer, writer.status().message());
+  CHECK(!std::filesystem::exists(spool_segment_path(dir, 1)));
+  CHECK(!std::filesystem::exists(spool_segment_path(dir, 2)));
+  CHECK(std::filesystem::exists(spool_segment_path(dir, 4)));
+  CHECK((*writer)->resume_position() == at(1000 + 10 * 99 + 2));
+  // A reader from the start now reads segment 4 on, through the end.
+  auto records = read_all(dir);
+  REQUIRE(!records.empty());
+  CHECK(records.front().position.segment == 4);
+  CHECK(event_position(records.back().event) == at(1000 + 10 * 99 + 2));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a spool that cannot even be opened for want of space says so") {
+  std::string dir = fresh_directory("open-enospc");
+  SpoolOptions options;
+  options.write_file = [](int, const void*, size_t) -> ssize_t {
+    errno = ENOSPC;
+    return -1;
+  };
+  bool out_of_space = false;
+  auto writer = SpoolWriter::open(dir, options, &out_of_space);
+  CHECK(!writer);
+  CHECK(out_of_space);
+  // Another failure is not taken for a full disk.
+  const std::string file = fresh_directory("open-not-dir");
+  std::ofstream(file) << "x";
+  out_of_space = true;
+  auto not_directory = SpoolWriter::open(file, {}, &out_of_space);
+  CHECK(!not_directory);
+  CHECK(!out_of_space);
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(file);
+}
