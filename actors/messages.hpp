@@ -28,6 +28,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;            // reporter 
 using finish_atom = caf::atom_constant<caf::atom("finish")>;        // coordinator -> reporter: print summary
 using schema_atom = caf::atom_constant<caf::atom("schema")>;        // coordinator -> schema migrator
 using indexes_atom = caf::atom_constant<caf::atom("indexes")>;      // coordinator -> schema migrator
+using objects_atom = caf::atom_constant<caf::atom("objects")>;      // coordinator -> schema migrator
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using pull_atom = caf::atom_constant<caf::atom("pull")>;            // tailer -> itself: read binlog events
 using stored_atom = caf::atom_constant<caf::atom("stored")>;        // tailer -> replayer: spool is durable up to

@@ -8,6 +8,7 @@
 #include "actors/retry.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/schema/migrator.hpp"
+#include "src/schema/objects.hpp"
 
 namespace omsql::actors {
 
@@ -105,6 +106,18 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
           auto& s = self->state;
           return schema::add_secondary_indexes(*s.target, *s.plan, s.plan->tables.at(table_index));
         });
+      },
+      // Views, routines, sequences, events (and triggers without INCREMENTAL) after the copy; one
+      // line per object for the run's output. Reads the source on a connection of its own. Not queued:
+      // the coordinator asks only once every index request has been answered.
+      [=](objects_atom) -> std::vector<std::string> {
+        auto& s = self->state;
+        if (auto st = ensure_connected(s); !st) return {"error: " + st.message()};
+        auto source = Connection::open(s.plan->source, "source");
+        if (!source) return {"error: " + source.status().message()};
+        auto lines = schema::create_objects(**source, *s.target, *s.plan, false);
+        if (!lines) return {"error: " + lines.status().message()};
+        return std::move(*lines);
       },
       [=](indexes_atom) -> caf::typed_response_promise<std::string> {
         return enqueue_step("adding the remaining indexes and the foreign keys", [self]() -> Status {

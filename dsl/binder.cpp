@@ -35,6 +35,20 @@ class Binder {
 
  private:
   void error(int offset, std::string message) { diagnostics_.push_back(source_.at(offset, std::move(message))); }
+  // Why a rule that matches no base table matches nothing, when it names sequences or
+  // system-versioned tables (listed by `omsrun check` with their fate).
+  template <typename Pattern>
+  std::string other_tables_note(const Pattern& pattern) const {
+    auto others = catalog_.list_other_tables();
+    if (!others) return "";
+    std::vector<std::string> named;
+    for (const auto& [name, type] : *others)
+      if (pattern.matches(name)) named.push_back(name.str() + (type == "SEQUENCE" ? " (a sequence)" : " (SYSTEM VERSIONED)"));
+    if (named.empty()) return "";
+    return "; it names " + join(named, ", ") +
+           ", which are not migrated as tables: system-versioned tables are refused (their history rows cannot be "
+           "written on the target), sequences come with the objects of a migrated database";
+  }
   std::string at_line(int offset) const { return "line " + std::to_string(source_.at(offset, "").line); }
 
   void bind_migrate(const MigrateRules& rules, Plan& plan) {
@@ -49,7 +63,8 @@ class Binder {
         selected.push_back(table);
       }
       if (!matched)
-        error(include.offset, "'" + include.str() + "' matches no table in the source" + system_schema_note(include));
+        error(include.offset, "'" + include.str() + "' matches no table in the source" + system_schema_note(include) +
+                                  other_tables_note(include));
       else if (!kept)
         error(include.offset, "every table that '" + include.str() + "' matches is EXCLUDEd");
     }

@@ -109,6 +109,14 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
         diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
                                                                "' for same_server: expected one of: 'refuse', "
                                                                "'allow'"));
+    } else if (name == "definer") {
+      std::string mode = to_lower(value);
+      if (mode == "keep") options.keep_definer = true;
+      else if (mode == "current_user") options.keep_definer = false;
+      else
+        diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
+                                                               "' for definer: expected one of: 'keep', "
+                                                               "'current_user'"));
     } else if (name == "retry_patience" || name == "retry_max_delay") {
       // Checked against each other below, once both are known.
       auto duration = parse_duration(value);
@@ -131,7 +139,7 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
       diagnostics.push_back(source.at(item.name.offset,
                                       "unknown option '" + item.name.text +
                                           "'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, "
-                                          "credits, max_rows_per_sec, max_events_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay"));
+                                          "credits, max_rows_per_sec, max_events_per_sec, on_exists, same_server, definer, task_dir, retry_patience, retry_max_delay"));
     }
   }
   if (options.retry.max_delay > options.retry.patience) {

@@ -48,6 +48,9 @@ struct Options {
   // same_server = 'allow': SOURCE and TARGET may be one server (MAP into other databases); pre-flight
   // still refuses any target table that is a source table of the task. Default 'refuse'.
   bool same_server_allowed = false;
+  // definer = 'keep': views, routines, triggers and events keep the source's DEFINER; default
+  // 'current_user' (accounts are not migrated, so the source's definer rarely exists on the target).
+  bool keep_definer = false;
   std::string task_dir;                 // empty = derived from the script name (.omsql/<script>)
   // Every server call: backoff 100 ms doubling to retry_max_delay, for up to retry_patience.
   RetryPolicy retry;

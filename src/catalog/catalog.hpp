@@ -25,6 +25,11 @@ class Catalog {
   virtual Result<std::vector<QualifiedName>> list_tables() const = 0;
   // The full definition of one table, or NotFound.
   virtual Result<TableDef> describe(const QualifiedName& table) const = 0;
+  // Tables that are not base tables and are not migrated as tables, with their TABLE_TYPE
+  // ("SYSTEM VERSIONED", "SEQUENCE"): a rule naming one is told why it matches nothing.
+  virtual Result<std::map<QualifiedName, std::string>> list_other_tables() const {
+    return std::map<QualifiedName, std::string>{};
+  }
 };
 
 class MemoryCatalog final : public Catalog {

@@ -213,6 +213,17 @@ Result<std::vector<QualifiedName>> MysqlCatalog::list_tables() const {
   return names;
 }
 
+Result<std::map<QualifiedName, std::string>> MysqlCatalog::list_other_tables() const {
+  auto result = connection_->query(
+      std::string("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_TYPE IN "
+                  "('SYSTEM VERSIONED', 'SEQUENCE') AND TABLE_SCHEMA NOT IN ") +
+      system_schema_list());
+  if (!result) return result.status().with_context("listing sequences and system-versioned tables");
+  std::map<QualifiedName, std::string> out;
+  for (const auto& row : result->rows) out[{text(row, 0), text(row, 1)}] = text(row, 2);
+  return out;
+}
+
 Result<TableDef> MysqlCatalog::describe(const QualifiedName& table) const {
   auto tables = describe_tables({table});
   if (!tables) return tables.status();

@@ -26,6 +26,7 @@ class MysqlCatalog final : public Catalog {
 
   Result<std::vector<QualifiedName>> list_tables() const override;
   Result<TableDef> describe(const QualifiedName& table) const override;
+  Result<std::map<QualifiedName, std::string>> list_other_tables() const override;
   // Every table of `tables`, in the order given, with one query per information_schema view.
   // NotFound names the first table that does not exist (or is not a base table).
   Result<std::vector<TableDef>> describe_tables(const std::vector<QualifiedName>& tables) const;

@@ -31,6 +31,7 @@
 #include "src/cli/verify_command.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
+#include "src/schema/objects.hpp"
 #include "src/common/strings.hpp"
 #include "src/task/task_guard.hpp"
 #include "src/task/recopy.hpp"
@@ -158,6 +159,21 @@ int check_script(const std::string& script) {
     if (f.severity == check::Finding::kError) ++errors;
     if (f.severity == check::Finding::kWarning) ++warnings;
     std::cout << label << ": " << f.message << "\n";
+  }
+  // The compatibility report: every source object and its fate on the target.
+  auto objects = schema::read_source_objects(source, plan);
+  auto listed = MysqlCatalog(source).list_tables();
+  if (!objects || !listed) {
+    std::cout << "error: " << (objects ? listed.status() : objects.status()).message() << "\n";
+    ++errors;
+  } else {
+    std::map<schema::Fate, int> fates;
+    for (const auto& p : schema::plan_objects(*objects, plan, {listed->begin(), listed->end()})) {
+      ++fates[p.fate];
+      std::cout << "object: " << p.line() << "\n";
+    }
+    std::cout << "objects: " << fates[schema::Fate::kExact] << " exact, " << fates[schema::Fate::kChanged]
+              << " changed, " << fates[schema::Fate::kNotMigrated] << " not migrated\n";
   }
   std::cout << script << ": " << plan.tables.size() << " table(s), " << errors << " error(s), " << warnings
             << " warning(s)\n";
@@ -348,6 +364,44 @@ int run_task(const RunOptions& options) {
                  exit_code = kExitFailure;
                });
   return exit_code;
+}
+
+int finish_objects(const std::string& script, const std::string& task_dir) {
+  int exit_code = 0;
+  auto bound = load_script(script, &exit_code);
+  if (!bound) return exit_code;
+  const Plan& plan = *bound->plan;
+  // Triggers fire on every replayed change: creating them while the link still applies changes
+  // would run them twice on the target. Cut-over means the task has stopped.
+  const std::string directory = task_directory_for(plan, script, task_dir);
+  if (std::filesystem::exists(directory)) {
+    auto holder = task_lock_holder(directory);
+    if (!holder) {
+      std::cerr << "error: " << holder.status().message() << "\n";
+      return kExitFailure;
+    }
+    if (*holder) {
+      std::cerr << "error: " << directory << ": the task is still running (pid " << (*holder)->pid
+                << "); stop it first (omsrun stop " << directory << "): its triggers would fire on replayed changes\n";
+      return kExitFailure;
+    }
+  }
+  auto target = Connection::open(plan.target, "target");
+  if (!target) {
+    std::cerr << "error: " << target.status().message() << "\n";
+    return kExitFailure;
+  }
+  auto lines = schema::create_objects(*bound->source, **target, plan, true);
+  if (!lines) {
+    std::cerr << "error: " << lines.status().message() << "\n";
+    return kExitFailure;
+  }
+  int failed = 0;
+  for (const auto& line : *lines) {
+    if (line.rfind("error: ", 0) == 0) ++failed;
+    std::cout << "objects: " << line << "\n";
+  }
+  return failed ? kExitFailure : 0;
 }
 
 int control_task(const std::string& task_dir, const std::string& command) {

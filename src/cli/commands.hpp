@@ -24,6 +24,9 @@ struct RunOptions {
 
 int run_task(const RunOptions& options);
 int check_script(const std::string& script);
+// Cut-over: creates the objects deferred while the task ran (triggers), sets sequences to the
+// source's next value again, and creates any object still missing. Refused while the task runs.
+int finish_objects(const std::string& script, const std::string& task_dir);
 int show_plan(const std::string& script, bool dot);
 struct VerifyCommandOptions {
   std::string script;

@@ -13,7 +13,7 @@
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
-  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "help"};
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "finish", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
 
@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
   std::string check_file;
   auto* check = app.add_subcommand("check", "Parse, bind, connect to both servers and run pre-flight checks");
   check->add_option("file", check_file, "the .omsql script")->required();
+
+  std::string finish_file, finish_dir;
+  auto* finish = app.add_subcommand(
+      "finish", "Cut-over: create the triggers deferred during the live link, set sequences again (task stopped)");
+  finish->add_option("file", finish_file, "the .omsql script")->required();
+  finish->add_option("--task-dir", finish_dir, "task directory (default: as for run)");
 
   std::string plan_file;
   bool dot = false;
@@ -160,6 +166,7 @@ int main(int argc, char** argv) {
   }
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
   if (check->parsed()) return omsql::cli::check_script(check_file);
+  if (finish->parsed()) return omsql::cli::finish_objects(finish_file, finish_dir);
   if (plan->parsed()) return omsql::cli::show_plan(plan_file, dot);
   return 2;
 }

@@ -218,7 +218,7 @@ const MalformedCase kCases[] = {
      "  MODE SCHEMA;\n"
      "  ^"},
     {"unknown option", true, "MIGRATE shop.* WITH (paralel = 4);\n",
-     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, max_events_per_sec, on_exists, same_server, task_dir, retry_patience, retry_max_delay\n"
+     "bad.omsql:3:22: error: unknown option 'paralel'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, max_events_per_sec, on_exists, same_server, definer, task_dir, retry_patience, retry_max_delay\n"
      "MIGRATE shop.* WITH (paralel = 4);\n"
      "                     ^"},
     {"bad retry_patience", true, "MIGRATE shop.* WITH (retry_patience = '10 minutes');\n",
