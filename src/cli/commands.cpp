@@ -9,11 +9,13 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -286,6 +288,14 @@ int run_task(const RunOptions& options) {
     std::cerr << "error: " << state.status().message() << "\n";
     return kExitFailure;
   }
+  // After `omsrun finish` the target has the source's triggers: replaying (or re-copying) through
+  // them would apply their writes twice.
+  if (state->cut_over) {
+    std::cerr << "error: " << directory->path() << ": the task was finished (omsrun finish, " << *state->cut_over
+              << "): its triggers are on the target and would fire again on replayed changes; it cannot run "
+                 "again (a new migration needs another task_dir and a target without those triggers)\n";
+    return kExitFailure;
+  }
   // A task whose binlog was purged goes on only as a fresh copy (--recopy); a re-copy cut off
   // half-way is finished first, whatever the command.
   if (options.recopy || state->phase == "recopy") {
@@ -390,6 +400,32 @@ int finish_objects(const std::string& script, const std::string& task_dir) {
   if (!target) {
     std::cerr << "error: " << target.status().message() << "\n";
     return kExitFailure;
+  }
+  // The task's lock is held while the triggers are created (no run can start meanwhile), and the
+  // task is marked finished first, so a run after a finish cut off half-way refuses too.
+  std::optional<TaskDirectory> locked;
+  if (std::filesystem::exists(directory)) {
+    auto opened = TaskDirectory::open(directory);
+    if (!opened) {
+      std::cerr << "error: " << opened.status().message() << "\n";
+      return kExitFailure;
+    }
+    locked.emplace(std::move(*opened));
+    auto state = locked->load();
+    if (!state) {
+      std::cerr << "error: " << state.status().message() << "\n";
+      return kExitFailure;
+    }
+    if (!state->cut_over) {
+      std::time_t now = std::time(nullptr);
+      char stamp[32];
+      std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&now));
+      state->cut_over = stamp;
+      if (auto st = locked->save(*state); !st) {
+        std::cerr << "error: " << st.message() << "\n";
+        return kExitFailure;
+      }
+    }
   }
   auto lines = schema::create_objects(*bound->source, **target, plan, true);
   if (!lines) {

@@ -62,6 +62,7 @@ json to_json(const TaskState& s) {
   if (s.start_gtid) j["start_gtid"] = *s.start_gtid;
   j["indexes_done"] = s.indexes_done;
   if (s.needs_recopy) j["needs_recopy"] = *s.needs_recopy;
+  if (s.cut_over) j["cut_over"] = *s.cut_over;
   if (!s.recopy_drop.empty()) {
     json drop = json::array();
     for (const auto& [schema, table] : s.recopy_drop) drop.push_back(json::array({schema, table}));
@@ -98,6 +99,7 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
     if (j.contains("start_gtid")) s.start_gtid = j["start_gtid"].get<std::string>();
     s.indexes_done = j.value("indexes_done", false);
     if (j.contains("needs_recopy")) s.needs_recopy = j["needs_recopy"].get<std::string>();
+    if (j.contains("cut_over")) s.cut_over = j["cut_over"].get<std::string>();
     if (j.contains("recopy_drop"))
       for (const auto& pair : j["recopy_drop"]) s.recopy_drop.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
     for (const auto& [name, tj] : j.at("tables").items()) {

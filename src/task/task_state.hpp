@@ -45,6 +45,9 @@ struct TaskState {
   // Phase "recopy": the target tables (schema, table) a re-copy drops before it starts afresh;
   // kept so a re-copy interrupted half-way is finished by the next run.
   std::vector<std::pair<std::string, std::string>> recopy_drop;
+  // Set by `omsrun finish` (UTC time) before it creates the deferred triggers: a run of the task
+  // after that would replay changes through them (they fire again on the target), so it refuses.
+  std::optional<std::string> cut_over;
 };
 
 class TaskDirectory {

@@ -107,6 +107,11 @@ grep -q "^objects: trigger e2e_obj.film_ai -> e2e_obj_v3.film_ai: .* \[created\]
 [ "$(counts src_sql e2e_obj)" = "$(counts tgt_sql e2e_obj_v3)" ] || fail "object counts differ after finish"
 src_next=$(src_sql -N -e "SELECT next_not_cached_value FROM e2e_obj.ticket")
 [ "$(tgt_sql -N -e "SELECT NEXTVAL(e2e_obj_v3.ticket)")" = "$src_next" ] || fail "finish did not set the sequence to $src_next"
+# A finished task never replays again: its changes would go through the trigger on the target.
+src_sql e2e_obj -e "INSERT INTO film VALUES (2003, 'after', 'G')"
+expect_refusal 1 "$OMSRUN" "$WORK/live.omsql" --task-dir "$WORK/live" --until caught-up
+grep -q "the task was finished (omsrun finish" <<<"$out" || fail "run after finish not refused: $out"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM e2e_obj_v3.film WHERE id = 2003")" = 0 ] || fail "a run after finish replayed"
 
 src_sql -e "DROP DATABASE e2e_obj"
 tgt_sql -e "DROP DATABASE e2e_obj_v2; DROP DATABASE e2e_obj_v3"
