@@ -3,7 +3,8 @@
 # procedure, a function, an event, a sequence and a system-versioned table. `check` names each
 # object's fate; the run creates them after the data (the trigger not firing on copied rows, the
 # event DISABLED, the sequence at the source's next value); with INCREMENTAL the trigger waits for
-# `omsrun finish`, so replayed changes do not fire it twice.
+# `omsrun finish`, so replayed changes do not fire it twice, and the task cannot run after it; an
+# object the target refuses makes the run exit 1 and `finish` creates it once the cause is fixed.
 source "$(dirname "$0")/lib.sh"
 
 src_sql -e "DROP DATABASE IF EXISTS e2e_obj; CREATE DATABASE e2e_obj CHARACTER SET utf8mb4"
@@ -113,6 +114,21 @@ expect_refusal 1 "$OMSRUN" "$WORK/live.omsql" --task-dir "$WORK/live" --until ca
 grep -q "the task was finished (omsrun finish" <<<"$out" || fail "run after finish not refused: $out"
 [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM e2e_obj_v3.film WHERE id = 2003")" = 0 ] || fail "a run after finish replayed"
 
-src_sql -e "DROP DATABASE e2e_obj"
-tgt_sql -e "DROP DATABASE e2e_obj_v2; DROP DATABASE e2e_obj_v3"
+# An object the target refuses (a view over a database the target lacks) does not pass silently:
+# the rows are copied, the run exits 1 saying so, and `omsrun finish` creates it once fixed.
+src_sql -e "DROP DATABASE IF EXISTS e2e_obj_ref; CREATE DATABASE e2e_obj_ref; CREATE TABLE e2e_obj_ref.r (id INT PRIMARY KEY);
+            DROP DATABASE IF EXISTS e2e_obj_bad; CREATE DATABASE e2e_obj_bad; CREATE TABLE e2e_obj_bad.t (id INT PRIMARY KEY);
+            INSERT INTO e2e_obj_bad.t VALUES (1), (2); CREATE VIEW e2e_obj_bad.v_ref AS SELECT id FROM e2e_obj_ref.r"
+tgt_sql -e "DROP DATABASE IF EXISTS e2e_obj_ref; DROP DATABASE IF EXISTS e2e_obj_bad_t"
+printf "SOURCE mysql 'root@127.0.0.1:\${OMSQL_SRC_PORT}';\nTARGET mysql 'root@127.0.0.1:\${OMSQL_TGT_PORT}';\nMIGRATE e2e_obj_bad.* MAP e2e_obj_bad.* TO e2e_obj_bad_t.* MODE SCHEMA, FULL;\n" > "$WORK/bad.omsql"
+expect_refusal 1 "$OMSRUN" "$WORK/bad.omsql" --task-dir "$WORK/bad"
+grep -q "^objects: error: view e2e_obj_bad.v_ref -> e2e_obj_bad_t.v_ref: .*not created" <<<"$out" || fail "no error line for the refused view: $out"
+grep -q "1 object(s) could not be created on the target" <<<"$out" || fail "the run does not say an object is missing: $out"
+compare --pair e2e_obj_bad.t=e2e_obj_bad_t.t || fail "rows of a task with a refused object"
+tgt_sql -e "CREATE DATABASE e2e_obj_ref; CREATE TABLE e2e_obj_ref.r (id INT PRIMARY KEY)"
+"$OMSRUN" finish "$WORK/bad.omsql" --task-dir "$WORK/bad" > "$WORK/finish_bad.log" 2>&1 || fail "finish after the fix exited $?: $(cat "$WORK/finish_bad.log")"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.VIEWS WHERE TABLE_SCHEMA = 'e2e_obj_bad_t'")" = 1 ] || fail "finish did not create the view"
+
+src_sql -e "DROP DATABASE e2e_obj; DROP DATABASE e2e_obj_bad; DROP DATABASE e2e_obj_ref"
+tgt_sql -e "DROP DATABASE e2e_obj_v2; DROP DATABASE e2e_obj_v3; DROP DATABASE e2e_obj_bad_t; DROP DATABASE e2e_obj_ref"
 echo "objects e2e: ok"
