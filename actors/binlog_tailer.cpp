@@ -131,6 +131,8 @@ void spool_full(Self* self, const Status& error) {
   if (!s.waiting_for_space) {
     s.waiting_for_space = true;
     s.space_reported = Clock::now();
+    self->send(s.coordinator, capture_atom::value,
+               "spool " + s.spool_dir + " is out of space (" + free_space_text(s.spool_dir) + ")");
     BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
     std::cerr << "warning: spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
               << "; " << error.message() << "): binlog capture paused until " << megabytes(SpoolOptions{}.segment_bytes)
@@ -155,6 +157,7 @@ bool wait_for_space(Self* self) {
     return true;
   }
   s.waiting_for_space = false;
+  self->send(s.coordinator, capture_atom::value, std::string());
   BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
   std::cerr << "spool " << s.spool_dir << ": " << free_space_text(s.spool_dir) << " again: binlog capture resumes from "
             << from.str() << "\n";
@@ -186,6 +189,8 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
           if (!s.waiting_for_space) {
             s.waiting_for_space = true;
             s.space_reported = Clock::now();
+            self->send(s.coordinator, capture_atom::value,
+                       "spool " + s.spool_dir + " is out of space (" + free_space_text(s.spool_dir) + ")");
             std::cerr << "warning: spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
                       << "; " << spool.status().message() << "): binlog capture waits for space\n";
           }

@@ -74,6 +74,7 @@ struct CoordinatorState {
   std::string ended;               // how this process ended itself: done, stopped, failed, caught up
   bool paused = false;
   bool failed = false;
+  std::string capture_waiting;     // why binlog capture waits (the spool's disk is full); empty: it runs
   static inline const char* name = "coordinator";
 };
 
@@ -201,7 +202,8 @@ nlohmann::json status_json(Self* self) {
     const double lag =
         s.sync.oldest_unapplied_ms ? std::max<int64_t>(0, steady_now_ms() - s.sync.oldest_unapplied_ms) / 1000.0 : 0;
     const bool all_applied = !(s.sync.applied < s.sync.stored);
-    const bool caught_up = s.sync.reached_catch_up_target && !s.failed &&
+    // While capture waits, everything stored may be applied and the source still be ahead.
+    const bool caught_up = s.sync.reached_catch_up_target && !s.failed && s.capture_waiting.empty() &&
                            (all_applied || (!s.paused && lag < kCaughtUpLagSeconds));
     j["source_position"] = s.sync.stored.str();
     j["applied_position"] = s.sync.applied.str();
@@ -210,6 +212,7 @@ nlohmann::json status_json(Self* self) {
     j["events_applied"] = s.sync.events_applied;
     j["caught_up"] = caught_up;
     j["apply_lanes"] = apply_lanes(*s.plan);
+    if (!s.capture_waiting.empty()) j["capture_paused"] = s.capture_waiting;
   }
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& [name, progress] : s.task.tables)
@@ -637,6 +640,10 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
       },
       [=](failed_atom, const std::string& message) { fail_task(self, message); },
       [=](recopy_atom, const std::string& message) { fail_needs_recopy(self, message); },
+      [=](capture_atom, const std::string& why) {
+        self->state.capture_waiting = why;
+        write_status(self, true);
+      },
       [=](sync_status_atom, const SyncStatus& status) {
         auto& s = self->state;
         bool newly_caught_up = status.reached_catch_up_target && !s.sync.reached_catch_up_target;

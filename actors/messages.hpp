@@ -41,6 +41,7 @@ using pause_atom = caf::atom_constant<caf::atom("pause")>;          // coordinat
 using resume_atom = caf::atom_constant<caf::atom("resume")>;        // coordinator -> readers, replayer
 using retry_atom = caf::atom_constant<caf::atom("retry")>;          // any actor -> itself: the backoff is over
 using redo_atom = caf::atom_constant<caf::atom("redo")>;            // applier -> reader: copy a keyless table again
+using capture_atom = caf::atom_constant<caf::atom("capture")>;      // tailer -> coordinator: capture waits ("why") / goes on ("")
 using recopy_atom = caf::atom_constant<caf::atom("recopy")>;        // tailer -> coordinator: the binlog was purged
 using take_atom = caf::atom_constant<caf::atom("take")>;            // reader -> rate limiter: rows to send
 using wake_atom = caf::atom_constant<caf::atom("wake")>;            // rate limiter, replayer -> itself

@@ -37,6 +37,7 @@ void mark_not_running(nlohmann::json& status) {
     status.erase("lag_seconds");
   }
   status.erase("events_per_second");
+  status.erase("capture_paused");
   status["paused"] = false;
   status["verifying"] = false;
   if (status.contains("verification") && status["verification"].is_object()) {
@@ -105,6 +106,8 @@ int show_status(const std::string& task_dir, bool json) {
   if (status.contains("applied_position")) {
     std::cout << "source     " << status.value("source_position", "") << "\n"
               << "applied    " << status.value("applied_position", "") << "\n";
+    if (running && status.contains("capture_paused"))
+      std::cout << "capture    paused: " << status.value("capture_paused", "") << "\n";
     if (running)
       std::cout << "lag        " << status.value("lag_seconds", 0.0) << " s\n"
                 << "rate       " << status.value("events_per_second", 0.0) << " events/s\n";

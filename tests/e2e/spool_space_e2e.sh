@@ -3,8 +3,8 @@
 # 1. 80 MB of row changes pass through the live link with no pause: applied segments (4 MB) are
 #    given back as replay goes.
 # 2. Replay is paused, so the spool fills the filesystem: capture pauses with a warning naming the
-#    directory and the free space, the task stays alive, and when replay resumes and gives the
-#    applied segments back, capture resumes by itself.
+#    directory and the free space, the task stays alive (status says capture waits), and when
+#    replay resumes and gives the applied segments back, capture resumes by itself.
 # 3. The filesystem is full again and the process is killed (-9): a rerun recovers the spool on
 #    the full filesystem and catches up.
 # The target ends identical by CHECKSUM TABLE. Mounting needs root (CI runs as root): without it
@@ -84,11 +84,19 @@ grep -q "warning: spool $WORK/task/spool is out of space ([0-9.]* MB free; .*No 
 sleep 2
 alive
 "$OMSRUN" status --task "$WORK/task" >"$WORK/status.txt" 2>&1 || fail "omsrun status while capture waits for space: $(cat "$WORK/status.txt")"
+grep -q "^capture    paused: spool $WORK/task/spool is out of space ([0-9.]* MB free)" "$WORK/status.txt" \
+  || fail "omsrun status does not say that capture waits for space: $(cat "$WORK/status.txt")"
+"$OMSRUN" status --task "$WORK/task" --json >"$WORK/status.json" || fail "omsrun status --json"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j["caught_up"] is False and "out of space" in j["capture_paused"] else 1)' \
+  "$WORK/status.json" || fail "status while capture waits must not be caught up: $(cat "$WORK/status.json")"
 "$OMSRUN" resume --task "$WORK/task" >/dev/null || fail "omsrun resume"
 for _ in $(seq 1 300); do grep -q "binlog capture resumes from" "$WORK/run.log" && break; alive; sleep 0.1; done
 grep -q "spool $WORK/task/spool: [0-9.]* MB free again: binlog capture resumes from" "$WORK/run.log" \
   || fail "capture did not resume when replay gave the space back: $(tail -5 "$WORK/run.log")"
 wait_applied
+"$OMSRUN" status --task "$WORK/task" --json >"$WORK/status.json" || fail "omsrun status --json"
+python3 -c 'import json,sys; sys.exit("capture_paused" in json.load(open(sys.argv[1])))' "$WORK/status.json" \
+  || fail "status still says capture waits after it resumed: $(cat "$WORK/status.json")"
 echo "phase 2: capture paused on the full filesystem and resumed once replay gave the applied segments back"
 
 # 3. Full again, then kill -9: the rerun recovers the spool on the full filesystem and catches up.
