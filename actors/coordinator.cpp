@@ -24,6 +24,7 @@
 #include "actors/schema_actor.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/task/recopy.hpp"
+#include "src/apply/foreign_keys.hpp"
 
 namespace omsql::actors {
 
@@ -291,6 +292,19 @@ void start_full_copy(Self* self) {
     return;
   }
   s.task.phase = "full";
+  // The tables of an FK snapshot group come from one snapshot: a group copied in part (killed
+  // between its tables) is copied again in full, from a new one.
+  for (const auto& group : apply::FkGraph::build(*s.plan).snapshot_groups()) {
+    bool all_done = true;
+    for (size_t index : group) all_done = all_done && s.task.tables[s.plan->tables[index].source.str()].copy_done;
+    if (all_done) continue;
+    for (size_t index : group) {
+      auto& progress = s.task.tables[s.plan->tables[index].source.str()];
+      bool created = progress.schema_created;
+      progress = TableProgress{};
+      progress.schema_created = created;
+    }
+  }
   if (auto st = save(self); !st) return fail_task(self, st.message());
   for (const auto& job : s.plan->tables)
     if (!s.task.tables[job.source.str()].copy_done) s.copied_this_run = true;
@@ -338,7 +352,6 @@ void start_verification(Self* self, bool automatic, VerifyAsk ask, std::function
   request.parallel = std::max(1, s.plan->options.parallel);
   if (live) {
     request.live_task_id = task_id_of(*s.directory);
-    request.live_lanes = apply_lanes(*s.plan);
     request.mode = "settled against the live link: a differing row is re-checked once the link has applied the "
                    "source position it was read at (settle_seconds = " +
                    std::to_string(request.options.settle_seconds) + ")";

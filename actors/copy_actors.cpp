@@ -10,6 +10,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/retry.hpp"
+#include "src/apply/foreign_keys.hpp"
 #include "src/binlog/position.hpp"
 #include "src/copy/batch_writer.hpp"
 #include "src/copy/chunk_cursor.hpp"
@@ -45,6 +46,10 @@ struct ChunkerState {
   std::deque<caf::typed_response_promise<ChunkWork>> waiting;
   RetryState retry;
   bool retry_pending = false;
+  // FK snapshot groups still to hand out (each one piece of work), and the tables they hold,
+  // which are never chunked.
+  std::vector<std::vector<size_t>> snapshot_groups;
+  std::vector<bool> in_group;
   static inline const char* name = "chunker";
 };
 
@@ -58,7 +63,7 @@ void open_tables(ChunkerState& s) {
   size_t wanted = static_cast<size_t>(std::max(1, s.plan->options.parallel));
   while (s.open_tables.size() < wanted && s.next_table < s.plan->tables.size()) {
     size_t index = s.next_table++;
-    if (table_copy_done(s, index)) continue;
+    if (table_copy_done(s, index) || s.in_group[index]) continue;
     const TableJob& job = s.plan->tables[index];
     auto planner = std::make_unique<copy::ChunkPlanner>(job, s.plan->options.chunk_rows);
     // Chunk ids restart at 0 after a resume: the coordinator's commit tracking starts afresh too.
@@ -80,6 +85,16 @@ Result<ChunkWork> next_work(caf::stateful_actor<ChunkerState>* self) {
     OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
     s.source = std::move(connection).value();
   }
+  if (!s.snapshot_groups.empty()) {
+    // A group is the longest piece of work (one reader, no chunks): hand it out first.
+    ChunkWork work{true, static_cast<uint32_t>(s.snapshot_groups.front().front()), copy::ChunkRange{}, {}};
+    for (size_t index : s.snapshot_groups.front()) {
+      work.snapshot_group.push_back(static_cast<uint32_t>(index));
+      self->send(s.coordinator, chunks_total_atom::value, static_cast<uint32_t>(index), uint64_t{1});
+    }
+    s.snapshot_groups.erase(s.snapshot_groups.begin());
+    return work;
+  }
   while (true) {
     open_tables(s);
     if (s.open_tables.empty()) return ChunkWork{};
@@ -91,7 +106,7 @@ Result<ChunkWork> next_work(caf::stateful_actor<ChunkerState>* self) {
     ++s.turn;
     if (next->has_value()) {
       ++s.chunks_issued[index];
-      return ChunkWork{true, static_cast<uint32_t>(index), std::move(**next)};
+      return ChunkWork{true, static_cast<uint32_t>(index), std::move(**next), {}};
     }
     // This table is fully handed out: its chunk count completes the coordinator's tracking.
     self->send(s.coordinator, chunks_total_atom::value, static_cast<uint32_t>(index), s.chunks_issued[index]);
@@ -134,6 +149,16 @@ caf::behavior chunker_impl(caf::stateful_actor<ChunkerState>* self, std::shared_
   s.plan = std::move(plan);
   s.task = std::move(task);
   s.coordinator = std::move(coordinator);
+  s.in_group.assign(s.plan->tables.size(), false);
+  for (auto& group : apply::FkGraph::build(*s.plan).snapshot_groups()) {
+    bool done = true;
+    for (size_t index : group) {
+      s.in_group[index] = true;
+      done = done && table_copy_done(s, index);
+    }
+    // The coordinator resets every table of a group that was not copied in full.
+    if (!done) s.snapshot_groups.push_back(std::move(group));
+  }
   return {
       [=](next_chunk_atom) -> caf::typed_response_promise<ChunkWork> {
         auto& s = self->state;
@@ -159,9 +184,10 @@ struct ChunkInFlight {
   ChunkWork work;
   uint64_t unacknowledged = 0;   // batches sent, not yet committed
   bool fully_read = false;
-  bool keyless = false;          // one chunk: the whole table, read in one consistent snapshot
+  bool whole = false;            // one chunk: the whole table, read in one consistent snapshot
   bool sent_first = false;       // of this generation: the next batch carries the restart flag if not
-  uint32_t generation = 0;       // keyless: counts the copies of the table begun by this reader
+  uint32_t generation = 0;       // whole: counts the copies of the table begun by this reader
+  uint32_t group = 0;            // an FK snapshot group's id (its first table + 1), 0 for none
   BinlogPosition snapshot;
 };
 
@@ -176,6 +202,11 @@ struct ReaderState {
   // Chunks to read, in order: the front is being read; a chunk to read again joins the back.
   std::deque<ChunkKey> to_read;
   std::map<ChunkKey, ChunkInFlight> chunks;
+  // FK snapshot groups given to this reader, by id: their tables, read one after another in the
+  // snapshot open for `snapshot_group` (0: none open).
+  std::map<uint32_t, std::vector<uint32_t>> groups;
+  uint32_t snapshot_group = 0;
+  BinlogPosition group_snapshot;
   int credits = 0;
   size_t next_applier = 0;
   RetryState retry;                                   // the source's failures while reading
@@ -244,10 +275,12 @@ void drop_source(ReaderState& s) {
   if (s.source) s.source->abandon();
   s.cursor.reset();
   s.source.reset();
+  s.snapshot_group = 0;
 }
 
 // Opens the front chunk of to_read on the source (connecting first when needed); a keyless table
-// gets a new snapshot, and its next batch empties the target table before it writes.
+// or the first table of an FK group gets a new snapshot, and its next batch empties the target
+// table before it writes.
 Status open_front_chunk(ReaderState& s) {
   ChunkInFlight& chunk = s.chunks.at(s.to_read.front());
   const TableJob& job = s.plan->tables[chunk.work.table_index];
@@ -257,12 +290,17 @@ Status open_front_chunk(ReaderState& s) {
     OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
     s.source = std::move(connection).value();
   }
-  if (chunk.keyless) {
-    // Whole-row changes cannot be replayed twice: read the table in one snapshot whose binlog
-    // position tells the replayer where this table's changes begin.
+  if (chunk.group != 0 && s.snapshot_group == chunk.group) {
+    chunk.snapshot = s.group_snapshot;  // the group's next table, in the snapshot already open
+  } else if (chunk.whole) {
+    // Whole-row changes cannot be replayed twice, and FK actions are derived from the rows of a
+    // group's tables at one moment: read the table (the group) in one snapshot whose binlog
+    // position tells the replayer where its changes begin.
     auto position = open_snapshot(*s.source);
     if (!position) return position.status();
     chunk.snapshot = *position;
+    s.snapshot_group = chunk.group;
+    s.group_snapshot = *position;
   }
   copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
   auto cursor = copy::ChunkCursor::open(*s.source, job, chunk.work.range, limits);
@@ -272,6 +310,36 @@ Status open_front_chunk(ReaderState& s) {
 }
 
 void open_next_chunk(ReaderSelf* self);
+
+// An FK group whose snapshot is lost is read again, every table of it, from a new snapshot: its
+// tables go to the front of to_read, in order, each emptying its target table first (tables
+// already reported done are copied again too; their second report changes nothing).
+void requeue_group(ReaderState& s, uint32_t group) {
+  const auto& tables = s.groups.at(group);
+  auto in_group = [&](const ChunkKey& key) { return std::find(tables.begin(), tables.end(), key.first) != tables.end(); };
+  std::deque<ChunkKey> rest;
+  for (const auto& key : s.to_read)
+    if (!in_group(key)) rest.push_back(key);
+  s.to_read.clear();
+  // A chunk of another table being read stays in front: the open cursor is its.
+  if (s.cursor && !rest.empty() && !in_group(rest.front()) && s.snapshot_group != group) {
+    s.to_read.push_back(rest.front());
+    rest.pop_front();
+  }
+  for (uint32_t table : tables) {
+    ChunkKey key{table, 0};
+    auto [it, added] = s.chunks.try_emplace(key);
+    ChunkInFlight& chunk = it->second;
+    if (added) chunk.work = ChunkWork{true, table, copy::ChunkRange{}, {}};
+    chunk.whole = true;
+    chunk.group = group;
+    chunk.fully_read = false;
+    chunk.sent_first = false;
+    ++chunk.generation;
+    s.to_read.push_back(key);
+  }
+  for (const auto& key : rest) s.to_read.push_back(key);
+}
 
 // A failure while opening or reading the front chunk. Transient: the chunk is read again from its
 // start on a new connection once the backoff is over — rows already sent are written again,
@@ -290,7 +358,8 @@ void reading_failed(ReaderSelf* self, const Status& error) {
     self->quit();
     return;
   }
-  if (chunk.keyless) {
+  if (chunk.group != 0) requeue_group(s, chunk.group);
+  else if (chunk.whole) {
     ++chunk.generation;
     chunk.sent_first = false;
   }
@@ -311,7 +380,9 @@ void open_next_chunk(ReaderSelf* self) {
   if (s.reopening) {
     ChunkInFlight& chunk = s.chunks.at(s.to_read.front());
     const TableJob& job = s.plan->tables[chunk.work.table_index];
-    std::cerr << (chunk.keyless ? "warning: source connection lost; copying " + job.source.str() +
+    std::cerr << (chunk.group ? "warning: source connection lost; copying the FK group of " + job.source.str() +
+                                    " again from a new snapshot (its target tables are emptied first)\n"
+                  : chunk.whole ? "warning: source connection lost; copying " + job.source.str() +
                                       " again from a new snapshot (its target table is emptied first)\n"
                                 : "warning: source connection lost; re-reading " + chunk.work.range.describe(job) +
                                       " from its start\n");
@@ -334,9 +405,17 @@ void ask_for_work(ReaderSelf* self) {
               finish_if_idle(self);
               return;
             }
+            if (!work.snapshot_group.empty()) {
+              // An FK snapshot group: its tables read whole, one after another, in one snapshot.
+              uint32_t group = work.snapshot_group.front() + 1;
+              s.groups[group] = work.snapshot_group;
+              requeue_group(s, group);
+              open_next_chunk(self);
+              return;
+            }
             bool keyless = s.plan->tables[work.table_index].key.kind == RowKey::Kind::kNone;
             auto key = std::make_pair(work.table_index, work.range.id);
-            s.chunks[key] = ChunkInFlight{std::move(work), 0, false, keyless, false, 0, BinlogPosition{}};
+            s.chunks[key] = ChunkInFlight{std::move(work), 0, false, keyless, false, 0, 0, BinlogPosition{}};
             s.to_read.push_back(key);
             open_next_chunk(self);
           },
@@ -361,16 +440,22 @@ void dispatch(ReaderSelf* self) {
     --s.credits;
     ++current.unacknowledged;
     current.sent_first = true;
-    // A keyless table's batches all go to one applier, so its restart runs before them.
-    auto& applier = current.keyless ? s.appliers[key.first % s.appliers.size()]
-                                    : s.appliers[s.next_applier++ % s.appliers.size()];
+    // A whole table's batches all go to one applier, so its restart runs before them.
+    auto& applier = current.whole ? s.appliers[key.first % s.appliers.size()]
+                                  : s.appliers[s.next_applier++ % s.appliers.size()];
     self->send(applier, std::move(envelope));
   }
   if (s.unpaid_last) {
     current.fully_read = true;
     s.cursor.reset();
-    if (current.keyless && !s.source->execute("COMMIT")) s.source.reset();  // ends the snapshot
     s.to_read.pop_front();
+    // The snapshot ends after the table, or after the last table of its FK group.
+    bool group_goes_on = current.group != 0 && !s.to_read.empty() &&
+                         s.chunks.at(s.to_read.front()).group == current.group;
+    if (current.whole && !group_goes_on) {
+      s.snapshot_group = 0;
+      if (!s.source->execute("COMMIT")) s.source.reset();
+    }
     complete_chunk_if_done(self, key);
     open_next_chunk(self);
     finish_if_idle(self);
@@ -388,6 +473,15 @@ void redo_keyless(ReaderSelf* self, ChunkKey key, uint32_t generation) {
   ChunkInFlight& chunk = it->second;
   std::cerr << ("warning: a batch of keyless table " + s.plan->tables[key.first].source.str() +
                 " may or may not have reached the target; copying the table again from a new snapshot\n");
+  if (chunk.group != 0) {
+    // Its FK group shares the snapshot: the whole group is copied again.
+    bool reading_group = !s.to_read.empty() && s.chunks.at(s.to_read.front()).group == chunk.group;
+    if (reading_group && s.cursor) drop_source(s);
+    if (s.snapshot_group == chunk.group) drop_source(s);
+    requeue_group(s, chunk.group);
+    open_next_chunk(self);
+    return;
+  }
   ++chunk.generation;
   chunk.sent_first = false;
   chunk.fully_read = false;
@@ -421,7 +515,7 @@ caf::behavior reader_impl(ReaderSelf* self, std::shared_ptr<const Plan> plan, ca
         s.retry.succeeded();
         auto key = s.to_read.front();
         ChunkInFlight& current = s.chunks.at(key);
-        bool restart = current.keyless && !current.sent_first;
+        bool restart = current.whole && !current.sent_first;
         s.unpaid_last = batch->last_of_chunk;
         s.unpaid_key = key;
         s.unpaid = BatchEnvelope{key.first, std::move(batch).value(), restart, current.generation};
@@ -505,7 +599,7 @@ Status write_once(ApplierState& s, const BatchEnvelope& envelope, bool* reached_
     writer = std::move(opened).value();
   }
   *reached_write = true;
-  if (envelope.restart_chunk) OMSQL_RETURN_IF_ERROR(writer->restart_chunk(copy::ChunkRange{}));
+  if (envelope.restart_chunk) OMSQL_RETURN_IF_ERROR(writer->empty_table());
   if (envelope.batch.rows == 0) return Status::ok();
   return writer->write(envelope.batch);
 }

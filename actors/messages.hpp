@@ -54,14 +54,19 @@ struct ChunkWork {
   bool has_work = false;
   uint32_t table_index = 0;
   copy::ChunkRange range;
+  // Tables that FKs with an action connect (FkGraph::snapshot_groups): read whole, one after
+  // another, in one consistent snapshot whose binlog position replay starts each of them after.
+  // table_index is the first; empty for any other work.
+  std::vector<uint32_t> snapshot_group;
 };
 
 // A batch on its way from a reader to an applier.
 struct BatchEnvelope {
   uint32_t table_index = 0;
   copy::RowBatch batch;
-  // First batch of a table without a key: the applier empties the target table before writing,
-  // so a copy interrupted earlier is redone, not doubled.
+  // First batch of a table read whole in a snapshot (no key, or an FK snapshot group): the
+  // applier empties the target table before writing, so a copy interrupted earlier is redone
+  // from the snapshot, not doubled or mixed with rows of another moment.
   bool restart_chunk = false;
   // Keyless tables: which copy of the table this batch belongs to (a redone copy counts up).
   uint32_t generation = 0;
@@ -159,7 +164,7 @@ typename Inspector::result_type inspect(Inspector& f, RowBatch& x) {
 namespace omsql::actors {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChunkWork& x) {
-  return f(caf::meta::type_name("ChunkWork"), x.has_work, x.table_index, x.range);
+  return f(caf::meta::type_name("ChunkWork"), x.has_work, x.table_index, x.range, x.snapshot_group);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchEnvelope& x) {

@@ -1,19 +1,23 @@
 #include "actors/incremental_actors.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>
 #include <iostream>
 #include <map>
-
-#include <xxhash.h>
+#include <optional>
 
 #include "actors/clock.hpp"
 #include "actors/messages.hpp"
 #include "actors/retry.hpp"
 #include "actors/verify_actors.hpp"
+#include "src/apply/cascade.hpp"
 #include "src/apply/change_batch.hpp"
 #include "src/binlog/unapplied_ages.hpp"
+#include "src/apply/foreign_keys.hpp"
+#include "src/apply/ordered_batch.hpp"
+#include "src/apply/routing.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/common/token_bucket.hpp"
 #include "src/copy/session.hpp"
@@ -22,6 +26,14 @@
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
 #include "src/verify/table_spec.hpp"
+
+namespace omsql::apply {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CascadeTrigger& x) {
+  return f(caf::meta::type_name("CascadeTrigger"), x.table, x.is_delete, x.old_values, x.new_values, x.changed,
+           x.skip_tables, x.where, x.before_statement);
+}
+}  // namespace omsql::apply
 
 namespace omsql::actors {
 
@@ -33,10 +45,16 @@ using Clock = std::chrono::steady_clock;
 
 // The share of one group of source transactions that falls to one lane: every change of the keys
 // that hash to it (all changes of keyless tables go to lane 0), as statements, and the group's end.
+// An ordered group (transactions whose changes trigger FK actions) is all on one lane: its
+// statements in binlog order with the derived FK changes between them (`cascades`), and the
+// checkpoints of every other lane (`also_checkpoint`) in the same transaction, so that all lanes
+// pass it together or not at all.
 struct LaneWork {
   uint32_t lane = 0;
   std::vector<std::string> statements;
   std::vector<std::vector<std::string>> row_keys;  // per statement, its rows' keys (for messages)
+  std::vector<apply::CascadeTrigger> cascades;
+  std::vector<std::string> also_checkpoint;  // checkpoint rows of the other lanes
   BinlogPosition end;
   uint64_t changes = 0;
   bool repair = false;  // verification repairs: applied between two groups, no checkpoint moves
@@ -44,11 +62,13 @@ struct LaneWork {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
-  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.row_keys, x.end, x.changes, x.repair);
+  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.row_keys, x.cascades, x.also_checkpoint, x.end,
+           x.changes, x.repair);
 }
 
 struct ChangeApplierState {
   std::shared_ptr<const Plan> plan;
+  std::shared_ptr<const apply::FkGraph> graph;
   std::string lane_id;
   caf::actor coordinator;
   std::unique_ptr<Connection> target;
@@ -88,17 +108,27 @@ Status apply_lane_work(ChangeApplierState& s, const LaneWork& work) {
     (void)s.target->execute("ROLLBACK");
     return st;
   };
-  for (size_t i = 0; i < work.statements.size(); ++i) {
-    if (auto st = s.target->execute(work.statements[i]); !st) {
-      // The message shows the statement's head only (no row images): name the failing row's key.
-      std::string note = i < work.row_keys.size() ? apply::failing_row_note(st.message(), work.row_keys[i]) : "";
-      if (!note.empty())
-        st = st.is_transient() ? Status::transient(st.message() + note) : Status::server_error(st.message() + note);
-      return rollback(st);
+  if (work.cascades.empty()) {
+    for (size_t i = 0; i < work.statements.size(); ++i) {
+      if (auto st = s.target->execute(work.statements[i]); !st) {
+        // The message shows the statement's head only (no row images): name the failing row's key.
+        std::string note = i < work.row_keys.size() ? apply::failing_row_note(st.message(), work.row_keys[i]) : "";
+        if (!note.empty())
+          st = st.is_transient() ? Status::transient(st.message() + note) : Status::server_error(st.message() + note);
+        return rollback(st);
+      }
     }
+  } else {
+    apply::ConnectionRunner runner(*s.target);
+    apply::CascadeOutcome outcome;
+    apply::LaneProgram program{work.statements, work.cascades};
+    if (auto st = apply::run_program(runner, *s.plan, *s.graph, program, &outcome); !st) return rollback(st);
+    for (const auto& warning : outcome.warnings) std::cerr << "warning: " << warning << "\n";
   }
   if (work.repair) return s.target->execute("COMMIT");
   if (auto st = s.target->execute(checkpoint::upsert_sql(s.lane_id, work.end, 0)); !st) return rollback(st);
+  for (const auto& lane : work.also_checkpoint)
+    if (auto st = s.target->execute(checkpoint::upsert_sql(lane, work.end, 0)); !st) return rollback(st);
   if (auto st = s.target->execute("COMMIT"); !st) return rollback(st);
   s.checkpoint = work.end;
   return Status::ok();
@@ -141,9 +171,11 @@ void apply_queued(caf::stateful_actor<ChangeApplierState>* self) {
 }
 
 caf::behavior change_applier_impl(caf::stateful_actor<ChangeApplierState>* self, std::shared_ptr<const Plan> plan,
-                                  std::string lane_id, caf::actor coordinator) {
+                                  std::shared_ptr<const apply::FkGraph> graph, std::string lane_id,
+                                  caf::actor coordinator) {
   auto& s = self->state;
   s.plan = std::move(plan);
+  s.graph = std::move(graph);
   s.lane_id = std::move(lane_id);
   s.coordinator = std::move(coordinator);
   return {
@@ -165,12 +197,22 @@ caf::behavior change_applier_impl(caf::stateful_actor<ChangeApplierState>* self,
 
 // --- replayer ---
 
+// One source transaction read from the spool, waiting for a group of its kind.
 struct PendingTransaction {
   std::vector<RowChange> rows;
+  BinlogPosition end;
+  SpoolPosition next;       // the spool position after its last record
+  bool ordered = false;     // a change triggers FK actions: it goes to an ordered group
 };
+
+// What the group being folded holds: parallel groups spread keys over the lanes; ordered groups
+// (transactions that trigger FK actions) run on one lane in binlog order. Transactions with no
+// change of a migrated table join either.
+enum class GroupKind { kEmpty, kParallel, kOrdered };
 
 struct ReplayerState {
   std::shared_ptr<const Plan> plan;
+  std::shared_ptr<const apply::FkGraph> graph;
   std::string spool_dir;
   std::string task_id;
   caf::actor tailer;
@@ -178,16 +220,20 @@ struct ReplayerState {
   std::map<QualifiedName, size_t> job_index;
   std::vector<BinlogPosition> replay_after;        // by table: changes up to here are in the copy
   std::vector<caf::actor> lanes;                   // change appliers
-  std::vector<size_t> table_lanes;                 // by table: its lane when it is not routed by key
-  // Folded changes: [lane][table].
+  size_t wanted_lanes = 1;                         // `parallel`; the lanes move to it when they agree
+  // Folded changes of a parallel group: [lane][table].
   std::vector<std::vector<std::unique_ptr<apply::ChangeBatch>>> batches;
+  std::unique_ptr<apply::OrderedBatch> ordered;    // the ordered group
+  GroupKind group = GroupKind::kEmpty;
   std::vector<uint64_t> lane_changes;
   std::vector<BinlogPosition> lane_checkpoints;    // each lane's committed position when replay began
+  std::vector<BinlogPosition> lane_committed;      // each lane's committed position now
   uint64_t folded_bytes = 0;                       // approximate size of the folded group
   PendingTransaction open_transaction;
+  std::optional<PendingTransaction> waiting;       // read, but of the other kind than the group folded
   std::unique_ptr<SpoolReader> reader;
   BinlogPosition checkpoint;                       // every lane has committed up to here
-  BinlogPosition folded_through;                   // the last transaction end folded into `batches`
+  BinlogPosition folded_through;                   // the last transaction end folded into the group
   SpoolPosition folded_spool_end;
   BinlogPosition catch_up_target;                  // source position when replay began
   SpoolStored stored;                              // from the tailer
@@ -230,24 +276,44 @@ apply::ChangeBatch& batch_for(ReplayerState& s, size_t lane, size_t table) {
   return *slot;
 }
 
-// Routes every change of the finished transaction to the lane of its key and folds it there. An
-// update that moves a row to another key becomes a delete on the old key's lane and an insert on
-// the new key's lane: the two keys are different rows to the target.
-Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
+// True when the change is already in its table's copy: a keyless table's snapshot holds every
+// change up to its position.
+bool in_snapshot(const ReplayerState& s, size_t table, const BinlogPosition& position) {
+  return table < s.replay_after.size() && !s.replay_after[table].empty() && !(s.replay_after[table] < position);
+}
+
+bool triggers_fk_actions(const ReplayerState& s, const std::vector<RowChange>& rows) {
+  if (!s.graph->has_actions()) return false;
+  for (const auto& change : rows) {
+    auto it = s.job_index.find(change.table);
+    if (it != s.job_index.end() && s.graph->triggers(it->second, change)) return true;
+  }
+  return false;
+}
+
+bool has_task_changes(const ReplayerState& s, const std::vector<RowChange>& rows) {
+  for (const auto& change : rows)
+    if (s.job_index.count(change.table)) return true;
+  return false;
+}
+
+// Routes every change of the transaction to the lane of its key and folds it there. An update
+// that moves a row to another key becomes a delete on the old key's lane and an insert on the new
+// key's lane: the two keys are different rows to the target.
+Status fold_parallel(ReplayerState& s, const PendingTransaction& transaction) {
   const size_t lanes = s.lanes.size();
-  for (const auto& change : s.open_transaction.rows) {
+  for (const auto& change : transaction.rows) {
     auto it = s.job_index.find(change.table);
     if (it == s.job_index.end()) continue;
     size_t table = it->second;
-    if (table < s.replay_after.size() && !s.replay_after[table].empty() && !(s.replay_after[table] < change.position))
-      continue;  // already in the table's snapshot copy
+    if (in_snapshot(s, table, change.position)) continue;
     apply::ChangeBatch& router = batch_for(s, 0, table);
     auto lane_of = [&](const std::vector<Cell>& image) -> size_t {
       if (!router.keyed() || image.size() != s.plan->tables[table].source_def.columns.size()) return 0;
       // A key that compares by collation ('a' = 'A') keeps its whole table on one lane, chosen
       // by the table's name, so two spellings of one row never race on two lanes.
-      if (!router.key_is_bytewise()) return s.table_lanes[table];
-      return std::hash<std::string>{}(router.key_of(image)) % lanes;
+      if (!router.key_is_bytewise()) return apply::lane_for_key(change.table.str(), lanes);
+      return apply::lane_for_key(router.key_of(image), lanes);
     };
     if (change.kind == RowChange::kUpdate && router.keyed()) {
       size_t from = lane_of(change.before), to = lane_of(change.after);
@@ -263,9 +329,42 @@ Status fold_transaction(ReplayerState& s, const BinlogPosition& end) {
     size_t lane = lane_of(change.kind == RowChange::kDelete ? change.before : change.after);
     OMSQL_RETURN_IF_ERROR(fold(s, lane, table, change, true));
   }
-  s.open_transaction.rows.clear();
-  s.folded_through = end;
   return Status::ok();
+}
+
+// Adds the transaction to the ordered group, in binlog order, with the FK actions its changes
+// triggered on the source. A keyless child whose snapshot was taken after the change already
+// holds the actions' effect: they skip it.
+Status fold_ordered(ReplayerState& s, const PendingTransaction& transaction) {
+  for (const auto& change : transaction.rows) {
+    auto it = s.job_index.find(change.table);
+    if (it == s.job_index.end()) continue;
+    size_t table = it->second;
+    std::optional<apply::CascadeTrigger> trigger;
+    if (s.graph->triggers(table, change)) {
+      std::vector<uint32_t> skip;
+      for (size_t child = 0; child < s.replay_after.size(); ++child)
+        if (in_snapshot(s, child, change.position)) skip.push_back(static_cast<uint32_t>(child));
+      trigger = apply::make_trigger(*s.plan, *s.graph, table, change, std::move(skip));
+    }
+    OMSQL_RETURN_IF_ERROR(s.ordered->add(table, change, !in_snapshot(s, table, change.position), std::move(trigger)));
+  }
+  return Status::ok();
+}
+
+// Folds a whole transaction into the group. Returns false, leaving it untouched, when the group
+// holds the other kind: the caller keeps it for the next group.
+Result<bool> fold_transaction(ReplayerState& s, PendingTransaction& transaction) {
+  const bool neutral = !has_task_changes(s, transaction.rows);
+  if (!neutral) {
+    GroupKind kind = transaction.ordered ? GroupKind::kOrdered : GroupKind::kParallel;
+    if (s.group != GroupKind::kEmpty && s.group != kind) return false;
+    s.group = kind;
+    OMSQL_RETURN_IF_ERROR(transaction.ordered ? fold_ordered(s, transaction) : fold_parallel(s, transaction));
+  }
+  s.folded_through = transaction.end;
+  s.folded_spool_end = transaction.next;
+  return true;
 }
 
 Status fold(ReplayerState& s, size_t lane, size_t table, const RowChange& change, bool count) {
@@ -309,6 +408,49 @@ void replayer_fail(Self* self, const std::string& message) {
 template <class Self>
 void after_group(Self* self);
 
+// The group in flight is committed on every lane it went to.
+template <class Self>
+void group_committed(Self* self) {
+  auto& s = self->state;
+  s.checkpoint = s.flushing_to;
+  // A lane already past the group skipped it and stays where it was.
+  for (auto& committed : s.lane_committed)
+    if (committed.empty() || committed < s.flushing_to) committed = s.flushing_to;
+  s.events_applied += s.flushing_changes;
+  s.rate_events += s.flushing_changes;
+  after_group(self);
+}
+
+// Hands an ordered group to lane 0 as one target transaction that also moves every other lane's
+// checkpoint. No lane can have committed any of it: an ordered group commits on all lanes at
+// once, and replay restarts from the slowest lane, so either every lane holds it or none does.
+template <class Self>
+void flush_ordered(Self* self) {
+  auto& s = self->state;
+  for (const auto& committed : s.lane_committed)
+    if (!committed.empty() && !(committed < s.folded_through))
+      return replayer_fail(self, "internal error: a lane has committed " + committed.str() +
+                                     ", past the FK-ordered group ending at " + s.folded_through.str());
+  LaneWork work;
+  work.lane = 0;
+  work.end = s.flushing_to;
+  work.changes = s.ordered->changes();
+  auto program = s.ordered->take();
+  work.statements = std::move(program.statements);
+  work.cascades = std::move(program.cascades);
+  for (uint32_t lane = 1; lane < s.lanes.size(); ++lane)
+    work.also_checkpoint.push_back(checkpoint::lane_task_id(s.task_id, lane));
+  s.flushing_changes = work.changes;
+  s.lanes_pending = 1;
+  self->request(s.lanes.front(), caf::infinite, apply_atom::value, std::move(work))
+      .then(
+          [=](uint64_t) {
+            self->state.lanes_pending = 0;
+            group_committed(self);
+          },
+          [=](caf::error& e) { replayer_fail(self, "change applier: " + caf::to_string(e)); });
+}
+
 // Hands the folded group to the lanes — each lane's share as one target transaction with the
 // lane's checkpoint — and waits for all of them before the next group, so every lane sees the
 // groups in source order. Returns false when there was nothing to flush.
@@ -319,9 +461,15 @@ bool flush(Self* self) {
   s.flushing_to = s.folded_through;
   s.flushing_spool_end = s.folded_spool_end;
   s.flushing_changes = 0;
-  s.lanes_pending = s.lanes.size();
   s.folded_bytes = 0;
   s.group_paid = 0;
+  const GroupKind kind = s.group;
+  s.group = GroupKind::kEmpty;
+  if (kind == GroupKind::kOrdered) {
+    flush_ordered(self);
+    return true;
+  }
+  s.lanes_pending = s.lanes.size();
   for (uint32_t lane = 0; lane < s.lanes.size(); ++lane) {
     LaneWork work;
     work.lane = lane;
@@ -339,16 +487,56 @@ bool flush(Self* self) {
     self->request(s.lanes[lane], caf::infinite, apply_atom::value, std::move(work))
         .then(
             [=](uint64_t) {
-              auto& s = self->state;
-              if (--s.lanes_pending > 0) return;
-              s.checkpoint = s.flushing_to;
-              s.events_applied += s.flushing_changes;
-              s.rate_events += s.flushing_changes;
-              after_group(self);
+              if (--self->state.lanes_pending > 0) return;
+              group_committed(self);
             },
             [=](caf::error& e) { replayer_fail(self, "change applier: " + caf::to_string(e)); });
   }
   return true;
+}
+
+// Starts `count` change appliers at the lanes' committed positions.
+template <class Self>
+void spawn_lanes(Self* self, size_t count) {
+  auto& s = self->state;
+  for (uint32_t lane = 0; lane < count; ++lane) {
+    s.lanes.push_back(self->system().template spawn<caf::detached>(
+        change_applier_impl, s.plan, s.graph, checkpoint::lane_task_id(s.task_id, lane), s.coordinator));
+    self->link_to(s.lanes.back());
+  }
+  s.batches.clear();
+  s.batches.resize(count);
+  for (auto& lane : s.batches) lane.resize(s.plan->tables.size());
+  s.lane_changes.assign(count, 0);
+}
+
+// Moves the task to `wanted_lanes` lanes once every lane has committed the same position: routing
+// is the key's hash modulo the lane count, so the count may only change where no lane is ahead of
+// another (a key moved to a lane that is ahead would lose the changes between). The new lane rows
+// replace the old ones in one target transaction.
+template <class Self>
+Status relane_if_agreed(Self* self) {
+  auto& s = self->state;
+  if (s.lanes.size() == s.wanted_lanes || s.lanes_pending > 0) return Status::ok();
+  for (const auto& committed : s.lane_committed)
+    if (!(committed == s.lane_committed.front())) return Status::ok();
+  const BinlogPosition at = s.lane_committed.front();
+  // A target that is away just postpones the move to the next group boundary.
+  auto target = Connection::open(s.plan->target, "target");
+  if (!target) return target.status().is_transient() ? Status::ok() : target.status();
+  if (auto st = checkpoint::set_lanes(**target, s.task_id, s.wanted_lanes, at); !st)
+    return st.is_transient() ? Status::ok() : st;
+  std::cerr << "incremental: apply lanes " << s.lanes.size() << " -> " << s.wanted_lanes << " (parallel) at "
+            << (at.empty() ? std::string("the start") : at.str()) << "\n";
+  for (auto& lane : s.lanes) {
+    self->unlink_from(lane);
+    self->send_exit(lane, caf::exit_reason::user_shutdown);
+  }
+  s.lanes.clear();
+  spawn_lanes(self, s.wanted_lanes);
+  s.lane_checkpoints.assign(s.wanted_lanes, at);
+  s.lane_committed.assign(s.wanted_lanes, at);
+  return Status::ok();
 }
 
 // Applies the first queued verification repair between two groups. The rows are read afresh from
@@ -358,6 +546,7 @@ bool flush(Self* self) {
 // changes applied since. The statements run on lane 0 while every lane is idle.
 template <class Self>
 void run_repair(Self* self) {
+
   auto& s = self->state;
   auto [table, differences] = std::move(s.repairs.front());
   s.repairs.pop_front();
@@ -413,8 +602,9 @@ void run_repair(Self* self) {
           [=](caf::error& e) { replayer_fail(self, "change applier (repair): " + caf::to_string(e)); });
 }
 
+// The changes of the group being folded: a parallel group's on every lane, or the ordered group's.
 uint64_t folded_changes(const ReplayerState& s) {
-  uint64_t changes = 0;
+  uint64_t changes = s.ordered->changes();
   for (uint64_t lane : s.lane_changes) changes += lane;
   return changes;
 }
@@ -445,20 +635,33 @@ void finish_round(Self* self) {
 }
 
 // Reads what the spool holds, up to what the tailer has synced, folding whole transactions until
-// a group is large enough or the spool is drained, then flushes the group.
+// a group is large enough, the spool is drained, or a transaction of the other kind comes (FK
+// actions or not), then flushes the group.
 template <class Self>
 void apply_stored(Self* self) {
   auto& s = self->state;
   s.apply_scheduled = false;
   if (!s.replaying || s.paused || s.paying || s.lanes_pending > 0) return;
   if (!s.repairs.empty()) return run_repair(self);
+  if (auto st = relane_if_agreed(self); !st) return replayer_fail(self, st.message());
   constexpr uint64_t kFlushBytes = 8 << 20;
+  constexpr size_t kMaxCascades = 1000;  // FK-triggering changes per ordered group
   constexpr int kRecordsPerRound = 50000;
   // Throttled, a group holds about one second's budget, so the target sees the changes spread out
   // rather than a long wait and then a burst.
   const uint64_t group_limit =
       s.events_budget.unlimited() ? UINT64_MAX : static_cast<uint64_t>(s.events_budget.capacity());
-  for (int i = 0; i < kRecordsPerRound; ++i) {
+  auto group_full = [&] {
+    return s.folded_bytes >= kFlushBytes || s.ordered->approximate_bytes() >= kFlushBytes ||
+           s.ordered->cascades() >= kMaxCascades || folded_changes(s) >= group_limit;
+  };
+  if (s.waiting) {
+    // The group is empty now (it was flushed), so the transaction that waited starts the next one.
+    auto folded = fold_transaction(s, *s.waiting);
+    if (!folded) return replayer_fail(self, folded.status().message());
+    s.waiting.reset();
+  }
+  for (int i = 0; i < kRecordsPerRound && !group_full(); ++i) {
     auto record = s.reader->next(s.stored.spool_end);
     if (!record) return replayer_fail(self, record.status().message());
     if (!record->has_value()) break;
@@ -472,9 +675,18 @@ void apply_stored(Self* self) {
       s.open_transaction.rows.clear();
     } else if (!already_applied) {
       // TransactionCommit, DdlStatement (of other tables) and Heartbeat end a unit: fold it.
-      if (auto st = fold_transaction(s, position); !st) return replayer_fail(self, st.message());
-      s.folded_spool_end = (*record)->next;
-      if (s.folded_bytes >= kFlushBytes || folded_changes(s) >= group_limit) break;
+      PendingTransaction transaction;
+      transaction.rows = std::move(s.open_transaction.rows);
+      s.open_transaction.rows.clear();
+      transaction.end = position;
+      transaction.next = (*record)->next;
+      transaction.ordered = triggers_fk_actions(s, transaction.rows);
+      auto folded = fold_transaction(s, transaction);
+      if (!folded) return replayer_fail(self, folded.status().message());
+      if (!*folded) {
+        s.waiting = std::move(transaction);
+        break;
+      }
     }
   }
   finish_round(self);
@@ -489,7 +701,7 @@ void after_group(Self* self) {
     s.reached_catch_up_target = true;
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
   // More may be waiting in the spool: continue without waiting for the tailer.
-  if (s.reader && s.checkpoint < s.stored.source_position && !s.apply_scheduled) {
+  if (s.reader && (s.checkpoint < s.stored.source_position || s.waiting) && !s.apply_scheduled) {
     s.apply_scheduled = true;
     self->send(self, apply_atom::value);
   }
@@ -508,19 +720,20 @@ void begin_replay(Self* self) {
     s.begin_retry_pending = true;
     self->delayed_send(self, *delay, retry_atom::value, s.begin_retry.token());
   };
-  size_t lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
+  s.wanted_lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
   auto target = Connection::open(s.plan->target, "target");
   if (!target) return retry_or_fail(target.status());
-  // Replay restarts at the slowest lane's checkpoint; lanes skip groups they already hold.
+  // The lane rows on the target are the task's routing: their count is its lane count, whatever
+  // `parallel` says now (relane_if_agreed moves to that once the lanes agree). Replay restarts
+  // at the slowest lane's checkpoint; lanes skip what they already hold.
   if (auto st = checkpoint::ensure_table(**target); !st) return retry_or_fail(st);
-  std::vector<BinlogPosition> lane_checkpoints;
-  for (uint32_t lane = 0; lane < lanes; ++lane) {
-    auto committed = checkpoint::read(**target, checkpoint::lane_task_id(s.task_id, lane));
-    if (!committed) return retry_or_fail(committed.status());
-    lane_checkpoints.push_back(committed->value_or(BinlogPosition{}));
+  auto lanes = checkpoint::read_lanes(**target, s.task_id);
+  if (!lanes) return retry_or_fail(lanes.status());
+  if (lanes->empty()) {
+    if (auto st = checkpoint::set_lanes(**target, s.task_id, s.wanted_lanes, BinlogPosition{}); !st)
+      return retry_or_fail(st);
+    lanes->assign(s.wanted_lanes, BinlogPosition{});
   }
-  auto start = checkpoint::applied_position(**target, s.task_id, lanes);
-  if (!start) return retry_or_fail(start.status());
   auto source = Connection::open(s.plan->source, "source");
   if (!source) return retry_or_fail(source.status());
   auto position = current_position(**source);
@@ -530,29 +743,21 @@ void begin_replay(Self* self) {
   auto reader = SpoolReader::open(s.spool_dir);
   if (!reader) return replayer_fail(self, reader.status().message());
   s.begin_retry.succeeded();
-  s.lane_checkpoints = std::move(lane_checkpoints);
-  s.checkpoint = *start;
+  s.lane_checkpoints = *lanes;
+  s.lane_committed = *lanes;
+  s.checkpoint = *std::min_element(lanes->begin(), lanes->end());
   if (!s.checkpoint.empty()) s.unapplied.applied(s.checkpoint);
   s.catch_up_target = *position;
   s.reader = std::move(reader).value();
-  for (uint32_t lane = 0; lane < lanes; ++lane)
-    s.lanes.push_back(self->system().template spawn<caf::detached>(change_applier_impl, s.plan,
-                                                          checkpoint::lane_task_id(s.task_id, lane), s.coordinator));
-  for (auto& lane : s.lanes) self->link_to(lane);
-  s.batches.clear();
-  s.batches.resize(lanes);
-  for (auto& lane : s.batches) lane.resize(s.plan->tables.size());
-  s.lane_changes.assign(lanes, 0);
-  // A table whose key compares by collation keeps one lane, chosen by its name (stable across runs).
-  s.table_lanes.clear();
-  for (const auto& job : s.plan->tables) {
-    const std::string name = job.source.str();
-    s.table_lanes.push_back(XXH3_64bits(name.data(), name.size()) % lanes);
-  }
+  spawn_lanes(self, lanes->size());
   s.events_budget = TokenBucket(s.events_budget.rate(), Clock::now());  // empty when replay begins
+  if (auto st = relane_if_agreed(self); !st) return replayer_fail(self, st.message());
   s.replaying = true;
   std::cerr << "incremental: replaying from " << (s.checkpoint.empty() ? "the start of the spool" : s.checkpoint.str())
-            << " on " << lanes << " apply lane(s); catching up to " << s.catch_up_target.str() << "\n";
+            << " on " << s.lanes.size() << " apply lane(s); catching up to " << s.catch_up_target.str() << "\n";
+  if (s.lanes.size() != s.wanted_lanes)
+    std::cerr << "incremental: the lanes committed different positions; they move to " << s.wanted_lanes
+              << " (parallel) once they agree\n";
   s.apply_scheduled = true;
   self->send(self, apply_atom::value);
 }
@@ -561,6 +766,8 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
                             std::string spool_dir, std::string task_id, caf::actor tailer, caf::actor coordinator) {
   auto& s = self->state;
   s.plan = std::move(plan);
+  s.graph = std::make_shared<const apply::FkGraph>(apply::FkGraph::build(*s.plan));
+  s.ordered = std::make_unique<apply::OrderedBatch>(*s.plan);
   s.spool_dir = std::move(spool_dir);
   s.task_id = std::move(task_id);
   s.tailer = std::move(tailer);

@@ -114,7 +114,7 @@ void fail_settling(Verifier* self, const Status& status) {
 void settle_poll(Verifier* self) {
   auto& s = self->state;
   Settling& st = *s.settling;
-  auto applied = checkpoint::applied_position(*s.target, st.work.live_task_id, st.work.live_lanes);
+  auto applied = checkpoint::applied_position(*s.target, st.work.live_task_id);
   if (!applied) return fail_settling(self, applied.status());
   st.applied = *applied;
   if (!applied->empty() && !(*applied < st.waiting_for)) {
@@ -319,7 +319,6 @@ void next_table(caf::event_based_actor* self, std::shared_ptr<Verification> v, s
   TableWork work;
   work.table = table;
   work.live_task_id = v->request.live_task_id;
-  work.live_lanes = static_cast<uint32_t>(v->request.live_lanes);
   work.settle_ms = std::max<int64_t>(1, v->request.options.settle_seconds) * 1000;
   work.progress = v->progress;
   auto record = [=](verify::TableReport report) {

@@ -38,7 +38,6 @@ struct VerifyProgress {
 struct TableWork {
   uint32_t table = 0;                // index into Plan::tables
   std::string live_task_id;          // apply lanes' checkpoint rows "<live_task_id>#<lane>"
-  uint32_t live_lanes = 0;
   int64_t settle_ms = 60000;         // give up waiting for the link after this long (per table)
   caf::actor progress;               // may be null
 };
@@ -78,7 +77,6 @@ struct VerificationRequest {
   // lanes' checkpoint rows ("<task_id>#<lane>"). Empty when nothing applies changes (no link
   // running, or the link paused): rows are compared as they stand, without waiting.
   std::string live_task_id;
-  size_t live_lanes = 0;
   // How the rows are compared and why, for the report and the first progress line.
   std::string mode;
   uint64_t id = 0;                  // the task's verification number, carried into the report

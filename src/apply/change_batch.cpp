@@ -71,9 +71,10 @@ ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
 }
 
 std::string ChangeBatch::literal(size_t source_column, const Cell& cell) const {
-  const ColumnDef& column = job_.source_def.columns[source_column];
-  // Text bytes carry their charset so that the target compares them by the column's collation
-  // (and can use its index) instead of as a binary string.
+  return cell_literal(job_.source_def.columns[source_column], cell);
+}
+
+std::string cell_literal(const ColumnDef& column, const Cell& cell) {
   if (cell.kind() == Cell::Kind::kBytes && column.charset && *column.charset != "binary") {
     std::string out = "_" + *column.charset + " " + sql::hex_literal(cell.text());
     if (cell.text().empty()) out = "_" + *column.charset + " ''";

@@ -34,6 +34,11 @@ namespace omsql::apply {
 // or table there) is found before the copy, not at the first change.
 std::string filter_probe_sql(const TableJob& job);
 
+// The SQL literal of `cell`, a value of the source column `column`. Text bytes carry the column's
+// charset and collation, so that the target compares them as the column does (and can use its
+// index) instead of as a binary string.
+std::string cell_literal(const ColumnDef& column, const Cell& cell);
+
 class ChangeBatch {
  public:
   // REQUIRES: `job` outlives the batch.

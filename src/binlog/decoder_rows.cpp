@@ -158,6 +158,9 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
   return Status::ok();
 }
 
+// Rows_log_event::NO_FOREIGN_KEY_CHECKS_F: the session that wrote the rows had foreign_key_checks=0.
+constexpr uint64_t kNoForeignKeyChecksFlag = 0x0002;
+
 Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::string_view body) {
   ByteReader reader(body);
   // MariaDB's compressed rows events (log_bin_compress=ON) keep the post-header, column count and
@@ -240,6 +243,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
     row.table = table.name;
     row.position = position_;
     row.gtid = current_gtid_;
+    row.foreign_key_checks = !(rows_flags & kNoForeignKeyChecksFlag);
     if (kind != RowChange::kInsert) OMSQL_RETURN_IF_ERROR(read_image(&row.before));
     if (kind != RowChange::kDelete) OMSQL_RETURN_IF_ERROR(read_image(&row.after));
   }

@@ -24,6 +24,9 @@ struct RowChange {
   std::vector<Cell> after;
   BinlogPosition position;  // just after the rows event that carried this row
   std::string gtid;         // "domain-server-sequence" of the enclosing transaction ("" if none)
+  // false when the source session ran with foreign_key_checks=0 (the rows event's
+  // NO_FOREIGN_KEY_CHECKS flag): InnoDB then took no FK action (cascade, SET NULL) for the row.
+  bool foreign_key_checks = true;
 };
 
 // A GTID event: a transaction (or a standalone DDL statement) starts.

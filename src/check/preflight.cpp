@@ -5,6 +5,7 @@
 #include <set>
 
 #include "src/apply/change_batch.hpp"
+#include "src/apply/foreign_keys.hpp"
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/common/strings.hpp"
 #include "src/schema/ddl.hpp"
@@ -384,6 +385,65 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
   }
 }
 
+// The FK graph replay honours (src/apply/foreign_keys.hpp): every FK of a task table, and the FKs
+// of tables outside the task that reference one (their actions on the source are not replayed).
+void check_foreign_keys(Connection& source, Connection& target, const Plan& plan, Findings& findings) {
+  if (!plan.phases.incremental) return;
+  apply::FkGraph graph = apply::FkGraph::build(plan);
+  for (const auto& note : graph.notes()) {
+    if (note.warning) findings.warning(note.message);
+    else findings.info(note.message);
+  }
+  std::set<QualifiedName> in_task;
+  std::set<std::string> schemas;
+  for (const auto& job : plan.tables) {
+    in_task.insert(job.source);
+    schemas.insert(job.source.schema);
+  }
+  if (!schemas.empty()) {
+    std::string list;
+    for (const auto& schema : schemas) list += (list.empty() ? "'" : ", '") + source.escape(schema) + "'";
+    auto outside = source.query(
+        "SELECT DISTINCT r.CONSTRAINT_SCHEMA, r.TABLE_NAME, r.CONSTRAINT_NAME, r.UNIQUE_CONSTRAINT_SCHEMA, "
+        "r.REFERENCED_TABLE_NAME, r.DELETE_RULE, r.UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS r "
+        "WHERE r.UNIQUE_CONSTRAINT_SCHEMA IN (" + list + ")");
+    if (!outside) {
+      findings.warning(outside.status().message() + ": cannot list the foreign keys that reference the task's tables");
+    } else {
+      for (const auto& row : outside->rows) {
+        QualifiedName child{row[0].value_or(""), row[1].value_or("")};
+        QualifiedName parent{row[3].value_or(""), row[4].value_or("")};
+        if (in_task.count(child) || !in_task.count(parent)) continue;
+        std::string on_delete = row[5].value_or(""), on_update = row[6].value_or("");
+        if (apply::fk_action(on_delete) == apply::FkAction::kNone && apply::fk_action(on_update) == apply::FkAction::kNone)
+          continue;
+        findings.warning("foreign key `" + row[2].value_or("") + "` " + child.str() + " -> " + parent.str() +
+                         " ON DELETE " + on_delete + " ON UPDATE " + on_update + ": " + child.str() +
+                         " is not in the task, so what the source's deletes and updates of " + parent.str() +
+                         " do to it are not replayed (a target copy of it can keep rows or old values)");
+      }
+    }
+  }
+  for (const auto& group : graph.snapshot_groups()) {
+    std::vector<std::string> names;
+    for (size_t index : group) names.push_back(plan.tables[index].source.str());
+    findings.info(join(names, ", ") + (group.size() > 1 ? " (connected by FK actions) are" : " is") +
+                  " copied whole in one consistent snapshot by one reader, so that replay derives FK actions "
+                  "from rows of one moment");
+  }
+  if (!graph.has_actions()) return;
+  auto grants = show_grants(target);
+  if (grants && !grants_cover(*grants, "CREATE TEMPORARY TABLES", "omsql_meta")) {
+    std::string message = target.describe() +
+                          ": CREATE TEMPORARY TABLES is not granted on omsql_meta.* (replaying FK actions keeps "
+                          "the keys of cascaded rows in temporary tables there)";
+    if (grants_mention_role(*grants))
+      findings.warning(message + "; a role may grant it");
+    else
+      findings.error(message);
+  }
+}
+
 }  // namespace
 
 const char* severity_name(Finding::Severity severity) {
@@ -428,6 +488,7 @@ std::vector<Finding> run_preflight(Connection& source, Connection& target, const
   check_same_server(source, target, plan, findings);
   check_source(source, plan, findings);
   check_target(target, plan, findings);
+  check_foreign_keys(source, target, plan, findings);
   return findings.take();
 }
 

@@ -2,6 +2,7 @@
 
 #include "src/sql/quote.hpp"
 
+#include <algorithm>
 
 namespace omsql::checkpoint {
 
@@ -42,15 +43,56 @@ std::string upsert_sql(const std::string& task_id, const BinlogPosition& positio
 
 std::string lane_task_id(const std::string& task_id, size_t lane) { return task_id + "#" + std::to_string(lane); }
 
-Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes) {
-  std::optional<BinlogPosition> slowest;
-  for (size_t lane = 0; lane < lanes; ++lane) {
-    auto committed = read(target, lane_task_id(task_id, lane));
-    if (!committed) return committed.status();
-    if (!*committed) return BinlogPosition{};
-    if (!slowest || **committed < *slowest) slowest = **committed;
+Result<std::vector<BinlogPosition>> read_lanes(Connection& target, const std::string& task_id) {
+  // LIKE with '!' as the escape: a task directory may hold '%' or '_'.
+  std::string pattern;
+  for (char c : task_id) {
+    if (c == '!' || c == '%' || c == '_') pattern += '!';
+    pattern += c;
   }
-  return slowest.value_or(BinlogPosition{});
+  auto result = target.query("SELECT task, binlog_file, binlog_offset, gtid FROM omsql_meta.checkpoint WHERE task LIKE " +
+                             sql::text_literal(pattern + "#%") + " ESCAPE '!'");
+  if (!result) return result.status();
+  std::vector<BinlogPosition> lanes;
+  const std::string prefix = task_id + "#";
+  for (const auto& row : result->rows) {
+    std::string task = row[0].value_or("");
+    if (task.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string number = task.substr(prefix.size());
+    if (number.empty() || number.size() > 6 || number.find_first_not_of("0123456789") != std::string::npos) continue;
+    size_t lane = std::stoul(number);
+    if (lanes.size() <= lane) lanes.resize(lane + 1);
+    lanes[lane].file = row[1].value_or("");
+    lanes[lane].offset = std::stoull(row[2].value_or("0"));
+    lanes[lane].gtid = row[3].value_or("");
+  }
+  return lanes;
+}
+
+Status set_lanes(Connection& target, const std::string& task_id, size_t lanes, const BinlogPosition& position) {
+  OMSQL_RETURN_IF_ERROR(target.execute("START TRANSACTION"));
+  auto rollback = [&](Status st) {
+    (void)target.execute("ROLLBACK");
+    return st;
+  };
+  auto existing = read_lanes(target, task_id);
+  if (!existing) return rollback(existing.status());
+  for (size_t lane = lanes; lane < existing->size(); ++lane)
+    if (auto st = target.execute("DELETE FROM omsql_meta.checkpoint WHERE task = " +
+                                 sql::text_literal(lane_task_id(task_id, lane)));
+        !st)
+      return rollback(st);
+  for (size_t lane = 0; lane < lanes; ++lane)
+    if (auto st = target.execute(upsert_sql(lane_task_id(task_id, lane), position, 0)); !st) return rollback(st);
+  if (auto st = target.execute("COMMIT"); !st) return rollback(st);
+  return Status::ok();
+}
+
+Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id) {
+  auto lanes = read_lanes(target, task_id);
+  if (!lanes) return lanes.status();
+  if (lanes->empty()) return BinlogPosition{};
+  return *std::min_element(lanes->begin(), lanes->end());
 }
 
 Status erase(Connection& target, const std::string& task_id) {

@@ -5,6 +5,7 @@
 // statements make even an overlap harmless).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "src/binlog/position.hpp"
 #include "src/common/status.hpp"
@@ -24,9 +25,20 @@ std::string upsert_sql(const std::string& task_id, const BinlogPosition& positio
 // The checkpoint row name of one apply lane of a task: "<task_id>#<lane>".
 std::string lane_task_id(const std::string& task_id, size_t lane);
 
+// The committed position of every apply lane of `task_id`, by lane: the task's lane rows are its
+// lane count, which routing depends on (a key's lane is its hash modulo the count), so the count
+// lives with the positions, in the rows that commit with the data. Empty when no row exists; a
+// lane that has committed nothing has an empty position.
+Result<std::vector<BinlogPosition>> read_lanes(Connection& target, const std::string& task_id);
+
+// Replaces the task's lane rows by `lanes` rows at `position` (empty: nothing committed), in one
+// transaction. REQUIRES: no lane is applying, and every lane has committed `position` (or none
+// has committed anything), so the new routing starts from one point for every key.
+Status set_lanes(Connection& target, const std::string& task_id, size_t lanes, const BinlogPosition& position);
+
 // The position every apply lane of `task_id` has committed (the slowest lane's), or an empty
-// position when some lane has committed nothing yet.
-Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id, size_t lanes);
+// position when the task has no lane rows or some lane has committed nothing yet.
+Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id);
 
 // Removes the task's rows, its own and every apply lane's (when a task is copied afresh).
 Status erase(Connection& target, const std::string& task_id);

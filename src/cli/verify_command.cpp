@@ -26,12 +26,10 @@ namespace {
 struct LinkProbe {
   enum Kind { kNone, kCopying, kPaused, kLive } kind = kNone;
   std::string phase;
-  size_t lanes = 1;
 };
 
 LinkProbe probe_link(const std::string& task_dir, const Plan& plan) {
   LinkProbe probe;
-  probe.lanes = static_cast<size_t>(std::max(1, plan.options.parallel));
   std::error_code ec;
   if (!std::filesystem::exists(task_dir, ec)) return probe;
   auto classify = [&](const std::string& phase, bool paused) {
@@ -42,7 +40,6 @@ LinkProbe probe_link(const std::string& task_dir, const Plan& plan) {
   if (auto live = actors::send_control(task_dir, "status")) {
     auto status = nlohmann::json::parse(*live, nullptr, false);
     if (!status.is_discarded() && status.is_object()) {
-      probe.lanes = status.value("apply_lanes", probe.lanes);
       classify(status.value("phase", std::string("?")), status.value("paused", false));
       return probe;
     }
@@ -104,7 +101,6 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
   switch (link.kind) {
     case LinkProbe::kLive:
       request.live_task_id = task_id_for_directory(task_dir);
-      request.live_lanes = link.lanes;
       request.mode = "settled against the live link of the task in " + task_dir +
                      ": a differing row is re-checked once the link has applied the source position it was read "
                      "at (settle_seconds = " + std::to_string(request.options.settle_seconds) + ")";

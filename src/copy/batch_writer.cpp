@@ -133,8 +133,11 @@ Status BatchWriter::check_outcome(const RowBatch& batch) {
 
 Status BatchWriter::restart_chunk(const ChunkRange& range) {
   if (job_.key.kind != RowKey::Kind::kNone && !job_.key.columns.empty()) return Status::ok();
-  return target_.execute("DELETE FROM " + sql::quote_name(job_.target))
-      .with_context("emptying " + job_.target.str() + " to copy " + range.describe(job_) + " again");
+  return empty_table().with_context("to copy " + range.describe(job_) + " again");
+}
+
+Status BatchWriter::empty_table() {
+  return target_.execute("DELETE FROM " + sql::quote_name(job_.target)).with_context("emptying " + job_.target.str());
 }
 
 Status BatchWriter::write(const RowBatch& batch) {

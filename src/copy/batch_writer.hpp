@@ -31,6 +31,8 @@ class BatchWriter {
   // the re-write idempotent and this does nothing. Without a key (one chunk: the whole table) rows
   // cannot be matched, so this deletes every row of the target table.
   Status restart_chunk(const ChunkRange& range);
+  // Deletes every row of the target table: before a whole-table copy from a snapshot.
+  Status empty_table();
 
   // The LOAD DATA statement (kLoadData only), for logs and tests.
   const std::string& load_sql() const { return load_sql_; }

@@ -146,6 +146,10 @@ std::string abbreviate(std::string_view sql) { return sql::statement_for_message
 
 Status Connection::execute(std::string_view sql) {
   if (mysql_real_query(mysql_, sql.data(), sql.size())) return last_error(abbreviate(sql));
+  return drain_results(sql);
+}
+
+Status Connection::drain_results(std::string_view sql) {
   // Drain every result of a multi-statement so the connection is ready for the next call.
   do {
     if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);
@@ -155,6 +159,18 @@ Status Connection::execute(std::string_view sql) {
     if (next < 0) break;
   } while (true);
   return Status::ok();
+}
+
+Result<uint64_t> Connection::execute_counted(std::string_view sql) {
+  if (mysql_real_query(mysql_, sql.data(), sql.size())) return last_error(abbreviate(sql));
+  if (mysql_field_count(mysql_) != 0) {
+    if (MYSQL_RES* result = mysql_store_result(mysql_)) mysql_free_result(result);
+    return Status::invalid_argument(description_ + ": " + abbreviate(sql) + ": returned rows where none were expected");
+  }
+  // Read before anything else: mysql_next_result resets the count.
+  my_ulonglong rows = mysql_affected_rows(mysql_);
+  OMSQL_RETURN_IF_ERROR(drain_results(sql));
+  return rows == static_cast<my_ulonglong>(-1) ? uint64_t{0} : static_cast<uint64_t>(rows);
 }
 
 Result<QueryResult> Connection::query(std::string_view sql) {

@@ -57,6 +57,8 @@ class Connection {
 
   // Runs a statement that returns no rows (or whose rows are discarded).
   Status execute(std::string_view sql);
+  // Runs one statement that returns no rows and answers the rows it inserted, changed or deleted.
+  Result<uint64_t> execute_counted(std::string_view sql);
   // Runs a query and buffers its whole result.
   Result<QueryResult> query(std::string_view sql);
   // Runs a query and streams its result.
@@ -79,6 +81,7 @@ class Connection {
 
  private:
   Connection(MYSQL* mysql, Endpoint endpoint, std::string description);
+  Status drain_results(std::string_view sql);
   MYSQL* mysql_;
   Endpoint endpoint_;
   std::string description_;

@@ -5,6 +5,7 @@ namespace omsql::spool {
 namespace {
 
 constexpr uint8_t kFormatVersion = 1;
+constexpr uint8_t kNoForeignKeyChecksBit = 0x80;
 
 void put_varint(uint64_t v, std::string* out) {
   while (v >= 0x80) {
@@ -89,7 +90,8 @@ void encode_event(const Event& event, std::string* out) {
   } else if (const auto* rows = std::get_if<RowsEvent>(&event)) {
     put_varint(rows->rows.size(), out);
     for (const RowChange& row : rows->rows) {
-      out->push_back(static_cast<char>(row.kind));
+      // The top bit of the kind byte: foreign_key_checks was off (records without it read as on).
+      out->push_back(static_cast<char>(row.kind | (row.foreign_key_checks ? 0 : kNoForeignKeyChecksBit)));
       put_string(row.table.schema, out);
       put_string(row.table.table, out);
       put_string(row.gtid, out);
@@ -139,7 +141,10 @@ Result<Event> decode_event(std::string_view payload) {
       rows.rows.resize(count);
       for (RowChange& row : rows.rows) {
         uint8_t kind;
-        if (!in.byte(&kind) || kind > RowChange::kDelete || !in.string(&row.table.schema) || !in.string(&row.table.table) ||
+        if (!in.byte(&kind)) return malformed();
+        row.foreign_key_checks = !(kind & kNoForeignKeyChecksBit);
+        kind &= static_cast<uint8_t>(~kNoForeignKeyChecksBit);
+        if (kind > RowChange::kDelete || !in.string(&row.table.schema) || !in.string(&row.table.table) ||
             !in.string(&row.gtid) || !in.cells(&row.before) || !in.cells(&row.after))
           return malformed();
         row.kind = static_cast<RowChange::Kind>(kind);

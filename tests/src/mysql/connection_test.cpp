@@ -51,3 +51,24 @@ TEST_CASE("errors name the side and the statement; bad credentials never echo th
   REQUIRE(!unset);
   CHECK(unset.status().message().find("OMSQL_TEST_UNSET_VARIABLE") != std::string::npos);
 }
+
+TEST_CASE("execute_counted answers the rows a statement changed, CREATE ... SELECT included") {
+  auto c = connect_target();
+  REQUIRE(c->execute("CREATE DATABASE IF NOT EXISTS test_counted"));
+  REQUIRE(c->execute("DROP TABLE IF EXISTS test_counted.t"));
+  REQUIRE(c->execute("CREATE TABLE test_counted.t (id INT PRIMARY KEY, v INT)"));
+  auto inserted = c->execute_counted("INSERT INTO test_counted.t SELECT seq, seq % 3 FROM mysql.seq_1_to_10");
+  REQUIRE(inserted);
+  CHECK(*inserted == 10);
+  auto kept = c->execute_counted("CREATE TEMPORARY TABLE test_counted.k SELECT id FROM test_counted.t WHERE v = 0");
+  REQUIRE(kept);
+  CHECK(*kept == 3);
+  auto deleted = c->execute_counted("DELETE FROM test_counted.t WHERE v = 1");
+  REQUIRE(deleted);
+  CHECK(*deleted == 4);
+  auto none = c->execute_counted("UPDATE test_counted.t SET v = 9 WHERE id > 100");
+  REQUIRE(none);
+  CHECK(*none == 0);
+  CHECK(!c->execute_counted("SELECT 1"));
+  REQUIRE(c->execute("DROP DATABASE test_counted"));
+}

@@ -95,6 +95,21 @@ TEST_CASE("record encoding round-trips every event kind and cell kind") {
   }
 }
 
+TEST_CASE("a row's foreign_key_checks=0 flag survives the spool, and records without it read as on") {
+  RowsEvent event = rows_event(30, 7, "x");
+  event.rows[0].foreign_key_checks = false;
+  RowsEvent plain = rows_event(31, 8, "y");
+  for (const auto& [e, want] : {std::pair{event, false}, std::pair{plain, true}}) {
+    std::string bytes;
+    spool::encode_event(Event{e}, &bytes);
+    auto back = spool::decode_event(bytes);
+    REQUIRE(back);
+    const auto& got = std::get<RowsEvent>(*back);
+    CHECK(got.rows[0].foreign_key_checks == want);
+    CHECK(got.rows[0].kind == RowChange::kUpdate);
+  }
+}
+
 TEST_CASE("spool round trip, reopen and read from a stored position") {
   std::string dir = fresh_directory("roundtrip");
   SpoolPosition second;
