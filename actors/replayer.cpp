@@ -739,13 +739,14 @@ void begin_replay(Self* self) {
   auto position = current_position(**source);
   if (!position) return retry_or_fail(position.status());
   // Applied segments are given back: the spool must still hold every change after the checkpoint.
-  if (auto st = check_spool_holds_after(s.spool_dir, *start); !st) return replayer_fail(self, st.message());
+  const BinlogPosition start = *std::min_element(lanes->begin(), lanes->end());
+  if (auto st = check_spool_holds_after(s.spool_dir, start); !st) return replayer_fail(self, st.message());
   auto reader = SpoolReader::open(s.spool_dir);
   if (!reader) return replayer_fail(self, reader.status().message());
   s.begin_retry.succeeded();
   s.lane_checkpoints = *lanes;
   s.lane_committed = *lanes;
-  s.checkpoint = *std::min_element(lanes->begin(), lanes->end());
+  s.checkpoint = start;
   if (!s.checkpoint.empty()) s.unapplied.applied(s.checkpoint);
   s.catch_up_target = *position;
   s.reader = std::move(reader).value();
