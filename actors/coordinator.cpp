@@ -23,20 +23,13 @@
 #include "actors/reporter.hpp"
 #include "actors/schema_actor.hpp"
 #include "actors/verify_actors.hpp"
+#include "src/copy/chunk_tracker.hpp"
 #include "src/task/recopy.hpp"
 #include "src/apply/foreign_keys.hpp"
 
 namespace omsql::actors {
 
 namespace {
-
-// Commit order of one table's chunks. Chunks are issued in key order with ids 0, 1, 2, ... but
-// finish in any order; only the finished prefix may be recorded as copied.
-struct ChunkTracker {
-  uint64_t next_to_commit = 0;
-  std::map<uint64_t, std::optional<copy::KeyTuple>> finished_out_of_order;  // id -> upper bound
-  std::optional<uint64_t> total;
-};
 
 struct CoordinatorState {
   std::shared_ptr<const Plan> plan;
@@ -49,7 +42,7 @@ struct CoordinatorState {
   caf::actor reporter;
   std::vector<caf::actor> readers;
   std::vector<caf::actor> appliers;
-  std::vector<ChunkTracker> trackers;
+  copy::ChunkTracker chunks;      // which chunks of each table are committed (the full copy)
   caf::actor tailer;
   caf::actor replayer;
   RunControl control;
@@ -166,8 +159,7 @@ void maybe_finish_copy(Self* self);
 
 void mark_table_done_if_complete(Self* self, uint32_t table_index) {
   auto& s = self->state;
-  auto& tracker = s.trackers[table_index];
-  if (!tracker.total || tracker.next_to_commit < *tracker.total) return;
+  if (!s.chunks.complete(table_index)) return;
   auto& progress = s.task.tables[s.plan->tables[table_index].source.str()];
   if (progress.copy_done) return;
   progress.copy_done = true;
@@ -310,7 +302,10 @@ void start_full_copy(Self* self) {
     if (!s.task.tables[job.source.str()].copy_done) s.copied_this_run = true;
   auto& system = self->system();
   auto snapshot = std::make_shared<const TaskState>(s.task);
-  s.trackers.assign(s.plan->tables.size(), ChunkTracker{});
+  // The chunker restarts each table's chunk ids at 0 after its saved prefix.
+  s.chunks = copy::ChunkTracker(s.plan->tables.size());
+  for (size_t i = 0; i < s.plan->tables.size(); ++i)
+    s.chunks.resume_after(i, s.task.tables[s.plan->tables[i].source.str()].copied_through);
   s.chunker = spawn_chunker(system, s.plan, snapshot, self);
   s.budget = spawn_rate_limiter(system, s.max_rows_per_sec);
   if (s.plan->phases.schema && !s.task.indexes_done) {
@@ -620,29 +615,20 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
       },
       [=](chunk_done_atom, const ChunkDone& done) {
         auto& s = self->state;
-        auto& tracker = s.trackers.at(done.table_index);
-        tracker.finished_out_of_order[done.range.id] = done.range.upper_inclusive;
-        auto& progress = s.task.tables[s.plan->tables[done.table_index].source.str()];
+        auto& progress = s.task.tables[s.plan->tables.at(done.table_index).source.str()];
         if (!done.snapshot.empty()) {
           progress.snapshot_file = done.snapshot.file;
           progress.snapshot_offset = done.snapshot.offset;
         }
-        bool advanced = false;
-        for (auto it = tracker.finished_out_of_order.find(tracker.next_to_commit);
-             it != tracker.finished_out_of_order.end();
-             it = tracker.finished_out_of_order.find(tracker.next_to_commit)) {
-          if (it->second) progress.copied_through = it->second;
-          tracker.finished_out_of_order.erase(it);
-          ++tracker.next_to_commit;
-          advanced = true;
-        }
+        const bool advanced = s.chunks.commit(done.table_index, done.range.id, done.range.upper_inclusive);
+        if (advanced) progress.copied_through = s.chunks.copied_through(done.table_index);
         if (!advanced) return;
         mark_table_done_if_complete(self, done.table_index);
         if (auto st = save(self); !st) fail_task(self, st.message());
       },
       [=](chunks_total_atom, uint32_t table_index, uint64_t total) {
         auto& s = self->state;
-        s.trackers.at(table_index).total = total;
+        s.chunks.set_total(table_index, total);
         mark_table_done_if_complete(self, table_index);
         if (auto st = save(self); !st) fail_task(self, st.message());
       },
