@@ -74,6 +74,14 @@ void tailer_fail(Self* self, const std::string& message) {
   self->quit();
 }
 
+// The link cannot go on from this binlog, now or on a rerun: the coordinator says how to re-copy
+// and remembers it in the task's state.
+template <class Self>
+void tailer_needs_recopy(Self* self, const std::string& message) {
+  self->send(self->state.coordinator, recopy_atom::value, message);
+  self->quit();
+}
+
 // The stream failed (to open or in mid-read). A source that restarted or went away is read again
 // from the last durable resume point after the backoff (one pull chain: the delayed pull is the
 // only one left). A purged binlog cannot be resumed: the coordinator says how to re-copy.
@@ -82,10 +90,14 @@ void stream_failed(Self* self, const Status& error) {
   auto& s = self->state;
   s.stream.reset();
   if (error.code() == Status::Code::kNotFound) {  // the binlog file is purged or unknown
-    self->send(s.coordinator, recopy_atom::value, error.message());
-    self->quit();
-    return;
+    return tailer_needs_recopy(self, error.message() +
+                                         " — to keep this from happening, keep binlogs longer on the source "
+                                         "(binlog_expire_logs_seconds / expire_logs_days) than a copy plus any "
+                                         "outage lasts");
   }
+  // An event the link cannot replay (a partial row image, a compressed event without its data, a
+  // column type it does not know): reading again meets the same event.
+  if (error.code() == Status::Code::kUnsupported) return tailer_needs_recopy(self, error.message());
   if (!error.is_transient()) return tailer_fail(self, error.message());
   BinlogPosition from = s.spool->resume_position().empty() ? s.start : s.spool->resume_position();
   auto delay = next_retry(s.retry, s.plan->options.retry, "reading the source binlog from " + from.str(), error);
@@ -227,12 +239,11 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
           if (const auto* ddl = std::get_if<DdlStatement>(&**event)) {
             if (auto table = ddl_touches(s, *ddl)) {
               if (is_statement_dml(ddl->statement))
-                return tailer_fail(self, "statement-based change of migrated table " + *table + " at " +
+                return tailer_needs_recopy(self, "statement-based change of migrated table " + *table + " at " +
                                              ddl->position.str() + ": \"" + ddl->statement +
                                              "\" — a session wrote it with binlog_format=STATEMENT or MIXED, so "
                                              "the binlog holds no row images to replay; set binlog_format=ROW for "
-                                             "every session (SET GLOBAL and the applications' SET SESSION), then "
-                                             "copy the table again");
+                                             "every session (SET GLOBAL and the applications' SET SESSION)");
               return tailer_fail(self, "source DDL on migrated table " + *table + " at " + ddl->position.str() +
                                            ": \"" + ddl->statement +
                                            "\" — applying DDL during sync is not supported; stop, migrate the "

@@ -206,8 +206,10 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
     for (size_t c = 0; c < column_count; ++c)
       if (!bit_set(present[i], c)) missing += (missing.empty() ? "" : ", ") + std::to_string(c + 1);
     if (!missing.empty())
-      return Status::invalid_argument(context() + " has a partial row image (column(s) " + missing +
-                                      " missing): set binlog_row_image=FULL on the source");
+      return Status::unsupported(context() + " has a partial row image (column(s) " + missing +
+                                 " missing): a session wrote it with binlog_row_image=MINIMAL or NOBLOB; set "
+                                 "binlog_row_image=FULL for every session (SET GLOBAL and the applications' SET "
+                                 "SESSION)");
   }
 
   if (compressed && !uncompressed_)

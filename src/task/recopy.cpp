@@ -10,13 +10,12 @@
 namespace omsql {
 
 std::string recopy_advice(const std::string& script) {
-  return "the changes this task still had to read are gone from the source's binary log, so the target cannot be "
-         "brought up to date from it and running the task again would fail the same way. Re-copy the task's "
-         "tables from a new binlog position: omsrun " +
+  return "the target cannot be brought up to date from the source's binary log (above), and running the task "
+         "again would fail the same way. Once the cause is fixed on the source, re-copy the task's tables from a "
+         "new binlog position: omsrun " +
          (script.empty() ? std::string("FILE") : script) +
          " --recopy (same task directory; only the target tables this task created are dropped and copied "
-         "again). To keep this from happening, keep binlogs longer on the source (binlog_expire_logs_seconds / "
-         "expire_logs_days) than a copy plus any outage lasts";
+         "again)";
 }
 
 RecopyDecision decide_recopy(const Plan& plan, const TaskState& state,

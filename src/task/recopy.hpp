@@ -21,8 +21,10 @@
 
 namespace omsql {
 
-// What the user must do when the binlog a task needs was purged (it never says "resume"):
-// re-copy with `omsrun <script> --recopy`.
+// What the user must do when the link cannot go on from the binlog — the binlog it needs was
+// purged, or it holds changes that cannot be replayed (partial row images, statement-based DML,
+// compressed events without their data): fix the cause, then re-copy with `omsrun <script>
+// --recopy`. It never says "resume": a rerun would meet the same binlog.
 std::string recopy_advice(const std::string& script);
 
 struct TargetTableFacts {
