@@ -7,6 +7,7 @@
 
 #include "dsl/filter_sql.hpp"
 #include "dsl/grammar.hpp"
+#include "dsl/options.hpp"
 #include "dsl/rules.hpp"
 #include "src/common/strings.hpp"
 
@@ -370,20 +371,8 @@ class Checker {
     }
     mode_offset_ = clause.offset;
     Phases phases{false, false, false};
-    for (const auto& word : clause.phases) {
-      std::string name = to_lower(word.text);
-      bool* phase = name == "schema" ? &phases.schema
-                    : name == "full"  ? &phases.full
-                    : name == "incremental" ? &phases.incremental
-                                            : nullptr;
-      if (!phase) {
-        error(word.offset, "unknown phase '" + word.text + "'; expected one of: SCHEMA, FULL, INCREMENTAL");
-      } else if (*phase) {
-        error(word.offset, "phase " + name + " is listed twice");
-      } else {
-        *phase = true;
-      }
-    }
+    for (const auto& word : clause.phases)
+      if (auto message = add_phase(phases, word.text)) error(word.offset, *message);
     script_.plan.phases = phases;
   }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dsl/diagnostic.hpp"
+#include "dsl/options.hpp"  // the WITH option table, also for `--set`, `--vary`, `--mode`
 #include "dsl/plan.hpp"
 #include "src/catalog/catalog.hpp"
 
@@ -51,9 +52,5 @@ BindOutcome bind_script(const CompiledScript& script, const Catalog& source_cata
 // The target name of `source_column` in `job`, or nullopt when the column is not copied (excluded
 // by COLUMNS ... EXCLUDE or unknown).
 std::optional<std::string> target_column(const TableJob& job, std::string_view source_column);
-
-// "4MB", "512KB", "1GB", "4096" -> bytes (binary units); nullopt when malformed or out of range.
-// The WITH option syntax, also accepted by `omsrun run --set` and `omsrun bench --vary`.
-std::optional<int64_t> parse_byte_size(std::string_view text);
 
 }  // namespace omsql::dsl

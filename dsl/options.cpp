@@ -1,4 +1,7 @@
 // WITH (...) and VERIFY (...) options: names and values are checked here, before any connection.
+// The WITH table below is the only place an option's name, type and range are written down.
+#include "dsl/options.hpp"
+
 #include <charconv>
 #include <limits>
 #include <map>
@@ -10,11 +13,153 @@
 namespace omsql::dsl {
 namespace {
 
+constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMaxByteSize = int64_t{1} << 40;
+
 std::optional<int64_t> parse_integer(std::string_view text) {
   int64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
+}
+
+// A value read by its option's type, before it is stored.
+struct ParsedValue {
+  int64_t number = 0;
+  std::chrono::milliseconds duration{0};
+  std::string text;  // kChoice: the choice in lower case; kText: as given
+};
+
+struct OptionEntry {
+  OptionSpec spec;
+  void (*store)(Options&, const ParsedValue&);
+};
+
+const std::vector<OptionEntry>& entries() {
+  using T = OptionType;
+  static const std::vector<OptionEntry> table = {
+      {{"parallel", T::kInteger, 1, 256, {}, "reader and applier pool sizes (default 4)"},
+       [](Options& o, const ParsedValue& v) { o.parallel = static_cast<int>(v.number); }},
+      {{"chunk_rows", T::kInteger, 1, kNoLimit, {}, "target rows per key-range chunk (default 20000)"},
+       [](Options& o, const ParsedValue& v) { o.chunk_rows = v.number; }},
+      {{"batch_rows", T::kInteger, 1, kNoLimit, {}, "a batch closes at batch_rows or batch_bytes (default 50000)"},
+       [](Options& o, const ParsedValue& v) { o.batch_rows = v.number; }},
+      {{"batch_bytes", T::kByteSize, 1, kMaxByteSize, {}, "a batch closes at batch_rows or batch_bytes (default 4MB)"},
+       [](Options& o, const ParsedValue& v) { o.batch_bytes = v.number; }},
+      {{"credits", T::kInteger, 1, 1024, {}, "batches in flight per reader (default 4)"},
+       [](Options& o, const ParsedValue& v) { o.credits = static_cast<int>(v.number); }},
+      {{"max_rows_per_sec", T::kInteger, 0, kNoLimit, {}, "copy rows per second, all readers together (0 = unthrottled, default)"},
+       [](Options& o, const ParsedValue& v) { o.max_rows_per_sec = v.number; }},
+      {{"max_events_per_sec", T::kInteger, 0, kNoLimit, {}, "replayed row changes per second (0 = unthrottled, default)"},
+       [](Options& o, const ParsedValue& v) { o.max_events_per_sec = v.number; }},
+      {{"on_exists", T::kChoice, 0, 0, {"fail", "truncate", "append"}, "a target table that exists (default 'fail')"},
+       [](Options& o, const ParsedValue& v) {
+         o.on_exists = v.text == "truncate" ? OnExists::kTruncate : v.text == "append" ? OnExists::kAppend : OnExists::kFail;
+       }},
+      {{"same_server", T::kChoice, 0, 0, {"refuse", "allow"}, "SOURCE and TARGET may be one server (default 'refuse')"},
+       [](Options& o, const ParsedValue& v) { o.same_server_allowed = v.text == "allow"; }},
+      {{"definer", T::kChoice, 0, 0, {"keep", "current_user"}, "DEFINER of views, routines, triggers, events (default 'current_user')"},
+       [](Options& o, const ParsedValue& v) { o.keep_definer = v.text == "keep"; }},
+      {{"task_dir", T::kText, 0, 0, {}, "task directory (default .omsql/<script name>)"},
+       [](Options& o, const ParsedValue& v) { o.task_dir = v.text; }},
+      {{"retry_patience", T::kDuration, 1000, 0, {}, "how long a failing server call is retried (default 10m)"},
+       [](Options& o, const ParsedValue& v) { o.retry.patience = v.duration; }},
+      {{"retry_max_delay", T::kDuration, 100, 0, {}, "the longest wait between retries (default 10s)"},
+       [](Options& o, const ParsedValue& v) { o.retry.max_delay = v.duration; }},
+  };
+  return table;
+}
+
+const OptionEntry* find_entry(std::string_view name) {
+  std::string lower = to_lower(name);
+  for (const auto& entry : entries())
+    if (entry.spec.name == lower) return &entry;
+  return nullptr;
+}
+
+// What the value must look like: the tail of "bad value 'x' for NAME: expected ...".
+std::string expected_text(const OptionSpec& spec) {
+  switch (spec.type) {
+    case OptionType::kInteger:
+      if (spec.max == kNoLimit) return "an integer >= " + std::to_string(spec.min);
+      return "an integer from " + std::to_string(spec.min) + " to " + std::to_string(spec.max);
+    case OptionType::kByteSize:
+      return "a size such as '4MB', '512KB', '1GB' or a number of bytes";
+    case OptionType::kDuration:
+      return "a duration of at least " + duration_option_text(std::chrono::milliseconds(spec.min)) +
+             " such as '10m', '30s', '500ms' or '1h' (a bare number is seconds)";
+    case OptionType::kChoice: {
+      std::string out = "one of: ";
+      for (size_t i = 0; i < spec.choices.size(); ++i)
+        out += (i ? ", '" : "'") + std::string(spec.choices[i]) + "'";
+      return out;
+    }
+    case OptionType::kText:
+      return "a non-empty text";
+  }
+  return "";
+}
+
+// The short form for `--help`: "1..256", "'fail' | 'truncate' | 'append'", "duration >= 1s".
+std::string accepted_text(const OptionSpec& spec) {
+  switch (spec.type) {
+    case OptionType::kInteger:
+      return spec.max == kNoLimit ? "integer >= " + std::to_string(spec.min)
+                                  : "integer " + std::to_string(spec.min) + ".." + std::to_string(spec.max);
+    case OptionType::kByteSize: return "size (4MB, 512KB, bytes)";
+    case OptionType::kDuration: return "duration >= " + duration_option_text(std::chrono::milliseconds(spec.min));
+    case OptionType::kChoice: {
+      std::string out;
+      for (size_t i = 0; i < spec.choices.size(); ++i) out += (i ? "|" : "") + std::string(spec.choices[i]);
+      return out;
+    }
+    case OptionType::kText: return "text";
+  }
+  return "";
+}
+
+std::optional<ParsedValue> parse_value(const OptionSpec& spec, std::string_view value) {
+  ParsedValue parsed;
+  switch (spec.type) {
+    case OptionType::kInteger: {
+      auto number = parse_integer(value);
+      if (!number || *number < spec.min || *number > spec.max) return std::nullopt;
+      parsed.number = *number;
+      return parsed;
+    }
+    case OptionType::kByteSize: {
+      auto bytes = parse_byte_size(value);
+      if (!bytes || *bytes < spec.min || *bytes > spec.max) return std::nullopt;
+      parsed.number = *bytes;
+      return parsed;
+    }
+    case OptionType::kDuration: {
+      auto duration = parse_duration(value);
+      if (!duration || duration->count() < spec.min) return std::nullopt;
+      parsed.duration = *duration;
+      return parsed;
+    }
+    case OptionType::kChoice: {
+      std::string lower = to_lower(value);
+      for (auto choice : spec.choices)
+        if (choice == lower) {
+          parsed.text = lower;
+          return parsed;
+        }
+      return std::nullopt;
+    }
+    case OptionType::kText:
+      if (value.empty()) return std::nullopt;
+      parsed.text = std::string(value);
+      return parsed;
+  }
+  return std::nullopt;
+}
+
+std::string_view trim_spaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
 }
 
 // Rejects `name` when it was already given in this list, so the last one does not silently win.
@@ -31,22 +176,120 @@ struct IntegerRange {
   int64_t min, max;
 };
 
-// Parses the option's value as an integer in `range`, or records why not.
+// Parses a VERIFY option's value as an integer in `range`, or records why not.
 std::optional<int64_t> integer_value(const ast::OptionItem& item, IntegerRange range, const SourceText& source,
                                      std::vector<Diagnostic>& diagnostics) {
   auto value = parse_integer(item.value.text);
   if (value && *value >= range.min && *value <= range.max) return value;
-  std::string expected = range.max == std::numeric_limits<int64_t>::max()
-                             ? (range.min == 0 ? "an integer >= 0" : "an integer >= " + std::to_string(range.min))
-                             : "an integer from " + std::to_string(range.min) + " to " + std::to_string(range.max);
+  OptionSpec spec{"", OptionType::kInteger, range.min, range.max, {}, ""};
   diagnostics.push_back(source.at(item.value.offset, "bad value '" + item.value.text + "' for " +
-                                                         to_lower(item.name.text) + ": expected " + expected));
+                                                         to_lower(item.name.text) + ": expected " + expected_text(spec)));
   return std::nullopt;
 }
 
-constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
-
 }  // namespace
+
+const std::vector<OptionSpec>& migrate_option_table() {
+  static const std::vector<OptionSpec> specs = [] {
+    std::vector<OptionSpec> out;
+    for (const auto& entry : entries()) out.push_back(entry.spec);
+    return out;
+  }();
+  return specs;
+}
+
+const OptionSpec* find_migrate_option(std::string_view name) {
+  std::string lower = to_lower(name);
+  for (const auto& spec : migrate_option_table())
+    if (spec.name == lower) return &spec;
+  return nullptr;
+}
+
+std::string migrate_option_names() {
+  std::string out;
+  for (const auto& entry : entries()) out += (out.empty() ? "" : ", ") + std::string(entry.spec.name);
+  return out;
+}
+
+std::string migrate_option_help() {
+  std::string out;
+  for (const auto& entry : entries()) {
+    std::string name(entry.spec.name), accepted = accepted_text(entry.spec);
+    out += "  " + name + std::string(name.size() < 20 ? 20 - name.size() : 1, ' ') + accepted +
+           std::string(accepted.size() < 26 ? 26 - accepted.size() : 1, ' ') + std::string(entry.spec.doc) + "\n";
+  }
+  return out;
+}
+
+std::optional<OptionError> set_migrate_option(Options& options, std::string_view name, std::string_view value) {
+  const OptionEntry* entry = find_entry(name);
+  if (!entry)
+    return OptionError{true, "unknown option '" + std::string(name) + "'; expected one of: " + migrate_option_names()};
+  auto parsed = parse_value(entry->spec, value);
+  if (!parsed) {
+    if (entry->spec.type == OptionType::kText) return OptionError{false, std::string(entry->spec.name) + " must not be empty"};
+    return OptionError{false, "bad value '" + std::string(value) + "' for " + std::string(entry->spec.name) +
+                                  ": expected " + expected_text(entry->spec)};
+  }
+  entry->store(options, *parsed);
+  return std::nullopt;
+}
+
+std::optional<std::string> check_retry_options(Options& options, bool max_delay_given) {
+  if (options.retry.max_delay <= options.retry.patience) return std::nullopt;
+  if (!max_delay_given) {
+    options.retry.max_delay = options.retry.patience;
+    return std::nullopt;
+  }
+  return "retry_max_delay (" + duration_option_text(options.retry.max_delay) + ") is longer than retry_patience (" +
+         duration_option_text(options.retry.patience) + ")";
+}
+
+std::string apply_option_overrides(Options& options, const std::vector<std::string>& name_values,
+                                   std::string_view flag) {
+  const std::string where(flag);
+  std::map<std::string, std::string> seen;  // lower-case name -> the argument that gave it
+  for (const auto& name_value : name_values) {
+    auto eq = name_value.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return where + " " + name_value + ": expected name=value, such as parallel=8";
+    std::string_view name = std::string_view(name_value).substr(0, eq);
+    std::string_view value = std::string_view(name_value).substr(eq + 1);
+    if (auto error = set_migrate_option(options, name, value)) return where + " " + name_value + ": " + error->message;
+    auto [it, inserted] = seen.emplace(to_lower(name), name_value);
+    if (!inserted)
+      return where + " " + name_value + ": option '" + std::string(name) + "' is given twice (first " + where + " " +
+             it->second + ")";
+  }
+  if (auto error = check_retry_options(options, seen.count("retry_max_delay") > 0)) return where + ": " + *error;
+  return "";
+}
+
+std::optional<std::string> add_phase(Phases& phases, std::string_view word) {
+  std::string name = to_lower(word);
+  bool* phase = name == "schema"        ? &phases.schema
+                : name == "full"        ? &phases.full
+                : name == "incremental" ? &phases.incremental
+                                        : nullptr;
+  if (!phase) return "unknown phase '" + std::string(word) + "'; expected one of: " + std::string(kPhaseNames);
+  if (*phase) return "phase " + name + " is listed twice";
+  *phase = true;
+  return std::nullopt;
+}
+
+PhaseList parse_phase_list(std::string_view text) {
+  PhaseList list;
+  for (size_t start = 0;;) {
+    size_t comma = text.find(',', start);
+    std::string_view word = trim_spaces(text.substr(start, comma == std::string_view::npos ? text.npos : comma - start));
+    if (auto error = add_phase(list.phases, word)) {
+      list.error = *error;
+      return list;
+    }
+    if (comma == std::string_view::npos) return list;
+    start = comma + 1;
+  }
+}
 
 std::optional<int64_t> parse_byte_size(std::string_view text) {
   size_t digits = 0;
@@ -60,7 +303,7 @@ std::optional<int64_t> parse_byte_size(std::string_view text) {
   else if (unit == "m" || unit == "mb") shift = 20;
   else if (unit == "g" || unit == "gb") shift = 30;
   else return std::nullopt;
-  if (*number > (int64_t{1} << 40) >> shift) return std::nullopt;
+  if (*number > kMaxByteSize >> shift) return std::nullopt;
   return *number << shift;
 }
 
@@ -69,90 +312,12 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
   std::map<std::string, int> seen;
   for (const auto& item : items) {
     if (!first_time(item, seen, source, diagnostics)) continue;
-    std::string name = to_lower(item.name.text);
-    const std::string& value = item.value.text;
-    if (name == "parallel") {
-      if (auto v = integer_value(item, {1, 256}, source, diagnostics)) options.parallel = static_cast<int>(*v);
-    } else if (name == "chunk_rows") {
-      if (auto v = integer_value(item, {1, kNoLimit}, source, diagnostics)) options.chunk_rows = *v;
-    } else if (name == "batch_rows") {
-      if (auto v = integer_value(item, {1, kNoLimit}, source, diagnostics)) options.batch_rows = *v;
-    } else if (name == "batch_bytes") {
-      auto bytes = parse_byte_size(value);
-      if (bytes && *bytes > 0) {
-        options.batch_bytes = *bytes;
-      } else {
-        diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
-                                                               "' for batch_bytes: expected a size such as "
-                                                               "'4MB', '512KB', '1GB' or a number of bytes"));
-      }
-    } else if (name == "credits") {
-      if (auto v = integer_value(item, {1, 1024}, source, diagnostics)) options.credits = static_cast<int>(*v);
-    } else if (name == "max_rows_per_sec") {
-      if (auto v = integer_value(item, {0, kNoLimit}, source, diagnostics)) options.max_rows_per_sec = *v;
-    } else if (name == "max_events_per_sec") {
-      if (auto v = integer_value(item, {0, kNoLimit}, source, diagnostics)) options.max_events_per_sec = *v;
-    } else if (name == "on_exists") {
-      std::string mode = to_lower(value);
-      if (mode == "fail") options.on_exists = OnExists::kFail;
-      else if (mode == "truncate") options.on_exists = OnExists::kTruncate;
-      else if (mode == "append") options.on_exists = OnExists::kAppend;
-      else
-        diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
-                                                               "' for on_exists: expected one of: 'fail', "
-                                                               "'truncate', 'append'"));
-    } else if (name == "same_server") {
-      std::string mode = to_lower(value);
-      if (mode == "refuse") options.same_server_allowed = false;
-      else if (mode == "allow") options.same_server_allowed = true;
-      else
-        diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
-                                                               "' for same_server: expected one of: 'refuse', "
-                                                               "'allow'"));
-    } else if (name == "definer") {
-      std::string mode = to_lower(value);
-      if (mode == "keep") options.keep_definer = true;
-      else if (mode == "current_user") options.keep_definer = false;
-      else
-        diagnostics.push_back(source.at(item.value.offset, "bad value '" + value +
-                                                               "' for definer: expected one of: 'keep', "
-                                                               "'current_user'"));
-    } else if (name == "retry_patience" || name == "retry_max_delay") {
-      // Checked against each other below, once both are known.
-      auto duration = parse_duration(value);
-      bool patience = name == "retry_patience";
-      auto minimum = patience ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(100);
-      if (duration && *duration >= minimum) {
-        (patience ? options.retry.patience : options.retry.max_delay) = *duration;
-      } else {
-        diagnostics.push_back(source.at(item.value.offset,
-                                        "bad value '" + value + "' for " + name + ": expected a duration of at least " +
-                                            (patience ? "1s" : "100ms") +
-                                            " such as '10m', '30s', '500ms' or '1h' (a bare number is seconds)"));
-      }
-    } else if (name == "task_dir") {
-      if (value.empty())
-        diagnostics.push_back(source.at(item.value.offset, "task_dir must not be empty"));
-      else
-        options.task_dir = value;
-    } else {
-      diagnostics.push_back(source.at(item.name.offset,
-                                      "unknown option '" + item.name.text +
-                                          "'; expected one of: parallel, chunk_rows, batch_rows, batch_bytes, "
-                                          "credits, max_rows_per_sec, max_events_per_sec, on_exists, same_server, definer, task_dir, retry_patience, retry_max_delay"));
-    }
+    if (auto error = set_migrate_option(options, item.name.text, item.value.text))
+      diagnostics.push_back(source.at(error->about_name ? item.name.offset : item.value.offset, error->message));
   }
-  if (options.retry.max_delay > options.retry.patience) {
-    // A short patience alone shortens the cap too; both given and contradicting is an error.
-    auto it = seen.find("retry_max_delay");
-    if (it == seen.end()) {
-      options.retry.max_delay = options.retry.patience;
-    } else {
-      diagnostics.push_back(source.at(it->second, "retry_max_delay (" + duration_option_text(options.retry.max_delay) +
-                                                      ") is longer than retry_patience (" +
-                                                      duration_option_text(options.retry.patience) + ")"));
-    }
-  }
+  auto max_delay = seen.find("retry_max_delay");
+  if (auto error = check_retry_options(options, max_delay != seen.end()))
+    diagnostics.push_back(source.at(max_delay->second, *error));
 }
 
 void apply_verify_options(const std::vector<ast::OptionItem>& items, const SourceText& source,

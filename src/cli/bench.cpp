@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -132,56 +131,26 @@ Status drop_scratch_databases(const Plan& plan, const std::set<std::string>& scr
 
 }  // namespace
 
-std::string apply_override(Options& options, const std::string& key_value) {
-  auto eq = key_value.find('=');
-  if (eq == std::string::npos) return "expected key=value, got '" + key_value + "'";
-  std::string key = key_value.substr(0, eq), value = key_value.substr(eq + 1);
-  if (key == "retry_patience" || key == "retry_max_delay") {
-    auto duration = parse_duration(value);
-    bool patience = key == "retry_patience";
-    if (!duration || *duration < (patience ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(100)))
-      return "bad value '" + value + "' for " + key + ": expected a duration of at least " + (patience ? "1s" : "100ms") +
-             " such as '10m', '30s' or '500ms'";
-    (patience ? options.retry.patience : options.retry.max_delay) = *duration;
-    if (options.retry.max_delay > options.retry.patience) {
-      if (!patience) return "retry_max_delay is longer than retry_patience (" + duration_option_text(options.retry.patience) + ")";
-      options.retry.max_delay = options.retry.patience;
-    }
-    return "";
-  }
-  if (key == "max_rows_per_sec" || key == "max_events_per_sec") {
-    int64_t limit = -1;
-    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), limit);
-    if (value.empty() || error != std::errc() || end != value.data() + value.size() || limit < 0)
-      return "bad value '" + value + "' for " + key + ": expected an integer >= 0 (0 = unlimited)";
-    (key == "max_rows_per_sec" ? options.max_rows_per_sec : options.max_events_per_sec) = limit;
-    return "";
-  }
-  auto size = dsl::parse_byte_size(value);
-  if (!size || *size <= 0) return "bad value '" + value + "' for " + key;
-  if (key == "parallel") options.parallel = static_cast<int>(*size);
-  else if (key == "chunk_rows") options.chunk_rows = *size;
-  else if (key == "batch_rows") options.batch_rows = *size;
-  else if (key == "batch_bytes") options.batch_bytes = *size;
-  else if (key == "credits") options.credits = static_cast<int>(*size);
-  else return "unknown option '" + key + "' (known: parallel, chunk_rows, batch_rows, batch_bytes, credits, max_rows_per_sec, max_events_per_sec, retry_patience, retry_max_delay)";
-  return "";
-}
-
 int bench(const BenchOptions& options) {
   std::vector<Variation> variations;
+  std::set<std::string> varied;
   for (const auto& v : options.vary) {
     auto eq = v.find('=');
-    if (eq == std::string::npos) {
-      std::cerr << "error: --vary " << v << ": expected key=v1,v2,...\n";
+    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
+      std::cerr << "error: --vary " << v << ": expected name=v1,v2,...\n";
       return 2;
     }
     Variation variation{v.substr(0, eq), {}};
+    if (!varied.insert(to_lower(variation.key)).second) {
+      std::cerr << "error: --vary " << v << ": option '" << variation.key << "' is varied twice\n";
+      return 2;
+    }
     std::stringstream values(v.substr(eq + 1));
     for (std::string value; std::getline(values, value, ',');) {
+      // Each value is checked as the child's `--set` will check it, so no run starts doomed.
       Options probe;
-      if (auto error = apply_override(probe, variation.key + "=" + value); !error.empty()) {
-        std::cerr << "error: --vary " << v << ": " << error << "\n";
+      if (auto error = dsl::set_migrate_option(probe, variation.key, value)) {
+        std::cerr << "error: --vary " << v << ": " << error->message << "\n";
         return 2;
       }
       variation.values.push_back(value);

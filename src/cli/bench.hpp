@@ -23,8 +23,4 @@ struct BenchOptions {
 
 int bench(const BenchOptions& options);
 
-// Applies one "key=value" override of a WITH option (for `run --set`): parallel, chunk_rows,
-// batch_rows, batch_bytes (accepts 4MB/512KB), credits. Returns an error message, or "".
-std::string apply_override(Options& options, const std::string& key_value);
-
 }  // namespace omsql::cli

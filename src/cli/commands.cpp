@@ -246,24 +246,17 @@ int run_task(const RunOptions& options) {
         }
       }
     }
-    for (const auto& kv : options.overrides) {
-      if (auto error = apply_override(adjusted.options, kv); !error.empty()) {
-        std::cerr << "error: --set " << kv << ": " << error << "\n";
-        return kExitScriptError;
-      }
+    if (auto error = dsl::apply_option_overrides(adjusted.options, options.overrides); !error.empty()) {
+      std::cerr << "error: " << error << "\n";
+      return kExitScriptError;
     }
     if (!options.mode.empty()) {
-      adjusted.phases = Phases{false, false, false};
-      std::stringstream phases(options.mode);
-      for (std::string phase; std::getline(phases, phase, ',');) {
-        if (phase == "schema") adjusted.phases.schema = true;
-        else if (phase == "full") adjusted.phases.full = true;
-        else if (phase == "incremental") adjusted.phases.incremental = true;
-        else {
-          std::cerr << "error: --mode: unknown phase '" << phase << "' (schema, full, incremental)\n";
-          return kExitScriptError;
-        }
+      auto mode = dsl::parse_phase_list(options.mode);
+      if (!mode.error.empty()) {
+        std::cerr << "error: --mode " << options.mode << ": " << mode.error << "\n";
+        return kExitScriptError;
       }
+      adjusted.phases = mode.phases;
     }
     plan = std::make_shared<const Plan>(std::move(adjusted));
   }

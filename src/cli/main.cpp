@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/options.hpp"
 #include "src/cli/bench.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
@@ -44,8 +45,10 @@ int main(int argc, char** argv) {
   std::string until;
   run->add_option("--until", until, "stop cleanly at a milestone: caught-up (incremental link has caught up)")
       ->check(CLI::IsMember({"caught-up"}));
-  run->add_option("--set", run_options.overrides, "override a WITH option, e.g. --set parallel=8 (repeatable)");
-  run->add_option("--mode", run_options.mode, "override MODE, e.g. --mode schema,full");
+  run->add_option("--set", run_options.overrides,
+                  "override a WITH option, e.g. --set parallel=8 (repeatable; the names and checks of WITH, below)");
+  run->add_option("--mode", run_options.mode, "override MODE, e.g. --mode schema,full (phases: schema, full, incremental)");
+  run->footer("\nWITH options (--set NAME=VALUE, bench --vary NAME=V1,V2):\n" + omsql::dsl::migrate_option_help());
   run->add_flag("--recopy", run_options.recopy,
                 "copy the task's tables afresh from a new binlog position, in the same task directory (after a "
                 "purged binlog); drops only target tables the task created");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The command line: --help and --version; a script error gives file:line:col and exit 2 before any
 # connection; a wrong password names the user and host but never the password; plan lists every
-# table with its target name; check reports the binlog settings.
+# table with its target name; check reports the binlog settings; a bad --set, --vary or --mode is
+# refused with exit 2 in the DSL's words (one option table), naming the flag, before anything is written.
 source "$(dirname "$0")/lib.sh"
 
 "$OMSRUN" --help | grep -q "check" || fail "--help"
@@ -39,4 +40,24 @@ echo "$plan" | grep -q "e2e_cli.nokey .*e2e_cli_new.nokey" || fail "plan lacks a
 "$OMSRUN" plan --dot "$WORK/ok.omsql" | grep -q "digraph" || fail "plan --dot"
 check=$("$OMSRUN" check "$WORK/ok.omsql" 2>&1) || fail "check failed: $check"
 echo "$check" | grep -qi "nokey" || fail "check does not warn about the keyless table: $check"
+# --set / --vary / --mode share the script's option table and MODE reader: the same checks, the
+# same words, exit 2, and nothing written to the target.
+tgt_sql -e "DROP DATABASE IF EXISTS e2e_cli_new"
+expect_refusal 2 "$OMSRUN" "$WORK/ok.omsql" --task-dir "$WORK/task_set" --set parallel=2k
+echo "$out" | grep -qF "error: --set parallel=2k: bad value '2k' for parallel: expected an integer from 1 to 256" \
+  || fail "--set parallel=2k not refused in the DSL's words: $out"
+expect_refusal 2 "$OMSRUN" "$WORK/ok.omsql" --task-dir "$WORK/task_set" --set on_exists=replace
+echo "$out" | grep -qF "bad value 'replace' for on_exists: expected one of: 'fail', 'truncate', 'append'" \
+  || fail "--set on_exists=replace: $out"
+expect_refusal 2 "$OMSRUN" "$WORK/ok.omsql" --task-dir "$WORK/task_set" --set paralel=4
+echo "$out" | grep -qF "error: --set paralel=4: unknown option 'paralel'; expected one of: parallel, chunk_rows," \
+  || fail "--set paralel=4 does not list the known options: $out"
+expect_refusal 2 "$OMSRUN" "$WORK/ok.omsql" --task-dir "$WORK/task_set" --mode schema,fast
+echo "$out" | grep -qF "error: --mode schema,fast: unknown phase 'fast'; expected one of: SCHEMA, FULL, INCREMENTAL" \
+  || fail "--mode schema,fast: $out"
+expect_refusal 2 "$OMSRUN" bench "$WORK/ok.omsql" --vary parallel=1,2k
+echo "$out" | grep -qF "error: --vary parallel=1,2k: bad value '2k' for parallel: expected an integer from 1 to 256" \
+  || fail "--vary parallel=1,2k: $out"
+[ -z "$(tgt_sql -N -e "SHOW DATABASES LIKE 'e2e_cli_new'")" ] || fail "a refused --set/--mode run wrote to the target"
+"$OMSRUN" run --help | grep -qE "^  parallel +integer 1\.\.256" || fail "run --help does not list the WITH options"
 echo "cli_e2e: ok"
