@@ -131,7 +131,7 @@ void fail_task(Self* self, const std::string& message) {
   nlohmann::json last{{"message", message},
                       {"at", static_cast<int64_t>(std::time(nullptr))},
                       {"pid", static_cast<int64_t>(::getpid())},
-                      {"phase", s.task.phase}};
+                      {"phase", std::string(phase_name(s.task.phase))}};
   (void)write_file_atomically(s.directory->path() + "/last-error.json", last.dump(2) + "\n");
   write_status(self, true);
   std::cerr << "the task can be resumed: run the same command again (state in " << s.directory->path() << ")\n";
@@ -139,6 +139,18 @@ void fail_task(Self* self, const std::string& message) {
 }
 
 Status save(Self* self) { return self->state.directory->save(self->state.task); }
+
+// Moves the task to `next` (saved by the caller). A move the phase table refuses is this actor's
+// bug: the task fails with it rather than record a phase a resumed run would misread.
+bool enter_phase(Self* self, Phase next) {
+  auto& s = self->state;
+  if (auto st = check_transition(s.task.phase, next); !st) {
+    fail_task(self, st.message());
+    return false;
+  }
+  s.task.phase = next;
+  return true;
+}
 
 // The binlog the task needs is gone (purged on the source): the link cannot go on, and running
 // again would fail the same way. The way out is a fresh copy from a new position: say so, and
@@ -186,7 +198,7 @@ std::string task_id_of(const TaskDirectory& directory) { return task_id_for_dire
 nlohmann::json status_json(Self* self) {
   auto& s = self->state;
   nlohmann::json j;
-  j["phase"] = s.task.phase;
+  j["phase"] = std::string(phase_name(s.task.phase));
   j["pid"] = static_cast<int64_t>(::getpid());
   j["updated_at"] = static_cast<int64_t>(std::time(nullptr));
   if (s.plan->phases.incremental) {
@@ -245,7 +257,7 @@ void maybe_finish_copy(Self* self) {
       return;
     }
   }
-  s.task.phase = "indexes";
+  if (!enter_phase(self, Phase::kIndexes)) return;
   if (auto st = save(self); !st) return fail_task(self, st.message());
   // The graph's readers have quit; stop the appliers and the chunker, keep the reporter for the summary.
   for (auto& a : s.appliers) self->send_exit(a, caf::exit_reason::user_shutdown);
@@ -283,7 +295,7 @@ void start_full_copy(Self* self) {
     start_indexes(self);
     return;
   }
-  s.task.phase = "full";
+  if (!enter_phase(self, Phase::kFull)) return;
   // The tables of an FK snapshot group come from one snapshot: a group copied in part (killed
   // between its tables) is copied again in full, from a new one.
   for (const auto& group : apply::FkGraph::build(*s.plan).snapshot_groups()) {
@@ -339,7 +351,7 @@ void start_verification(Self* self, bool automatic, VerifyAsk ask, std::function
   if (!ask.repair_file.empty()) request.options.repair_file = ask.repair_file;
   if (ask.apply) request.options.repair_apply = true;
   if (ask.settle_seconds > 0) request.options.settle_seconds = ask.settle_seconds;
-  const bool link = s.replayer && s.task.phase == "incremental";
+  const bool link = s.replayer && s.task.phase == Phase::kIncremental;
   const bool live = link && !s.paused;
   // While a link exists, repairs go through its apply queue (below), never straight to the target.
   const bool repair_through_queue = link && request.options.repair_apply;
@@ -407,7 +419,7 @@ void start_verification(Self* self, bool automatic, VerifyAsk ask, std::function
 
 void start_replay(Self* self) {
   auto& s = self->state;
-  s.task.phase = "incremental";
+  if (!enter_phase(self, Phase::kIncremental)) return;
   if (auto st = save(self); !st) return fail_task(self, st.message());
   write_status(self, true);
   // Tables without a key were copied from one snapshot: their changes up to it are in the copy.
@@ -448,7 +460,7 @@ void finish_task(Self* self) {
             });
     return;
   }
-  s.task.phase = "done";
+  if (!enter_phase(self, Phase::kDone)) return;
   if (auto st = save(self); !st) return fail_task(self, st.message());
   auto& done = s.done;
   self->request(s.reporter, caf::infinite, finish_atom::value)
@@ -459,7 +471,7 @@ void finish_task(Self* self) {
 // Ends a task whose copy and verification are over.
 void complete(Self* self, int exit_code) {
   auto& s = self->state;
-  s.task.phase = "done";
+  if (!enter_phase(self, Phase::kDone)) return;
   s.ended = "done";
   write_status(self, true);
   if (auto st = save(self); !st) return fail_task(self, st.message());
@@ -514,8 +526,8 @@ void start_schema(Self* self) {
     start_full_copy(self);
     return;
   }
-  bool resuming = s.task.phase != "new";
-  s.task.phase = "schema";
+  bool resuming = on_resume(s.task.phase) != OnResume::kStartFresh;
+  if (!enter_phase(self, Phase::kSchema)) return;
   if (auto st = save(self); !st) return fail_task(self, st.message());
   self->request(s.schema, caf::infinite, schema_atom::value, resuming)
       .then(
@@ -544,8 +556,8 @@ std::string request_verification(Self* self, const std::string& body) {
     return nlohmann::json{{"error", "verification " + std::to_string(s.verify_id) +
                                         " is already running; wait for it (omsrun status --task DIR)"}}
         .dump();
-  if (s.task.phase != "incremental")
-    return nlohmann::json{{"error", "the task is copying (phase " + s.task.phase +
+  if (s.task.phase != Phase::kIncremental)
+    return nlohmann::json{{"error", "the task is copying (phase " + std::string(phase_name(s.task.phase)) +
                                         "): the target is not complete yet, so a verification now would only "
                                         "report missing rows. The script's VERIFY runs by itself after the copy; "
                                         "otherwise ask again once the link runs (omsrun status: phase incremental)"}}
@@ -714,7 +726,7 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
           finish(self, 128 + signal);
           return;
         }
-        if (s.task.phase == "incremental") write_status(self, false);
+        if (s.task.phase == Phase::kIncremental) write_status(self, false);
         self->delayed_send(self, std::chrono::milliseconds(250), tick_atom::value);
       },
   };

@@ -187,14 +187,14 @@ namespace {
 // `omsrun FILE --recopy`: decides (refusing, with nothing changed, when a table the task did not
 // create holds rows) and resets the task to a fresh copy; `state` becomes the fresh state.
 int prepare_recopy(const Plan& plan, const TaskDirectory& directory, TaskState& state, const std::string& script) {
-  if (state.phase == "new" && state.tables.empty()) return 0;  // nothing copied yet: a plain first run
+  if (state.phase == Phase::kNew && state.tables.empty()) return 0;  // nothing copied yet: a plain first run
   auto target = Connection::open(plan.target, "target");
   if (!target) {
     std::cerr << "error: " << target.status().message() << "\n";
     return kExitFailure;
   }
   std::vector<QualifiedName> drop;
-  if (state.phase != "recopy") {
+  if (state.phase != Phase::kRecopy) {
     auto facts = read_target_facts(**target, plan);
     if (!facts) {
       std::cerr << "error: " << facts.status().message() << "\n";
@@ -211,7 +211,7 @@ int prepare_recopy(const Plan& plan, const TaskDirectory& directory, TaskState& 
     std::cerr << "finishing the re-copy begun earlier in " << directory.path() << "\n";
   }
   std::vector<std::string> names;
-  if (state.phase == "recopy")
+  if (state.phase == Phase::kRecopy)
     for (const auto& [schema, table] : state.recopy_drop) names.push_back(schema + "." + table);
   for (const auto& name : drop) names.push_back(name.str());
   auto fresh = carry_out_recopy(**target, directory, task_id_for_directory(directory.path()), state, drop);
@@ -291,14 +291,14 @@ int run_task(const RunOptions& options) {
   }
   // A task whose binlog was purged goes on only as a fresh copy (--recopy); a re-copy cut off
   // half-way is finished first, whatever the command.
-  if (options.recopy || state->phase == "recopy") {
+  if (options.recopy || on_resume(state->phase) == OnResume::kFinishRecopy) {
     if (int code = prepare_recopy(*plan, *directory, *state, options.script); code != 0) return code;
   } else if (state->needs_recopy) {
     std::cerr << "error: " << *state->needs_recopy << "\n" << recopy_advice(options.script) << "\n";
     return kExitFailure;
   }
-  bool resuming = state->phase != "new";
-  if (state->phase == "done") {
+  bool resuming = on_resume(state->phase) != OnResume::kStartFresh;
+  if (on_resume(state->phase) == OnResume::kAlreadyDone) {
     std::cout << "task in " << directory->path() << " is already done (remove the directory to run it again)\n";
     return 0;
   }
@@ -344,7 +344,7 @@ int run_task(const RunOptions& options) {
     }
   }
   bound->source.reset();  // the actors open their own connections
-  if (resuming) std::cerr << "resuming task in " << directory->path() << " from phase " << state->phase << "\n";
+  if (resuming) std::cerr << "resuming task in " << directory->path() << " from phase " << phase_name(state->phase) << "\n";
 
   caf::actor_system_config config;
   actors::add_message_types(config);

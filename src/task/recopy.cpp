@@ -65,8 +65,8 @@ Result<std::map<QualifiedName, TargetTableFacts>> read_target_facts(Connection& 
 
 Result<TaskState> carry_out_recopy(Connection& target, const TaskDirectory& directory, const std::string& task_id,
                                    TaskState state, const std::vector<QualifiedName>& drop) {
-  if (state.phase != "recopy") {
-    state.phase = "recopy";
+  if (state.phase != Phase::kRecopy) {
+    state.phase = Phase::kRecopy;
     state.recopy_drop.clear();
     for (const auto& name : drop) state.recopy_drop.emplace_back(name.schema, name.table);
     OMSQL_RETURN_IF_ERROR(directory.save(state));

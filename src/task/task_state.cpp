@@ -56,7 +56,7 @@ std::optional<std::string> from_hex(const std::string& hex) {
 json to_json(const TaskState& s) {
   json j;
   j["script"] = s.script_path;
-  j["phase"] = s.phase;
+  j["phase"] = std::string(phase_name(s.phase));
   if (s.start_binlog_file) j["start_binlog_file"] = *s.start_binlog_file;
   if (s.start_binlog_offset) j["start_binlog_offset"] = *s.start_binlog_offset;
   if (s.start_gtid) j["start_gtid"] = *s.start_gtid;
@@ -93,7 +93,10 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
   try {
     TaskState s;
     s.script_path = j.value("script", "");
-    s.phase = j.value("phase", "new");
+    const std::string phase = j.value("phase", std::string(phase_name(Phase::kNew)));
+    const auto parsed = parse_phase(phase);
+    if (!parsed) return Status::corruption(where + ": unknown phase '" + phase + "'");
+    s.phase = *parsed;
     if (j.contains("start_binlog_file")) s.start_binlog_file = j["start_binlog_file"].get<std::string>();
     if (j.contains("start_binlog_offset")) s.start_binlog_offset = j["start_binlog_offset"].get<uint64_t>();
     if (j.contains("start_gtid")) s.start_gtid = j["start_gtid"].get<std::string>();

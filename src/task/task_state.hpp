@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
+#include "src/task/phase.hpp"
 
 namespace omsql {
 
@@ -33,7 +34,7 @@ struct TableProgress {
 
 struct TaskState {
   std::string script_path;
-  std::string phase = "new";  // new, schema, full, indexes, incremental, verify, done; recopy (being reset)
+  Phase phase = Phase::kNew;  // kept in state.json by name (phase.hpp)
   std::optional<std::string> start_binlog_file;   // recorded before the first chunk is read
   std::optional<uint64_t> start_binlog_offset;
   std::optional<std::string> start_gtid;

@@ -28,7 +28,7 @@ TEST_CASE("a re-copy drops only tables the task created and refuses pre-existing
   Plan plan = plan_of({job("orders", "orders"), job("items", "items"), job("legacy", "legacy"),
                        job("empty_legacy", "empty_legacy"), job("gone", "gone")});
   TaskState state;
-  state.phase = "incremental";
+  state.phase = Phase::kIncremental;
   state.tables["shop.orders"].created_by_task = true;
   state.tables["shop.items"].created_by_task = true;
   state.tables["shop.gone"].created_by_task = true;
@@ -82,14 +82,14 @@ TEST_CASE("the state remembers what a re-copy needs across runs") {
     auto directory = TaskDirectory::open(dir.string());
     REQUIRE(directory);
     TaskState state;
-    state.phase = "recopy";
+    state.phase = Phase::kRecopy;
     state.needs_recopy = "binlog mariadb-bin.000001 needed by the task was purged";
     state.recopy_drop = {{"shop_t", "orders"}};
     state.tables["shop.orders"].created_by_task = true;
     REQUIRE(directory->save(state));
     auto loaded = directory->load();
     REQUIRE(loaded);
-    CHECK(loaded->phase == "recopy");
+    CHECK(loaded->phase == Phase::kRecopy);
     CHECK(loaded->needs_recopy == state.needs_recopy);
     CHECK(loaded->recopy_drop == state.recopy_drop);
     CHECK(loaded->tables["shop.orders"].created_by_task);
