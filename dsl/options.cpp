@@ -30,14 +30,15 @@ struct ParsedValue {
   std::string text;  // kChoice: the choice in lower case; kText: as given
 };
 
+template <typename OptionsT>
 struct OptionEntry {
   OptionSpec spec;
-  void (*store)(Options&, const ParsedValue&);
+  void (*store)(OptionsT&, const ParsedValue&);
 };
 
-const std::vector<OptionEntry>& entries() {
+const std::vector<OptionEntry<Options>>& entries() {
   using T = OptionType;
-  static const std::vector<OptionEntry> table = {
+  static const std::vector<OptionEntry<Options>> table = {
       {{"parallel", T::kInteger, 1, 256, {}, "reader and applier pool sizes (default 4)"},
        [](Options& o, const ParsedValue& v) { o.parallel = static_cast<int>(v.number); }},
       {{"chunk_rows", T::kInteger, 1, kNoLimit, {}, "target rows per key-range chunk (default 20000)"},
@@ -70,11 +71,37 @@ const std::vector<OptionEntry>& entries() {
   return table;
 }
 
-const OptionEntry* find_entry(std::string_view name) {
+// VERIFY (...) options, in the order their errors list them.
+const std::vector<OptionEntry<VerifyOptions>>& verify_entries() {
+  using T = OptionType;
+  static const std::vector<OptionEntry<VerifyOptions>> table = {
+      {{"chunk_rows", T::kInteger, 1, kNoLimit, {}, "rows per compared chunk (default 10000)"},
+       [](VerifyOptions& o, const ParsedValue& v) { o.chunk_rows = v.number; }},
+      {{"repair", T::kText, 0, 0, {}, "write the repair SQL to this file, or 'apply' it (default none)",
+        "a file name such as 'repair.sql' or 'apply'"},
+       [](VerifyOptions& o, const ParsedValue& v) {
+         o.repair_apply = iequals(v.text, "apply");
+         o.repair_file = o.repair_apply ? "" : v.text;
+       }},
+      {{"settle_seconds", T::kInteger, 1, 86400, {}, "how long differing rows may wait for the live link (default 60)"},
+       [](VerifyOptions& o, const ParsedValue& v) { o.settle_seconds = v.number; }},
+  };
+  return table;
+}
+
+template <typename OptionsT>
+const OptionEntry<OptionsT>* find_entry(const std::vector<OptionEntry<OptionsT>>& table, std::string_view name) {
   std::string lower = to_lower(name);
-  for (const auto& entry : entries())
+  for (const auto& entry : table)
     if (entry.spec.name == lower) return &entry;
   return nullptr;
+}
+
+template <typename OptionsT>
+std::string names_of(const std::vector<OptionEntry<OptionsT>>& table) {
+  std::string out;
+  for (const auto& entry : table) out += (out.empty() ? "" : ", ") + std::string(entry.spec.name);
+  return out;
 }
 
 // What the value must look like: the tail of "bad value 'x' for NAME: expected ...".
@@ -95,7 +122,7 @@ std::string expected_text(const OptionSpec& spec) {
       return out;
     }
     case OptionType::kText:
-      return "a non-empty text";
+      return spec.expected.empty() ? "a non-empty text" : std::string(spec.expected);
   }
   return "";
 }
@@ -162,6 +189,25 @@ std::string_view trim_spaces(std::string_view text) {
   return text;
 }
 
+// Parses and stores one option of `table`; `what` names the list in the unknown-option error.
+template <typename OptionsT>
+std::optional<OptionError> set_option(const std::vector<OptionEntry<OptionsT>>& table, std::string_view what,
+                                      OptionsT& options, std::string_view name, std::string_view value) {
+  const auto* entry = find_entry(table, name);
+  if (!entry)
+    return OptionError{true, "unknown " + std::string(what) + "'" + std::string(name) + "'; expected one of: " +
+                                 names_of(table)};
+  auto parsed = parse_value(entry->spec, value);
+  if (!parsed) {
+    if (entry->spec.type == OptionType::kText && entry->spec.expected.empty())
+      return OptionError{false, std::string(entry->spec.name) + " must not be empty"};
+    return OptionError{false, "bad value '" + std::string(value) + "' for " + std::string(entry->spec.name) +
+                                  ": expected " + expected_text(entry->spec)};
+  }
+  entry->store(options, *parsed);
+  return std::nullopt;
+}
+
 // Rejects `name` when it was already given in this list, so the last one does not silently win.
 bool first_time(const ast::OptionItem& item, std::map<std::string, int>& seen, const SourceText& source,
                 std::vector<Diagnostic>& diagnostics) {
@@ -170,21 +216,6 @@ bool first_time(const ast::OptionItem& item, std::map<std::string, int>& seen, c
   diagnostics.push_back(source.at(item.name.offset, "option '" + item.name.text + "' is given twice (first at line " +
                                                         std::to_string(source.at(it->second, "").line) + ")"));
   return false;
-}
-
-struct IntegerRange {
-  int64_t min, max;
-};
-
-// Parses a VERIFY option's value as an integer in `range`, or records why not.
-std::optional<int64_t> integer_value(const ast::OptionItem& item, IntegerRange range, const SourceText& source,
-                                     std::vector<Diagnostic>& diagnostics) {
-  auto value = parse_integer(item.value.text);
-  if (value && *value >= range.min && *value <= range.max) return value;
-  OptionSpec spec{"", OptionType::kInteger, range.min, range.max, {}, ""};
-  diagnostics.push_back(source.at(item.value.offset, "bad value '" + item.value.text + "' for " +
-                                                         to_lower(item.name.text) + ": expected " + expected_text(spec)));
-  return std::nullopt;
 }
 
 }  // namespace
@@ -205,11 +236,7 @@ const OptionSpec* find_migrate_option(std::string_view name) {
   return nullptr;
 }
 
-std::string migrate_option_names() {
-  std::string out;
-  for (const auto& entry : entries()) out += (out.empty() ? "" : ", ") + std::string(entry.spec.name);
-  return out;
-}
+std::string migrate_option_names() { return names_of(entries()); }
 
 std::string migrate_option_help() {
   std::string out;
@@ -222,17 +249,20 @@ std::string migrate_option_help() {
 }
 
 std::optional<OptionError> set_migrate_option(Options& options, std::string_view name, std::string_view value) {
-  const OptionEntry* entry = find_entry(name);
-  if (!entry)
-    return OptionError{true, "unknown option '" + std::string(name) + "'; expected one of: " + migrate_option_names()};
-  auto parsed = parse_value(entry->spec, value);
-  if (!parsed) {
-    if (entry->spec.type == OptionType::kText) return OptionError{false, std::string(entry->spec.name) + " must not be empty"};
-    return OptionError{false, "bad value '" + std::string(value) + "' for " + std::string(entry->spec.name) +
-                                  ": expected " + expected_text(entry->spec)};
-  }
-  entry->store(options, *parsed);
-  return std::nullopt;
+  return set_option(entries(), "option ", options, name, value);
+}
+
+const std::vector<OptionSpec>& verify_option_table() {
+  static const std::vector<OptionSpec> specs = [] {
+    std::vector<OptionSpec> out;
+    for (const auto& entry : verify_entries()) out.push_back(entry.spec);
+    return out;
+  }();
+  return specs;
+}
+
+std::optional<OptionError> set_verify_option(VerifyOptions& options, std::string_view name, std::string_view value) {
+  return set_option(verify_entries(), "VERIFY option ", options, name, value);
 }
 
 std::optional<std::string> check_retry_options(Options& options, bool max_delay_given) {
@@ -325,27 +355,8 @@ void apply_verify_options(const std::vector<ast::OptionItem>& items, const Sourc
   std::map<std::string, int> seen;
   for (const auto& item : items) {
     if (!first_time(item, seen, source, diagnostics)) continue;
-    std::string name = to_lower(item.name.text);
-    if (name == "chunk_rows") {
-      if (auto v = integer_value(item, {1, kNoLimit}, source, diagnostics)) options.chunk_rows = *v;
-    } else if (name == "settle_seconds") {
-      if (auto v = integer_value(item, {1, 86400}, source, diagnostics)) options.settle_seconds = *v;
-    } else if (name == "repair") {
-      if (item.value.text.empty()) {
-        diagnostics.push_back(source.at(item.value.offset,
-                                        "bad value '' for repair: expected a file name such as 'repair.sql' or "
-                                        "'apply'"));
-      } else if (iequals(item.value.text, "apply")) {
-        options.repair_apply = true;
-        options.repair_file.clear();
-      } else {
-        options.repair_file = item.value.text;
-        options.repair_apply = false;
-      }
-    } else {
-      diagnostics.push_back(source.at(
-          item.name.offset, "unknown VERIFY option '" + item.name.text + "'; expected one of: chunk_rows, repair, settle_seconds"));
-    }
+    if (auto error = set_verify_option(options, item.name.text, item.value.text))
+      diagnostics.push_back(source.at(error->about_name ? item.name.offset : item.value.offset, error->message));
   }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The one table of WITH (...) options and the one reader of MODE phases. The script's WITH and MODE
+// The one table of WITH (...) options (and of VERIFY (...) options) and the one reader of MODE phases. The script's WITH and MODE
 // clauses, `omsrun run --set NAME=VALUE`, `omsrun run --mode` and `omsrun bench --vary` all go
 // through here, so an option has one name, one type, one range and one error wording everywhere;
 // callers add only the place (file:line:col for a script, the flag and its argument on the CLI).
@@ -28,6 +28,7 @@ struct OptionSpec {
   int64_t min = 0, max = 0;               // kInteger, kByteSize: the range; kDuration: min in ms
   std::vector<std::string_view> choices;  // kChoice, lower case
   std::string_view doc;                   // one line: what it does, the default
+  std::string_view expected = {};         // kText: what a bad (empty) value is told to be instead
 };
 
 // Every WITH option, in the order docs/language.md lists them.
@@ -47,6 +48,11 @@ struct OptionError {
 // Parses `value` for option `name` and stores it in `options`, or says why not. Does not check the
 // rules between options (check_retry_options does, once all are set).
 std::optional<OptionError> set_migrate_option(Options& options, std::string_view name, std::string_view value);
+
+// VERIFY (...) options (`MIGRATE ... VERIFY (...)`, `VERIFY ... WITH (...)`, `omsrun verify
+// --settle-seconds`): the same machinery, their own table.
+const std::vector<OptionSpec>& verify_option_table();
+std::optional<OptionError> set_verify_option(VerifyOptions& options, std::string_view name, std::string_view value);
 
 // retry_max_delay must not exceed retry_patience. When retry_max_delay was not given in this list
 // (`max_delay_given` false) a short patience shortens the cap too; given and contradicting is the error.

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "dsl/options.hpp"
@@ -78,9 +79,10 @@ int main(int argc, char** argv) {
   verify->add_option("--task", verify_options.task_dir,
                      "ask the running task in this directory to verify now, and wait for its report");
   verify->add_flag("--no-wait", verify_options.no_wait, "with --task: only start the verification");
-  verify->add_option("--settle-seconds", verify_options.settle_seconds,
-                     "while a live link runs: how long differing rows may wait for it (default: the script's, 60)")
-      ->check(CLI::Range(1, 86400));
+  std::string settle_seconds;
+  auto* settle_option = verify->add_option(
+      "--settle-seconds", settle_seconds,
+      "while a live link runs: how long differing rows may wait for it, 1 to 86400 (default: the script's, 60)");
   verify->add_option("--json", verify_options.json_report, "also write the report as JSON to this file");
   verify->add_option("--repair", verify_options.repair_file, "write repair statements to this file");
   verify->add_flag("--apply", verify_options.apply,
@@ -112,16 +114,14 @@ int main(int argc, char** argv) {
   resume->add_option("--task", resume_dir, "the task directory")->required();
 
   std::string throttle_dir;
-  int64_t rows_per_sec = -1, events_per_sec = -1;
+  std::string rows_per_sec, events_per_sec;
   auto* throttle = app.add_subcommand(
       "throttle", "Change a running task's limits (max_rows_per_sec, max_events_per_sec) for the rest of its run");
   throttle->add_option("--task", throttle_dir, "the task directory")->required();
   auto* rows_option = throttle->add_option("--rows-per-sec", rows_per_sec,
-                                           "rows copied per second, all readers together; 0 = unlimited")
-                          ->check(CLI::NonNegativeNumber);
+                                           "rows copied per second, all readers together; 0 = unlimited");
   auto* events_option = throttle->add_option("--events-per-sec", events_per_sec,
-                                             "row changes replayed per second; 0 = unlimited")
-                            ->check(CLI::NonNegativeNumber);
+                                             "row changes replayed per second; 0 = unlimited");
 
   std::string stop_dir;
   auto* stop = app.add_subcommand("stop", "Stop a running task cleanly (it resumes when run again)");
@@ -143,6 +143,15 @@ int main(int argc, char** argv) {
     return omsql::cli::bench(bench_options);
   }
   if (verify->parsed()) {
+    if (settle_option->count()) {
+      // The VERIFY option's own check and words, as in the script.
+      omsql::VerifyOptions probe;
+      if (auto error = omsql::dsl::set_verify_option(probe, "settle_seconds", settle_seconds)) {
+        std::cerr << "error: --settle-seconds " << settle_seconds << ": " << error->message << "\n";
+        return omsql::cli::kExitUsage;
+      }
+      verify_options.settle_seconds = probe.settle_seconds;
+    }
     if (!verify_options.task_dir.empty()) return omsql::cli::verify_task(verify_options);
     if (verify_options.no_wait) {
       std::cerr << "verify: --no-wait needs --task DIR (a verification of a script runs in this process)\n";
@@ -162,9 +171,19 @@ int main(int argc, char** argv) {
       std::cerr << "throttle: give --rows-per-sec N and/or --events-per-sec N (0 = unlimited)\n";
       return omsql::cli::kExitUsage;
     }
+    // The limits are the WITH options max_rows_per_sec / max_events_per_sec: their check and words.
+    omsql::Options probe;
+    for (auto [option, flag, name, text] : {std::tuple{rows_option, "--rows-per-sec", "max_rows_per_sec", &rows_per_sec},
+                                            std::tuple{events_option, "--events-per-sec", "max_events_per_sec", &events_per_sec}}) {
+      if (!option->count()) continue;
+      if (auto error = omsql::dsl::set_migrate_option(probe, name, *text)) {
+        std::cerr << "error: " << flag << " " << *text << ": " << error->message << "\n";
+        return omsql::cli::kExitUsage;
+      }
+    }
     omsql::ThrottleRequest request;
-    if (rows_option->count()) request.max_rows_per_sec = rows_per_sec;
-    if (events_option->count()) request.max_events_per_sec = events_per_sec;
+    if (rows_option->count()) request.max_rows_per_sec = probe.max_rows_per_sec;
+    if (events_option->count()) request.max_events_per_sec = probe.max_events_per_sec;
     return omsql::cli::throttle_task(throttle_dir, request);
   }
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);

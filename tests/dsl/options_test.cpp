@@ -172,3 +172,27 @@ TEST_CASE("MODE phases: one reader for the script and --mode") {
   REQUIRE(outcome.diagnostics.size() == 1);
   CHECK(outcome.diagnostics[0].message == parse_phase_list("schema,fast").error);
 }
+
+TEST_CASE("VERIFY options: one table for the script and omsrun verify --settle-seconds") {
+  VerifyOptions options;
+  CHECK(!set_verify_option(options, "SETTLE_SECONDS", "120"));
+  CHECK(options.settle_seconds == 120);
+  CHECK(!set_verify_option(options, "repair", "fix.sql"));
+  CHECK((options.repair_file == "fix.sql" && !options.repair_apply));
+  CHECK(!set_verify_option(options, "repair", "APPLY"));
+  CHECK((options.repair_file.empty() && options.repair_apply));
+  CHECK(set_verify_option(options, "settle_seconds", "0")->message ==
+        "bad value '0' for settle_seconds: expected an integer from 1 to 86400");
+  CHECK(set_verify_option(options, "repair", "")->message ==
+        "bad value '' for repair: expected a file name such as 'repair.sql' or 'apply'");
+  auto unknown = set_verify_option(options, "parallel", "2");
+  REQUIRE(unknown);
+  CHECK(unknown->about_name);
+  CHECK(unknown->message == "unknown VERIFY option 'parallel'; expected one of: chunk_rows, repair, settle_seconds");
+  CHECK(verify_option_table().size() == 3);
+
+  auto outcome = compile_script(
+      "SOURCE mysql 'root@h:1';\nTARGET mysql 'root@h:2';\nMIGRATE shop.* VERIFY (settle_seconds = 0);\n", "o.omsql");
+  REQUIRE(outcome.diagnostics.size() == 1);
+  CHECK(outcome.diagnostics[0].message == "bad value '0' for settle_seconds: expected an integer from 1 to 86400");
+}

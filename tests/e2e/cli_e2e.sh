@@ -2,7 +2,8 @@
 # The command line: --help and --version; a script error gives file:line:col and exit 2 before any
 # connection; a wrong password names the user and host but never the password; plan lists every
 # table with its target name; check reports the binlog settings; a bad --set, --vary or --mode is
-# refused with exit 2 in the DSL's words (one option table), naming the flag, before anything is written.
+# refused with exit 2 in the DSL's words (one option table), naming the flag, before anything is written;
+# so are verify --settle-seconds and throttle --rows-per-sec (the VERIFY and WITH options they set).
 source "$(dirname "$0")/lib.sh"
 
 "$OMSRUN" --help | grep -q "check" || fail "--help"
@@ -58,6 +59,12 @@ echo "$out" | grep -qF "error: --mode schema,fast: unknown phase 'fast'; expecte
 expect_refusal 2 "$OMSRUN" bench "$WORK/ok.omsql" --vary parallel=1,2k
 echo "$out" | grep -qF "error: --vary parallel=1,2k: bad value '2k' for parallel: expected an integer from 1 to 256" \
   || fail "--vary parallel=1,2k: $out"
+expect_refusal 2 "$OMSRUN" verify "$WORK/ok.omsql" --settle-seconds 0
+echo "$out" | grep -qF "error: --settle-seconds 0: bad value '0' for settle_seconds: expected an integer from 1 to 86400" \
+  || fail "verify --settle-seconds 0: $out"
+expect_refusal 2 "$OMSRUN" throttle --task "$WORK/task_set" --rows-per-sec 2k
+echo "$out" | grep -qF "error: --rows-per-sec 2k: bad value '2k' for max_rows_per_sec: expected an integer >= 0" \
+  || fail "throttle --rows-per-sec 2k: $out"
 [ -z "$(tgt_sql -N -e "SHOW DATABASES LIKE 'e2e_cli_new'")" ] || fail "a refused --set/--mode run wrote to the target"
 "$OMSRUN" run --help | grep -qE "^  parallel +integer 1\.\.256" || fail "run --help does not list the WITH options"
 echo "cli_e2e: ok"
