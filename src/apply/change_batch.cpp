@@ -8,12 +8,6 @@ namespace omsql::apply {
 
 namespace {
 
-size_t ordinal_index(const TableDef& def, const std::string& column) {
-  for (size_t i = 0; i < def.columns.size(); ++i)
-    if (def.columns[i].name == column) return i;
-  return def.columns.size();
-}
-
 // Whether the server compares values of the column by their bytes. Binary strings and the
 // _nopad_bin collations do; every other collation folds case, accents or trailing spaces.
 bool compares_bytewise(const ColumnDef& column) {
@@ -51,7 +45,7 @@ std::string filter_probe_sql(const TableJob& job) {
 ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
   for (const auto& mapping : job.columns) {
     if (mapping.generated) continue;
-    copied_columns_.push_back(ordinal_index(job.source_def, mapping.source));
+    copied_columns_.push_back(job.source_def.column_index(mapping.source));
   }
   if (job.filter) {
     filter_row_columns_ = filter_row_columns(job);
@@ -59,7 +53,7 @@ ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
       if (!mapping.generated) filter_select_list_ += (filter_select_list_.empty() ? "" : ", ") + sql::quote_identifier(mapping.source);
   }
   for (const auto& column : job.key.columns) {
-    key_columns_.push_back(ordinal_index(job.source_def, column));
+    key_columns_.push_back(job.source_def.column_index(column));
     if (key_columns_.back() < job.source_def.columns.size() &&
         !compares_bytewise(job.source_def.columns[key_columns_.back()]))
       key_is_bytewise_ = false;

@@ -9,12 +9,6 @@ namespace omsql::apply {
 
 namespace {
 
-size_t ordinal_index(const TableDef& def, const std::string& column) {
-  for (size_t i = 0; i < def.columns.size(); ++i)
-    if (def.columns[i].name == column) return i;
-  return def.columns.size();
-}
-
 std::string fk_text(const TableJob& child, const ForeignKeyDef& fk) {
   return "foreign key `" + fk.name + "` " + child.source.str() + " (" + join(fk.columns, ", ") + ") -> " +
          fk.referenced.str() + " (" + join(fk.referenced_columns, ", ") + ") ON DELETE " + fk.on_delete +
@@ -70,7 +64,7 @@ FkGraph FkGraph::build(const Plan& plan) {
         const ColumnMapping* mapping = parent_job.find_column(column);
         edge.parent_columns.push_back(mapping && !mapping->generated ? mapping->target : std::string());
         if (!mapping || mapping->generated) edge.parent_columns_on_target = false;
-        edge.parent_ordinals.push_back(ordinal_index(parent_job.source_def, column));
+        edge.parent_ordinals.push_back(parent_job.source_def.column_index(column));
         if (edge.parent_ordinals.back() >= parent_job.source_def.columns.size())
           excluded = fk.referenced.str() + "." + column + " (unknown to the catalog)";
       }

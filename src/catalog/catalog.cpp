@@ -10,6 +10,12 @@ bool is_system_schema(std::string_view schema) {
   return false;
 }
 
+size_t TableDef::column_index(const std::string& column) const {
+  for (size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].name == column) return i;
+  return columns.size();
+}
+
 const ColumnDef* TableDef::find_column(const std::string& column) const {
   for (const auto& c : columns)
     if (c.name == column) return &c;

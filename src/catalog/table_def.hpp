@@ -88,6 +88,8 @@ struct TableDef {
   uint64_t estimated_bytes = 0;           // DATA_LENGTH
 
   const ColumnDef* find_column(const std::string& column) const;
+  // The column's ordinal position (0-based), or columns.size() when the table has no such column.
+  size_t column_index(const std::string& column) const;
   const IndexDef* primary_key() const;
   // MariaDB's long unique keys (UNIQUE on TEXT/BLOB or `UNIQUE ... USING HASH` outside MEMORY)
   // are enforced through one hidden BIGINT column each (DB_ROW_HASH_n), which information_schema
