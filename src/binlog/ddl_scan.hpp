@@ -13,7 +13,9 @@ namespace omsql {
 
 // True when `statement` (run with `default_schema` as the current database) names `table`
 // (qualified, or unqualified while its schema is the default), or drops/alters/creates the
-// table's whole database.
+// table's whole database. Never for statements that change no table's rows or definition
+// (ANALYZE/OPTIMIZE/REPAIR/CHECK TABLE, FLUSH, GRANT/REVOKE, accounts and roles); a CREATE TABLE
+// touches only the table it creates (not the one it copies with LIKE or reads with SELECT).
 bool ddl_touches_table(std::string_view statement, std::string_view default_schema, const QualifiedName& table);
 
 // True when `statement` changes rows (INSERT, REPLACE, UPDATE, DELETE, LOAD DATA): a session wrote it

@@ -83,6 +83,22 @@ echo "sysbench: $(grep -E 'transactions:' "$WORK/sysbench.log" | xargs)"
 "$OMSRUN" "${run_args[@]}" >"$WORK/ddl.log" 2>&1 &
 pid=$!
 sleep 2
+# First, statements that change no migrated table's rows or definition: the link goes on.
+src_sql -e "DROP DATABASE IF EXISTS ${db}_side; CREATE DATABASE ${db}_side; DROP USER IF EXISTS e2e_inc_reader"
+src_sql $db -e "ANALYZE TABLE recent; OPTIMIZE TABLE events; CHECK TABLE sbtest1; REPAIR TABLE sbtest2;
+                CREATE TABLE ${db}_side.shape LIKE $db.recent;
+                CREATE TABLE ${db}_side.few AS SELECT * FROM $db.sbtest1 LIMIT 5;
+                CREATE USER e2e_inc_reader; GRANT SELECT ON $db.recent TO e2e_inc_reader;
+                REVOKE SELECT ON $db.recent FROM e2e_inc_reader; DROP USER e2e_inc_reader;
+                UPDATE sbtest1 SET k = 424242 WHERE id = 1" >/dev/null
+for _ in $(seq 1 100); do
+  [ "$(tgt_sql -N -e "SELECT k FROM ${db}_t.sbtest1 WHERE id = 1")" = 424242 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null || { cat "$WORK/ddl.log"; fail "a maintenance, account or CREATE TABLE ... LIKE statement stopped the link"; }
+[ "$(tgt_sql -N -e "SELECT k FROM ${db}_t.sbtest1 WHERE id = 1")" = 424242 ] || fail "the change after the harmless statements was not applied"
+src_sql -e "DROP DATABASE ${db}_side"
 src_sql $db -e "ALTER TABLE recent ADD COLUMN extra INT"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fail "DDL did not stop the link"; fi

@@ -34,6 +34,30 @@ TEST_CASE("ddl_touches_table finds the tables a statement names (table-driven)")
       {"UPDATE shop.orders SET a = 1", "", true},
       {"CREATE VIEW shop.v AS SELECT o.orders FROM shop.items o", "shop", false},
       {"CREATE TRIGGER t BEFORE INSERT ON shop.orders FOR EACH ROW SET @x = 1", "", true},
+      // Statements that change no table's rows or definition never stop the link.
+      {"ANALYZE TABLE shop.orders", "", false},
+      {"analyze table orders persistent for all", "shop", false},
+      {"OPTIMIZE TABLE `orders`", "shop", false},
+      {"REPAIR TABLE shop.orders", "", false},
+      {"CHECK TABLE shop.orders", "", false},
+      {"FLUSH TABLES shop.orders", "", false},
+      {"GRANT SELECT ON shop.orders TO 'app'@'%'", "", false},
+      {"REVOKE ALL ON shop.* FROM 'app'@'%'", "", false},
+      {"CREATE USER IF NOT EXISTS 'orders'@'%'", "shop", false},
+      {"CREATE OR REPLACE ROLE orders", "shop", false},
+      {"DROP USER orders", "shop", false},
+      // A CREATE TABLE changes only the table it creates.
+      {"CREATE TABLE other.x LIKE shop.orders", "", false},
+      {"CREATE TABLE x LIKE orders", "shop", false},
+      {"CREATE TABLE other.x AS SELECT * FROM shop.orders", "", false},
+      {"CREATE TABLE shop.items (id INT, oid INT, FOREIGN KEY (oid) REFERENCES orders (id))", "shop", false},
+      {"CREATE TABLE IF NOT EXISTS orders (id INT)", "shop", true},
+      {"CREATE OR REPLACE TABLE `shop`.`orders` (id INT)", "crm", true},
+      {"CREATE TABLE orders (id INT)", "crm", false},
+      {"create temporary table shop.orders (id int)", "", true},
+      // Not maintenance: these do change the table.
+      {"ALTER TABLE shop.orders ANALYZE PARTITION p0", "", true},
+      {"SET @orders = 1; UPDATE shop.orders SET a = 1", "", true},
   };
   for (const auto& c : cases) {
     CAPTURE(c.statement);
