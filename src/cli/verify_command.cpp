@@ -28,7 +28,7 @@ struct LinkProbe {
   std::string phase;
 };
 
-LinkProbe probe_link(const std::string& task_dir, const Plan& plan) {
+LinkProbe probe_link(const std::string& task_dir) {
   LinkProbe probe;
   std::error_code ec;
   if (!std::filesystem::exists(task_dir, ec)) return probe;
@@ -82,7 +82,7 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
   request.parallel = std::max(1, plan->options.parallel);
 
   const std::string task_dir = task_directory_for(*plan, options.script, "");
-  const LinkProbe link = plan->has_migrate ? probe_link(task_dir, *plan) : LinkProbe{};
+  const LinkProbe link = plan->has_migrate ? probe_link(task_dir) : LinkProbe{};
   if (link.kind == LinkProbe::kCopying) {
     std::cerr << "error: " << refusal_during_copy(task_dir, link.phase) << "\n";
     return kExitFailure;

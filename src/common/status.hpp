@@ -9,7 +9,8 @@
 
 namespace omsql {
 
-class Status {
+// [[nodiscard]]: an ignored Status is an ignored failure; discard one only on purpose, with (void).
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kInvalidArgument, kNotFound, kIOError, kServerError, kTransient, kCorruption, kUnsupported };
 
@@ -44,7 +45,7 @@ class Status {
 
 // Either a value or a non-ok Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}                 // NOLINT: implicit by design
   Result(Status status) : state_(std::move(status)) {}          // NOLINT: implicit by design
