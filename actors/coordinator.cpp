@@ -78,9 +78,6 @@ using Self = caf::stateful_actor<CoordinatorState>;
 // load always has a few changes in flight) — or when nothing is unapplied at all.
 constexpr double kCaughtUpLagSeconds = 1.0;
 
-// Apply lanes of the link (the replayer spawns as many, with checkpoint rows "<task>#<lane>").
-size_t apply_lanes(const Plan& plan) { return static_cast<size_t>(std::max(1, plan.options.parallel)); }
-
 // What `omsrun verify --task` asks for beyond the script's VERIFY options (POST /verify body).
 struct VerifyAsk {
   std::string repair_file;   // absolute path; empty = the script's
@@ -216,7 +213,7 @@ nlohmann::json status_json(Self* self) {
     j["events_per_second"] = s.sync.events_per_second;
     j["events_applied"] = s.sync.events_applied;
     j["caught_up"] = caught_up;
-    j["apply_lanes"] = apply_lanes(*s.plan);
+    j["apply_lanes"] = s.sync.lanes;  // the replayer's: a resumed task keeps its lane rows' count
     if (!s.capture_waiting.empty()) j["capture_paused"] = s.capture_waiting;
   }
   nlohmann::json tables = nlohmann::json::object();

@@ -107,6 +107,7 @@ struct SyncStatus {
   double lag_seconds = 0;           // age of the oldest stored event not yet applied, when sent
   int64_t oldest_unapplied_ms = 0;  // when it was stored (steady clock ms; 0: all applied): the lag now
   bool reached_catch_up_target = false;  // applied has reached the source position taken when replay began
+  uint32_t lanes = 0;               // apply lanes now (the task's lane rows; `parallel` once they agree)
 };
 
 // A run-time throttle change (POST /throttle). 0 = unlimited; kKeep leaves that limit as it is.
@@ -186,7 +187,7 @@ typename Inspector::result_type inspect(Inspector& f, SpoolStored& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {
   return f(caf::meta::type_name("SyncStatus"), x.applied, x.stored, x.events_applied, x.events_per_second,
-           x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target);
+           x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target, x.lanes);
 }
 
 template <class Inspector>

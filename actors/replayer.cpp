@@ -396,6 +396,7 @@ SyncStatus status_of(ReplayerState& s) {
   status.oldest_unapplied_ms = s.unapplied.oldest_unapplied_ms();
   status.lag_seconds = status.oldest_unapplied_ms ? (steady_now_ms() - status.oldest_unapplied_ms) / 1000.0 : 0;
   status.reached_catch_up_target = s.reached_catch_up_target;
+  status.lanes = static_cast<uint32_t>(s.lanes.size());
   return status;
 }
 
