@@ -136,24 +136,24 @@ workload() {
 }
 
 run_args=("$WORK/fk.omsql" --task-dir "$WORK/task")
+# kill -9 of the running omsrun, then the same command again in the background.
+kill_and_rerun() {
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local phase
+  phase=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['phase'])" "$WORK/task/state.json" 2>/dev/null || echo none)
+  echo "kill -9 in phase $phase"
+  "$OMSRUN" "${run_args[@]}" >>"$WORK/runs.log" 2>&1 &
+  pid=$!
+}
 "$OMSRUN" "${run_args[@]}" >>"$WORK/runs.log" 2>&1 &
 pid=$!
 started=$SECONDS
 for c in 1 2 3 4; do workload $c 60 2>>"$WORK/workload.log" & done
 sleep 1.5
-kill -9 "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
-phase=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['phase'])" "$WORK/task/state.json" 2>/dev/null || echo none)
-echo "kill -9 in phase $phase"
-"$OMSRUN" "${run_args[@]}" >>"$WORK/runs.log" 2>&1 &
-pid=$!
+kill_and_rerun
 sleep 6
-kill -9 "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
-phase=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['phase'])" "$WORK/task/state.json" 2>/dev/null || echo none)
-echo "kill -9 in phase $phase"
-"$OMSRUN" "${run_args[@]}" >>"$WORK/runs.log" 2>&1 &
-pid=$!
+kill_and_rerun
 for job in $(jobs -p); do [ "$job" = "$pid" ] || wait "$job"; done
 echo "workload: $((SECONDS - started)) s"
 # Rows the source keeps orphaned: a delete made with foreign_key_checks=0 cascades nothing.
