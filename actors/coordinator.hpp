@@ -9,7 +9,7 @@
 #include <atomic>
 #include <memory>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::actors {

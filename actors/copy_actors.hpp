@@ -20,7 +20,7 @@
 #include <memory>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::actors {

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/binlog/position.hpp"
 
 namespace omsql::actors {

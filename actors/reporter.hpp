@@ -7,7 +7,7 @@
 #include <iosfwd>
 #include <memory>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 
 namespace omsql::actors {
 

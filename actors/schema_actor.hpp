@@ -10,7 +10,7 @@
 
 #include <memory>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 
 namespace omsql::actors {
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/verify/report.hpp"
 
 namespace omsql::actors {

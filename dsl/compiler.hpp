@@ -12,7 +12,7 @@
 
 #include "dsl/diagnostic.hpp"
 #include "dsl/options.hpp"  // the WITH option table, also for `--set`, `--vary`, `--mode`
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/catalog/catalog.hpp"
 
 namespace omsql::dsl {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 
 namespace omsql::dsl {
 

@@ -9,7 +9,7 @@
 #include "dsl/ast.hpp"
 #include "dsl/compiler.hpp"
 #include "dsl/diagnostic.hpp"
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 
 namespace omsql::dsl {
 

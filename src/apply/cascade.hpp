@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/binlog/event.hpp"
 #include "src/common/status.hpp"

@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/binlog/event.hpp"
 #include "src/common/status.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/binlog/event.hpp"
 
 namespace omsql::apply {

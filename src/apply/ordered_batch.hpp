@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/apply/cascade.hpp"
 #include "src/apply/change_batch.hpp"
 

@@ -12,7 +12,7 @@
 #include <memory>
 #include <optional>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/binlog/decoder.hpp"
 #include "src/binlog/event.hpp"
 #include "src/common/status.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/catalog/table_def.hpp"
 #include "src/mysql/connection.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 
 namespace omsql::cli {
 

@@ -1,7 +1,6 @@
 #include "src/cli/commands.hpp"
 
 #include <caf/all.hpp>
-#include <caf/io/all.hpp>
 
 #include <signal.h>
 #include <unistd.h>

@@ -3,7 +3,7 @@
 // live link) or through a running task (`--task DIR`: the task compares, this process waits).
 #include <memory>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/cli/commands.hpp"
 
 namespace omsql::cli {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/common/status.hpp"
 #include "src/copy/row_encoder.hpp"
 #include "src/copy/types.hpp"

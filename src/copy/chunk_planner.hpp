@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/common/status.hpp"
 #include "src/copy/columns.hpp"
 #include "src/copy/types.hpp"

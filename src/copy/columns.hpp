@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/common/status.hpp"
 #include "src/copy/types.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 
 namespace omsql::copy {
 

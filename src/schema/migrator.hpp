@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/common/status.hpp"
 #include "src/mysql/connection.hpp"
 

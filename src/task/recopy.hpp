@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/common/status.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/task/task_state.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/binlog/position.hpp"
 #include "src/common/status.hpp"
 #include "src/mysql/connection.hpp"

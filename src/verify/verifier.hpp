@@ -9,7 +9,7 @@
 #include <functional>
 #include <vector>
 
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 #include "src/common/status.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/verify/differ.hpp"

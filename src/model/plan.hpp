@@ -1,7 +1,7 @@
 #pragma once
-// The Plan: what a bound .omsql script asks the engine to do. The binder (bind_script in
-// dsl/compiler.hpp) produces it from the script and the source catalog; the coordinator (actors/)
-// consumes it. Plain data only.
+// The Plan: what a bound .omsql script asks the engine to do: the model of a task. The binder
+// (bind_script in dsl/compiler.hpp) produces it from the script and the source catalog; the engine,
+// actors and runner consume it without linking the parser. Plain data only.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "dsl/plan.hpp"
+#include "src/model/plan.hpp"
 
 #include <algorithm>
 
