@@ -115,9 +115,11 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
         if (auto st = ensure_connected(s); !st) return {"error: " + st.message()};
         auto source = Connection::open(s.plan->source, "source");
         if (!source) return {"error: " + source.status().message()};
-        auto lines = schema::create_objects(**source, *s.target, *s.plan, false);
-        if (!lines) return {"error: " + lines.status().message()};
-        return std::move(*lines);
+        auto results = schema::create_objects(**source, *s.target, *s.plan, false);
+        if (!results) return {"error: " + results.status().message()};
+        std::vector<std::string> lines;
+        for (const auto& result : *results) lines.push_back(result.text());
+        return lines;
       },
       [=](indexes_atom) -> caf::typed_response_promise<std::string> {
         return enqueue_step("adding the remaining indexes and the foreign keys", [self]() -> Status {

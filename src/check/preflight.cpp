@@ -15,9 +15,9 @@ namespace {
 
 class Findings {
  public:
-  void error(std::string m) { out_.push_back({Finding::kError, std::move(m)}); }
-  void warning(std::string m) { out_.push_back({Finding::kWarning, std::move(m)}); }
-  void info(std::string m) { out_.push_back({Finding::kInfo, std::move(m)}); }
+  void error(FindingCode code, std::string m) { out_.push_back({Finding::kError, code, std::move(m)}); }
+  void warning(FindingCode code, std::string m) { out_.push_back({Finding::kWarning, code, std::move(m)}); }
+  void info(FindingCode code, std::string m) { out_.push_back({Finding::kInfo, code, std::move(m)}); }
   std::vector<Finding> take() { return std::move(out_); }
 
  private:
@@ -63,7 +63,8 @@ void check_grants(Connection& c, const std::vector<std::string>& needed, const s
                   const std::string& why, Findings& findings) {
   auto grants = show_grants(c);
   if (!grants) {
-    findings.warning(grants.status().message() + ": cannot read grants; privileges not checked");
+    findings.warning(FindingCode::kGrantsUnreadable,
+                     grants.status().message() + ": cannot read grants; privileges not checked");
     return;
   }
   bool role = grants_mention_role(*grants);
@@ -75,16 +76,17 @@ void check_grants(Connection& c, const std::vector<std::string>& needed, const s
     std::string message =
         c.describe() + ": " + privilege + " is not granted on " + join(missing, ", ") + " (" + why + ")";
     if (role)
-      findings.warning(message + "; a role may grant it, check SHOW GRANTS FOR the role");
+      findings.warning(FindingCode::kPrivilegeMissing,
+                       message + "; a role may grant it, check SHOW GRANTS FOR the role");
     else
-      findings.error(message);
+      findings.error(FindingCode::kPrivilegeMissing, message);
   }
 }
 
 std::string version_of(Connection& c, Findings& findings) {
   auto v = c.query_value("SELECT VERSION()");
   if (!v) {
-    findings.error(v.status().message());
+    findings.error(FindingCode::kQueryFailed, v.status().message());
     return "";
   }
   return v->value_or("");
@@ -93,11 +95,11 @@ std::string version_of(Connection& c, Findings& findings) {
 void check_source(Connection& source, const Plan& plan, Findings& findings) {
   std::string version = version_of(source, findings);
   if (version.empty()) return;
-  findings.info(source.describe() + ": server version " + version);
+  findings.info(FindingCode::kServerVersion, source.describe() + ": server version " + version);
   const bool incremental = plan.phases.incremental;
   auto vars = variables(source, {"log_bin", "binlog_format", "binlog_row_image", "server_id", "gtid_binlog_pos"});
   if (!vars) {
-    findings.error(vars.status().message());
+    findings.error(FindingCode::kQueryFailed, vars.status().message());
     return;
   }
   auto value = [&](const char* name) {
@@ -106,9 +108,11 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
   };
   auto binlog_problem = [&](const std::string& message) {
     if (incremental)
-      findings.error(source.describe() + ": " + message + " (required by the INCREMENTAL phase)");
+      findings.error(FindingCode::kBinlogSetting,
+                     source.describe() + ": " + message + " (required by the INCREMENTAL phase)");
     else
-      findings.info(source.describe() + ": " + message + " (not needed: no INCREMENTAL phase)");
+      findings.info(FindingCode::kBinlogSetting,
+                    source.describe() + ": " + message + " (not needed: no INCREMENTAL phase)");
   };
   if (upper(value("log_bin")) != "ON" && value("log_bin") != "1")
     binlog_problem("log_bin is OFF: start the server with --log-bin");
@@ -120,7 +124,8 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
   if (value("server_id").empty() || value("server_id") == "0")
     binlog_problem("server_id is 0: set a non-zero server_id so the binlog can be read");
   if (incremental && !value("gtid_binlog_pos").empty())
-    findings.info(source.describe() + ": binlog GTID position " + value("gtid_binlog_pos"));
+    findings.info(FindingCode::kBinlogSetting,
+                  source.describe() + ": binlog GTID position " + value("gtid_binlog_pos"));
 
   std::set<std::string> schemas;
   for (const auto& job : plan.tables) schemas.insert(job.source.schema);
@@ -134,26 +139,28 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
           source.describe() +
           ": neither REPLICATION CLIENT nor BINLOG MONITOR is granted on *.* (reading binlog positions)";
       if (grants_mention_role(*grants))
-        findings.warning(message + "; a role may grant it");
+        findings.warning(FindingCode::kPrivilegeMissing, message + "; a role may grant it");
       else
-        findings.error(message);
+        findings.error(FindingCode::kPrivilegeMissing, message);
     }
   }
 
   for (const auto& job : plan.tables) {
     if (job.key.kind == RowKey::Kind::kNone)
-      findings.warning(job.source.str() +
-                       " has no primary key or NOT NULL unique key: copied as one streamed chunk, incremental "
-                       "changes matched on the whole row");
+      findings.warning(FindingCode::kNoPrimaryKey,
+                       job.source.str() +
+                           " has no primary key or NOT NULL unique key: copied as one streamed chunk, incremental "
+                           "changes matched on the whole row");
     else if (job.key.kind == RowKey::Kind::kUniqueNotNull)
-      findings.info(job.source.str() + " has no primary key: rows are identified by unique key `" + job.key.index_name +
-                    "`");
+      findings.info(
+          FindingCode::kNoPrimaryKey,
+          job.source.str() + " has no primary key: rows are identified by unique key `" + job.key.index_name + "`");
     for (const auto& column : job.columns) {
       if (!column.cast_to) continue;
       const ColumnDef* def = job.source_def.find_column(column.source);
       if (!def) continue;
       if (auto reason = lossy_cast_reason(*def, *column.cast_to))
-        findings.warning(job.source.str() + "." + column.source + ": CAST " + *reason);
+        findings.warning(FindingCode::kLossyCast, job.source.str() + "." + column.source + ": CAST " + *reason);
     }
   }
 }
@@ -178,9 +185,10 @@ void check_same_server(Connection& source, Connection& target, const Plan& plan,
                                            : "the servers do not report hostname, port and datadir";
       std::string message = "cannot tell whether " + pair + " are one server (" + why + ")";
       if (plan.options.on_exists == OnExists::kTruncate)
-        findings.error(message + ": refusing on_exists = 'truncate', which could empty a source table");
+        findings.error(FindingCode::kSameServerUnknown,
+                       message + ": refusing on_exists = 'truncate', which could empty a source table");
       else
-        findings.warning(message);
+        findings.warning(FindingCode::kSameServerUnknown, message);
       return;
     }
     same = same_server(*source_identity, *target_identity);
@@ -188,12 +196,14 @@ void check_same_server(Connection& source, Connection& target, const Plan& plan,
   }
   if (!same) return;
   if (!plan.options.same_server_allowed) {
-    findings.error(pair + " are the same server (" + evidence +
-                   "): the task would write into the server it reads; use another TARGET, or MAP the tables into "
-                   "other databases and set WITH (same_server = 'allow')");
+    findings.error(FindingCode::kSameServer,
+                   pair + " are the same server (" + evidence +
+                       "): the task would write into the server it reads; use another TARGET, or MAP the tables into "
+                       "other databases and set WITH (same_server = 'allow')");
     return;
   }
-  findings.info(pair + " are the same server (" + evidence + "); allowed by same_server = 'allow'");
+  findings.info(FindingCode::kSameServer,
+                pair + " are the same server (" + evidence + "); allowed by same_server = 'allow'");
   // Table names may be case-insensitive on the server: compare them so.
   auto same_table = [](const QualifiedName& a, const QualifiedName& b) {
     return iequals(a.schema, b.schema) && iequals(a.table, b.table);
@@ -201,8 +211,9 @@ void check_same_server(Connection& source, Connection& target, const Plan& plan,
   for (const auto& job : plan.tables) {
     for (const auto& other : plan.tables) {
       if (!same_table(job.target, other.source)) continue;
-      findings.error(target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() +
-                     ") is a source table of this task on the same server: refusing to write into it");
+      findings.error(FindingCode::kTargetIsSourceTable,
+                     target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() +
+                         ") is a source table of this task on the same server: refusing to write into it");
       break;
     }
   }
@@ -251,7 +262,8 @@ void check_existing_tables(Connection& target, const Plan& plan, const std::vect
   MysqlCatalog catalog(target);
   auto defs = catalog.describe_tables(names);
   if (!defs) {
-    findings.error(defs.status().message() + ": cannot compare the existing target tables with the job");
+    findings.error(FindingCode::kQueryFailed,
+                   defs.status().message() + ": cannot compare the existing target tables with the job");
     return;
   }
   for (size_t i = 0; i < jobs.size(); ++i) {
@@ -260,19 +272,25 @@ void check_existing_tables(Connection& target, const Plan& plan, const std::vect
     auto differences = table_differences(job, (*defs)[i]);
     if (!differences.empty()) {
       // One difference per line: a wide table may have many.
-      findings.error(what + " exists but does not match the job, so nothing was emptied or written (fix or drop "
-                     "the table, or MAP to another name):\n  - " + join(differences, "\n  - "));
+      findings.error(FindingCode::kTargetTableMismatch,
+                     what +
+                         " exists but does not match the job, so nothing was emptied or written (fix or drop "
+                         "the table, or MAP to another name):\n  - " +
+                         join(differences, "\n  - "));
       continue;
     }
     switch (plan.options.on_exists) {
       case OnExists::kTruncate:
-        findings.warning(what + " exists and matches the job; it will be emptied (on_exists = 'truncate')");
+        findings.warning(FindingCode::kTargetTableReused,
+                         what + " exists and matches the job; it will be emptied (on_exists = 'truncate')");
         break;
       case OnExists::kAppend:
-        findings.info(what + " exists and matches the job: rows are added to it (on_exists = 'append')");
+        findings.info(FindingCode::kTargetTableReused,
+                      what + " exists and matches the job: rows are added to it (on_exists = 'append')");
         break;
       case OnExists::kFail:
-        findings.info(what + " exists and matches the job: the copy writes into it (MODE without SCHEMA)");
+        findings.info(FindingCode::kTargetTableReused,
+                      what + " exists and matches the job: the copy writes into it (MODE without SCHEMA)");
         break;
     }
   }
@@ -285,44 +303,51 @@ void check_replay_filters(Connection& target, const Plan& plan, Findings& findin
   for (const auto& job : plan.tables) {
     if (!job.filter) continue;
     if (job.filter_replay_problem) {
-      findings.error(*job.filter_replay_problem);
+      findings.error(FindingCode::kFilterNotReplayable, *job.filter_replay_problem);
       continue;
     }
     if (auto probe = target.query(apply::filter_probe_sql(job)); !probe)
-      findings.error(target.describe() + ": FILTER on " + job.source.str() +
-                     " cannot be evaluated on the target, where replay evaluates it on each changed row: " +
-                     probe.status().message() +
-                     ". Write the condition over the row's own columns and constants, or copy the table without "
-                     "the INCREMENTAL phase (MODE SCHEMA, FULL)");
+      findings.error(FindingCode::kFilterNotReplayable,
+                     target.describe() + ": FILTER on " + job.source.str() +
+                         " cannot be evaluated on the target, where replay evaluates it on each changed row: " +
+                         probe.status().message() +
+                         ". Write the condition over the row's own columns and constants, or copy the table without "
+                         "the INCREMENTAL phase (MODE SCHEMA, FULL)");
     std::string excluded;
     for (const auto& column : job.filter_columns)
       if (!job.find_column(column)) excluded += (excluded.empty() ? "`" : ", `") + column + "`";
     if (!excluded.empty())
-      findings.warning(job.source.str() + ": the FILTER reads excluded column(s) " + excluded +
-                       ": their values are kept in the task's spool (on local disk) so that replay can evaluate "
-                       "the filter; every other excluded column is dropped before the spool");
+      findings.warning(FindingCode::kFilterExcludedColumns,
+                       job.source.str() + ": the FILTER reads excluded column(s) " + excluded +
+                           ": their values are kept in the task's spool (on local disk) so that replay can evaluate "
+                           "the filter; every other excluded column is dropped before the spool");
   }
 }
 
 void check_target(Connection& target, const Plan& plan, Findings& findings) {
   std::string version = version_of(target, findings);
   if (version.empty()) return;
-  findings.info(target.describe() + ": server version " + version + ", dialect " + dialect_name(plan.target.dialect));
+  findings.info(FindingCode::kServerVersion,
+                target.describe() + ": server version " + version + ", dialect " + dialect_name(plan.target.dialect));
   bool is_oceanbase = version.find("OceanBase") != std::string::npos;
   if (plan.target.dialect == Dialect::kOceanBase && !is_oceanbase)
-    findings.warning(target.describe() + ": the script says TARGET oceanbase but the server reports " + version +
-                     ": OceanBase rules will be applied to a server that may not need them");
+    findings.warning(FindingCode::kDialectMismatch,
+                     target.describe() + ": the script says TARGET oceanbase but the server reports " + version +
+                         ": OceanBase rules will be applied to a server that may not need them");
   if (plan.target.dialect == Dialect::kMysql && is_oceanbase)
-    findings.warning(target.describe() +
-                     ": the server is OceanBase; use TARGET oceanbase so the DDL is translated for it");
+    findings.warning(
+        FindingCode::kDialectMismatch,
+        target.describe() + ": the server is OceanBase; use TARGET oceanbase so the DDL is translated for it");
 
   if (plan.phases.full) {
     auto local_infile = target.query_value("SELECT @@GLOBAL.local_infile");
     if (!local_infile)
-      findings.warning(local_infile.status().message() + ": cannot tell whether local_infile is on");
+      findings.warning(FindingCode::kLocalInfile,
+                       local_infile.status().message() + ": cannot tell whether local_infile is on");
     else if (local_infile->value_or("0") != "1" && upper(local_infile->value_or("")) != "ON")
-      findings.error(target.describe() +
-                     ": local_infile is OFF: the copy uses LOAD DATA LOCAL INFILE; SET GLOBAL local_infile = 1");
+      findings.error(FindingCode::kLocalInfile,
+                     target.describe() +
+                         ": local_infile is OFF: the copy uses LOAD DATA LOCAL INFILE; SET GLOBAL local_infile = 1");
   }
 
   std::set<std::string> schemas;
@@ -344,7 +369,7 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
     auto existing = target.query("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES "
                                  "WHERE TABLE_SCHEMA IN (" + list + ")");
     if (!existing) {
-      findings.error(existing.status().message());
+      findings.error(FindingCode::kQueryFailed, existing.status().message());
     } else {
       std::map<QualifiedName, std::string> types;
       for (const auto& row : existing->rows) types[{row[0].value_or(""), row[1].value_or("")}] = row[2].value_or("");
@@ -354,11 +379,13 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
         std::string what =
             target.describe() + ": target table " + job.target.str() + " (from " + job.source.str() + ")";
         if (plan.phases.schema && plan.options.on_exists == OnExists::kFail) {
-          findings.error(what + " already exists; drop it or set WITH (on_exists = 'truncate' | 'append')");
+          findings.error(FindingCode::kTargetTableExists,
+                         what + " already exists; drop it or set WITH (on_exists = 'truncate' | 'append')");
           continue;
         }
         if (types[job.target] != "BASE TABLE") {
-          findings.error(what + " is a " + types[job.target] + ", not a table: nothing was emptied");
+          findings.error(FindingCode::kTargetNotATable,
+                         what + " is a " + types[job.target] + ", not a table: nothing was emptied");
           continue;
         }
         written.push_back(&job);
@@ -376,10 +403,10 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
                    : step == 1 ? schema::secondary_index_sql(job, plan.target.dialect)
                                : schema::foreign_key_sql(job, plan.tables, plan.target.dialect);
         if (!ddl) {
-          findings.error(ddl.status().message());
+          findings.error(FindingCode::kDdlTranslation, ddl.status().message());
           break;
         }
-        for (const auto& w : ddl->warnings) findings.warning(w);
+        for (const auto& w : ddl->warnings) findings.warning(FindingCode::kDdlTranslation, w);
       }
     }
   }
@@ -391,8 +418,10 @@ void check_foreign_keys(Connection& source, Connection& target, const Plan& plan
   if (!plan.phases.incremental) return;
   apply::FkGraph graph = apply::FkGraph::build(plan);
   for (const auto& note : graph.notes()) {
-    if (note.warning) findings.warning(note.message);
-    else findings.info(note.message);
+    if (note.warning)
+      findings.warning(FindingCode::kForeignKeys, note.message);
+    else
+      findings.info(FindingCode::kForeignKeys, note.message);
   }
   std::set<QualifiedName> in_task;
   std::set<std::string> schemas;
@@ -408,7 +437,8 @@ void check_foreign_keys(Connection& source, Connection& target, const Plan& plan
         "r.REFERENCED_TABLE_NAME, r.DELETE_RULE, r.UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS r "
         "WHERE r.UNIQUE_CONSTRAINT_SCHEMA IN (" + list + ")");
     if (!outside) {
-      findings.warning(outside.status().message() + ": cannot list the foreign keys that reference the task's tables");
+      findings.warning(FindingCode::kQueryFailed,
+                       outside.status().message() + ": cannot list the foreign keys that reference the task's tables");
     } else {
       for (const auto& row : outside->rows) {
         QualifiedName child{row[0].value_or(""), row[1].value_or("")};
@@ -417,19 +447,21 @@ void check_foreign_keys(Connection& source, Connection& target, const Plan& plan
         std::string on_delete = row[5].value_or(""), on_update = row[6].value_or("");
         if (apply::fk_action(on_delete) == apply::FkAction::kNone && apply::fk_action(on_update) == apply::FkAction::kNone)
           continue;
-        findings.warning("foreign key `" + row[2].value_or("") + "` " + child.str() + " -> " + parent.str() +
-                         " ON DELETE " + on_delete + " ON UPDATE " + on_update + ": " + child.str() +
-                         " is not in the task, so what the source's deletes and updates of " + parent.str() +
-                         " do to it are not replayed (a target copy of it can keep rows or old values)");
+        findings.warning(FindingCode::kForeignKeys,
+                         "foreign key `" + row[2].value_or("") + "` " + child.str() + " -> " + parent.str() +
+                             " ON DELETE " + on_delete + " ON UPDATE " + on_update + ": " + child.str() +
+                             " is not in the task, so what the source's deletes and updates of " + parent.str() +
+                             " do to it are not replayed (a target copy of it can keep rows or old values)");
       }
     }
   }
   for (const auto& group : graph.snapshot_groups()) {
     std::vector<std::string> names;
     for (size_t index : group) names.push_back(plan.tables[index].source.str());
-    findings.info(join(names, ", ") + (group.size() > 1 ? " (connected by FK actions) are" : " is") +
-                  " copied whole in one consistent snapshot by one reader, so that replay derives FK actions "
-                  "from rows of one moment");
+    findings.info(FindingCode::kForeignKeys,
+                  join(names, ", ") + (group.size() > 1 ? " (connected by FK actions) are" : " is") +
+                      " copied whole in one consistent snapshot by one reader, so that replay derives FK actions "
+                      "from rows of one moment");
   }
   if (!graph.has_actions()) return;
   auto grants = show_grants(target);
@@ -438,9 +470,9 @@ void check_foreign_keys(Connection& source, Connection& target, const Plan& plan
                           ": CREATE TEMPORARY TABLES is not granted on omsql_meta.* (replaying FK actions keeps "
                           "the keys of cascaded rows in temporary tables there)";
     if (grants_mention_role(*grants))
-      findings.warning(message + "; a role may grant it");
+      findings.warning(FindingCode::kPrivilegeMissing, message + "; a role may grant it");
     else
-      findings.error(message);
+      findings.error(FindingCode::kPrivilegeMissing, message);
   }
 }
 
@@ -456,6 +488,11 @@ const char* severity_name(Finding::Severity severity) {
       return "info";
   }
   return "?";
+}
+
+bool blocks_run(const Finding& finding, bool resuming) {
+  if (finding.severity != Finding::kError) return false;
+  return !(resuming && finding.code == FindingCode::kTargetTableExists);
 }
 
 bool grants_cover(const std::vector<std::string>& grants, const std::string& privilege, const std::string& schema) {

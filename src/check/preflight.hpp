@@ -12,14 +12,44 @@
 
 namespace omsql::check {
 
+// What a finding is about, for code that decides on findings (a resumed run, tests): the message
+// is for people and may change; the code is what a decision tests.
+enum class FindingCode {
+  kServerVersion,          // a server's version (and the target's dialect)
+  kQueryFailed,            // a query of the check itself failed (the message names the server)
+  kBinlogSetting,          // log_bin, binlog_format, binlog_row_image, server_id; the GTID position
+  kPrivilegeMissing,       // a grant the task needs is not there (a warning when a role may hold it)
+  kGrantsUnreadable,       // SHOW GRANTS failed: privileges not checked
+  kNoPrimaryKey,           // a table without a primary key (unique key used, or no key: one chunk)
+  kLossyCast,              // a CAST may change or reject values
+  kSameServer,             // source and target are one server (refused unless allowed)
+  kSameServerUnknown,      // cannot tell whether source and target are one server
+  kTargetIsSourceTable,    // with same_server = 'allow': a target table is a source table
+  kDialectMismatch,        // TARGET oceanbase against another server, or the reverse
+  kLocalInfile,            // local_infile is OFF on the target, or cannot be read
+  kTargetTableExists,      // SCHEMA with on_exists = 'fail': the target table exists already
+  kTargetNotATable,        // the target name is a view (or another non-table)
+  kTargetTableMismatch,    // an existing target table the task would write into differs from the job
+  kTargetTableReused,      // an existing, matching target table is emptied or written into
+  kFilterNotReplayable,    // a FILTER replay cannot evaluate on the target
+  kFilterExcludedColumns,  // a FILTER reads excluded columns (kept in the spool)
+  kDdlTranslation,         // a DDL translation warning or error for the target dialect
+  kForeignKeys,            // the FK graph replay honours, and what it does not
+};
+
 struct Finding {
   enum Severity { kError, kWarning, kInfo };
   Severity severity = kInfo;
+  FindingCode code = FindingCode::kServerVersion;
   std::string message;
 };
 
 // "error", "warning", "info".
 const char* severity_name(Finding::Severity severity);
+
+// Whether a finding stops a run from starting: every error, except that a resumed task finds the
+// target tables it created itself (kTargetTableExists), which is not an on_exists conflict.
+bool blocks_run(const Finding& finding, bool resuming);
 
 // Source and target: whether they are one server (same_server below); refused unless WITH
 // (same_server = 'allow'), and then still refused for any target table that is a source table.

@@ -8,15 +8,15 @@
 
 #include "dsl/compiler.hpp"
 #include "src/mysql/connection.hpp"
+#include "src/runner/exit_codes.hpp"
 
 namespace omsql::cli {
 
-inline constexpr int kExitFailure = 1;      // a run-time failure: server, data, task directory
-inline constexpr int kExitScriptError = 2;  // diagnostics printed with file:line:col
-inline constexpr int kExitDifferences = 3;  // verification found differences
-inline constexpr int kExitUsage = 2;        // a usage error: unknown option, missing argument
-// A task stopped by SIGINT or SIGTERM before it finished exits 128 + the signal (130, 143).
-inline constexpr int kExitUnsettled = 4;    // verification could not settle some rows (none proven different)
+using runner::kExitDifferences;
+using runner::kExitFailure;
+using runner::kExitScriptError;
+using runner::kExitUnsettled;
+using runner::kExitUsage;
 
 struct BoundScript {
   std::shared_ptr<const dsl::CompiledScript> compiled;

@@ -6,9 +6,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "actors/control_server.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
+#include "src/runner/control.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::cli {
@@ -64,7 +64,7 @@ std::string limits_text(const nlohmann::json& status) {
 int show_status(const std::string& task_dir, bool json) {
   nlohmann::json status;
   bool running = false;
-  auto live = actors::send_control(task_dir, "status");
+  auto live = runner::send_command(task_dir, "status");
   if (live) {
     auto parsed = nlohmann::json::parse(*live, nullptr, false);
     if (!parsed.is_discarded() && parsed.is_object()) {

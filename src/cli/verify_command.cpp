@@ -10,10 +10,10 @@
 #include <sstream>
 #include <thread>
 
-#include "actors/control_server.hpp"
 #include "actors/messages.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/cli/script_loader.hpp"
+#include "src/runner/control.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::cli {
@@ -37,7 +37,7 @@ LinkProbe probe_link(const std::string& task_dir) {
     if (phase != "incremental") probe.kind = LinkProbe::kCopying;
     else probe.kind = paused ? LinkProbe::kPaused : LinkProbe::kLive;
   };
-  if (auto live = actors::send_control(task_dir, "status")) {
+  if (auto live = runner::send_command(task_dir, "status")) {
     auto status = nlohmann::json::parse(*live, nullptr, false);
     if (!status.is_discarded() && status.is_object()) {
       classify(status.value("phase", std::string("?")), status.value("paused", false));
@@ -141,7 +141,7 @@ int verify_task(const VerifyCommandOptions& options) {
   if (!options.repair_file.empty()) body["repair_file"] = std::filesystem::absolute(options.repair_file).string();
   if (options.apply) body["apply"] = true;
   if (options.settle_seconds > 0) body["settle_seconds"] = options.settle_seconds;
-  auto answer = actors::send_control(dir, "verify", body.dump());
+  auto answer = runner::send_command(dir, "verify", body.dump());
   if (!answer) {
     std::cerr << "error: " << answer.status().message() << "\n";
     return kExitFailure;
@@ -170,7 +170,7 @@ int verify_task(const VerifyCommandOptions& options) {
   nlohmann::json last;
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    auto status_text = actors::send_control(dir, "status");
+    auto status_text = runner::send_command(dir, "status");
     auto status = status_text ? nlohmann::json::parse(*status_text, nullptr, false) : nlohmann::json();
     if (!status.is_object() || !status.contains("verification")) {
       if (++unanswered >= 40) {

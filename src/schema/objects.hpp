@@ -72,10 +72,17 @@ std::string definer_to_current_user(const std::string& create_sql, bool* changed
 // An event's CREATE with ENABLE / DISABLE ON SLAVE turned into DISABLE.
 std::string event_disabled(const std::string& create_sql, bool* changed);
 
+// What became of one object on the target: its fate, or why creating it failed (`failed`).
+struct ObjectResult {
+  std::string line;
+  bool failed = false;
+  std::string text() const { return failed ? "error: " + line : line; }  // as printed after "objects: "
+};
+
 // Creates the planned objects on the target: those not `at_cut_over` when `cut_over` is false,
 // all (and sequences set again to the source's next value) when true. An object that already exists
-// on the target is kept. Returns one line per object (its fate, or why creating it failed).
-Result<std::vector<std::string>> create_objects(Connection& source, Connection& target, const Plan& plan,
-                                                bool cut_over);
+// on the target is kept. Returns one result per object.
+Result<std::vector<ObjectResult>> create_objects(Connection& source, Connection& target, const Plan& plan,
+                                                 bool cut_over);
 
 }  // namespace omsql::schema

@@ -161,8 +161,8 @@ Result<std::vector<SourceObject>> read_source_objects(Connection& c, const Plan&
   return out;
 }
 
-Result<std::vector<std::string>> create_objects(Connection& source, Connection& target, const Plan& plan,
-                                                bool cut_over) {
+Result<std::vector<ObjectResult>> create_objects(Connection& source, Connection& target, const Plan& plan,
+                                                 bool cut_over) {
   auto objects = read_source_objects(source, plan);
   if (!objects) return objects.status();
   MysqlCatalog catalog(source);
@@ -174,15 +174,15 @@ Result<std::vector<std::string>> create_objects(Connection& source, Connection& 
   const std::string original_mode = session->rows[0][0].value_or("");
   const std::string original_zone = session->rows[0][1].value_or("SYSTEM");
 
-  std::vector<std::string> lines;
+  std::vector<ObjectResult> lines;
   for (const ObjectPlan& p : plan_objects(*objects, plan, source_tables)) {
     if (p.object.kind == ObjectKind::kTable) continue;
     if (p.fate == Fate::kNotMigrated) {
-      lines.push_back(p.line());
+      lines.push_back({p.line()});
       continue;
     }
     if (p.at_cut_over && !cut_over) {
-      lines.push_back(p.line() + " [deferred]");
+      lines.push_back({p.line() + " [deferred]"});
       continue;
     }
     auto exists = exists_on_target(target, p);
@@ -190,7 +190,8 @@ Result<std::vector<std::string>> create_objects(Connection& source, Connection& 
     Status st = Status::ok();
     if (*exists) {
       if (p.object.kind == ObjectKind::kSequence && cut_over) st = restart_sequence(source, target, p);
-      lines.push_back(st ? p.line() + " [exists on the target: kept]" : "error: " + p.line() + ": " + st.message());
+      lines.push_back(st ? ObjectResult{p.line() + " [exists on the target: kept]"}
+                         : ObjectResult{p.line() + ": " + st.message(), true});
       continue;
     }
     // The text names the object unqualified: it is created in the target database, in the
@@ -203,7 +204,8 @@ Result<std::vector<std::string>> create_objects(Connection& source, Connection& 
     Status restored = target.execute("SET SESSION sql_mode = " + sql::text_literal(original_mode) +
                                      ", time_zone = " + sql::text_literal(original_zone));
     if (!restored) return restored;
-    lines.push_back(st ? p.line() + " [created]" : "error: " + p.line() + ": not created: " + st.message());
+    lines.push_back(st ? ObjectResult{p.line() + " [created]"}
+                       : ObjectResult{p.line() + ": not created: " + st.message(), true});
   }
   return lines;
 }

@@ -1,0 +1,131 @@
+#include "src/runner/task_runner.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/control_server.hpp"
+#include "actors/coordinator.hpp"
+#include "actors/messages.hpp"
+#include "src/binlog/position.hpp"
+#include "src/runner/exit_codes.hpp"
+#include "src/runner/signals.hpp"
+#include "src/task/recopy.hpp"
+#include "src/task/task_start.hpp"
+#include "src/task/task_state.hpp"
+
+namespace omsql::runner {
+
+namespace {
+
+// `omsrun FILE --recopy`: decides (refusing, with nothing changed, when a table the task did not
+// create holds rows) and resets the task to a fresh copy; `state` becomes the fresh state.
+// Returns false when refused (told to the listener).
+Result<bool> prepare_recopy(const Plan& plan, const TaskDirectory& directory, TaskState& state, RunListener& listener) {
+  if (state.phase == Phase::kNew && state.tables.empty()) return true;  // nothing copied yet: a plain first run
+  auto target = Connection::open(plan.target, "target");
+  if (!target) return target.status();
+  std::vector<QualifiedName> drop;
+  if (state.phase != Phase::kRecopy) {
+    auto facts = read_target_facts(**target, plan);
+    if (!facts) return facts.status();
+    RecopyDecision decision = decide_recopy(plan, state, *facts);
+    if (!decision.refusals.empty()) {
+      listener.recopy_refused(decision.refusals);
+      return false;
+    }
+    drop = decision.drop;
+  } else {
+    listener.recopy_resumed(directory.path());
+  }
+  std::vector<std::string> names;
+  if (state.phase == Phase::kRecopy)
+    for (const auto& [schema, table] : state.recopy_drop) names.push_back(schema + "." + table);
+  for (const auto& name : drop) names.push_back(name.str());
+  auto fresh = carry_out_recopy(**target, directory, task_id_for_directory(directory.path()), state, drop);
+  if (!fresh) return fresh.status();
+  listener.recopy_done(names);
+  state = std::move(fresh).value();
+  return true;
+}
+
+// Pre-flight on both servers; false when a finding blocks the run (told to the listener).
+Result<bool> preflight(Connection& source, const Plan& plan, bool resuming, RunListener& listener) {
+  auto target = Connection::open(plan.target, "target");
+  if (!target) return target.status();
+  bool blocked = false;
+  for (const auto& finding : check::run_preflight(source, **target, plan)) {
+    const bool blocks = check::blocks_run(finding, resuming);
+    blocked = blocked || blocks;
+    listener.finding(finding, blocks);
+  }
+  if (blocked) listener.preflight_failed();
+  return !blocked;
+}
+
+// The position is taken before the first chunk is read: events from here on may overlap the
+// copy, and safe-mode replay makes that harmless. Kept once taken: a resumed run replays from it.
+Status capture_start_position(Connection& source, const Plan& plan, const TaskDirectory& directory, TaskState& state) {
+  if (!plan.phases.incremental || state.start_binlog_file) return Status::ok();
+  auto position = current_position(source);
+  if (!position) return position.status();
+  state.start_binlog_file = position->file;
+  state.start_binlog_offset = position->offset;
+  state.start_gtid = position->gtid;
+  return directory.save(state);
+}
+
+// The actor graph until the coordinator answers: the process's one actor system, the stop
+// signals, and the control endpoint (a task without one still runs; status.json tells).
+Result<int> run_actors(std::shared_ptr<const Plan> plan, TaskDirectory& directory, TaskState state,
+                       bool until_caught_up, RunListener& listener) {
+  caf::actor_system_config config;
+  actors::add_message_types(config);
+  caf::actor_system system{config};
+  install_stop_handlers();
+  actors::RunControl control{until_caught_up, &stop_signal()};
+  auto coordinator = actors::spawn_coordinator(system, plan, &directory, std::move(state), control);
+  auto control_server = actors::ControlServer::start(system, coordinator, directory.path());
+  if (!control_server) listener.control_unavailable(control_server.status());
+  Result<int> exit_code = kExitFailure;
+  caf::scoped_actor self{system};
+  self->request(coordinator, caf::infinite, actors::run_atom::value)
+      .receive([&](int code) { exit_code = code; },
+               [&](caf::error& e) { exit_code = Status::server_error("coordinator: " + caf::to_string(e)); });
+  return exit_code;
+}
+
+}  // namespace
+
+Result<int> run_task(RunRequest request, RunListener& listener) {
+  const std::shared_ptr<const Plan> plan = request.plan;
+  if (plan->tables.empty()) return Status::invalid_argument(request.script + ": no table to migrate");
+  auto directory = TaskDirectory::open(request.task_dir);
+  if (!directory) return directory.status();
+  auto state = directory->load();
+  if (!state) return state.status();
+
+  StartDecision start = decide_start(*state, request.recopy, directory->path(), request.script);
+  if (start.kind == StartDecision::kRefuse) return Status::invalid_argument(start.refusal);
+  if (start.kind == StartDecision::kRecopy) {
+    auto done = prepare_recopy(*plan, *directory, *state, listener);
+    if (!done) return done.status();
+    if (!*done) return kExitFailure;
+    // The fresh state (phase new), or the untouched one of a task that had copied nothing yet.
+    start.kind = on_resume(state->phase) == OnResume::kStartFresh ? StartDecision::kFresh : StartDecision::kResume;
+  }
+  if (start.kind == StartDecision::kAlreadyDone) {
+    listener.already_done(directory->path());
+    return 0;
+  }
+  const bool resuming = start.kind == StartDecision::kResume;
+  state->script_path = request.script;
+
+  auto passed = preflight(*request.source, *plan, resuming, listener);
+  if (!passed) return passed.status();
+  if (!*passed) return kExitFailure;
+  OMSQL_RETURN_IF_ERROR(capture_start_position(*request.source, *plan, *directory, *state));
+  request.source.reset();  // the actors open their own connections
+  if (resuming) listener.resuming(directory->path(), state->phase);
+  return run_actors(plan, *directory, std::move(state).value(), request.until_caught_up, listener);
+}
+
+}  // namespace omsql::runner
