@@ -56,12 +56,15 @@ class StatementRunner {
   virtual ~StatementRunner() = default;
   // Runs one statement and returns the rows it inserted, deleted or changed.
   virtual Result<uint64_t> run(const std::string& sql) = 0;
+  // Runs one statement (or transaction control) whose row count nobody needs.
+  virtual Status execute(const std::string& sql) { return run(sql).status(); }
 };
 
 class ConnectionRunner : public StatementRunner {
  public:
   explicit ConnectionRunner(Connection& connection) : connection_(connection) {}
   Result<uint64_t> run(const std::string& sql) override;
+  Status execute(const std::string& sql) override { return connection_.execute(sql); }
 
  private:
   Connection& connection_;

@@ -1,0 +1,114 @@
+#include "src/apply/lane_transaction.hpp"
+
+#include <utility>
+
+#include "src/apply/change_batch.hpp"
+#include "src/checkpoint/checkpoint.hpp"
+#include "src/copy/session.hpp"
+
+namespace omsql::apply {
+
+LaneWork parallel_work(uint32_t lane, LaneShare share, const BinlogPosition& end) {
+  LaneWork work;
+  work.lane = lane;
+  work.end = end;
+  work.statements = std::move(share.statements);
+  work.row_keys = std::move(share.row_keys);
+  work.changes = share.changes;
+  return work;
+}
+
+LaneWork ordered_work(LaneShare share, const BinlogPosition& end, const std::string& task_id, size_t lanes) {
+  LaneWork work;
+  work.lane = 0;
+  work.end = end;
+  work.changes = share.changes;
+  work.statements = std::move(share.statements);
+  work.cascades = std::move(share.cascades);
+  for (size_t lane = 1; lane < lanes; ++lane) work.also_checkpoint.push_back(checkpoint::lane_task_id(task_id, lane));
+  return work;
+}
+
+LaneWork repair_work(const std::vector<verify::RowDifference>& differences, const BinlogPosition& checkpoint) {
+  LaneWork work;
+  work.repair = true;
+  work.end = checkpoint;
+  for (const auto& d : differences)
+    if (d.kind == verify::DifferenceKind::kExtraOnTarget && !d.repair.empty()) work.statements.push_back(d.repair);
+  for (const auto& d : differences)
+    if (d.kind != verify::DifferenceKind::kExtraOnTarget && !d.repair.empty()) work.statements.push_back(d.repair);
+  return work;
+}
+
+bool lane_holds(const BinlogPosition& lane_checkpoint, const LaneWork& work) {
+  return !work.repair && !lane_checkpoint.empty() && !(lane_checkpoint < work.end);
+}
+
+Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkGraph& graph,
+                            const std::string& lane_id, const LaneWork& work, std::vector<std::string>* warnings) {
+  OMSQL_RETURN_IF_ERROR(runner.execute("START TRANSACTION"));
+  auto rollback = [&](Status st) {
+    (void)runner.execute("ROLLBACK");
+    return st;
+  };
+  if (work.cascades.empty()) {
+    for (size_t i = 0; i < work.statements.size(); ++i) {
+      if (auto st = runner.execute(work.statements[i]); !st) {
+        // The message shows the statement's head only (no row images): name the failing row's key.
+        std::string note = i < work.row_keys.size() ? failing_row_note(st.message(), work.row_keys[i]) : "";
+        if (!note.empty())
+          st = st.is_transient() ? Status::transient(st.message() + note) : Status::server_error(st.message() + note);
+        return rollback(st);
+      }
+    }
+  } else {
+    CascadeOutcome outcome;
+    LaneProgram program{work.statements, work.cascades};
+    if (auto st = run_program(runner, plan, graph, program, &outcome); !st) return rollback(st);
+    if (warnings)
+      for (auto& warning : outcome.warnings) warnings->push_back(std::move(warning));
+  }
+  if (work.repair) return runner.execute("COMMIT");
+  if (auto st = runner.execute(checkpoint::upsert_sql(lane_id, work.end, 0)); !st) return rollback(st);
+  for (const auto& lane : work.also_checkpoint)
+    if (auto st = runner.execute(checkpoint::upsert_sql(lane, work.end, 0)); !st) return rollback(st);
+  if (auto st = runner.execute("COMMIT"); !st) return rollback(st);
+  return Status::ok();
+}
+
+LaneWriter::LaneWriter(const Plan& plan, const FkGraph& graph, std::string lane_id)
+    : plan_(plan), graph_(graph), lane_id_(std::move(lane_id)) {}
+
+Status LaneWriter::connect() {
+  if (target_) return Status::ok();
+  auto target = Connection::open(plan_.target, "target");
+  if (!target) return target.status();
+  target_ = std::move(target).value();
+  OMSQL_RETURN_IF_ERROR(copy::prepare_target_session(*target_));
+  // Replay derives FK actions itself (src/apply/cascade.hpp); the target's own must not fire.
+  OMSQL_RETURN_IF_ERROR(target_->execute("SET SESSION foreign_key_checks = 0"));
+  OMSQL_RETURN_IF_ERROR(checkpoint::ensure_table(*target_));
+  if (!checkpoint_read_) {
+    auto committed = checkpoint::read(*target_, lane_id_);
+    if (!committed) return committed.status();
+    if (*committed) checkpoint_ = **committed;
+    checkpoint_read_ = true;
+  }
+  return Status::ok();
+}
+
+Status LaneWriter::apply(const LaneWork& work, std::vector<std::string>* warnings) {
+  OMSQL_RETURN_IF_ERROR(connect());
+  if (lane_holds(checkpoint_, work)) return Status::ok();
+  ConnectionRunner runner(*target_);
+  OMSQL_RETURN_IF_ERROR(run_lane_transaction(runner, plan_, graph_, lane_id_, work, warnings));
+  if (!work.repair) checkpoint_ = work.end;
+  return Status::ok();
+}
+
+void LaneWriter::reset() {
+  target_.reset();
+  checkpoint_read_ = false;
+}
+
+}  // namespace omsql::apply

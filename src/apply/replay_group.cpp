@@ -1,0 +1,189 @@
+#include "src/apply/replay_group.hpp"
+
+#include <utility>
+
+#include "src/apply/routing.hpp"
+
+namespace omsql::apply {
+
+std::optional<SourceTransaction> TransactionAssembler::add(const Event& event, const SpoolPosition& next,
+                                                           const BinlogPosition& applied) {
+  const BinlogPosition& position = event_position(event);
+  const bool already_applied = !applied.empty() && !(applied < position);
+  if (const auto* rows = std::get_if<RowsEvent>(&event)) {
+    if (!already_applied) open_rows_.insert(open_rows_.end(), rows->rows.begin(), rows->rows.end());
+    return std::nullopt;
+  }
+  if (std::holds_alternative<TransactionBegin>(event)) {
+    open_rows_.clear();
+    return std::nullopt;
+  }
+  if (already_applied) return std::nullopt;
+  SourceTransaction transaction;
+  transaction.rows = std::move(open_rows_);
+  open_rows_.clear();
+  transaction.end = position;
+  transaction.next = next;
+  return transaction;
+}
+
+ReplayGroup::ReplayGroup(const Plan& plan, const FkGraph& graph)
+    : plan_(plan), graph_(graph), routers_(plan.tables.size()), ordered_(plan) {
+  for (size_t i = 0; i < plan_.tables.size(); ++i) job_index_[plan_.tables[i].source] = i;
+  set_lanes({BinlogPosition{}});
+}
+
+void ReplayGroup::set_replay_after(std::vector<BinlogPosition> replay_after) { replay_after_ = std::move(replay_after); }
+
+void ReplayGroup::set_lanes(std::vector<BinlogPosition> lane_checkpoints) {
+  lane_checkpoints_ = std::move(lane_checkpoints);
+  batches_.clear();
+  batches_.resize(lane_checkpoints_.size());
+  for (auto& lane : batches_) lane.resize(plan_.tables.size());
+  lane_changes_.assign(lane_checkpoints_.size(), 0);
+  parallel_changes_ = 0;
+  parallel_bytes_ = 0;
+}
+
+bool ReplayGroup::in_snapshot(size_t table, const BinlogPosition& position) const {
+  return table < replay_after_.size() && !replay_after_[table].empty() && !(replay_after_[table] < position);
+}
+
+ChangeBatch& ReplayGroup::router(size_t table) {
+  auto& slot = routers_[table];
+  if (!slot) slot = std::make_unique<ChangeBatch>(plan_.tables[table]);
+  return *slot;
+}
+
+size_t ReplayGroup::lane_of(size_t table, const std::vector<Cell>& image) {
+  ChangeBatch& keys = router(table);
+  if (!keys.keyed() || image.size() != plan_.tables[table].source_def.columns.size()) return 0;
+  if (!keys.key_is_bytewise()) return lane_for_key(plan_.tables[table].source.str(), lanes());
+  return lane_for_key(keys.key_of(image), lanes());
+}
+
+GroupKind ReplayGroup::kind_of(const SourceTransaction& transaction) const {
+  bool task_changes = false;
+  for (const auto& change : transaction.rows) {
+    auto it = job_index_.find(change.table);
+    if (it == job_index_.end()) continue;
+    task_changes = true;
+    if (!graph_.has_actions()) break;
+    if (graph_.triggers(it->second, change)) return GroupKind::kOrdered;
+  }
+  return task_changes ? GroupKind::kParallel : GroupKind::kEmpty;
+}
+
+Result<bool> ReplayGroup::fold(const SourceTransaction& transaction) {
+  const GroupKind kind = kind_of(transaction);
+  if (kind != GroupKind::kEmpty) {
+    if (kind_ != GroupKind::kEmpty && kind_ != kind) return false;
+    kind_ = kind;
+    OMSQL_RETURN_IF_ERROR(kind == GroupKind::kOrdered ? fold_ordered(transaction) : fold_parallel(transaction));
+  }
+  folded_through_ = transaction.end;
+  spool_end_ = transaction.next;
+  return true;
+}
+
+// An update that moves a row to another key's lane becomes a delete on the old key's lane and an
+// insert on the new key's lane: the two keys are different rows to the target.
+Status ReplayGroup::fold_parallel(const SourceTransaction& transaction) {
+  for (const auto& change : transaction.rows) {
+    auto it = job_index_.find(change.table);
+    if (it == job_index_.end()) continue;
+    const size_t table = it->second;
+    if (in_snapshot(table, change.position)) continue;
+    if (change.kind == RowChange::kUpdate && router(table).keyed()) {
+      const size_t from = lane_of(table, change.before), to = lane_of(table, change.after);
+      if (from != to) {
+        RowChange removal = change, insertion = change;
+        removal.kind = RowChange::kDelete;
+        insertion.kind = RowChange::kInsert;
+        OMSQL_RETURN_IF_ERROR(fold_into(from, table, removal, false));
+        OMSQL_RETURN_IF_ERROR(fold_into(to, table, insertion, true));
+        continue;
+      }
+    }
+    const size_t lane = lane_of(table, change.kind == RowChange::kDelete ? change.before : change.after);
+    OMSQL_RETURN_IF_ERROR(fold_into(lane, table, change, true));
+  }
+  return Status::ok();
+}
+
+// In binlog order, with the FK actions the changes triggered on the source. A child whose
+// snapshot was taken after the change (keyless, or an FK group) already holds the actions' effect.
+// No lane checkpoint is consulted: an ordered group commits on every lane at once, so no lane can
+// hold part of it.
+Status ReplayGroup::fold_ordered(const SourceTransaction& transaction) {
+  for (const auto& change : transaction.rows) {
+    auto it = job_index_.find(change.table);
+    if (it == job_index_.end()) continue;
+    const size_t table = it->second;
+    std::optional<CascadeTrigger> trigger;
+    if (graph_.triggers(table, change)) {
+      std::vector<uint32_t> skip;
+      for (size_t child = 0; child < replay_after_.size(); ++child)
+        if (in_snapshot(child, change.position)) skip.push_back(static_cast<uint32_t>(child));
+      trigger = make_trigger(plan_, graph_, table, change, std::move(skip));
+    }
+    OMSQL_RETURN_IF_ERROR(ordered_.add(table, change, !in_snapshot(table, change.position), std::move(trigger)));
+  }
+  return Status::ok();
+}
+
+Status ReplayGroup::fold_into(size_t lane, size_t table, const RowChange& change, bool count) {
+  const BinlogPosition& committed = lane_checkpoints_[lane];
+  if (!committed.empty() && !(committed < change.position)) return Status::ok();
+  auto& slot = batches_[lane][table];
+  if (!slot) slot = std::make_unique<ChangeBatch>(plan_.tables[table]);
+  const uint64_t before = slot->approximate_bytes();
+  OMSQL_RETURN_IF_ERROR(slot->add(change));
+  parallel_bytes_ += slot->approximate_bytes() - before;
+  if (count) {
+    ++lane_changes_[lane];
+    ++parallel_changes_;
+  }
+  return Status::ok();
+}
+
+bool ReplayGroup::full(uint64_t change_limit) const {
+  return parallel_bytes_ >= kFlushBytes || ordered_.approximate_bytes() >= kFlushBytes ||
+         ordered_.cascades() >= kMaxCascades || changes() >= change_limit;
+}
+
+void ReplayGroup::reset_counts() {
+  kind_ = GroupKind::kEmpty;
+  parallel_bytes_ = 0;
+  parallel_changes_ = 0;
+  lane_changes_.assign(lane_changes_.size(), 0);
+}
+
+std::vector<LaneShare> ReplayGroup::take_parallel() {
+  std::vector<LaneShare> shares(lanes());
+  for (size_t lane = 0; lane < lanes(); ++lane) {
+    LaneShare& share = shares[lane];
+    for (auto& batch : batches_[lane]) {
+      if (!batch || batch->empty()) continue;
+      std::vector<std::vector<std::string>> keys;
+      for (auto& statement : batch->statements(4 << 20, &keys)) share.statements.push_back(std::move(statement));
+      for (auto& statement_keys : keys) share.row_keys.push_back(std::move(statement_keys));
+      batch->clear();
+    }
+    share.changes = lane_changes_[lane];
+  }
+  reset_counts();
+  return shares;
+}
+
+LaneShare ReplayGroup::take_ordered() {
+  LaneShare share;
+  share.changes = ordered_.changes();
+  LaneProgram program = ordered_.take();
+  share.statements = std::move(program.statements);
+  share.cascades = std::move(program.cascades);
+  reset_counts();
+  return share;
+}
+
+}  // namespace omsql::apply

@@ -1,0 +1,139 @@
+#pragma once
+// What replay does between two flushes, without a server: the spool's events are cut into whole
+// source transactions (TransactionAssembler), and whole transactions are folded into one group
+// (ReplayGroup), which the replayer hands to its apply lanes as one target transaction per lane.
+//
+// Two kinds of group. A parallel group routes every change to the lane of its key (XXH3 of the
+// key's canonical bytes modulo the lane count, src/apply/routing.hpp) and folds it there into the
+// net effect per key (ChangeBatch). An ordered group holds transactions whose changes trigger FK
+// actions: all of it on lane 0, in binlog order, with the derived child changes (OrderedBatch).
+// A transaction that changes no migrated table joins either kind; one of the other kind waits
+// for the next group. Only whole transactions are folded, so a group always ends at a
+// transaction boundary, where the source's rows satisfy every constraint.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/apply/cascade.hpp"
+#include "src/apply/change_batch.hpp"
+#include "src/apply/foreign_keys.hpp"
+#include "src/apply/ordered_batch.hpp"
+#include "src/binlog/event.hpp"
+#include "src/binlog/position.hpp"
+#include "src/model/plan.hpp"
+#include "src/spool/spool.hpp"
+
+namespace omsql::apply {
+
+// One source transaction as replay reads it from the spool (or a unit without rows: a heartbeat
+// or the DDL of another table, which moves the position on).
+struct SourceTransaction {
+  std::vector<RowChange> rows;  // of wanted tables, in binlog order
+  BinlogPosition end;           // the position of the event that ended it
+  SpoolPosition next;           // the spool position after its last record
+};
+
+// Cuts the spool's events, in spool order, into whole source transactions.
+class TransactionAssembler {
+ public:
+  // Adds one event; `next` is the spool position after its record and `applied` the position
+  // every lane has committed. A TransactionCommit, a DdlStatement (of another table) or a
+  // Heartbeat ends the open unit and returns it; a TransactionBegin drops rows left open (a
+  // transaction cut off by a reconnect is read again from its start). Events at or before
+  // `applied` add nothing and end nothing.
+  std::optional<SourceTransaction> add(const Event& event, const SpoolPosition& next, const BinlogPosition& applied);
+
+ private:
+  std::vector<RowChange> open_rows_;
+};
+
+enum class GroupKind { kEmpty, kParallel, kOrdered };
+
+// One lane's share of a flushed group: its statements (with each statement's rows' keys, for
+// messages), the FK cascades between them (ordered groups), and its count of row changes.
+struct LaneShare {
+  std::vector<std::string> statements;
+  std::vector<std::vector<std::string>> row_keys;
+  std::vector<CascadeTrigger> cascades;
+  uint64_t changes = 0;
+};
+
+class ReplayGroup {
+ public:
+  // A group is flushed once its statements reach this size, or an ordered group this many
+  // FK-triggering changes.
+  static constexpr uint64_t kFlushBytes = 8 << 20;
+  static constexpr size_t kMaxCascades = 1000;
+
+  // REQUIRES: `plan` and `graph` outlive the group. One lane, no snapshots until told otherwise.
+  ReplayGroup(const Plan& plan, const FkGraph& graph);
+
+  // By Plan table index: the table's copy already holds its changes up to this position (a
+  // keyless table or an FK group read in one snapshot); empty for tables copied in chunks.
+  void set_replay_after(std::vector<BinlogPosition> replay_after);
+  // Routes over `lane_checkpoints.size()` lanes from now on. Each lane drops the changes at or
+  // before its entry (what it has committed): after a restart, replay begins at the slowest lane
+  // and groups are cut anew, so a group may straddle a faster lane's checkpoint, and whole-row
+  // changes of a keyless table applied twice would double its rows.
+  // REQUIRES: the group holds no change (kind() == kEmpty): its batches are laid out anew.
+  void set_lanes(std::vector<BinlogPosition> lane_checkpoints);
+  size_t lanes() const { return lane_checkpoints_.size(); }
+
+  // The lane of a row image of Plan table `table`: by key hash; lane 0 for a keyless table (its
+  // changes apply in order) or an image that does not match the table's columns; by the table's
+  // name when its key compares by collation ('a' = 'A'), so two spellings of one target row never
+  // race on two lanes.
+  size_t lane_of(size_t table, const std::vector<Cell>& image);
+
+  // The group `transaction` belongs in: kEmpty when it changes no migrated table.
+  GroupKind kind_of(const SourceTransaction& transaction) const;
+  // Folds the whole transaction. False, leaving the group untouched, when the group holds the
+  // other kind: the caller keeps the transaction for the next group.
+  Result<bool> fold(const SourceTransaction& transaction);
+
+  // True once the group should be flushed: kFlushBytes, kMaxCascades, or `change_limit` row
+  // changes (a throttled group holds about one second's budget). O(1): counts are kept running.
+  bool full(uint64_t change_limit) const;
+  // The row changes folded since the last take (what the events budget pays for).
+  uint64_t changes() const { return ordered_.changes() + parallel_changes_; }
+  GroupKind kind() const { return kind_; }
+  // The end of the last transaction folded, and the spool position after it. They stay after a
+  // take: the replayer compares them with what the lanes have committed.
+  const BinlogPosition& folded_through() const { return folded_through_; }
+  const SpoolPosition& spool_end() const { return spool_end_; }
+
+  // Takes a parallel (or kEmpty) group: every lane's share, by lane; the group is empty after.
+  std::vector<LaneShare> take_parallel();
+  // Takes an ordered group: lane 0's share; the group is empty after.
+  LaneShare take_ordered();
+
+ private:
+  bool in_snapshot(size_t table, const BinlogPosition& position) const;
+  Status fold_parallel(const SourceTransaction& transaction);
+  Status fold_ordered(const SourceTransaction& transaction);
+  // Folds one change into a lane's batch for its table, counting it when `count` (the delete half
+  // of a key moved to another lane is not a change of its own). Dropped when the lane holds it.
+  Status fold_into(size_t lane, size_t table, const RowChange& change, bool count);
+  ChangeBatch& router(size_t table);
+  void reset_counts();
+
+  const Plan& plan_;
+  const FkGraph& graph_;
+  std::map<QualifiedName, size_t> job_index_;
+  std::vector<BinlogPosition> replay_after_;
+  std::vector<BinlogPosition> lane_checkpoints_;
+  std::vector<std::unique_ptr<ChangeBatch>> routers_;               // by table: key bytes for routing
+  std::vector<std::vector<std::unique_ptr<ChangeBatch>>> batches_;  // [lane][table]
+  std::vector<uint64_t> lane_changes_;
+  OrderedBatch ordered_;
+  GroupKind kind_ = GroupKind::kEmpty;
+  uint64_t parallel_changes_ = 0;  // sum of lane_changes_
+  uint64_t parallel_bytes_ = 0;    // approximate SQL size of the parallel batches
+  BinlogPosition folded_through_;
+  SpoolPosition spool_end_;
+};
+
+}  // namespace omsql::apply
