@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "src/sql/key_range.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql::apply {
@@ -220,8 +221,9 @@ std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes,
   }
   // Every key the batch touches is deleted first when it ends deleted, or when a FILTER may drop
   // its new image; REPLACE then writes the final images.
-  std::string head = "DELETE FROM " + sql::quote_name(job_.target) + " WHERE (" +
-                     sql::quote_identifier_list(target_key_names_) + ") IN (";
+  std::vector<std::string> quoted_keys;
+  for (const auto& name : target_key_names_) quoted_keys.push_back(sql::quote_identifier(name));
+  std::string head = "DELETE FROM " + sql::quote_name(job_.target) + " WHERE " + sql::row_in_open(quoted_keys);
   std::string statement;
   std::vector<std::string> keys;
   auto flush = [&] {
@@ -236,14 +238,13 @@ std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes,
     if (row_keys) keys.push_back(describe_key(key));
     // The key bytes decode back into cells: the image is gone for deleted keys.
     size_t offset = 0;
-    std::string predicate = "(";
+    std::vector<std::string> literals;
     for (size_t i = 0; i < key_columns_.size(); ++i) {
       Cell cell;
       Cell::read_canonical(key.data(), key.size(), &offset, &cell);
-      if (i) predicate += ", ";
-      predicate += literal(key_columns_[i], cell);
+      literals.push_back(literal(key_columns_[i], cell));
     }
-    statement += predicate + ")";
+    statement += sql::row_tuple(literals);
     if (statement.size() >= max_statement_bytes) flush();
   }
   if (!statement.empty()) flush();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/copy/columns.hpp"
+#include "src/sql/key_range.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql::copy {
@@ -30,8 +31,7 @@ Result<std::string> chunk_select_sql(const TableJob& job, const ChunkRange& rang
     auto key = key_columns(job);
     if (!key) return key.status();
     sql += " FORCE INDEX (" + sql::quote_identifier(job.key.index_name) + ")";
-    if (range.lower_exclusive) conditions.push_back(key_greater_than(*key, *range.lower_exclusive));
-    if (range.upper_inclusive) conditions.push_back(key_at_most(*key, *range.upper_inclusive));
+    if (range.bounded()) conditions.push_back(sql::key_range_condition(key_parts(*key), range));
   }
   if (job.filter && !job.filter->empty()) conditions.push_back("(" + *job.filter + ")");
   for (size_t i = 0; i < conditions.size(); ++i) sql += (i ? " AND " : " WHERE ") + conditions[i];

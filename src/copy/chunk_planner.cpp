@@ -1,5 +1,6 @@
 #include "src/copy/chunk_planner.hpp"
 
+#include "src/sql/key_range.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql::copy {
@@ -74,14 +75,10 @@ Result<std::optional<ChunkRange>> ChunkPlanner::next(Connection& source) {
   if (!key) return key.status();
 
   std::string sql = "SELECT ";
-  std::string order_by;
-  for (size_t i = 0; i < key->size(); ++i) {
-    sql += (i ? ", " : "") + (*key)[i].select_expression;
-    order_by += (i ? ", " : "") + (*key)[i].quoted_name;
-  }
+  for (size_t i = 0; i < key->size(); ++i) sql += (i ? ", " : "") + (*key)[i].select_expression;
   sql += " FROM " + sql::quote_name(job_.source) + " FORCE INDEX (" + sql::quote_identifier(job_.key.index_name) + ")";
-  if (lower_) sql += " WHERE " + key_greater_than(*key, *lower_);
-  sql += " ORDER BY " + order_by + " LIMIT 1 OFFSET " + std::to_string(chunk_rows_ - 1);
+  if (lower_) sql += " WHERE " + sql::key_after(key_parts(*key), *lower_);
+  sql += " ORDER BY " + sql::quote_identifier_list(job_.key.columns) + " LIMIT 1 OFFSET " + std::to_string(chunk_rows_ - 1);
 
   auto result = source.query(sql);
   if (!result) return result.status().with_context("planning the chunk after " + range.describe(job_));

@@ -23,13 +23,6 @@ bool is_exact_number_type(std::string_view t) {
 // Types whose text form (not their storage bytes) is what a literal must carry.
 bool is_text_form_type(std::string_view t) { return is_one_of(t, {"uuid", "inet4", "inet6"}); }
 
-bool is_plain_number(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text)
-    if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E')) return false;
-  return true;
-}
-
 // Text whose target column may have another charset than the source's: a CAST, or a charset a
 // dialect rule replaces (ucs2/utf16/utf16le/utf32 -> utf8mb4; utf8mb3 and ascii are already valid
 // utf8mb4 bytes). LOAD DATA ... CHARACTER SET binary would store the source bytes unconverted.
@@ -101,7 +94,18 @@ Result<std::vector<KeyColumn>> key_columns(const TableJob& job) {
     column.quoted_name = sql::quote_identifier(name);
     column.def = def;
     std::string type = to_lower(def->data_type);
-    column.comparison_lhs = column.quoted_name;
+    column.part.lhs = column.quoted_name;
+    if (is_float_type(type) || type == "bit" || type == "enum" || type == "set" || is_exact_number_type(type)) {
+      column.part.form = sql::LiteralForm::kNumber;
+    } else if (is_temporal_type(type) || is_text_form_type(type)) {
+      column.part.form = sql::LiteralForm::kText;
+    } else if (def->charset) {
+      column.part.form = sql::LiteralForm::kString;
+      column.part.charset = *def->charset;
+      column.part.collation = def->collation.value_or("");
+    } else {
+      column.part.form = sql::LiteralForm::kBinary;
+    }
     if (is_float_type(type)) {
       column.select_expression = "CAST(" + column.quoted_name + " AS DOUBLE)";
     } else if (type == "bit") {
@@ -110,7 +114,7 @@ Result<std::vector<KeyColumn>> key_columns(const TableJob& job) {
       // The index orders ENUM/SET by their number, but a comparison with a string compares text:
       // compare numbers. (Such keys are rare; the range is then not an index range.)
       column.select_expression = column.quoted_name + " + 0";
-      column.comparison_lhs = column.quoted_name + " + 0";
+      column.part.lhs = column.quoted_name + " + 0";
     } else {
       column.select_expression = column.quoted_name;
     }
@@ -119,41 +123,10 @@ Result<std::vector<KeyColumn>> key_columns(const TableJob& job) {
   return out;
 }
 
-std::string key_literal(const KeyColumn& column, std::string_view bytes) {
-  std::string type = to_lower(column.def->data_type);
-  if (is_float_type(type) || type == "bit" || type == "enum" || type == "set" || is_exact_number_type(type)) {
-    if (is_plain_number(bytes)) return std::string(bytes);
-    return sql::text_literal(bytes);
-  }
-  if (is_temporal_type(type) || is_text_form_type(type)) return sql::text_literal(bytes);
-  if (column.def->charset) {
-    std::string out = "_" + *column.def->charset + " " + sql::hex_literal(bytes);
-    if (column.def->collation) out += " COLLATE " + *column.def->collation;
-    return out;
-  }
-  return sql::hex_literal(bytes);
-}
-
-namespace {
-// key[i..] > lower[i..] (strict) or key[i..] <= upper[i..] (inclusive), lexicographically.
-std::string compare_from(const std::vector<KeyColumn>& key, const KeyTuple& values, size_t i, bool greater) {
-  const std::string& lhs = key[i].comparison_lhs;
-  std::string literal = key_literal(key[i], values[i]);
-  if (i + 1 == key.size()) return lhs + (greater ? " > " : " <= ") + literal;
-  return "(" + lhs + (greater ? " > " : " < ") + literal + " OR (" + lhs + " = " + literal + " AND " +
-         compare_from(key, values, i + 1, greater) + "))";
-}
-}  // namespace
-
-std::string key_greater_than(const std::vector<KeyColumn>& key, const KeyTuple& lower) {
-  if (key.size() == 1) return compare_from(key, lower, 0, true);
-  // The leading ">=" gives the optimizer a range on the first key column.
-  return key[0].comparison_lhs + " >= " + key_literal(key[0], lower[0]) + " AND " + compare_from(key, lower, 0, true);
-}
-
-std::string key_at_most(const std::vector<KeyColumn>& key, const KeyTuple& upper) {
-  if (key.size() == 1) return compare_from(key, upper, 0, false);
-  return key[0].comparison_lhs + " <= " + key_literal(key[0], upper[0]) + " AND " + compare_from(key, upper, 0, false);
+std::vector<sql::KeyPart> key_parts(const std::vector<KeyColumn>& key) {
+  std::vector<sql::KeyPart> out;
+  for (const auto& column : key) out.push_back(column.part);
+  return out;
 }
 
 }  // namespace omsql::copy

@@ -46,18 +46,13 @@ bool is_numeric_type(std::string_view data_type);
 struct KeyColumn {
   std::string quoted_name;        // `id`
   std::string select_expression;  // what the planner reads as the bound (exact, comparable)
-  std::string comparison_lhs;     // what a bound is compared with (the column, or `e` + 0 for ENUM)
+  // What a bound is compared with (the column, or `e` + 0 for ENUM/SET) and how its literals are
+  // written: numbers as they are, temporals quoted, strings as _charset X'..' COLLATE collation.
+  sql::KeyPart part;
   const ColumnDef* def = nullptr;
 };
 Result<std::vector<KeyColumn>> key_columns(const TableJob& job);
-
-// A literal for one key value that compares with the column as the index orders it:
-// numbers as they are, temporals quoted, strings as _charset X'..' COLLATE collation.
-std::string key_literal(const KeyColumn& column, std::string_view bytes);
-
-// SQL conditions for key > lower and key <= upper (row order of a composite key, written so the
-// optimizer sees a range on the first column). Empty tuples are not allowed.
-std::string key_greater_than(const std::vector<KeyColumn>& key, const KeyTuple& lower);
-std::string key_at_most(const std::vector<KeyColumn>& key, const KeyTuple& upper);
+// The parts of `key` for the SQL builder (src/sql/key_range.hpp).
+std::vector<sql::KeyPart> key_parts(const std::vector<KeyColumn>& key);
 
 }  // namespace omsql::copy

@@ -8,20 +8,20 @@
 #include <vector>
 
 #include "src/model/plan.hpp"
+#include "src/sql/key_range.hpp"
 
 namespace omsql::copy {
 
-// A key tuple: the raw bytes of each key column as the source sends them with
-// character_set_results=binary (decimal text for numbers, the stored bytes for strings). Key columns
-// are never NULL (RowKey guarantees it).
-using KeyTuple = std::vector<std::string>;
+// Key tuples and ranges are the SQL builder's (src/sql/key_range.hpp), shared with verify and replay.
+using sql::KeyTuple;
 
-// One range of a table's key: lower_exclusive < key <= upper_inclusive; nullopt = unbounded.
-// A table without a usable key has one chunk, unbounded on both sides.
-struct ChunkRange {
+// One range of a table's key (lower_exclusive < key <= upper_inclusive; nullopt = unbounded) with
+// its chunk number. A table without a usable key has one chunk, unbounded on both sides.
+struct ChunkRange : sql::KeyRange {
+  ChunkRange() = default;
+  ChunkRange(uint64_t chunk_id, std::optional<KeyTuple> lower, std::optional<KeyTuple> upper)
+      : sql::KeyRange{std::move(lower), std::move(upper)}, id(chunk_id) {}
   uint64_t id = 0;
-  std::optional<KeyTuple> lower_exclusive;
-  std::optional<KeyTuple> upper_inclusive;
   // "shop.orders (id) in (100, 2000]": for progress and error messages.
   std::string describe(const TableJob& job) const;
 };

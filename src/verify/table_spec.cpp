@@ -7,26 +7,6 @@ namespace {
 
 bool is_enum_or_set(const std::string& data_type) { return data_type == "enum" || data_type == "set"; }
 
-bool is_numeric_text(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) return false;
-  return true;
-}
-
-bool is_plain_text(const std::string& s) {
-  for (unsigned char c : s)
-    if (c < 0x20 || c > 0x7e || c == '\'' || c == '\\') return false;
-  return true;
-}
-
-// A string literal that the server reads as exactly these bytes in `charset` (a hex literal with
-// an introducer: no escaping, whatever the session's sql_mode). Without a charset: a binary string.
-std::string bytes_literal(const std::string& charset, const std::string& bytes) {
-  if (charset.empty()) return bytes.empty() ? "X''" : sql::hex_literal(bytes);
-  return "_" + charset + " " + (bytes.empty() ? std::string("X''") : sql::hex_literal(bytes));
-}
-
 std::string printable(const std::string& bytes) {
   constexpr size_t kMax = 40;
   std::string out;
@@ -128,55 +108,59 @@ std::string TableSpec::key_read_expression(Side side, size_t index) const {
   return read_expression(side, index);
 }
 
-std::string TableSpec::value_literal(size_t index, const std::optional<std::string>& value) const {
-  if (!value) return "NULL";
+sql::KeyPart TableSpec::literal_part(Side side, size_t index, bool key_read) const {
   const VerifyColumn& c = columns_[index];
+  sql::KeyPart part;
+  part.lhs = key_compare_expression(side, index);
+  // ENUM/SET key values are read as their numbers (key_read_expression), other values by label.
+  if (key_read && is_enum_or_set(c.data_type)) {
+    part.form = sql::LiteralForm::kNumber;
+    return part;
+  }
   switch (c.value_class) {
     case ValueClass::kExactNumber:
     case ValueClass::kFloat:
     case ValueClass::kDouble:
-      if (is_numeric_text(*value)) return *value;
-      return bytes_literal("", *value);
+      part.form = sql::LiteralForm::kNumber;
+      return part;
     case ValueClass::kTemporal:
-      if (is_plain_text(*value)) return sql::text_literal(*value);
-      return bytes_literal("", *value);
+      part.form = sql::LiteralForm::kText;
+      return part;
     case ValueClass::kBytes:
     case ValueClass::kCharPadded:
       break;
   }
-  if (c.read_charset.empty() && !c.data_type.empty() && c.data_type != "binary" && c.data_type != "varbinary" &&
-      c.data_type.find("blob") == std::string::npos && c.data_type != "geometry" && is_plain_text(*value))
-    return sql::text_literal(*value);  // types printed as text with no charset (INET6, UUID, ...)
-  return bytes_literal(c.read_charset, *value);
+  if (!c.read_charset.empty()) {
+    // Read in read_charset; no COLLATE: the column's own collation compares (the literal is coercible).
+    part.form = sql::LiteralForm::kString;
+    part.charset = c.read_charset;
+  } else if (!c.data_type.empty() && c.data_type != "binary" && c.data_type != "varbinary" &&
+             c.data_type.find("blob") == std::string::npos && c.data_type != "geometry") {
+    part.form = sql::LiteralForm::kText;  // types printed as text with no charset (INET6, UUID, ...)
+  } else {
+    part.form = sql::LiteralForm::kBinary;
+  }
+  return part;
+}
+
+std::vector<sql::KeyPart> TableSpec::key_parts(Side side) const {
+  std::vector<sql::KeyPart> out;
+  for (size_t index : key_) out.push_back(literal_part(side, index, true));
+  return out;
+}
+
+std::string TableSpec::value_literal(size_t index, const std::optional<std::string>& value) const {
+  if (!value) return "NULL";
+  return sql::key_literal(literal_part(Side::kSource, index, false), *value);
 }
 
 std::string TableSpec::key_literal(size_t part, const std::string& value) const {
-  size_t index = key_[part];
-  if (is_enum_or_set(columns_[index].data_type)) return is_numeric_text(value) ? value : bytes_literal("", value);
-  return value_literal(index, value);
+  return sql::key_literal(literal_part(Side::kSource, key_[part], true), value);
 }
 
 std::string TableSpec::range_predicate(Side side, const KeyRange& range) const {
   if (!keyed()) return "1";
-  // (k1, k2) > (a, b) spelled out as k1 > a OR (k1 = a AND k2 > b): index range scans on every version.
-  auto bound = [&](const KeyTuple& tuple, const char* strict, const char* last) {
-    std::string out;
-    for (size_t i = 0; i < key_.size(); ++i) {
-      if (i) out += " OR ";
-      out += "(";
-      for (size_t j = 0; j < i; ++j)
-        out += key_compare_expression(side, key_[j]) + " = " + key_literal(j, tuple[j]) + " AND ";
-      out += key_compare_expression(side, key_[i]) + (i + 1 == key_.size() ? last : strict) +
-             key_literal(i, tuple[i]) + ")";
-    }
-    return "(" + out + ")";
-  };
-  std::string out;
-  if (range.lower_exclusive) out += bound(*range.lower_exclusive, " > ", " > ");
-  if (range.upper_inclusive) {
-    if (!out.empty()) out += " AND ";
-    out += bound(*range.upper_inclusive, " < ", " <= ");
-  }
+  std::string out = sql::key_range_condition(key_parts(side), range);
   return out.empty() ? "1" : out;
 }
 
@@ -192,12 +176,7 @@ std::string TableSpec::where_clause(Side side, const KeyRange& range, bool with_
 
 std::string TableSpec::order_by(Side side) const {
   if (!keyed()) return "";
-  std::string out = " ORDER BY ";
-  for (size_t i = 0; i < key_.size(); ++i) {
-    if (i) out += ", ";
-    out += key_compare_expression(side, key_[i]);
-  }
-  return out;
+  return " ORDER BY " + sql::key_order(key_parts(side));
 }
 
 std::string TableSpec::select_rows_sql(Side side, const KeyRange& range) const {
@@ -233,23 +212,8 @@ std::string TableSpec::fetch_rows_sql(Side side, const KeyRange& range) const {
 }
 
 std::string TableSpec::fetch_keys_sql(Side side, const std::vector<KeyTuple>& keys) const {
-  std::string predicate;
-  if (key_.size() == 1) {
-    predicate = key_compare_expression(side, key_[0]) + " IN (";
-    for (size_t k = 0; k < keys.size(); ++k) predicate += (k ? ", " : "") + key_literal(0, keys[k][0]);
-    predicate += ")";
-  } else {
-    // An OR of equalities rather than (k1, k2) IN ((..), (..)): the range optimizer turns it into
-    // one point range per key on every server version.
-    for (size_t k = 0; k < keys.size(); ++k) {
-      predicate += k ? " OR (" : "(";
-      for (size_t i = 0; i < key_.size(); ++i)
-        predicate += (i ? " AND " : "") + key_compare_expression(side, key_[i]) + " = " + key_literal(i, keys[k][i]);
-      predicate += ")";
-    }
-  }
-  return "SELECT " + fetch_columns(side) + " FROM " + table_sql(side) + " WHERE " + filtered(side, predicate) +
-         order_by(side);
+  return "SELECT " + fetch_columns(side) + " FROM " + table_sql(side) + " WHERE " +
+         filtered(side, sql::key_equals_any(key_parts(side), keys)) + order_by(side);
 }
 
 std::string TableSpec::key_at_offset_sql(Side side, const KeyRange& range, int64_t offset, bool with_filter) const {

@@ -9,6 +9,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/common/status.hpp"
+#include "src/sql/key_range.hpp"
 #include "src/verify/row_hash.hpp"
 
 namespace omsql::verify {
@@ -18,15 +19,11 @@ namespace omsql::verify {
 enum class Side { kSource, kTarget };
 const char* side_name(Side side);
 
-// The raw bytes of each key column as read with the key read expression (character_set_results=binary).
-using KeyTuple = std::vector<std::string>;
-
-// A range of the key: lower_exclusive < key <= upper_inclusive; nullopt = unbounded. A table
-// without a key is always read as the one unbounded range.
-struct KeyRange {
-  std::optional<KeyTuple> lower_exclusive;
-  std::optional<KeyTuple> upper_inclusive;
-};
+// Key tuples (the raw bytes of each key column as read with the key read expression) and ranges are
+// the SQL builder's (src/sql/key_range.hpp), shared with the copy and replay. A table without a key
+// is always read as the one unbounded range.
+using sql::KeyRange;
+using sql::KeyTuple;
 
 // One compared column. Key columns are compared by the server; everything else by canonical bytes.
 struct VerifyColumn {
@@ -101,6 +98,10 @@ class TableSpec {
  private:
   std::string read_expression(Side side, size_t index) const;
   std::string key_compare_expression(Side side, size_t index) const;
+  // How a value of column `index` is compared and written for the SQL builder: lhs is
+  // key_compare_expression; key_read: the value was read by key_read_expression (ENUM/SET numbers).
+  sql::KeyPart literal_part(Side side, size_t index, bool key_read) const;
+  std::vector<sql::KeyPart> key_parts(Side side) const;
   std::string key_read_expression(Side side, size_t index) const;
   std::string where_clause(Side side, const KeyRange& range, bool with_filter) const;
   std::string filtered(Side side, const std::string& predicate) const;  // AND the FILTER on the source

@@ -171,10 +171,10 @@ TEST_CASE("TableSpec: source names with FILTER, target names without; exact read
   KeyRange range{KeyTuple{"10"}, KeyTuple{"20"}};
   CHECK(spec->select_rows_sql(Side::kSource, range) ==
         "SELECT `id`, `amt`, CAST(`w` AS DOUBLE), CONVERT(`city` USING utf8mb4), `note`, CAST(`flags` AS UNSIGNED) "
-        "FROM `shop`.`orders` WHERE (((`id` > 10)) AND ((`id` <= 20))) AND (amt > 0) ORDER BY `id`");
+        "FROM `shop`.`orders` WHERE (`id` > 10 AND `id` <= 20) AND (amt > 0) ORDER BY `id`");
   CHECK(spec->select_rows_sql(Side::kTarget, range) ==
         "SELECT `id`, `amount`, CAST(`w` AS DOUBLE), CONVERT(`city` USING utf8mb4), `note`, CAST(`flags` AS UNSIGNED) "
-        "FROM `shop_v2`.`orders` WHERE ((`id` > 10)) AND ((`id` <= 20)) ORDER BY `id`");
+        "FROM `shop_v2`.`orders` WHERE `id` > 10 AND `id` <= 20 ORDER BY `id`");
   CHECK(spec->value_literal(3, std::string("K\xc3\xb6ln")) == "_utf8mb4 X'4BC3B66C6E'");
   CHECK(spec->value_literal(3, std::string()) == "_utf8mb4 X''");
   CHECK(spec->value_literal(1, std::string("1.50")) == "1.50");
@@ -190,7 +190,7 @@ TEST_CASE("TableSpec: composite keys compare lexicographically; a key not copied
   CHECK(spec->match_columns() == 1);
   KeyRange range{KeyTuple{"a", "1"}, std::nullopt};
   CHECK(spec->range_predicate(Side::kTarget, range) ==
-        "((`city` > _utf8mb4 X'61') OR (`city` = _utf8mb4 X'61' AND `id` > 1))");
+        "`city` >= _utf8mb4 X'61' AND (`city` > _utf8mb4 X'61' OR (`city` = _utf8mb4 X'61' AND `id` > 1))");
   job.columns.erase(job.columns.begin() + 3);  // city excluded from the copy
   auto without = TableSpec::make(job);
   REQUIRE(without);
