@@ -78,12 +78,9 @@ using Self = caf::stateful_actor<CoordinatorState>;
 // load always has a few changes in flight) — or when nothing is unapplied at all.
 constexpr double kCaughtUpLagSeconds = 1.0;
 
-// What `omsrun verify --task` asks for beyond the script's VERIFY options (POST /verify body).
-struct VerifyAsk {
-  std::string repair_file;   // absolute path; empty = the script's
-  bool apply = false;
-  int64_t settle_seconds = 0;  // 0 = the script's
-};
+// What `omsrun verify --task` asks for beyond the script's VERIFY options (POST /verify body;
+// repair_file an absolute path).
+using VerifyAsk = verify::VerifyOverrides;
 
 void stop_graph(Self* self) {
   auto& s = self->state;
@@ -342,29 +339,16 @@ void start_verification(Self* self, bool automatic, VerifyAsk ask, std::function
   auto& s = self->state;
   s.verifying = true;
   s.verify_progress.reset();
-  VerificationRequest request;
-  request.tables = tables_to_verify(*s.plan);
-  request.options = verify_options_of(*s.plan);
-  if (!ask.repair_file.empty()) request.options.repair_file = ask.repair_file;
-  if (ask.apply) request.options.repair_apply = true;
-  if (ask.settle_seconds > 0) request.options.settle_seconds = ask.settle_seconds;
+  // The link exists from the start of replay; paused, it applies nothing.
   const bool link = s.replayer && s.task.phase == Phase::kIncremental;
-  const bool live = link && !s.paused;
+  verify::VerificationContext context;
+  context.link = !link ? verify::LinkState::kNone : s.paused ? verify::LinkState::kPaused : verify::LinkState::kLive;
+  context.task_id = task_id_of(*s.directory);
+  verify::Verification built = verify::build_verification(*s.plan, ask, context);
   // While a link exists, repairs go through its apply queue (below), never straight to the target.
-  const bool repair_through_queue = link && request.options.repair_apply;
-  if (repair_through_queue) request.options.repair_apply = false;
-  request.parallel = std::max(1, s.plan->options.parallel);
-  if (live) {
-    request.live_task_id = task_id_of(*s.directory);
-    request.mode = "settled against the live link: a differing row is re-checked once the link has applied the "
-                   "source position it was read at (settle_seconds = " +
-                   std::to_string(request.options.settle_seconds) + ")";
-  } else if (link) {
-    request.mode = "compared directly: the link is paused, so nothing applies changes to the target; rows it "
-                   "has not applied yet count as differences until it resumes";
-  } else {
-    request.mode = "compared directly: no link applies changes to the target";
-  }
+  const bool repair_through_queue = built.repair_held;
+  VerificationRequest request;
+  static_cast<verify::VerificationSpec&>(request) = std::move(built.spec);
   request.id = ++s.verify_id;
   request.progress_listener = caf::actor_cast<caf::actor>(self);
   const uint64_t id = request.id;

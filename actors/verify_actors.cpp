@@ -336,29 +336,6 @@ void next_table(caf::event_based_actor* self, std::shared_ptr<Verification> v, s
 
 }  // namespace
 
-std::vector<uint32_t> tables_to_verify(const Plan& plan) {
-  std::vector<uint32_t> out;
-  for (uint32_t i = 0; i < plan.tables.size(); ++i) {
-    bool named = plan.verify_requests.empty();
-    for (const auto& request : plan.verify_requests)
-      for (const auto& table : request.tables) named = named || table == plan.tables[i].source;
-    if (named) out.push_back(i);
-  }
-  return out;
-}
-
-VerifyOptions verify_options_of(const Plan& plan) {
-  VerifyOptions options = plan.verify;
-  if (!plan.verify_requests.empty()) {
-    const VerifyOptions& statement = plan.verify_requests.front().options;
-    options.chunk_rows = statement.chunk_rows;
-    options.settle_seconds = statement.settle_seconds;
-    if (!statement.repair_file.empty()) options.repair_file = statement.repair_file;
-    options.repair_apply = options.repair_apply || statement.repair_apply;
-  }
-  return options;
-}
-
 caf::actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options,
                           caf::actor owner) {
   return system.spawn<caf::detached>(verifier_impl, std::move(plan), std::move(options), std::move(owner));

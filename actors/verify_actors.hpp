@@ -19,6 +19,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/verify/report.hpp"
+#include "src/verify/request.hpp"
 
 namespace omsql::actors {
 
@@ -62,23 +63,9 @@ using verify_progress_atom = caf::atom_constant<caf::atom("vprogress")>;  // pro
 caf::actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options,
                           caf::actor owner = {});
 
-// The tables a verification covers, as indexes into Plan::tables: those named by the script's
-// standalone VERIFY statements, else every table.
-std::vector<uint32_t> tables_to_verify(const Plan& plan);
-// The options a verification of the plan runs with: the MIGRATE's VERIFY (...) options, with the
-// first standalone VERIFY statement's WITH options over them.
-VerifyOptions verify_options_of(const Plan& plan);
-
-struct VerificationRequest {
-  std::vector<uint32_t> tables;     // indexes into Plan::tables
-  VerifyOptions options;
-  int parallel = 2;                 // verifier actors
-  // Set when a live link applies changes to the target: differing rows are settled against its
-  // lanes' checkpoint rows ("<task_id>#<lane>"). Empty when nothing applies changes (no link
-  // running, or the link paused): rows are compared as they stand, without waiting.
-  std::string live_task_id;
-  // How the rows are compared and why, for the report and the first progress line.
-  std::string mode;
+// A verification as src/verify/request.hpp builds it (the one builder), with what only an actor
+// system carries: the task's verification number and who hears its progress.
+struct VerificationRequest : verify::VerificationSpec {
   uint64_t id = 0;                  // the task's verification number, carried into the report
   caf::actor progress_listener;     // optional: receives (verify_progress_atom, VerifyProgress)
 };

@@ -1,7 +1,5 @@
 #include "src/cli/verify_command.hpp"
 
-#include <caf/all.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -10,46 +8,15 @@
 #include <sstream>
 #include <thread>
 
-#include "actors/messages.hpp"
-#include "actors/verify_actors.hpp"
 #include "src/cli/script_loader.hpp"
 #include "src/runner/control.hpp"
+#include "src/runner/verification.hpp"
 #include "src/task/task_state.hpp"
+#include "src/verify/request.hpp"
 
 namespace omsql::cli {
 
 namespace {
-
-// What applies changes to a task's target right now, as far as another process can tell: the
-// task's control endpoint answers with its phase and whether it is paused; a task that holds its
-// lock without an endpoint is taken at its state.json phase; no lock holder means nothing runs.
-struct LinkProbe {
-  enum Kind { kNone, kCopying, kPaused, kLive } kind = kNone;
-  std::string phase;
-};
-
-LinkProbe probe_link(const std::string& task_dir) {
-  LinkProbe probe;
-  std::error_code ec;
-  if (!std::filesystem::exists(task_dir, ec)) return probe;
-  auto classify = [&](const std::string& phase, bool paused) {
-    probe.phase = phase;
-    if (phase != "incremental") probe.kind = LinkProbe::kCopying;
-    else probe.kind = paused ? LinkProbe::kPaused : LinkProbe::kLive;
-  };
-  if (auto live = runner::send_command(task_dir, "status")) {
-    auto status = nlohmann::json::parse(*live, nullptr, false);
-    if (!status.is_discarded() && status.is_object()) {
-      classify(status.value("phase", std::string("?")), status.value("paused", false));
-      return probe;
-    }
-  }
-  if (!task_directory_in_use(task_dir)) return probe;
-  std::ifstream in(task_dir + "/state.json");
-  auto state = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
-  classify(state.is_object() ? state.value("phase", std::string("?")) : std::string("?"), false);
-  return probe;
-}
 
 int print_report(const verify::VerifyReport& report, const std::string& json_report) {
   std::cout << report.to_text();
@@ -73,21 +40,19 @@ std::string refusal_during_copy(const std::string& task_dir, const std::string& 
 }  // namespace
 
 int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& options) {
-  actors::VerificationRequest request;
-  request.tables = actors::tables_to_verify(*plan);
-  request.options = actors::verify_options_of(*plan);
-  if (!options.repair_file.empty()) request.options.repair_file = options.repair_file;
-  if (options.apply) request.options.repair_apply = true;
-  if (options.settle_seconds > 0) request.options.settle_seconds = options.settle_seconds;
-  request.parallel = std::max(1, plan->options.parallel);
-
   const std::string task_dir = task_directory_for(*plan, options.script, "");
-  const LinkProbe link = plan->has_migrate ? probe_link(task_dir) : LinkProbe{};
-  if (link.kind == LinkProbe::kCopying) {
+  const runner::LinkProbe link = plan->has_migrate ? runner::probe_link(task_dir) : runner::LinkProbe{};
+  if (link.kind == runner::LinkProbe::kCopying) {
     std::cerr << "error: " << refusal_during_copy(task_dir, link.phase) << "\n";
     return kExitFailure;
   }
-  if (link.kind != LinkProbe::kNone && request.options.repair_apply) {
+  verify::VerificationContext context;
+  context.link = runner::link_state(link);
+  context.task_id = task_id_for_directory(task_dir);
+  context.task_dir = task_dir;
+  const verify::Verification built =
+      verify::build_verification(*plan, {options.repair_file, options.apply, options.settle_seconds}, context);
+  if (built.repair_held) {
     // Writing to the target behind a link's back can undo changes it applies meanwhile.
     if (options.apply) {
       std::cerr << "error: --apply: the task in " << task_dir << " runs its link; repairs must go through its "
@@ -96,30 +61,8 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
     }
     std::cerr << "warning: repair = 'apply' is not done from this process while the task in " << task_dir
               << " runs its link (omsrun verify --task " << task_dir << " --apply repairs through its queue)\n";
-    request.options.repair_apply = false;
   }
-  switch (link.kind) {
-    case LinkProbe::kLive:
-      request.live_task_id = task_id_for_directory(task_dir);
-      request.mode = "settled against the live link of the task in " + task_dir +
-                     ": a differing row is re-checked once the link has applied the source position it was read "
-                     "at (settle_seconds = " + std::to_string(request.options.settle_seconds) + ")";
-      break;
-    case LinkProbe::kPaused:
-      request.mode = "compared directly: the task in " + task_dir +
-                     " is paused, so nothing applies changes to the target; rows it has not applied yet count as "
-                     "differences until it resumes";
-      break;
-    default:
-      request.mode = plan->has_migrate ? "compared directly: no link runs for this script's task (" + task_dir + ")"
-                                       : "compared directly";
-      break;
-  }
-
-  caf::actor_system_config config;
-  actors::add_message_types(config);
-  caf::actor_system system{config};
-  auto report = actors::verify_blocking(system, plan, request);
+  auto report = runner::verify_here(plan, built.spec);
   if (!report) {
     std::cerr << "error: " << report.status().message() << "\n";
     return kExitFailure;

@@ -1,0 +1,63 @@
+#include "src/runner/verification.hpp"
+
+#include <caf/all.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "actors/messages.hpp"
+#include "actors/verify_actors.hpp"
+#include "src/runner/control.hpp"
+#include "src/task/task_state.hpp"
+
+namespace omsql::runner {
+
+LinkProbe probe_link(const std::string& task_dir) {
+  LinkProbe probe;
+  std::error_code ec;
+  if (!std::filesystem::exists(task_dir, ec)) return probe;
+  auto classify = [&](const std::string& phase, bool paused) {
+    probe.phase = phase;
+    if (phase != "incremental")
+      probe.kind = LinkProbe::kCopying;
+    else
+      probe.kind = paused ? LinkProbe::kPaused : LinkProbe::kLive;
+  };
+  if (auto live = send_command(task_dir, "status")) {
+    auto status = nlohmann::json::parse(*live, nullptr, false);
+    if (!status.is_discarded() && status.is_object()) {
+      classify(status.value("phase", std::string("?")), status.value("paused", false));
+      return probe;
+    }
+  }
+  if (!task_directory_in_use(task_dir)) return probe;
+  std::ifstream in(task_dir + "/state.json");
+  auto state = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+  classify(state.is_object() ? state.value("phase", std::string("?")) : std::string("?"), false);
+  return probe;
+}
+
+verify::LinkState link_state(const LinkProbe& probe) {
+  switch (probe.kind) {
+    case LinkProbe::kLive:
+      return verify::LinkState::kLive;
+    case LinkProbe::kPaused:
+      return verify::LinkState::kPaused;
+    case LinkProbe::kNone:
+    case LinkProbe::kCopying:
+      break;
+  }
+  return verify::LinkState::kNone;
+}
+
+Result<verify::VerifyReport> verify_here(std::shared_ptr<const Plan> plan, const verify::VerificationSpec& spec) {
+  caf::actor_system_config config;
+  actors::add_message_types(config);
+  caf::actor_system system{config};
+  actors::VerificationRequest request;
+  static_cast<verify::VerificationSpec&>(request) = spec;
+  return actors::verify_blocking(system, std::move(plan), std::move(request));
+}
+
+}  // namespace omsql::runner
