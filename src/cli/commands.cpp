@@ -17,6 +17,7 @@
 #include "src/runner/finish.hpp"
 #include "src/runner/task_runner.hpp"
 #include "src/schema/objects.hpp"
+#include "src/task/actor_graph.hpp"
 
 namespace omsql::cli {
 
@@ -40,28 +41,26 @@ std::string phases_text(const Phases& p) {
 }
 
 void print_actor_graph(const Plan& plan, bool dot) {
-  int pool = std::max(1, plan.options.parallel);
+  const ActorGraph graph = actor_graph(plan);
   if (dot) {
-    std::cout << "digraph omsql {\n  rankdir=LR;\n  node [shape=box];\n";
-    std::cout << "  coordinator -> schema_migrator [label=\"schema, indexes\"];\n";
-    for (int i = 0; i < pool; ++i) {
-      std::cout << "  chunker -> reader" << i << " [label=\"ChunkWork\"];\n";
-      for (int j = 0; j < pool; ++j)
-        std::cout << "  reader" << i << " -> applier" << j << " [label=\"RowBatch\"];\n";
-      std::cout << "  applier" << i << " -> reporter [label=\"progress\"];\n";
-      std::cout << "  reader" << i << " -> coordinator [label=\"chunk done\"];\n";
-      std::cout << "  reader" << i << " -> rate_limiter [label=\"take rows\"];\n";
-    }
-    std::cout << "}\n";
+    std::cout << render_dot(graph);
     return;
   }
-  std::cout << "actor graph:\n"
-            << "  coordinator ── schema_migrator (SCHEMA before the copy, INDEXES after it)\n"
-            << "  chunker ──ChunkWork──► reader ×" << pool << " ──RowBatch──► applier ×" << pool
-            << " ──progress──► reporter\n"
-            << "  backpressure: " << plan.options.credits << " credits per reader × batch ≤ "
-            << plan.options.batch_rows << " rows / " << plan.options.batch_bytes / (1 << 20) << " MB → at most "
-            << pool * plan.options.credits << " batches in flight\n";
+  auto pool = [&](ActorRole role) { return std::to_string(graph.count(role)); };
+  std::cout << "actor graph:\n";
+  if (graph.count(ActorRole::kSchemaMigrator))
+    std::cout << "  coordinator ── schema_migrator (SCHEMA before the copy), index_builder ×" << pool(ActorRole::kIndexBuilder)
+              << " (INDEXES after it)\n";
+  if (graph.count(ActorRole::kReader))
+    std::cout << "  chunker ──ChunkWork──► reader ×" << pool(ActorRole::kReader) << " ──RowBatch──► applier ×"
+              << pool(ActorRole::kApplier) << " ──progress──► reporter\n"
+              << "  backpressure: " << plan.options.credits << " credits per reader × batch ≤ " << plan.options.batch_rows
+              << " rows / " << plan.options.batch_bytes / (1 << 20) << " MB → at most "
+              << graph.count(ActorRole::kReader) * plan.options.credits << " batches in flight\n";
+  if (graph.count(ActorRole::kBinlogTailer))
+    std::cout << "  binlog_tailer ──stored──► replayer ──LaneWork──► apply_lane ×" << pool(ActorRole::kApplyLane)
+              << " (the task's lane count once recorded)\n";
+  if (graph.count(ActorRole::kVerifier)) std::cout << "  coordinator ──► verifier ×" << pool(ActorRole::kVerifier) << "\n";
   auto limit = [](int64_t value, const char* unit) {
     return value == 0 ? std::string("unlimited") : std::to_string(value) + " " + unit;
   };
