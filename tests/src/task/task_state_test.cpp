@@ -1,0 +1,154 @@
+// The task state on disk: every field survives a save and a load (binary key bytes included),
+// a second process cannot take the lock, and a damaged state.json is an error that names the file,
+// never a fresh start that would copy everything again over a live link.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "src/task/task_state.hpp"
+
+using namespace omsql;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempFolder {
+  std::string path;
+  TempFolder() {
+    char name[] = "/tmp/omsql-task-state-XXXXXX";
+    path = ::mkdtemp(name);
+    path += "/task";
+  }
+  ~TempFolder() { fs::remove_all(fs::path(path).parent_path()); }
+};
+
+void overwrite(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::trunc);
+  out << text;
+}
+
+}  // namespace
+
+TEST_CASE("every field of the task state survives save and load") {
+  TempFolder folder;
+  auto dir = TaskDirectory::open(folder.path);
+  REQUIRE(dir);
+  TaskState state;
+  state.script_path = "/srv/shop.omsql";
+  state.phase = Phase::kIncremental;
+  state.start_binlog_file = "mariadb-bin.000007";
+  state.start_binlog_offset = 18446744073709551615ull;
+  state.start_gtid = "0-1-42,1-7-3";
+  TableProgress orders;
+  orders.schema_created = true;
+  orders.created_by_task = true;
+  orders.copy_done = false;
+  orders.copied_through = std::vector<std::string>{std::string("\x00\xff\n\"\\", 5), "", "caf\xc3\xa9"};
+  orders.rows_copied = 123456789;
+  orders.bytes_copied = 9876543210;
+  TableProgress log;
+  log.copy_done = true;
+  log.snapshot_file = "mariadb-bin.000006";
+  log.snapshot_offset = 4;
+  state.tables["shop.orders"] = orders;
+  state.tables["shop.log"] = log;
+  state.indexes_done = true;
+  state.needs_recopy = "binlog mariadb-bin.000001 was purged";
+  state.recopy_drop = {{"shop_v2", "orders"}, {"weird`db", "t w"}};
+  state.cut_over = "2026-12-01T16:40:00Z";
+  REQUIRE(dir->save(state));
+
+  auto loaded = dir->load();
+  REQUIRE(loaded);
+  CHECK(loaded->script_path == state.script_path);
+  CHECK(loaded->phase == Phase::kIncremental);
+  CHECK(loaded->start_binlog_file == state.start_binlog_file);
+  CHECK(loaded->start_binlog_offset == state.start_binlog_offset);
+  CHECK(loaded->start_gtid == state.start_gtid);
+  REQUIRE(loaded->tables.size() == 2);
+  const TableProgress& o = loaded->tables.at("shop.orders");
+  CHECK(o.schema_created);
+  CHECK(o.created_by_task);
+  CHECK_FALSE(o.copy_done);
+  REQUIRE(o.copied_through.has_value());
+  CHECK(*o.copied_through == *orders.copied_through);
+  CHECK(o.rows_copied == 123456789);
+  CHECK(o.bytes_copied == 9876543210);
+  CHECK_FALSE(o.snapshot_file.has_value());
+  const TableProgress& l = loaded->tables.at("shop.log");
+  CHECK(l.copy_done);
+  CHECK_FALSE(l.copied_through.has_value());
+  CHECK(l.snapshot_file == log.snapshot_file);
+  CHECK(l.snapshot_offset == log.snapshot_offset);
+  CHECK(loaded->indexes_done);
+  CHECK(loaded->needs_recopy == state.needs_recopy);
+  CHECK(loaded->recopy_drop == state.recopy_drop);
+  CHECK(loaded->cut_over == state.cut_over);
+}
+
+TEST_CASE("a directory without state.json is a fresh task; the state file is private") {
+  TempFolder folder;
+  auto dir = TaskDirectory::open(folder.path);
+  REQUIRE(dir);
+  auto fresh = dir->load();
+  REQUIRE(fresh);
+  CHECK(fresh->phase == Phase::kNew);
+  CHECK(fresh->tables.empty());
+  REQUIRE(dir->save(*fresh));
+  auto perms = fs::status(folder.path + "/state.json").permissions();
+  CHECK((perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+}
+
+TEST_CASE("a damaged state.json is an error naming the file, not a fresh start") {
+  TempFolder folder;
+  auto dir = TaskDirectory::open(folder.path);
+  REQUIRE(dir);
+  TaskState state;
+  state.phase = Phase::kFull;
+  REQUIRE(dir->save(state));
+  const std::string file = folder.path + "/state.json";
+
+  overwrite(file, "{\"phase\": \"full\", \"tables\": {");  // torn by hand (save itself never tears)
+  auto torn = dir->load();
+  REQUIRE_FALSE(torn);
+  CHECK(torn.status().message().find("state.json") != std::string::npos);
+
+  overwrite(file, "{\"phase\": \"sideways\"}");
+  auto unknown = dir->load();
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.status().message().find("unknown phase 'sideways'") != std::string::npos);
+
+  overwrite(file, "{\"phase\": \"full\", \"tables\": {\"a.b\": {\"copied_through_hex\": [\"0g\"]}}}");
+  auto bad_hex = dir->load();
+  REQUIRE_FALSE(bad_hex);
+  CHECK(bad_hex.status().message().find("bad key hex in table a.b") != std::string::npos);
+}
+
+TEST_CASE("one process at a time: a second open of a locked task directory is refused") {
+  TempFolder folder;
+  auto first = TaskDirectory::open(folder.path);
+  REQUIRE(first);
+  CHECK(task_directory_in_use(folder.path));  // held by this process
+  pid_t child = ::fork();
+  if (child == 0) {
+    // Another process: the lock is held by the parent.
+    auto second = TaskDirectory::open(folder.path);
+    ::_exit(second ? 1 : 0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("the task id is the directory's absolute path, cut to the key length from the left") {
+  CHECK(task_id_for_directory("/srv/tasks/shop") == "/srv/tasks/shop");
+  std::string deep = "/srv/" + std::string(300, 'd') + "/shop";
+  std::string id = task_id_for_directory(deep);
+  CHECK(id.size() == 191);
+  CHECK(id == deep.substr(deep.size() - 191));
+}
