@@ -7,7 +7,7 @@
 
 #include "dsl/filter_sql.hpp"
 #include "dsl/grammar.hpp"
-#include "dsl/options.hpp"
+#include "src/model/options.hpp"
 #include "dsl/rules.hpp"
 #include "src/common/strings.hpp"
 

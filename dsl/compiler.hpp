@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "dsl/diagnostic.hpp"
-#include "dsl/options.hpp"  // the WITH option table, also for `--set`, `--vary`, `--mode`
+#include "src/model/options.hpp"  // the WITH option table, also for `--set`, `--vary`, `--mode`
 #include "src/model/plan.hpp"
 #include "src/catalog/catalog.hpp"
 

@@ -149,7 +149,7 @@ int bench(const BenchOptions& options) {
     for (std::string value; std::getline(values, value, ',');) {
       // Each value is checked as the child's `--set` will check it, so no run starts doomed.
       Options probe;
-      if (auto error = dsl::set_migrate_option(probe, variation.key, value)) {
+      if (auto error = set_migrate_option(probe, variation.key, value)) {
         std::cerr << "error: --vary " << v << ": " << error->message << "\n";
         return 2;
       }

@@ -202,10 +202,10 @@ Result<std::shared_ptr<const Plan>> adjusted_plan(std::shared_ptr<const Plan> pl
             (is_system_schema(job.target.schema) ? " is a system schema" : " is longer than 64 characters"));
     }
   }
-  if (auto error = dsl::apply_option_overrides(adjusted.options, options.overrides); !error.empty())
+  if (auto error = apply_option_overrides(adjusted.options, options.overrides); !error.empty())
     return Status::invalid_argument(error);
   if (!options.mode.empty()) {
-    auto mode = dsl::parse_phase_list(options.mode);
+    auto mode = parse_phase_list(options.mode);
     if (!mode.error.empty()) return Status::invalid_argument("--mode " + options.mode + ": " + mode.error);
     adjusted.phases = mode.phases;
   }

@@ -8,7 +8,7 @@
 #include <tuple>
 #include <vector>
 
-#include "dsl/options.hpp"
+#include "src/model/options.hpp"
 #include "src/cli/bench.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_options.overrides,
                   "override a WITH option, e.g. --set parallel=8 (repeatable; the names and checks of WITH, below)");
   run->add_option("--mode", run_options.mode, "override MODE, e.g. --mode schema,full (phases: schema, full, incremental)");
-  run->footer("\nWITH options (--set NAME=VALUE, bench --vary NAME=V1,V2):\n" + omsql::dsl::migrate_option_help());
+  run->footer("\nWITH options (--set NAME=VALUE, bench --vary NAME=V1,V2):\n" + omsql::migrate_option_help());
   run->add_flag("--recopy", run_options.recopy,
                 "copy the task's tables afresh from a new binlog position, in the same task directory (after a "
                 "purged binlog); drops only target tables the task created");
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
     if (settle_option->count()) {
       // The VERIFY option's own check and words, as in the script.
       omsql::VerifyOptions probe;
-      if (auto error = omsql::dsl::set_verify_option(probe, "settle_seconds", settle_seconds)) {
+      if (auto error = omsql::set_verify_option(probe, "settle_seconds", settle_seconds)) {
         std::cerr << "error: --settle-seconds " << settle_seconds << ": " << error->message << "\n";
         return omsql::cli::kExitUsage;
       }
@@ -176,7 +176,7 @@ int main(int argc, char** argv) {
     for (auto [option, flag, name, text] : {std::tuple{rows_option, "--rows-per-sec", "max_rows_per_sec", &rows_per_sec},
                                             std::tuple{events_option, "--events-per-sec", "max_events_per_sec", &events_per_sec}}) {
       if (!option->count()) continue;
-      if (auto error = omsql::dsl::set_migrate_option(probe, name, *text)) {
+      if (auto error = omsql::set_migrate_option(probe, name, *text)) {
         std::cerr << "error: " << flag << " " << *text << ": " << error->message << "\n";
         return omsql::cli::kExitUsage;
       }

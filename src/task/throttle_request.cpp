@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "src/model/options.hpp"
+
 namespace omsql {
 
 namespace {
@@ -21,12 +23,16 @@ Result<ThrottleRequest> parse_throttle_request(std::string_view body) {
                                                       : nullptr;
     if (!field)
       return Status::invalid_argument("throttle: unknown field '" + name + "'; expected " + kRows + " or " + kEvents);
-    // A JSON integer that fits int64 and is not negative; 1e3, 2.5, "10" and true are refused.
-    if (!value.is_number_integer() || (value.is_number_unsigned() && value.get<uint64_t>() > INT64_MAX) ||
-        value.get<int64_t>() < 0)
-      return Status::invalid_argument("throttle: bad value " + value.dump() + " for " + name +
-                                      ": expected an integer >= 0 (0 = unlimited)");
-    *field = value.get<int64_t>();
+    // The WITH option of the same name decides what is valid (omsql::migrate_option_table): one
+    // type and range for the script, --set and the endpoint. Only a JSON integer is a candidate;
+    // 1e3, 2.5, "10" and true are refused.
+    Options scratch;
+    const OptionSpec* spec = find_migrate_option(name);
+    if (!spec) return Status::invalid_argument("throttle: " + name + " is not in the WITH option table");
+    if (!value.is_number_integer() || set_migrate_option(scratch, name, value.dump()))
+      return Status::invalid_argument("throttle: bad value " + value.dump() + " for " + name + ": expected " +
+                                      option_expected_text(*spec) + " (0 = unlimited)");
+    *field = name == kRows ? scratch.max_rows_per_sec : scratch.max_events_per_sec;
   }
   if (!request.max_rows_per_sec && !request.max_events_per_sec)
     return Status::invalid_argument(std::string("throttle: give ") + kRows + " and/or " + kEvents);

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "dsl/compiler.hpp"
-#include "dsl/options.hpp"
+#include "src/model/options.hpp"
 
 using namespace omsql;
 using namespace omsql::dsl;

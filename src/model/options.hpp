@@ -12,7 +12,7 @@
 
 #include "src/model/plan.hpp"
 
-namespace omsql::dsl {
+namespace omsql {
 
 enum class OptionType {
   kInteger,   // decimal digits, within [min, max]
@@ -35,6 +35,9 @@ struct OptionSpec {
 const std::vector<OptionSpec>& migrate_option_table();
 // The spec of `name` (any case), or null.
 const OptionSpec* find_migrate_option(std::string_view name);
+// What a value of `spec` must look like ("an integer >= 0", "one of: 'fail', ..."): the tail of
+// every "bad value" error, for callers that read values from elsewhere (the control endpoint's JSON).
+std::string option_expected_text(const OptionSpec& spec);
 // "parallel, chunk_rows, ...": what an unknown-option error lists.
 std::string migrate_option_names();
 // The table as text, one option a line: name, accepted values, doc (for `omsrun --help`).
@@ -79,4 +82,4 @@ PhaseList parse_phase_list(std::string_view text);
 // "4MB", "512KB", "1GB", "4096" -> bytes (binary units); nullopt when malformed or over 1 TB.
 std::optional<int64_t> parse_byte_size(std::string_view text);
 
-}  // namespace omsql::dsl
+}  // namespace omsql

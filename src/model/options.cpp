@@ -1,16 +1,15 @@
 // WITH (...) and VERIFY (...) options: names and values are checked here, before any connection.
 // The WITH table below is the only place an option's name, type and range are written down.
-#include "dsl/options.hpp"
+#include "src/model/options.hpp"
 
 #include <charconv>
 #include <limits>
 #include <map>
 
-#include "dsl/rules.hpp"
 #include "src/common/retry.hpp"
 #include "src/common/strings.hpp"
 
-namespace omsql::dsl {
+namespace omsql {
 namespace {
 
 constexpr int64_t kNoLimit = std::numeric_limits<int64_t>::max();
@@ -104,8 +103,10 @@ std::string names_of(const std::vector<OptionEntry<OptionsT>>& table) {
   return out;
 }
 
+}  // namespace
+
 // What the value must look like: the tail of "bad value 'x' for NAME: expected ...".
-std::string expected_text(const OptionSpec& spec) {
+std::string option_expected_text(const OptionSpec& spec) {
   switch (spec.type) {
     case OptionType::kInteger:
       if (spec.max == kNoLimit) return "an integer >= " + std::to_string(spec.min);
@@ -126,6 +127,8 @@ std::string expected_text(const OptionSpec& spec) {
   }
   return "";
 }
+
+namespace {
 
 // The short form for `--help`: "1..256", "'fail' | 'truncate' | 'append'", "duration >= 1s".
 std::string accepted_text(const OptionSpec& spec) {
@@ -202,20 +205,10 @@ std::optional<OptionError> set_option(const std::vector<OptionEntry<OptionsT>>& 
     if (entry->spec.type == OptionType::kText && entry->spec.expected.empty())
       return OptionError{false, std::string(entry->spec.name) + " must not be empty"};
     return OptionError{false, "bad value '" + std::string(value) + "' for " + std::string(entry->spec.name) +
-                                  ": expected " + expected_text(entry->spec)};
+                                  ": expected " + option_expected_text(entry->spec)};
   }
   entry->store(options, *parsed);
   return std::nullopt;
-}
-
-// Rejects `name` when it was already given in this list, so the last one does not silently win.
-bool first_time(const ast::OptionItem& item, std::map<std::string, int>& seen, const SourceText& source,
-                std::vector<Diagnostic>& diagnostics) {
-  auto [it, inserted] = seen.emplace(to_lower(item.name.text), item.offset);
-  if (inserted) return true;
-  diagnostics.push_back(source.at(item.name.offset, "option '" + item.name.text + "' is given twice (first at line " +
-                                                        std::to_string(source.at(it->second, "").line) + ")"));
-  return false;
 }
 
 }  // namespace
@@ -337,27 +330,4 @@ std::optional<int64_t> parse_byte_size(std::string_view text) {
   return *number << shift;
 }
 
-void apply_migrate_options(const std::vector<ast::OptionItem>& items, const SourceText& source, Options& options,
-                           std::vector<Diagnostic>& diagnostics) {
-  std::map<std::string, int> seen;
-  for (const auto& item : items) {
-    if (!first_time(item, seen, source, diagnostics)) continue;
-    if (auto error = set_migrate_option(options, item.name.text, item.value.text))
-      diagnostics.push_back(source.at(error->about_name ? item.name.offset : item.value.offset, error->message));
-  }
-  auto max_delay = seen.find("retry_max_delay");
-  if (auto error = check_retry_options(options, max_delay != seen.end()))
-    diagnostics.push_back(source.at(max_delay->second, *error));
-}
-
-void apply_verify_options(const std::vector<ast::OptionItem>& items, const SourceText& source,
-                          VerifyOptions& options, std::vector<Diagnostic>& diagnostics) {
-  std::map<std::string, int> seen;
-  for (const auto& item : items) {
-    if (!first_time(item, seen, source, diagnostics)) continue;
-    if (auto error = set_verify_option(options, item.name.text, item.value.text))
-      diagnostics.push_back(source.at(error->about_name ? item.name.offset : item.value.offset, error->message));
-  }
-}
-
-}  // namespace omsql::dsl
+}  // namespace omsql
