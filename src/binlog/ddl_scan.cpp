@@ -1,6 +1,7 @@
 #include "src/binlog/ddl_scan.hpp"
 
-#include <cctype>
+#include "src/binlog/ddl_lexer.hpp"
+
 #include <string>
 #include <vector>
 
@@ -14,78 +15,21 @@ struct Token {
   bool quoted = false;
 };
 
-bool is_word_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
-
+// The shared lexer's tokens, seen as this scan always saw them: a "double-quoted" token is a
+// string (under ANSI_QUOTES it would be a name, but counting it as one would turn harmless
+// statement DML such as `SET note = "orders"` into a stop that forces a re-copy).
 std::vector<Token> tokenize(std::string_view s) {
   std::vector<Token> tokens;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (std::isspace(c)) {
-      ++i;
-    } else if (c == '\'' || c == '"') {  // string literal: skip, honouring doubled quotes and escapes
-      char quote = static_cast<char>(c);
-      ++i;
-      while (i < s.size()) {
-        if (s[i] == '\\') {
-          i += 2;
-        } else if (s[i] == quote) {
-          if (i + 1 < s.size() && s[i + 1] == quote) i += 2;
-          else break;
-        } else {
-          ++i;
-        }
-      }
-      ++i;
-      tokens.push_back({Token::kOther, "'"});
-    } else if (c == '`') {
-      std::string name;
-      ++i;
-      while (i < s.size()) {
-        if (s[i] == '`') {
-          if (i + 1 < s.size() && s[i + 1] == '`') {
-            name.push_back('`');
-            i += 2;
-            continue;
-          }
-          break;
-        }
-        name.push_back(s[i++]);
-      }
-      ++i;
-      tokens.push_back({Token::kWord, name, true});
-    } else if (s.compare(i, 3, "/*!") == 0 || s.compare(i, 4, "/*M!") == 0) {
-      // Executable comment: its content is code. Skip the marker and the version number.
-      i += s[i + 2] == 'M' ? 4 : 3;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-    } else if (s.compare(i, 2, "/*") == 0) {
-      size_t end = s.find("*/", i + 2);
-      i = end == std::string_view::npos ? s.size() : end + 2;
-    } else if (s.compare(i, 2, "*/") == 0) {
-      i += 2;  // end of an executable comment
-    } else if (c == '#' || (s.compare(i, 2, "--") == 0 && (i + 2 >= s.size() || std::isspace(static_cast<unsigned char>(s[i + 2]))))) {
-      size_t end = s.find('\n', i);
-      i = end == std::string_view::npos ? s.size() : end + 1;
-    } else if (c == '.') {
-      tokens.push_back({Token::kDot, "."});
-      ++i;
-    } else if (is_word_char(c)) {
-      size_t start = i;
-      while (i < s.size() && is_word_char(static_cast<unsigned char>(s[i]))) ++i;
-      tokens.push_back({Token::kWord, std::string(s.substr(start, i - start))});
-    } else {
-      tokens.push_back({Token::kOther, std::string(1, static_cast<char>(c))});
-      ++i;
+  for (auto& t : lex_sql(s)) {
+    switch (t.kind) {
+      case SqlToken::kWord: tokens.push_back({Token::kWord, std::move(t.text)}); break;
+      case SqlToken::kQuotedName: tokens.push_back({Token::kWord, std::move(t.text), true}); break;
+      case SqlToken::kString:
+      case SqlToken::kDoubleQuoted: tokens.push_back({Token::kOther, "'"}); break;
+      case SqlToken::kPunct: tokens.push_back({t.text == "." ? Token::kDot : Token::kOther, std::move(t.text)}); break;
     }
   }
   return tokens;
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
 }
 
 bool keyword(const Token& t, std::string_view word) { return t.kind == Token::kWord && !t.quoted && same_name(t.text, word); }

@@ -1,10 +1,11 @@
 #pragma once
-// Does a DDL statement seen in the binlog touch a given table? The decoder surfaces every
-// statement it cannot replay (DdlStatement); the tailer uses this to stop only for statements on
-// migrated tables. A tokenizer, not a parser: it knows back-quoted and dotted names, string
-// literals and comments (MariaDB's executable /*! ... */ comments count as code), and errs on the
-// side of "yes": names compare case-insensitively, so a false alarm stops the task with a
-// message, while a missed statement would let the target drift silently.
+// Does a statement seen in the binlog name a given table? The fallback of the DDL decision
+// (ddl_decision.hpp) for what the classifier cannot vouch for: statements it does not
+// understand, and DML logged as a statement. A tokenizer (ddl_lexer), not a parser: it knows
+// back-quoted and dotted names, string literals and comments (MariaDB's executable /*! ... */
+// comments count as code), and errs on the side of "yes": names compare case-insensitively, so a
+// false alarm stops the task with a message, while a missed statement would let the target drift
+// silently.
 #include <string_view>
 
 #include "src/catalog/table_def.hpp"
