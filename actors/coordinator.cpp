@@ -23,9 +23,10 @@
 #include "actors/reporter.hpp"
 #include "actors/schema_actor.hpp"
 #include "actors/verify_actors.hpp"
+#include "src/apply/foreign_keys.hpp"
 #include "src/copy/chunk_tracker.hpp"
 #include "src/task/recopy.hpp"
-#include "src/apply/foreign_keys.hpp"
+#include "src/task/task_status.hpp"
 
 namespace omsql::actors {
 
@@ -64,7 +65,8 @@ struct CoordinatorState {
   std::function<void(int)> after_auto_verify;
   uint64_t verify_id = 0;          // the number of the last verification started
   std::optional<VerifyProgress> verify_progress;
-  nlohmann::json last_verification;  // id, outcome, exit code and report files of the last one finished
+  std::optional<VerificationOutcome> last_verification;  // the last one finished
+  std::optional<CopySummary> copy_summary;               // this process's copy, once the reporter has summed it up
   std::string ended;               // how this process ended itself: done, stopped, failed, caught up
   bool paused = false;
   bool failed = false;
@@ -189,12 +191,12 @@ void complete(Self* self, int exit_code);
 
 std::string task_id_of(const TaskDirectory& directory) { return task_id_for_directory(directory.path()); }
 
-nlohmann::json status_json(Self* self) {
+TaskStatus task_status(Self* self) {
   auto& s = self->state;
-  nlohmann::json j;
-  j["phase"] = std::string(phase_name(s.task.phase));
-  j["pid"] = static_cast<int64_t>(::getpid());
-  j["updated_at"] = static_cast<int64_t>(std::time(nullptr));
+  TaskStatus status;
+  status.phase = std::string(phase_name(s.task.phase));
+  status.pid = static_cast<int64_t>(::getpid());
+  status.updated_at = static_cast<int64_t>(std::time(nullptr));
   if (s.plan->phases.incremental) {
     // Recomputed at every answer: the lag from the age of the oldest unapplied change now (it
     // grows while the target is frozen), caught up only while that age is small.
@@ -202,36 +204,38 @@ nlohmann::json status_json(Self* self) {
         s.sync.oldest_unapplied_ms ? std::max<int64_t>(0, steady_now_ms() - s.sync.oldest_unapplied_ms) / 1000.0 : 0;
     const bool all_applied = !(s.sync.applied < s.sync.stored);
     // While capture waits, everything stored may be applied and the source still be ahead.
-    const bool caught_up = s.sync.reached_catch_up_target && !s.failed && s.capture_waiting.empty() &&
-                           (all_applied || (!s.paused && lag < kCaughtUpLagSeconds));
-    j["source_position"] = s.sync.stored.str();
-    j["applied_position"] = s.sync.applied.str();
-    j["lag_seconds"] = lag;
-    j["events_per_second"] = s.sync.events_per_second;
-    j["events_applied"] = s.sync.events_applied;
-    j["caught_up"] = caught_up;
-    j["apply_lanes"] = s.sync.lanes;  // the replayer's: a resumed task keeps its lane rows' count
-    if (!s.capture_waiting.empty()) j["capture_paused"] = s.capture_waiting;
+    LinkStatus link;
+    link.caught_up = s.sync.reached_catch_up_target && !s.failed && s.capture_waiting.empty() &&
+                     (all_applied || (!s.paused && lag < kCaughtUpLagSeconds));
+    link.source_position = s.sync.stored.str();
+    link.applied_position = s.sync.applied.str();
+    link.lag_seconds = lag;
+    link.events_per_second = s.sync.events_per_second;
+    link.events_applied = s.sync.events_applied;
+    link.apply_lanes = s.sync.lanes;  // the replayer's: a resumed task keeps its lane rows' count
+    if (!s.capture_waiting.empty()) link.capture_paused = s.capture_waiting;
+    status.link = std::move(link);
   }
-  nlohmann::json tables = nlohmann::json::object();
-  for (const auto& [name, progress] : s.task.tables)
-    tables[name] = {{"copy_done", progress.copy_done}};
-  j["tables"] = tables;
-  j["paused"] = s.paused;
-  j["verifying"] = s.verifying;
-  nlohmann::json verification = {{"id", s.verify_id}, {"running", s.verifying}};
+  std::map<std::string, bool> tables;
+  for (const auto& [name, progress] : s.task.tables) tables[name] = progress.copy_done;
+  status.tables = std::move(tables);
+  status.paused = s.paused;
+  status.verifying = s.verifying;
+  VerificationStatus verification;
+  verification.id = s.verify_id;
+  verification.running = s.verifying;
   if (s.verifying && s.verify_progress) {
     const VerifyProgress& p = *s.verify_progress;
-    verification["progress"] = {{"tables_done", p.tables_done}, {"tables", p.tables_total},
-                                {"rows", p.rows},               {"rows_per_second", p.rows_per_second},
-                                {"seconds", p.seconds},         {"settling", p.settling}};
+    verification.progress =
+        VerifyProgressStatus{p.tables_done, p.tables_total, p.rows, p.rows_per_second, p.seconds, p.settling};
   }
-  if (!s.last_verification.is_null()) verification["last"] = s.last_verification;
-  j["verification"] = std::move(verification);
-  if (!s.ended.empty()) j["ended"] = s.ended;
-  j["max_rows_per_sec"] = s.max_rows_per_sec;
-  j["max_events_per_sec"] = s.max_events_per_sec;
-  return j;
+  verification.last = s.last_verification;
+  status.verification = std::move(verification);
+  if (!s.ended.empty()) status.ended = s.ended;
+  status.max_rows_per_sec = s.max_rows_per_sec;
+  status.max_events_per_sec = s.max_events_per_sec;
+  status.copy = s.copy_summary;
+  return status;
 }
 
 void write_status(Self* self, bool force) {
@@ -239,7 +243,7 @@ void write_status(Self* self, bool force) {
   auto now = std::chrono::steady_clock::now();
   if (!force && now - s.last_status_write < std::chrono::seconds(1)) return;
   s.last_status_write = now;
-  (void)write_file_atomically(s.directory->path() + "/status.json", status_json(self).dump(2) + "\n");
+  (void)write_file_atomically(s.directory->path() + "/status.json", task_status_text(task_status(self), 2) + "\n");
 }
 
 void maybe_finish_copy(Self* self) {
@@ -359,8 +363,7 @@ void start_verification(Self* self, bool automatic, VerifyAsk ask, std::function
     if (!report) {
       if (automatic) return fail_task(self, report.status().message());
       std::cerr << "error: verification " << id << ": " << report.status().message() << "\n";
-      s.last_verification = {{"id", id}, {"outcome", "failed"}, {"exit_code", 1},
-                             {"error", report.status().message()}};
+      s.last_verification = VerificationOutcome{id, "failed", 1, std::nullopt, std::nullopt, report.status().message()};
       write_status(self, true);
       return next(1);
     }
@@ -381,11 +384,8 @@ void start_verification(Self* self, bool automatic, VerifyAsk ask, std::function
     (void)write_file_atomically(text_file, text);
     (void)write_file_atomically(json_file, report->to_json() + "\n");
     const int code = verify::outcome_exit_code(report->outcome());
-    s.last_verification = {{"id", id},
-                           {"outcome", verify::outcome_name(report->outcome())},
-                           {"exit_code", code},
-                           {"report", json_file},
-                           {"report_text", text_file}};
+    s.last_verification =
+        VerificationOutcome{id, verify::outcome_name(report->outcome()), code, json_file, text_file, std::nullopt};
     write_status(self, true);
     next(code);
     // The link caught up while this (requested) verification ran: the script's own runs now.
@@ -423,14 +423,20 @@ void finish_task(Self* self) {
       return;
     }
     self->request(s.reporter, caf::infinite, finish_atom::value)
-        .then([=](bool) { start_replay(self); }, [=](caf::error&) { start_replay(self); });
+        .then(
+            [=](const CopySummary& summary) {
+              self->state.copy_summary = summary;
+              start_replay(self);
+            },
+            [=](caf::error&) { start_replay(self); });
     return;
   }
   if (s.plan->verify.enabled && !s.verified) {
     // The summary of the copy first, then the verification, then the end.
     self->request(s.reporter, caf::infinite, finish_atom::value)
         .then(
-            [=](bool) {
+            [=](const CopySummary& summary) {
+              self->state.copy_summary = summary;
               self->state.reporter = nullptr;
               self->state.verified = true;
               start_verification(self, true, {}, [=](int code) { complete(self, code); });
@@ -443,10 +449,15 @@ void finish_task(Self* self) {
   }
   if (!enter_phase(self, Phase::kDone)) return;
   if (auto st = save(self); !st) return fail_task(self, st.message());
-  auto& done = s.done;
+  // The status says how the copy went (omsrun bench reads it) and that the task is done.
+  auto end = [=](std::optional<CopySummary> summary) {
+    self->state.copy_summary = summary;
+    self->state.ended = "done";
+    write_status(self, true);
+    finish(self, 0);
+  };
   self->request(s.reporter, caf::infinite, finish_atom::value)
-      .then([=](bool) mutable { finish(self, 0); }, [=](caf::error&) { finish(self, 0); });
-  (void)done;
+      .then([=](const CopySummary& summary) { end(summary); }, [=](caf::error&) { end(std::nullopt); });
 }
 
 // Ends a task whose copy and verification are over.
@@ -584,7 +595,7 @@ std::string answer_control(Self* self, const std::string& command, const std::st
   } else if (command != "status") {
     return nlohmann::json{{"error", "unknown command " + command}}.dump();
   }
-  return status_json(self).dump();
+  return task_status_text(task_status(self));
 }
 
 caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, const TaskDirectory* directory,
@@ -689,7 +700,7 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
           if (s.replayer) self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);
         }
         write_status(self, true);
-        return status_json(self).dump();
+        return task_status_text(task_status(self));
       },
       [=](stop_atom) {
         self->state.ended = "stopped on request";

@@ -10,6 +10,7 @@ void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<SpoolStored>("omsql::SpoolStored");
   config.add_message_type<SyncStatus>("omsql::SyncStatus");
   config.add_message_type<ThrottleChange>("omsql::ThrottleChange");
+  config.add_message_type<CopySummary>("omsql::CopySummary");
 }
 
 }  // namespace omsql::actors

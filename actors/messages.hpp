@@ -11,6 +11,7 @@
 #include "src/binlog/position.hpp"
 #include "src/copy/types.hpp"
 #include "src/spool/spool.hpp"
+#include "src/task/task_status.hpp"
 
 namespace omsql::actors {
 
@@ -140,6 +141,10 @@ typename Inspector::result_type inspect(Inspector& f, RowBatch& x);
 }  // namespace omsql::copy
 
 namespace omsql {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CopySummary& x) {
+  return f(caf::meta::type_name("CopySummary"), x.rows, x.bytes, x.seconds);
+}
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BinlogPosition& x) {
   return f(caf::meta::type_name("BinlogPosition"), x.file, x.offset, x.gtid);

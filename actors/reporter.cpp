@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/messages.hpp"
+#include "src/task/task_status.hpp"
 
 namespace omsql::actors {
 
@@ -126,8 +127,14 @@ caf::behavior reporter_impl(caf::stateful_actor<ReporterState>* self, std::share
         }
         for (const auto& line : render(s, true)) std::cout << line << "\n";
         std::cout.flush();
+        CopySummary summary;
+        for (const auto& c : s.tables) {
+          summary.rows += c.rows;
+          summary.bytes += c.bytes;
+        }
+        summary.seconds = std::chrono::duration<double>(Clock::now() - s.started).count();
         self->quit();
-        return true;
+        return summary;
       },
   };
 }

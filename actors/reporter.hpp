@@ -1,7 +1,7 @@
 #pragma once
 // Progress display for the full copy. On a terminal: a live table (per table and total: rows,
 // rows/s, MB/s, ETA) redrawn every second. Otherwise: one plain log line every 10 seconds. On
-// finish_atom it prints the final summary and replies.
+// finish_atom it prints the final summary and replies with it (CopySummary: rows, bytes, seconds).
 #include <caf/all.hpp>
 
 #include <iosfwd>

@@ -1,5 +1,6 @@
 #include "src/cli/bench.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -15,7 +16,6 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -23,6 +23,7 @@
 #include "src/cli/script_loader.hpp"
 #include "src/common/strings.hpp"
 #include "src/mysql/connection.hpp"
+#include "src/runner/status.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql::cli {
@@ -43,20 +44,20 @@ struct RunResult {
   int exit_code = 0;
 };
 
-// Runs `omsrun run ...` as a child, collecting its stdout (for the copy summary) and its rusage.
-RunResult run_child(const std::vector<std::string>& args) {
+// Runs `omsrun run ...` as a child, with its rusage; what it copied comes from the status the
+// child's coordinator wrote at the end of its run (TaskStatus::copy), never from its printed summary.
+RunResult run_child(const std::vector<std::string>& args, const std::string& task_dir) {
   RunResult result;
-  int pipe_fds[2];
-  if (::pipe(pipe_fds) != 0) {
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = ::fork();
+  if (pid < 0) {
     result.exit_code = -1;
     return result;
   }
-  auto start = std::chrono::steady_clock::now();
-  pid_t pid = ::fork();
   if (pid == 0) {
-    ::dup2(pipe_fds[1], STDOUT_FILENO);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
+    // The child's own summary and table are not bench's output.
+    int null_fd = ::open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) ::dup2(null_fd, STDOUT_FILENO);
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -64,11 +65,6 @@ RunResult run_child(const std::vector<std::string>& args) {
     std::perror("exec omsrun");
     ::_exit(127);
   }
-  ::close(pipe_fds[1]);
-  std::string output;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) output.append(buffer, static_cast<size_t>(n));
-  ::close(pipe_fds[0]);
   int status = 0;
   struct rusage usage {};
   ::wait4(pid, &status, 0, &usage);
@@ -77,11 +73,9 @@ RunResult run_child(const std::vector<std::string>& args) {
   result.peak_mb = usage.ru_maxrss / 1024.0;
   result.cpu_seconds = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
                        usage.ru_stime.tv_usec / 1e6;
-  static const std::regex kSummary(R"(copied (\d+) rows \(([\d.]+) MB\))");
-  std::smatch m;
-  if (std::regex_search(output, m, kSummary)) {
-    result.rows = std::stoull(m[1]);
-    result.megabytes = std::stod(m[2]);
+  if (auto written = runner::written_status(task_dir); written && written->copy) {
+    result.rows = written->copy->rows;
+    result.megabytes = written->copy->bytes / 1e6;
   }
   return result;
 }
@@ -221,7 +215,7 @@ int bench(const BenchOptions& options) {
         args.push_back("--set");
         args.push_back(kv);
       }
-      runs.push_back(run_child(args));
+      runs.push_back(run_child(args, task_dir));
     }
     if (g_bench_interrupted) break;  // an interrupted run measures nothing
     std::sort(runs.begin(), runs.end(), [](const RunResult& a, const RunResult& b) { return a.seconds < b.seconds; });

@@ -4,8 +4,6 @@
 #include <iostream>
 #include <map>
 
-#include <nlohmann/json.hpp>
-
 #include "dsl/compiler.hpp"
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/check/preflight.hpp"
@@ -279,12 +277,12 @@ int throttle_task(const std::string& task_dir, const ThrottleRequest& request) {
     std::cerr << "error: " << answer.status().message() << "\n";
     return kExitFailure;
   }
-  auto status = nlohmann::json::parse(*answer, nullptr, false);
-  if (status.is_discarded()) {
+  auto status = parse_task_status(*answer);
+  if (!status) {
     std::cout << *answer << "\n";
     return 0;
   }
-  std::cout << "throttle   " << limits_text(status) << "\n";
+  std::cout << "throttle   " << limits_text(*status) << "\n";
   return 0;
 }
 

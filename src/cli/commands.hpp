@@ -6,8 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
+#include "src/task/task_status.hpp"
 #include "src/task/throttle_request.hpp"
 
 namespace omsql::cli {
@@ -51,8 +50,8 @@ int verify_task(const VerifyCommandOptions& options);
 // from what it left in DIR (status.json, state.json, last-error.json), marked not running and not
 // caught up. Writes nothing into DIR.
 int show_status(const std::string& task_dir, bool json);
-// "1000 rows/s (copy), unlimited events/s (replay)": the limits a status JSON shows.
-std::string limits_text(const nlohmann::json& status);
+// "1000 rows/s (copy), unlimited events/s (replay)": the limits a status shows.
+std::string limits_text(const TaskStatus& status);
 // Sends pause, resume or verify to the running task in DIR through its control endpoint.
 int control_task(const std::string& task_dir, const std::string& command);
 // Changes the limits of the running task in DIR (POST /throttle) and prints the limits now in force.

@@ -10,6 +10,7 @@
 
 #include "src/cli/script_loader.hpp"
 #include "src/runner/control.hpp"
+#include "src/runner/status.hpp"
 #include "src/runner/verification.hpp"
 #include "src/task/task_state.hpp"
 #include "src/verify/request.hpp"
@@ -110,12 +111,11 @@ int verify_task(const VerifyCommandOptions& options) {
   // The task answers its status from memory; its last verification says when this one is over.
   auto last_line = std::chrono::steady_clock::now();
   int unanswered = 0;
-  nlohmann::json last;
+  VerificationOutcome last;
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    auto status_text = runner::send_command(dir, "status");
-    auto status = status_text ? nlohmann::json::parse(*status_text, nullptr, false) : nlohmann::json();
-    if (!status.is_object() || !status.contains("verification")) {
+    auto status = runner::running_status(dir);
+    if (!status || !status->verification) {
       if (++unanswered >= 40) {
         std::cerr << "error: " << dir << ": the task stopped answering before verification " << id
                   << " finished (see omsrun status --task " << dir << ")\n";
@@ -124,28 +124,27 @@ int verify_task(const VerifyCommandOptions& options) {
       continue;
     }
     unanswered = 0;
-    const auto& verification = status["verification"];
-    if (verification.contains("last") && verification["last"].value("id", uint64_t{0}) == id) {
-      last = verification["last"];
+    const VerificationStatus& verification = *status->verification;
+    if (verification.last && verification.last->id == id) {
+      last = *verification.last;
       break;
     }
-    if (verification.contains("progress") && std::chrono::steady_clock::now() - last_line >= std::chrono::seconds(5)) {
+    if (verification.progress && std::chrono::steady_clock::now() - last_line >= std::chrono::seconds(5)) {
       last_line = std::chrono::steady_clock::now();
-      const auto& p = verification["progress"];
+      const VerifyProgressStatus& p = *verification.progress;
       std::ostringstream line;
-      line << "verify: " << p.value("tables_done", 0) << "/" << p.value("tables", 0) << " table(s), "
-           << p.value("rows", uint64_t{0}) << " rows, " << static_cast<uint64_t>(p.value("rows_per_second", 0.0))
-           << " rows/s";
-      if (!p.value("settling", std::string()).empty()) line << "; settling " << p.value("settling", std::string());
+      line << "verify: " << p.tables_done << "/" << p.tables << " table(s), " << p.rows << " rows, "
+           << static_cast<uint64_t>(p.rows_per_second) << " rows/s";
+      if (!p.settling.empty()) line << "; settling " << p.settling;
       std::cerr << line.str() << std::endl;
     }
   }
-  if (last.contains("error")) {
-    std::cerr << "error: verification " << id << ": " << last["error"].get<std::string>() << "\n";
+  if (last.error) {
+    std::cerr << "error: verification " << id << ": " << *last.error << "\n";
     return kExitFailure;
   }
-  std::ifstream text_in(last.value("report_text", dir + "/verify-report.txt"));
-  std::ifstream json_in(last.value("report", dir + "/verify-report.json"));
+  std::ifstream text_in(last.report_text.value_or(dir + "/verify-report.txt"));
+  std::ifstream json_in(last.report.value_or(dir + "/verify-report.json"));
   std::stringstream text, json;
   text << text_in.rdbuf();
   json << json_in.rdbuf();
@@ -163,7 +162,7 @@ int verify_task(const VerifyCommandOptions& options) {
       return kExitFailure;
     }
   }
-  return last.value("exit_code", kExitFailure);
+  return last.exit_code;
 }
 
 }  // namespace omsql::cli

@@ -8,7 +8,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/verify_actors.hpp"
-#include "src/runner/control.hpp"
+#include "src/runner/status.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::runner {
@@ -24,12 +24,9 @@ LinkProbe probe_link(const std::string& task_dir) {
     else
       probe.kind = paused ? LinkProbe::kPaused : LinkProbe::kLive;
   };
-  if (auto live = send_command(task_dir, "status")) {
-    auto status = nlohmann::json::parse(*live, nullptr, false);
-    if (!status.is_discarded() && status.is_object()) {
-      classify(status.value("phase", std::string("?")), status.value("paused", false));
-      return probe;
-    }
+  if (auto live = running_status(task_dir)) {
+    classify(live->phase.value_or("?"), live->paused);
+    return probe;
   }
   if (!task_directory_in_use(task_dir)) return probe;
   std::ifstream in(task_dir + "/state.json");

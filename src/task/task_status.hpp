@@ -1,0 +1,107 @@
+#pragma once
+// A task's status: what the coordinator answers on GET /status and writes to DIR/status.json (at
+// most once a second during the link, and at every change that matters: pause, throttle, failure,
+// the end), what `omsrun status` shows and `omsrun bench` reads. One type, so writer and readers
+// cannot drift; the JSON keys are the ones status.json has always had, and an absent key stays
+// absent (a reader tells "not written" from "false").
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "src/common/status.hpp"
+
+namespace omsql {
+
+// The incremental link (tasks with INCREMENTAL only). At the top level of the JSON.
+struct LinkStatus {
+  std::string source_position;              // read from the source and durable in the spool
+  std::string applied_position;             // committed on the target
+  std::optional<double> lag_seconds;        // a running task: the age of its oldest unapplied change now
+  std::optional<double> last_lag_seconds;   // a task no process runs: the lag when it last wrote
+  std::optional<double> events_per_second;  // a running task only
+  uint64_t events_applied = 0;              // row changes applied by the process that wrote this
+  bool caught_up = false;
+  std::optional<uint32_t> apply_lanes;        // the replayer's lane count (the task's lane rows)
+  std::optional<std::string> capture_paused;  // why binlog capture waits (a full spool disk)
+};
+
+struct VerifyProgressStatus {
+  uint64_t tables_done = 0;
+  uint64_t tables = 0;
+  uint64_t rows = 0;
+  double rows_per_second = 0;
+  double seconds = 0;
+  std::string settling;
+};
+
+// The last verification that finished.
+struct VerificationOutcome {
+  uint64_t id = 0;
+  std::string outcome;  // clean, different, unsettled, failed
+  int exit_code = 1;
+  std::optional<std::string> report;       // DIR/verify-report.json
+  std::optional<std::string> report_text;  // DIR/verify-report.txt
+  std::optional<std::string> error;        // why it could not run (outcome failed)
+};
+
+struct VerificationStatus {
+  uint64_t id = 0;  // the number of the last verification started
+  bool running = false;
+  std::optional<VerifyProgressStatus> progress;
+  std::optional<VerificationOutcome> last;
+};
+
+// This process's full copy, as its summary line says it ("copied N rows (X MB) in S s").
+struct CopySummary {
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  double seconds = 0;
+};
+
+// DIR/last-error.json: the failure that ended a run, kept after the process is gone.
+struct LastError {
+  std::string message;
+  int64_t at = 0;  // epoch seconds
+  int64_t pid = 0;
+  std::string phase;
+};
+
+struct TaskStatus {
+  std::optional<std::string> phase;   // phase_name()
+  std::optional<int64_t> pid;         // the process that wrote it
+  std::optional<int64_t> updated_at;  // epoch seconds
+  std::optional<LinkStatus> link;
+  std::optional<std::map<std::string, bool>> tables;  // copy done, by source table
+  bool paused = false;
+  bool verifying = false;
+  std::optional<VerificationStatus> verification;
+  std::optional<std::string> ended;         // how the process ended the task (done, stopped ..., failed)
+  std::optional<int64_t> max_rows_per_sec;  // the limits in force (0 = unlimited)
+  std::optional<int64_t> max_events_per_sec;
+  std::optional<CopySummary> copy;  // set once this process's copy is over
+  // Added by `omsrun status` when it reads a task, never written by the task:
+  std::optional<bool> running;
+  std::optional<LastError> last_error;
+};
+
+nlohmann::json to_json(const TaskStatus& status);
+// Reads what to_json writes; a missing or mistyped key is left unset (older files, hand edits).
+TaskStatus task_status_from_json(const nlohmann::json& json);
+// The JSON text of a status (parse_task_status's input): GET /status answers and status.json.
+std::string task_status_text(const TaskStatus& status, int indent = -1);
+// InvalidArgument when `text` is not a JSON object.
+Result<TaskStatus> parse_task_status(const std::string& text);
+
+LastError last_error_from_json(const nlohmann::json& json);
+nlohmann::json to_json(const LastError& error);
+
+// What a status written by a process that no longer runs the task still says: nothing about a live
+// link is current (not caught up, no rate, not paused, no capture wait, no verification running;
+// the lag becomes last_lag_seconds), and `ended` says the process ended without a clean stop when
+// it had not said how it ended.
+TaskStatus as_not_running(TaskStatus status);
+
+}  // namespace omsql
