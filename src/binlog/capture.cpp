@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "src/binlog/ddl_decision.hpp"
 #include "src/binlog/ddl_scan.hpp"
 
 namespace omsql {
@@ -14,6 +15,7 @@ CaptureRules::CaptureRules(const Plan& plan) {
     std::vector<bool> replayed = job.replayed_columns();
     if (std::find(replayed.begin(), replayed.end(), false) != replayed.end()) replayed_[job.source] = std::move(replayed);
   }
+  migrated_ = MigratedTables({wanted_.begin(), wanted_.end()});
 }
 
 BinlogDecoderOptions CaptureRules::decoder_options() const {
@@ -31,22 +33,18 @@ BinlogDecoderOptions CaptureRules::decoder_options() const {
 }
 
 std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) const {
-  std::optional<std::string> table;
-  for (const auto& wanted : wanted_)
-    if (ddl_touches_table(ddl.statement, ddl.schema, wanted)) {
-      table = wanted.str();
-      break;
-    }
-  if (!table) return std::nullopt;
+  const DdlDecision decision = decide_ddl(ddl.statement, ddl.schema, migrated_);
+  if (decision.action == DdlAction::kIgnore) return std::nullopt;
+  const std::string table = decision.table.str();
   if (is_statement_dml(ddl.statement))
-    return CaptureStop{true, "statement-based change of migrated table " + *table + " at " + ddl.position.str() +
+    return CaptureStop{true, "statement-based change of migrated table " + table + " at " + ddl.position.str() +
                                  ": \"" + ddl.statement +
                                  "\" — a session wrote it with binlog_format=STATEMENT or MIXED, so "
                                  "the binlog holds no row images to replay; set binlog_format=ROW for "
                                  "every session (SET GLOBAL and the applications' SET SESSION)"};
-  return CaptureStop{false, "source DDL on migrated table " + *table + " at " + ddl.position.str() + ": \"" +
-                                ddl.statement +
-                                "\" — applying DDL during sync is not supported; stop, migrate the "
+  return CaptureStop{false, "source DDL on migrated table " + table + " at " + ddl.position.str() + ": \"" +
+                                ddl.statement + "\" (" + decision.reason +
+                                ") — applying DDL during sync is not supported; stop, migrate the "
                                 "change by hand, and rerun"};
 }
 

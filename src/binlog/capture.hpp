@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "src/binlog/ddl_decision.hpp"
 #include "src/binlog/decoder.hpp"
 #include "src/binlog/event.hpp"
 #include "src/binlog/position.hpp"
@@ -38,14 +39,15 @@ class CaptureRules {
   // REQUIRES: the rules outlive every decoder given these options.
   BinlogDecoderOptions decoder_options() const;
 
-  // A statement read from the binlog: nullopt when it names no migrated table (it is spooled and
-  // moves the position on); else why the link stops. Statement-based DML of a migrated table
-  // holds no row images to replay (re-copy); DDL of one changes what the task copies, and
-  // applying DDL during sync is not supported yet.
+  // A statement read from the binlog: nullopt when decide_ddl (ddl_decision.hpp) ignores it (it is
+  // spooled and moves the position on); else why the link stops, naming the statement's kind.
+  // Statement-based DML of a migrated table holds no row images to replay (re-copy); DDL of one
+  // changes what the task copies, and applying DDL during sync is not supported yet.
   std::optional<CaptureStop> on_statement(const DdlStatement& ddl) const;
 
  private:
   std::set<QualifiedName> wanted_;
+  MigratedTables migrated_{{}};
   std::map<QualifiedName, const TableDef*> definitions_;
   std::map<QualifiedName, std::vector<bool>> replayed_;  // tables with excluded columns only
 };

@@ -56,6 +56,19 @@ bool alter_keeps_table(const ClassifiedStatement& classified) {
   return true;
 }
 
+// "changes it", "drops it", ...: what the statement does to the migrated table it names.
+std::string what_happens(const ClassifiedStatement& classified, ObjectRole role) {
+  switch (role) {
+    case ObjectRole::kCreated: return classified.or_replace ? "replaces it" : "creates it";
+    case ObjectRole::kChanged: return classified.kind == StatementKind::kTruncateTable ? "empties it" : "changes it";
+    case ObjectRole::kDropped: return "drops it";
+    case ObjectRole::kRenamedFrom: return "renames it";
+    case ObjectRole::kRenamedTo: return "renames another table to it";
+    case ObjectRole::kRead: return "reads it";
+  }
+  return "touches it";
+}
+
 std::string alter_summary(const ClassifiedStatement& classified) {
   std::string text;
   for (const auto& clause : classified.alter) {
@@ -126,8 +139,8 @@ DdlDecision decide_ddl(const ClassifiedStatement& classified, std::string_view s
       for (const auto& object : classified.objects) {
         const QualifiedName* table = migrated.first_in(object.name.schema);
         if (drops && table)
-          return stop(*table, kind_name + (classified.or_replace ? " (OR REPLACE)" : "") + ": drops database " +
-                                  object.name.schema + ", which holds migrated tables");
+          return stop(*table, kind_name + (classified.or_replace ? " (OR REPLACE)" : "") + " drops its database " +
+                                  object.name.schema);
       }
       if (drops) return ignore(kind_name + " drops no migrated table");
       return ignore(kind_name + (kind == StatementKind::kCreateDatabase ? " creates no table"
@@ -148,16 +161,14 @@ DdlDecision decide_ddl(const ClassifiedStatement& classified, std::string_view s
     if (object.role == ObjectRole::kRead) continue;
     if (altered_table && harmless_alter) continue;
     if (const QualifiedName* table = migrated.find(object.name)) {
-      std::string reason = kind_name + ": " + std::string(object_role_name(object.role));
-      if (kind == StatementKind::kAlterTable && !classified.alter.empty()) reason += " (" + alter_summary(classified) + ")";
-      if (kind == StatementKind::kCreateTable && classified.or_replace) reason += " (OR REPLACE)";
+      std::string reason = kind_name + " " + what_happens(classified, object.role);
+      if (kind == StatementKind::kAlterTable && !classified.alter.empty()) reason += ": " + alter_summary(classified);
       return stop(*table, reason);
     }
     if (object.role == ObjectRole::kCreated || object.role == ObjectRole::kRenamedTo) {
       if (migrated.matches_pattern(object.name.schema))
-        return stop(object.name, kind_name + ": a new table in a migrated database (" +
-                                     std::string(object_role_name(object.role)) +
-                                     "); new tables cannot join a running task yet");
+        return stop(object.name, kind_name + " " + what_happens(classified, object.role) +
+                                     ", a new table of a migrated database: new tables cannot join a running task yet");
     }
   }
   if (harmless_alter) return ignore("ALTER TABLE keeps the table's rows and definition (" + alter_summary(classified) + ")");

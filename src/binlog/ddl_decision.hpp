@@ -42,7 +42,7 @@ enum class DdlAction { kIgnore, kStop };
 struct DdlDecision {
   DdlAction action = DdlAction::kIgnore;
   QualifiedName table;   // kStop: the migrated table the statement touches
-  std::string reason;    // kStop: "ALTER TABLE: changed (ADD COLUMN note)"; kIgnore: why it is harmless
+  std::string reason;    // kStop: "ALTER TABLE changes it: ADD COLUMN note"; kIgnore: why it is harmless
   bool scanned = false;  // decided by the name scan (statement not understood, or statement DML)
 };
 

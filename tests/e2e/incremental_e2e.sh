@@ -90,13 +90,18 @@ src_sql $db -e "ANALYZE TABLE recent; OPTIMIZE TABLE events; CHECK TABLE sbtest1
                 CREATE TABLE ${db}_side.few AS SELECT * FROM $db.sbtest1 LIMIT 5;
                 CREATE USER e2e_inc_reader; GRANT SELECT ON $db.recent TO e2e_inc_reader;
                 REVOKE SELECT ON $db.recent FROM e2e_inc_reader; DROP USER e2e_inc_reader;
+                CREATE TRIGGER e2e_inc_trg BEFORE UPDATE ON recent FOR EACH ROW SET @e2e_inc = 1;
+                CREATE EVENT recent ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM recent WHERE id < 0;
+                CREATE VIEW ${db}_side.v AS SELECT * FROM $db.recent;
+                ALTER TABLE sbtest2 FORCE, ALGORITHM=INPLACE;
+                DROP TRIGGER e2e_inc_trg; DROP EVENT recent; DROP VIEW ${db}_side.v;
                 UPDATE sbtest1 SET k = 424242 WHERE id = 1" >/dev/null
 for _ in $(seq 1 100); do
   [ "$(tgt_sql -N -e "SELECT k FROM ${db}_t.sbtest1 WHERE id = 1")" = 424242 ] && break
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done
-kill -0 "$pid" 2>/dev/null || { cat "$WORK/ddl.log"; fail "a maintenance, account or CREATE TABLE ... LIKE statement stopped the link"; }
+kill -0 "$pid" 2>/dev/null || { cat "$WORK/ddl.log"; fail "a maintenance, account, trigger, event, view, rebuild or CREATE TABLE ... LIKE statement stopped the link"; }
 [ "$(tgt_sql -N -e "SELECT k FROM ${db}_t.sbtest1 WHERE id = 1")" = 424242 ] || fail "the change after the harmless statements was not applied"
 src_sql -e "DROP DATABASE ${db}_side"
 src_sql $db -e "ALTER TABLE recent ADD COLUMN extra INT"

@@ -153,12 +153,18 @@ TEST_CASE("decide_ddl: what stops the link and what does not (table-driven)") {
 
 TEST_CASE("decide_ddl: reasons name the statement kind and what happens to the table") {
   auto d = decide_ddl("ALTER TABLE orders ADD COLUMN extra INT, DROP INDEX i", "shop", task());
-  CHECK(d.reason == "ALTER TABLE: changed (ADD COLUMN extra, DROP INDEX i)");
+  CHECK(d.reason == "ALTER TABLE changes it: ADD COLUMN extra, DROP INDEX i");
   CHECK_FALSE(d.scanned);
   d = decide_ddl("RENAME TABLE shop.orders TO shop.o2", "", task());
-  CHECK(d.reason == "RENAME TABLE: renamed-from");
+  CHECK(d.reason == "RENAME TABLE renames it");
+  d = decide_ddl("RENAME TABLE shop.o2 TO shop.orders", "", task());
+  CHECK(d.reason == "RENAME TABLE renames another table to it");
+  d = decide_ddl("TRUNCATE orders", "shop", task());
+  CHECK(d.reason == "TRUNCATE TABLE empties it");
+  d = decide_ddl("CREATE OR REPLACE TABLE orders (id INT)", "shop", task());
+  CHECK(d.reason == "CREATE TABLE replaces it");
   d = decide_ddl("DROP DATABASE shop", "", task());
-  CHECK(d.reason == "DROP DATABASE: drops database shop, which holds migrated tables");
+  CHECK(d.reason == "DROP DATABASE drops its database shop");
   d = decide_ddl("UPDATE shop.orders SET a = 1", "", task());
   CHECK(d.scanned);
   CHECK(d.reason == "UPDATE written as a statement names it");
