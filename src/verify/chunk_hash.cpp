@@ -108,26 +108,6 @@ Result<std::optional<KeyTuple>> key_at_offset(Connection& connection, Side side,
   return std::optional<KeyTuple>(std::move(key));
 }
 
-Result<std::optional<KeyRange>> ChunkWalk::next(Connection& source) {
-  if (done_) return std::optional<KeyRange>();
-  KeyRange range;
-  range.lower_exclusive = lower_;
-  if (!spec_.keyed()) {
-    done_ = true;
-    return std::optional<KeyRange>(range);
-  }
-  KeyRange rest{lower_, std::nullopt};
-  auto upper = key_at_offset(source, Side::kSource, spec_, rest, chunk_rows_ - 1, false);
-  if (!upper) return upper.status();
-  if (!upper->has_value()) {
-    done_ = true;  // the last range is open above: target rows past the source's last key land here
-  } else {
-    range.upper_inclusive = **upper;
-    lower_ = **upper;
-  }
-  return std::optional<KeyRange>(std::move(range));
-}
-
 namespace {
 
 // Reads the rows of a fetch_rows_sql / fetch_keys_sql statement (text protocol: its values are

@@ -37,23 +37,6 @@ Result<ChunkDigest> hash_chunk(Connection& connection, Side side, const TableJob
 Result<std::optional<KeyTuple>> key_at_offset(Connection& connection, Side side, const TableSpec& spec,
                                               const KeyRange& range, int64_t offset, bool with_filter);
 
-// Splits a keyed table into ranges of about chunk_rows source rows: each call returns the next
-// range after `previous` (nullopt for the first), walking the source key index only. The last
-// range is unbounded above, so rows the target has beyond the source's last key are covered.
-class ChunkWalk {
- public:
-  // REQUIRES: spec outlives the walk; chunk_rows >= 1.
-  ChunkWalk(const TableSpec& spec, int64_t chunk_rows) : spec_(spec), chunk_rows_(chunk_rows) {}
-  // The next range, or nullopt when the key space is covered.
-  Result<std::optional<KeyRange>> next(Connection& source);
-
- private:
-  const TableSpec& spec_;
-  int64_t chunk_rows_;
-  std::optional<KeyTuple> lower_;
-  bool done_ = false;
-};
-
 // A source chunk read and hashed in one statement: the next chunk_rows rows after `lower` (FILTER
 // applied). Its range ends at the last key read, or is open above when fewer rows came back
 // (last == true), so the target side can then hash exactly the same range. This is the walk the

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "src/copy/chunk_planner.hpp"
 #include "tests/src/verify/verify_test_support.hpp"
 
 using namespace omsql;
@@ -283,8 +284,9 @@ TEST_CASE("hash_chunk: the two sides of a range can be hashed on two threads; a 
   CHECK(after->rows == 100);
   CHECK(after->digest != both->first.digest);
 
-  // ChunkWalk (ranges up front) and the one-statement source walk find the same ranges.
-  verify::ChunkWalk walk(*spec, 100);
+  // The copy's chunk walk (copy::ChunkPlanner, ranges up front) and the verifier's one-statement
+  // source walk find the same ranges: one meaning of "chunk of n rows after k" for both stages.
+  copy::ChunkPlanner walk(job, 100);
   std::optional<verify::KeyTuple> lower;
   for (int i = 0; i < 4; ++i) {
     auto walked = walk.next(*source);
