@@ -1,12 +1,9 @@
 #include "src/cli/verify_command.hpp"
 
-#include <chrono>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <thread>
 
 #include "src/cli/script_loader.hpp"
 #include "src/runner/control.hpp"
@@ -81,70 +78,36 @@ int verify_script(const VerifyCommandOptions& options) {
 
 int verify_task(const VerifyCommandOptions& options) {
   const std::string& dir = options.task_dir;
-  nlohmann::json body = nlohmann::json::object();
-  if (!options.repair_file.empty()) body["repair_file"] = std::filesystem::absolute(options.repair_file).string();
-  if (options.apply) body["apply"] = true;
-  if (options.settle_seconds > 0) body["settle_seconds"] = options.settle_seconds;
-  auto answer = runner::send_command(dir, "verify", body.dump());
-  if (!answer) {
-    std::cerr << "error: " << answer.status().message() << "\n";
+  auto started = runner::start_verification(dir, {options.repair_file, options.apply, options.settle_seconds});
+  if (!started) {
+    std::cerr << "error: " << started.status().message() << "\n";
     return kExitFailure;
   }
-  auto started = nlohmann::json::parse(*answer, nullptr, false);
-  if (started.is_discarded() || !started.is_object()) {
-    std::cerr << "error: " << dir << ": unexpected answer to verify: " << *answer << "\n";
-    return kExitFailure;
-  }
-  if (started.contains("error")) {
-    std::cerr << "error: " << dir << ": " << started["error"].get<std::string>() << "\n";
-    return kExitFailure;
-  }
-  const uint64_t id = started.value("id", uint64_t{0});
+  const uint64_t id = started->id;
   if (options.no_wait) {
-    std::cout << "verification " << id << " started in " << dir << "; its report lands in "
-              << started.value("report", dir + "/verify-report.json") << " (omsrun status --task " << dir << ")\n";
+    std::cout << "verification " << id << " started in " << dir << "; its report lands in " << started->report
+              << " (omsrun status --task " << dir << ")\n";
     return 0;
   }
   std::cerr << "verify: verification " << id << " started in the task; waiting for its report (--no-wait: "
             << "return at once)" << std::endl;
-
-  // The task answers its status from memory; its last verification says when this one is over.
-  auto last_line = std::chrono::steady_clock::now();
-  int unanswered = 0;
-  VerificationOutcome last;
-  while (true) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    auto status = runner::running_status(dir);
-    if (!status || !status->verification) {
-      if (++unanswered >= 40) {
-        std::cerr << "error: " << dir << ": the task stopped answering before verification " << id
-                  << " finished (see omsrun status --task " << dir << ")\n";
-        return kExitFailure;
-      }
-      continue;
-    }
-    unanswered = 0;
-    const VerificationStatus& verification = *status->verification;
-    if (verification.last && verification.last->id == id) {
-      last = *verification.last;
-      break;
-    }
-    if (verification.progress && std::chrono::steady_clock::now() - last_line >= std::chrono::seconds(5)) {
-      last_line = std::chrono::steady_clock::now();
-      const VerifyProgressStatus& p = *verification.progress;
-      std::ostringstream line;
-      line << "verify: " << p.tables_done << "/" << p.tables << " table(s), " << p.rows << " rows, "
-           << static_cast<uint64_t>(p.rows_per_second) << " rows/s";
-      if (!p.settling.empty()) line << "; settling " << p.settling;
-      std::cerr << line.str() << std::endl;
-    }
-  }
-  if (last.error) {
-    std::cerr << "error: verification " << id << ": " << *last.error << "\n";
+  auto last = runner::await_verification(dir, id, [](const VerifyProgressStatus& p) {
+    std::ostringstream line;
+    line << "verify: " << p.tables_done << "/" << p.tables << " table(s), " << p.rows << " rows, "
+         << static_cast<uint64_t>(p.rows_per_second) << " rows/s";
+    if (!p.settling.empty()) line << "; settling " << p.settling;
+    std::cerr << line.str() << std::endl;
+  });
+  if (!last) {
+    std::cerr << "error: " << last.status().message() << "\n";
     return kExitFailure;
   }
-  std::ifstream text_in(last.report_text.value_or(dir + "/verify-report.txt"));
-  std::ifstream json_in(last.report.value_or(dir + "/verify-report.json"));
+  if (last->error) {
+    std::cerr << "error: verification " << id << ": " << *last->error << "\n";
+    return kExitFailure;
+  }
+  std::ifstream text_in(last->report_text.value_or(dir + "/verify-report.txt"));
+  std::ifstream json_in(last->report.value_or(dir + "/verify-report.json"));
   std::stringstream text, json;
   text << text_in.rdbuf();
   json << json_in.rdbuf();
@@ -162,7 +125,7 @@ int verify_task(const VerifyCommandOptions& options) {
       return kExitFailure;
     }
   }
-  return last.exit_code;
+  return last->exit_code;
 }
 
 }  // namespace omsql::cli
