@@ -75,7 +75,12 @@ class Cursor {
   std::optional<QualifiedName> qualified(std::string_view what) {
     auto first = name(what);
     if (!first) return std::nullopt;
-    if (is_punct('.') && is_name(1)) {
+    if (is_punct('.')) {
+      if (!is_name(1)) {
+        advance();
+        fail("expected a name after '.'");
+        return std::nullopt;
+      }
       advance();
       std::string second = peek()->text;
       advance();

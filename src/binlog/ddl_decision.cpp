@@ -119,6 +119,7 @@ DdlDecision decide_ddl(const ClassifiedStatement& classified, std::string_view s
     case StatementKind::kCreateView:
     case StatementKind::kAlterView:
     case StatementKind::kDropView:
+      return ignore(kind_name + " changes no table's rows or definition");
     case StatementKind::kCreateTrigger:
     case StatementKind::kDropTrigger:
     case StatementKind::kCreateProcedure:
@@ -131,7 +132,7 @@ DdlDecision decide_ddl(const ClassifiedStatement& classified, std::string_view s
     case StatementKind::kAlterEvent:
     case StatementKind::kDropEvent:
       // What their bodies write reaches the binlog as row events of the tables written.
-      return ignore(kind_name + " changes no table's rows or definition (its writes are logged as rows)");
+      return ignore(kind_name + " changes no table's rows or definition (what its body writes is logged as rows)");
     case StatementKind::kCreateDatabase:
     case StatementKind::kAlterDatabase:
     case StatementKind::kDropDatabase: {

@@ -47,6 +47,16 @@ class StatementParser {
 
   void parse() {
     if (c_.at_end()) return c_.fail("empty statement");
+    if (c_.accept_all({"SET", "STATEMENT"})) {  // SET STATEMENT var = value [, ...] FOR statement
+      int depth = 0;
+      while (!c_.at_end() && !(depth == 0 && c_.is_keyword("FOR"))) {
+        if (c_.is_punct('(')) ++depth;
+        if (c_.is_punct(')')) --depth;
+        c_.advance();
+      }
+      if (!c_.accept("FOR")) return c_.fail("expected FOR");
+      if (c_.at_end()) return c_.fail("empty statement after FOR");
+    }
     if (c_.accept("CREATE")) return parse_create();
     if (c_.accept("ALTER")) return parse_alter();
     if (c_.accept("DROP")) return parse_drop();

@@ -248,6 +248,12 @@ TEST_CASE("classify_statement: maintenance, accounts, DML and what it does not u
       {"RENAME TABLE a TO", "shop", "?"},
       {"CREATE INDEX i orders (a)", "shop", "?"},
       {"WITH x AS (SELECT 1) UPDATE orders SET a = 1", "shop", "?"},
+      {"DROP TABLE shop.", "shop", "?"},
+      {"SET STATEMENT max_statement_time = 10, sql_mode = 'a,b' FOR ALTER TABLE orders ADD x INT", "shop",
+       "ALTER TABLE | table shop.orders changed; column shop.orders:x created"},
+      {"SET STATEMENT lock_wait_timeout = 1 FOR ANALYZE TABLE orders", "shop", "table maintenance | table shop.orders changed"},
+      {"SET STATEMENT x = 1 FOR", "shop", "?"},
+      {"SET STATEMENT x = 1", "shop", "?"},
       {"DROP TABLE 'orders'", "shop", "?"},
   };
   check_cases(std::begin(cases), std::end(cases));
