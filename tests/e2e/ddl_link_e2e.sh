@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Source DDL in the live link (issue 12 §1, docs/operations.md "DDL in the live link"):
+#  1. statements that change no migrated table's rows or definition keep the link running even
+#     when they name one (partition maintenance and a rebuild of it, a trigger on it, an event
+#     and a procedure named like it, a view over it, CREATE TABLE ... LIKE / AS SELECT from it,
+#     DDL of a same-named table in another database, temporary tables, SET STATEMENT ... FOR);
+#     a change made after them reaches the target;
+#  2. a RENAME chain that swaps another table in under a migrated name stops the link, and so do
+#     TRUNCATE and a DROP TABLE list holding a migrated table: exit 1, the message names the
+#     table, the statement and what it does.
+source "$(dirname "$0")/lib.sh"
+
+db=e2e_ddl
+src_sql -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_other; CREATE DATABASE $db; CREATE DATABASE ${db}_other;
+            CREATE TABLE $db.t (id INT PRIMARY KEY, v INT) PARTITION BY HASH (id) PARTITIONS 2;
+            CREATE TABLE $db.\`we\`\`ird t\` (id INT PRIMARY KEY, v INT);
+            CREATE TABLE ${db}_other.t (id INT PRIMARY KEY, v INT)"
+src_sql $db -e "INSERT INTO t SELECT seq, seq FROM seq_1_to_1000; INSERT INTO \`we\`\`ird t\` SELECT seq, seq FROM seq_1_to_100;
+                INSERT INTO ${db}_other.t SELECT seq, seq FROM seq_1_to_10"
+tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t1; DROP DATABASE IF EXISTS ${db}_t2; DROP DATABASE IF EXISTS ${db}_t3"
+
+script() { # n: a task migrating $db into ${db}_tn
+  cat > "$WORK/ddl$1.omsql" <<EOF2
+SOURCE mysql 'root@127.0.0.1:\${OMSQL_SRC_PORT}';
+TARGET mysql 'root@127.0.0.1:\${OMSQL_TGT_PORT}';
+MIGRATE $db.* MAP $db.* TO ${db}_t$1.* WITH (parallel = 2, task_dir = '$WORK/task$1');
+EOF2
+}
+field() { # n python-subscript
+  "$OMSRUN" status --task "$WORK/task$1" --json 2>/dev/null |
+    python3 -c "import json,sys; v=json.load(sys.stdin); print(v$2)" 2>/dev/null || echo none
+}
+start_link() { # n: runs task n until its link has caught up; sets $pid
+  script "$1"
+  "$OMSRUN" "$WORK/ddl$1.omsql" >"$WORK/run$1.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    [ "$(field "$1" '["caught_up"]')" = True ] && return 0
+    kill -0 "$pid" 2>/dev/null || fail "task $1 ended before its link caught up"
+    sleep 0.1
+  done
+  fail "task $1 never caught up"
+}
+expect_stop() { # n what...: the link of task n stops by itself, exit 1, its log holding each `what`
+  local n=$1 code; shift
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fail "task $n: the DDL did not stop the link"; fi
+  set +e; wait "$pid"; code=$?; set -e
+  [ "$code" = 1 ] || fail "task $n ended with $code after the DDL, want 1"
+  for what in "$@"; do
+    grep -qF -- "$what" "$WORK/run$n.log" || { cat "$WORK/run$n.log"; fail "task $n: the stop message lacks: $what"; }
+  done
+}
+
+# --- 1. harmless statements, then a change that must arrive ---
+start_link 1
+src_sql $db -e "ANALYZE TABLE t; ALTER TABLE t ANALYZE PARTITION p0; ALTER TABLE t OPTIMIZE PARTITION p1;
+                ALTER TABLE t FORCE; ALTER TABLE \`we\`\`ird t\` FORCE, ALGORITHM = INPLACE, LOCK = NONE;
+                SET STATEMENT max_statement_time = 60 FOR OPTIMIZE TABLE t;
+                CREATE TRIGGER trg BEFORE UPDATE ON t FOR EACH ROW SET NEW.v = NEW.v; DROP TRIGGER trg;
+                CREATE EVENT t ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM t; DROP EVENT t;
+                CREATE PROCEDURE t() DELETE FROM t; DROP PROCEDURE t;
+                CREATE VIEW ${db}_other.v AS SELECT * FROM $db.t; DROP VIEW ${db}_other.v;
+                CREATE TABLE ${db}_other.shape LIKE t; CREATE TABLE ${db}_other.few AS SELECT * FROM t LIMIT 3;
+                ALTER TABLE ${db}_other.t ADD x INT; TRUNCATE ${db}_other.t; CREATE INDEX i ON ${db}_other.t (v);
+                CREATE TEMPORARY TABLE t (a INT); DROP TEMPORARY TABLE t;
+                UPDATE t SET v = 424242 WHERE id = 1; UPDATE \`we\`\`ird t\` SET v = 7 WHERE id = 1" >/dev/null
+for _ in $(seq 1 100); do
+  [ "$(tgt_sql -N -e "SELECT v FROM ${db}_t1.\`we\`\`ird t\` WHERE id = 1")" = 7 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null || { cat "$WORK/run1.log"; fail "a statement that changes no migrated table stopped the link"; }
+[ "$(tgt_sql -N -e "SELECT v FROM ${db}_t1.t WHERE id = 1")" = 424242 ] || fail "the change after the harmless statements was not applied"
+[ "$(tgt_sql -N -e "SELECT v FROM ${db}_t1.\`we\`\`ird t\` WHERE id = 1")" = 7 ] || fail "the change of \`we\`\`ird t\` was not applied"
+same_checksum $db.t ${db}_t1.t || fail "t differs after the harmless statements"
+
+# --- 2. DDL that replaces, empties or drops a migrated table stops the link ---
+src_sql $db -e "RENAME TABLE \`we\`\`ird t\` TO old_w, ${db}_other.t TO \`we\`\`ird t\`"
+expect_stop 1 "source DDL on migrated table $db.we\`ird t at " \
+  "\"RENAME TABLE \`we\`\`ird t\` TO old_w, ${db}_other.t TO \`we\`\`ird t\`\" (RENAME TABLE renames it)"
+
+start_link 2
+src_sql $db -e "TRUNCATE TABLE t"
+expect_stop 2 "source DDL on migrated table $db.t at " "(TRUNCATE TABLE empties it)"
+
+start_link 3
+src_sql $db -e "DROP TABLE IF EXISTS not_there, ${db}_other.shape, old_w"
+expect_stop 3 "source DDL on migrated table $db.old_w at " "(DROP TABLE drops it)"
+
+src_sql -e "DROP DATABASE $db; DROP DATABASE ${db}_other"
+tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t1; DROP DATABASE IF EXISTS ${db}_t2; DROP DATABASE IF EXISTS ${db}_t3"
+echo "ddl_link_e2e: ok"
