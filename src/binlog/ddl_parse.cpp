@@ -191,12 +191,16 @@ class StatementParser {
   // Informational (a read never stops the link); a SELECT at the top marks CREATE ... SELECT.
   void scan_reads() {
     int depth = 0;
+    bool after_as = false;         // the previous token was AS / IGNORE / REPLACE
+    bool select_paren = false;     // depth 1 is `AS (SELECT ...)`
     while (!c_.at_end() && !c_.failed()) {
       if (c_.is_punct(';')) return;
-      if (c_.is_punct('(')) ++depth;
+      if (c_.is_punct('(') && ++depth == 1) select_paren = after_as;
       if (c_.is_punct(')')) --depth;
-      if (depth == 0 && out_.kind == StatementKind::kCreateTable && (c_.is_keyword("SELECT") || c_.is_keyword("WITH")))
+      if ((depth == 0 || (depth == 1 && select_paren)) && out_.kind == StatementKind::kCreateTable &&
+          (c_.is_keyword("SELECT") || c_.is_keyword("WITH")))
         out_.create_select = true;
+      after_as = c_.is_keyword("AS") || c_.is_keyword("IGNORE") || c_.is_keyword("REPLACE");
       const bool list = c_.is_keyword("FROM");
       const bool references = c_.is_keyword("REFERENCES");  // REFERENCES t (columns): not a call
       if (references || c_.is_keyword("FROM") || c_.is_keyword("JOIN")) {

@@ -110,6 +110,8 @@ TEST_CASE("classify_statement: databases, tables, rename, truncate (table-driven
       {"CREATE TABLE other.x SELECT a.id FROM shop.orders AS a, `shop`.`items` b", "",
        "CREATE TABLE [select] | table other.x created; table shop.orders read; table shop.items read"},
       {"CREATE TABLE x (SELECT 1 AS one)", "shop", "CREATE TABLE [select] | table shop.x created"},
+      {"CREATE TABLE x AS (SELECT id FROM orders)", "shop", "CREATE TABLE [select] | table shop.x created; table shop.orders read"},
+      {"CREATE TABLE x (a INT, b INT AS (a + 1)) ENGINE=InnoDB", "shop", "CREATE TABLE | table shop.x created"},
       {"CREATE TABLE shop.items (id INT, oid INT, FOREIGN KEY (oid) REFERENCES orders (id))", "shop",
        "CREATE TABLE | table shop.items created; table shop.orders read"},
       {"CREATE TABLE t (y INT DEFAULT (EXTRACT(YEAR FROM now())))", "d", "CREATE TABLE | table d.t created"},
