@@ -5,12 +5,12 @@
 #include <map>
 
 #include "dsl/compiler.hpp"
-#include "src/catalog/mysql_catalog.hpp"
 #include "src/check/preflight.hpp"
 #include "src/cli/script_loader.hpp"
 #include "src/cli/verify_command.hpp"
 #include "src/common/strings.hpp"
 #include "src/mysql/connection.hpp"
+#include "src/runner/check.hpp"
 #include "src/runner/control.hpp"
 #include "src/runner/finish.hpp"
 #include "src/runner/task_runner.hpp"
@@ -110,15 +110,13 @@ int check_script(const std::string& script) {
   auto bound = load_script(script, &exit_code);
   if (!bound) return exit_code;
   const Plan& plan = *bound->plan;
-  Connection& source = *bound->source;
-  auto target = Connection::open(plan.target, "target");
-  if (!target) {
-    std::cerr << "error: " << target.status().message() << "\n";
+  auto report = runner::check_task(plan, *bound->source);
+  if (!report) {
+    std::cerr << "error: " << report.status().message() << "\n";
     return kExitFailure;
   }
-  auto findings = check::run_preflight(source, **target, plan);
   int errors = 0, warnings = 0;
-  for (const auto& f : findings) {
+  for (const auto& f : report->findings) {
     const char* label = f.severity == check::Finding::kError     ? "error"
                         : f.severity == check::Finding::kWarning ? "warning"
                                                                  : "ok";
@@ -127,14 +125,12 @@ int check_script(const std::string& script) {
     std::cout << label << ": " << f.message << "\n";
   }
   // The compatibility report: every source object and its fate on the target.
-  auto objects = schema::read_source_objects(source, plan);
-  auto listed = MysqlCatalog(source).list_tables();
-  if (!objects || !listed) {
-    std::cout << "error: " << (objects ? listed.status() : objects.status()).message() << "\n";
+  if (!report->objects_status) {
+    std::cout << "error: " << report->objects_status.message() << "\n";
     ++errors;
   } else {
     std::map<schema::Fate, int> fates;
-    for (const auto& p : schema::plan_objects(*objects, plan, {listed->begin(), listed->end()})) {
+    for (const auto& p : report->objects) {
       ++fates[p.fate];
       std::cout << "object: " << p.line() << "\n";
     }

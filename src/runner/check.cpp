@@ -1,0 +1,24 @@
+#include "src/runner/check.hpp"
+
+#include <set>
+
+#include "src/catalog/mysql_catalog.hpp"
+
+namespace omsql::runner {
+
+Result<CheckReport> check_task(const Plan& plan, Connection& source) {
+  auto target = Connection::open(plan.target, "target");
+  if (!target) return target.status();
+  CheckReport report;
+  report.findings = check::run_preflight(source, **target, plan);
+  auto objects = schema::read_source_objects(source, plan);
+  auto listed = MysqlCatalog(source).list_tables();
+  if (!objects || !listed) {
+    report.objects_status = objects ? listed.status() : objects.status();
+    return report;
+  }
+  report.objects = schema::plan_objects(*objects, plan, {listed->begin(), listed->end()});
+  return report;
+}
+
+}  // namespace omsql::runner

@@ -1,0 +1,23 @@
+#pragma once
+// `omsrun check`: everything pre-flight finds on both servers, and the fate of every source
+// object on the target (the compatibility report). Reads only; writes nothing anywhere.
+#include <vector>
+
+#include "src/check/preflight.hpp"
+#include "src/common/status.hpp"
+#include "src/model/plan.hpp"
+#include "src/mysql/connection.hpp"
+#include "src/schema/objects.hpp"
+
+namespace omsql::runner {
+
+struct CheckReport {
+  std::vector<check::Finding> findings;
+  std::vector<schema::ObjectPlan> objects;  // every source object (and table job) with its fate
+  Status objects_status;                    // why the objects could not be read (then `objects` is empty)
+};
+
+// An error only when the target cannot be reached; every other failure is in the report.
+Result<CheckReport> check_task(const Plan& plan, Connection& source);
+
+}  // namespace omsql::runner
