@@ -22,6 +22,7 @@
 #include "actors/rate_limiter.hpp"
 #include "actors/reporter.hpp"
 #include "actors/schema_actor.hpp"
+#include "actors/supervision.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/copy/chunk_tracker.hpp"
@@ -37,12 +38,14 @@ struct CoordinatorState {
   const TaskDirectory* directory = nullptr;
   TaskState task;
   caf::response_promise done;
-  caf::actor schema;
-  caf::actor chunker;
-  caf::actor budget;               // the copy's shared row budget (rate limiter)
-  caf::actor reporter;
-  std::vector<caf::actor> readers;
-  std::vector<caf::actor> appliers;
+  // Every child is watched: one that ends abnormally fails the task, naming it.
+  Supervisor children;
+  schema_actor schema;
+  chunker_actor chunker;
+  rate_limiter_actor budget;       // the copy's shared row budget
+  reporter_actor reporter;
+  std::vector<reader_actor> readers;
+  std::vector<applier_actor> appliers;
   copy::ChunkTracker chunks;      // which chunks of each table are committed (the full copy)
   caf::actor tailer;
   caf::actor replayer;
@@ -54,7 +57,7 @@ struct CoordinatorState {
   SyncStatus sync;
   std::chrono::steady_clock::time_point last_status_write;
   size_t readers_running = 0;
-  std::vector<caf::actor> index_builders;   // add a table's indexes while other tables still copy
+  std::vector<schema_actor> index_builders;  // add a table's indexes while other tables still copy
   size_t index_builds_running = 0;
   size_t next_index_builder = 0;
   bool copied_this_run = false;    // some table still needed copying when this process started
@@ -86,10 +89,7 @@ using VerifyAsk = verify::VerifyOverrides;
 
 void stop_graph(Self* self) {
   auto& s = self->state;
-  auto stop = [&](caf::actor& a) {
-    if (a) self->send_exit(a, caf::exit_reason::user_shutdown);
-    a = nullptr;
-  };
+  auto stop = [&](auto& child) { s.children.stop(self, child); };
   for (auto& r : s.readers) stop(r);
   for (auto& b : s.index_builders) stop(b);
   for (auto& a : s.appliers) stop(a);
@@ -176,7 +176,7 @@ void mark_table_done_if_complete(Self* self, uint32_t table_index) {
   // after the copy only adds what is still missing, and the foreign keys.
   ++s.index_builds_running;
   auto& builder = s.index_builders[s.next_index_builder++ % s.index_builders.size()];
-  self->request(builder, caf::infinite, indexes_atom::value, table_index)
+  self->request(builder, caf::infinite, indexes_atom::value, table_ref(*s.plan, table_index))
       .then(
           [=](const std::string& error) {
             if (!error.empty()) return fail_task(self, error);
@@ -258,13 +258,11 @@ void maybe_finish_copy(Self* self) {
   if (!enter_phase(self, Phase::kIndexes)) return;
   if (auto st = save(self); !st) return fail_task(self, st.message());
   // The graph's readers have quit; stop the appliers and the chunker, keep the reporter for the summary.
-  for (auto& a : s.appliers) self->send_exit(a, caf::exit_reason::user_shutdown);
+  for (auto& a : s.appliers) s.children.stop(self, a);
   s.appliers.clear();
-  if (s.chunker) self->send_exit(s.chunker, caf::exit_reason::user_shutdown);
-  s.chunker = nullptr;
-  if (s.budget) self->send_exit(s.budget, caf::exit_reason::user_shutdown);
-  s.budget = nullptr;
-  for (auto& b : s.index_builders) self->send_exit(b, caf::exit_reason::user_shutdown);
+  s.children.stop(self, s.chunker);
+  s.children.stop(self, s.budget);
+  for (auto& b : s.index_builders) s.children.stop(self, b);
   s.index_builders.clear();
   start_indexes(self);
 }
@@ -280,7 +278,9 @@ void start_capture(Self* self) {
   start.gtid = s.task.start_gtid.value_or("");
   std::string spool_dir = s.directory->path() + "/spool";
   s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, start, self);
+  s.children.watch(self, s.tailer, "binlog tailer");
   s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, task_id_of(*s.directory), s.tailer, self);
+  s.children.watch(self, s.replayer, "replayer");
   if (s.paused) self->send(s.replayer, pause_atom::value);
   self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);
   self->send(s.tailer, start_atom::value, s.replayer);
@@ -316,16 +316,26 @@ void start_full_copy(Self* self) {
   s.chunks = copy::ChunkTracker(s.plan->tables.size());
   for (size_t i = 0; i < s.plan->tables.size(); ++i)
     s.chunks.resume_after(i, s.task.tables[s.plan->tables[i].source.str()].copied_through);
-  s.chunker = spawn_chunker(system, s.plan, snapshot, self);
+  auto events = caf::actor_cast<copy_events_actor>(self);
+  s.chunker = spawn_chunker(system, s.plan, snapshot, events);
+  s.children.watch(self, s.chunker, "chunker");
   s.budget = spawn_rate_limiter(system, s.max_rows_per_sec);
+  s.children.watch(self, s.budget, "copy rate limiter");
   if (s.plan->phases.schema && !s.task.indexes_done) {
     int builders = std::max(1, std::min(2, s.plan->options.parallel));
-    for (int i = 0; i < builders; ++i) s.index_builders.push_back(spawn_schema_migrator(system, s.plan));
+    for (int i = 0; i < builders; ++i) {
+      s.index_builders.push_back(spawn_schema_migrator(system, s.plan));
+      s.children.watch(self, s.index_builders.back(), "index builder #" + std::to_string(i));
+    }
   }
   int pool = std::max(1, s.plan->options.parallel);
-  for (int i = 0; i < pool; ++i) s.appliers.push_back(spawn_applier(system, s.plan, self, s.reporter));
   for (int i = 0; i < pool; ++i) {
-    auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, self, s.budget);
+    s.appliers.push_back(spawn_applier(system, s.plan, events, s.reporter));
+    s.children.watch(self, s.appliers.back(), "applier #" + std::to_string(i));
+  }
+  for (int i = 0; i < pool; ++i) {
+    auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, events, s.budget);
+    s.children.watch(self, reader, "reader #" + std::to_string(i));
     s.readers.push_back(reader);
     if (s.paused) self->send(reader, pause_atom::value);  // paused before the copy began
     self->send(reader, start_atom::value);
@@ -417,8 +427,7 @@ void finish_task(Self* self) {
   if (s.plan->phases.incremental) {
     // The copy's summary now (when this run copied anything); the task goes on as a live link.
     if (!s.copied_this_run) {
-      self->send_exit(s.reporter, caf::exit_reason::user_shutdown);
-      s.reporter = nullptr;
+      s.children.stop(self, s.reporter);
       start_replay(self);
       return;
     }
@@ -523,8 +532,10 @@ void start_schema(Self* self) {
   if (auto st = save(self); !st) return fail_task(self, st.message());
   self->request(s.schema, caf::infinite, schema_atom::value, resuming)
       .then(
-          [=](const std::string& error, const std::vector<std::string>& created) {
+          [=](const SchemaResult& result) {
             auto& s = self->state;
+            const std::string& error = result.error;
+            const std::vector<std::string>& created = result.created;
             // Recorded even on failure: these tables are the task's own, the only ones a re-copy
             // (--recopy) may drop.
             for (const auto& job : s.plan->tables)
@@ -607,32 +618,42 @@ caf::behavior coordinator_impl(Self* self, std::shared_ptr<const Plan> plan, con
   s.control = control;
   s.max_rows_per_sec = s.plan->options.max_rows_per_sec;
   s.max_events_per_sec = s.plan->options.max_events_per_sec;
+  // A child that ends abnormally (an exception, an error exit) while the task needs it: the task
+  // fails once, naming it, instead of waiting for a message that never comes.
+  self->set_down_handler([=](caf::down_msg& down) {
+    if (auto why = self->state.children.on_down(down)) fail_task(self, *why);
+  });
+  self->set_exception_handler(exit_with_exception_text);
   return {
       [=](run_atom) {
         auto& s = self->state;
         s.done = self->make_response_promise();
         s.reporter = spawn_reporter(self->system(), s.plan);
+        s.children.watch(self, s.reporter, "reporter");
         s.schema = spawn_schema_migrator(self->system(), s.plan);
+        s.children.watch(self, s.schema, "schema migrator");
         self->delayed_send(self, std::chrono::milliseconds(250), tick_atom::value);
         start_schema(self);
         return s.done;
       },
       [=](chunk_done_atom, const ChunkDone& done) {
         auto& s = self->state;
-        auto& progress = s.task.tables[s.plan->tables.at(done.table_index).source.str()];
+        const uint32_t table_index = index_of(*s.plan, done.table);
+        auto& progress = s.task.tables[done.table.source.str()];
         if (!done.snapshot.empty()) {
           progress.snapshot_file = done.snapshot.file;
           progress.snapshot_offset = done.snapshot.offset;
         }
-        const bool advanced = s.chunks.commit(done.table_index, done.range.id, done.range.upper_inclusive);
-        if (advanced) progress.copied_through = s.chunks.copied_through(done.table_index);
+        const bool advanced = s.chunks.commit(table_index, done.range.id, done.range.upper_inclusive);
+        if (advanced) progress.copied_through = s.chunks.copied_through(table_index);
         if (!advanced) return;
-        mark_table_done_if_complete(self, done.table_index);
+        mark_table_done_if_complete(self, table_index);
         if (auto st = save(self); !st) fail_task(self, st.message());
       },
-      [=](chunks_total_atom, uint32_t table_index, uint64_t total) {
+      [=](chunks_total_atom, const ChunksTotal& total) {
         auto& s = self->state;
-        s.chunks.set_total(table_index, total);
+        const uint32_t table_index = index_of(*s.plan, total.table);
+        s.chunks.set_total(table_index, total.chunks);
         mark_table_done_if_complete(self, table_index);
         if (auto st = save(self); !st) fail_task(self, st.message());
       },

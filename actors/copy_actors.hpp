@@ -15,11 +15,15 @@
 // actor sends itself after the backoff, so the actors keep answering (pause, stop) while a server
 // is down. A chunk cut off by a lost source is read again from its start; a keyless table is
 // copied again from a new snapshot (its target table emptied first).
+//
+// One file per role: actors/chunker.cpp, actors/reader.cpp, actors/applier.cpp; their handles and
+// messages are in actors/protocol.hpp. SQL (sessions, snapshots) is src/copy's.
 #include <caf/all.hpp>
 
 #include <memory>
 #include <vector>
 
+#include "actors/protocol.hpp"
 #include "src/model/plan.hpp"
 #include "src/task/task_state.hpp"
 
@@ -29,21 +33,22 @@ namespace omsql::actors {
 // when a reader asks.
 // Tables whose copy is done in `state` are skipped; a table copied partly resumes after its
 // recorded `copied_through` key. Reports each table's chunk count to `coordinator` when known.
-caf::actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> plan,
-                         std::shared_ptr<const TaskState> state, caf::actor coordinator);
+chunker_actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                            std::shared_ptr<const TaskState> state, copy_events_actor coordinator);
 
 // Streams chunks from the source into batches and sends them to the appliers round-robin, holding
 // at most Options::credits batches in flight. Each batch's rows are taken from `budget` (the task's
 // rate limiter, shared by all readers) before the batch is sent. Tells `coordinator` when a chunk
 // is fully committed, and when the chunker has no more work. Starts working on `start_atom`.
-caf::actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor chunker,
-                        std::vector<caf::actor> appliers, caf::actor coordinator, caf::actor budget);
+reader_actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, chunker_actor chunker,
+                          std::vector<applier_actor> appliers, copy_events_actor coordinator,
+                          rate_limiter_actor budget);
 
 // Writes batches to the target in arrival order, one statement each, retrying transient errors on a
 // fresh connection after the backoff; acknowledges each batch to its reader and reports progress
 // to `reporter`. A keyless table's batch cut off in mid-write (outcome unknown) makes its reader
 // copy that table again (redo_atom).
-caf::actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan, caf::actor coordinator,
-                         caf::actor reporter);
+applier_actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                            copy_events_actor coordinator, reporter_actor reporter);
 
 }  // namespace omsql::actors

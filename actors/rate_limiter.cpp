@@ -3,17 +3,15 @@
 #include <chrono>
 #include <deque>
 
-#include "actors/messages.hpp"
+#include "actors/supervision.hpp"
 #include "src/common/token_bucket.hpp"
 
 namespace omsql::actors {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 struct Waiter {
-  caf::response_promise promise;
+  caf::typed_response_promise<uint64_t> promise;
   int64_t wanted = 0;
   int64_t remaining = 0;
 };
@@ -27,13 +25,13 @@ struct RateLimiterState {
   static inline const char* name = "rate_limiter";
 };
 
-using Self = caf::stateful_actor<RateLimiterState>;
+using Self = rate_limiter_actor::stateful_pointer<RateLimiterState>;
 
 // Grants what the bucket holds to the waiters in order, and schedules a wake for the first one
 // still waiting: when its rest (or a second's budget, if its rest is larger) will have accrued.
-void serve(Self* self) {
+void serve(Self self) {
   auto& s = self->state;
-  auto now = Clock::now();
+  auto now = self->clock().now();
   while (!s.queue.empty()) {
     Waiter& head = s.queue.front();
     head.remaining -= s.bucket.take(head.remaining, now);
@@ -46,21 +44,22 @@ void serve(Self* self) {
   self->delayed_send(self, std::max(wait, std::chrono::milliseconds(1)), wake_atom::value, ++s.generation);
 }
 
-caf::behavior rate_limiter_impl(Self* self, int64_t rows_per_second) {
-  self->state.bucket = TokenBucket(rows_per_second, Clock::now());
+rate_limiter_actor::behavior_type rate_limiter_impl(Self self, int64_t rows_per_second) {
+  self->set_exception_handler(exit_with_exception_text);
+  self->state.bucket = TokenBucket(rows_per_second, self->clock().now());
   return {
       [=](take_atom, uint64_t rows) -> caf::result<uint64_t> {
         auto& s = self->state;
         if (s.bucket.unlimited() && s.queue.empty()) return rows;
         bool idle = s.queue.empty();
-        auto promise = self->make_response_promise();
+        auto promise = self->make_response_promise<uint64_t>();
         s.queue.push_back(Waiter{promise, static_cast<int64_t>(rows), static_cast<int64_t>(rows)});
         if (idle) serve(self);  // otherwise a wake for the head is already scheduled
         return promise;
       },
       [=](throttle_atom, int64_t rate) {
         auto& s = self->state;
-        s.bucket.set_rate(rate, Clock::now());
+        s.bucket.set_rate(rate, self->clock().now());
         ++s.generation;  // the wake scheduled at the old rate may be far too late (or early)
         serve(self);
       },
@@ -72,7 +71,7 @@ caf::behavior rate_limiter_impl(Self* self, int64_t rows_per_second) {
 
 }  // namespace
 
-caf::actor spawn_rate_limiter(caf::actor_system& system, int64_t rows_per_second) {
+rate_limiter_actor spawn_rate_limiter(caf::actor_system& system, int64_t rows_per_second) {
   return system.spawn(rate_limiter_impl, rows_per_second);
 }
 

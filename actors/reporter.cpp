@@ -9,7 +9,7 @@
 #include <sstream>
 #include <vector>
 
-#include "actors/messages.hpp"
+#include "actors/supervision.hpp"
 #include "src/task/task_status.hpp"
 
 namespace omsql::actors {
@@ -96,7 +96,9 @@ void redraw(ReporterState& s) {
   std::fwrite(out.data(), 1, out.size(), stderr);
 }
 
-caf::behavior reporter_impl(caf::stateful_actor<ReporterState>* self, std::shared_ptr<const Plan> plan) {
+reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<ReporterState> self,
+                                            std::shared_ptr<const Plan> plan) {
+  self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
   s.tables.resize(s.plan->tables.size());
@@ -104,7 +106,7 @@ caf::behavior reporter_impl(caf::stateful_actor<ReporterState>* self, std::share
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
       [=](progress_atom, const BatchAck& ack) {
-        auto& c = self->state.tables.at(ack.table_index);
+        auto& c = self->state.tables.at(index_of(*self->state.plan, ack.table));
         c.rows += ack.rows;
         c.bytes += ack.bytes;
       },
@@ -141,7 +143,7 @@ caf::behavior reporter_impl(caf::stateful_actor<ReporterState>* self, std::share
 
 }  // namespace
 
-caf::actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan) {
+reporter_actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan) {
   return system.spawn(reporter_impl, std::move(plan));
 }
 

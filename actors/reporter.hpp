@@ -7,10 +7,11 @@
 #include <iosfwd>
 #include <memory>
 
+#include "actors/protocol.hpp"
 #include "src/model/plan.hpp"
 
 namespace omsql::actors {
 
-caf::actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan);
+reporter_actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan);
 
 }  // namespace omsql::actors

@@ -4,7 +4,7 @@
 #include <functional>
 #include <set>
 
-#include "actors/messages.hpp"
+#include "actors/supervision.hpp"
 #include "actors/retry.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/schema/migrator.hpp"
@@ -44,7 +44,7 @@ Status ensure_connected(SchemaState& s) {
 
 // Runs the queued requests in order. DDL cut off by a lost connection is safe to run again: the
 // schema step keeps the tables it created, and the index steps add only what is missing by name.
-void run_queued(caf::stateful_actor<SchemaState>* self) {
+void run_queued(schema_actor::stateful_pointer<SchemaState> self) {
   auto& s = self->state;
   while (!s.retry_pending && !s.queue.empty()) {
     SchemaOperation& operation = s.queue.front();
@@ -66,7 +66,9 @@ void run_queued(caf::stateful_actor<SchemaState>* self) {
   }
 }
 
-caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_ptr<const Plan> plan) {
+schema_actor::behavior_type schema_impl(schema_actor::stateful_pointer<SchemaState> self,
+                                        std::shared_ptr<const Plan> plan) {
+  self->set_exception_handler(exit_with_exception_text);
   self->state.plan = std::move(plan);
   auto enqueue = [self](std::string what, std::function<Status()> run, std::function<void(const Status&)> reply) {
     self->state.queue.push_back(SchemaOperation{std::move(what), std::move(run), std::move(reply)});
@@ -82,8 +84,8 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
   return {
       // Answers the error message (empty on success) and the target tables this actor created
       // ("db.table"), also on failure: they are the task's own.
-      [=](schema_atom, bool resuming) -> caf::typed_response_promise<std::string, std::vector<std::string>> {
-        auto promise = self->make_response_promise<std::string, std::vector<std::string>>();
+      [=](schema_atom, bool resuming) -> caf::typed_response_promise<SchemaResult> {
+        auto promise = self->make_response_promise<SchemaResult>();
         auto run = [self, resuming]() -> Status {
           auto& s = self->state;
           std::vector<std::string> warnings;
@@ -96,15 +98,15 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
         enqueue("creating the target schema", run, [self, promise](const Status& status) mutable {
           std::vector<std::string> created;
           for (const auto& name : self->state.created) created.push_back(name.str());
-          promise.deliver(status ? std::string() : status.message(), std::move(created));
+          promise.deliver(SchemaResult{status ? std::string() : status.message(), std::move(created)});
         });
         return promise;
       },
-      [=](indexes_atom, uint32_t table_index) -> caf::typed_response_promise<std::string> {
-        const TableJob& job = self->state.plan->tables.at(table_index);
-        return enqueue_step("adding the indexes of " + job.target.str(), [self, table_index]() -> Status {
+      [=](indexes_atom, const TableRef& table) -> caf::typed_response_promise<std::string> {
+        const TableJob& job = table_of(*self->state.plan, table);
+        return enqueue_step("adding the indexes of " + job.target.str(), [self, &job]() -> Status {
           auto& s = self->state;
-          return schema::add_secondary_indexes(*s.target, *s.plan, s.plan->tables.at(table_index));
+          return schema::add_secondary_indexes(*s.target, *s.plan, job);
         });
       },
       // Views, routines, sequences, events (and triggers without INCREMENTAL) after the copy; one
@@ -138,7 +140,7 @@ caf::behavior schema_impl(caf::stateful_actor<SchemaState>* self, std::shared_pt
 
 }  // namespace
 
-caf::actor spawn_schema_migrator(caf::actor_system& system, std::shared_ptr<const Plan> plan) {
+schema_actor spawn_schema_migrator(caf::actor_system& system, std::shared_ptr<const Plan> plan) {
   return system.spawn<caf::detached>(schema_impl, std::move(plan));
 }
 

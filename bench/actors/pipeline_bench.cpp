@@ -74,7 +74,7 @@ void produce(caf::stateful_actor<ProducerState>* self) {
     s.rows_left -= n;
     --s.credits;
     ++s.in_flight;
-    self->send(s.sinks[s.next_sink++ % s.sinks.size()], BatchEnvelope{0, std::move(batch)});
+    self->send(s.sinks[s.next_sink++ % s.sinks.size()], BatchEnvelope{{}, std::move(batch)});
   }
   if (s.rows_left == 0 && s.in_flight == 0) {
     self->send(s.waiter, done_atom::value);
@@ -105,7 +105,7 @@ caf::behavior sink(caf::event_based_actor* self) {
   return {
       [=](const BatchEnvelope& envelope) {
         benchmark::DoNotOptimize(envelope.batch.data.data());
-        BatchAck ack{envelope.table_index, envelope.batch.chunk_id, envelope.batch.rows, envelope.batch.data.size()};
+        BatchAck ack{envelope.table, envelope.batch.chunk_id, envelope.batch.rows, envelope.batch.data.size()};
         self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value, ack);
       },
   };

@@ -1,0 +1,320 @@
+#pragma once
+// The actor protocol of a task, declared once: every atom (the verbs), every payload (named
+// structs, each inspectable and registered by add_message_types), and one typed handle per actor,
+// so a handler and its senders that drift apart fail to compile.
+//
+// Payloads carry data, never process-local things: a table is named by a TableRef (its source
+// name, with its index in Plan::tables as the lookup key of the receiver, which holds the same
+// Plan), and times are wall-clock milliseconds or durations, never steady-clock readings.
+// CAF 0.17 atoms are at most 10 characters. Messages an actor sends itself (retry, wake, tick)
+// are part of its handle too: a typed actor can only receive what its handle names.
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "src/binlog/position.hpp"
+#include "src/copy/types.hpp"
+#include "src/model/plan.hpp"
+#include "src/spool/spool.hpp"
+#include "src/task/task_status.hpp"
+#include "src/verify/report.hpp"
+
+namespace omsql::actors {
+
+// --- verbs ---
+using run_atom = caf::atom_constant<caf::atom("run")>;              // main -> coordinator: run the task
+using next_chunk_atom = caf::atom_constant<caf::atom("nextchunk")>; // reader -> chunker: give me work
+using produce_atom = caf::atom_constant<caf::atom("produce")>;      // reader -> itself: read one batch
+using credit_atom = caf::atom_constant<caf::atom("credit")>;        // applier -> reader: a batch is committed
+using chunk_done_atom = caf::atom_constant<caf::atom("chunkdone")>; // reader -> coordinator
+using chunks_total_atom = caf::atom_constant<caf::atom("chunktotal")>;  // chunker -> coordinator
+using reader_done_atom = caf::atom_constant<caf::atom("readerdone")>;   // reader -> coordinator
+using failed_atom = caf::atom_constant<caf::atom("failed")>;        // anyone -> coordinator: fatal error
+using progress_atom = caf::atom_constant<caf::atom("progress")>;    // applier -> reporter
+using tick_atom = caf::atom_constant<caf::atom("tick")>;            // reporter, coordinator -> itself
+using finish_atom = caf::atom_constant<caf::atom("finish")>;        // coordinator -> reporter: print summary
+using schema_atom = caf::atom_constant<caf::atom("schema")>;        // coordinator -> schema migrator
+using indexes_atom = caf::atom_constant<caf::atom("indexes")>;      // coordinator -> schema migrator
+using objects_atom = caf::atom_constant<caf::atom("objects")>;      // coordinator -> schema migrator
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using pull_atom = caf::atom_constant<caf::atom("pull")>;            // tailer -> itself: read binlog events
+using stored_atom = caf::atom_constant<caf::atom("stored")>;        // tailer -> replayer: spool is durable up to
+using replay_atom = caf::atom_constant<caf::atom("replay")>;        // coordinator -> replayer: the copy is done
+using apply_atom = caf::atom_constant<caf::atom("apply")>;          // replayer -> itself: apply what is stored
+using applied_atom = caf::atom_constant<caf::atom("applied")>;      // replayer -> tailer: spool may shrink
+using sync_status_atom = caf::atom_constant<caf::atom("syncstatus")>;  // replayer -> coordinator
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using pause_atom = caf::atom_constant<caf::atom("pause")>;          // coordinator -> readers, replayer
+using resume_atom = caf::atom_constant<caf::atom("resume")>;        // coordinator -> readers, replayer
+using retry_atom = caf::atom_constant<caf::atom("retry")>;          // any actor -> itself: the backoff is over
+using redo_atom = caf::atom_constant<caf::atom("redo")>;            // applier -> reader: copy a keyless table again
+using capture_atom = caf::atom_constant<caf::atom("capture")>;      // tailer -> coordinator: capture waits ("why") / goes on ("")
+using recopy_atom = caf::atom_constant<caf::atom("recopy")>;        // tailer -> coordinator: the binlog was purged
+using take_atom = caf::atom_constant<caf::atom("take")>;            // reader -> rate limiter: rows to send
+using wake_atom = caf::atom_constant<caf::atom("wake")>;            // rate limiter, replayer -> itself
+using throttle_atom = caf::atom_constant<caf::atom("throttle")>;    // control -> coordinator -> limiter, replayer
+using control_atom = caf::atom_constant<caf::atom("control")>;      // control endpoint -> coordinator
+using verify_atom = caf::atom_constant<caf::atom("verify")>;        // verification -> verifier: one table
+using repair_atom = caf::atom_constant<caf::atom("repair")>;        // verification -> verifier #0; coordinator -> replayer
+using verify_progress_atom = caf::atom_constant<caf::atom("vprogress")>;  // progress -> listener
+using settle_poll_atom = caf::atom_constant<caf::atom("settlepoll")>;     // verifier -> itself
+using rows_atom = caf::atom_constant<caf::atom("vrows")>;                 // verifier -> progress
+using settling_atom = caf::atom_constant<caf::atom("vsettling")>;         // verifier -> progress
+using table_done_atom = caf::atom_constant<caf::atom("vtabledone")>;      // verification -> progress
+using progress_end_atom = caf::atom_constant<caf::atom("vend")>;          // verification -> progress
+
+// --- payloads ---
+
+// A table of the task, as a message names it. `index` is its position in Plan::tables: a lookup
+// key for the receiver, valid because every actor of a task holds the same Plan; `source` says
+// which table it is without that Plan, and lets a receiver check that its Plan agrees
+// (table_of throws on a mismatch, which ends the actor and fails the task naming it).
+struct TableRef {
+  uint32_t index = 0;
+  QualifiedName source;
+  friend bool operator==(const TableRef&, const TableRef&) = default;
+};
+TableRef table_ref(const Plan& plan, size_t index);
+// REQUIRES: `table` names a table of `plan` at its index (else std::logic_error).
+const TableJob& table_of(const Plan& plan, const TableRef& table);
+// The index of `table` in `plan`, checked as table_of does.
+uint32_t index_of(const Plan& plan, const TableRef& table);
+
+// A chunk handed from the chunker to a reader.
+struct ChunkWork {
+  bool has_work = false;
+  TableRef table;
+  copy::ChunkRange range;
+  // Tables that FKs with an action connect (FkGraph::snapshot_groups): read whole, one after
+  // another, in one consistent snapshot whose binlog position replay starts each of them after.
+  // `table` is the first; empty for any other work.
+  std::vector<TableRef> snapshot_group;
+};
+
+// A batch on its way from a reader to an applier.
+struct BatchEnvelope {
+  TableRef table;
+  copy::RowBatch batch;
+  // First batch of a table read whole in a snapshot (no key, or an FK snapshot group): the
+  // applier empties the target table before writing, so a copy interrupted earlier is redone
+  // from the snapshot, not doubled or mixed with rows of another moment.
+  bool restart_chunk = false;
+  // Keyless tables: which copy of the table this batch belongs to (a redone copy counts up).
+  uint32_t generation = 0;
+};
+
+// An applier's receipt: the batch is committed on the target; the reader may send another.
+struct BatchAck {
+  TableRef table;
+  uint64_t chunk_id = 0;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+// A reader's report that every batch of a chunk is committed.
+struct ChunkDone {
+  TableRef table;
+  copy::ChunkRange range;
+  // Tables without a key are read in one consistent snapshot; this is its binlog position.
+  // Replay skips the table's changes up to it (they are in the copy, and whole-row changes are
+  // not idempotent). Empty for tables with a key.
+  BinlogPosition snapshot;
+};
+
+// The chunker's count of a table's chunks, once it has handed out the last one.
+struct ChunksTotal {
+  TableRef table;
+  uint64_t chunks = 0;
+};
+
+// An applier's request that a reader copy a keyless table again: a batch of copy `generation`
+// (of chunk `chunk_id`) may or may not have reached the target.
+struct RedoCopy {
+  TableRef table;
+  uint64_t chunk_id = 0;
+  uint32_t generation = 0;
+};
+
+// The schema step's answer: the error (empty on success) and the target tables ("db.table") it
+// created, also on failure: they are the task's own, the only ones a re-copy may drop.
+struct SchemaResult {
+  std::string error;
+  std::vector<std::string> created;
+};
+
+// The tailer's receipt: every event up to `spool_end` is fsync'd; the source was read up to
+// `source_position` at `stored_at_ms` (steady clock, milliseconds).
+struct SpoolStored {
+  SpoolPosition spool_end;
+  BinlogPosition source_position;
+  int64_t stored_at_ms = 0;
+};
+
+// The incremental link's state, from the replayer.
+struct SyncStatus {
+  BinlogPosition applied;           // committed on the target with the rows it covers
+  BinlogPosition stored;            // durable in the spool
+  uint64_t events_applied = 0;      // row changes applied since this process started
+  double events_per_second = 0;
+  double lag_seconds = 0;           // age of the oldest stored event not yet applied, when sent
+  int64_t oldest_unapplied_ms = 0;  // when it was stored (steady clock ms; 0: all applied): the lag now
+  bool reached_catch_up_target = false;  // applied has reached the source position taken when replay began
+  uint32_t lanes = 0;               // apply lanes now (the task's lane rows; `parallel` once they agree)
+};
+
+// A run-time throttle change (POST /throttle). 0 = unlimited; kKeep leaves that limit as it is.
+struct ThrottleChange {
+  static constexpr int64_t kKeep = -1;
+  int64_t max_rows_per_sec = kKeep;
+  int64_t max_events_per_sec = kKeep;
+};
+
+// One request of the control endpoint: "status", "pause", "resume", "stop", "verify" and the
+// request body (JSON; only /verify has one). Answered with JSON text.
+struct ControlRequest {
+  std::string command;
+  std::string body;
+};
+
+// --- handles ---
+
+// What the copy actors (and the verification) tell the coordinator.
+using copy_events_actor = caf::typed_actor<caf::reacts_to<chunk_done_atom, ChunkDone>,
+                                           caf::reacts_to<chunks_total_atom, ChunksTotal>,
+                                           caf::reacts_to<reader_done_atom>, caf::reacts_to<failed_atom, std::string>>;
+
+// The copy's shared row budget (actors/rate_limiter.hpp): take answers the rows once granted.
+using rate_limiter_actor =
+    caf::typed_actor<caf::replies_to<take_atom, uint64_t>::with<uint64_t>, caf::reacts_to<throttle_atom, int64_t>,
+                     caf::reacts_to<wake_atom, uint64_t>>;
+
+// Progress display of the copy (actors/reporter.hpp): finish prints the summary and answers it.
+using reporter_actor = caf::typed_actor<caf::reacts_to<progress_atom, BatchAck>, caf::reacts_to<tick_atom>,
+                                        caf::replies_to<finish_atom>::with<CopySummary>>;
+
+// Hands out chunks to readers (actors/copy_actors.hpp).
+using chunker_actor =
+    caf::typed_actor<caf::replies_to<next_chunk_atom>::with<ChunkWork>, caf::reacts_to<retry_atom, uint64_t>>;
+
+// Reads chunks into batches (actors/copy_actors.hpp). Credits come from the appliers.
+using reader_actor =
+    caf::typed_actor<caf::reacts_to<start_atom>, caf::reacts_to<produce_atom>, caf::reacts_to<retry_atom, uint64_t>,
+                     caf::reacts_to<redo_atom, RedoCopy>, caf::reacts_to<pause_atom>, caf::reacts_to<resume_atom>,
+                     caf::reacts_to<credit_atom, BatchAck>>;
+
+// Writes batches to the target (actors/copy_actors.hpp); the sender of a batch is its reader.
+using applier_actor = caf::typed_actor<caf::reacts_to<BatchEnvelope>, caf::reacts_to<retry_atom, uint64_t>>;
+
+// Target DDL (actors/schema_actor.hpp). Index steps answer the error message, empty on success.
+using schema_actor =
+    caf::typed_actor<caf::replies_to<schema_atom, bool>::with<SchemaResult>,
+                     caf::replies_to<indexes_atom, TableRef>::with<std::string>,
+                     caf::replies_to<indexes_atom>::with<std::string>,
+                     caf::replies_to<objects_atom>::with<std::vector<std::string>>,
+                     caf::reacts_to<retry_atom, uint64_t>>;
+
+// --- inspection (serialization for CAF; also what makes the types printable in CAF logs) ---
+}  // namespace omsql::actors
+
+namespace omsql {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CopySummary& x) {
+  return f(caf::meta::type_name("CopySummary"), x.rows, x.bytes, x.seconds);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, QualifiedName& x) {
+  return f(caf::meta::type_name("QualifiedName"), x.schema, x.table);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BinlogPosition& x) {
+  return f(caf::meta::type_name("BinlogPosition"), x.file, x.offset, x.gtid);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SpoolPosition& x) {
+  return f(caf::meta::type_name("SpoolPosition"), x.segment, x.offset);
+}
+}  // namespace omsql
+
+namespace omsql::copy {
+// CAF 0.17 cannot serialize std::optional: a range travels as two flags and two tuples.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChunkRange& x) {
+  bool has_lower = x.lower_exclusive.has_value();
+  bool has_upper = x.upper_inclusive.has_value();
+  KeyTuple lower = has_lower ? *x.lower_exclusive : KeyTuple{};
+  KeyTuple upper = has_upper ? *x.upper_inclusive : KeyTuple{};
+  return f(caf::meta::type_name("ChunkRange"), x.id, has_lower, lower, has_upper, upper,
+           caf::meta::load_callback([&]() -> caf::error {
+             x.lower_exclusive = has_lower ? std::optional<KeyTuple>(lower) : std::nullopt;
+             x.upper_inclusive = has_upper ? std::optional<KeyTuple>(upper) : std::nullopt;
+             return caf::none;
+           }));
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RowBatch& x) {
+  auto format = static_cast<uint8_t>(x.format);
+  return f(caf::meta::type_name("RowBatch"), x.source_table, x.chunk_id, x.data, x.rows, x.last_of_chunk, format,
+           x.chunk, caf::meta::load_callback([&]() -> caf::error {
+             x.format = static_cast<WireFormat>(format);
+             return caf::none;
+           }));
+}
+}  // namespace omsql::copy
+
+namespace omsql::actors {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableRef& x) {
+  return f(caf::meta::type_name("TableRef"), x.index, x.source);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChunkWork& x) {
+  return f(caf::meta::type_name("ChunkWork"), x.has_work, x.table, x.range, x.snapshot_group);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BatchEnvelope& x) {
+  return f(caf::meta::type_name("BatchEnvelope"), x.table, x.batch, x.restart_chunk, x.generation);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, BatchAck& x) {
+  return f(caf::meta::type_name("BatchAck"), x.table, x.chunk_id, x.rows, x.bytes);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChunkDone& x) {
+  return f(caf::meta::type_name("ChunkDone"), x.table, x.range, x.snapshot);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ChunksTotal& x) {
+  return f(caf::meta::type_name("ChunksTotal"), x.table, x.chunks);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RedoCopy& x) {
+  return f(caf::meta::type_name("RedoCopy"), x.table, x.chunk_id, x.generation);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SchemaResult& x) {
+  return f(caf::meta::type_name("SchemaResult"), x.error, x.created);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SpoolStored& x) {
+  return f(caf::meta::type_name("SpoolStored"), x.spool_end, x.source_position, x.stored_at_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {
+  return f(caf::meta::type_name("SyncStatus"), x.applied, x.stored, x.events_applied, x.events_per_second,
+           x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target, x.lanes);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ThrottleChange& x) {
+  return f(caf::meta::type_name("ThrottleChange"), x.max_rows_per_sec, x.max_events_per_sec);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ControlRequest& x) {
+  return f(caf::meta::type_name("ControlRequest"), x.command, x.body);
+}
+
+// Registers every payload type with an actor system configuration (needed for remote workers).
+void add_message_types(caf::actor_system_config& config);
+
+}  // namespace omsql::actors
