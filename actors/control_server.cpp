@@ -11,7 +11,7 @@
 #include <optional>
 #include <thread>
 
-#include "actors/messages.hpp"
+#include "actors/protocol.hpp"
 #include "src/control/access.hpp"
 #include "src/task/task_state.hpp"
 #include "src/task/throttle_request.hpp"
@@ -20,7 +20,7 @@ namespace omsql::actors {
 
 struct ControlServer::Impl {
   caf::actor_system* system = nullptr;
-  caf::actor coordinator;
+  coordinator_actor coordinator;
   httplib::Server server;
   std::thread thread;
   std::optional<control::AccessPolicy> access;  // set before the server accepts a request
@@ -30,11 +30,11 @@ namespace {
 
 // Forwards one message to the coordinator and waits (bounded) for its JSON answer.
 template <class... Ts>
-std::string ask(caf::actor_system& system, const caf::actor& coordinator, int* status, Ts&&... message) {
+std::string ask(caf::actor_system& system, const coordinator_actor& coordinator, int* status, Ts&&... message) {
   caf::scoped_actor self{system};
   std::string answer;
   self->request(coordinator, std::chrono::seconds(10), std::forward<Ts>(message)...)
-      .receive([&](const std::string& json) { answer = json; },
+      .receive([&](std::string& json) { answer = std::move(json); },
                [&](caf::error& e) {
                  *status = 503;
                  answer = nlohmann::json{{"error", "task did not answer: " + caf::to_string(e)}}.dump();
@@ -58,7 +58,7 @@ httplib::Server::HandlerResponse check_access(const control::AccessPolicy& acces
 
 }  // namespace
 
-Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& system, caf::actor coordinator,
+Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& system, coordinator_actor coordinator,
                                                             const std::string& task_dir) {
   std::unique_ptr<ControlServer> control(new ControlServer());
   control->impl_ = std::make_unique<Impl>();
@@ -69,8 +69,8 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& s
     return [&impl, command](const httplib::Request& request, httplib::Response& response) {
       int status = 200;
       // Only /verify carries a body: its options (repair_file, apply, settle_seconds) as JSON.
-      std::string body = ask(*impl.system, impl.coordinator, &status, control_atom::value, command,
-                             command == "verify" ? request.body : std::string{});
+      std::string body = ask(*impl.system, impl.coordinator, &status, control_atom::value,
+                             ControlRequest{command, command == "verify" ? request.body : std::string{}});
       response.status = status;
       response.set_content(body, "application/json");
     };

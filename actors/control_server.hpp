@@ -17,24 +17,23 @@
 // The server listens on 127.0.0.1 on a free port and writes {"port": N, "token": T, "pid": P} to
 // DIR/control.json (mode 0600). Every request must carry `Authorization: Bearer T`, name the
 // endpoint in Host, come from no other web origin, and change state only by POST
-// (src/control/access.hpp). Each request becomes one message to the coordinator; the HTTP threads
+// (src/control/access.hpp). Each request becomes one message to the coordinator
+// ((control_atom, ControlRequest) or (throttle_atom, ThrottleChange), answered with JSON text); the HTTP threads
 // are the library's and touch no task state.
 #include <caf/all.hpp>
 
 #include <memory>
 #include <string>
 
+#include "actors/protocol.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql::actors {
 
-// (control_atom, command) and (control_atom, command, body) -> JSON text
-using control_atom = caf::atom_constant<caf::atom("control")>;
-
 class ControlServer {
  public:
   // Starts serving; fails when no port can be bound or control.json cannot be written.
-  static Result<std::unique_ptr<ControlServer>> start(caf::actor_system& system, caf::actor coordinator,
+  static Result<std::unique_ptr<ControlServer>> start(caf::actor_system& system, coordinator_actor coordinator,
                                                       const std::string& task_dir);
   ~ControlServer();  // stops serving and removes control.json
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 
+#include "actors/protocol.hpp"
 #include "src/model/plan.hpp"
 #include "src/task/task_state.hpp"
 
@@ -25,7 +26,7 @@ struct RunControl {
 };
 
 // `directory` must outlive the coordinator; `state` is the state loaded from it (resumed or new).
-caf::actor spawn_coordinator(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+coordinator_actor spawn_coordinator(caf::actor_system& system, std::shared_ptr<const Plan> plan,
                              const TaskDirectory* directory, TaskState state, RunControl control);
 
 }  // namespace omsql::actors

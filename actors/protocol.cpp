@@ -34,6 +34,15 @@ void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<ThrottleChange>("omsql::ThrottleChange");
   config.add_message_type<ControlRequest>("omsql::ControlRequest");
   config.add_message_type<CopySummary>("omsql::CopySummary");
+  config.add_message_type<VerifyProgress>("omsql::VerifyProgress");
+  config.add_message_type<TableRows>("omsql::TableRows");
+  config.add_message_type<TableSettling>("omsql::TableSettling");
+  config.add_message_type<TableWork>("omsql::TableWork");
+  config.add_message_type<VerificationResult>("omsql::VerificationResult");
+  config.add_message_type<RepairRows>("omsql::RepairRows");
+  config.add_message_type<verify::TableReport>("omsql::verify::TableReport");
+  config.add_message_type<verify::VerifyReport>("omsql::verify::VerifyReport");
+  config.add_message_type<std::vector<verify::RowDifference>>("omsql::verify::RowDifferences");
 }
 
 }  // namespace omsql::actors

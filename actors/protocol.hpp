@@ -178,7 +178,45 @@ struct ControlRequest {
   std::string body;
 };
 
+// A verification's progress, as the progress actor last counted it (status of a running task).
+struct VerifyProgress {
+  uint64_t id = 0;                   // the task's verification number
+  uint64_t tables_total = 0;
+  uint64_t tables_done = 0;
+  uint64_t rows = 0;                 // source rows compared so far
+  double seconds = 0;
+  double rows_per_second = 0;
+  std::string settling;              // e.g. "3 row(s) of db.t: waiting for the link to apply FILE:POS"
+};
+
+// A verifier's count of the source rows it has compared in a table so far (since its last count).
+struct TableRows {
+  TableRef table;
+  uint64_t rows = 0;
+};
+
+// What a table's differing rows wait for (empty: nothing any more).
+struct TableSettling {
+  TableRef table;
+  std::string waiting_for;
+};
+
+// A verification's outcome, for whoever ran it: the report, or why there is none.
+struct VerificationResult {
+  std::string error;                 // not empty: the verification could not run to its end
+  verify::VerifyReport report;
+};
+
+// Rows a verification found different, for the live link to repair through its apply queue.
+struct RepairRows {
+  TableRef table;
+  std::vector<verify::RowDifference> rows;
+};
+
 // --- handles ---
+
+// Receives a verification's progress (the coordinator, for GET /status).
+using verify_listener_actor = caf::typed_actor<caf::reacts_to<verify_progress_atom, VerifyProgress>>;
 
 // What the copy actors (and the verification) tell the coordinator.
 using copy_events_actor = caf::typed_actor<caf::reacts_to<chunk_done_atom, ChunkDone>,
@@ -214,6 +252,40 @@ using schema_actor =
                      caf::replies_to<indexes_atom>::with<std::string>,
                      caf::replies_to<objects_atom>::with<std::vector<std::string>>,
                      caf::reacts_to<retry_atom, uint64_t>>;
+
+// The verification's progress counter (actors/verify_actors.hpp): lines on stderr, and the
+// counts to the listener every second.
+using verify_progress_actor =
+    caf::typed_actor<caf::reacts_to<rows_atom, TableRows>, caf::reacts_to<settling_atom, TableSettling>,
+                     caf::reacts_to<table_done_atom, TableRef>, caf::reacts_to<tick_atom>,
+                     caf::reacts_to<progress_end_atom>>;
+
+// One table for one verifier: compare it, and settle its differences against the live link
+// when `live_task_id` is set.
+struct TableWork {
+  TableRef table;
+  std::string live_task_id;          // apply lanes' checkpoint rows "<live_task_id>#<lane>"
+  int64_t settle_ms = 60000;         // give up waiting for the link after this long (per table)
+  verify_progress_actor progress;    // may be null
+};
+
+// Compares tables (actors/verify_actors.hpp); verifier #0 also writes (and applies) the repairs.
+using verifier_actor =
+    caf::typed_actor<caf::replies_to<verify_atom, TableWork>::with<verify::TableReport>,
+                     caf::reacts_to<settle_poll_atom, uint64_t>,
+                     caf::replies_to<repair_atom, verify::VerifyReport>::with<verify::VerifyReport>>;
+
+// One verification run to its end (actors/verify_actors.hpp): run answers once, then it quits.
+using verification_actor = caf::typed_actor<caf::replies_to<run_atom>::with<VerificationResult>>;
+
+// The coordinator (actors/coordinator.hpp): what its children, the control endpoint and omsrun
+// send it.
+using coordinator_actor = copy_events_actor::extend_with<verify_listener_actor>::extend<
+    caf::replies_to<run_atom>::with<int>, caf::reacts_to<recopy_atom, std::string>,
+    caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>,
+    caf::replies_to<control_atom, ControlRequest>::with<std::string>,
+    caf::replies_to<throttle_atom, ThrottleChange>::with<std::string>, caf::reacts_to<stop_atom>,
+    caf::reacts_to<tick_atom>>;
 
 // --- inspection (serialization for CAF; also what makes the types printable in CAF logs) ---
 }  // namespace omsql::actors
@@ -263,7 +335,58 @@ typename Inspector::result_type inspect(Inspector& f, RowBatch& x) {
 }
 }  // namespace omsql::copy
 
+namespace omsql::verify {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RowDifference& x) {
+  auto kind = static_cast<uint8_t>(x.kind);
+  bool has_key = x.key_values.has_value();
+  KeyTuple key_values = has_key ? *x.key_values : KeyTuple{};
+  return f(caf::meta::type_name("RowDifference"), kind, x.key, x.columns, x.copies, x.repair, has_key, key_values,
+           caf::meta::load_callback([&]() -> caf::error {
+             x.kind = static_cast<DifferenceKind>(kind);
+             x.key_values = has_key ? std::optional<KeyTuple>(key_values) : std::nullopt;
+             return caf::none;
+           }));
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableReport& x) {
+  return f(caf::meta::type_name("TableReport"), x.source, x.target, x.keyed, x.source_rows, x.target_rows, x.chunks,
+           x.chunks_mismatched, x.ranges_rehashed, x.missing, x.extra, x.different, x.seconds, x.differences, x.error,
+           x.rechecks, x.cleared_by_recheck, x.unsettled, x.unsettled_reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VerifyReport& x) {
+  return f(caf::meta::type_name("VerifyReport"), x.tables, x.seconds, x.repair_file, x.repair_statements,
+           x.repair_applied, x.repair_queued, x.mode, x.id);
+}
+}  // namespace omsql::verify
+
 namespace omsql::actors {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VerifyProgress& x) {
+  return f(caf::meta::type_name("VerifyProgress"), x.id, x.tables_total, x.tables_done, x.rows, x.seconds,
+           x.rows_per_second, x.settling);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableRows& x) {
+  return f(caf::meta::type_name("TableRows"), x.table, x.rows);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableSettling& x) {
+  return f(caf::meta::type_name("TableSettling"), x.table, x.waiting_for);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, VerificationResult& x) {
+  return f(caf::meta::type_name("VerificationResult"), x.error, x.report);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RepairRows& x) {
+  return f(caf::meta::type_name("RepairRows"), x.table, x.rows);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableWork& x) {
+  return f(caf::meta::type_name("TableWork"), x.table, x.live_task_id, x.settle_ms, x.progress);
+}
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TableRef& x) {
   return f(caf::meta::type_name("TableRef"), x.index, x.source);

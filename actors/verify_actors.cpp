@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "actors/supervision.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
@@ -20,12 +21,6 @@ namespace omsql::actors {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using settle_poll_atom = caf::atom_constant<caf::atom("settlepoll")>;  // verifier -> itself
-using rows_atom = caf::atom_constant<caf::atom("vrows")>;              // verifier -> progress
-using settling_atom = caf::atom_constant<caf::atom("vsettling")>;      // verifier -> progress
-using table_done_atom = caf::atom_constant<caf::atom("vtabledone")>;   // client -> progress
-using progress_tick_atom = caf::atom_constant<caf::atom("vtick")>;     // progress -> itself
-using progress_end_atom = caf::atom_constant<caf::atom("vend")>;       // client -> progress
 
 // How often the link's checkpoint is read while a table's rows wait for it.
 constexpr auto kSettlePollInterval = std::chrono::milliseconds(100);
@@ -34,7 +29,7 @@ constexpr auto kProgressInterval = std::chrono::seconds(5);
 
 // A table whose differing rows are being settled against the live link.
 struct Settling {
-  caf::response_promise promise;
+  caf::typed_response_promise<verify::TableReport> promise;
   TableWork work;
   std::optional<verify::SettledRecheck> recheck;
   BinlogPosition waiting_for;        // the source position of the round in progress
@@ -53,7 +48,7 @@ struct VerifierState {
   static inline const char* name = "verifier";
 };
 
-using Verifier = caf::stateful_actor<VerifierState>;
+using Verifier = verifier_actor::stateful_pointer<VerifierState>;
 
 Status connect(VerifierState& s) {
   if (s.source && s.target) return Status::ok();
@@ -93,25 +88,26 @@ verify::TableReport failed_report(const TableJob& job, const std::string& messag
   return failed;
 }
 
-void settle_round(Verifier* self);
+void settle_round(Verifier self);
 
-void end_settling(Verifier* self, verify::TableReport report) {
+void end_settling(Verifier self, verify::TableReport report) {
   auto& s = self->state;
   auto settling = std::move(s.settling);
-  if (settling->work.progress) self->send(settling->work.progress, settling_atom::value, settling->work.table, "");
+  if (settling->work.progress)
+    self->send(settling->work.progress, settling_atom::value, TableSettling{settling->work.table, ""});
   settling->promise.deliver(std::move(report));
 }
 
-void fail_settling(Verifier* self, const Status& status) {
+void fail_settling(Verifier self, const Status& status) {
   auto& s = self->state;
   s.source.reset();  // a lost connection is reopened for the next table
   s.target.reset();
-  end_settling(self, failed_report(s.plan->tables.at(s.settling->work.table), status.message()));
+  end_settling(self, failed_report(table_of(*s.plan, s.settling->work.table), status.message()));
 }
 
 // Reads the link's checkpoint: compares once it has passed the round's position, gives up at the
 // deadline, else looks again after kSettlePollInterval (a message: the actor stays responsive).
-void settle_poll(Verifier* self) {
+void settle_poll(Verifier self) {
   auto& s = self->state;
   Settling& st = *s.settling;
   auto applied = checkpoint::applied_position(*s.target, st.work.live_task_id);
@@ -130,7 +126,7 @@ void settle_poll(Verifier* self) {
   self->delayed_send(self, kSettlePollInterval, settle_poll_atom::value, st.generation);
 }
 
-void settle_round(Verifier* self) {
+void settle_round(Verifier self) {
   auto& s = self->state;
   Settling& st = *s.settling;
   if (st.recheck->done()) return end_settling(self, st.recheck->finish());
@@ -138,10 +134,10 @@ void settle_round(Verifier* self) {
   if (!position) return fail_settling(self, position.status());
   st.waiting_for = *position;
   if (st.work.progress) {
-    const TableJob& job = s.plan->tables.at(st.work.table);
-    self->send(st.work.progress, settling_atom::value, st.work.table,
-               std::to_string(st.recheck->pending()) + " row(s) of " + job.source.str() +
-                   ", waiting for the link to apply " + position->str());
+    const TableJob& job = table_of(*s.plan, st.work.table);
+    self->send(st.work.progress, settling_atom::value,
+               TableSettling{st.work.table, std::to_string(st.recheck->pending()) + " row(s) of " + job.source.str() +
+                                                ", waiting for the link to apply " + position->str()});
   }
   settle_poll(self);
 }
@@ -149,24 +145,25 @@ void settle_round(Verifier* self) {
 // A verification's actors end with the actor that runs it (a task that fails or stops while it
 // verifies must not leave them behind: the actor system waits for every actor before exiting).
 template <class Self>
-void end_with(Self* self, const caf::actor& owner) {
+void end_with(Self self, const caf::actor& owner) {
   if (!owner) return;
   self->monitor(owner);
   self->set_down_handler([=](const caf::down_msg&) { self->quit(); });
 }
 
-caf::behavior verifier_impl(Verifier* self, std::shared_ptr<const Plan> plan, VerifyOptions options,
-                            caf::actor owner) {
+verifier_actor::behavior_type verifier_impl(Verifier self, std::shared_ptr<const Plan> plan, VerifyOptions options,
+                                            caf::actor owner) {
+  self->set_exception_handler(exit_with_exception_text);
   self->state.plan = std::move(plan);
   self->state.options = std::move(options);
   end_with(self, owner);
   return {
       [=](verify_atom, const TableWork& work) -> caf::result<verify::TableReport> {
         auto& s = self->state;
-        const TableJob& job = s.plan->tables.at(work.table);
+        const TableJob& job = table_of(*s.plan, work.table);
         if (auto st = connect(s); !st) return failed_report(job, st.message());
         auto on_rows = [self, work](uint64_t rows) {
-          if (work.progress) self->send(work.progress, rows_atom::value, work.table, rows);
+          if (work.progress) self->send(work.progress, rows_atom::value, TableRows{work.table, rows});
         };
         auto report = verify::verify_table(*s.source, *s.target, job, s.options, {}, on_rows);
         if (!report) {
@@ -179,7 +176,7 @@ caf::behavior verifier_impl(Verifier* self, std::shared_ptr<const Plan> plan, Ve
         auto recheck = verify::SettledRecheck::begin(job, s.options, std::move(report).value());
         if (!recheck) return failed_report(job, recheck.status().message());
         s.settling = std::make_unique<Settling>();
-        s.settling->promise = self->make_response_promise();
+        s.settling->promise = self->make_response_promise<verify::TableReport>();
         s.settling->work = work;
         s.settling->recheck.emplace(std::move(recheck).value());
         s.settling->deadline = Clock::now() + std::chrono::milliseconds(work.settle_ms);
@@ -209,14 +206,14 @@ caf::behavior verifier_impl(Verifier* self, std::shared_ptr<const Plan> plan, Ve
 struct ProgressState {
   std::shared_ptr<const Plan> plan;
   VerifyProgress progress;
-  std::map<uint32_t, std::string> settling;  // by table: what its rows wait for
-  caf::actor listener;
+  std::map<uint32_t, std::string> settling;  // by table index: what its rows wait for
+  verify_listener_actor listener;
   Clock::time_point started = Clock::now();
   Clock::time_point last_line = Clock::now();
   static inline const char* name = "verify_progress";
 };
 
-using Progress = caf::stateful_actor<ProgressState>;
+using Progress = verify_progress_actor::stateful_pointer<ProgressState>;
 
 std::string progress_line(ProgressState& s) {
   auto& p = s.progress;
@@ -225,28 +222,30 @@ std::string progress_line(ProgressState& s) {
   p.settling.clear();
   for (const auto& [table, what] : s.settling) p.settling += (p.settling.empty() ? "" : "; ") + what;
   char line[256];
-  std::snprintf(line, sizeof line, "verify: %zu/%zu table(s), %llu rows, %.0f rows/s, %.1f s", p.tables_done,
+  std::snprintf(line, sizeof line, "verify: %zu/%zu table(s), %llu rows, %.0f rows/s, %.1f s", static_cast<size_t>(p.tables_done),
                 p.tables_total, static_cast<unsigned long long>(p.rows), p.rows_per_second, p.seconds);
   return std::string(line) + (p.settling.empty() ? "" : "; settling " + p.settling);
 }
 
-caf::behavior progress_impl(Progress* self, size_t tables, uint64_t id, caf::actor listener, caf::actor owner) {
+verify_progress_actor::behavior_type progress_impl(Progress self, size_t tables, uint64_t id,
+                                                   verify_listener_actor listener, caf::actor owner) {
+  self->set_exception_handler(exit_with_exception_text);
   end_with(self, owner);
   self->state.progress.tables_total = tables;
   self->state.progress.id = id;
   self->state.listener = std::move(listener);
-  self->delayed_send(self, std::chrono::seconds(1), progress_tick_atom::value);
+  self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
-      [=](rows_atom, uint32_t, uint64_t rows) { self->state.progress.rows += rows; },
-      [=](settling_atom, uint32_t table, const std::string& what) {
-        if (what.empty()) self->state.settling.erase(table);
-        else self->state.settling[table] = what;
+      [=](rows_atom, const TableRows& counted) { self->state.progress.rows += counted.rows; },
+      [=](settling_atom, const TableSettling& settling) {
+        if (settling.waiting_for.empty()) self->state.settling.erase(settling.table.index);
+        else self->state.settling[settling.table.index] = settling.waiting_for;
       },
-      [=](table_done_atom, uint32_t table) {
+      [=](table_done_atom, const TableRef& table) {
         ++self->state.progress.tables_done;
-        self->state.settling.erase(table);
+        self->state.settling.erase(table.index);
       },
-      [=](progress_tick_atom) {
+      [=](tick_atom) {
         auto& s = self->state;
         std::string line = progress_line(s);
         if (Clock::now() - s.last_line >= kProgressInterval) {
@@ -254,7 +253,7 @@ caf::behavior progress_impl(Progress* self, size_t tables, uint64_t id, caf::act
           std::cerr << line << std::endl;
         }
         if (s.listener) self->send(s.listener, verify_progress_atom::value, s.progress);
-        self->delayed_send(self, std::chrono::seconds(1), progress_tick_atom::value);
+        self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
       [=](progress_end_atom) {
         auto& s = self->state;
@@ -266,113 +265,136 @@ caf::behavior progress_impl(Progress* self, size_t tables, uint64_t id, caf::act
   };
 }
 
-// --- the client side: hands tables out and collects the reports ---
+// --- the verification: hands tables out and collects the reports ---
 
-// One verification in progress, owned by the client actor through a shared_ptr.
-struct Verification {
+struct VerificationState {
   std::shared_ptr<const Plan> plan;
   VerificationRequest request;
-  std::function<void(Result<verify::VerifyReport>)> done;
-  std::vector<caf::actor> pool;
-  caf::actor progress;
-  std::map<uint32_t, verify::TableReport> reports;
-  std::deque<uint32_t> queue;        // tables not handed out yet
+  caf::typed_response_promise<VerificationResult> done;
+  bool running = false;
+  std::vector<verifier_actor> pool;
+  verify_progress_actor progress;
+  std::map<uint32_t, verify::TableReport> reports;  // by table index
+  std::deque<uint32_t> queue;        // tables not handed out yet (indexes into Plan::tables)
   size_t outstanding = 0;
   bool finished = false;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  static inline const char* name = "verification";
 };
 
-void finish(caf::event_based_actor* self, std::shared_ptr<Verification> v) {
-  if (v->finished) return;
-  v->finished = true;
-  self->send(v->progress, progress_end_atom::value);
+using VerificationSelf = verification_actor::stateful_pointer<VerificationState>;
+
+// Answers the outcome once and ends, and with it the pool and the progress actor (end_with).
+void deliver(VerificationSelf self, VerificationResult outcome) {
+  self->state.done.deliver(std::move(outcome));
+  self->quit();
+}
+
+void finish(VerificationSelf self) {
+  auto& v = self->state;
+  if (v.finished) return;
+  v.finished = true;
+  self->send(v.progress, progress_end_atom::value);
   verify::VerifyReport report;
-  for (auto& [index, table] : v->reports) report.tables.push_back(std::move(table));
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - v->started).count();
-  report.mode = v->request.mode;
-  report.id = v->request.id;
-  auto stop_pool = [=] {
-    for (auto& worker : v->pool) self->send_exit(worker, caf::exit_reason::user_shutdown);
-  };
-  self->request(v->pool.front(), caf::infinite, repair_atom::value, std::move(report))
-      .then(
-          [=](verify::VerifyReport& final_report) {
-            stop_pool();
-            v->done(std::move(final_report));
-          },
-          [=](caf::error& e) {
-            stop_pool();
-            v->done(Status::io_error("verifier: " + caf::to_string(e)));
-          });
+  for (auto& [index, table] : v.reports) report.tables.push_back(std::move(table));
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - v.started).count();
+  report.mode = v.request.mode;
+  report.id = v.request.id;
+  self->request(v.pool.front(), caf::infinite, repair_atom::value, std::move(report))
+      .then([=](verify::VerifyReport& final_report) { deliver(self, VerificationResult{"", std::move(final_report)}); },
+            [=](caf::error& e) { deliver(self, VerificationResult{"verifier: " + caf::to_string(e), {}}); });
 }
 
 // Gives worker `w` the next table, one at a time: a worker settling a table's rows against the
 // link waits for it without holding other tables back.
-void next_table(caf::event_based_actor* self, std::shared_ptr<Verification> v, size_t w) {
-  if (v->queue.empty()) {
-    if (v->outstanding == 0) finish(self, v);
+void next_table(VerificationSelf self, size_t w) {
+  auto& v = self->state;
+  if (v.queue.empty()) {
+    if (v.outstanding == 0) finish(self);
     return;
   }
-  const uint32_t table = v->queue.front();
-  v->queue.pop_front();
-  ++v->outstanding;
+  const TableRef table = table_ref(*v.plan, v.queue.front());
+  v.queue.pop_front();
+  ++v.outstanding;
   TableWork work;
   work.table = table;
-  work.live_task_id = v->request.live_task_id;
-  work.settle_ms = std::max<int64_t>(1, v->request.options.settle_seconds) * 1000;
-  work.progress = v->progress;
+  work.live_task_id = v.request.live_task_id;
+  work.settle_ms = std::max<int64_t>(1, v.request.options.settle_seconds) * 1000;
+  work.progress = v.progress;
   auto record = [=](verify::TableReport report) {
-    --v->outstanding;
-    v->reports[table] = std::move(report);
-    self->send(v->progress, table_done_atom::value, table);
-    next_table(self, v, w);
+    auto& v = self->state;
+    --v.outstanding;
+    v.reports[table.index] = std::move(report);
+    self->send(v.progress, table_done_atom::value, table);
+    next_table(self, w);
   };
-  self->request(v->pool[w], caf::infinite, verify_atom::value, std::move(work))
+  self->request(v.pool[w], caf::infinite, verify_atom::value, std::move(work))
       .then([=](verify::TableReport& report) { record(std::move(report)); },
             [=](caf::error& e) {
-              record(failed_report(v->plan->tables[table], "verifier: " + caf::to_string(e)));
+              record(failed_report(table_of(*self->state.plan, table), "verifier: " + caf::to_string(e)));
             });
+}
+
+verifier_actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options,
+                              caf::actor owner) {
+  return system.spawn<caf::detached>(verifier_impl, std::move(plan), std::move(options), std::move(owner));
+}
+
+verification_actor::behavior_type verification_impl(VerificationSelf self, std::shared_ptr<const Plan> plan,
+                                                    VerificationRequest request) {
+  self->set_exception_handler(exit_with_exception_text);
+  self->state.plan = std::move(plan);
+  self->state.request = std::move(request);
+  return {
+      [=](run_atom) -> caf::typed_response_promise<VerificationResult> {
+        auto& v = self->state;
+        auto promise = self->make_response_promise<VerificationResult>();
+        if (v.running) {
+          promise.deliver(VerificationResult{"internal error: a verification actor runs once", {}});
+          return promise;
+        }
+        v.running = true;
+        v.done = promise;
+        v.queue.assign(v.request.tables.begin(), v.request.tables.end());
+        std::cerr << "verify: " << v.request.tables.size() << " table(s)"
+                  << (v.request.mode.empty() ? "" : "; " + v.request.mode) << std::endl;
+        // The pool and the progress actor end with this actor (a task that fails or stops while
+        // it verifies must not leave them behind: the actor system waits for every actor).
+        const auto owner = caf::actor_cast<caf::actor>(self);
+        v.progress = self->system().spawn(progress_impl, v.request.tables.size(), v.request.id,
+                                          v.request.progress_listener, owner);
+        int pool = std::max(1, std::min<int>(v.request.parallel, std::max<size_t>(1, v.request.tables.size())));
+        for (int i = 0; i < pool; ++i) v.pool.push_back(spawn_verifier(self->system(), v.plan, v.request.options, owner));
+        if (v.queue.empty()) {
+          finish(self);
+        } else {
+          for (size_t w = 0; w < v.pool.size(); ++w) next_table(self, w);
+        }
+        return promise;
+      },
+  };
 }
 
 }  // namespace
 
-caf::actor spawn_verifier(caf::actor_system& system, std::shared_ptr<const Plan> plan, VerifyOptions options,
-                          caf::actor owner) {
-  return system.spawn<caf::detached>(verifier_impl, std::move(plan), std::move(options), std::move(owner));
-}
-
-void run_verification(caf::event_based_actor* self, std::shared_ptr<const Plan> plan, VerificationRequest request,
-                      std::function<void(Result<verify::VerifyReport>)> done) {
-  auto v = std::make_shared<Verification>();
-  v->plan = plan;
-  v->request = std::move(request);
-  v->done = std::move(done);
-  v->queue.assign(v->request.tables.begin(), v->request.tables.end());
-  std::cerr << "verify: " << v->request.tables.size() << " table(s)"
-            << (v->request.mode.empty() ? "" : "; " + v->request.mode) << std::endl;
-  const auto owner = caf::actor_cast<caf::actor>(self);
-  v->progress = self->system().spawn(progress_impl, v->request.tables.size(), v->request.id,
-                                     v->request.progress_listener, owner);
-  int pool = std::max(1, std::min<int>(v->request.parallel, std::max<size_t>(1, v->request.tables.size())));
-  for (int i = 0; i < pool; ++i) v->pool.push_back(spawn_verifier(self->system(), plan, v->request.options, owner));
-  if (v->queue.empty()) return finish(self, v);
-  for (size_t w = 0; w < v->pool.size(); ++w) next_table(self, v, w);
+verification_actor spawn_verification(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                                      VerificationRequest request) {
+  return system.spawn(verification_impl, std::move(plan), std::move(request));
 }
 
 Result<verify::VerifyReport> verify_blocking(caf::actor_system& system, std::shared_ptr<const Plan> plan,
                                              VerificationRequest request) {
-  auto result = std::make_shared<std::optional<Result<verify::VerifyReport>>>();
-  auto client = system.spawn([=](caf::event_based_actor* self) -> caf::behavior {
-    run_verification(self, plan, request, [=](Result<verify::VerifyReport> report) {
-      *result = std::move(report);
-      self->quit();
-    });
-    return {[=](verify_atom) {}};  // all work arrives as responses
-  });
-  caf::scoped_actor waiter{system};
-  waiter->wait_for(client);
-  if (!result->has_value()) return Status::io_error("verification ended without a report");
-  return std::move(**result);
+  auto verification = spawn_verification(system, std::move(plan), std::move(request));
+  caf::scoped_actor self{system};
+  Result<verify::VerifyReport> result = Status::io_error("verification ended without a report");
+  self->request(verification, caf::infinite, run_atom::value)
+      .receive(
+          [&](VerificationResult& outcome) {
+            if (outcome.error.empty()) result = std::move(outcome.report);
+            else result = Status::io_error(outcome.error);
+          },
+          [&](caf::error& e) { result = Status::io_error("verification: " + describe_exit(e)); });
+  return result;
 }
 
 }  // namespace omsql::actors

@@ -1,0 +1,93 @@
+#pragma once
+// The coordinator's state and the steps its files share (actors/coordinator.cpp: phases and
+// messages; actors/coordinator_status.cpp: status, control requests, verification). Internal to
+// the coordinator: nothing else includes it.
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include "actors/coordinator.hpp"
+#include "actors/protocol.hpp"
+#include "actors/supervision.hpp"
+#include "actors/verify_actors.hpp"
+#include "src/copy/chunk_tracker.hpp"
+#include "src/task/task_state.hpp"
+#include "src/task/task_status.hpp"
+#include "src/verify/request.hpp"
+
+namespace omsql::actors::coordination {
+
+struct CoordinatorState {
+  std::shared_ptr<const Plan> plan;
+  const TaskDirectory* directory = nullptr;
+  TaskState task;
+  caf::typed_response_promise<int> done;
+  // Every child is watched: one that ends abnormally fails the task, naming it.
+  Supervisor children;
+  schema_actor schema;
+  chunker_actor chunker;
+  rate_limiter_actor budget;       // the copy's shared row budget
+  reporter_actor reporter;
+  std::vector<reader_actor> readers;
+  std::vector<applier_actor> appliers;
+  copy::ChunkTracker chunks;      // which chunks of each table are committed (the full copy)
+  // Untyped until the incremental actors get their handles: a typed actor may not send() to them,
+  // so they are sent to with anon_send (they reply to no one; they know the coordinator).
+  caf::actor tailer;
+  caf::actor replayer;
+  verification_actor verification;  // the one running, if any
+  RunControl control;
+  // The limits in force: the script's WITH options until `omsrun throttle` changes them (for this
+  // process only; a new run starts from the script again).
+  int64_t max_rows_per_sec = 0;
+  int64_t max_events_per_sec = 0;
+  SyncStatus sync;
+  std::chrono::steady_clock::time_point last_status_write;
+  size_t readers_running = 0;
+  std::vector<schema_actor> index_builders;  // add a table's indexes while other tables still copy
+  size_t index_builds_running = 0;
+  size_t next_index_builder = 0;
+  bool copied_this_run = false;    // some table still needed copying when this process started
+  int objects_failed = 0;           // views, routines, ... the objects step could not create
+  bool verified = false;           // the automatic verification (after the copy / catch-up) started
+  bool verifying = false;          // a verification is running
+  bool auto_verify_pending = false;  // the link caught up while a requested verification ran
+  std::function<void(int)> after_auto_verify;
+  uint64_t verify_id = 0;          // the number of the last verification started
+  std::optional<VerifyProgress> verify_progress;
+  std::optional<VerificationOutcome> last_verification;  // the last one finished
+  std::optional<CopySummary> copy_summary;               // this process's copy, once the reporter has summed it up
+  std::string ended;               // how this process ended itself: done, stopped, failed, caught up
+  bool paused = false;
+  bool failed = false;
+  std::string capture_waiting;     // why binlog capture waits (the spool's disk is full); empty: it runs
+  static inline const char* name = "coordinator";
+};
+
+using Self = coordinator_actor::stateful_pointer<CoordinatorState>;
+
+// The link counts as caught up while its oldest unapplied change is younger than this (a write
+// load always has a few changes in flight) — or when nothing is unapplied at all.
+constexpr double kCaughtUpLagSeconds = 1.0;
+
+// What `omsrun verify --task` asks for beyond the script's VERIFY options (POST /verify body;
+// repair_file an absolute path).
+using VerifyAsk = verify::VerifyOverrides;
+
+// Stops every child (on purpose: no failure), answers run_atom with `exit_code` and quits.
+void finish(Self self, int exit_code);
+// Fails the task once: the message on stderr and in last-error.json, then finish(1).
+void fail_task(Self self, const std::string& message);
+// status.json, at most once a second unless `force`.
+void write_status(Self self, bool force);
+// What GET /status answers and status.json holds.
+TaskStatus task_status(Self self);
+std::string task_id_of(const TaskDirectory& directory);
+// Verifies the target and then calls `next` with the exit code the outcome deserves.
+void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<void(int)> next);
+// The JSON answer to a control request (status, pause, resume, stop, verify).
+std::string answer_control(Self self, const ControlRequest& request);
+
+}  // namespace omsql::actors::coordination

@@ -1,0 +1,210 @@
+// The coordinator's status (status.json, GET /status), its control requests and its
+// verifications.
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "actors/clock.hpp"
+#include "actors/coordinator_state.hpp"
+
+namespace omsql::actors::coordination {
+
+std::string task_id_of(const TaskDirectory& directory) { return task_id_for_directory(directory.path()); }
+
+TaskStatus task_status(Self self) {
+  auto& s = self->state;
+  TaskStatus status;
+  status.phase = std::string(phase_name(s.task.phase));
+  status.pid = static_cast<int64_t>(::getpid());
+  status.updated_at = static_cast<int64_t>(std::time(nullptr));
+  if (s.plan->phases.incremental) {
+    // Recomputed at every answer: the lag from the age of the oldest unapplied change now (it
+    // grows while the target is frozen), caught up only while that age is small.
+    const double lag =
+        s.sync.oldest_unapplied_ms ? std::max<int64_t>(0, steady_now_ms() - s.sync.oldest_unapplied_ms) / 1000.0 : 0;
+    const bool all_applied = !(s.sync.applied < s.sync.stored);
+    // While capture waits, everything stored may be applied and the source still be ahead.
+    LinkStatus link;
+    link.caught_up = s.sync.reached_catch_up_target && !s.failed && s.capture_waiting.empty() &&
+                     (all_applied || (!s.paused && lag < kCaughtUpLagSeconds));
+    link.source_position = s.sync.stored.str();
+    link.applied_position = s.sync.applied.str();
+    link.lag_seconds = lag;
+    link.events_per_second = s.sync.events_per_second;
+    link.events_applied = s.sync.events_applied;
+    link.apply_lanes = s.sync.lanes;  // the replayer's: a resumed task keeps its lane rows' count
+    if (!s.capture_waiting.empty()) link.capture_paused = s.capture_waiting;
+    status.link = std::move(link);
+  }
+  std::map<std::string, bool> tables;
+  for (const auto& [name, progress] : s.task.tables) tables[name] = progress.copy_done;
+  status.tables = std::move(tables);
+  status.paused = s.paused;
+  status.verifying = s.verifying;
+  VerificationStatus verification;
+  verification.id = s.verify_id;
+  verification.running = s.verifying;
+  if (s.verifying && s.verify_progress) {
+    const VerifyProgress& p = *s.verify_progress;
+    verification.progress =
+        VerifyProgressStatus{p.tables_done, p.tables_total, p.rows, p.rows_per_second, p.seconds, p.settling};
+  }
+  verification.last = s.last_verification;
+  status.verification = std::move(verification);
+  if (!s.ended.empty()) status.ended = s.ended;
+  status.max_rows_per_sec = s.max_rows_per_sec;
+  status.max_events_per_sec = s.max_events_per_sec;
+  status.copy = s.copy_summary;
+  return status;
+}
+
+void write_status(Self self, bool force) {
+  auto& s = self->state;
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - s.last_status_write < std::chrono::seconds(1)) return;
+  s.last_status_write = now;
+  (void)write_file_atomically(s.directory->path() + "/status.json", task_status_text(task_status(self), 2) + "\n");
+}
+
+// Verifies the target against the source and then calls `next` with the exit code the outcome
+// deserves (0 clean, 3 different, 4 unsettled, 1 failed). While a live link applies changes,
+// differing rows are settled against it; with the link paused, or after a copy with no link,
+// nothing applies changes and rows are compared as they stand. `automatic`: the verification
+// the script's VERIFY asks for after the copy / catch-up (a failure to run it fails the task);
+// otherwise one requested through the control endpoint.
+void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<void(int)> next) {
+  auto& s = self->state;
+  s.verifying = true;
+  s.verify_progress.reset();
+  // The link exists from the start of replay; paused, it applies nothing.
+  const bool link = s.replayer && s.task.phase == Phase::kIncremental;
+  verify::VerificationContext context;
+  context.link = !link ? verify::LinkState::kNone : s.paused ? verify::LinkState::kPaused : verify::LinkState::kLive;
+  context.task_id = task_id_of(*s.directory);
+  verify::Verification built = verify::build_verification(*s.plan, ask, context);
+  // While a link exists, repairs go through its apply queue (below), never straight to the target.
+  const bool repair_through_queue = built.repair_held;
+  VerificationRequest request;
+  static_cast<verify::VerificationSpec&>(request) = std::move(built.spec);
+  request.id = ++s.verify_id;
+  request.progress_listener = verify_listener_actor{self};
+  const uint64_t id = request.id;
+  auto on_report = [=](Result<verify::VerifyReport> report) {
+    auto& s = self->state;
+    s.verifying = false;
+    s.verify_progress.reset();
+    if (!report) {
+      if (automatic) return fail_task(self, report.status().message());
+      std::cerr << "error: verification " << id << ": " << report.status().message() << "\n";
+      s.last_verification = VerificationOutcome{id, "failed", 1, std::nullopt, std::nullopt, report.status().message()};
+      write_status(self, true);
+      return next(1);
+    }
+    if (repair_through_queue) {
+      for (const auto& table : report->tables) {
+        if (table.differences.empty()) continue;
+        report->repair_queued = true;
+        for (uint32_t index = 0; index < s.plan->tables.size(); ++index)
+          if (s.plan->tables[index].source == table.source)
+            caf::anon_send(s.replayer, repair_atom::value, index, table.differences);
+      }
+    }
+    const std::string text = report->to_text();
+    std::cout << text;
+    std::cout.flush();
+    const std::string json_file = s.directory->path() + "/verify-report.json";
+    const std::string text_file = s.directory->path() + "/verify-report.txt";
+    (void)write_file_atomically(text_file, text);
+    (void)write_file_atomically(json_file, report->to_json() + "\n");
+    const int code = verify::outcome_exit_code(report->outcome());
+    s.last_verification =
+        VerificationOutcome{id, verify::outcome_name(report->outcome()), code, json_file, text_file, std::nullopt};
+    write_status(self, true);
+    next(code);
+    // The link caught up while this (requested) verification ran: the script's own runs now.
+    auto& after = self->state;
+    if (!automatic && after.auto_verify_pending && !after.verifying && !after.failed) {
+      after.auto_verify_pending = false;
+      after.verified = true;
+      start_verification(self, true, {}, after.after_auto_verify);
+    }
+  };
+  s.verification = spawn_verification(self->system(), s.plan, std::move(request));
+  s.children.watch(self, s.verification, "verification " + std::to_string(id));
+  self->request(s.verification, caf::infinite, run_atom::value)
+      .then(
+          [=](VerificationResult& result) {
+            self->state.verification = nullptr;
+            if (!result.error.empty()) return on_report(Status::io_error(result.error));
+            on_report(std::move(result.report));
+          },
+          [=](caf::error& e) {
+            self->state.verification = nullptr;
+            on_report(Status::io_error("verification " + std::to_string(id) + ": " + describe_exit(e)));
+          });
+}
+
+// A verification asked for through the control endpoint: refused while the copy runs (the
+// target is partial, and the script's own verification follows the copy) or while one runs.
+std::string request_verification(Self self, const std::string& body) {
+  auto& s = self->state;
+  if (s.verifying)
+    return nlohmann::json{{"error", "verification " + std::to_string(s.verify_id) +
+                                        " is already running; wait for it (omsrun status --task DIR)"}}
+        .dump();
+  if (s.task.phase != Phase::kIncremental)
+    return nlohmann::json{{"error", "the task is copying (phase " + std::string(phase_name(s.task.phase)) +
+                                        "): the target is not complete yet, so a verification now would only "
+                                        "report missing rows. The script's VERIFY runs by itself after the copy; "
+                                        "otherwise ask again once the link runs (omsrun status: phase incremental)"}}
+        .dump();
+  VerifyAsk ask;
+  if (!body.empty()) {
+    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object())
+      return nlohmann::json{{"error", "verify: the request body is not a JSON object"}}.dump();
+    ask.repair_file = parsed.value("repair_file", "");
+    ask.apply = parsed.value("apply", false);
+    ask.settle_seconds = parsed.value("settle_seconds", int64_t{0});
+    if (!ask.repair_file.empty() && ask.repair_file.front() != '/')
+      return nlohmann::json{{"error", "verify: repair_file must be an absolute path (the task runs in its own "
+                                      "working directory)"}}
+          .dump();
+  }
+  start_verification(self, false, ask, [](int) {});
+  return nlohmann::json{{"verify", "started"},
+                        {"id", s.verify_id},
+                        {"report", s.directory->path() + "/verify-report.json"}}
+      .dump();
+}
+
+std::string answer_control(Self self, const ControlRequest& request) {
+  auto& s = self->state;
+  const std::string& command = request.command;
+  const std::string& body = request.body;
+  auto broadcast = [&](auto atom) {
+    for (auto& r : s.readers) self->send(r, atom);
+    if (s.replayer) caf::anon_send(s.replayer, atom);
+  };
+  if (command == "pause" || command == "resume") {
+    s.paused = command == "pause";
+    if (s.paused) broadcast(pause_atom::value);
+    else broadcast(resume_atom::value);
+    write_status(self, true);
+  } else if (command == "stop") {
+    std::cerr << "stopping on request (control endpoint): the task is resumable, run the same command to "
+                 "resume (state in "
+              << s.directory->path() << ")\n";
+    self->delayed_send(self, std::chrono::milliseconds(50), stop_atom::value);
+  } else if (command == "verify") {
+    return request_verification(self, body);
+  } else if (command != "status") {
+    return nlohmann::json{{"error", "unknown command " + command}}.dump();
+  }
+  return task_status_text(task_status(self));
+}
+
+}  // namespace omsql::actors::coordination
