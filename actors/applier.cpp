@@ -4,10 +4,10 @@
 #include <set>
 
 #include "actors/copy_actors.hpp"
+#include "src/engine/engine.hpp"
 #include "actors/retry.hpp"
 #include "actors/supervision.hpp"
 #include "src/copy/batch_writer.hpp"
-#include "src/copy/session.hpp"
 #include "src/mysql/connection.hpp"
 
 namespace omsql::actors {
@@ -23,8 +23,9 @@ struct ApplierState {
   std::shared_ptr<const Plan> plan;
   copy_events_actor coordinator;
   reporter_actor reporter;
-  std::unique_ptr<Connection> target;
-  std::map<uint32_t, std::unique_ptr<copy::BatchWriter>> writers;  // by table index
+  const engine::Engine* engine = nullptr;  // the target's (engine seam; a fake in tests/actors)
+  std::unique_ptr<engine::TargetSession> target;
+  std::map<uint32_t, std::unique_ptr<engine::BatchSink>> writers;  // by table index
   // Batches in arrival order (at most readers × credits): the front is written, or waits for the
   // retry while the target is down; the rest wait behind it.
   std::deque<PendingBatch> queue;
@@ -40,10 +41,10 @@ using Self = applier_actor::stateful_pointer<ApplierState>;
 Status connect_target(ApplierState& s) {
   s.writers.clear();
   s.target.reset();
-  auto connection = Connection::open(s.plan->target, "target");
-  if (!connection) return connection.status();
-  s.target = std::move(connection).value();
-  return copy::prepare_target_session(*s.target);
+  auto session = s.engine->open_target(s.plan->target);
+  if (!session) return session.status();
+  s.target = std::move(session).value();
+  return Status::ok();
 }
 
 // Writes one batch. `reached_write` tells whether the failure (if any) came from the write
@@ -53,7 +54,7 @@ Status write_once(ApplierState& s, const BatchEnvelope& envelope, bool* reached_
   if (!s.target) OMSQL_RETURN_IF_ERROR(connect_target(s));
   auto& writer = s.writers[envelope.table.index];
   if (!writer) {
-    auto opened = copy::BatchWriter::open(*s.target, table_of(*s.plan, envelope.table));
+    auto opened = s.target->open_sink(table_of(*s.plan, envelope.table), envelope.batch.format);
     if (!opened) return opened.status();
     writer = std::move(opened).value();
   }
@@ -124,10 +125,11 @@ void write_queued(Self self) {
 }
 
 applier_actor::behavior_type applier_impl(Self self, std::shared_ptr<const Plan> plan, copy_events_actor coordinator,
-                                          reporter_actor reporter) {
+                                          reporter_actor reporter, const engine::Engine* target_engine) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
+  s.engine = target_engine ? target_engine : &engine::engine_for(s.plan->target.dialect);
   s.coordinator = std::move(coordinator);
   s.reporter = std::move(reporter);
   return {
@@ -148,8 +150,9 @@ applier_actor::behavior_type applier_impl(Self self, std::shared_ptr<const Plan>
 }  // namespace
 
 applier_actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan,
-                            copy_events_actor coordinator, reporter_actor reporter) {
-  return system.spawn<caf::detached>(applier_impl, std::move(plan), std::move(coordinator), std::move(reporter));
+                            copy_events_actor coordinator, reporter_actor reporter, const engine::Engine* target_engine) {
+  return system.spawn<caf::detached>(applier_impl, std::move(plan), std::move(coordinator), std::move(reporter),
+                                     target_engine);
 }
 
 }  // namespace omsql::actors

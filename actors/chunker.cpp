@@ -8,8 +8,7 @@
 #include "actors/supervision.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/copy/chunk_planner.hpp"
-#include "src/copy/session.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/engine.hpp"
 
 namespace omsql::actors {
 
@@ -19,7 +18,8 @@ struct ChunkerState {
   std::shared_ptr<const Plan> plan;
   std::shared_ptr<const TaskState> task;
   copy_events_actor coordinator;
-  std::unique_ptr<Connection> source;
+  const engine::Engine* engine = nullptr;  // the source's (engine seam; a fake in tests/actors)
+  std::unique_ptr<engine::SourceSession> source;
   // Up to `parallel` tables are chunked at once and their chunks handed out in turn, so readers
   // and appliers work on different tables (different B-trees on the target) instead of all
   // appending to the same one.
@@ -68,10 +68,9 @@ void open_tables(ChunkerState& s) {
 Result<ChunkWork> next_work(Self self) {
   auto& s = self->state;
   if (!s.source) {
-    auto connection = Connection::open(s.plan->source, "source");
-    if (!connection) return connection.status();
-    OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
-    s.source = std::move(connection).value();
+    auto session = s.engine->open_source(s.plan->source);
+    if (!session) return session.status();
+    s.source = std::move(session).value();
   }
   if (!s.snapshot_groups.empty()) {
     // A group is the longest piece of work (one reader, no chunks): hand it out first.
@@ -89,7 +88,9 @@ Result<ChunkWork> next_work(Self self) {
     size_t slot = s.turn % s.open_tables.size();
     size_t index = s.open_tables[slot];
     const TableJob& job = s.plan->tables[index];
-    auto next = s.planners[index]->next(*s.source);
+    auto next = s.planners[index]->next([&](const std::optional<copy::KeyTuple>& lower, int64_t offset) {
+      return s.source->key_at_offset(job, lower, offset);
+    });
     if (!next) return next.status().with_context("chunking " + job.source.str());
     ++s.turn;
     if (next->has_value()) {
@@ -132,10 +133,12 @@ void serve_readers(Self self) {
 }
 
 chunker_actor::behavior_type chunker_impl(Self self, std::shared_ptr<const Plan> plan,
-                                          std::shared_ptr<const TaskState> task, copy_events_actor coordinator) {
+                                          std::shared_ptr<const TaskState> task, copy_events_actor coordinator,
+                                          const engine::Engine* source_engine) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
+  s.engine = source_engine ? source_engine : &engine::engine_for(s.plan->source.dialect);
   s.task = std::move(task);
   s.coordinator = std::move(coordinator);
   s.in_group.assign(s.plan->tables.size(), false);
@@ -168,8 +171,10 @@ chunker_actor::behavior_type chunker_impl(Self self, std::shared_ptr<const Plan>
 }  // namespace
 
 chunker_actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> plan,
-                            std::shared_ptr<const TaskState> state, copy_events_actor coordinator) {
-  return system.spawn<caf::detached>(chunker_impl, std::move(plan), std::move(state), std::move(coordinator));
+                            std::shared_ptr<const TaskState> state, copy_events_actor coordinator,
+                            const engine::Engine* source_engine) {
+  return system.spawn<caf::detached>(chunker_impl, std::move(plan), std::move(state), std::move(coordinator),
+                                     source_engine);
 }
 
 }  // namespace omsql::actors

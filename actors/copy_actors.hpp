@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "actors/protocol.hpp"
+#include "src/engine/engine.hpp"
 #include "src/model/plan.hpp"
 #include "src/task/task_state.hpp"
 
@@ -33,8 +34,11 @@ namespace omsql::actors {
 // when a reader asks.
 // Tables whose copy is done in `state` are skipped; a table copied partly resumes after its
 // recorded `copied_through` key. Reports each table's chunk count to `coordinator` when known.
+// `*_engine`: the engine behind the seam (src/engine/engine.hpp); null = the one the plan's
+// endpoint dialect names. Tests pass fakes (tests/actors/fake_engine.hpp).
 chunker_actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Plan> plan,
-                            std::shared_ptr<const TaskState> state, copy_events_actor coordinator);
+                            std::shared_ptr<const TaskState> state, copy_events_actor coordinator,
+                            const engine::Engine* source_engine = nullptr);
 
 // Streams chunks from the source into batches and sends them to the appliers round-robin, holding
 // at most Options::credits batches in flight. Each batch's rows are taken from `budget` (the task's
@@ -42,13 +46,14 @@ chunker_actor spawn_chunker(caf::actor_system& system, std::shared_ptr<const Pla
 // is fully committed, and when the chunker has no more work. Starts working on `start_atom`.
 reader_actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, chunker_actor chunker,
                           std::vector<applier_actor> appliers, copy_events_actor coordinator,
-                          rate_limiter_actor budget);
+                          rate_limiter_actor budget, const engine::Engine* source_engine = nullptr);
 
 // Writes batches to the target in arrival order, one statement each, retrying transient errors on a
 // fresh connection after the backoff; acknowledges each batch to its reader and reports progress
 // to `reporter`. A keyless table's batch cut off in mid-write (outcome unknown) makes its reader
 // copy that table again (redo_atom).
 applier_actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Plan> plan,
-                            copy_events_actor coordinator, reporter_actor reporter);
+                            copy_events_actor coordinator, reporter_actor reporter,
+                            const engine::Engine* target_engine = nullptr);
 
 }  // namespace omsql::actors

@@ -10,8 +10,7 @@
 #include "actors/retry.hpp"
 #include "actors/supervision.hpp"
 #include "src/binlog/position.hpp"
-#include "src/copy/chunk_cursor.hpp"
-#include "src/copy/session.hpp"
+#include "src/engine/engine.hpp"
 #include "src/mysql/connection.hpp"
 
 namespace omsql::actors {
@@ -37,8 +36,9 @@ struct ReaderState {
   std::vector<applier_actor> appliers;
   copy_events_actor coordinator;
   rate_limiter_actor budget;                                 // the task's shared row budget (rate limiter)
-  std::unique_ptr<Connection> source;
-  std::unique_ptr<copy::ChunkCursor> cursor;          // reading to_read.front(), when open
+  const engine::Engine* engine = nullptr;             // the source's (engine seam; a fake in tests/actors)
+  std::unique_ptr<engine::SourceSession> source;
+  std::unique_ptr<engine::RowStream> cursor;          // reading to_read.front(), when open
   // Chunks to read, in order: the front is being read; a chunk to read again joins the back.
   std::deque<ChunkKey> to_read;
   std::map<ChunkKey, ChunkInFlight> chunks;
@@ -110,10 +110,9 @@ Status open_front_chunk(ReaderState& s) {
   ChunkInFlight& chunk = s.chunks.at(s.to_read.front());
   const TableJob& job = table_of(*s.plan, chunk.work.table);
   if (!s.source) {
-    auto connection = Connection::open(s.plan->source, "source");
-    if (!connection) return connection.status();
-    OMSQL_RETURN_IF_ERROR(copy::prepare_source_session(**connection));
-    s.source = std::move(connection).value();
+    auto session = s.engine->open_source(s.plan->source);
+    if (!session) return session.status();
+    s.source = std::move(session).value();
   }
   if (chunk.group != 0 && s.snapshot_group == chunk.group) {
     chunk.snapshot = s.group_snapshot;  // the group's next table, in the snapshot already open
@@ -121,14 +120,14 @@ Status open_front_chunk(ReaderState& s) {
     // Whole-row changes cannot be replayed twice, and FK actions are derived from the rows of a
     // group's tables at one moment: read the table (the group) in one snapshot whose binlog
     // position tells the replayer where its changes begin.
-    auto position = copy::open_consistent_snapshot(*s.source);
+    auto position = s.source->begin_snapshot();
     if (!position) return position.status();
     chunk.snapshot = *position;
     s.snapshot_group = chunk.group;
     s.group_snapshot = *position;
   }
   copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
-  auto cursor = copy::ChunkCursor::open(*s.source, job, chunk.work.range, limits);
+  auto cursor = s.source->read_rows(job, chunk.work.range, limits, copy::kDefaultWireFormat);
   if (!cursor) return cursor.status();
   s.cursor = std::move(cursor).value();
   return Status::ok();
@@ -282,7 +281,7 @@ void dispatch(ReaderSelf self) {
                          s.chunks.at(s.to_read.front()).group == current.group;
     if (current.whole && !group_goes_on) {
       s.snapshot_group = 0;
-      if (!copy::end_consistent_snapshot(*s.source)) s.source.reset();
+      if (!s.source->end_snapshot()) s.source.reset();
     }
     complete_chunk_if_done(self, key);
     open_next_chunk(self);
@@ -325,10 +324,11 @@ void redo_keyless(ReaderSelf self, ChunkKey key, uint32_t generation) {
 
 reader_actor::behavior_type reader_impl(ReaderSelf self, std::shared_ptr<const Plan> plan, chunker_actor chunker,
                                         std::vector<applier_actor> appliers, copy_events_actor coordinator,
-                                        rate_limiter_actor budget) {
+                                        rate_limiter_actor budget, const engine::Engine* source_engine) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
+  s.engine = source_engine ? source_engine : &engine::engine_for(s.plan->source.dialect);
   s.chunker = std::move(chunker);
   s.appliers = std::move(appliers);
   s.coordinator = std::move(coordinator);
@@ -390,9 +390,9 @@ reader_actor::behavior_type reader_impl(ReaderSelf self, std::shared_ptr<const P
 
 reader_actor spawn_reader(caf::actor_system& system, std::shared_ptr<const Plan> plan, chunker_actor chunker,
                           std::vector<applier_actor> appliers, copy_events_actor coordinator,
-                          rate_limiter_actor budget) {
+                          rate_limiter_actor budget, const engine::Engine* source_engine) {
   return system.spawn<caf::detached>(reader_impl, std::move(plan), std::move(chunker), std::move(appliers),
-                                     std::move(coordinator), std::move(budget));
+                                     std::move(coordinator), std::move(budget), source_engine);
 }
 
 }  // namespace omsql::actors

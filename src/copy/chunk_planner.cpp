@@ -62,6 +62,12 @@ void ChunkPlanner::resume_after(KeyTuple lower, uint64_t next_id) {
 }
 
 Result<std::optional<ChunkRange>> ChunkPlanner::next(Connection& source) {
+  return next([&](const std::optional<KeyTuple>& lower, int64_t offset) {
+    return key_at_offset(source, job_, lower, offset);
+  });
+}
+
+Result<std::optional<ChunkRange>> ChunkPlanner::next(const KeyAtOffset& key_at_offset_of) {
   if (done_) return std::optional<ChunkRange>();
   ChunkRange range;
   range.id = next_id_;
@@ -71,32 +77,38 @@ Result<std::optional<ChunkRange>> ChunkPlanner::next(Connection& source) {
     ++next_id_;
     return std::optional<ChunkRange>(std::move(range));
   }
-  auto key = key_columns(job_);
-  if (!key) return key.status();
-
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < key->size(); ++i) sql += (i ? ", " : "") + (*key)[i].select_expression;
-  sql += " FROM " + sql::quote_name(job_.source) + " FORCE INDEX (" + sql::quote_identifier(job_.key.index_name) + ")";
-  if (lower_) sql += " WHERE " + sql::key_after(key_parts(*key), *lower_);
-  sql += " ORDER BY " + sql::quote_identifier_list(job_.key.columns) + " LIMIT 1 OFFSET " + std::to_string(chunk_rows_ - 1);
-
-  auto result = source.query(sql);
-  if (!result) return result.status().with_context("planning the chunk after " + range.describe(job_));
-  if (result->rows.empty()) {
+  auto upper = key_at_offset_of(lower_, chunk_rows_ - 1);
+  if (!upper) return upper.status().with_context("planning the chunk after " + range.describe(job_));
+  if (!upper->has_value()) {
     done_ = true;  // fewer than chunk_rows rows remain: the last chunk is open-ended
   } else {
-    KeyTuple upper;
-    for (auto& value : result->rows[0]) {
-      if (!value)
-        return Status::corruption("table " + job_.source.str() + ": key " + job_.key.index_name +
-                                  " returned NULL while planning chunks");
-      upper.push_back(std::move(*value));
-    }
-    range.upper_inclusive = upper;
-    lower_ = std::move(upper);
+    range.upper_inclusive = **upper;
+    lower_ = std::move(**upper);
   }
   ++next_id_;
   return std::optional<ChunkRange>(std::move(range));
+}
+
+Result<std::optional<KeyTuple>> key_at_offset(Connection& source, const TableJob& job,
+                                              const std::optional<KeyTuple>& lower, int64_t offset) {
+  auto key = key_columns(job);
+  if (!key) return key.status();
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < key->size(); ++i) sql += (i ? ", " : "") + (*key)[i].select_expression;
+  sql += " FROM " + sql::quote_name(job.source) + " FORCE INDEX (" + sql::quote_identifier(job.key.index_name) + ")";
+  if (lower) sql += " WHERE " + sql::key_after(key_parts(*key), *lower);
+  sql += " ORDER BY " + sql::quote_identifier_list(job.key.columns) + " LIMIT 1 OFFSET " + std::to_string(offset);
+  auto result = source.query(sql);
+  if (!result) return result.status();
+  if (result->rows.empty()) return std::optional<KeyTuple>();
+  KeyTuple tuple;
+  for (auto& value : result->rows[0]) {
+    if (!value)
+      return Status::corruption("table " + job.source.str() + ": key " + job.key.index_name +
+                                " returned NULL while planning chunks");
+    tuple.push_back(std::move(*value));
+  }
+  return std::optional<KeyTuple>(std::move(tuple));
 }
 
 }  // namespace omsql::copy

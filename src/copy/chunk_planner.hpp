@@ -5,6 +5,7 @@
 // Comparisons are the server's (collation-aware for strings). A table without a key is one
 // unbounded chunk.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -21,8 +22,14 @@ class ChunkPlanner {
   // REQUIRES: `job` outlives the planner; chunk_rows >= 1.
   ChunkPlanner(const TableJob& job, int64_t chunk_rows);
 
-  // The next range, or nullopt when the key space is covered. The source connection must have had
-  // prepare_source_session(). On error the planner is unchanged, so next() may be retried.
+  // The key `offset` rows after `lower` (exclusive; nullopt = from the start) in key order, or
+  // nullopt when fewer rows remain: what an engine answers (engine::SourceSession::key_at_offset).
+  using KeyAtOffset = std::function<Result<std::optional<KeyTuple>>(const std::optional<KeyTuple>& lower, int64_t offset)>;
+
+  // The next range, or nullopt when the key space is covered. On error the planner is unchanged,
+  // so next() may be retried (on a new session).
+  Result<std::optional<ChunkRange>> next(const KeyAtOffset& key_at_offset);
+  // next() on a MySQL-family source connection that had prepare_source_session().
   Result<std::optional<ChunkRange>> next(Connection& source);
   bool done() const { return done_; }
 
@@ -36,5 +43,10 @@ class ChunkPlanner {
   uint64_t next_id_ = 0;
   bool done_ = false;
 };
+
+// The key `offset` rows after `lower` on a MySQL-family source, one index lookup:
+// SELECT <key> FROM t FORCE INDEX (<key index>) WHERE key > lower ORDER BY key LIMIT 1 OFFSET offset.
+Result<std::optional<KeyTuple>> key_at_offset(Connection& source, const TableJob& job,
+                                              const std::optional<KeyTuple>& lower, int64_t offset);
 
 }  // namespace omsql::copy

@@ -1,0 +1,54 @@
+#pragma once
+// An engine without a server, for driving the real actors in tests: one table per TableJob, its
+// rows the integers 1..rows of a one-column key, held as a count (nothing is materialised). Chunks
+// are key ranges of chunk_rows keys; a batch's data is its keys as text, one per line, so a sink
+// can tell exactly which rows arrived and how often. Faults are scripted per chunk.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <utility>
+#include <string>
+
+#include "src/engine/engine.hpp"
+
+namespace omsql::testing {
+
+struct FakeTable {
+  uint64_t rows = 0;
+  // Reading chunk id N fails: transiently `transient_failures[N]` times, then succeeds.
+  std::map<uint64_t, int> transient_failures;
+  // Reading chunk id N fails for good (a corrupt value, say).
+  std::set<uint64_t> permanent_failures;
+};
+
+// What the fake target received, shared by every session (sinks run on several actors' threads).
+struct FakeTargetLog {
+  std::mutex mutex;
+  std::map<std::string, std::multiset<uint64_t>> rows;  // by target table: every key written, with repeats
+  int batches_read = 0;     // batches the source handed out (with rows)
+  int batches_written = 0;  // batches a sink wrote
+  // The most batches ever read but not yet written: what credits bound (readers x credits).
+  int max_in_flight = 0;
+};
+
+class FakeEngine final : public engine::Engine {
+ public:
+  std::map<std::string, FakeTable> tables;  // by source table "db.t"
+  std::shared_ptr<FakeTargetLog> target = std::make_shared<FakeTargetLog>();
+
+  const char* name() const override { return "fake"; }
+  Result<std::unique_ptr<engine::SourceSession>> open_source(const Endpoint& endpoint) const override;
+  Result<std::unique_ptr<engine::TargetSession>> open_target(const Endpoint& endpoint) const override;
+  // The fake source has no change log: the copy graph is what the fake drives.
+  Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const BinlogPosition&, BinlogDecoderOptions,
+                                                             BinlogStreamOptions) const override {
+    return Status::unsupported("fake engine: no change log");
+  }
+
+  // Counts failures already injected, so a transient fault is used up once (shared by sessions).
+  mutable std::mutex faults_mutex;
+  mutable std::map<std::pair<std::string, uint64_t>, int> failures_seen;
+};
+
+}  // namespace omsql::testing
