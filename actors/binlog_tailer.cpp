@@ -5,7 +5,8 @@
 #include <memory>
 
 #include "actors/clock.hpp"
-#include "actors/messages.hpp"
+#include "actors/protocol.hpp"
+#include "actors/supervision.hpp"
 #include "actors/retry.hpp"
 #include "src/binlog/capture.hpp"
 #include "src/binlog/stream.hpp"
@@ -23,8 +24,8 @@ struct TailerState {
   std::shared_ptr<const Plan> plan;
   std::string spool_dir;
   BinlogPosition start;
-  caf::actor coordinator;
-  caf::actor replayer;
+  link_events_actor coordinator;
+  replayer_actor replayer;
   std::unique_ptr<CaptureRules> rules;  // what is decoded; which statements and failures stop the link
   std::unique_ptr<SpoolWriter> spool;
   std::unique_ptr<BinlogStream> stream;
@@ -142,8 +143,9 @@ bool wait_for_space(Self* self) {
   return false;
 }
 
-caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_ptr<const Plan> plan,
-                          std::string spool_dir, BinlogPosition start, caf::actor coordinator) {
+tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerState> self, std::shared_ptr<const Plan> plan,
+                                        std::string spool_dir, BinlogPosition start, link_events_actor coordinator) {
+  self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
   s.spool_dir = std::move(spool_dir);
@@ -151,7 +153,7 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
   s.coordinator = std::move(coordinator);
   s.rules = std::make_unique<CaptureRules>(*s.plan);
   return {
-      [=](start_atom, caf::actor replayer) {
+      [=](start_atom, replayer_actor replayer) {
         auto& s = self->state;
         s.replayer = std::move(replayer);
         bool out_of_space = false;
@@ -175,7 +177,7 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
         // captured (which may have to wait for the space that applying it gives back).
         if (!s.spool->resume_position().empty())
           self->send(s.replayer, stored_atom::value,
-                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), steady_now_ms()});
+                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
         self->send(self, pull_atom::value);
       },
       [=](pull_atom) {
@@ -214,7 +216,7 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
           }
           s.retry.succeeded();
           self->send(s.replayer, stored_atom::value,
-                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), steady_now_ms()});
+                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
         }
         if (!lost.is_ok()) return stream_failed(self, lost);
         self->send(self, pull_atom::value);
@@ -231,8 +233,8 @@ caf::behavior tailer_impl(caf::stateful_actor<TailerState>* self, std::shared_pt
 
 }  // namespace
 
-caf::actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                               BinlogPosition start, caf::actor coordinator) {
+tailer_actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
+                                 BinlogPosition start, link_events_actor coordinator) {
   return system.spawn<caf::detached>(tailer_impl, std::move(plan), std::move(spool_dir), std::move(start),
                                      std::move(coordinator));
 }

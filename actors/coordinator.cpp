@@ -158,15 +158,14 @@ void start_capture(Self self) {
   start.offset = s.task.start_binlog_offset.value_or(0);
   start.gtid = s.task.start_gtid.value_or("");
   std::string spool_dir = s.directory->path() + "/spool";
-  // The incremental actors still take an untyped handle; what they send is in coordinator_actor.
-  auto untyped_self = caf::actor_cast<caf::actor>(self);
-  s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, start, untyped_self);
+  link_events_actor events{self};
+  s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, start, events);
   s.children.watch(self, s.tailer, "binlog tailer");
-  s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, task_id_of(*s.directory), s.tailer, untyped_self);
+  s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, task_id_of(*s.directory), s.tailer, events);
   s.children.watch(self, s.replayer, "replayer");
-  if (s.paused) caf::anon_send(s.replayer, pause_atom::value);
-  caf::anon_send(s.replayer, throttle_atom::value, s.max_events_per_sec);
-  caf::anon_send(s.tailer, start_atom::value, s.replayer);
+  if (s.paused) self->send(s.replayer, pause_atom::value);
+  self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);
+  self->send(s.tailer, start_atom::value, s.replayer);
 }
 
 void start_full_copy(Self self) {
@@ -233,12 +232,14 @@ void start_replay(Self self) {
   if (auto st = save(self); !st) return fail_task(self, st.message());
   write_status(self, true);
   // Tables without a key were copied from one snapshot: their changes up to it are in the copy.
-  std::vector<BinlogPosition> replay_after(s.plan->tables.size());
+  ReplayStart start;
   for (size_t i = 0; i < s.plan->tables.size(); ++i) {
     const auto& progress = s.task.tables[s.plan->tables[i].source.str()];
-    if (progress.snapshot_file) replay_after[i] = BinlogPosition{*progress.snapshot_file, progress.snapshot_offset.value_or(0), ""};
+    if (progress.snapshot_file)
+      start.skip.push_back(
+          TableSkip{table_ref(*s.plan, i), BinlogPosition{*progress.snapshot_file, progress.snapshot_offset.value_or(0), ""}});
   }
-  caf::anon_send(s.replayer, replay_atom::value, replay_after);
+  self->send(s.replayer, replay_atom::value, std::move(start));
 }
 
 void finish_task(Self self) {
@@ -478,7 +479,7 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
           std::cerr << "throttle: max_events_per_sec " << limit_text(s.max_events_per_sec) << " -> "
                     << limit_text(change.max_events_per_sec) << "\n";
           s.max_events_per_sec = change.max_events_per_sec;
-          if (s.replayer) caf::anon_send(s.replayer, throttle_atom::value, s.max_events_per_sec);
+          if (s.replayer) self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);
         }
         write_status(self, true);
         return task_status_text(task_status(self));

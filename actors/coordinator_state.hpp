@@ -33,10 +33,8 @@ struct CoordinatorState {
   std::vector<reader_actor> readers;
   std::vector<applier_actor> appliers;
   copy::ChunkTracker chunks;      // which chunks of each table are committed (the full copy)
-  // Untyped until the incremental actors get their handles: a typed actor may not send() to them,
-  // so they are sent to with anon_send (they reply to no one; they know the coordinator).
-  caf::actor tailer;
-  caf::actor replayer;
+  tailer_actor tailer;
+  replayer_actor replayer;
   verification_actor verification;  // the one running, if any
   RunControl control;
   // The limits in force: the script's WITH options until `omsrun throttle` changes them (for this

@@ -24,7 +24,7 @@ TaskStatus task_status(Self self) {
     // Recomputed at every answer: the lag from the age of the oldest unapplied change now (it
     // grows while the target is frozen), caught up only while that age is small.
     const double lag =
-        s.sync.oldest_unapplied_ms ? std::max<int64_t>(0, steady_now_ms() - s.sync.oldest_unapplied_ms) / 1000.0 : 0;
+        s.sync.oldest_unapplied_ms ? std::max<int64_t>(0, wall_now_ms() - s.sync.oldest_unapplied_ms) / 1000.0 : 0;
     const bool all_applied = !(s.sync.applied < s.sync.stored);
     // While capture waits, everything stored may be applied and the source still be ahead.
     LinkStatus link;
@@ -109,7 +109,7 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
         report->repair_queued = true;
         for (uint32_t index = 0; index < s.plan->tables.size(); ++index)
           if (s.plan->tables[index].source == table.source)
-            caf::anon_send(s.replayer, repair_atom::value, index, table.differences);
+            self->send(s.replayer, repair_atom::value, RepairRows{table_ref(*s.plan, index), table.differences});
       }
     }
     const std::string text = report->to_text();
@@ -187,7 +187,7 @@ std::string answer_control(Self self, const ControlRequest& request) {
   const std::string& body = request.body;
   auto broadcast = [&](auto atom) {
     for (auto& r : s.readers) self->send(r, atom);
-    if (s.replayer) caf::anon_send(s.replayer, atom);
+    if (s.replayer) self->send(s.replayer, atom);
   };
   if (command == "pause" || command == "resume") {
     s.paused = command == "pause";

@@ -8,12 +8,14 @@
 // The tailer starts before the first chunk is copied, at the position recorded then, and spools
 // every change of a migrated table while the copy runs. The replayer waits for replay_atom (the copy
 // and its indexes are done), then applies the spool from the target's checkpoint onwards and keeps
-// applying as the tailer stores more.
+// applying as the tailer stores more. Handles and messages: tailer_actor, replayer_actor,
+// lane_actor in actors/protocol.hpp.
 #include <caf/all.hpp>
 
 #include <memory>
 #include <string>
 
+#include "actors/protocol.hpp"
 #include "src/model/plan.hpp"
 #include "src/binlog/position.hpp"
 
@@ -23,12 +25,12 @@ namespace omsql::actors {
 // anything) and spools decoded events of the plan's tables. Fails the task with a clear message on
 // a DDL statement that names a migrated table, on a purged binlog, or on a partial row image;
 // reconnects with backoff when the source goes away.
-caf::actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                               BinlogPosition start, caf::actor coordinator);
+tailer_actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
+                                 BinlogPosition start, link_events_actor coordinator);
 
 // Applies spooled changes to the target in safe mode, grouped into target transactions that also
 // record the applied position in omsql_meta.checkpoint under `task_id`.
-caf::actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                          std::string task_id, caf::actor tailer, caf::actor coordinator);
+replayer_actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
+                              std::string task_id, tailer_actor tailer, link_events_actor coordinator);
 
 }  // namespace omsql::actors

@@ -20,6 +20,12 @@ uint32_t index_of(const Plan& plan, const TableRef& table) {
   return table.index;
 }
 
+std::vector<BinlogPosition> replay_after_by_index(const Plan& plan, const ReplayStart& start) {
+  std::vector<BinlogPosition> after(plan.tables.size());
+  for (const TableSkip& skip : start.skip) after[index_of(plan, skip.table)] = skip.after;
+  return after;
+}
+
 void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<TableRef>("omsql::TableRef");
   config.add_message_type<ChunkWork>("omsql::ChunkWork");
@@ -42,7 +48,8 @@ void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<RepairRows>("omsql::RepairRows");
   config.add_message_type<verify::TableReport>("omsql::verify::TableReport");
   config.add_message_type<verify::VerifyReport>("omsql::verify::VerifyReport");
-  config.add_message_type<std::vector<verify::RowDifference>>("omsql::verify::RowDifferences");
+  config.add_message_type<ReplayStart>("omsql::ReplayStart");
+  config.add_message_type<apply::LaneWork>("omsql::apply::LaneWork");
 }
 
 }  // namespace omsql::actors

@@ -5,7 +5,9 @@
 //
 // Payloads carry data, never process-local things: a table is named by a TableRef (its source
 // name, with its index in Plan::tables as the lookup key of the receiver, which holds the same
-// Plan), and times are wall-clock milliseconds or durations, never steady-clock readings.
+// Plan), and times are wall-clock milliseconds (actors/clock.hpp) or durations, never
+// steady-clock readings. One exception, internal to the replayer: LaneWork (src/apply) goes from
+// the replayer to its own lanes only, and its cascades name tables by Plan index.
 // CAF 0.17 atoms are at most 10 characters. Messages an actor sends itself (retry, wake, tick)
 // are part of its handle too: a typed actor can only receive what its handle names.
 #include <caf/all.hpp>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "src/apply/lane_transaction.hpp"
 #include "src/binlog/position.hpp"
 #include "src/copy/types.hpp"
 #include "src/model/plan.hpp"
@@ -145,7 +148,7 @@ struct SchemaResult {
 };
 
 // The tailer's receipt: every event up to `spool_end` is fsync'd; the source was read up to
-// `source_position` at `stored_at_ms` (steady clock, milliseconds).
+// `source_position` at `stored_at_ms` (wall clock, milliseconds since the epoch).
 struct SpoolStored {
   SpoolPosition spool_end;
   BinlogPosition source_position;
@@ -159,10 +162,24 @@ struct SyncStatus {
   uint64_t events_applied = 0;      // row changes applied since this process started
   double events_per_second = 0;
   double lag_seconds = 0;           // age of the oldest stored event not yet applied, when sent
-  int64_t oldest_unapplied_ms = 0;  // when it was stored (steady clock ms; 0: all applied): the lag now
+  int64_t oldest_unapplied_ms = 0;  // when it was stored (wall clock ms; 0: all applied): the lag now
   bool reached_catch_up_target = false;  // applied has reached the source position taken when replay began
   uint32_t lanes = 0;               // apply lanes now (the task's lane rows; `parallel` once they agree)
 };
+
+// The copy (and its indexes) is done: replay begins. A table copied from one snapshot (no key,
+// or an FK snapshot group) has its changes up to that snapshot's position in the copy already:
+// replay skips them.
+struct TableSkip {
+  TableRef table;
+  BinlogPosition after;
+};
+struct ReplayStart {
+  std::vector<TableSkip> skip;
+};
+// By Plan index, for the replayer's lookups: empty positions for the tables not in `start`.
+// REQUIRES: every TableRef names a table of `plan` (else std::logic_error, as table_of).
+std::vector<BinlogPosition> replay_after_by_index(const Plan& plan, const ReplayStart& start);
 
 // A run-time throttle change (POST /throttle). 0 = unlimited; kKeep leaves that limit as it is.
 struct ThrottleChange {
@@ -275,14 +292,39 @@ using verifier_actor =
                      caf::reacts_to<settle_poll_atom, uint64_t>,
                      caf::replies_to<repair_atom, verify::VerifyReport>::with<verify::VerifyReport>>;
 
+// What the incremental actors (tailer, replayer and its lanes) tell the coordinator.
+using link_events_actor =
+    caf::typed_actor<caf::reacts_to<failed_atom, std::string>, caf::reacts_to<recopy_atom, std::string>,
+                     caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>>;
+
+// One apply lane (actors/replayer.cpp): commits its share of a group with its checkpoint and
+// answers the changes applied. Spawned and linked by the replayer.
+using lane_actor = caf::typed_actor<caf::replies_to<apply_atom, apply::LaneWork>::with<uint64_t>,
+                                    caf::reacts_to<retry_atom, uint64_t>>;
+
+// Applies the spool (actors/incremental_actors.hpp).
+using replayer_actor =
+    caf::typed_actor<caf::reacts_to<stored_atom, SpoolStored>, caf::reacts_to<replay_atom, ReplayStart>,
+                     caf::reacts_to<retry_atom, uint64_t>, caf::reacts_to<apply_atom>,
+                     caf::reacts_to<repair_atom, RepairRows>, caf::reacts_to<wake_atom, uint64_t>,
+                     caf::reacts_to<throttle_atom, int64_t>, caf::reacts_to<pause_atom>, caf::reacts_to<resume_atom>>;
+
+// Reads the binlog into the spool (actors/incremental_actors.hpp); start names its replayer.
+using tailer_actor = caf::typed_actor<caf::reacts_to<start_atom, replayer_actor>, caf::reacts_to<pull_atom>,
+                                      caf::reacts_to<applied_atom, SpoolPosition>>;
+
 // One verification run to its end (actors/verify_actors.hpp): run answers once, then it quits.
 using verification_actor = caf::typed_actor<caf::replies_to<run_atom>::with<VerificationResult>>;
 
 // The coordinator (actors/coordinator.hpp): what its children, the control endpoint and omsrun
-// send it.
-using coordinator_actor = copy_events_actor::extend_with<verify_listener_actor>::extend<
-    caf::replies_to<run_atom>::with<int>, caf::reacts_to<recopy_atom, std::string>,
+// send it. Its children hold the narrower handles above (copy_events_actor, link_events_actor,
+// verify_listener_actor): each a subset, so a child can send only what it is meant to.
+using coordinator_actor = caf::typed_actor<
+    caf::replies_to<run_atom>::with<int>, caf::reacts_to<chunk_done_atom, ChunkDone>,
+    caf::reacts_to<chunks_total_atom, ChunksTotal>, caf::reacts_to<reader_done_atom>,
+    caf::reacts_to<failed_atom, std::string>, caf::reacts_to<recopy_atom, std::string>,
     caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>,
+    caf::reacts_to<verify_progress_atom, VerifyProgress>,
     caf::replies_to<control_atom, ControlRequest>::with<std::string>,
     caf::replies_to<throttle_atom, ThrottleChange>::with<std::string>, caf::reacts_to<stop_atom>,
     caf::reacts_to<tick_atom>>;
@@ -334,6 +376,19 @@ typename Inspector::result_type inspect(Inspector& f, RowBatch& x) {
            }));
 }
 }  // namespace omsql::copy
+
+namespace omsql::apply {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CascadeTrigger& x) {
+  return f(caf::meta::type_name("CascadeTrigger"), x.table, x.is_delete, x.old_values, x.new_values, x.changed,
+           x.skip_tables, x.where, x.before_statement);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
+  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.row_keys, x.cascades, x.also_checkpoint, x.end,
+           x.changes, x.repair);
+}
+}  // namespace omsql::apply
 
 namespace omsql::verify {
 template <class Inspector>
@@ -427,6 +482,14 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {
   return f(caf::meta::type_name("SyncStatus"), x.applied, x.stored, x.events_applied, x.events_per_second,
            x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target, x.lanes);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableSkip& x) {
+  return f(caf::meta::type_name("TableSkip"), x.table, x.after);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ReplayStart& x) {
+  return f(caf::meta::type_name("ReplayStart"), x.skip);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ThrottleChange& x) {

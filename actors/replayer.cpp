@@ -7,7 +7,8 @@
 #include <optional>
 
 #include "actors/clock.hpp"
-#include "actors/messages.hpp"
+#include "actors/protocol.hpp"
+#include "actors/supervision.hpp"
 #include "actors/retry.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/apply/foreign_keys.hpp"
@@ -23,20 +24,6 @@
 #include "src/verify/recheck.hpp"
 #include "src/verify/table_spec.hpp"
 
-namespace omsql::apply {
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, CascadeTrigger& x) {
-  return f(caf::meta::type_name("CascadeTrigger"), x.table, x.is_delete, x.old_values, x.new_values, x.changed,
-           x.skip_tables, x.where, x.before_statement);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
-  return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.row_keys, x.cascades, x.also_checkpoint, x.end,
-           x.changes, x.repair);
-}
-}  // namespace omsql::apply
-
 namespace omsql::actors {
 
 namespace {
@@ -50,7 +37,7 @@ using apply::LaneWork;
 struct ChangeApplierState {
   std::shared_ptr<const Plan> plan;
   std::shared_ptr<const apply::FkGraph> graph;
-  caf::actor coordinator;
+  link_events_actor coordinator;
   std::unique_ptr<apply::LaneWriter> writer;  // the lane's session and committed position
   // Work in arrival order; the front is applied, or waits for its retry while the target is down.
   std::deque<std::pair<LaneWork, caf::typed_response_promise<uint64_t>>> queue;
@@ -63,7 +50,7 @@ struct ChangeApplierState {
 // restarts or fails over) are retried on a fresh connection after the backoff: the transaction
 // rolled back, or — when the connection went during COMMIT — committed, which the lane's
 // checkpoint, read again on the new connection, tells; then the group is skipped.
-void apply_queued(caf::stateful_actor<ChangeApplierState>* self) {
+void apply_queued(lane_actor::stateful_pointer<ChangeApplierState> self) {
   auto& s = self->state;
   while (!s.retry_pending && !s.queue.empty()) {
     auto& [work, promise] = s.queue.front();
@@ -96,9 +83,11 @@ void apply_queued(caf::stateful_actor<ChangeApplierState>* self) {
   }
 }
 
-caf::behavior change_applier_impl(caf::stateful_actor<ChangeApplierState>* self, std::shared_ptr<const Plan> plan,
-                                  std::shared_ptr<const apply::FkGraph> graph, std::string lane_id,
-                                  caf::actor coordinator) {
+lane_actor::behavior_type change_applier_impl(lane_actor::stateful_pointer<ChangeApplierState> self,
+                                              std::shared_ptr<const Plan> plan,
+                                              std::shared_ptr<const apply::FkGraph> graph, std::string lane_id,
+                                              link_events_actor coordinator) {
+  self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
   s.graph = std::move(graph);
@@ -128,9 +117,9 @@ struct ReplayerState {
   std::shared_ptr<const apply::FkGraph> graph;
   std::string spool_dir;
   std::string task_id;
-  caf::actor tailer;
-  caf::actor coordinator;
-  std::vector<caf::actor> lanes;                   // change appliers
+  tailer_actor tailer;
+  link_events_actor coordinator;
+  std::vector<lane_actor> lanes;                   // change appliers
   size_t wanted_lanes = 1;                         // `parallel`; the lanes move to it when they agree
   std::unique_ptr<apply::ReplayGroup> group;       // the group being folded
   apply::LaneProgress progress;                    // the lanes' checkpoints and the group in flight
@@ -176,7 +165,8 @@ SyncStatus status_of(ReplayerState& s) {
   status.events_applied = s.events_applied;
   status.events_per_second = s.events_per_second;
   status.oldest_unapplied_ms = s.unapplied.oldest_unapplied_ms();
-  status.lag_seconds = status.oldest_unapplied_ms ? (steady_now_ms() - status.oldest_unapplied_ms) / 1000.0 : 0;
+  status.lag_seconds =
+      status.oldest_unapplied_ms ? std::max<int64_t>(0, wall_now_ms() - status.oldest_unapplied_ms) / 1000.0 : 0;
   status.reached_catch_up_target = s.progress.caught_up();
   status.lanes = static_cast<uint32_t>(s.lanes.size());
   return status;
@@ -468,8 +458,10 @@ void begin_replay(Self* self) {
   self->send(self, apply_atom::value);
 }
 
-caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::shared_ptr<const Plan> plan,
-                            std::string spool_dir, std::string task_id, caf::actor tailer, caf::actor coordinator) {
+replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<ReplayerState> self,
+                                            std::shared_ptr<const Plan> plan, std::string spool_dir,
+                                            std::string task_id, tailer_actor tailer, link_events_actor coordinator) {
+  self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
   s.graph = std::make_shared<const apply::FkGraph>(apply::FkGraph::build(*s.plan));
@@ -492,8 +484,8 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
           self->send(self, apply_atom::value);
         }
       },
-      [=](replay_atom, const std::vector<BinlogPosition>& replay_after) {
-        self->state.group->set_replay_after(replay_after);
+      [=](replay_atom, const ReplayStart& start) {
+        self->state.group->set_replay_after(replay_after_by_index(*self->state.plan, start));
         begin_replay(self);
       },
       [=](retry_atom, uint64_t token) {
@@ -503,9 +495,9 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
         begin_replay(self);
       },
       [=](apply_atom) { apply_stored(self); },
-      [=](repair_atom, uint32_t table, std::vector<verify::RowDifference>& differences) {
+      [=](repair_atom, RepairRows& repair) {
         auto& s = self->state;
-        s.repairs.emplace_back(table, std::move(differences));
+        s.repairs.emplace_back(index_of(*s.plan, repair.table), std::move(repair.rows));
         if (s.replaying && !s.apply_scheduled) {
           s.apply_scheduled = true;
           self->send(self, apply_atom::value);
@@ -541,8 +533,8 @@ caf::behavior replayer_impl(caf::stateful_actor<ReplayerState>* self, std::share
 
 }  // namespace
 
-caf::actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                          std::string task_id, caf::actor tailer, caf::actor coordinator) {
+replayer_actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
+                              std::string task_id, tailer_actor tailer, link_events_actor coordinator) {
   return system.spawn<caf::detached>(replayer_impl, std::move(plan), std::move(spool_dir), std::move(task_id),
                                      std::move(tailer), std::move(coordinator));
 }

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/messages.hpp"
+#include "actors/protocol.hpp"
 #include "src/copy/row_encoder.hpp"
 
 using namespace omsql;

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/protocol.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/runner/status.hpp"
 #include "src/task/task_state.hpp"
