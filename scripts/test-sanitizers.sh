@@ -4,11 +4,13 @@
 # Usage: bash scripts/test-sanitizers.sh [meson test arguments]   (scripts/test.sh calls it)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-# debugoptimized: -O2 -g, so findings come with file:line; b_lundef=false because the sanitizer
-# runtimes resolve their symbols at load time. Benchmarks are not built here.
-[ -f build-asan/build.ninja ] || meson setup build-asan --buildtype=debugoptimized \
+# -O1 -g1: ASan's recommended optimisation, and line tables so findings come with file:line; it
+# compiles 2.6x faster than -O2 -g (measured on actors/replayer.cpp, docs/architecture.md
+# "Sanitizers"), which is most of this pass's cost. b_lundef=false because the sanitizer runtimes
+# resolve their symbols at load time. Benchmarks are not built here.
+[ -f build-asan/build.ninja ] || meson setup build-asan --buildtype=plain \
   -Db_sanitize=address,undefined -Db_lundef=false -Dbenchmarks=disabled \
-  -Dcpp_args=-fno-omit-frame-pointer >/dev/null || exit 1
+  "-Dcpp_args=-O1 -g1 -fno-omit-frame-pointer" >/dev/null || exit 1
 rm -f build-asan/meson-logs/testlog.json
 # Regenerates build.ninja and the introspection files if a meson.build changed since.
 ninja -C build-asan build.ninja >/dev/null || exit 1
