@@ -10,6 +10,7 @@
 #include "actors/retry.hpp"
 #include "src/binlog/capture.hpp"
 #include "src/binlog/stream.hpp"
+#include "src/engine/engine.hpp"
 #include "src/spool/spool.hpp"
 
 namespace omsql::actors {
@@ -28,7 +29,7 @@ struct TailerState {
   replayer_actor replayer;
   std::unique_ptr<CaptureRules> rules;  // what is decoded; which statements and failures stop the link
   std::unique_ptr<SpoolWriter> spool;
-  std::unique_ptr<BinlogStream> stream;
+  std::unique_ptr<engine::ChangeStream> stream;
   RetryState retry;                       // the source's failures (restart, lost connection)
   bool waiting_for_space = false;         // the spool's filesystem is full: capture paused
   Clock::time_point space_reported;
@@ -43,7 +44,9 @@ BinlogPosition resume_point(const TailerState& s) {
 Status open_stream(TailerState& s) {
   BinlogStreamOptions stream_options;
   stream_options.heartbeat_period = std::chrono::milliseconds(1000);
-  auto stream = BinlogStream::open(s.plan->source, resume_point(s), s.rules->decoder_options(), stream_options);
+  // The source's engine decodes its change log (src/engine/engine.hpp; the binlog for MySQL).
+  auto stream = engine::engine_for(s.plan->source.dialect)
+                    .open_changes(s.plan->source, resume_point(s), s.rules->decoder_options(), stream_options);
   if (!stream) return stream.status();
   s.stream = std::move(stream).value();
   return Status::ok();
