@@ -14,6 +14,7 @@
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/lane_progress.hpp"
 #include "src/apply/lane_transaction.hpp"
+#include "src/engine/engine.hpp"
 #include "src/apply/replay_group.hpp"
 #include "src/binlog/unapplied_ages.hpp"
 #include "src/checkpoint/checkpoint.hpp"
@@ -430,9 +431,9 @@ void begin_replay(Self* self) {
       return retry_or_fail(st);
     lanes->assign(s.wanted_lanes, BinlogPosition{});
   }
-  auto source = Connection::open(s.plan->source, "source");
+  auto source = engine::engine_for(s.plan->source.dialect).open_source(s.plan->source);
   if (!source) return retry_or_fail(source.status());
-  auto position = current_position(**source);
+  auto position = (*source)->current_position();
   if (!position) return retry_or_fail(position.status());
   // Applied segments are given back: the spool must still hold every change after the checkpoint.
   const BinlogPosition start = *std::min_element(lanes->begin(), lanes->end());
