@@ -199,7 +199,7 @@ void start_full_copy(Self self) {
   for (size_t i = 0; i < s.plan->tables.size(); ++i)
     s.chunks.resume_after(i, s.task.tables[s.plan->tables[i].source.str()].copied_through);
   copy_events_actor events{self};
-  s.chunker = spawn_chunker(system, s.plan, snapshot, events);
+  s.chunker = spawn_chunker(system, s.plan, snapshot, events, s.control.engines.source);
   s.children.watch(self, s.chunker, "chunker");
   s.budget = spawn_rate_limiter(system, s.max_rows_per_sec);
   s.children.watch(self, s.budget, "copy rate limiter");
@@ -212,11 +212,11 @@ void start_full_copy(Self self) {
   }
   int pool = std::max(1, s.plan->options.parallel);
   for (int i = 0; i < pool; ++i) {
-    s.appliers.push_back(spawn_applier(system, s.plan, events, s.reporter));
+    s.appliers.push_back(spawn_applier(system, s.plan, events, s.reporter, s.control.engines.target));
     s.children.watch(self, s.appliers.back(), "applier #" + std::to_string(i));
   }
   for (int i = 0; i < pool; ++i) {
-    auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, events, s.budget);
+    auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, events, s.budget, s.control.engines.source);
     s.children.watch(self, reader, "reader #" + std::to_string(i));
     s.readers.push_back(reader);
     if (s.paused) self->send(reader, pause_atom::value);  // paused before the copy began

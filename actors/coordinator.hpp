@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "actors/protocol.hpp"
+#include "src/engine/engine.hpp"
 #include "src/model/plan.hpp"
 #include "src/task/task_state.hpp"
 
@@ -23,6 +24,9 @@ struct RunControl {
   // stops the graph within a tick and answers 128 + signal (130, 143), so that `omsrun x && next`
   // never goes on after half a task; running the same command resumes it.
   const std::atomic<int>* stop_signal = nullptr;
+  // The engines the copy actors use behind the seam; null: the ones the plan's endpoint dialects
+  // name (src/engine/registry). Tests pass a fake (tests/actors/coordinator_test.cpp).
+  engine::Engines engines;
 };
 
 // `directory` must outlive the coordinator; `state` is the state loaded from it (resumed or new).

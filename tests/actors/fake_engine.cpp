@@ -1,5 +1,7 @@
 #include "tests/actors/fake_engine.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 
 namespace omsql::testing {
@@ -57,6 +59,8 @@ class FakeSource final : public engine::SourceSession {
   Result<std::unique_ptr<engine::RowStream>> read_rows(const TableJob& job, const copy::ChunkRange& range,
                                                        copy::BatchLimits limits, copy::WireFormat format) override {
     const FakeTable& t = table(job);
+    if (t.throwing_chunks.count(range.id))
+      throw std::logic_error("fake source: chunk " + std::to_string(range.id) + " of " + job.source.str() + " throws");
     if (t.permanent_failures.count(range.id))
       return Status::corruption("fake source: chunk " + std::to_string(range.id) + " of " + job.source.str() + " is corrupt");
     auto fault = t.transient_failures.find(range.id);

@@ -20,6 +20,8 @@ struct FakeTable {
   std::map<uint64_t, int> transient_failures;
   // Reading chunk id N fails for good (a corrupt value, say).
   std::set<uint64_t> permanent_failures;
+  // Reading chunk id N throws (a bug rather than an error value): the reading actor dies of it.
+  std::set<uint64_t> throwing_chunks;
 };
 
 // What the fake target received, shared by every session (sinks run on several actors' threads).
