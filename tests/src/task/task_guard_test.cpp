@@ -9,19 +9,15 @@
 
 #include "src/task/task_guard.hpp"
 #include "src/task/task_state.hpp"
+#include "tests/support/temp_folder.hpp"
 
 using namespace omsql;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempFolder {
-  std::string path;
-  TempFolder() {
-    char name[] = "/tmp/omsql-task-guard-XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~TempFolder() { fs::remove_all(path); }
+struct TempFolder : testing::TempFolder {
+  TempFolder() : testing::TempFolder("omsql-task-guard") {}
 };
 
 std::string refusal(const std::string& path) {

@@ -10,20 +10,17 @@
 #include <fstream>
 
 #include "src/task/task_state.hpp"
+#include "tests/support/temp_folder.hpp"
 
 using namespace omsql;
 namespace fs = std::filesystem;
 
 namespace {
 
+// The task directory is created by TaskDirectory::open inside a fresh folder.
 struct TempFolder {
-  std::string path;
-  TempFolder() {
-    char name[] = "/tmp/omsql-task-state-XXXXXX";
-    path = ::mkdtemp(name);
-    path += "/task";
-  }
-  ~TempFolder() { fs::remove_all(fs::path(path).parent_path()); }
+  testing::TempFolder root{"omsql-task-state"};
+  std::string path = root.path + "/task";
 };
 
 void overwrite(const std::string& path, const std::string& text) {
