@@ -10,6 +10,7 @@
 
 #include "actors/control_server.hpp"
 #include "actors/coordinator_state.hpp"
+#include "src/task/actor_graph.hpp"
 #include "actors/copy_actors.hpp"
 #include "actors/incremental_actors.hpp"
 #include "actors/rate_limiter.hpp"
@@ -198,24 +199,24 @@ void start_full_copy(Self self) {
   s.chunks = copy::ChunkTracker(s.plan->tables.size());
   for (size_t i = 0; i < s.plan->tables.size(); ++i)
     s.chunks.resume_after(i, s.task.tables[s.plan->tables[i].source.str()].copied_through);
+  // The pools are sized by the actor graph spec, the same data `omsrun plan --dot` draws.
+  const ActorGraph graph = actor_graph(*s.plan);
   copy_events_actor events{self};
   s.chunker = spawn_chunker(system, s.plan, snapshot, events, s.control.engines.source);
   s.children.watch(self, s.chunker, "chunker");
   s.budget = spawn_rate_limiter(system, s.max_rows_per_sec);
   s.children.watch(self, s.budget, "copy rate limiter");
   if (s.plan->phases.schema && !s.task.indexes_done) {
-    int builders = std::max(1, std::min(2, s.plan->options.parallel));
-    for (int i = 0; i < builders; ++i) {
+    for (int i = 0; i < graph.count(ActorRole::kIndexBuilder); ++i) {
       s.index_builders.push_back(spawn_schema_migrator(system, s.plan));
       s.children.watch(self, s.index_builders.back(), "index builder #" + std::to_string(i));
     }
   }
-  int pool = std::max(1, s.plan->options.parallel);
-  for (int i = 0; i < pool; ++i) {
+  for (int i = 0; i < graph.count(ActorRole::kApplier); ++i) {
     s.appliers.push_back(spawn_applier(system, s.plan, events, s.reporter, s.control.engines.target));
     s.children.watch(self, s.appliers.back(), "applier #" + std::to_string(i));
   }
-  for (int i = 0; i < pool; ++i) {
+  for (int i = 0; i < graph.count(ActorRole::kReader); ++i) {
     auto reader = spawn_reader(system, s.plan, s.chunker, s.appliers, events, s.budget, s.control.engines.source);
     s.children.watch(self, reader, "reader #" + std::to_string(i));
     s.readers.push_back(reader);
