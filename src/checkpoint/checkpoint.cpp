@@ -43,24 +43,33 @@ std::string upsert_sql(const std::string& task_id, const BinlogPosition& positio
 
 std::string lane_task_id(const std::string& task_id, size_t lane) { return task_id + "#" + std::to_string(lane); }
 
-Result<std::vector<BinlogPosition>> read_lanes(Connection& target, const std::string& task_id) {
-  // LIKE with '!' as the escape: a task directory may hold '%' or '_'.
+std::string lane_rows_pattern(const std::string& task_id) {
   std::string pattern;
   for (char c : task_id) {
     if (c == '!' || c == '%' || c == '_') pattern += '!';
     pattern += c;
   }
+  return pattern + "#%";
+}
+
+std::optional<size_t> lane_of_row(const std::string& task, const std::string& task_id) {
+  const std::string prefix = task_id + "#";
+  if (task.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  std::string number = task.substr(prefix.size());
+  if (number.empty() || number.size() > 6 || number.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return static_cast<size_t>(std::stoul(number));
+}
+
+Result<std::vector<BinlogPosition>> read_lanes(Connection& target, const std::string& task_id) {
   auto result = target.query("SELECT task, binlog_file, binlog_offset, gtid FROM omsql_meta.checkpoint WHERE task LIKE " +
-                             sql::text_literal(pattern + "#%") + " ESCAPE '!'");
+                             sql::text_literal(lane_rows_pattern(task_id)) + " ESCAPE '!'");
   if (!result) return result.status();
   std::vector<BinlogPosition> lanes;
-  const std::string prefix = task_id + "#";
   for (const auto& row : result->rows) {
-    std::string task = row[0].value_or("");
-    if (task.compare(0, prefix.size(), prefix) != 0) continue;
-    std::string number = task.substr(prefix.size());
-    if (number.empty() || number.size() > 6 || number.find_first_not_of("0123456789") != std::string::npos) continue;
-    size_t lane = std::stoul(number);
+    auto number = lane_of_row(row[0].value_or(""), task_id);
+    if (!number) continue;
+    size_t lane = *number;
     if (lanes.size() <= lane) lanes.resize(lane + 1);
     lanes[lane].file = row[1].value_or("");
     lanes[lane].offset = std::stoull(row[2].value_or("0"));

@@ -3,6 +3,7 @@
 // written in the same target transaction as the rows it covers: after a crash the target's rows and
 // its checkpoint agree, so replay restarts exactly after the last committed batch (and safe-mode
 // statements make even an overlap harmless).
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,14 @@ std::string upsert_sql(const std::string& task_id, const BinlogPosition& positio
 
 // The checkpoint row name of one apply lane of a task: "<task_id>#<lane>".
 std::string lane_task_id(const std::string& task_id, size_t lane);
+
+// The LIKE pattern, with '!' as its escape, that finds the lane rows of `task_id` (a task
+// directory may hold '%' or '_'). It may also match rows of other tasks: lane_of_row decides.
+std::string lane_rows_pattern(const std::string& task_id);
+
+// The lane number of checkpoint row `task` when it is a lane row of `task_id` ("<task_id>#<n>",
+// n of 1 to 6 digits); nullopt for anything else (the task's own row, another task's rows).
+std::optional<size_t> lane_of_row(const std::string& task, const std::string& task_id);
 
 // The committed position of every apply lane of `task_id`, by lane: the task's lane rows are its
 // lane count, which routing depends on (a key's lane is its hash modulo the count), so the count
