@@ -105,6 +105,25 @@ int show_plan(const std::string& script, bool dot) {
   return 0;
 }
 
+int show_plan_sql(const std::string& script) {
+  int exit_code = 0;
+  auto bound = load_script(script, &exit_code);
+  if (!bound) return exit_code;
+  auto statements = runner::plan_statements(*bound->plan, *bound->source);
+  if (!statements) {
+    std::cerr << "error: " << statements.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::string phase;
+  for (const auto& s : *statements) {
+    if (s.phase != phase) std::cout << (phase.empty() ? "" : "\n") << "-- phase: " << (phase = s.phase) << "\n";
+    if (!s.note.empty()) std::cout << "-- " << s.note << "\n";
+    std::cout << s.sql << ";\n";
+  }
+  std::cout << "\n-- " << statements->size() << " statement(s); replay statements depend on the changes and are not listed\n";
+  return 0;
+}
+
 int check_script(const std::string& script) {
   int exit_code = 0;
   auto bound = load_script(script, &exit_code);

@@ -27,6 +27,8 @@ int check_script(const std::string& script);
 // source's next value again, and creates any object still missing. Refused while the task runs.
 int finish_objects(const std::string& script, const std::string& task_dir);
 int show_plan(const std::string& script, bool dot);
+// `omsrun plan FILE --sql`: every statement the run would send to the target, phase by phase.
+int show_plan_sql(const std::string& script);
 struct VerifyCommandOptions {
   std::string script;
   std::string task_dir;       // --task: ask the running task in this directory to verify

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       "  omsrun shop.omsql              run the task (schema, full copy, ...); resumes if interrupted\n"
       "  omsrun check shop.omsql        parse, bind, connect, pre-flight; writes nothing\n"
       "  omsrun plan shop.omsql --dot   the tables and the actor graph (Graphviz)\n"
+      "  omsrun plan shop.omsql --sql   every statement the run would send to the target\n"
       "  omsrun shop.omsql --until caught-up   copy, then sync until the target has caught up\n"
       "  omsrun shop.omsql --recopy     after a purged binlog: copy the task's tables afresh, same task\n"
       "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
@@ -71,6 +72,9 @@ int main(int argc, char** argv) {
   auto* plan = app.add_subcommand("plan", "Show the tables, their target names and keys, and the actor graph");
   plan->add_option("file", plan_file, "the .omsql script")->required();
   plan->add_flag("--dot", dot, "print the actor graph in Graphviz DOT");
+  bool plan_sql = false;
+  plan->add_flag("--sql", plan_sql, "print every statement the run would send to the target, in order")
+      ->excludes(plan->get_option("--dot"));
 
   omsql::cli::VerifyCommandOptions verify_options;
   auto* verify = app.add_subcommand(
@@ -189,6 +193,6 @@ int main(int argc, char** argv) {
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
   if (check->parsed()) return omsql::cli::check_script(check_file);
   if (finish->parsed()) return omsql::cli::finish_objects(finish_file, finish_dir);
-  if (plan->parsed()) return omsql::cli::show_plan(plan_file, dot);
+  if (plan->parsed()) return plan_sql ? omsql::cli::show_plan_sql(plan_file) : omsql::cli::show_plan(plan_file, dot);
   return 2;
 }

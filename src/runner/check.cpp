@@ -21,4 +21,12 @@ Result<CheckReport> check_task(const Plan& plan, Connection& source) {
   return report;
 }
 
+Result<std::vector<schema::PlannedStatement>> plan_statements(const Plan& plan, Connection& source) {
+  auto objects = schema::read_source_objects(source, plan);
+  if (!objects) return objects.status();
+  auto listed = MysqlCatalog(source).list_tables();
+  if (!listed) return listed.status();
+  return schema::planned_statements(plan, schema::plan_objects(*objects, plan, {listed->begin(), listed->end()}));
+}
+
 }  // namespace omsql::runner

@@ -8,6 +8,7 @@
 #include "src/model/plan.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/schema/objects.hpp"
+#include "src/schema/statement_plan.hpp"
 
 namespace omsql::runner {
 
@@ -19,5 +20,9 @@ struct CheckReport {
 
 // An error only when the target cannot be reached; every other failure is in the report.
 Result<CheckReport> check_task(const Plan& plan, Connection& source);
+
+// `omsrun plan --sql`: every statement a run would send to the target (schema::planned_statements),
+// with the source's objects read from `source`. Reads only; needs no target.
+Result<std::vector<schema::PlannedStatement>> plan_statements(const Plan& plan, Connection& source);
 
 }  // namespace omsql::runner

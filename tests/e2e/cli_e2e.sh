@@ -39,6 +39,14 @@ plan=$("$OMSRUN" plan "$WORK/ok.omsql")
 echo "$plan" | grep -q "e2e_cli.t .*e2e_cli_new.t" || fail "plan lacks a table: $plan"
 echo "$plan" | grep -q "e2e_cli.nokey .*e2e_cli_new.nokey" || fail "plan lacks a table: $plan"
 "$OMSRUN" plan --dot "$WORK/ok.omsql" | grep -q "digraph" || fail "plan --dot"
+# plan --sql: every statement the run sends to the target, in order, and nothing written.
+tgt_sql -e "DROP DATABASE IF EXISTS e2e_cli_new"
+sql=$("$OMSRUN" plan --sql "$WORK/ok.omsql") || fail "plan --sql exited $?"
+[[ "$(grep '^-- phase: ' <<<"$sql" | cut -d' ' -f3 | tr '\n' ' ')" == "schema copy "* ]] || fail "plan --sql phases: $sql"
+grep -q '^CREATE DATABASE IF NOT EXISTS `e2e_cli_new`' <<<"$sql" || fail "plan --sql lacks CREATE DATABASE: $sql"
+grep -q '^CREATE TABLE `e2e_cli_new`.`t` (' <<<"$sql" || fail "plan --sql lacks CREATE TABLE: $sql"
+grep -q '^LOAD DATA LOCAL INFILE .* INTO TABLE `e2e_cli_new`.`nokey`' <<<"$sql" || fail "plan --sql lacks the copy: $sql"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'e2e_cli_new'")" = 0 ] || fail "plan --sql wrote"
 check=$("$OMSRUN" check "$WORK/ok.omsql" 2>&1) || fail "check failed: $check"
 echo "$check" | grep -qi "nokey" || fail "check does not warn about the keyless table: $check"
 # --set / --vary / --mode share the script's option table and MODE reader: the same checks, the

@@ -1,0 +1,54 @@
+#include "src/schema/statement_plan.hpp"
+
+#include <set>
+
+#include "src/copy/batch_writer.hpp"
+#include "src/schema/ddl.hpp"
+
+namespace omsql::schema {
+
+Result<std::vector<PlannedStatement>> planned_statements(const Plan& plan, const std::vector<ObjectPlan>& objects) {
+  std::vector<PlannedStatement> out;
+  const Dialect dialect = plan.target.dialect;
+  if (plan.phases.schema) {
+    std::set<std::string> databases;
+    for (const auto& job : plan.tables) {
+      if (!databases.insert(job.target.schema).second) continue;
+      auto sql = create_database_sql(job.target.schema, dialect, job.source_def.schema_charset,
+                                     job.source_def.schema_collation);
+      if (!sql) return sql.status();
+      out.push_back({"schema", *sql, ""});
+    }
+    for (const auto& job : plan.tables) {
+      auto ddl = create_table_sql(job, dialect, false);
+      if (!ddl) return ddl.status();
+      out.push_back({"schema", ddl->sql, ""});
+    }
+  }
+  if (plan.phases.full) {
+    for (const auto& job : plan.tables) {
+      auto sql = copy::load_data_sql(job);
+      if (!sql) return sql.status();
+      out.push_back({"copy", *sql, "once per batch of " + job.source.str() + ", the batch's rows as its file"});
+    }
+  }
+  if (plan.phases.schema) {
+    for (const auto& job : plan.tables) {
+      auto ddl = secondary_index_sql(job, dialect);
+      if (!ddl) return ddl.status();
+      if (!ddl->sql.empty()) out.push_back({"indexes", ddl->sql, "after " + job.source.str() + " is copied"});
+    }
+    for (const auto& job : plan.tables) {
+      auto ddl = foreign_key_sql(job, plan.tables, dialect);
+      if (!ddl) return ddl.status();
+      if (!ddl->sql.empty()) out.push_back({"indexes", ddl->sql, "with foreign_key_checks=0"});
+    }
+    for (const auto& object : objects) {
+      if (object.object.kind == ObjectKind::kTable || object.sql.empty()) continue;
+      out.push_back({object.at_cut_over ? "cut-over" : "objects", object.sql, object.line()});
+    }
+  }
+  return out;
+}
+
+}  // namespace omsql::schema
