@@ -52,6 +52,7 @@ class Binder {
   std::string at_line(int offset) const { return "line " + std::to_string(source_.at(offset, "").line); }
 
   void bind_migrate(const MigrateRules& rules, Plan& plan) {
+    plan.rules = model_rules(rules);
     std::vector<QualifiedName> selected;
     for (const auto& include : rules.include) {
       bool matched = false, kept = false;
@@ -116,6 +117,25 @@ class Binder {
       plan.tables.push_back(std::move(job));
     }
     report_unused(rules);
+  }
+
+  // The rules as the model keeps them (no offsets): for tables that appear after the bind.
+  static MigrationRules model_rules(const MigrateRules& rules) {
+    MigrationRules out;
+    for (const auto& p : rules.include) out.include.push_back(p.pattern());
+    for (const auto& p : rules.exclude) out.exclude.push_back(p.pattern());
+    for (const auto& m : rules.maps) out.maps.push_back(TableRename{m.from.pattern(), m.to.pattern()});
+    for (const auto& r : rules.map_columns)
+      out.column_renames.push_back(ColumnRename{r.column.table.pattern(), r.column.column.text, r.to});
+    for (const auto& r : rules.column_excludes) {
+      ColumnExclusion exclusion{r.table.pattern(), {}};
+      for (const auto& c : r.columns) exclusion.columns.push_back(c.name);
+      out.column_exclusions.push_back(std::move(exclusion));
+    }
+    for (const auto& r : rules.casts)
+      out.casts.push_back(ColumnCast{r.column.table.pattern(), r.column.column.pattern(), r.from_type, r.to_type});
+    for (const auto& r : rules.filters) out.filters.push_back(RowFilter{r.table.pattern(), r.condition});
+    return out;
   }
 
   // For a pattern that matched nothing: the system schemas its database part would have matched.

@@ -9,6 +9,7 @@
 #include "dsl/ast.hpp"
 #include "dsl/compiler.hpp"
 #include "dsl/diagnostic.hpp"
+#include "src/model/migration_rules.hpp"
 #include "src/model/plan.hpp"
 
 namespace omsql::dsl {
@@ -23,6 +24,7 @@ struct NamePart {
   bool capture(std::string_view name, std::vector<std::string>& captures) const;
   int wildcard_count() const;
   std::string str() const;  // as the user could write it: back-quoted when needed
+  NamePattern pattern() const;  // as the model keeps it
 };
 
 struct TablePattern {
@@ -31,6 +33,7 @@ struct TablePattern {
   bool literal() const { return !schema.glob && !table.glob; }
   bool matches(const QualifiedName& name) const { return schema.matches(name.schema) && table.matches(name.table); }
   std::string str() const { return schema.str() + "." + table.str(); }
+  TableNamePattern pattern() const;
 };
 
 struct ColumnPattern {

@@ -8,14 +8,17 @@
 
 namespace omsql {
 
-CaptureRules::CaptureRules(const Plan& plan) {
+CaptureRules::CaptureRules(const Plan& plan) : rules_(&plan.rules) {
   for (const auto& job : plan.tables) {
     wanted_.insert(job.source);
     definitions_[job.source] = &job.source_def;
     std::vector<bool> replayed = job.replayed_columns();
     if (std::find(replayed.begin(), replayed.end(), false) != replayed.end()) replayed_[job.source] = std::move(replayed);
   }
-  migrated_ = MigratedTables({wanted_.begin(), wanted_.end()});
+  // Names in statements may be spelled in another case than the catalog's: a false "taken" stops
+  // the link, a false "not taken" would let the new table's rows go missing silently.
+  migrated_ = MigratedTables({wanted_.begin(), wanted_.end()},
+                             [rules = rules_](const QualifiedName& table) { return rules->takes(table, true); });
 }
 
 BinlogDecoderOptions CaptureRules::decoder_options() const {
@@ -42,6 +45,17 @@ std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) c
                                  "\" — a session wrote it with binlog_format=STATEMENT or MIXED, so "
                                  "the binlog holds no row images to replay; set binlog_format=ROW for "
                                  "every session (SET GLOBAL and the applications' SET SESSION)"};
+  if (decision.new_table) {
+    const TableFate fate = rules_->fate_of(decision.table);
+    const std::string target = fate.migrated && fate.target != decision.table ? " (to " + fate.target.str() + ")" : "";
+    return CaptureStop{false, "source DDL at " + ddl.position.str() + " brings table " + table +
+                                  " into the task's MIGRATE patterns" + target + ": \"" + ddl.statement + "\" (" +
+                                  decision.reason + ") — table " + table +
+                                  " is not replicated yet: a new table cannot join a running task, and going on "
+                                  "would leave its rows missing on the target. To migrate it, run again with "
+                                  "--recopy (copies every table of the task again); to leave it out, add EXCLUDE " +
+                                  table + " to the script's MIGRATE and run again"};
+  }
   return CaptureStop{false, "source DDL on migrated table " + table + " at " + ddl.position.str() + ": \"" +
                                 ddl.statement + "\" (" + decision.reason +
                                 ") — applying DDL during sync is not supported; stop, migrate the "

@@ -42,10 +42,13 @@ class CaptureRules {
   // A statement read from the binlog: nullopt when decide_ddl (ddl_decision.hpp) ignores it (it is
   // spooled and moves the position on); else why the link stops, naming the statement's kind.
   // Statement-based DML of a migrated table holds no row images to replay (re-copy); DDL of one
-  // changes what the task copies, and applying DDL during sync is not supported yet.
+  // changes what the task copies, and applying DDL during sync is not supported yet. A statement
+  // that creates a table the MIGRATE rules take, or renames one into them, stops too: the new
+  // table cannot join the task yet, and ignoring it would leave its rows missing on the target.
   std::optional<CaptureStop> on_statement(const DdlStatement& ddl) const;
 
  private:
+  const MigrationRules* rules_;
   std::set<QualifiedName> wanted_;
   MigratedTables migrated_{{}};
   std::map<QualifiedName, const TableDef*> definitions_;

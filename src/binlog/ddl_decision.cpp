@@ -5,7 +5,7 @@
 
 namespace omsql {
 
-MigratedTables::MigratedTables(std::vector<QualifiedName> tables, std::function<bool(std::string_view)> pattern)
+MigratedTables::MigratedTables(std::vector<QualifiedName> tables, std::function<bool(const QualifiedName&)> pattern)
     : tables_(std::move(tables)), pattern_(std::move(pattern)) {}
 
 const QualifiedName* MigratedTables::find(const QualifiedName& table) const {
@@ -22,10 +22,10 @@ const QualifiedName* MigratedTables::first_in(std::string_view database) const {
 
 namespace {
 
-DdlDecision ignore(std::string reason) { return {DdlAction::kIgnore, {}, std::move(reason), false}; }
+DdlDecision ignore(std::string reason) { return {DdlAction::kIgnore, {}, std::move(reason), false, false}; }
 
 DdlDecision stop(const QualifiedName& table, std::string reason) {
-  return {DdlAction::kStop, table, std::move(reason), false};
+  return {DdlAction::kStop, table, std::move(reason), false, false};
 }
 
 // The old rule for what the classifier cannot vouch for: any migrated table the text names stops.
@@ -167,9 +167,12 @@ DdlDecision decide_ddl(const ClassifiedStatement& classified, std::string_view s
       return stop(*table, reason);
     }
     if (object.role == ObjectRole::kCreated || object.role == ObjectRole::kRenamedTo) {
-      if (migrated.matches_pattern(object.name.schema))
-        return stop(object.name, kind_name + " " + what_happens(classified, object.role) +
-                                     ", a new table of a migrated database: new tables cannot join a running task yet");
+      if (migrated.matches_pattern(object.name)) {
+        DdlDecision decision = stop(object.name, kind_name + " " + what_happens(classified, object.role) +
+                                                     ", a table the MIGRATE rules take");
+        decision.new_table = true;
+        return decision;
+      }
     }
   }
   if (harmless_alter) return ignore("ALTER TABLE keeps the table's rows and definition (" + alter_summary(classified) + ")");

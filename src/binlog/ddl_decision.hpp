@@ -20,21 +20,22 @@ namespace omsql {
 // the target drift silently.
 class MigratedTables {
  public:
-  // `pattern`, when set, says whether a MIGRATE pattern takes a new table of that database (the
-  // Plan does not carry the patterns yet: without it, new tables are never the task's).
-  explicit MigratedTables(std::vector<QualifiedName> tables, std::function<bool(std::string_view)> pattern = {});
+  // `pattern`, when set, says whether the task's MIGRATE rules take a table that is not one of
+  // `tables` (a new one: CREATE TABLE, RENAME ... TO); without it, new tables are never the task's.
+  explicit MigratedTables(std::vector<QualifiedName> tables,
+                          std::function<bool(const QualifiedName&)> pattern = {});
 
   // The task's own spelling of `table`, or nullptr when it is not migrated.
   const QualifiedName* find(const QualifiedName& table) const;
   bool is_migrated(const QualifiedName& table) const { return find(table) != nullptr; }
   // The first migrated table of `database`, or nullptr.
   const QualifiedName* first_in(std::string_view database) const;
-  bool matches_pattern(std::string_view database) const { return pattern_ && pattern_(database); }
+  bool matches_pattern(const QualifiedName& table) const { return pattern_ && pattern_(table); }
   const std::vector<QualifiedName>& tables() const { return tables_; }
 
  private:
   std::vector<QualifiedName> tables_;
-  std::function<bool(std::string_view)> pattern_;
+  std::function<bool(const QualifiedName&)> pattern_;
 };
 
 enum class DdlAction { kIgnore, kStop };
@@ -44,6 +45,9 @@ struct DdlDecision {
   QualifiedName table;   // kStop: the migrated table the statement touches
   std::string reason;    // kStop: "ALTER TABLE changes it: ADD COLUMN note"; kIgnore: why it is harmless
   bool scanned = false;  // decided by the name scan (statement not understood, or statement DML)
+  // kStop: `table` is not (yet) the task's, but the MIGRATE rules take it: the statement creates
+  // it or renames another table to it, so its rows would be missing on the target.
+  bool new_table = false;
 };
 
 // Decides for `classified` = classify_statement(statement, default_database).

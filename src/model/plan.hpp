@@ -10,6 +10,7 @@
 #include "src/catalog/catalog.hpp"
 #include "src/catalog/table_def.hpp"
 #include "src/common/retry.hpp"
+#include "src/model/migration_rules.hpp"
 
 namespace omsql {
 
@@ -112,6 +113,9 @@ struct Plan {
   Options options;
   VerifyOptions verify;
   std::vector<TableJob> tables;         // sorted by source name
+  // The MIGRATE's patterns and MAP rules that `tables` were expanded from (empty without MIGRATE):
+  // what the task would do with a table the catalog did not have at bind time.
+  MigrationRules rules;
   std::vector<VerifyRequest> verify_requests;
   bool has_migrate = false;             // false for a script with only VERIFY statements
 };

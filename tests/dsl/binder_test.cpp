@@ -162,6 +162,74 @@ TEST_CASE("FILTER, CAST, EXCLUDE, specific MAP over wildcard MAP, and standalone
         std::vector<QualifiedName>{{"shop", "order_items"}, {"shop", "orders"}});
 }
 
+TEST_CASE("the plan keeps the MIGRATE rules: a table created after the bind gets the fate a bound one would") {
+  auto catalog = shop_catalog();
+  Plan plan = bind_ok(std::string(kEndpoints) +
+                          "MIGRATE shop.*, crm.contacts\n"
+                          "  EXCLUDE shop.tmp_*\n"
+                          "  MAP shop.* TO shop_v2.*\n"
+                          "  MAP shop.orders TO sales.orders_2024\n"
+                          "  MAP COLUMN shop.orders.amt TO amount\n"
+                          "  COLUMNS shop.customers EXCLUDE (password_hash)\n"
+                          "  FILTER shop.orders WHERE created_at >= '2024-01-01'\n"
+                          "  CAST shop.*.is_* TINYINT(1) TO BOOLEAN;\n",
+                      catalog);
+  const MigrationRules& rules = plan.rules;
+  REQUIRE(rules.include.size() == 2);
+  CHECK(rules.include[0].str() == "shop.*");
+  CHECK(rules.include[0].table.glob);
+  CHECK(rules.include[1].literal());
+  REQUIRE(rules.exclude.size() == 1);
+  CHECK(rules.exclude[0].str() == "shop.tmp_*");
+  REQUIRE(rules.maps.size() == 2);
+  CHECK(rules.maps[1].to.str() == "sales.orders_2024");
+  REQUIRE(rules.column_renames.size() == 1);
+  CHECK(rules.column_renames[0].column == "amt");
+  CHECK(rules.column_renames[0].to == "amount");
+  REQUIRE(rules.column_exclusions.size() == 1);
+  CHECK(rules.column_exclusions[0].columns == std::vector<std::string>{"password_hash"});
+  REQUIRE(rules.filters.size() == 1);
+  CHECK(rules.filters[0].condition == "created_at >= '2024-01-01'");
+  REQUIRE(rules.casts.size() == 1);
+  CHECK(rules.casts[0].from_type == "tinyint(1)");
+  CHECK(rules.casts[0].to_type == "BOOLEAN");
+
+  // Every bound job is what the rules say of its source: the pure answer and the binder agree.
+  for (const auto& job : plan.tables) {
+    const TableFate fate = rules.fate_of(job.source);
+    CHECK_MESSAGE(fate.migrated, job.source.str());
+    CHECK(fate.target == job.target);
+  }
+  // A table the catalog did not have: taken by shop.*, renamed by the wildcard MAP.
+  TableFate fresh = rules.fate_of({"shop", "returns"});
+  CHECK(fresh.migrated);
+  CHECK(fresh.target.str() == "shop_v2.returns");
+  CHECK(fresh.ambiguity.empty());
+  CHECK_FALSE(rules.fate_of({"shop", "tmp_load"}).migrated);   // EXCLUDE
+  CHECK_FALSE(rules.fate_of({"crm", "leads"}).migrated);       // crm takes only contacts
+  CHECK_FALSE(rules.fate_of({"other", "returns"}).migrated);
+  CHECK_FALSE(rules.fate_of({"Shop", "returns"}).migrated);    // the catalog's names are exact
+  CHECK(rules.takes({"Shop", "RETURNS"}, /*ignore_case=*/true));
+  CHECK_FALSE(rules.takes({"SHOP", "TMP_x"}, /*ignore_case=*/true));
+}
+
+TEST_CASE("MigrationRules: system schemas are never taken, and two wildcard MAPs are an ambiguity") {
+  MigrationRules rules;
+  rules.include.push_back({{"*", true}, {"*", true}});
+  rules.maps.push_back({{{"a*", true}, {"*", true}}, {{"x*", true}, {"*", true}}});
+  rules.maps.push_back({{{"ab", false}, {"*", true}}, {{"y", false}, {"*", true}}});
+  CHECK_FALSE(rules.takes({"mysql", "user"}));
+  CHECK_FALSE(rules.takes({"omsql_meta", "checkpoint"}));
+  CHECK_FALSE(rules.takes({"MySQL", "user"}, true));
+  CHECK(rules.fate_of({"abc", "t"}).target.str() == "xbc.t");
+  const TableFate both = rules.fate_of({"ab", "t"});
+  CHECK(both.migrated);
+  CHECK(both.ambiguity == "matches both MAP a*.* TO x*.* and MAP ab.* TO y.*");
+  rules.maps.push_back({{{"ab", false}, {"t", false}}, {{"z", false}, {"t2", false}}});
+  CHECK(rules.fate_of({"ab", "t"}).target.str() == "z.t2");  // a MAP of the table itself decides
+  CHECK(rules.fate_of({"ab", "t"}).ambiguity.empty());
+}
+
 TEST_CASE("a FILTER's columns, and why replay could not evaluate it, travel with the job") {
   auto catalog = shop_catalog();
   Plan plan = bind_ok(std::string(kEndpoints) +

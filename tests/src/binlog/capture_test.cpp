@@ -84,6 +84,37 @@ TEST_CASE("statements: DDL of a migrated table stops the link, statement DML nee
   CHECK(dml->message.find("set binlog_format=ROW for every session") != std::string::npos);
 }
 
+TEST_CASE("statements: a table created in or renamed into the MIGRATE patterns stops the link with a way out") {
+  Plan plan;
+  plan.tables = {job("orders", false)};
+  // MIGRATE shop.* EXCLUDE shop.tmp_* MAP shop.* TO copy.*
+  plan.rules.include.push_back({{"shop", false}, {"*", true}});
+  plan.rules.exclude.push_back({{"shop", false}, {"tmp_*", true}});
+  plan.rules.maps.push_back({{{"shop", false}, {"*", true}}, {{"copy", false}, {"*", true}}});
+  CaptureRules rules(plan);
+  auto created = rules.on_statement(statement("CREATE TABLE fresh (id INT PRIMARY KEY)"));
+  REQUIRE(created);
+  CHECK_FALSE(created->needs_recopy);
+  CHECK(created->message ==
+        "source DDL at mariadb-bin.000002:777 brings table shop.fresh into the task's MIGRATE patterns (to copy.fresh): "
+        "\"CREATE TABLE fresh (id INT PRIMARY KEY)\" (CREATE TABLE creates it, a table the MIGRATE rules take) — table "
+        "shop.fresh is not replicated yet: a new table cannot join a running task, and going on would leave its rows "
+        "missing on the target. To migrate it, run again with --recopy (copies every table of the task again); to "
+        "leave it out, add EXCLUDE shop.fresh to the script's MIGRATE and run again");
+  auto renamed = rules.on_statement(statement("RENAME TABLE crm.x TO shop.y", "crm"));
+  REQUIRE(renamed);
+  CHECK(renamed->message.find("brings table shop.y into the task's MIGRATE patterns") != std::string::npos);
+  // Spelled in another case than the rules: stopped all the same (no target named: not the catalog's name).
+  auto upper = rules.on_statement(statement("CREATE TABLE SHOP.Fresh (id INT)", ""));
+  REQUIRE(upper);
+  CHECK(upper->message.find("brings table SHOP.Fresh into the task's MIGRATE patterns: ") != std::string::npos);
+  // Outside the patterns: ignored.
+  CHECK_FALSE(rules.on_statement(statement("CREATE TABLE tmp_load (id INT)")));
+  CHECK_FALSE(rules.on_statement(statement("DROP TABLE tmp_load")));
+  CHECK_FALSE(rules.on_statement(statement("CREATE TABLE crm.fresh (id INT)", "crm")));
+  CHECK_FALSE(rules.on_statement(statement("RENAME TABLE crm.a TO crm.b", "crm")));
+}
+
 TEST_CASE("stream failures: a purged binlog or an unreplayable event needs a re-copy, transient ones retry") {
   CHECK_FALSE(stream_failure_stop(Status::transient("source: lost connection")));
   auto purged = stream_failure_stop(Status::not_found("binlog mariadb-bin.000001 needed by the task was purged"));

@@ -285,14 +285,37 @@ TEST_CASE("decide_ddl: reasons name the statement kind and what happens to the t
   CHECK(d.action == DdlAction::kIgnore);
 }
 
-TEST_CASE("decide_ddl: a new table in a database a MIGRATE pattern takes stops, once patterns are known") {
-  const MigratedTables with_pattern({{"shop", "orders"}}, [](std::string_view db) { return db == "shop"; });
-  CHECK(decide_ddl("CREATE TABLE shop.fresh (id INT)", "", with_pattern).action == DdlAction::kStop);
-  CHECK(decide_ddl("CREATE TABLE fresh LIKE orders", "shop", with_pattern).action == DdlAction::kStop);
-  CHECK(decide_ddl("RENAME TABLE other.t TO shop.t", "", with_pattern).action == DdlAction::kStop);
-  CHECK(decide_ddl("CREATE TABLE other.fresh (id INT)", "", with_pattern).action == DdlAction::kIgnore);
-  CHECK(decide_ddl("CREATE TEMPORARY TABLE shop.fresh (id INT)", "", with_pattern).action == DdlAction::kIgnore);
-  // Without patterns (today's Plan), a new table is not the task's.
+TEST_CASE("decide_ddl: a new table the MIGRATE rules take stops, once the rules are known") {
+  // As MIGRATE shop.* EXCLUDE shop.tmp_* would answer.
+  const MigratedTables with_pattern({{"shop", "orders"}}, [](const QualifiedName& t) {
+    return t.schema == "shop" && t.table.rfind("tmp_", 0) != 0;
+  });
+  for (const char* statement :
+       {"CREATE TABLE shop.fresh (id INT)", "CREATE TABLE IF NOT EXISTS `shop`.`fresh` (id INT)",
+        "CREATE TABLE fresh LIKE orders", "CREATE TABLE fresh AS SELECT * FROM other.t",
+        "CREATE OR REPLACE TABLE shop.fresh (id INT)", "RENAME TABLE other.t TO shop.fresh",
+        "ALTER TABLE other.t RENAME TO shop.fresh", "RENAME TABLE other.a TO other.b, other.t TO fresh"}) {
+    const DdlDecision d = decide_ddl(statement, "shop", with_pattern);
+    CHECK_MESSAGE(d.action == DdlAction::kStop, statement);
+    CHECK_MESSAGE(d.new_table, statement);
+    CHECK(d.table.str() == "shop.fresh");
+  }
+  const DdlDecision created = decide_ddl("CREATE TABLE shop.fresh (id INT)", "", with_pattern);
+  CHECK(created.reason == "CREATE TABLE creates it, a table the MIGRATE rules take");
+  CHECK(decide_ddl("RENAME TABLE other.t TO shop.t", "", with_pattern).reason ==
+        "RENAME TABLE renames another table to it, a table the MIGRATE rules take");
+  // A change of a migrated table is not a new one.
+  CHECK_FALSE(decide_ddl("ALTER TABLE shop.orders ADD COLUMN c INT", "", with_pattern).new_table);
+  // Outside the rules: other databases, an excluded name, temporary tables, tables leaving or
+  // dropped that the task never had.
+  for (const char* statement :
+       {"CREATE TABLE other.fresh (id INT)", "CREATE TABLE shop.tmp_load (id INT)",
+        "CREATE TEMPORARY TABLE shop.fresh (id INT)", "CREATE TABLE other.t LIKE shop.orders",
+        "RENAME TABLE shop.tmp_a TO other.a", "DROP TABLE IF EXISTS shop.tmp_load", "DROP TABLE other.fresh",
+        "CREATE DATABASE shop2"}) {
+    CHECK_MESSAGE(decide_ddl(statement, "shop", with_pattern).action == DdlAction::kIgnore, statement);
+  }
+  // Without rules, a new table is not the task's.
   CHECK(decide_ddl("CREATE TABLE shop.fresh (id INT)", "", task()).action == DdlAction::kIgnore);
 }
 

@@ -1,0 +1,122 @@
+#include "src/model/migration_rules.hpp"
+
+#include <algorithm>
+
+#include "src/catalog/catalog.hpp"
+#include "src/common/strings.hpp"
+
+namespace omsql {
+namespace {
+
+// Backtracking glob match that records what each wildcard matched. Names are short (<= 64
+// characters) and patterns hold few wildcards, so the recursion stays cheap.
+bool capture_from(std::string_view pattern, std::string_view name, std::vector<std::string>& captures) {
+  if (pattern.empty()) return name.empty();
+  char p = pattern.front();
+  if (p == '?') {
+    if (name.empty()) return false;
+    captures.emplace_back(name.substr(0, 1));
+    if (capture_from(pattern.substr(1), name.substr(1), captures)) return true;
+    captures.pop_back();
+    return false;
+  }
+  if (p == '*') {
+    for (size_t take = 0; take <= name.size(); ++take) {
+      captures.emplace_back(name.substr(0, take));
+      if (capture_from(pattern.substr(1), name.substr(take), captures)) return true;
+      captures.pop_back();
+    }
+    return false;
+  }
+  return !name.empty() && name.front() == p && capture_from(pattern.substr(1), name.substr(1), captures);
+}
+
+bool needs_quotes(std::string_view name) {
+  if (name.empty()) return true;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$'))
+      return true;
+  return false;
+}
+
+std::string fill(const NamePattern& part, const std::vector<std::string>& captures, size_t& next) {
+  if (!part.glob) return part.text;
+  std::string out;
+  for (char c : part.text) {
+    if ((c == '*' || c == '?') && next < captures.size()) out += captures[next++];
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool NamePattern::matches(std::string_view name, bool ignore_case) const {
+  if (glob) return glob_match(text, name, ignore_case);
+  return ignore_case ? iequals(text, name) : text == name;
+}
+
+bool NamePattern::capture(std::string_view name, std::vector<std::string>& captures) const {
+  if (!glob) return text == name;
+  size_t before = captures.size();
+  if (capture_from(text, name, captures)) return true;
+  captures.resize(before);
+  return false;
+}
+
+std::string NamePattern::str() const {
+  if (glob || !needs_quotes(text)) return text;
+  std::string out = "`";
+  for (char c : text) {
+    out += c;
+    if (c == '`') out += '`';
+  }
+  return out + "`";
+}
+
+QualifiedName TableRename::target_of(const QualifiedName& source) const {
+  std::vector<std::string> captures;
+  from.schema.capture(source.schema, captures);
+  from.table.capture(source.table, captures);
+  size_t next = 0;
+  QualifiedName target;
+  target.schema = fill(to.schema, captures, next);
+  target.table = fill(to.table, captures, next);
+  return target;
+}
+
+bool MigrationRules::takes(const QualifiedName& source, bool ignore_case) const {
+  // The catalog never lists the system schemas, so no pattern takes their tables.
+  for (auto schema : kSystemSchemas)
+    if (ignore_case ? iequals(schema, source.schema) : schema == source.schema) return false;
+  auto any = [&](const std::vector<TableNamePattern>& patterns) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const TableNamePattern& p) { return p.matches(source, ignore_case); });
+  };
+  return any(include) && !any(exclude);
+}
+
+TableFate MigrationRules::fate_of(const QualifiedName& source) const {
+  TableFate fate;
+  if (!takes(source)) return fate;
+  fate.migrated = true;
+  const TableRename* literal = nullptr;
+  const TableRename* wildcard = nullptr;
+  for (const auto& map : maps) {
+    if (!map.from.matches(source)) continue;
+    if (map.from.literal()) {
+      literal = &map;
+    } else if (!wildcard) {
+      wildcard = &map;
+    } else if (fate.ambiguity.empty()) {
+      fate.ambiguity = "matches both MAP " + wildcard->from.str() + " TO " + wildcard->to.str() + " and MAP " +
+                       map.from.str() + " TO " + map.to.str();
+    }
+  }
+  if (literal) fate.ambiguity.clear();
+  const TableRename* rule = literal ? literal : wildcard;
+  fate.target = rule ? rule->target_of(source) : source;
+  return fate;
+}
+
+}  // namespace omsql

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# New tables in the MIGRATE patterns in the live link (docs/operations.md "DDL in the live link"):
+#  1. tables created, renamed and dropped outside the patterns (another database, an EXCLUDEd
+#     name) keep the link running, and a change made after them arrives;
+#  2. CREATE TABLE in a migrated database stops the link, exit 1, naming the table, the position
+#     and the ways out; the new table is not created on the target; a rerun stops at it again;
+#  3. the way out "EXCLUDE it": the same task run again with the table excluded passes the
+#     statement and goes on; then RENAME TABLE from another database into the pattern stops it.
+source "$(dirname "$0")/lib.sh"
+
+db=e2e_ddlnew
+src_sql -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_other; CREATE DATABASE $db; CREATE DATABASE ${db}_other"
+src_sql $db -e "CREATE TABLE $db.t (id INT PRIMARY KEY, v INT); INSERT INTO $db.t SELECT seq, seq FROM seq_1_to_500;
+            CREATE TABLE ${db}_other.z (id INT PRIMARY KEY)"
+tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
+
+script() { # extra EXCLUDE patterns
+  cat > "$WORK/new.omsql" <<EOF2
+SOURCE mysql 'root@127.0.0.1:\${OMSQL_SRC_PORT}';
+TARGET mysql 'root@127.0.0.1:\${OMSQL_TGT_PORT}';
+MIGRATE $db.* EXCLUDE $db.skip_*$1 MAP $db.* TO ${db}_t.* WITH (parallel = 2, task_dir = '$WORK/task');
+EOF2
+}
+field() { # python-subscript
+  "$OMSRUN" status --task "$WORK/task" --json 2>/dev/null |
+    python3 -c "import json,sys; v=json.load(sys.stdin); print(v$1)" 2>/dev/null || echo none
+}
+start_link() { # log: runs the task until its link has caught up; sets $pid
+  "$OMSRUN" "$WORK/new.omsql" >"$WORK/$1.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    [ "$(field '["caught_up"]')" = True ] && return 0
+    kill -0 "$pid" 2>/dev/null || fail "the task ended before its link caught up"
+    sleep 0.1
+  done
+  fail "the task never caught up"
+}
+expect_stop() { # log what...: the link stops by itself, exit 1, the log holding each `what`
+  local log=$1 code; shift
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fail "$log: the DDL did not stop the link"; fi
+  set +e; wait "$pid"; code=$?; set -e
+  [ "$code" = 1 ] || fail "$log: the task ended with $code after the DDL, want 1"
+  for what in "$@"; do
+    grep -qF -- "$what" "$WORK/$log.log" || { cat "$WORK/$log.log"; fail "$log: the stop message lacks: $what"; }
+  done
+}
+arrives() { # id v: waits until the target's t holds v at id (while the link runs)
+  for _ in $(seq 1 100); do
+    [ "$(tgt_sql -N -e "SELECT v FROM ${db}_t.t WHERE id = $1")" = "$2" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$WORK"/*.log; fail "the link stopped before v = $2 arrived"; }
+    sleep 0.1
+  done
+  fail "v = $2 at id $1 never arrived"
+}
+
+# --- 1. new tables outside the patterns ---
+script ""
+start_link run1
+src_sql -e "CREATE TABLE ${db}_other.x (id INT PRIMARY KEY); RENAME TABLE ${db}_other.x TO ${db}_other.y;
+            CREATE TABLE ${db}_other.c LIKE $db.t; CREATE TABLE ${db}_other.s AS SELECT * FROM $db.t LIMIT 2;
+            CREATE TABLE $db.skip_load (id INT PRIMARY KEY); RENAME TABLE ${db}_other.y TO $db.skip_y;
+            DROP TABLE $db.skip_load, $db.skip_y, ${db}_other.c, ${db}_other.s; UPDATE $db.t SET v = 111 WHERE id = 1"
+arrives 1 111
+
+# --- 2. CREATE TABLE in the migrated database stops the link ---
+src_sql $db -e "CREATE TABLE fresh (id INT PRIMARY KEY, note TEXT); INSERT INTO fresh VALUES (1, 'lost?')"
+expect_stop run1 "brings table $db.fresh into the task's MIGRATE patterns (to ${db}_t.fresh): \"CREATE TABLE fresh (id INT PRIMARY KEY, note TEXT)\" (CREATE TABLE creates it" \
+  "table $db.fresh is not replicated yet" "run again with --recopy" "add EXCLUDE $db.fresh to the script's MIGRATE"
+grep -qE "source DDL at [^ ]+:[0-9]+ (gtid [^ ]+ )?brings table" "$WORK/run1.log" || fail "the stop message names no position"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'fresh'")" = 0 ] ||
+  fail "the new table was created on the target"
+# A rerun meets the same statement and stops again: nothing passes it silently.
+set +e; timeout 60 "$OMSRUN" "$WORK/new.omsql" >"$WORK/run2.log" 2>&1; code=$?; set -e
+[ "$code" = 1 ] || fail "the rerun ended with $code, want 1"
+grep -qF "$db.fresh" "$WORK/run2.log" || fail "the rerun's stop does not name $db.fresh"
+
+# --- 3. excluded, the link goes on; a RENAME into the pattern stops it ---
+src_sql $db -e "DROP TABLE fresh"
+script ", $db.fresh"
+start_link run3
+src_sql -e "UPDATE $db.t SET v = 333 WHERE id = 3"
+arrives 3 333
+src_sql -e "RENAME TABLE ${db}_other.z TO $db.moved"
+expect_stop run3 "brings table $db.moved into the task's MIGRATE patterns (to ${db}_t.moved)" \
+  "(RENAME TABLE renames another table to it, a table the MIGRATE rules take)" "table $db.moved is not replicated yet"
+same_checksum $db.t ${db}_t.t || fail "t differs"
+
+src_sql -e "DROP DATABASE $db; DROP DATABASE ${db}_other"
+tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
+echo "ddl_new_table_e2e: ok"
