@@ -196,6 +196,13 @@ class PrintingListener : public runner::RunListener {
   void control_unavailable(const Status& why) override {
     std::cerr << "warning: " << why.message() << " (status comes from status.json)\n";
   }
+  void tables_not_in_task(const std::string& directory, const std::vector<std::string>& tables) override {
+    std::cerr << "warning: " << (tables.size() > 1 ? "tables " : "table ") << join(tables, ", ")
+              << " appeared on the source after the task in " << directory
+              << " started: not in its table set, so not created or migrated on the target. To migrate "
+              << (tables.size() > 1 ? "them" : "it") << ", run again with --recopy (copies every table again)"
+              << "; new tables joining a running task is not supported yet\n";
+  }
 
  private:
   std::string script_;

@@ -9,6 +9,7 @@
 #include "src/runner/exit_codes.hpp"
 #include "src/runner/signals.hpp"
 #include "src/task/recopy.hpp"
+#include "src/task/table_set.hpp"
 #include "src/task/task_start.hpp"
 #include "src/task/task_state.hpp"
 
@@ -73,6 +74,33 @@ Status capture_start_position(Connection& source, const Plan& plan, const TaskDi
   return directory.save(state);
 }
 
+// The plan the run migrates: a first run keeps its table set in the task directory; a resumed
+// one migrates exactly that set, refusing when the source lost a table of it or the script's
+// patterns or MAPs now give another set, and naming the tables that appeared since.
+Result<std::shared_ptr<const Plan>> settle_table_set(const TaskDirectory& directory, std::shared_ptr<const Plan> plan,
+                                                     bool resuming, const std::string& script, RunListener& listener) {
+  if (!plan->has_migrate) return plan;
+  std::optional<TableSet> started;
+  if (resuming) {
+    auto loaded = load_table_set(directory.path());
+    if (!loaded) return loaded.status();
+    started = std::move(loaded).value();
+  }
+  // A first run, or a task started by an omsql that kept no set: the set is the plan's.
+  if (!started) {
+    OMSQL_RETURN_IF_ERROR(save_table_set(directory.path(), table_set_of(*plan)));
+    return plan;
+  }
+  const TableSetComparison comparison = compare_table_set(*started, *plan);
+  if (comparison.refused())
+    return Status::invalid_argument(table_set_refusal(comparison, directory.path(), script));
+  if (comparison.appeared.empty()) return plan;
+  std::vector<std::string> names;
+  for (const auto& name : comparison.appeared) names.push_back(name.str());
+  listener.tables_not_in_task(directory.path(), names);
+  return std::shared_ptr<const Plan>(std::make_shared<Plan>(restrict_to_table_set(*plan, *started)));
+}
+
 // The actor graph until the coordinator answers: the process's one actor system, the stop
 // signals, and the control endpoint (a task without one still runs; status.json tells).
 Result<int> run_actors(std::shared_ptr<const Plan> plan, TaskDirectory& directory, TaskState state,
@@ -96,7 +124,7 @@ Result<int> run_actors(std::shared_ptr<const Plan> plan, TaskDirectory& director
 }  // namespace
 
 Result<int> run_task(RunRequest request, RunListener& listener) {
-  const std::shared_ptr<const Plan> plan = request.plan;
+  std::shared_ptr<const Plan> plan = request.plan;
   if (plan->tables.empty()) return Status::invalid_argument(request.script + ": no table to migrate");
   auto directory = TaskDirectory::open(request.task_dir);
   if (!directory) return directory.status();
@@ -118,6 +146,9 @@ Result<int> run_task(RunRequest request, RunListener& listener) {
   }
   const bool resuming = start.kind == StartDecision::kResume;
   state->script_path = request.script;
+  auto settled = settle_table_set(*directory, plan, resuming, request.script, listener);
+  if (!settled) return settled.status();
+  plan = std::move(settled).value();
 
   auto passed = preflight(*request.source, *plan, resuming, listener);
   if (!passed) return passed.status();

@@ -3,7 +3,8 @@
 // directory's lock and state, what the state says to do (task_start.hpp), a re-copy, pre-flight
 // (a run starts only when no finding blocks it, check::blocks_run), the source position taken
 // before the first chunk, the stop signals, the actor system, the coordinator and its control
-// endpoint. The caller (the CLI) parses the command line and prints what the listener hears.
+// endpoint. A resumed run migrates the task's own table set (src/task/table_set.hpp), whatever
+// tables the source has now. The caller (the CLI) parses the command line and prints what the listener hears.
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ class RunListener {
   virtual void resuming(const std::string& directory, Phase phase) = 0;
   // The control endpoint could not start (the run goes on; status comes from status.json).
   virtual void control_unavailable(const Status& why) = 0;
+  // A resumed run: `tables` ("db.t") are taken by the task's MIGRATE rules but appeared on the
+  // source after the task in `directory` started; they are not in its table set, so not migrated.
+  virtual void tables_not_in_task(const std::string& directory, const std::vector<std::string>& tables) = 0;
 };
 
 // Runs the task. Returns the exit code (the coordinator's: 0, 1, 3, 4, 128 + signal; 0 for a task

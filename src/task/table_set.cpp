@@ -1,0 +1,156 @@
+#include "src/task/table_set.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "src/common/strings.hpp"
+#include "src/task/task_state.hpp"
+
+namespace omsql {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kFileName = "/table-set.json";
+
+json name_json(const QualifiedName& name) { return json::array({name.schema, name.table}); }
+
+json pattern_json(const TableNamePattern& p) {
+  return json{{"schema", p.schema.text}, {"schema_glob", p.schema.glob}, {"table", p.table.text},
+              {"table_glob", p.table.glob}};
+}
+
+// Throws json exceptions on a damaged file; the caller turns them into a Corruption.
+QualifiedName name_of(const json& j) { return QualifiedName{j.at(0).get<std::string>(), j.at(1).get<std::string>()}; }
+
+TableNamePattern pattern_of(const json& j) {
+  return TableNamePattern{{j.at("schema").get<std::string>(), j.at("schema_glob").get<bool>()},
+                          {j.at("table").get<std::string>(), j.at("table_glob").get<bool>()}};
+}
+
+const TableSetEntry* find_entry(const TableSet& set, const QualifiedName& source) {
+  auto it = std::lower_bound(set.tables.begin(), set.tables.end(), source,
+                             [](const TableSetEntry& e, const QualifiedName& n) { return e.source < n; });
+  return it != set.tables.end() && it->source == source ? &*it : nullptr;
+}
+
+}  // namespace
+
+TableSet table_set_of(const Plan& plan) {
+  TableSet set;
+  for (const auto& job : plan.tables) set.tables.push_back({job.source, job.target});
+  std::sort(set.tables.begin(), set.tables.end(),
+            [](const TableSetEntry& a, const TableSetEntry& b) { return a.source < b.source; });
+  set.rules.include = plan.rules.include;
+  set.rules.exclude = plan.rules.exclude;
+  set.rules.maps = plan.rules.maps;
+  return set;
+}
+
+std::string table_set_to_json(const TableSet& set) {
+  json tables = json::array();
+  for (const auto& e : set.tables) tables.push_back(json{{"source", name_json(e.source)}, {"target", name_json(e.target)}});
+  json include = json::array(), exclude = json::array(), maps = json::array();
+  for (const auto& p : set.rules.include) include.push_back(pattern_json(p));
+  for (const auto& p : set.rules.exclude) exclude.push_back(pattern_json(p));
+  for (const auto& m : set.rules.maps) maps.push_back(json{{"from", pattern_json(m.from)}, {"to", pattern_json(m.to)}});
+  json j{{"tables", tables}, {"include", include}, {"exclude", exclude}, {"maps", maps}};
+  return j.dump(2) + "\n";
+}
+
+Result<TableSet> table_set_from_json(const std::string& text, const std::string& file) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return Status::corruption(file + ": not valid JSON");
+  try {
+    TableSet set;
+    for (const auto& e : j.at("tables")) set.tables.push_back({name_of(e.at("source")), name_of(e.at("target"))});
+    std::sort(set.tables.begin(), set.tables.end(),
+              [](const TableSetEntry& a, const TableSetEntry& b) { return a.source < b.source; });
+    for (const auto& p : j.at("include")) set.rules.include.push_back(pattern_of(p));
+    for (const auto& p : j.at("exclude")) set.rules.exclude.push_back(pattern_of(p));
+    for (const auto& m : j.at("maps")) set.rules.maps.push_back({pattern_of(m.at("from")), pattern_of(m.at("to"))});
+    return set;
+  } catch (const json::exception& e) {
+    return Status::corruption(file + ": damaged table set (" + e.what() + ")");
+  }
+}
+
+Result<std::optional<TableSet>> load_table_set(const std::string& directory) {
+  const std::string file = directory + kFileName;
+  std::ifstream in(file);
+  if (!in) return std::optional<TableSet>{};
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto set = table_set_from_json(buffer.str(), file);
+  if (!set) return set.status();
+  return std::optional<TableSet>(std::move(set).value());
+}
+
+Status save_table_set(const std::string& directory, const TableSet& set) {
+  return write_file_atomically(directory + kFileName, table_set_to_json(set));
+}
+
+TableSetComparison compare_table_set(const TableSet& started, const Plan& now) {
+  TableSetComparison out;
+  std::set<QualifiedName> bound;
+  for (const auto& job : now.tables) {
+    bound.insert(job.source);
+    if (const TableSetEntry* entry = find_entry(started, job.source)) {
+      if (entry->target != job.target)
+        out.script_changes.push_back(job.source.str() + " was migrated to " + entry->target.str() +
+                                     ", the script now maps it to " + job.target.str());
+    } else if (started.rules.takes(job.source)) {
+      out.appeared.push_back(job.source);
+    } else {
+      out.script_changes.push_back(job.source.str() + " is not in the task's table set; the script now takes it");
+    }
+  }
+  for (const auto& entry : started.tables) {
+    if (bound.count(entry.source)) continue;
+    if (now.rules.takes(entry.source))
+      out.missing.push_back(entry.source);
+    else
+      out.script_changes.push_back(entry.source.str() + " (to " + entry.target.str() +
+                                   ") is in the task's table set; the script no longer takes it");
+  }
+  return out;
+}
+
+std::string table_set_refusal(const TableSetComparison& comparison, const std::string& directory,
+                              const std::string& script) {
+  std::string text;
+  if (!comparison.missing.empty()) {
+    std::vector<std::string> names;
+    for (const auto& name : comparison.missing) names.push_back(name.str());
+    text += directory + ": the task's table " + join(names, ", ") + (names.size() > 1 ? " are" : " is") +
+            " no longer on the source (dropped or renamed since the task started): the task cannot go on with " +
+            (names.size() > 1 ? "them" : "it") + " missing. Bring " + (names.size() > 1 ? "them" : "it") +
+            " back, or start the task afresh with the tables the source has now: omsrun " + script + " --recopy";
+  }
+  if (!comparison.script_changes.empty()) {
+    if (!text.empty()) text += "\n";
+    text += directory + ": the script's MIGRATE patterns or MAPs give another table set than the task started with:\n  " +
+            join(comparison.script_changes, "\n  ") +
+            "\nRevert the script to go on with the task's set, or start the task afresh with the new set: omsrun " +
+            script + " --recopy";
+  }
+  return text;
+}
+
+Plan restrict_to_table_set(const Plan& plan, const TableSet& set) {
+  Plan out = plan;
+  auto in_set = [&](const QualifiedName& source) { return find_entry(set, source) != nullptr; };
+  out.tables.erase(std::remove_if(out.tables.begin(), out.tables.end(),
+                                  [&](const TableJob& job) { return !in_set(job.source); }),
+                   out.tables.end());
+  for (auto& request : out.verify_requests)
+    request.tables.erase(std::remove_if(request.tables.begin(), request.tables.end(),
+                                        [&](const QualifiedName& t) { return !in_set(t); }),
+                         request.tables.end());
+  return out;
+}
+
+}  // namespace omsql

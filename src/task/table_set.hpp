@@ -1,0 +1,62 @@
+#pragma once
+// The task's table set (issue 12 §6): the source and target names of every table a task started
+// with, and the MIGRATE patterns and MAPs they came from, kept in the task directory
+// (table-set.json, written atomically, 0600) on the task's first run. A resumed run migrates
+// exactly that set: the script is bound again against the current source, and what differs is
+// explained here instead of silently merged (a table that appeared later is not added; one that
+// disappeared, or a script whose patterns or MAPs now give another set, refuses the run).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/common/status.hpp"
+#include "src/model/migration_rules.hpp"
+#include "src/model/plan.hpp"
+
+namespace omsql {
+
+struct TableSetEntry {
+  QualifiedName source, target;
+  bool operator==(const TableSetEntry&) const = default;
+};
+
+struct TableSet {
+  std::vector<TableSetEntry> tables;  // sorted by source
+  // The rules the set was bound from (include, exclude, MAP): they tell a table that appeared on
+  // the source after the start from one that a changed script takes.
+  MigrationRules rules;
+};
+
+// The set a plan migrates (its TableJobs' names, its rules' patterns and MAPs).
+TableSet table_set_of(const Plan& plan);
+
+std::string table_set_to_json(const TableSet& set);
+// `file` names the file in errors.
+Result<TableSet> table_set_from_json(const std::string& text, const std::string& file);
+
+// DIR/table-set.json: nullopt when the task has none yet (a first run, or a task started by an
+// omsql that did not keep one).
+Result<std::optional<TableSet>> load_table_set(const std::string& directory);
+Status save_table_set(const std::string& directory, const TableSet& set);
+
+// What a resumed run finds when it binds the script again. Pure.
+struct TableSetComparison {
+  // The script now gives another set (refuse): each line names the table and what differs.
+  std::vector<std::string> script_changes;
+  // Tables of the set the script still takes but the source no longer has (refuse).
+  std::vector<QualifiedName> missing;
+  // Tables the task's own rules take that appeared on the source after the start: not added.
+  std::vector<QualifiedName> appeared;
+  bool refused() const { return !script_changes.empty() || !missing.empty(); }
+};
+TableSetComparison compare_table_set(const TableSet& started, const Plan& now);
+
+// The refusal for a comparison that refused(), as printed after "error: ": what differs and
+// the ways out (revert the script, or `--recopy` to start the task afresh with the new set).
+std::string table_set_refusal(const TableSetComparison& comparison, const std::string& directory,
+                              const std::string& script);
+
+// `plan` with only the tables of `set` (jobs and standalone VERIFY requests).
+Plan restrict_to_table_set(const Plan& plan, const TableSet& set);
+
+}  // namespace omsql

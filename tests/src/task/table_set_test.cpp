@@ -1,0 +1,141 @@
+// The task's table set (src/task/table_set): what a resumed run finds when it binds the script
+// again against a source that changed (tables appeared, one disappeared) or with a script whose
+// patterns or MAPs changed; the file round trip, its mode, and a damaged file named as an error.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "src/task/table_set.hpp"
+
+using namespace omsql;
+namespace fs = std::filesystem;
+
+namespace {
+
+TableNamePattern pattern(std::string schema, std::string table) {
+  auto glob = [](const std::string& s) { return s.find_first_of("*?") != std::string::npos; };
+  return TableNamePattern{{schema, glob(schema)}, {table, glob(table)}};
+}
+
+// MIGRATE shop.* EXCLUDE shop.tmp_* MAP shop.* TO `to`.*, bound to `tables`.
+Plan plan(std::vector<std::string> tables, std::string to = "shop_v2", std::string exclude = "tmp_*") {
+  Plan p;
+  p.has_migrate = true;
+  p.rules.include.push_back(pattern("shop", "*"));
+  p.rules.exclude.push_back(pattern("shop", exclude));
+  p.rules.maps.push_back({pattern("shop", "*"), pattern(to, "*")});
+  for (const auto& t : tables) {
+    TableJob job;
+    job.source = {"shop", t};
+    job.target = {to, t};
+    p.tables.push_back(job);
+  }
+  VerifyRequest request;
+  for (const auto& t : tables) request.tables.push_back({"shop", t});
+  p.verify_requests.push_back(request);
+  return p;
+}
+
+std::vector<std::string> names(const std::vector<QualifiedName>& tables) {
+  std::vector<std::string> out;
+  for (const auto& t : tables) out.push_back(t.str());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the same script against the same source: nothing differs") {
+  const TableSet started = table_set_of(plan({"orders", "items"}));
+  REQUIRE(started.tables.size() == 2);
+  CHECK(started.tables[0].source.str() == "shop.items");  // sorted
+  const TableSetComparison c = compare_table_set(started, plan({"items", "orders"}));
+  CHECK_FALSE(c.refused());
+  CHECK(c.appeared.empty());
+}
+
+TEST_CASE("tables that appeared on the source after the start are named, not added") {
+  const TableSet started = table_set_of(plan({"orders"}));
+  const Plan now = plan({"orders", "returns", "refunds"});
+  const TableSetComparison c = compare_table_set(started, now);
+  CHECK_FALSE(c.refused());
+  CHECK(names(c.appeared) == std::vector<std::string>{"shop.returns", "shop.refunds"});
+  const Plan resumed = restrict_to_table_set(now, started);
+  REQUIRE(resumed.tables.size() == 1);
+  CHECK(resumed.tables[0].source.str() == "shop.orders");
+  REQUIRE(resumed.verify_requests.size() == 1);
+  CHECK(names(resumed.verify_requests[0].tables) == std::vector<std::string>{"shop.orders"});
+}
+
+TEST_CASE("a table of the set that the source no longer has is an error naming it") {
+  const TableSet started = table_set_of(plan({"orders", "items"}));
+  const TableSetComparison c = compare_table_set(started, plan({"orders"}));
+  CHECK(c.refused());
+  CHECK(names(c.missing) == std::vector<std::string>{"shop.items"});
+  CHECK(c.script_changes.empty());
+  CHECK(table_set_refusal(c, "/t/task", "shop.omsql") ==
+        "/t/task: the task's table shop.items is no longer on the source (dropped or renamed since the task "
+        "started): the task cannot go on with it missing. Bring it back, or start the task afresh with the tables "
+        "the source has now: omsrun shop.omsql --recopy");
+}
+
+TEST_CASE("a changed MAP or pattern is refused, naming each table that differs") {
+  const TableSet started = table_set_of(plan({"orders", "items"}));
+  // MAP shop.* TO shop_v3.*
+  TableSetComparison c = compare_table_set(started, plan({"orders", "items"}, "shop_v3"));
+  CHECK(c.refused());
+  CHECK(c.script_changes == std::vector<std::string>{
+                                "shop.orders was migrated to shop_v2.orders, the script now maps it to shop_v3.orders",
+                                "shop.items was migrated to shop_v2.items, the script now maps it to shop_v3.items"});
+  CHECK(table_set_refusal(c, "/t/task", "shop.omsql") ==
+        "/t/task: the script's MIGRATE patterns or MAPs give another table set than the task started with:\n"
+        "  shop.orders was migrated to shop_v2.orders, the script now maps it to shop_v3.orders\n"
+        "  shop.items was migrated to shop_v2.items, the script now maps it to shop_v3.items\n"
+        "Revert the script to go on with the task's set, or start the task afresh with the new set: omsrun "
+        "shop.omsql --recopy");
+  // EXCLUDE shop.items: a table of the set the script no longer takes.
+  c = compare_table_set(started, plan({"orders"}, "shop_v2", "items"));
+  CHECK(c.missing.empty());
+  CHECK(c.script_changes ==
+        std::vector<std::string>{"shop.items (to shop_v2.items) is in the task's table set; the script no longer takes it"});
+  // The EXCLUDE removed: shop.tmp_load, which existed, is now taken; the task's rules did not take it.
+  c = compare_table_set(started, plan({"items", "orders", "tmp_load"}, "shop_v2", "none"));
+  CHECK(c.script_changes == std::vector<std::string>{"shop.tmp_load is not in the task's table set; the script now takes it"});
+  CHECK(c.appeared.empty());
+  // An EXCLUDE added for a table that is not in the set changes nothing (the way out of a new table in the link).
+  c = compare_table_set(started, plan({"items", "orders"}, "shop_v2", "fresh"));
+  CHECK_FALSE(c.refused());
+}
+
+TEST_CASE("table-set.json: round trip, 0600, a damaged file is an error naming it, none is nullopt") {
+  char name[] = "/tmp/omsql-table-set-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  auto none = load_table_set(dir);
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());
+
+  Plan p = plan({"orders", "we`ird"});
+  p.rules.maps.push_back({pattern("shop", "orders"), pattern("sales", "orders_2024")});
+  p.tables[0].target = {"sales", "orders_2024"};
+  const TableSet set = table_set_of(p);
+  REQUIRE(save_table_set(dir, set));
+  struct stat st {};
+  REQUIRE(::stat((dir + "/table-set.json").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto loaded = load_table_set(dir);
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  CHECK((*loaded)->tables == set.tables);
+  CHECK((*loaded)->rules == set.rules);
+  CHECK_FALSE(compare_table_set(**loaded, p).refused());
+
+  std::ofstream(dir + "/table-set.json", std::ios::trunc) << "{\"tables\": [{\"source\": [\"shop\"]}]}";
+  auto damaged = load_table_set(dir);
+  REQUIRE_FALSE(damaged);
+  CHECK(damaged.status().message().find(dir + "/table-set.json: damaged table set") == 0);
+  std::ofstream(dir + "/table-set.json", std::ios::trunc) << "{not json";
+  CHECK(load_table_set(dir).status().message() == dir + "/table-set.json: not valid JSON");
+  fs::remove_all(dir);
+}
