@@ -34,6 +34,9 @@ class RecordingListener : public runner::RunListener {
     heard.push_back("resuming " + std::string(phase_name(phase)));
   }
   void control_unavailable(const Status&) override { heard.push_back("no control endpoint"); }
+  void tables_not_in_task(const std::string&, const std::vector<std::string>& tables) override {
+    for (const auto& t : tables) heard.push_back("not in the task: " + t);
+  }
 };
 
 std::string fresh_directory(const char* name) {
