@@ -74,11 +74,15 @@ Status capture_start_position(Connection& source, const Plan& plan, const TaskDi
   return directory.save(state);
 }
 
-// The plan the run migrates: a first run keeps its table set in the task directory; a resumed
-// one migrates exactly that set, refusing when the source lost a table of it or the script's
-// patterns or MAPs now give another set, and naming the tables that appeared since.
+// The plan the run migrates. A resumed run migrates exactly the task's table set, refusing when
+// the source lost a table of it or the script's patterns or MAPs now give another set, and naming
+// the tables that appeared since. `keep_set` is set when the run must keep the plan's set (a first
+// run, or a task started by an omsql that kept none): written once pre-flight has passed, so a
+// blocked run leaves nothing behind.
 Result<std::shared_ptr<const Plan>> settle_table_set(const TaskDirectory& directory, std::shared_ptr<const Plan> plan,
-                                                     bool resuming, const std::string& script, RunListener& listener) {
+                                                     bool resuming, const std::string& script, RunListener& listener,
+                                                     bool& keep_set) {
+  keep_set = false;
   if (!plan->has_migrate) return plan;
   std::optional<TableSet> started;
   if (resuming) {
@@ -86,9 +90,8 @@ Result<std::shared_ptr<const Plan>> settle_table_set(const TaskDirectory& direct
     if (!loaded) return loaded.status();
     started = std::move(loaded).value();
   }
-  // A first run, or a task started by an omsql that kept no set: the set is the plan's.
   if (!started) {
-    OMSQL_RETURN_IF_ERROR(save_table_set(directory.path(), table_set_of(*plan)));
+    keep_set = true;
     return plan;
   }
   const TableSetComparison comparison = compare_table_set(*started, *plan);
@@ -146,13 +149,15 @@ Result<int> run_task(RunRequest request, RunListener& listener) {
   }
   const bool resuming = start.kind == StartDecision::kResume;
   state->script_path = request.script;
-  auto settled = settle_table_set(*directory, plan, resuming, request.script, listener);
+  bool keep_set = false;
+  auto settled = settle_table_set(*directory, plan, resuming, request.script, listener, keep_set);
   if (!settled) return settled.status();
   plan = std::move(settled).value();
 
   auto passed = preflight(*request.source, *plan, resuming, listener);
   if (!passed) return passed.status();
   if (!*passed) return kExitFailure;
+  if (keep_set) OMSQL_RETURN_IF_ERROR(save_table_set(directory->path(), table_set_of(*plan)));
   OMSQL_RETURN_IF_ERROR(capture_start_position(*request.source, *plan, *directory, *state));
   request.source.reset();  // the actors open their own connections
   if (resuming) listener.resuming(directory->path(), state->phase);
