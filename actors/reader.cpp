@@ -127,7 +127,7 @@ Status open_front_chunk(ReaderState& s) {
     s.group_snapshot = *position;
   }
   copy::BatchLimits limits{s.plan->options.batch_rows, s.plan->options.batch_bytes};
-  auto cursor = s.source->read_rows(job, chunk.work.range, limits, copy::kDefaultWireFormat);
+  auto cursor = s.source->read_rows(job, chunk.work.range, limits, copy::wire_format_for(s.plan->target));
   if (!cursor) return cursor.status();
   s.cursor = std::move(cursor).value();
   return Status::ok();

@@ -50,6 +50,7 @@ struct EndpointStatement : Located {
   bool is_target = false;  // SOURCE or TARGET
   Word dialect;
   Word address;            // 'user@host:port', ${NAME} not yet expanded
+  boost::optional<Word> version;  // VERSION '4.2.1'
   boost::optional<Word> password_env;
 };
 

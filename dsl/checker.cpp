@@ -83,6 +83,7 @@ class Checker {
             "unknown dialect '" + statement.dialect.text + "'; expected one of: mysql, mariadb, oceanbase");
     }
     if (auto address = expand_variables(statement.address)) parse_address(*address, statement.address, endpoint);
+    if (statement.version) check_version(statement, endpoint);
     if (statement.password_env) {
       const ast::Word& name = *statement.password_env;
       if (valid_variable_name(name.text))
@@ -91,6 +92,26 @@ class Checker {
         error(name.offset, "bad environment variable name '" + name.text +
                                "' after PASSWORD ENV: expected letters, digits and '_'");
     }
+  }
+
+  // VERSION picks OceanBase rules by minor version; on any other endpoint nothing would read it.
+  void check_version(const ast::EndpointStatement& statement, Endpoint& endpoint) {
+    const ast::Word& word = *statement.version;
+    if (!statement.is_target || endpoint.dialect != Dialect::kOceanBase) {
+      error(word.offset, "VERSION applies to TARGET oceanbase only (the OceanBase rules depend on it); remove it here");
+      return;
+    }
+    auto version = parse_version_number(word.text);
+    if (!version) {
+      error(word.offset + 1, "bad VERSION '" + word.text + "': expected an OceanBase version such as '4.2.1' or '4.3.5.1'");
+      return;
+    }
+    if (version->parts[0] != 4) {
+      error(word.offset + 1, "VERSION '" + word.text +
+                                 "' is not supported: the oceanbase dialect is written for OceanBase 4.x (MySQL mode)");
+      return;
+    }
+    endpoint.version = std::move(version);
   }
 
   // The source offset of character `index` of the unescaped string literal `word`.

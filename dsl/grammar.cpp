@@ -21,7 +21,7 @@ BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::MapColumnClause, column, to)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::FilterClause, table, condition)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::ColumnsClause, table, excluded)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::CastClause, column, from_type, to_type)
-BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::EndpointStatement, is_target, dialect, address, password_env)
+BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::EndpointStatement, is_target, dialect, address, version, password_env)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::MigrateStatement, patterns, clauses)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::VerifyStatement, patterns, options)
 
@@ -347,10 +347,11 @@ auto const dialect = named<ast::Word>("one of: mysql, mariadb, oceanbase", ident
 auto const address = named<ast::Word>("an endpoint string such as 'root@127.0.0.1:3306'", string_literal);
 auto const password = kw("password") > named("ENV after PASSWORD", kw("env")) >
                       named<ast::Word>("an environment variable name in quotes, such as 'SRC_PW'", string_literal);
-auto const source_statement_def =
-    kw("source") >> attr(false) > dialect > address > -password > named("';' after SOURCE statement", lit(';'));
-auto const target_statement_def =
-    kw("target") >> attr(true) > dialect > address > -password > named("';' after TARGET statement", lit(';'));
+auto const version = kw("version") > named<ast::Word>("a version in quotes, such as '4.2.1'", string_literal);
+auto const source_statement_def = kw("source") >> attr(false) > dialect > address > -version > -password >
+                                  named("';' after SOURCE statement", lit(';'));
+auto const target_statement_def = kw("target") >> attr(true) > dialect > address > -version > -password >
+                                  named("';' after TARGET statement", lit(';'));
 auto const migrate_statement_def =
     kw("migrate") > pattern_list > *clause > named("';' after MIGRATE statement", lit(';'));
 auto const verify_statement_def = kw("verify") > pattern_list > -(kw("with") > named<std::vector<ast::OptionItem>>("'(' after WITH", option_list)) >

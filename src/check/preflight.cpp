@@ -8,6 +8,7 @@
 #include "src/apply/foreign_keys.hpp"
 #include "src/catalog/mysql_catalog.hpp"
 #include "src/common/strings.hpp"
+#include "src/copy/types.hpp"
 #include "src/schema/ddl.hpp"
 
 namespace omsql::check {
@@ -18,6 +19,7 @@ class Findings {
   void error(FindingCode code, std::string m) { out_.push_back({Finding::kError, code, std::move(m)}); }
   void warning(FindingCode code, std::string m) { out_.push_back({Finding::kWarning, code, std::move(m)}); }
   void info(FindingCode code, std::string m) { out_.push_back({Finding::kInfo, code, std::move(m)}); }
+  void add(Finding finding) { out_.push_back(std::move(finding)); }
   std::vector<Finding> take() { return std::move(out_); }
 
  private:
@@ -338,8 +340,11 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
     findings.warning(
         FindingCode::kDialectMismatch,
         target.describe() + ": the server is OceanBase; use TARGET oceanbase so the DDL is translated for it");
+  if (plan.target.dialect == Dialect::kOceanBase)
+    if (auto finding = target_version_finding(plan.target, version)) findings.add(*finding);
 
-  if (plan.phases.full) {
+  // The copy writes with INSERT on OceanBase (copy::wire_format_for): local_infile does not matter.
+  if (plan.phases.full && copy::wire_format_for(plan.target) == copy::WireFormat::kLoadData) {
     auto local_infile = target.query_value("SELECT @@GLOBAL.local_infile");
     if (!local_infile)
       findings.warning(FindingCode::kLocalInfile,
@@ -488,6 +493,29 @@ const char* severity_name(Finding::Severity severity) {
       return "info";
   }
   return "?";
+}
+
+std::optional<Finding> target_version_finding(const Endpoint& target, const std::string& server_version) {
+  auto reported = oceanbase_version_of(server_version);
+  const std::string where = target.describe() + ": ";
+  if (!target.version) {
+    std::string advice = reported ? "add VERSION '" + reported->text + "' to the TARGET statement"
+                                  : "add VERSION '4.x.y' to the TARGET statement";
+    return Finding{Finding::kWarning, FindingCode::kTargetVersion,
+                   where + "TARGET oceanbase declares no VERSION: the rules assume the oldest OceanBase 4.x "
+                           "(no FULLTEXT or SPATIAL indexes); " + advice};
+  }
+  if (!reported) return std::nullopt;  // not OceanBase at all: kDialectMismatch says so
+  if (*reported == *target.version ||
+      // A declared '4.2.1' matches a server's 4.2.1.2: the build number changes no rule.
+      (target.version->parts[3] == 0 && reported->parts[0] == target.version->parts[0] &&
+       reported->parts[1] == target.version->parts[1] && reported->parts[2] == target.version->parts[2]))
+    return Finding{Finding::kInfo, FindingCode::kTargetVersion,
+                   where + "OceanBase " + reported->text + " matches the declared VERSION '" + target.version->text + "'"};
+  return Finding{Finding::kWarning, FindingCode::kTargetVersion,
+                 where + "the server reports OceanBase " + reported->text + " but the script declares VERSION '" +
+                     target.version->text + "': the DDL rules follow the declaration; set VERSION '" + reported->text +
+                     "' if the server is right"};
 }
 
 bool blocks_run(const Finding& finding, bool resuming) {

@@ -26,6 +26,7 @@ enum class FindingCode {
   kSameServerUnknown,      // cannot tell whether source and target are one server
   kTargetIsSourceTable,    // with same_server = 'allow': a target table is a source table
   kDialectMismatch,        // TARGET oceanbase against another server, or the reverse
+  kTargetVersion,          // TARGET oceanbase: the declared VERSION against the server's, or none declared
   kLocalInfile,            // local_infile is OFF on the target, or cannot be read
   kTargetTableExists,      // SCHEMA with on_exists = 'fail': the target table exists already
   kTargetNotATable,        // the target name is a view (or another non-table)
@@ -44,6 +45,11 @@ struct Finding {
   std::string message;
 };
 
+// TARGET oceanbase: the declared VERSION against what the server's VERSION() says (`server_version`):
+// a warning when none is declared or they differ, a note when they agree, nothing when the server is
+// not OceanBase (the dialect mismatch is reported on its own).
+std::optional<Finding> target_version_finding(const Endpoint& target, const std::string& server_version);
+
 // "error", "warning", "info".
 const char* severity_name(Finding::Severity severity);
 
@@ -56,7 +62,8 @@ bool blocks_run(const Finding& finding, bool resuming);
 // Source: version; log_bin, binlog_format=ROW, binlog_row_image=FULL and server_id (errors when
 // the plan has the INCREMENTAL phase, notes otherwise); SELECT, REPLICATION SLAVE and REPLICATION
 // CLIENT / BINLOG MONITOR grants; tables with no usable key; lossy CASTs.
-// Target: version and dialect; local_infile (the copy uses LOAD DATA LOCAL INFILE); CREATE,
+// Target: version and dialect (and a declared OceanBase VERSION); local_infile when the copy uses
+// LOAD DATA LOCAL INFILE (not on OceanBase, which is written with INSERT); CREATE,
 // ALTER, INDEX, INSERT, DELETE (and DROP for on_exists='truncate') grants; existing target tables
 // against on_exists, and each existing table that 'truncate' or 'append' (or a MODE without SCHEMA)
 // would write into against the job (table_differences); every DDL translation warning or error for

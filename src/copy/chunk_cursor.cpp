@@ -54,9 +54,14 @@ Result<std::unique_ptr<ChunkCursor>> ChunkCursor::open(Connection& source, const
   cursor->limits_.max_rows = std::max<int64_t>(1, limits.max_rows);
   cursor->limits_.max_bytes = std::max<int64_t>(1, limits.max_bytes);
   std::vector<ValueKind> kinds;
-  for (const auto& c : *columns) kinds.push_back(c.kind);
+  std::vector<std::string> insert_charsets;
+  for (const auto& c : *columns) {
+    kinds.push_back(c.kind);
+    insert_charsets.push_back(c.insert_charset);
+  }
   cursor->encoder_.emplace(std::move(kinds), format,
-                           format == WireFormat::kInsertValues ? insert_prefix(job, *columns) : std::string());
+                           format == WireFormat::kInsertValues ? insert_prefix(job, *columns) : std::string(),
+                           std::move(insert_charsets));
   cursor->sql_ = std::move(*sql);
 
   auto stream = source.stream(cursor->sql_);

@@ -74,8 +74,10 @@ Result<std::vector<CopyColumn>> copy_columns(const TableJob& job) {
     } else {
       column.select_expression = quoted;
       column.kind = ValueKind::kBytes;
-      if (may_change_charset(*def, mapping))
+      if (may_change_charset(*def, mapping)) {
         column.load_expression = "CAST(@ AS CHAR CHARACTER SET " + to_lower(*def->charset) + ")";
+        column.insert_charset = to_lower(*def->charset);
+      }
     }
     out.push_back(std::move(column));
   }

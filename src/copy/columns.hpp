@@ -33,6 +33,9 @@ struct CopyColumn {
   // rule for ucs2/utf16/utf32): CAST(@ AS CHAR CHARACTER SET <source charset>), so the target
   // server converts the bytes into the column's charset as it stores them.
   std::string load_expression;
+  // The INSERT format's counterpart: the source charset ("ucs2") of such a text column, written as the
+  // literal's introducer (_ucs2 X'..') so the target converts the bytes; empty for every other column.
+  std::string insert_charset;
 };
 
 // The copied columns of `job` in source ordinal order: generated columns are skipped (the target

@@ -51,8 +51,12 @@ inline void append_escaped(const char* data, size_t size, const EscapeTable& tab
 
 }  // namespace
 
-RowEncoder::RowEncoder(std::vector<ValueKind> kinds, WireFormat format, std::string insert_prefix)
-    : kinds_(std::move(kinds)), format_(format), insert_prefix_(std::move(insert_prefix)) {}
+RowEncoder::RowEncoder(std::vector<ValueKind> kinds, WireFormat format, std::string insert_prefix,
+                       std::vector<std::string> insert_charsets)
+    : kinds_(std::move(kinds)),
+      format_(format),
+      insert_prefix_(std::move(insert_prefix)),
+      insert_charsets_(std::move(insert_charsets)) {}
 
 void RowEncoder::append_row(const char* const* values, const unsigned long* lengths, bool first_in_batch,
                             std::string& out) const {
@@ -97,6 +101,20 @@ void RowEncoder::append_insert(const char* const* values, const unsigned long* l
         out.push_back('\'');
         break;
       case ValueKind::kBytes:
+        if (i < insert_charsets_.size() && !insert_charsets_[i].empty()) {
+          // Hex: the source charset's bytes (ucs2, utf32) need not be valid in the connection's.
+          static constexpr char kHex[] = "0123456789ABCDEF";
+          out.push_back('_');
+          out.append(insert_charsets_[i]);
+          out.append(" X'", 3);
+          for (unsigned long b = 0; b < lengths[i]; ++b) {
+            unsigned char c = static_cast<unsigned char>(values[i][b]);
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+          }
+          out.push_back('\'');
+          break;
+        }
         // _binary: the bytes are stored as they are, whatever the connection's character set.
         out.append("_binary'", 8);
         append_escaped(values[i], lengths[i], kInsertEscapes, out);

@@ -14,7 +14,11 @@ class RowEncoder {
  public:
   // `kinds` has one entry per selected column. For kInsertValues, `insert_prefix` is the statement
   // head ("REPLACE INTO t (a, b) VALUES "), written before the first row of a batch.
-  RowEncoder(std::vector<ValueKind> kinds, WireFormat format, std::string insert_prefix = {});
+  // `insert_charsets` (kInsertValues, one entry per column or empty): a non-empty entry is the source
+  // charset of a kBytes text column whose target charset may differ; its values are written as
+  // _<charset> X'..' so the target converts them (a _binary literal would store the bytes unconverted).
+  RowEncoder(std::vector<ValueKind> kinds, WireFormat format, std::string insert_prefix = {},
+             std::vector<std::string> insert_charsets = {});
 
   // Appends one row to `out`. values[i] == nullptr means SQL NULL; lengths[i] is the value's size.
   // `first_in_batch` tells the INSERT format to write the statement head instead of a comma.
@@ -31,6 +35,7 @@ class RowEncoder {
   std::vector<ValueKind> kinds_;
   WireFormat format_;
   std::string insert_prefix_;
+  std::vector<std::string> insert_charsets_;
 };
 
 }  // namespace omsql::copy

@@ -44,6 +44,10 @@ enum class WireFormat : uint8_t {
 // (docs/performance.md, "Applier: LOAD DATA vs INSERT").
 inline constexpr WireFormat kDefaultWireFormat = WireFormat::kLoadData;
 const char* wire_format_name(WireFormat format);
+// The format the copy uses for `target`: LOAD DATA LOCAL for MariaDB/MySQL; INSERT for OceanBase,
+// whose LOAD DATA LOCAL (4.2.2 and later) always adds IGNORE, so a rejected or duplicate row would be
+// skipped with a warning instead of failing the batch, and REPLACE semantics would be lost.
+WireFormat wire_format_for(const Endpoint& target);
 
 // Rows of one chunk, already encoded for the target: one contiguous buffer, moved between actors.
 struct RowBatch {

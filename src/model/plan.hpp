@@ -11,6 +11,7 @@
 #include "src/catalog/table_def.hpp"
 #include "src/common/retry.hpp"
 #include "src/model/migration_rules.hpp"
+#include "src/model/target_version.hpp"
 
 namespace omsql {
 
@@ -25,6 +26,9 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 3306;
   std::optional<std::string> password_env;  // PASSWORD ENV 'NAME'
+  // VERSION '4.2.1' (TARGET oceanbase only): the server version the dialect rules and the copy's wire
+  // format are chosen for. Unset: the oldest OceanBase 4.x is assumed (pre-flight warns).
+  std::optional<TargetVersion> version;
   std::string describe() const { return user + "@" + host + ":" + std::to_string(port); }
 };
 

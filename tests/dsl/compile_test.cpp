@@ -53,6 +53,40 @@ TEST_CASE("endpoints: dialects, ports, PASSWORD ENV and ${VAR}") {
   CHECK(unbound_plan(*ob).target.password_env == std::optional<std::string>("TGT_PW"));
 }
 
+TEST_CASE("TARGET oceanbase VERSION: parsed, before or without PASSWORD ENV") {
+  auto script = compile_ok(
+      "SOURCE mysql 'root@h:1';\n"
+      "TARGET oceanbase 'admin@h:2881' VERSION '4.2.1' PASSWORD ENV 'TGT_PW';\n"
+      "MIGRATE a.b;");
+  const Plan& plan = unbound_plan(*script);
+  REQUIRE(plan.target.version.has_value());
+  CHECK(plan.target.version->text == "4.2.1");
+  CHECK(plan.target.version->at_least(4, 2, 1));
+  CHECK_FALSE(plan.target.version->at_least(4, 2, 2));
+  CHECK(plan.target.password_env == std::optional<std::string>("TGT_PW"));
+  CHECK_FALSE(plan.source.version.has_value());
+
+  auto four_parts = compile_ok("SOURCE mysql 'root@h:1';\nTARGET oceanbase 'admin@h:2881' version '4.3.5.1';\nMIGRATE a.b;");
+  CHECK(unbound_plan(*four_parts).target.version->parts == std::array<int, 4>{4, 3, 5, 1});
+  auto undeclared = compile_ok(std::string(kEndpoints) + "MIGRATE a.b;");
+  CHECK_FALSE(unbound_plan(*undeclared).target.version.has_value());
+}
+
+TEST_CASE("target versions: declared numbers and what OceanBase's VERSION() says") {
+  CHECK(parse_version_number("4.2")->parts == std::array<int, 4>{4, 2, 0, 0});
+  CHECK_FALSE(parse_version_number("4"));
+  CHECK_FALSE(parse_version_number("4.2."));
+  CHECK_FALSE(parse_version_number("4.2.1.2.3"));
+  CHECK_FALSE(parse_version_number("v4.2"));
+  CHECK_FALSE(parse_version_number("4.2 BP1"));
+  CHECK_FALSE(parse_version_number("4.1234567"));
+  CHECK(oceanbase_version_of("5.7.25-OceanBase_CE-v4.2.1.2")->parts == std::array<int, 4>{4, 2, 1, 2});
+  CHECK(oceanbase_version_of("5.7.25-OceanBase-v4.3.5.1")->text == "4.3.5.1");
+  CHECK_FALSE(oceanbase_version_of("10.11.6-MariaDB-log"));
+  CHECK_FALSE(oceanbase_version_of("5.7.25-OceanBase_CE"));
+  CHECK(*parse_version_number("4.2.2") > *parse_version_number("4.2.1.9"));
+}
+
 TEST_CASE("defaults when MIGRATE has no MODE, WITH or VERIFY") {
   auto script = compile_ok(std::string(kEndpoints) + "MIGRATE shop.*;");
   const Plan& plan = unbound_plan(*script);

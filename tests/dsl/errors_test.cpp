@@ -42,6 +42,22 @@ const MalformedCase kCases[] = {
      "bad.omsql:1:8: error: unknown dialect 'postgres'; expected one of: mysql, mariadb, oceanbase\n"
      "SOURCE postgres 'root@h:1';\n"
      "       ^"},
+    {"bad VERSION", false, "SOURCE mysql 'root@h:1';\nTARGET oceanbase 'root@h:2' VERSION '4.x';\nMIGRATE a.b;\n",
+     "bad.omsql:2:38: error: bad VERSION '4.x': expected an OceanBase version such as '4.2.1' or '4.3.5.1'\n"
+     "TARGET oceanbase 'root@h:2' VERSION '4.x';\n"
+     "                                     ^"},
+    {"VERSION not 4.x", false, "SOURCE mysql 'root@h:1';\nTARGET oceanbase 'root@h:2' VERSION '3.2.4';\nMIGRATE a.b;\n",
+     "bad.omsql:2:38: error: VERSION '3.2.4' is not supported: the oceanbase dialect is written for OceanBase 4.x (MySQL mode)\n"
+     "TARGET oceanbase 'root@h:2' VERSION '3.2.4';\n"
+     "                                     ^"},
+    {"VERSION on a mysql target", false, "SOURCE mysql 'root@h:1';\nTARGET mysql 'root@h:2' VERSION '10.11';\nMIGRATE a.b;\n",
+     "bad.omsql:2:33: error: VERSION applies to TARGET oceanbase only (the OceanBase rules depend on it); remove it here\n"
+     "TARGET mysql 'root@h:2' VERSION '10.11';\n"
+     "                                ^"},
+    {"VERSION without a string", false, "SOURCE mysql 'root@h:1';\nTARGET oceanbase 'root@h:2' VERSION 4.2;\n",
+     "bad.omsql:2:37: error: expected a version in quotes, such as '4.2.1'\n"
+     "TARGET oceanbase 'root@h:2' VERSION 4.2;\n"
+     "                                    ^"},
     {"missing dialect", false, "SOURCE 'root@h:1';\n",
      "bad.omsql:1:8: error: expected one of: mysql, mariadb, oceanbase\n"
      "SOURCE 'root@h:1';\n"

@@ -28,3 +28,40 @@ TEST_CASE("blocks_run: a resumed task's own target tables are no on_exists confl
   const Finding mismatch{Finding::kError, FindingCode::kTargetTableMismatch, "a.t exists but does not match the job"};
   CHECK(check::blocks_run(mismatch, true));
 }
+
+TEST_CASE("target_version_finding: the declared OceanBase VERSION against the server's VERSION()") {
+  Endpoint target;
+  target.dialect = Dialect::kOceanBase;
+  target.host = "ob";
+  target.port = 2881;
+  const std::string ob = "5.7.25-OceanBase_CE-v4.2.1.2";
+
+  auto none = check::target_version_finding(target, ob);
+  REQUIRE(none);
+  CHECK(none->severity == Finding::kWarning);
+  CHECK(none->code == FindingCode::kTargetVersion);
+  CHECK(none->message ==
+        "root@ob:2881: TARGET oceanbase declares no VERSION: the rules assume the oldest OceanBase 4.x (no FULLTEXT "
+        "or SPATIAL indexes); add VERSION '4.2.1.2' to the TARGET statement");
+
+  target.version = parse_version_number("4.2.1");
+  auto same = check::target_version_finding(target, ob);
+  REQUIRE(same);
+  CHECK(same->severity == Finding::kInfo);
+  CHECK(same->message == "root@ob:2881: OceanBase 4.2.1.2 matches the declared VERSION '4.2.1'");
+
+  target.version = parse_version_number("4.3.1");
+  auto other = check::target_version_finding(target, ob);
+  REQUIRE(other);
+  CHECK(other->severity == Finding::kWarning);
+  CHECK(other->message ==
+        "root@ob:2881: the server reports OceanBase 4.2.1.2 but the script declares VERSION '4.3.1': the DDL rules "
+        "follow the declaration; set VERSION '4.2.1.2' if the server is right");
+
+  // A MariaDB server (the sandbox) under TARGET oceanbase: the dialect mismatch is its own finding.
+  CHECK_FALSE(check::target_version_finding(target, "10.11.6-MariaDB-log"));
+  target.version.reset();
+  auto undeclared_mariadb = check::target_version_finding(target, "10.11.6-MariaDB-log");
+  REQUIRE(undeclared_mariadb);
+  CHECK(undeclared_mariadb->message.find("add VERSION '4.x.y'") != std::string::npos);
+}

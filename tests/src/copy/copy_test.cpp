@@ -282,6 +282,39 @@ TEST_CASE("filters and MAP COLUMN renames apply; re-writing a chunk is harmless"
   }
 }
 
+TEST_CASE("ucs2, utf16le and utf32 text stored as utf8mb4 is converted, not copied as bytes (LOAD DATA and INSERT)") {
+  // What the oceanbase dialect does with these charsets (docs/dialects.md), here with the columns'
+  // target types written as CASTs: the copy must convert the characters, whatever the wire format.
+  Servers servers;
+  Connection& source = *servers.source;
+  Connection& target = *servers.target;
+  reset_database(source, "omsql_test_copy_charsets");
+  must(source, "CREATE TABLE omsql_test_copy_charsets.t (id int NOT NULL PRIMARY KEY, "
+               "u2 varchar(10) CHARACTER SET ucs2, u16le varchar(10) CHARACTER SET utf16le, "
+               "u32 varchar(10) CHARACTER SET utf32)");
+  must(source, "INSERT INTO omsql_test_copy_charsets.t VALUES (1, 'abc', 'x''y\\\\z', 'caf\xc3\xa9'), "
+               "(2, '', NULL, '\xf0\x9f\x98\x80 ok')");
+  QualifiedName table{"omsql_test_copy_charsets", "t"};
+  TableJob job = make_job(source, table, table);
+  for (size_t i = 1; i < job.columns.size(); ++i) job.columns[i].cast_to = "varchar(10) CHARACTER SET utf8mb4";
+  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues}) {
+    CAPTURE(copy::wire_format_name(format));
+    reset_database(target, "omsql_test_copy_charsets");
+    must(target, "CREATE TABLE omsql_test_copy_charsets.t (id int NOT NULL PRIMARY KEY, u2 varchar(10), "
+                 "u16le varchar(10), u32 varchar(10)) DEFAULT CHARSET=utf8mb4");
+    copy_table(source, target, job, 100, copy::BatchLimits{}, format);
+    auto rows = target.query("SELECT HEX(u2), HEX(u16le), HEX(u32) FROM omsql_test_copy_charsets.t ORDER BY id");
+    REQUIRE(rows);
+    REQUIRE(rows->rows.size() == 2);
+    CHECK(rows->rows[0][0].value_or("?") == "616263");
+    CHECK(rows->rows[0][1].value_or("?") == "7827795C7A");
+    CHECK(rows->rows[0][2].value_or("?") == "636166C3A9");
+    CHECK(rows->rows[1][0].value_or("?") == "");
+    CHECK_FALSE(rows->rows[1][1].has_value());
+    CHECK(rows->rows[1][2].value_or("?") == "F09F9880206F6B");
+  }
+}
+
 TEST_CASE("a value the target rejects names the target, table, chunk and column") {
   Servers servers;
   Connection& source = *servers.source;

@@ -36,6 +36,19 @@ TEST_CASE("INSERT encoding quotes bytes as _binary literals and leaves numbers b
   CHECK(out == "REPLACE INTO t (a, b, c) VALUES (1,_binary'it\\'s\\\\\\r\\n\\Z','10:00:00'),(NULL,_binary'',NULL)");
 }
 
+TEST_CASE("INSERT encoding writes text the target converts as _<source charset> X'..'") {
+  RowEncoder encoder({ValueKind::kNumber, ValueKind::kBytes, ValueKind::kBytes}, WireFormat::kInsertValues,
+                     "REPLACE INTO t (a, b, c) VALUES ", {"", "ucs2", ""});
+  const char* row[] = {"7", std::string_view("\0a\0'", 4).data(), "x"};
+  unsigned long lengths[] = {1, 4, 1};
+  const char* nulls[] = {"8", nullptr, nullptr};
+  unsigned long no_lengths[] = {1, 0, 0};
+  std::string out;
+  encoder.append_row(row, lengths, true, out);
+  encoder.append_row(nulls, no_lengths, false, out);
+  CHECK(out == "REPLACE INTO t (a, b, c) VALUES (7,_ucs2 X'00610027',_binary'x'),(8,NULL,NULL)");
+}
+
 TEST_CASE("chunk ranges describe themselves for messages") {
   TableJob job;
   job.source = {"shop", "orders"};
