@@ -7,6 +7,7 @@
 #include "src/apply/change_batch.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/catalog/mysql_catalog.hpp"
+#include "src/check/collation_collisions.hpp"
 #include "src/common/strings.hpp"
 #include "src/copy/types.hpp"
 #include "src/schema/ddl.hpp"
@@ -402,11 +403,12 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
   if (plan.phases.incremental) check_replay_filters(target, plan, findings);
 
   if (plan.phases.schema) {
+    const auto dialect = schema::DialectTarget::of(plan.target);
     for (const auto& job : plan.tables) {
       for (int step = 0; step < 3; ++step) {
-        auto ddl = step == 0   ? schema::create_table_sql(job, plan.target.dialect, false)
-                   : step == 1 ? schema::secondary_index_sql(job, plan.target.dialect)
-                               : schema::foreign_key_sql(job, plan.tables, plan.target.dialect);
+        auto ddl = step == 0   ? schema::create_table_sql(job, dialect, false)
+                   : step == 1 ? schema::secondary_index_sql(job, dialect)
+                               : schema::foreign_key_sql(job, plan.tables, dialect);
         if (!ddl) {
           findings.error(FindingCode::kDdlTranslation, ddl.status().message());
           break;
@@ -552,6 +554,10 @@ std::vector<Finding> run_preflight(Connection& source, Connection& target, const
   Findings findings;
   check_same_server(source, target, plan, findings);
   check_source(source, plan, findings);
+  // Only when the tables are created by the task: an existing target table's collations are checked
+  // against the job by table_differences.
+  if (plan.phases.schema)
+    for (auto& finding : collation_collision_findings(source, plan)) findings.add(std::move(finding));
   check_target(target, plan, findings);
   check_foreign_keys(source, target, plan, findings);
   return findings.take();

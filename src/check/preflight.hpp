@@ -27,6 +27,7 @@ enum class FindingCode {
   kTargetIsSourceTable,    // with same_server = 'allow': a target table is a source table
   kDialectMismatch,        // TARGET oceanbase against another server, or the reverse
   kTargetVersion,          // TARGET oceanbase: the declared VERSION against the server's, or none declared
+  kCollationCollision,     // a unique key whose remapped collation makes source rows equal on the target
   kLocalInfile,            // local_infile is OFF on the target, or cannot be read
   kTargetTableExists,      // SCHEMA with on_exists = 'fail': the target table exists already
   kTargetNotATable,        // the target name is a view (or another non-table)

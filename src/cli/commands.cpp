@@ -5,6 +5,7 @@
 #include <map>
 
 #include "dsl/compiler.hpp"
+#include "src/check/compatibility_report.hpp"
 #include "src/check/preflight.hpp"
 #include "src/cli/script_loader.hpp"
 #include "src/cli/verify_command.hpp"
@@ -148,13 +149,8 @@ int check_script(const std::string& script) {
     std::cout << "error: " << report->objects_status.message() << "\n";
     ++errors;
   } else {
-    std::map<schema::Fate, int> fates;
-    for (const auto& p : report->objects) {
-      ++fates[p.fate];
-      std::cout << "object: " << p.line() << "\n";
-    }
-    std::cout << "objects: " << fates[schema::Fate::kExact] << " exact, " << fates[schema::Fate::kChanged]
-              << " changed, " << fates[schema::Fate::kNotMigrated] << " not migrated\n";
+    // The dialect's changes to each table come in as notes (src/check/compatibility_report).
+    for (const auto& line : check::compatibility_report(plan, report->objects).lines()) std::cout << line << "\n";
   }
   std::cout << script << ": " << plan.tables.size() << " table(s), " << errors << " error(s), " << warnings
             << " warning(s)\n";

@@ -46,7 +46,7 @@ std::optional<std::string> first_excluded(const std::set<std::string>& reference
 }
 
 // "KEY `name` (`a`(10) DESC, `b`)" or nullopt when the index cannot be created (warned).
-std::optional<std::string> index_definition(const TableJob& job, const IndexDef& index, Dialect dialect,
+std::optional<std::string> index_definition(const TableJob& job, const IndexDef& index, const DialectTarget& dialect,
                                             const ColumnMap& columns, std::vector<std::string>* warnings) {
   const std::string where = job.source.str();
   std::string what = index.is_primary() ? "primary key" : "index `" + index.name + "`";
@@ -96,7 +96,7 @@ std::optional<std::string> index_definition(const TableJob& job, const IndexDef&
   return out;
 }
 
-Result<std::string> column_definition(const TableJob& job, const ColumnMapping& mapping, Dialect dialect,
+Result<std::string> column_definition(const TableJob& job, const ColumnMapping& mapping, const DialectTarget& dialect,
                                       const ColumnMap& columns, std::vector<std::string>* warnings) {
   const ColumnDef* column = job.source_def.find_column(mapping.source);
   const std::string where = where_column(job, mapping.source);
@@ -122,6 +122,7 @@ Result<std::string> column_definition(const TableJob& job, const ColumnMapping& 
     if (auto excluded = first_excluded(referenced, columns))
       return Status::invalid_argument(where + ": generated column uses excluded column `" + *excluded +
                                       "`: exclude the generated column too, or keep `" + *excluded + "`");
+    OMSQL_RETURN_IF_ERROR(check_generated_references(dialect, *column, referenced, job.source_def, where));
     out += " GENERATED ALWAYS AS (" + expression + ") " + (column->generated_stored ? "STORED" : "VIRTUAL");
     if (!column->nullable) out += " NOT NULL";
   } else {
@@ -247,7 +248,7 @@ bool created_with_table(const TableJob& job, const IndexDef& index) {
   return auto_index && auto_index->name == index.name;
 }
 
-Result<Ddl> create_table_sql(const TableJob& job, Dialect dialect, bool with_secondary_indexes) {
+Result<Ddl> create_table_sql(const TableJob& job, const DialectTarget& dialect, bool with_secondary_indexes) {
   Ddl ddl;
   const TableDef& table = job.source_def;
   const std::string where = job.source.str();
@@ -299,7 +300,8 @@ Result<Ddl> create_table_sql(const TableJob& job, Dialect dialect, bool with_sec
   return ddl;
 }
 
-Result<Ddl> secondary_index_sql(const TableJob& job, Dialect dialect, const std::set<std::string>& existing_indexes) {
+Result<Ddl> secondary_index_sql(const TableJob& job, const DialectTarget& dialect,
+                                const std::set<std::string>& existing_indexes) {
   Ddl ddl;
   ColumnMap columns(job);
   std::set<std::string> existing;
@@ -316,7 +318,7 @@ Result<Ddl> secondary_index_sql(const TableJob& job, Dialect dialect, const std:
   return ddl;
 }
 
-Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jobs, Dialect,
+Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jobs, const DialectTarget& dialect,
                             const std::set<std::string>& existing_constraints) {
   Ddl ddl;
   const std::string where = job.source.str();
@@ -353,6 +355,7 @@ Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jo
       ddl.warnings.push_back(where + ": " + what + " dropped: column " + missing + " is excluded");
       continue;
     }
+    if (!keep_foreign_key(dialect, fk, referenced_job->source_def, where, &ddl.warnings)) continue;
     clauses.push_back("ADD CONSTRAINT " + quote_identifier(fk.name) + " FOREIGN KEY (" +
                       sql::quote_identifier_list(from) + ") REFERENCES " + sql::quote_name(referenced_job->target) +
                       " (" + sql::quote_identifier_list(to) + ")" + foreign_key_rules(fk));

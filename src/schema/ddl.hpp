@@ -21,6 +21,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/common/status.hpp"
+#include "src/schema/dialect_rules.hpp"
 
 namespace omsql::schema {
 
@@ -39,19 +40,20 @@ Result<std::string> create_database_sql(std::string_view database, Dialect diale
 
 // CREATE TABLE `db`.`table` (...) under the job's target name, with renamed columns, CAST types
 // and the dialect's rules applied.
-Result<Ddl> create_table_sql(const TableJob& job, Dialect dialect, bool with_secondary_indexes);
+Result<Ddl> create_table_sql(const TableJob& job, const DialectTarget& dialect, bool with_secondary_indexes);
 
 // ALTER TABLE ... ADD <index>, ADD <index> for the indexes create_table_sql(job, dialect, false)
 // leaves out, skipping those whose names are in `existing_indexes` (compared case-insensitively),
 // so a resumed task can call it again. Empty sql when nothing is left to add.
-Result<Ddl> secondary_index_sql(const TableJob& job, Dialect dialect,
+Result<Ddl> secondary_index_sql(const TableJob& job, const DialectTarget& dialect,
                                 const std::set<std::string>& existing_indexes = {});
 
 // ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ... for the job's foreign keys, skipping those in
 // `existing_constraints`. A referenced table is resolved through `jobs` (its target name and
 // renamed columns); a key that references a table outside the plan, or uses an excluded column,
-// is dropped with a warning.
-Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jobs, Dialect dialect,
+// or that the dialect cannot create (OceanBase: referenced columns not a PRIMARY/UNIQUE key), is
+// dropped with a warning.
+Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jobs, const DialectTarget& dialect,
                             const std::set<std::string>& existing_constraints = {});
 
 // True when create_table_sql(job, _, false) creates `index` with the table.

@@ -182,8 +182,8 @@ std::optional<std::string> column_default(Dialect dialect, const ColumnDef& colu
   return std::nullopt;
 }
 
-std::string column_extra_attributes(Dialect dialect, const ColumnDef& column, const std::string& where,
-                                    std::vector<std::string>* warnings) {
+std::string column_extra_attributes(Dialect dialect, const ColumnDef& column, const std::string& /*where*/,
+                                    std::vector<std::string>* /*warnings*/) {
   std::string extra = to_lower(column.extra);
   std::string out;
   size_t on_update = extra.find("on update ");
@@ -193,32 +193,49 @@ std::string column_extra_attributes(Dialect dialect, const ColumnDef& column, co
     if (dialect == Dialect::kOceanBase) value = as_current_timestamp(value).value_or(value);
     out += " ON UPDATE " + value;
   }
-  if (contains(extra, "invisible")) {
-    if (dialect == Dialect::kMysql) {
-      out += " INVISIBLE";
-    } else {
-      warnings->push_back(where + ": INVISIBLE dropped (not portable to OceanBase 4.x): the column is visible");
-    }
-  }
+  // OceanBase's MySQL mode accepts the attribute (docs/dialects.md): kept on both dialects.
+  if (contains(extra, "invisible")) out += " INVISIBLE";
   return out;
 }
 
-bool keep_index(Dialect dialect, const IndexDef& index, const TableDef& table, const std::string& where,
+bool keep_index(const DialectTarget& target, const IndexDef& index, const TableDef& table, const std::string& where,
                 std::vector<std::string>* warnings) {
-  if (dialect == Dialect::kMysql) return true;
+  if (target.dialect == Dialect::kMysql) return true;
   std::string what = index.is_primary() ? "primary key" : "index `" + index.name + "`";
   std::string consequence = index.unique ? " (uniqueness is no longer enforced on the target)" : "";
   if (index.kind == "FULLTEXT") {
+    if (!target.oceanbase_at_least(4, 3, 1)) {
+      warnings->push_back(where + ": FULLTEXT " + what + " dropped: " + target.describe_oceanbase() +
+                          " has no FULLTEXT index (OceanBase has them from 4.3.1: declare TARGET ... VERSION if the "
+                          "target is newer, or create it by hand)");
+      return false;
+    }
     warnings->push_back(where + ": FULLTEXT " + what +
-                        " dropped (OceanBase before 4.3.1 has no FULLTEXT index, and later versions tokenize "
-                        "differently); create it by hand if the target supports it");
-    return false;
+                        " created, but OceanBase tokenizes with its own parsers: MATCH ... AGAINST results and "
+                        "relevance can differ from the source's");
+    return true;
   }
   if (index.kind == "SPATIAL") {
-    warnings->push_back(where + ": SPATIAL " + what +
-                        " dropped (OceanBase requires a NOT NULL geometry column with an SRID attribute, which "
-                        "MariaDB does not record)");
-    return false;
+    if (!target.oceanbase_at_least(4, 2, 2)) {
+      warnings->push_back(where + ": SPATIAL " + what + " dropped: " + target.describe_oceanbase() +
+                          " has no spatial index (OceanBase supports GIS from 4.2.2: declare TARGET ... VERSION if "
+                          "the target is newer)");
+      return false;
+    }
+    for (const auto& part : index.parts) {
+      const ColumnDef* column = table.find_column(part.column);
+      if (column && column->nullable) {
+        warnings->push_back(where + ": SPATIAL " + what + " dropped: OceanBase requires its column `" + part.column +
+                            "` to be NOT NULL");
+        return false;
+      }
+    }
+    // The SRID attribute would reject every row of another SRID, and MariaDB records none: the
+    // column stays as on the source (any SRID) and the index is kept, exact but unused by queries.
+    warnings->push_back(where + ": SPATIAL " + what + " created without an SRID on its column (MariaDB records "
+                        "none): OceanBase's optimizer uses it only once the column has one; after checking SELECT "
+                        "DISTINCT ST_SRID(col), ALTER TABLE ... MODIFY the column with SRID n");
+    return true;
   }
   for (const auto& part : index.parts) {
     const ColumnDef* column = table.find_column(part.column);
@@ -229,6 +246,41 @@ bool keep_index(Dialect dialect, const IndexDef& index, const TableDef& table, c
     }
   }
   return true;
+}
+
+Status check_generated_references(Dialect dialect, const ColumnDef& column, const std::set<std::string>& referenced,
+                                  const TableDef& table, const std::string& where) {
+  if (dialect == Dialect::kMysql || !column.is_generated) return Status::ok();
+  for (const auto& other : table.columns) {
+    if (!other.is_generated || iequals(other.name, column.name) || !referenced.count(to_lower(other.name))) continue;
+    return Status::unsupported(where + ": generated column uses generated column `" + other.name +
+                               "`, which OceanBase does not support (a generated column may only use ordinary "
+                               "columns): exclude `" + column.name + "` (COLUMNS ... EXCLUDE) and recreate it by hand");
+  }
+  return Status::ok();
+}
+
+bool keep_foreign_key(const DialectTarget& target, const ForeignKeyDef& fk, const TableDef& parent,
+                      const std::string& where, std::vector<std::string>* warnings) {
+  if (target.dialect == Dialect::kMysql) return true;
+  std::set<std::string> wanted;
+  for (const auto& c : fk.referenced_columns) wanted.insert(to_lower(c));
+  for (const auto& index : parent.indexes) {
+    if (!index.unique || index.parts.size() != wanted.size()) continue;
+    bool same = true;
+    for (const auto& part : index.parts) same = same && !part.prefix_length && wanted.count(to_lower(part.column));
+    if (!same) continue;
+    // The key must also exist on the target: one the dialect drops (a LOB part) does not count.
+    std::vector<std::string> ignored;
+    if (keep_index(target, index, parent, where, &ignored)) return true;
+  }
+  std::string columns;
+  for (const auto& c : fk.referenced_columns) columns += (columns.empty() ? "`" : ", `") + c + "`";
+  warnings->push_back(where + ": foreign key `" + fk.name + "` dropped: OceanBase requires the referenced columns (" +
+                      columns + ") of " + fk.referenced.str() +
+                      " to be its PRIMARY KEY or a UNIQUE key, and they are not (add such a key on the target and "
+                      "the foreign key by hand)");
+  return false;
 }
 
 bool keep_descending(Dialect dialect) { return dialect == Dialect::kMysql; }

@@ -4,6 +4,7 @@
 // rules written down, each with its reason, in docs/dialects.md. `where` names the source table and
 // column or index in warnings and errors ("shop.users.name").
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,27 @@
 #include "src/common/status.hpp"
 
 namespace omsql::schema {
+
+// The dialect and, for OceanBase, the declared version (TARGET ... VERSION): some rules depend on the
+// minor version. Converts from a bare Dialect (version unknown: the oldest 4.x is assumed).
+struct DialectTarget {
+  Dialect dialect = Dialect::kMysql;
+  std::optional<TargetVersion> version;
+
+  DialectTarget(Dialect d) : dialect(d) {}  // NOLINT: implicit on purpose, a Dialect is a target of unknown version
+  DialectTarget(Dialect d, std::optional<TargetVersion> v) : dialect(d), version(std::move(v)) {}
+  static DialectTarget of(const Endpoint& target) { return {target.dialect, target.version}; }
+  operator Dialect() const { return dialect; }  // NOLINT: the version-independent rules take a Dialect
+
+  // OceanBase of at least this version; false when no version is declared.
+  bool oceanbase_at_least(int major, int minor, int patch) const {
+    return dialect == Dialect::kOceanBase && version && version->at_least(major, minor, patch);
+  }
+  // "OceanBase 4.2.1" or "OceanBase (version not declared)", for messages.
+  std::string describe_oceanbase() const {
+    return version ? "OceanBase " + version->text : "OceanBase (no VERSION declared)";
+  }
+};
 
 struct CharsetChoice {
   std::optional<std::string> charset;
@@ -36,9 +58,21 @@ std::optional<std::string> column_default(Dialect dialect, const ColumnDef& colu
 std::string column_extra_attributes(Dialect dialect, const ColumnDef& column, const std::string& where,
                                     std::vector<std::string>* warnings);
 
-// Whether the dialect can create `index` at all (false: dropped with a warning).
-bool keep_index(Dialect dialect, const IndexDef& index, const TableDef& table, const std::string& where,
+// Whether the dialect can create `index` at all (false: dropped with a warning). FULLTEXT and
+// SPATIAL depend on the OceanBase version.
+bool keep_index(const DialectTarget& target, const IndexDef& index, const TableDef& table, const std::string& where,
                 std::vector<std::string>* warnings);
+
+// A generated column whose expression references (`referenced`: lower-case column names) another
+// generated column of `table`: an error naming both for OceanBase, which does not support it.
+Status check_generated_references(Dialect dialect, const ColumnDef& column, const std::set<std::string>& referenced,
+                                  const TableDef& table, const std::string& where);
+
+// Whether the dialect can create `fk`, whose parent table is `parent` (false: dropped with a warning).
+// OceanBase requires the referenced columns to be the parent's PRIMARY KEY or a UNIQUE key (MariaDB
+// accepts any index starting with them).
+bool keep_foreign_key(const DialectTarget& target, const ForeignKeyDef& fk, const TableDef& parent,
+                      const std::string& where, std::vector<std::string>* warnings);
 // Whether an index part keeps DESC (false: ascending, warned once per index by the caller).
 bool keep_descending(Dialect dialect);
 // "USING HASH" or "" for the index's kind (FULLTEXT/SPATIAL are written as the keyword instead).

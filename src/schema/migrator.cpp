@@ -35,7 +35,7 @@ Result<std::map<QualifiedName, std::set<std::string>>> names_by_table(Connection
 }
 
 Status add_indexes_and_keys(Connection& target, const Plan& plan, std::vector<std::string>* warnings) {
-  const Dialect dialect = plan.target.dialect;
+  const DialectTarget dialect = DialectTarget::of(plan.target);
   auto indexes = names_by_table(target, plan, "STATISTICS", "TABLE_SCHEMA", "INDEX_NAME");
   if (!indexes) return indexes.status().with_context("reading target indexes");
   for (const auto& job : plan.tables) {
@@ -104,7 +104,7 @@ Status with_ddl_session(Connection& target, const std::function<Status()>& body)
 
 Status create_target_schema(Connection& target, const Plan& plan, std::vector<std::string>* warnings,
                             std::set<QualifiedName>* created) {
-  const Dialect dialect = plan.target.dialect;
+  const DialectTarget dialect = DialectTarget::of(plan.target);
   std::vector<Ddl> ddls;
   for (const auto& job : plan.tables) {
     auto ddl = create_table_sql(job, dialect, false);
@@ -192,7 +192,7 @@ Status add_secondary_indexes(Connection& target, const Plan& plan, const TableJo
     if (!existing) return existing.status().with_context("reading the indexes of " + job.target.str());
     std::set<std::string> names;
     for (const auto& row : existing->rows) names.insert(row[0].value_or(""));
-    auto ddl = secondary_index_sql(job, plan.target.dialect, names);
+    auto ddl = secondary_index_sql(job, DialectTarget::of(plan.target), names);
     if (!ddl) return ddl.status();
     if (warnings) warnings->insert(warnings->end(), ddl->warnings.begin(), ddl->warnings.end());
     if (ddl->sql.empty()) return Status::ok();

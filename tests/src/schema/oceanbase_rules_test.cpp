@@ -102,6 +102,10 @@ TEST_CASE("oceanbase column defaults") {
       {column("a", "char(36)", "uuid()"), std::nullopt, "expression DEFAULT uuid() dropped"},
       {column("a", "int(11)", "(`b` + 1)"), std::nullopt, "expression DEFAULT (`b` + 1) dropped"},
       {column("a", "int(11)"), std::nullopt, ""},
+      // Zero dates: OceanBase's default sql_mode has NO_ZERO_IN_DATE but not NO_ZERO_DATE, and the
+      // migrator's DDL session drops both, so the source's default is written as it is.
+      {column("a", "datetime", "'0000-00-00 00:00:00'"), "'0000-00-00 00:00:00'", ""},
+      {column("a", "date", "'2024-00-00'"), "'2024-00-00'", ""},
   };
   for (const auto& c : cases) {
     CAPTURE(c.column.column_type);
@@ -126,8 +130,9 @@ TEST_CASE("oceanbase types, attributes and table options") {
   auto ts = column("ts", "timestamp(6)", "current_timestamp(6)");
   ts.extra = "on update current_timestamp(6) INVISIBLE";
   warnings.clear();
-  CHECK(column_extra_attributes(Dialect::kOceanBase, ts, "db.t.ts", &warnings) == " ON UPDATE CURRENT_TIMESTAMP(6)");
-  CHECK(warned(warnings, "db.t.ts: INVISIBLE dropped"));
+  CHECK(column_extra_attributes(Dialect::kOceanBase, ts, "db.t.ts", &warnings) ==
+        " ON UPDATE CURRENT_TIMESTAMP(6) INVISIBLE");
+  CHECK(warnings.empty());
   CHECK(column_extra_attributes(Dialect::kMysql, ts, "db.t.ts", &warnings) ==
         " ON UPDATE current_timestamp(6) INVISIBLE");
 
@@ -216,4 +221,203 @@ TEST_CASE("oceanbase: an unsupported charset is an error naming the column, unle
   auto cast = create_table_sql(job, Dialect::kOceanBase, false);
   REQUIRE(cast);
   CHECK(has(cast->sql, "`name` VARCHAR(10) CHARACTER SET utf8mb4 NULL DEFAULT NULL"));
+}
+
+namespace {
+
+TableJob job_of(const TableDef& t) {
+  TableJob job;
+  job.source = job.target = t.name;
+  job.source_def = t;
+  for (const auto& c : t.columns) job.columns.push_back({c.name, c.name, std::nullopt, c.is_generated});
+  job.key = choose_row_key(t);
+  return job;
+}
+
+ColumnDef not_null(ColumnDef c) {
+  c.nullable = false;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("oceanbase FULLTEXT and SPATIAL follow the declared VERSION") {
+  TableDef t;
+  t.name = {"shop", "places"};
+  auto body = column("body", "text", "NULL");
+  body.charset = "utf8mb4";
+  body.collation = "utf8mb4_general_ci";
+  t.columns = {not_null(column("id", "int(11)")), body, not_null(column("shape", "point")), column("area", "polygon")};
+  t.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""},
+               {"ft", false, "FULLTEXT", {{"body", {}, false}}, ""},
+               {"sp", false, "SPATIAL", {{"shape", {}, false}}, ""},
+               {"sp_area", false, "SPATIAL", {{"area", {}, false}}, ""}};
+  t.charset = "utf8mb4";
+  t.collation = "utf8mb4_general_ci";
+  TableJob job = job_of(t);
+
+  struct Case {
+    const char* version;  // nullptr: none declared
+    const char* alter;    // the exact secondary-index statement
+    std::vector<const char*> warnings;
+  };
+  const Case cases[] = {
+      {nullptr, "",
+       {"shop.places: FULLTEXT index `ft` dropped: OceanBase (no VERSION declared) has no FULLTEXT index (OceanBase "
+        "has them from 4.3.1: declare TARGET ... VERSION if the target is newer, or create it by hand)",
+        "shop.places: SPATIAL index `sp` dropped: OceanBase (no VERSION declared) has no spatial index (OceanBase "
+        "supports GIS from 4.2.2: declare TARGET ... VERSION if the target is newer)",
+        "shop.places: SPATIAL index `sp_area` dropped: OceanBase (no VERSION declared) has no spatial index "
+        "(OceanBase supports GIS from 4.2.2: declare TARGET ... VERSION if the target is newer)"}},
+      {"4.2.1", "",
+       {"shop.places: FULLTEXT index `ft` dropped: OceanBase 4.2.1 has no FULLTEXT index (OceanBase has them from "
+        "4.3.1: declare TARGET ... VERSION if the target is newer, or create it by hand)",
+        "shop.places: SPATIAL index `sp` dropped: OceanBase 4.2.1 has no spatial index (OceanBase supports GIS from "
+        "4.2.2: declare TARGET ... VERSION if the target is newer)",
+        "shop.places: SPATIAL index `sp_area` dropped: OceanBase 4.2.1 has no spatial index (OceanBase supports GIS "
+        "from 4.2.2: declare TARGET ... VERSION if the target is newer)"}},
+      {"4.2.2", "ALTER TABLE `shop`.`places` ADD SPATIAL KEY `sp` (`shape`)",
+       {"shop.places: FULLTEXT index `ft` dropped: OceanBase 4.2.2 has no FULLTEXT index (OceanBase has them from "
+        "4.3.1: declare TARGET ... VERSION if the target is newer, or create it by hand)",
+        "shop.places: SPATIAL index `sp` created without an SRID on its column (MariaDB records none): OceanBase's "
+        "optimizer uses it only once the column has one; after checking SELECT DISTINCT ST_SRID(col), ALTER TABLE "
+        "... MODIFY the column with SRID n",
+        "shop.places: SPATIAL index `sp_area` dropped: OceanBase requires its column `area` to be NOT NULL"}},
+      {"4.3.1", "ALTER TABLE `shop`.`places` ADD FULLTEXT KEY `ft` (`body`), ADD SPATIAL KEY `sp` (`shape`)",
+       {"shop.places: FULLTEXT index `ft` created, but OceanBase tokenizes with its own parsers: MATCH ... AGAINST "
+        "results and relevance can differ from the source's",
+        "shop.places: SPATIAL index `sp` created without an SRID on its column (MariaDB records none): OceanBase's "
+        "optimizer uses it only once the column has one; after checking SELECT DISTINCT ST_SRID(col), ALTER TABLE "
+        "... MODIFY the column with SRID n",
+        "shop.places: SPATIAL index `sp_area` dropped: OceanBase requires its column `area` to be NOT NULL"}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.version ? c.version : "(none)");
+    DialectTarget target(Dialect::kOceanBase, c.version ? parse_version_number(c.version) : std::nullopt);
+    auto ddl = secondary_index_sql(job, target);
+    REQUIRE(ddl);
+    CHECK(ddl->sql == c.alter);
+    REQUIRE(ddl->warnings.size() == c.warnings.size());
+    for (size_t i = 0; i < c.warnings.size(); ++i) CHECK(ddl->warnings[i] == c.warnings[i]);
+  }
+  // mysql keeps both, whatever the version.
+  auto mysql = secondary_index_sql(job, Dialect::kMysql);
+  REQUIRE(mysql);
+  CHECK(mysql->sql ==
+        "ALTER TABLE `shop`.`places` ADD FULLTEXT KEY `ft` (`body`), ADD SPATIAL KEY `sp` (`shape`), ADD SPATIAL KEY "
+        "`sp_area` (`area`)");
+}
+
+TEST_CASE("oceanbase: a generated column over a generated column is an error naming both") {
+  TableDef t;
+  t.name = {"shop", "calc"};
+  auto a = not_null(column("a", "int(11)"));
+  auto b = column("b", "int(11)");
+  b.is_generated = true;
+  b.generation_expression = "`a` * 2";
+  auto c = column("c", "int(11)");
+  c.is_generated = true;
+  c.generated_stored = true;
+  c.generation_expression = "`b` + `a`";
+  t.columns = {a, b, c};
+  t.indexes = {{"PRIMARY", true, "BTREE", {{"a", {}, false}}, ""}};
+  TableJob job = job_of(t);
+  auto ddl = create_table_sql(job, Dialect::kOceanBase, false);
+  REQUIRE(!ddl);
+  CHECK(ddl.status().message() ==
+        "shop.calc.c: generated column uses generated column `b`, which OceanBase does not support (a generated "
+        "column may only use ordinary columns): exclude `c` (COLUMNS ... EXCLUDE) and recreate it by hand");
+  auto mysql = create_table_sql(job, Dialect::kMysql, false);
+  REQUIRE(mysql);
+  CHECK(has(mysql->sql, "`c` int(11) GENERATED ALWAYS AS (`b` + `a`) STORED"));
+
+  // Without `c` the table is fine: `b` only uses an ordinary column.
+  job.columns.pop_back();
+  auto kept = create_table_sql(job, Dialect::kOceanBase, false);
+  REQUIRE(kept);
+  CHECK(kept->sql ==
+        "CREATE TABLE `shop`.`calc` (\n"
+        "  `a` int(11) NOT NULL,\n"
+        "  `b` int(11) GENERATED ALWAYS AS (`a` * 2) VIRTUAL,\n"
+        "  PRIMARY KEY (`a`)\n"
+        ")");
+}
+
+TEST_CASE("oceanbase: a foreign key must reference the parent's PRIMARY KEY or a UNIQUE key") {
+  TableDef parent;
+  parent.name = {"shop", "parent"};
+  auto code = not_null(column("code", "varchar(10)"));
+  code.charset = "utf8mb4";
+  code.collation = "utf8mb4_bin";
+  auto body = column("body", "text", "NULL");
+  parent.columns = {not_null(column("id", "int(11)")), not_null(column("region", "int(11)")), code, body};
+  parent.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""},
+                    {"ux_code_region", true, "BTREE", {{"region", {}, false}, {"code", {}, false}}, ""},
+                    {"ix_region", false, "BTREE", {{"region", {}, false}}, ""},
+                    {"ux_code_prefix", true, "BTREE", {{"code", 4, false}}, ""},
+                    {"ux_body", true, "HASH", {{"body", {}, false}}, ""}};
+  TableDef child;
+  child.name = {"shop", "child"};
+  child.columns = {not_null(column("id", "int(11)")), column("parent_id", "int(11)"), column("region", "int(11)"),
+                   column("code", "varchar(10)"), column("body", "text")};
+  child.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""}};
+  auto fk = [](const char* name, std::vector<std::string> from, std::vector<std::string> to) {
+    ForeignKeyDef f;
+    f.name = name;
+    f.columns = std::move(from);
+    f.referenced = {"shop", "parent"};
+    f.referenced_columns = std::move(to);
+    return f;
+  };
+  child.foreign_keys = {fk("fk_pk", {"parent_id"}, {"id"}),
+                        fk("fk_unique", {"code", "region"}, {"code", "region"}),  // same set, other order
+                        fk("fk_plain", {"region"}, {"region"}),
+                        fk("fk_prefix", {"code"}, {"code"}),
+                        fk("fk_lob", {"body"}, {"body"})};
+  child.foreign_keys[0].on_delete = "CASCADE";
+  std::vector<TableJob> jobs = {job_of(child), job_of(parent)};
+
+  auto ddl = foreign_key_sql(jobs[0], jobs, Dialect::kOceanBase);
+  REQUIRE(ddl);
+  CHECK(ddl->sql ==
+        "ALTER TABLE `shop`.`child` ADD CONSTRAINT `fk_pk` FOREIGN KEY (`parent_id`) REFERENCES `shop`.`parent` (`id`) "
+        "ON DELETE CASCADE, ADD CONSTRAINT `fk_unique` FOREIGN KEY (`code`, `region`) REFERENCES `shop`.`parent` "
+        "(`code`, `region`)");
+  const char* tail =
+      " of shop.parent to be its PRIMARY KEY or a UNIQUE key, and they are not (add such a key on the target and the "
+      "foreign key by hand)";
+  REQUIRE(ddl->warnings.size() == 3);
+  CHECK(ddl->warnings[0] ==
+        std::string("shop.child: foreign key `fk_plain` dropped: OceanBase requires the referenced columns (`region`)") +
+            tail);
+  CHECK(ddl->warnings[1] ==
+        std::string("shop.child: foreign key `fk_prefix` dropped: OceanBase requires the referenced columns (`code`)") +
+            tail);
+  // ux_body is a UNIQUE key on the source, but OceanBase cannot create it (a TEXT part).
+  CHECK(ddl->warnings[2] ==
+        std::string("shop.child: foreign key `fk_lob` dropped: OceanBase requires the referenced columns (`body`)") +
+            tail);
+
+  auto mysql = foreign_key_sql(jobs[0], jobs, Dialect::kMysql);
+  REQUIRE(mysql);
+  CHECK(mysql->warnings.empty());
+  CHECK(has(mysql->sql, "ADD CONSTRAINT `fk_plain` FOREIGN KEY (`region`) REFERENCES `shop`.`parent` (`region`)"));
+}
+
+TEST_CASE("oceanbase: INVISIBLE columns are kept") {
+  TableDef t;
+  t.name = {"shop", "hidden"};
+  auto secret = column("secret", "int(11)", "NULL");
+  secret.extra = "INVISIBLE";
+  t.columns = {not_null(column("id", "int(11)")), secret};
+  t.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""}};
+  auto ddl = create_table_sql(job_of(t), DialectTarget(Dialect::kOceanBase, parse_version_number("4.2.1")), false);
+  REQUIRE(ddl);
+  CHECK(ddl->sql ==
+        "CREATE TABLE `shop`.`hidden` (\n"
+        "  `id` int(11) NOT NULL,\n"
+        "  `secret` int(11) NULL DEFAULT NULL INVISIBLE,\n"
+        "  PRIMARY KEY (`id`)\n"
+        ")");
+  CHECK(ddl->warnings.empty());
 }

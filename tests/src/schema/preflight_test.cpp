@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "src/catalog/mysql_catalog.hpp"
+#include "src/check/collation_collisions.hpp"
 #include "src/check/preflight.hpp"
 #include "src/schema/migrator.hpp"
 #include "tests/support/sandbox.hpp"
@@ -304,4 +305,67 @@ TEST_CASE("pre-flight: a FILTER replay could not evaluate on the target is an er
   errors = messages(run_preflight(*source, *target, plan), Finding::kError);
   CHECK(any_contains(errors, *orders.filter_replay_problem));
   must(*source, "DROP DATABASE " + db);
+}
+
+TEST_CASE("pre-flight, TARGET oceanbase (pointed at the MariaDB target): unique keys the collation remaps would merge") {
+  auto source = connect_source();
+  auto target = connect_target();
+  must(*source, "DROP DATABASE IF EXISTS omsql_test_ob_collide");
+  must(*source, "CREATE DATABASE omsql_test_ob_collide");
+  must(*source, "CREATE TABLE omsql_test_ob_collide.users (id INT PRIMARY KEY, "
+                "login VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin, "
+                "surname VARCHAR(20) CHARACTER SET latin1 COLLATE latin1_german2_ci NOT NULL, "
+                "UNIQUE KEY ux_login (login), UNIQUE KEY ux_surname (surname))");
+  // 'ann' and 'ann ' differ under NOPAD and are equal under utf8mb4_bin (PAD SPACE); Müller and Myller
+  // differ under latin1_german2_ci and are equal under latin1_swedish_ci. NULLs never collide.
+  must(*source, "INSERT INTO omsql_test_ob_collide.users VALUES (1, 'ann', _latin1 X'4DFC6C6C6572'), "
+                "(2, 'ann ', 'Myller'), (3, 'bob', 'Smith'), (4, NULL, 'Jones'), (5, NULL, 'Brown')");
+  must(*source, "CREATE TABLE omsql_test_ob_collide.clean (id INT PRIMARY KEY, "
+                "code VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin NOT NULL, UNIQUE KEY ux_code (code))");
+  must(*source, "INSERT INTO omsql_test_ob_collide.clean VALUES (1, 'x'), (2, 'y')");
+  must(*target, "DROP DATABASE IF EXISTS omsql_test_ob_collide");
+  Plan plan = plan_for(*source, {{"omsql_test_ob_collide", "clean"}, {"omsql_test_ob_collide", "users"}});
+  plan.target.dialect = Dialect::kOceanBase;
+  plan.target.version = parse_version_number("4.2.1");
+
+  auto findings = collation_collision_findings(*source, plan);
+  REQUIRE(findings.size() == 3);
+  CHECK(findings[0].severity == Finding::kInfo);
+  CHECK(findings[0].message ==
+        "omsql_test_ob_collide.clean: unique key `ux_code` (`code` utf8mb4_nopad_bin -> utf8mb4_bin): no two rows are "
+        "equal under the target collation");
+  // The catalog lists a table's indexes in the server's order: find each key's finding by name.
+  auto about = [&](const std::string& key) -> const Finding& {
+    for (const auto& f : findings)
+      if (f.message.find(key) != std::string::npos) return f;
+    FAIL("no finding about " << key);
+    return findings[0];
+  };
+  const Finding& login = about("unique key `ux_login`");
+  CHECK(login.severity == Finding::kError);
+  CHECK(login.code == FindingCode::kCollationCollision);
+  CHECK(login.message ==
+        "omsql_test_ob_collide.users: unique key `ux_login` (`login` utf8mb4_nopad_bin -> utf8mb4_bin): 1 group(s) of "
+        "source rows are one key value on the target, where the copy's REPLACE would keep one row of each (CAST the "
+        "column with an explicit COLLATE the target has, or change the rows):\n"
+        "  - 'ann' = 'ann ' (2 rows)");
+  const Finding& surname = about("unique key `ux_surname`");
+  CHECK(surname.severity == Finding::kError);
+  CHECK(surname.message ==
+        "omsql_test_ob_collide.users: unique key `ux_surname` (`surname` latin1_german2_ci -> latin1_swedish_ci): 1 "
+        "group(s) of source rows are one key value on the target, where the copy's REPLACE would keep one row of each "
+        "(CAST the column with an explicit COLLATE the target has, or change the rows):\n"
+        "  - 'Müller' = 'Myller' (2 rows)");
+
+  // run_preflight reports them too, and a FILTER that leaves one of the pair out clears the key.
+  auto errors = messages(run_preflight(*source, *target, plan), Finding::kError);
+  CHECK(any_contains(errors, "unique key `ux_login`"));
+  plan.tables[1].filter = "id <> 2";
+  CHECK(messages(collation_collision_findings(*source, plan), Finding::kError).empty());
+  // The mysql dialect keeps every collation: nothing to check.
+  plan.target.dialect = Dialect::kMysql;
+  plan.tables[1].filter.reset();
+  CHECK(collation_collision_findings(*source, plan).empty());
+
+  must(*source, "DROP DATABASE omsql_test_ob_collide");
 }
