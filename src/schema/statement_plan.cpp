@@ -4,12 +4,13 @@
 
 #include "src/copy/batch_writer.hpp"
 #include "src/schema/ddl.hpp"
+#include "src/sql/quote.hpp"
 
 namespace omsql::schema {
 
 Result<std::vector<PlannedStatement>> planned_statements(const Plan& plan, const std::vector<ObjectPlan>& objects) {
   std::vector<PlannedStatement> out;
-  const Dialect dialect = plan.target.dialect;
+  const DialectTarget dialect = DialectTarget::of(plan.target);
   if (plan.phases.schema) {
     std::set<std::string> databases;
     for (const auto& job : plan.tables) {
@@ -26,7 +27,19 @@ Result<std::vector<PlannedStatement>> planned_statements(const Plan& plan, const
     }
   }
   if (plan.phases.full) {
+    const bool insert = copy::wire_format_for(plan.target) == copy::WireFormat::kInsertValues;
     for (const auto& job : plan.tables) {
+      if (insert) {  // OceanBase: docs/dialects.md, "The declared version and the copy path"
+        auto columns = copy::copy_columns(job);
+        if (!columns) return columns.status();
+        std::vector<std::string> names;
+        for (const auto& c : *columns) names.push_back(c.target_name);
+        out.push_back({"copy",
+                       "REPLACE INTO " + sql::quote_name(job.target) + " (" + sql::quote_identifier_list(names) +
+                           ") VALUES (...), (...)",
+                       "once per batch of " + job.source.str() + ", the batch's rows as the VALUES"});
+        continue;
+      }
       auto sql = copy::load_data_sql(job);
       if (!sql) return sql.status();
       out.push_back({"copy", *sql, "once per batch of " + job.source.str() + ", the batch's rows as its file"});

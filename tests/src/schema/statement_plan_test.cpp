@@ -104,3 +104,27 @@ TEST_CASE("phases the MODE leaves out are not listed") {
   REQUIRE(statements);
   CHECK(phases(*statements) == std::vector<std::string>{"schema", "schema", "indexes"});
 }
+
+TEST_CASE("oceanbase: the copy is written with REPLACE ... VALUES, and the DDL follows the declared VERSION") {
+  Plan plan;
+  plan.target.dialect = Dialect::kOceanBase;
+  plan.target.version = parse_version_number("4.3.1");
+  TableJob docs = job("a", false);
+  docs.source_def.indexes.push_back({"ft", false, "FULLTEXT", {{"parent_id", {}, false}}, ""});
+  plan.tables = {docs};
+  plan.phases = {true, true, false};
+  auto statements = planned_statements(plan, {});
+  REQUIRE(statements);
+  std::string copy, indexes;
+  for (const auto& s : *statements) {
+    if (s.phase == "copy") copy = s.sql;
+    if (s.phase == "indexes") indexes += s.sql;
+  }
+  CHECK(copy == "REPLACE INTO `shop_v2`.`a` (`id`, `parent_id`) VALUES (...), (...)");
+  CHECK(indexes == "ALTER TABLE `shop_v2`.`a` ADD KEY `ix_parent` (`parent_id`), ADD FULLTEXT KEY `ft` (`parent_id`)");
+  plan.target.version = parse_version_number("4.2.1");
+  statements = planned_statements(plan, {});
+  REQUIRE(statements);
+  for (const auto& s : *statements)
+    if (s.phase == "indexes") CHECK(s.sql.find("FULLTEXT") == std::string::npos);
+}
