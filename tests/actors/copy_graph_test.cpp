@@ -19,25 +19,9 @@
 using namespace omsql;
 using namespace omsql::actors;
 using omsql::testing::FakeEngine;
+using omsql::testing::fake_job;
 
 namespace {
-
-TableJob fake_job(const std::string& table) {
-  TableJob job;
-  job.source = {"fake", table};
-  job.target = {"fake_target", table};
-  ColumnDef id;
-  id.name = "id";
-  id.data_type = "bigint";
-  id.column_type = "bigint(20)";
-  job.source_def.name = job.source;
-  job.source_def.columns = {id};
-  job.columns = {ColumnMapping{"id", "id", std::nullopt, false}};
-  job.key.kind = RowKey::Kind::kPrimary;
-  job.key.columns = {"id"};
-  job.key.index_name = "PRIMARY";
-  return job;
-}
 
 std::shared_ptr<const Plan> fake_plan(const std::vector<std::string>& tables, int parallel, int credits) {
   auto plan = std::make_shared<Plan>();

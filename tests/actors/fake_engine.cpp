@@ -127,6 +127,23 @@ class FakeTarget final : public engine::TargetSession {
 
 }  // namespace
 
+TableJob fake_job(const std::string& table) {
+  TableJob job;
+  job.source = {"fake", table};
+  job.target = {"fake_target", table};
+  ColumnDef id;
+  id.name = "id";
+  id.data_type = "bigint";
+  id.column_type = "bigint(20)";
+  job.source_def.name = job.source;
+  job.source_def.columns = {id};
+  job.columns = {ColumnMapping{"id", "id", std::nullopt, false}};
+  job.key.kind = RowKey::Kind::kPrimary;
+  job.key.columns = {"id"};
+  job.key.index_name = "PRIMARY";
+  return job;
+}
+
 Result<std::unique_ptr<engine::SourceSession>> FakeEngine::open_source(const Endpoint&) const {
   return std::unique_ptr<engine::SourceSession>(std::make_unique<FakeSource>(*this));
 }

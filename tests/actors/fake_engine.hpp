@@ -34,6 +34,9 @@ struct FakeTargetLog {
   int max_in_flight = 0;
 };
 
+// A job for fake table "fake.<table>" (copied to "fake_target.<table>"): one BIGINT key column `id`.
+TableJob fake_job(const std::string& table);
+
 class FakeEngine final : public engine::Engine {
  public:
   std::map<std::string, FakeTable> tables;  // by source table "db.t"
