@@ -7,16 +7,12 @@
 #include "src/sql/quote.hpp"
 
 namespace omsql::copy {
-namespace {
 
-// REPLACE INTO `db`.`t` (`a`, `b`) VALUES : the head of every INSERT-format batch.
-std::string insert_prefix(const TableJob& job, const std::vector<CopyColumn>& columns) {
+std::string insert_values_head(const TableJob& job, const std::vector<CopyColumn>& columns) {
   std::string out = "REPLACE INTO " + sql::quote_name(job.target) + " (";
   for (size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + sql::quote_identifier(columns[i].target_name);
   return out + ") VALUES ";
 }
-
-}  // namespace
 
 Result<std::string> chunk_select_sql(const TableJob& job, const ChunkRange& range) {
   auto columns = copy_columns(job);
@@ -60,7 +56,7 @@ Result<std::unique_ptr<ChunkCursor>> ChunkCursor::open(Connection& source, const
     insert_charsets.push_back(c.insert_charset);
   }
   cursor->encoder_.emplace(std::move(kinds), format,
-                           format == WireFormat::kInsertValues ? insert_prefix(job, *columns) : std::string(),
+                           format == WireFormat::kInsertValues ? insert_values_head(job, *columns) : std::string(),
                            std::move(insert_charsets));
   cursor->sql_ = std::move(*sql);
 

@@ -8,6 +8,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/common/status.hpp"
+#include "src/copy/columns.hpp"
 #include "src/copy/row_encoder.hpp"
 #include "src/copy/types.hpp"
 #include "src/mysql/connection.hpp"
@@ -41,6 +42,9 @@ class ChunkCursor {
   std::string sql_;
   bool finished_ = false;
 };
+
+// REPLACE INTO `db`.`t` (`a`, `b`) VALUES : the head of every INSERT-format batch of `job`.
+std::string insert_values_head(const TableJob& job, const std::vector<CopyColumn>& columns);
 
 // The SELECT that reads `range` of `job`: selected columns as copy_columns() lists them.
 Result<std::string> chunk_select_sql(const TableJob& job, const ChunkRange& range);

@@ -3,8 +3,8 @@
 #include <set>
 
 #include "src/copy/batch_writer.hpp"
+#include "src/copy/chunk_cursor.hpp"
 #include "src/schema/ddl.hpp"
-#include "src/sql/quote.hpp"
 
 namespace omsql::schema {
 
@@ -32,11 +32,7 @@ Result<std::vector<PlannedStatement>> planned_statements(const Plan& plan, const
       if (insert) {  // OceanBase: docs/dialects.md, "The declared version and the copy path"
         auto columns = copy::copy_columns(job);
         if (!columns) return columns.status();
-        std::vector<std::string> names;
-        for (const auto& c : *columns) names.push_back(c.target_name);
-        out.push_back({"copy",
-                       "REPLACE INTO " + sql::quote_name(job.target) + " (" + sql::quote_identifier_list(names) +
-                           ") VALUES (...), (...)",
+        out.push_back({"copy", copy::insert_values_head(job, *columns) + "(...), (...)",
                        "once per batch of " + job.source.str() + ", the batch's rows as the VALUES"});
         continue;
       }
