@@ -32,7 +32,7 @@ Result<ThrottleRequest> parse_throttle_request(std::string_view body) {
     if (!value.is_number_integer() || set_migrate_option(scratch, name, value.dump()))
       return Status::invalid_argument("throttle: bad value " + value.dump() + " for " + name + ": expected " +
                                       option_expected_text(*spec) + " (0 = unlimited)");
-    *field = name == kRows ? scratch.max_rows_per_sec : scratch.max_events_per_sec;
+    *field = value.get<int64_t>();
   }
   if (!request.max_rows_per_sec && !request.max_events_per_sec)
     return Status::invalid_argument(std::string("throttle: give ") + kRows + " and/or " + kEvents);
