@@ -129,7 +129,7 @@ applier_actor::behavior_type applier_impl(Self self, std::shared_ptr<const Plan>
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
-  s.engine = target_engine ? target_engine : &engine::engine_for(s.plan->target.dialect);
+  s.engine = &engine::engine_or_default(target_engine, s.plan->target.dialect);
   s.coordinator = std::move(coordinator);
   s.reporter = std::move(reporter);
   return {

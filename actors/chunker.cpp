@@ -138,7 +138,7 @@ chunker_actor::behavior_type chunker_impl(Self self, std::shared_ptr<const Plan>
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
-  s.engine = source_engine ? source_engine : &engine::engine_for(s.plan->source.dialect);
+  s.engine = &engine::engine_or_default(source_engine, s.plan->source.dialect);
   s.task = std::move(task);
   s.coordinator = std::move(coordinator);
   s.in_group.assign(s.plan->tables.size(), false);

@@ -328,7 +328,7 @@ reader_actor::behavior_type reader_impl(ReaderSelf self, std::shared_ptr<const P
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
-  s.engine = source_engine ? source_engine : &engine::engine_for(s.plan->source.dialect);
+  s.engine = &engine::engine_or_default(source_engine, s.plan->source.dialect);
   s.chunker = std::move(chunker);
   s.appliers = std::move(appliers);
   s.coordinator = std::move(coordinator);

@@ -101,11 +101,14 @@ class Engine {
 // whole process.
 const Engine& engine_for(Dialect dialect);
 
-// The engines of one task's two sides, as the actors receive them.
+// `given`, or the engine that serves `dialect` when it is null: actors take an optional engine so
+// tests can pass fakes (tests/actors/fake_engine.hpp).
+const Engine& engine_or_default(const Engine* given, Dialect dialect);
+
+// The engines of one task's two sides, as the actors receive them (null: engine_or_default).
 struct Engines {
   const Engine* source = nullptr;
   const Engine* target = nullptr;
 };
-Engines engines_for(const Plan& plan);
 
 }  // namespace omsql::engine

@@ -14,6 +14,6 @@ const Engine& engine_for(Dialect dialect) {
   return mysql_engine();
 }
 
-Engines engines_for(const Plan& plan) { return {&engine_for(plan.source.dialect), &engine_for(plan.target.dialect)}; }
+const Engine& engine_or_default(const Engine* given, Dialect dialect) { return given ? *given : engine_for(dialect); }
 
 }  // namespace omsql::engine
