@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "actors/supervision.hpp"
+#include "src/task/actor_graph.hpp"
 #include "src/checkpoint/checkpoint.hpp"
 #include "src/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
@@ -363,7 +364,7 @@ verification_actor::behavior_type verification_impl(VerificationSelf self, std::
         const auto owner = caf::actor_cast<caf::actor>(self);
         v.progress = self->system().spawn(progress_impl, v.request.tables.size(), v.request.id,
                                           v.request.progress_listener, owner);
-        int pool = std::max(1, std::min<int>(v.request.parallel, std::max<size_t>(1, v.request.tables.size())));
+        const int pool = verifier_count(v.request.parallel, v.request.tables.size());  // as plan --dot draws it
         for (int i = 0; i < pool; ++i) v.pool.push_back(spawn_verifier(self->system(), v.plan, v.request.options, owner));
         if (v.queue.empty()) {
           finish(self);

@@ -28,6 +28,10 @@ int ActorGraph::count(ActorRole role) const {
   return 0;
 }
 
+int verifier_count(int parallel, size_t tables) {
+  return std::max(1, std::min<int>(parallel, static_cast<int>(std::max<size_t>(1, tables))));
+}
+
 ActorGraph actor_graph(const Plan& plan) {
   using R = ActorRole;
   const int pool = std::max(1, plan.options.parallel);
@@ -70,8 +74,7 @@ ActorGraph actor_graph(const Plan& plan) {
     edge(R::kCoordinator, R::kReplayer, "replay, pause, resume, throttle");
   }
   if (plan.verify.enabled || !plan.verify_requests.empty()) {
-    // The verification request's pool: no more verifiers than tables.
-    node(R::kVerifier, std::max(1, std::min<int>(pool, static_cast<int>(plan.tables.size()))), true);
+    node(R::kVerifier, verifier_count(pool, plan.tables.size()), true);
     edge(R::kCoordinator, R::kVerifier, "verify table");
     edge(R::kVerifier, R::kCoordinator, "TableReport");
   }

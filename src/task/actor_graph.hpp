@@ -50,6 +50,9 @@ struct ActorGraph {
 // the lane count recorded in its checkpoint rows until every lane agrees (docs/architecture.md).
 ActorGraph actor_graph(const Plan& plan);
 
+// The verifiers a verification of `tables` tables spawns with `parallel`: no more than tables, at least one.
+int verifier_count(int parallel, size_t tables);
+
 // Graphviz text: one node per actor (pools drawn as one node labelled "reader ×4"), one edge per
 // message kind.
 std::string render_dot(const ActorGraph& graph);
