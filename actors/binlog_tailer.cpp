@@ -8,8 +8,8 @@
 #include "actors/protocol.hpp"
 #include "actors/supervision.hpp"
 #include "actors/retry.hpp"
-#include "src/binlog/capture.hpp"
-#include "src/binlog/stream.hpp"
+#include "src/engine/mysql/binlog/capture.hpp"
+#include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/engine.hpp"
 #include "src/spool/spool.hpp"
 

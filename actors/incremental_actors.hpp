@@ -17,7 +17,7 @@
 
 #include "actors/protocol.hpp"
 #include "src/model/plan.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 
 namespace omsql::actors {
 

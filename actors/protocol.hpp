@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "src/apply/lane_transaction.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/copy/types.hpp"
 #include "src/model/plan.hpp"
 #include "src/spool/spool.hpp"

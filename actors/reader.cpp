@@ -9,9 +9,9 @@
 #include "actors/copy_actors.hpp"
 #include "actors/retry.hpp"
 #include "actors/supervision.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/engine/engine.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::actors {
 

@@ -6,7 +6,7 @@
 
 #include "actors/supervision.hpp"
 #include "actors/retry.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/schema/migrator.hpp"
 #include "src/schema/objects.hpp"
 

@@ -10,8 +10,8 @@
 
 #include "actors/supervision.hpp"
 #include "src/task/actor_graph.hpp"
-#include "src/checkpoint/checkpoint.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/checkpoint.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
 #include "src/verify/repair.hpp"

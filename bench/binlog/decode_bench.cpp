@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <unistd.h>
 
-#include "src/binlog/decoder.hpp"
+#include "src/engine/mysql/binlog/decoder.hpp"
 #include "src/spool/spool.hpp"
-#include "tests/src/binlog/event_builder.hpp"
+#include "tests/src/engine/mysql/binlog/event_builder.hpp"
 
 using namespace omsql;
 using namespace omsql::testing;

@@ -24,9 +24,9 @@
 
 #include "src/model/plan.hpp"
 #include "src/apply/foreign_keys.hpp"
-#include "src/binlog/event.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::apply {
 

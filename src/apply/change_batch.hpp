@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "src/model/plan.hpp"
-#include "src/binlog/event.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql::apply {

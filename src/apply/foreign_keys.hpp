@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "src/model/plan.hpp"
-#include "src/binlog/event.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
 
 namespace omsql::apply {
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql::apply {

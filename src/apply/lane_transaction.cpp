@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "src/apply/change_batch.hpp"
-#include "src/checkpoint/checkpoint.hpp"
-#include "src/copy/session.hpp"
+#include "src/engine/mysql/checkpoint.hpp"
+#include "src/engine/mysql/copy/session.hpp"
 
 namespace omsql::apply {
 

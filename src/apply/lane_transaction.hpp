@@ -13,10 +13,10 @@
 #include "src/apply/cascade.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/replay_group.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/common/status.hpp"
 #include "src/model/plan.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/verify/differ.hpp"
 
 namespace omsql::apply {

@@ -21,8 +21,8 @@
 #include "src/apply/change_batch.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/ordered_batch.hpp"
-#include "src/binlog/event.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/model/plan.hpp"
 #include "src/spool/spool.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // The catalog interface: what the binder asks of a server, and nothing else. One implementation reads
-// information_schema (src/catalog/mysql_catalog.hpp); MemoryCatalog serves tests with no server.
+// information_schema (src/engine/mysql/mysql_catalog.hpp); MemoryCatalog serves tests with no server.
 #include <map>
 #include <string_view>
 #include <vector>

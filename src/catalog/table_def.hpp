@@ -1,6 +1,6 @@
 #pragma once
 // The catalog model: what omsql knows of a table, as plain data. Read from a server's
-// information_schema (src/catalog/mysql_catalog.hpp) or built in memory for tests; consumed by the
+// information_schema (src/engine/mysql/mysql_catalog.hpp) or built in memory for tests; consumed by the
 // binder (dsl/), the DDL translator (src/schema/) and the copy and verify engines.
 #include <cstdint>
 #include <optional>

@@ -9,7 +9,7 @@
 
 #include "src/check/preflight.hpp"
 #include "src/model/plan.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/schema/dialect_rules.hpp"
 
 namespace omsql::check {

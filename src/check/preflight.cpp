@@ -6,7 +6,7 @@
 
 #include "src/apply/change_batch.hpp"
 #include "src/apply/foreign_keys.hpp"
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/check/collation_collisions.hpp"
 #include "src/common/strings.hpp"
 #include "src/copy/types.hpp"

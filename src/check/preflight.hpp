@@ -8,7 +8,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/catalog/table_def.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::check {
 

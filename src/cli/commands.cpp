@@ -10,7 +10,7 @@
 #include "src/cli/script_loader.hpp"
 #include "src/cli/verify_command.hpp"
 #include "src/common/strings.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/runner/check.hpp"
 #include "src/runner/control.hpp"
 #include "src/runner/finish.hpp"

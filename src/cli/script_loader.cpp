@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 
 namespace omsql::cli {
 

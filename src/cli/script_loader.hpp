@@ -7,7 +7,7 @@
 #include <string>
 
 #include "dsl/compiler.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/runner/exit_codes.hpp"
 
 namespace omsql::cli {

@@ -13,7 +13,7 @@
 #include "src/common/status.hpp"
 #include "src/copy/columns.hpp"
 #include "src/copy/types.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::copy {
 

@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "src/binlog/event.hpp"
-#include "src/binlog/position.hpp"
-#include "src/binlog/stream.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
+#include "src/engine/mysql/binlog/stream.hpp"
 #include "src/common/status.hpp"
 #include "src/copy/types.hpp"
 #include "src/model/plan.hpp"
@@ -55,7 +55,7 @@ class SourceSession {
 };
 
 // The source's changes from a position on, decoded: transactions, row images, DDL statements,
-// heartbeats (src/binlog/event.hpp). One stream is one connection; Transient on a lost one.
+// heartbeats (src/engine/mysql/binlog/event.hpp). One stream is one connection; Transient on a lost one.
 class ChangeStream {
  public:
   virtual ~ChangeStream() = default;
@@ -65,7 +65,7 @@ class ChangeStream {
   virtual void stop() = 0;
 };
 
-// Writes copied rows into one target table with REPLACE semantics (src/copy/batch_writer.hpp).
+// Writes copied rows into one target table with REPLACE semantics (src/engine/mysql/copy/batch_writer.hpp).
 class BatchSink {
  public:
   virtual ~BatchSink() = default;

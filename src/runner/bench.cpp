@@ -14,7 +14,7 @@
 #include <set>
 
 #include "src/common/strings.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/runner/status.hpp"
 #include "src/sql/quote.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 
 namespace omsql::runner {
 

@@ -6,7 +6,7 @@
 #include "src/check/preflight.hpp"
 #include "src/common/status.hpp"
 #include "src/model/plan.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/schema/objects.hpp"
 #include "src/schema/statement_plan.hpp"
 

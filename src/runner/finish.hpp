@@ -7,7 +7,7 @@
 
 #include "src/common/status.hpp"
 #include "src/model/plan.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/schema/objects.hpp"
 
 namespace omsql::runner {

@@ -5,7 +5,7 @@
 #include "actors/control_server.hpp"
 #include "actors/coordinator.hpp"
 #include "actors/protocol.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/runner/exit_codes.hpp"
 #include "src/runner/signals.hpp"
 #include "src/task/recopy.hpp"

@@ -12,7 +12,7 @@
 #include "src/check/preflight.hpp"
 #include "src/common/status.hpp"
 #include "src/model/plan.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/task/phase.hpp"
 
 namespace omsql::runner {

@@ -13,7 +13,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::schema {
 

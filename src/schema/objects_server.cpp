@@ -2,7 +2,7 @@
 // the target. The planning in between is pure (objects.cpp).
 #include <set>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/common/strings.hpp"
 #include "src/schema/objects.hpp"
 #include "src/sql/quote.hpp"

@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "src/copy/batch_writer.hpp"
-#include "src/copy/chunk_cursor.hpp"
+#include "src/engine/mysql/copy/batch_writer.hpp"
+#include "src/engine/mysql/copy/chunk_cursor.hpp"
 #include "src/schema/ddl.hpp"
 
 namespace omsql::schema {

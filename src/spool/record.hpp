@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "src/binlog/event.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql::spool {

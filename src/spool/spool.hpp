@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-#include "src/binlog/event.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql {

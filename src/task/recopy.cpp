@@ -4,7 +4,7 @@
 #include <set>
 #include <system_error>
 
-#include "src/checkpoint/checkpoint.hpp"
+#include "src/engine/mysql/checkpoint.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql {

@@ -16,7 +16,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/verify/row_hash.hpp"
 
 namespace omsql::verify {

@@ -9,7 +9,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/verify/row_hash.hpp"
 #include "src/verify/table_spec.hpp"
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/table_spec.hpp"
 

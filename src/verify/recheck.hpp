@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "src/model/plan.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/differ.hpp"
 #include "src/verify/report.hpp"

@@ -11,7 +11,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/common/status.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/verify/differ.hpp"
 #include "src/verify/report.hpp"
 

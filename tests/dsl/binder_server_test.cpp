@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "dsl/compiler.hpp"
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "tests/support/sandbox.hpp"
 
 using namespace omsql;

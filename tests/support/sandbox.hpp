@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::testing {
 

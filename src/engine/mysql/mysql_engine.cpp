@@ -1,10 +1,10 @@
 #include "src/engine/mysql/mysql_engine.hpp"
 
-#include "src/copy/batch_writer.hpp"
-#include "src/copy/chunk_cursor.hpp"
+#include "src/engine/mysql/copy/batch_writer.hpp"
+#include "src/engine/mysql/copy/chunk_cursor.hpp"
 #include "src/copy/chunk_planner.hpp"
-#include "src/copy/session.hpp"
-#include "src/mysql/connection.hpp"
+#include "src/engine/mysql/copy/session.hpp"
+#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::engine {
 namespace {

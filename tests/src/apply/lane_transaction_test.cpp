@@ -6,7 +6,7 @@
 #include <set>
 
 #include "src/apply/lane_transaction.hpp"
-#include "src/checkpoint/checkpoint.hpp"
+#include "src/engine/mysql/checkpoint.hpp"
 #include "tests/src/apply/replay_test_support.hpp"
 
 using namespace omsql;

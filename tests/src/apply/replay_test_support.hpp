@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "src/binlog/event.hpp"
-#include "src/binlog/position.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/model/plan.hpp"
 
 namespace omsql::replay_test {

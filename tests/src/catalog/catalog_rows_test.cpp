@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 
 using namespace omsql;
 using namespace omsql::catalog_rows;

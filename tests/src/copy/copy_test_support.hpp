@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "src/copy/batch_writer.hpp"
-#include "src/copy/chunk_cursor.hpp"
+#include "src/engine/mysql/copy/batch_writer.hpp"
+#include "src/engine/mysql/copy/chunk_cursor.hpp"
 #include "src/copy/chunk_planner.hpp"
-#include "src/copy/session.hpp"
+#include "src/engine/mysql/copy/session.hpp"
 #include "src/sql/quote.hpp"
 #include "tests/support/sandbox.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/runner/task_runner.hpp"
 #include "src/task/task_state.hpp"
 #include "tests/support/sandbox.hpp"

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/schema/ddl.hpp"
 #include "src/schema/migrator.hpp"
 #include "src/sql/quote.hpp"

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/check/collation_collisions.hpp"
 #include "src/check/preflight.hpp"
 #include "src/schema/migrator.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/verifier.hpp"
 

@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-#include "src/catalog/mysql_catalog.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/sql/quote.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/repair.hpp"

@@ -1,0 +1,87 @@
+#include "src/engine/mysql/binlog/capture.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "src/engine/mysql/binlog/ddl_decision.hpp"
+#include "src/engine/mysql/binlog/ddl_scan.hpp"
+
+namespace omsql {
+
+CaptureRules::CaptureRules(const Plan& plan) : rules_(&plan.rules) {
+  for (const auto& job : plan.tables) {
+    wanted_.insert(job.source);
+    definitions_[job.source] = &job.source_def;
+    std::vector<bool> replayed = job.replayed_columns();
+    if (std::find(replayed.begin(), replayed.end(), false) != replayed.end()) replayed_[job.source] = std::move(replayed);
+  }
+  // Names in statements may be spelled in another case than the catalog's: a false "taken" stops
+  // the link, a false "not taken" would let the new table's rows go missing silently.
+  migrated_ = MigratedTables({wanted_.begin(), wanted_.end()},
+                             [rules = rules_](const QualifiedName& table) { return rules->takes(table, true); });
+}
+
+BinlogDecoderOptions CaptureRules::decoder_options() const {
+  BinlogDecoderOptions options;
+  options.wanted = [this](const QualifiedName& table) { return wanted_.count(table) > 0; };
+  options.table_definition = [this](const QualifiedName& table) -> const TableDef* {
+    auto it = definitions_.find(table);
+    return it == definitions_.end() ? nullptr : it->second;
+  };
+  options.kept_columns = [this](const QualifiedName& table) -> const std::vector<bool>* {
+    auto it = replayed_.find(table);
+    return it == replayed_.end() ? nullptr : &it->second;
+  };
+  return options;
+}
+
+std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) const {
+  const DdlDecision decision = decide_ddl(ddl.statement, ddl.schema, migrated_);
+  if (decision.action == DdlAction::kIgnore) return std::nullopt;
+  const std::string table = decision.table.str();
+  if (is_statement_dml(ddl.statement))
+    return CaptureStop{true, "statement-based change of migrated table " + table + " at " + ddl.position.str() +
+                                 ": \"" + ddl.statement +
+                                 "\" — a session wrote it with binlog_format=STATEMENT or MIXED, so "
+                                 "the binlog holds no row images to replay; set binlog_format=ROW for "
+                                 "every session (SET GLOBAL and the applications' SET SESSION)"};
+  if (decision.new_table) {
+    const TableFate fate = rules_->fate_of(decision.table);
+    const std::string target = fate.migrated && fate.target != decision.table ? " (to " + fate.target.str() + ")" : "";
+    return CaptureStop{false, "source DDL at " + ddl.position.str() + " brings table " + table +
+                                  " into the task's MIGRATE patterns" + target + ": \"" + ddl.statement + "\" (" +
+                                  decision.reason + ") — table " + table +
+                                  " is not replicated yet: a new table cannot join a running task, and going on "
+                                  "would leave its rows missing on the target. To migrate it, run again with "
+                                  "--recopy (copies every table of the task again); to leave it out, add EXCLUDE " +
+                                  table + " to the script's MIGRATE and run again"};
+  }
+  return CaptureStop{false, "source DDL on migrated table " + table + " at " + ddl.position.str() + ": \"" +
+                                ddl.statement + "\" (" + decision.reason +
+                                ") — applying DDL during sync is not supported; stop, migrate the "
+                                "change by hand, and rerun"};
+}
+
+std::optional<CaptureStop> stream_failure_stop(const Status& error) {
+  if (error.code() == Status::Code::kNotFound)  // the binlog file is purged or unknown
+    return CaptureStop{true, error.message() +
+                                 " — to keep this from happening, keep binlogs longer on the source "
+                                 "(binlog_expire_logs_seconds / expire_logs_days) than a copy plus any "
+                                 "outage lasts"};
+  // Reading again would meet the same event.
+  if (error.code() == Status::Code::kUnsupported) return CaptureStop{true, error.message()};
+  if (!error.is_transient()) return CaptureStop{false, error.message()};
+  return std::nullopt;
+}
+
+bool sync_after(const Event& event, uint64_t unsynced_bytes) {
+  return std::holds_alternative<Heartbeat>(event) || unsynced_bytes >= kCaptureSyncBytes;
+}
+
+std::string megabytes(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", bytes / 1048576.0);
+  return text;
+}
+
+}  // namespace omsql

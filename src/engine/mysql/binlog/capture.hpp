@@ -1,0 +1,86 @@
+#pragma once
+// What the binlog tailer captures of a task and how it answers what it meets, without a server:
+// which tables and columns are decoded, which statements stop the link (and whether a re-copy is
+// the only way on), what a failed stream means, where capture resumes, when a read is synced, and
+// when a full spool filesystem has room again. The tailer actor only decides when and to whom.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "src/engine/mysql/binlog/ddl_decision.hpp"
+#include "src/engine/mysql/binlog/decoder.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
+#include "src/common/status.hpp"
+#include "src/model/plan.hpp"
+
+namespace omsql {
+
+// Why the link stops, when it must.
+struct CaptureStop {
+  // The binlog cannot be replayed from here, now or on a rerun: the task must be copied again
+  // (the coordinator says how and remembers it); else the task fails with `message`.
+  bool needs_recopy = false;
+  std::string message;
+};
+
+class CaptureRules {
+ public:
+  // REQUIRES: `plan` outlives the rules.
+  explicit CaptureRules(const Plan& plan);
+  CaptureRules(const CaptureRules&) = delete;
+  CaptureRules& operator=(const CaptureRules&) = delete;
+
+  // The decoder's options: only the plan's tables, with their source definitions; excluded
+  // columns are dropped while decoding, so their values never reach the spool.
+  // REQUIRES: the rules outlive every decoder given these options.
+  BinlogDecoderOptions decoder_options() const;
+
+  // A statement read from the binlog: nullopt when decide_ddl (ddl_decision.hpp) ignores it (it is
+  // spooled and moves the position on); else why the link stops, naming the statement's kind.
+  // Statement-based DML of a migrated table holds no row images to replay (re-copy); DDL of one
+  // changes what the task copies, and applying DDL during sync is not supported yet. A statement
+  // that creates a table the MIGRATE rules take, or renames one into them, stops too: the new
+  // table cannot join the task yet, and ignoring it would leave its rows missing on the target.
+  std::optional<CaptureStop> on_statement(const DdlStatement& ddl) const;
+
+ private:
+  const MigrationRules* rules_;
+  std::set<QualifiedName> wanted_;
+  MigratedTables migrated_{{}};
+  std::map<QualifiedName, const TableDef*> definitions_;
+  std::map<QualifiedName, std::vector<bool>> replayed_;  // tables with excluded columns only
+};
+
+// What a failed binlog stream (to open or in mid-read) means: nullopt when it is transient (a
+// source that restarted or went away is read again from the resume point after the backoff);
+// else why the link stops. A purged binlog and an event the link cannot replay (a partial row
+// image, a compressed event without its data, an unknown column type) need a re-copy.
+std::optional<CaptureStop> stream_failure_stop(const Status& error);
+
+// Where capture reads the binlog from: where the spool's durable records end (`spool_resume`),
+// or the task's start position while the spool holds nothing.
+inline BinlogPosition capture_resume_point(const BinlogPosition& spool_resume, const BinlogPosition& start) {
+  return spool_resume.empty() ? start : spool_resume;
+}
+
+// A read is synced once it holds this much: a full filesystem then drops at most this much (read
+// again after the pause), well below the free space capture waits for (one segment).
+inline constexpr uint64_t kCaptureSyncBytes = 1 << 20;
+
+// Whether a read ends (and is synced) after appending `event`, with `unsynced_bytes` not yet
+// synced: at a heartbeat (the source is idle; make what was read durable now), or at
+// kCaptureSyncBytes.
+bool sync_after(const Event& event, uint64_t unsynced_bytes);
+
+// Whether capture paused on a full filesystem may resume: a whole segment fits again. Replay goes
+// on meanwhile, and the segments it has applied are removed, which usually gives the space back.
+inline bool space_returned(uint64_t free_bytes, uint64_t segment_bytes) { return free_bytes >= segment_bytes; }
+
+// "12.3 MB", for messages about spool space.
+std::string megabytes(uint64_t bytes);
+
+}  // namespace omsql

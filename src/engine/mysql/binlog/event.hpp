@@ -1,0 +1,71 @@
+#pragma once
+// What the binlog decoder hands on: row changes and the transaction boundaries around them, plus
+// DDL statements and heartbeats. Every event carries the BinlogPosition just after it, so a caller
+// that stores an event also knows where to resume. Only TransactionCommit, DdlStatement and
+// Heartbeat positions are safe resume points (they lie between transactions).
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "src/engine/mysql/binlog/cell.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
+#include "src/catalog/table_def.hpp"
+
+namespace omsql {
+
+// One changed row. `before` is filled for updates and deletes, `after` for inserts and updates;
+// both hold every column of the table in ordinal order (binlog_row_image=FULL).
+struct RowChange {
+  enum Kind : uint8_t { kInsert = 0, kUpdate = 1, kDelete = 2 };
+  Kind kind = kInsert;
+  QualifiedName table;
+  std::vector<Cell> before;
+  std::vector<Cell> after;
+  BinlogPosition position;  // just after the rows event that carried this row
+  std::string gtid;         // "domain-server-sequence" of the enclosing transaction ("" if none)
+  // false when the source session ran with foreign_key_checks=0 (the rows event's
+  // NO_FOREIGN_KEY_CHECKS flag): InnoDB then took no FK action (cascade, SET NULL) for the row.
+  bool foreign_key_checks = true;
+};
+
+// A GTID event: a transaction (or a standalone DDL statement) starts.
+struct TransactionBegin {
+  std::string gtid;  // "0-1-42"
+  bool standalone = false;  // no COMMIT/XID follows (DDL or non-transactional statement)
+  BinlogPosition position;
+};
+
+// XID event or COMMIT query: the transaction's changes are complete.
+struct TransactionCommit {
+  std::string gtid;
+  uint64_t xid = 0;  // 0 for a COMMIT query (non-transactional engines)
+  BinlogPosition position;
+};
+
+// Every row of one rows event of a wanted table, in binlog order.
+struct RowsEvent {
+  std::vector<RowChange> rows;
+  BinlogPosition position;  // just after the rows event
+};
+
+// A statement other than BEGIN/COMMIT/SAVEPOINT/ROLLBACK: DDL, or DML logged as a statement.
+// The decoder does not parse it; the caller decides whether it touches a migrated table.
+struct DdlStatement {
+  std::string schema;  // the session's default database ("" if none)
+  std::string statement;
+  std::string gtid;
+  BinlogPosition position;
+};
+
+// The source is idle (or sent nothing for a while): the position has reached `position`.
+struct Heartbeat {
+  BinlogPosition position;
+};
+
+using Event = std::variant<TransactionBegin, TransactionCommit, RowsEvent, DdlStatement, Heartbeat>;
+
+// The position just after `event`.
+const BinlogPosition& event_position(const Event& event);
+
+}  // namespace omsql
