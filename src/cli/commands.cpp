@@ -72,7 +72,7 @@ void print_actor_graph(const Plan& plan, bool dot) {
 
 int show_plan(const std::string& script, bool dot) {
   int exit_code = 0;
-  auto bound = load_script(script, &exit_code);
+  auto bound = load_task_script(script, &exit_code);
   if (!bound) return exit_code;
   const Plan& plan = *bound->plan;
   if (dot) {
@@ -108,7 +108,7 @@ int show_plan(const std::string& script, bool dot) {
 
 int show_plan_sql(const std::string& script) {
   int exit_code = 0;
-  auto bound = load_script(script, &exit_code);
+  auto bound = load_task_script(script, &exit_code);
   if (!bound) return exit_code;
   auto statements = runner::plan_statements(*bound->plan, *bound->source);
   if (!statements) {
@@ -127,10 +127,10 @@ int show_plan_sql(const std::string& script) {
 
 int check_script(const std::string& script) {
   int exit_code = 0;
-  auto bound = load_script(script, &exit_code);
+  auto bound = load_task_script(script, &exit_code);
   if (!bound) return exit_code;
   const Plan& plan = *bound->plan;
-  auto report = runner::check_task(plan, *bound->source);
+  auto report = runner::check_task(plan, *bound->source, bound->task_exists);
   if (!report) {
     std::cerr << "error: " << report.status().message() << "\n";
     return kExitFailure;

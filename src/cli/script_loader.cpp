@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "src/common/strings.hpp"
 #include "src/engine/mysql/mysql_catalog.hpp"
+#include "src/runner/task_plan.hpp"
 
 namespace omsql::cli {
 
@@ -41,6 +43,25 @@ std::optional<BoundScript> load_script(const std::string& path, int* exit_code) 
     return std::nullopt;
   }
   return BoundScript{compiled.script, std::make_shared<const Plan>(std::move(*bound.plan)), std::move(source).value()};
+}
+
+std::optional<BoundScript> load_task_script(const std::string& path, int* exit_code) {
+  auto bound = load_script(path, exit_code);
+  if (!bound) return bound;
+  const std::string task_dir = task_directory_for(*bound->plan, path, "");
+  auto settled = runner::plan_of_task(bound->plan, task_dir, path);
+  if (!settled) {
+    std::cerr << "error: " << settled.status().message() << "\n";
+    *exit_code = kExitFailure;
+    return std::nullopt;
+  }
+  if (!settled->appeared.empty())
+    std::cerr << "warning: " << join(settled->appeared, ", ") << " appeared"
+              << " on the source after the task in " << task_dir
+              << " started: not in its table set, so left out here as a run of it leaves them out\n";
+  bound->plan = settled->plan;
+  bound->task_exists = settled->has_set;
+  return bound;
 }
 
 }  // namespace omsql::cli

@@ -22,6 +22,7 @@ struct BoundScript {
   std::shared_ptr<const dsl::CompiledScript> compiled;
   std::shared_ptr<const Plan> plan;
   std::unique_ptr<Connection> source;  // the connection the catalog was read through
+  bool task_exists = false;  // load_task_script: the script's task has started (it keeps a table set)
 };
 
 // The task directory of a script: `override_dir` (--task-dir), else WITH (task_dir), else
@@ -31,5 +32,10 @@ std::string task_directory_for(const Plan& plan, const std::string& script, cons
 // Compiles and binds `path`. Returns nullopt after printing what went wrong to stderr;
 // `exit_code` is then kExitScriptError or kExitFailure.
 std::optional<BoundScript> load_script(const std::string& path, int* exit_code);
+
+// load_script, then the plan narrowed to the task's own table set when the script's task exists
+// (runner::plan_of_task): what `verify`, `check` and `plan` describe is what a run of that task
+// migrates. Tables that appeared on the source since the start are named in a warning.
+std::optional<BoundScript> load_task_script(const std::string& path, int* exit_code);
 
 }  // namespace omsql::cli

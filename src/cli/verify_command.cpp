@@ -70,7 +70,7 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
 
 int verify_script(const VerifyCommandOptions& options) {
   int exit_code = 0;
-  auto bound = load_script(options.script, &exit_code);
+  auto bound = load_task_script(options.script, &exit_code);
   if (!bound) return exit_code;
   bound->source.reset();  // the verifiers open their own connections
   return verify_plan(bound->plan, options);

@@ -6,11 +6,16 @@
 
 namespace omsql::runner {
 
-Result<CheckReport> check_task(const Plan& plan, Connection& source) {
+Result<CheckReport> check_task(const Plan& plan, Connection& source, bool resuming) {
   auto target = Connection::open(plan.target, "target");
   if (!target) return target.status();
   CheckReport report;
   report.findings = check::run_preflight(source, **target, plan);
+  for (auto& finding : report.findings)
+    if (finding.severity == check::Finding::kError && !check::blocks_run(finding, resuming)) {
+      finding.severity = check::Finding::kInfo;
+      finding.message += " (this task created it: a rerun resumes into it)";
+    }
   auto objects = schema::read_source_objects(source, plan);
   auto listed = MysqlCatalog(source).list_tables();
   if (!objects || !listed) {

@@ -19,7 +19,9 @@ struct CheckReport {
 };
 
 // An error only when the target cannot be reached; every other failure is in the report.
-Result<CheckReport> check_task(const Plan& plan, Connection& source);
+// `resuming`: the plan is an existing task's (a rerun resumes it); what pre-flight does not hold
+// against a resumed run (the target tables the task created itself) is reported as a note.
+Result<CheckReport> check_task(const Plan& plan, Connection& source, bool resuming = false);
 
 // `omsrun plan --sql`: every statement a run would send to the target (schema::planned_statements),
 // with the source's objects read from `source`. Reads only; needs no target.

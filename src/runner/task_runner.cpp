@@ -9,6 +9,7 @@
 #include "src/runner/exit_codes.hpp"
 #include "src/runner/signals.hpp"
 #include "src/task/recopy.hpp"
+#include "src/runner/task_plan.hpp"
 #include "src/task/table_set.hpp"
 #include "src/task/task_start.hpp"
 #include "src/task/task_state.hpp"
@@ -84,24 +85,15 @@ Result<std::shared_ptr<const Plan>> settle_table_set(const TaskDirectory& direct
                                                      bool& keep_set) {
   keep_set = false;
   if (!plan->has_migrate) return plan;
-  std::optional<TableSet> started;
-  if (resuming) {
-    auto loaded = load_table_set(directory.path());
-    if (!loaded) return loaded.status();
-    started = std::move(loaded).value();
-  }
-  if (!started) {
+  if (!resuming) {
     keep_set = true;
     return plan;
   }
-  const TableSetComparison comparison = compare_table_set(*started, *plan);
-  if (comparison.refused())
-    return Status::invalid_argument(table_set_refusal(comparison, directory.path(), script));
-  if (comparison.appeared.empty()) return plan;
-  std::vector<std::string> names;
-  for (const auto& name : comparison.appeared) names.push_back(name.str());
-  listener.tables_not_in_task(directory.path(), names);
-  return std::shared_ptr<const Plan>(std::make_shared<Plan>(restrict_to_table_set(*plan, *started)));
+  auto settled = plan_of_task(plan, directory.path(), script);
+  if (!settled) return settled.status();
+  keep_set = !settled->has_set;
+  if (!settled->appeared.empty()) listener.tables_not_in_task(directory.path(), settled->appeared);
+  return settled->plan;
 }
 
 // The actor graph until the coordinator answers: the process's one actor system, the stop

@@ -5,7 +5,9 @@
 #     refused the same way;
 #  2. a table of the set renamed away on the source: refused, naming it;
 #  3. a table that appeared on the source meanwhile: the rerun names it, finishes the copy of the
-#     set, and does not create it on the target.
+#     set, and does not create it on the target;
+#  4. verify, check and plan of the same script work on the task's set too: the table that
+#     appeared is left out (named in a warning), not reported missing; a changed MAP is refused.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_tset
@@ -69,6 +71,19 @@ grep -qF "warning: table $db.late appeared on the source after the task in $WORK
   fail "the table that appeared later was created on the target"
 compare --pair $db.big=${db}_t.big --pair $db.small=${db}_t.small || fail "the task's tables differ"
 [ "$(phase)" = done ] || fail "the resumed task did not finish (phase $(phase))"
+
+# --- 4. verify, check and plan describe the task's set ---
+"$OMSRUN" verify "$WORK/set.omsql" >"$WORK/verify.log" 2>&1 || { cat "$WORK/verify.log"; fail "verify of the task's set is not clean"; }
+grep -qF "warning: $db.late appeared on the source after the task in $WORK/task started" "$WORK/verify.log" ||
+  fail "verify does not name the table left out: $(cat "$WORK/verify.log")"
+for command in check plan; do
+  "$OMSRUN" $command "$WORK/set.omsql" >"$WORK/$command.log" 2>&1 || { cat "$WORK/$command.log"; fail "$command failed"; }
+  grep -q "^$db.late\|  $db.late " "$WORK/$command.log" && fail "$command lists $db.late: $(cat "$WORK/$command.log")"
+  grep -qF "2 table(s)" "$WORK/$command.log" || fail "$command does not count the task's 2 tables: $(cat "$WORK/$command.log")"
+done
+script ${db}_x ""
+expect_refusal 1 "$OMSRUN" verify "$WORK/set.omsql"
+echo "$out" | grep -qF "the script now maps it to ${db}_x.big" || fail "verify of a changed script is not refused: $out"
 
 src_sql -e "DROP DATABASE $db; DROP DATABASE ${db}_away"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t; DROP DATABASE IF EXISTS ${db}_x"
