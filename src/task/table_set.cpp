@@ -37,11 +37,32 @@ const TableSetEntry* find_entry(const TableSet& set, const QualifiedName& source
   return it != set.tables.end() && it->source == source ? &*it : nullptr;
 }
 
+// What is in `a` and not in `b` (both sorted).
+std::vector<std::string> minus(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> column_rules_of(const MigrationRules& rules, const QualifiedName& source) {
+  std::vector<std::string> out;
+  for (const auto& r : rules.column_renames)
+    if (r.table.matches(source)) out.push_back("MAP COLUMN " + r.column + " TO " + r.to);
+  for (const auto& e : rules.column_exclusions)
+    if (e.table.matches(source)) out.push_back("COLUMNS EXCLUDE (" + join(e.columns, ", ") + ")");
+  for (const auto& c : rules.casts)
+    if (c.table.matches(source)) out.push_back("CAST " + c.column.str() + " FROM " + c.from_type + " TO " + c.to_type);
+  for (const auto& f : rules.filters)
+    if (f.table.matches(source)) out.push_back("FILTER WHERE " + f.condition);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 TableSet table_set_of(const Plan& plan) {
   TableSet set;
-  for (const auto& job : plan.tables) set.tables.push_back({job.source, job.target});
+  for (const auto& job : plan.tables) set.tables.push_back({job.source, job.target, column_rules_of(plan.rules, job.source)});
   std::sort(set.tables.begin(), set.tables.end(),
             [](const TableSetEntry& a, const TableSetEntry& b) { return a.source < b.source; });
   set.rules.include = plan.rules.include;
@@ -52,7 +73,11 @@ TableSet table_set_of(const Plan& plan) {
 
 std::string table_set_to_json(const TableSet& set) {
   json tables = json::array();
-  for (const auto& e : set.tables) tables.push_back(json{{"source", name_json(e.source)}, {"target", name_json(e.target)}});
+  for (const auto& e : set.tables) {
+    json entry{{"source", name_json(e.source)}, {"target", name_json(e.target)}};
+    if (e.column_rules) entry["column_rules"] = *e.column_rules;
+    tables.push_back(std::move(entry));
+  }
   json include = json::array(), exclude = json::array(), maps = json::array();
   for (const auto& p : set.rules.include) include.push_back(pattern_json(p));
   for (const auto& p : set.rules.exclude) exclude.push_back(pattern_json(p));
@@ -66,7 +91,11 @@ Result<TableSet> table_set_from_json(const std::string& text, const std::string&
   if (j.is_discarded()) return Status::corruption(file + ": not valid JSON");
   try {
     TableSet set;
-    for (const auto& e : j.at("tables")) set.tables.push_back({name_of(e.at("source")), name_of(e.at("target"))});
+    for (const auto& e : j.at("tables")) {
+      TableSetEntry entry{name_of(e.at("source")), name_of(e.at("target")), std::nullopt};
+      if (e.contains("column_rules")) entry.column_rules = e.at("column_rules").get<std::vector<std::string>>();
+      set.tables.push_back(std::move(entry));
+    }
     std::sort(set.tables.begin(), set.tables.end(),
               [](const TableSetEntry& a, const TableSetEntry& b) { return a.source < b.source; });
     for (const auto& p : j.at("include")) set.rules.include.push_back(pattern_of(p));
@@ -102,12 +131,21 @@ TableSetComparison compare_table_set(const TableSet& started, const Plan& now) {
       if (entry->target != job.target)
         out.script_changes.push_back(job.source.str() + " was migrated to " + entry->target.str() +
                                      ", the script now maps it to " + job.target.str());
+      if (entry->column_rules) {
+        const std::vector<std::string> rules = column_rules_of(now.rules, job.source);
+        const auto gone = minus(*entry->column_rules, rules), added = minus(rules, *entry->column_rules);
+        std::vector<std::string> parts;
+        if (!gone.empty()) parts.push_back("no longer " + join(gone, ", "));
+        if (!added.empty()) parts.push_back("now " + join(added, ", "));
+        if (!parts.empty()) out.column_changes.push_back(job.source.str() + ": " + join(parts, "; "));
+      }
     } else if (started.rules.takes(job.source)) {
       out.appeared.push_back(job.source);
     } else {
       out.script_changes.push_back(job.source.str() + " is not in the task's table set; the script now takes it");
     }
   }
+  std::sort(out.column_changes.begin(), out.column_changes.end());
   for (const auto& entry : started.tables) {
     if (bound.count(entry.source)) continue;
     if (now.rules.takes(entry.source))
@@ -136,6 +174,13 @@ std::string table_set_refusal(const TableSetComparison& comparison, const std::s
             join(comparison.script_changes, "\n  ") +
             "\nRevert the script to go on with the task's set, or start the task afresh with the new set: omsrun " +
             script + " --recopy";
+  }
+  if (!comparison.column_changes.empty()) {
+    if (!text.empty()) text += "\n";
+    text += directory + ": the script's column rules (MAP COLUMN, COLUMNS EXCLUDE, CAST, FILTER) changed since the task "
+            "started, and its target tables hold what the old rules made of the rows:\n  " +
+            join(comparison.column_changes, "\n  ") +
+            "\nRevert the script to go on, or start the task afresh with the new rules: omsrun " + script + " --recopy";
   }
   return text;
 }

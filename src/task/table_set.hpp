@@ -17,8 +17,17 @@ namespace omsql {
 
 struct TableSetEntry {
   QualifiedName source, target;
+  // The column rules that applied to the table at the start (column_rules_of); nullopt in a set
+  // written by an omsql that did not keep them (then they are not compared).
+  std::optional<std::vector<std::string>> column_rules;
   bool operator==(const TableSetEntry&) const = default;
 };
+
+// The script's column rules that apply to `source`, one text each, sorted ("MAP COLUMN amt TO
+// amount", "COLUMNS EXCLUDE (a, b)", "CAST flag FROM tinyint(1) TO BOOLEAN", "FILTER WHERE ..."):
+// what a resumed run compares, since the target table holds what these rules made of the rows.
+// Rules, not the resulting columns, so a column added by replicated DDL is not a change.
+std::vector<std::string> column_rules_of(const MigrationRules& rules, const QualifiedName& source);
 
 struct TableSet {
   std::vector<TableSetEntry> tables;  // sorted by source
@@ -47,7 +56,9 @@ struct TableSetComparison {
   std::vector<QualifiedName> missing;
   // Tables the task's own rules take that appeared on the source after the start: not added.
   std::vector<QualifiedName> appeared;
-  bool refused() const { return !script_changes.empty() || !missing.empty(); }
+  // Tables of the set whose column rules changed (refuse): "db.t: no longer X; now Y".
+  std::vector<std::string> column_changes;
+  bool refused() const { return !script_changes.empty() || !missing.empty() || !column_changes.empty(); }
 };
 TableSetComparison compare_table_set(const TableSet& started, const Plan& now);
 

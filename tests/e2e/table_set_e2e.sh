@@ -2,7 +2,7 @@
 # A resumed task keeps its own table set (issue 12 §6, docs/operations.md "Resuming"):
 #  1. a copy killed -9 half-way, then a change of the script's MAP: refused (exit 1), naming the
 #     table and both targets, nothing written on the target; an EXCLUDE of a table of the set:
-#     refused the same way;
+#     refused the same way; a FILTER added to a table of the set: refused, naming it;
 #  2. a table of the set renamed away on the source: refused, naming it;
 #  3. a table that appeared on the source meanwhile: the rerun names it, finishes the copy of the
 #     set, and does not create it on the target;
@@ -52,6 +52,9 @@ script ${db}_t "EXCLUDE $db.small"
 expect_refusal 1 "$OMSRUN" "$WORK/set.omsql"
 echo "$out" | grep -qF "$db.small (to ${db}_t.small) is in the task's table set; the script no longer takes it" ||
   fail "the EXCLUDE refusal does not name $db.small: $out"
+script ${db}_t "FILTER $db.big WHERE id > 0"
+expect_refusal 1 "$OMSRUN" "$WORK/set.omsql"
+echo "$out" | grep -qF "$db.big: now FILTER WHERE id > 0" || fail "the FILTER change refusal does not name $db.big: $out"
 [ "$(fingerprint tgt_sql ${db}_t ${db}_x)" = "$before" ] || fail "a refused run wrote on the target"
 
 # --- 2. a table of the set gone from the source ---

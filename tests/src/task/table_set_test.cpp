@@ -139,3 +139,43 @@ TEST_CASE("table-set.json: round trip, 0600, a damaged file is an error naming i
   CHECK(load_table_set(dir).status().message() == dir + "/table-set.json: not valid JSON");
   fs::remove_all(dir);
 }
+
+TEST_CASE("changed column rules of a table of the set are refused, naming the table and the rules") {
+  Plan started_plan = plan({"orders", "items"});
+  started_plan.rules.column_renames.push_back({pattern("shop", "orders"), "amt", "amount"});
+  started_plan.rules.column_exclusions.push_back({pattern("shop", "*"), {"secret"}});
+  const TableSet started = table_set_of(started_plan);
+  REQUIRE(started.tables[1].column_rules);
+  CHECK(*started.tables[1].column_rules ==
+        std::vector<std::string>{"COLUMNS EXCLUDE (secret)", "MAP COLUMN amt TO amount"});
+
+  SUBCASE("the same rules: nothing differs, also after a round trip of the file") {
+    auto loaded = table_set_from_json(table_set_to_json(started), "t.json");
+    REQUIRE(loaded);
+    CHECK(loaded->tables == started.tables);
+    CHECK_FALSE(compare_table_set(*loaded, started_plan).refused());
+  }
+  SUBCASE("an exclusion widened and a FILTER added: refused, one line per table") {
+    Plan now = plan({"orders", "items"});
+    now.rules.column_renames.push_back({pattern("shop", "orders"), "amt", "amount"});
+    now.rules.column_exclusions.push_back({pattern("shop", "*"), {"secret", "note"}});
+    now.rules.filters.push_back({pattern("shop", "items"), "qty > 0"});
+    const TableSetComparison c = compare_table_set(started, now);
+    CHECK(c.refused());
+    CHECK(c.column_changes == std::vector<std::string>{
+                                  "shop.items: no longer COLUMNS EXCLUDE (secret); now COLUMNS EXCLUDE (secret, note), "
+                                  "FILTER WHERE qty > 0",
+                                  "shop.orders: no longer COLUMNS EXCLUDE (secret); now COLUMNS EXCLUDE (secret, note)"});
+    const std::string text = table_set_refusal(c, "/t", "s.omsql");
+    CHECK(text.find("column rules (MAP COLUMN, COLUMNS EXCLUDE, CAST, FILTER) changed") != std::string::npos);
+    CHECK(text.find("omsrun s.omsql --recopy") != std::string::npos);
+  }
+  SUBCASE("a set written without column rules does not compare them") {
+    TableSet old = started;
+    for (auto& e : old.tables) e.column_rules.reset();
+    auto loaded = table_set_from_json(table_set_to_json(old), "t.json");
+    REQUIRE(loaded);
+    CHECK_FALSE(loaded->tables[0].column_rules);
+    CHECK_FALSE(compare_table_set(*loaded, plan({"orders", "items"})).refused());
+  }
+}
