@@ -170,6 +170,25 @@ std::string foreign_key_rules(const ForeignKeyDef& fk) {
   return out;
 }
 
+
+// "CONSTRAINT `c` CHECK (...)" for a table-level CHECK, or nullopt when it uses an excluded column (warned).
+std::optional<std::string> check_definition(const TableJob& job, const CheckConstraintDef& check,
+                                            const ColumnMap& columns, std::vector<std::string>* warnings) {
+  std::set<std::string> referenced;
+  std::string clause = rename_columns_in_expression(check.clause, columns.renames(), &referenced);
+  if (auto excluded = first_excluded(referenced, columns)) {
+    warnings->push_back(job.source.str() + ": CHECK constraint `" + check.name + "` dropped: column `" + *excluded +
+                        "` is excluded");
+    return std::nullopt;
+  }
+  return "CONSTRAINT " + quote_identifier(check.name) + " CHECK (" + clause + ")";
+}
+
+// "CONSTRAINT `fk` FOREIGN KEY (...) REFERENCES ... (...) ON ..." for `fk` of `job`, whose parent
+// is `referenced_job`, or nullopt when it cannot be created (warned).
+std::optional<std::string> foreign_key_definition(const TableJob& job, const ForeignKeyDef& fk,
+                                                  const TableJob& referenced_job, const DialectTarget& dialect,
+                                                  const ColumnMap& columns, std::vector<std::string>* warnings);
 }  // namespace
 
 std::string rename_columns_in_expression(std::string_view expression,
@@ -271,14 +290,7 @@ Result<Ddl> create_table_sql(const TableJob& job, const DialectTarget& dialect, 
   if (keep_checks(dialect)) {
     for (const auto& check : table.checks) {
       if (check.column_level) continue;
-      std::set<std::string> referenced;
-      std::string clause = rename_columns_in_expression(check.clause, columns.renames(), &referenced);
-      if (auto excluded = first_excluded(referenced, columns)) {
-        ddl.warnings.push_back(where + ": CHECK constraint `" + check.name + "` dropped: column `" + *excluded +
-                               "` is excluded");
-        continue;
-      }
-      lines.push_back("CONSTRAINT " + quote_identifier(check.name) + " CHECK (" + clause + ")");
+      if (auto definition = check_definition(job, check, columns, &ddl.warnings)) lines.push_back(std::move(*definition));
     }
   }
 
@@ -336,32 +348,71 @@ Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jo
                              ", which is not migrated");
       continue;
     }
-    ColumnMap referenced_columns(*referenced_job);
-    std::vector<std::string> from, to;
-    std::string missing;
-    for (const auto& c : fk.columns) {
-      if (const ColumnMapping* m = columns.find(c))
-        from.push_back(m->target);
-      else
-        missing = where + "." + c;
-    }
-    for (const auto& c : fk.referenced_columns) {
-      if (const ColumnMapping* m = referenced_columns.find(c))
-        to.push_back(m->target);
-      else
-        missing = fk.referenced.str() + "." + c;
-    }
-    if (!missing.empty()) {
-      ddl.warnings.push_back(where + ": " + what + " dropped: column " + missing + " is excluded");
-      continue;
-    }
-    if (!keep_foreign_key(dialect, fk, referenced_job->source_def, where, &ddl.warnings)) continue;
-    clauses.push_back("ADD CONSTRAINT " + quote_identifier(fk.name) + " FOREIGN KEY (" +
-                      sql::quote_identifier_list(from) + ") REFERENCES " + sql::quote_name(referenced_job->target) +
-                      " (" + sql::quote_identifier_list(to) + ")" + foreign_key_rules(fk));
+    if (auto definition = foreign_key_definition(job, fk, *referenced_job, dialect, columns, &ddl.warnings))
+      clauses.push_back("ADD " + *definition);
   }
   if (!clauses.empty()) ddl.sql = "ALTER TABLE " + sql::quote_name(job.target) + " " + join(clauses, ", ");
   return ddl;
+}
+
+namespace {
+
+std::optional<std::string> foreign_key_definition(const TableJob& job, const ForeignKeyDef& fk,
+                                                  const TableJob& referenced_job, const DialectTarget& dialect,
+                                                  const ColumnMap& columns, std::vector<std::string>* warnings) {
+  const std::string where = job.source.str();
+  std::string what = "foreign key `" + fk.name + "`";
+  ColumnMap referenced_columns(referenced_job);
+  std::vector<std::string> from, to;
+  std::string missing;
+  for (const auto& c : fk.columns) {
+    if (const ColumnMapping* m = columns.find(c))
+      from.push_back(m->target);
+    else
+      missing = where + "." + c;
+  }
+  for (const auto& c : fk.referenced_columns) {
+    if (const ColumnMapping* m = referenced_columns.find(c))
+      to.push_back(m->target);
+    else
+      missing = fk.referenced.str() + "." + c;
+  }
+  if (!missing.empty()) {
+    warnings->push_back(where + ": " + what + " dropped: column " + missing + " is excluded");
+    return std::nullopt;
+  }
+  if (!keep_foreign_key(dialect, fk, referenced_job.source_def, where, warnings)) return std::nullopt;
+  return "CONSTRAINT " + quote_identifier(fk.name) + " FOREIGN KEY (" + sql::quote_identifier_list(from) +
+         ") REFERENCES " + sql::quote_name(referenced_job.target) + " (" + sql::quote_identifier_list(to) + ")" +
+         foreign_key_rules(fk);
+}
+
+}  // namespace
+
+Result<std::string> column_definition_sql(const TableJob& job, const ColumnMapping& column,
+                                          const DialectTarget& dialect, std::vector<std::string>* warnings) {
+  ColumnMap columns(job);
+  return column_definition(job, column, dialect, columns, warnings);
+}
+
+std::optional<std::string> index_definition_sql(const TableJob& job, const IndexDef& index,
+                                                const DialectTarget& dialect, std::vector<std::string>* warnings) {
+  ColumnMap columns(job);
+  return index_definition(job, index, dialect, columns, warnings);
+}
+
+std::optional<std::string> check_definition_sql(const TableJob& job, const CheckConstraintDef& check,
+                                                const DialectTarget& dialect, std::vector<std::string>* warnings) {
+  if (check.column_level || !keep_checks(dialect)) return std::nullopt;
+  ColumnMap columns(job);
+  return check_definition(job, check, columns, warnings);
+}
+
+std::optional<std::string> foreign_key_definition_sql(const TableJob& job, const ForeignKeyDef& fk,
+                                                      const TableJob& referenced, const DialectTarget& dialect,
+                                                      std::vector<std::string>* warnings) {
+  ColumnMap columns(job);
+  return foreign_key_definition(job, fk, referenced, dialect, columns, warnings);
 }
 
 }  // namespace omsql::schema

@@ -56,6 +56,24 @@ Result<Ddl> secondary_index_sql(const TableJob& job, const DialectTarget& dialec
 Result<Ddl> foreign_key_sql(const TableJob& job, const std::vector<TableJob>& jobs, const DialectTarget& dialect,
                             const std::set<std::string>& existing_constraints = {});
 
+// The pieces create_table_sql and foreign_key_sql are made of, for ALTER TABLE ... ADD / MODIFY /
+// CHANGE (src/schema/evolution.hpp): the same text, rules and warnings.
+//   one column: "`name` type NOT NULL DEFAULT ... COMMENT ..." (an error as create_table_sql's);
+Result<std::string> column_definition_sql(const TableJob& job, const ColumnMapping& column,
+                                          const DialectTarget& dialect, std::vector<std::string>* warnings);
+//   one index: "UNIQUE KEY `ux` (`a`(10) DESC)", "PRIMARY KEY (`id`)"; nullopt when not created (warned);
+std::optional<std::string> index_definition_sql(const TableJob& job, const IndexDef& index,
+                                                const DialectTarget& dialect, std::vector<std::string>* warnings);
+//   one table-level CHECK: "CONSTRAINT `c` CHECK (...)"; nullopt when not created (column-level
+//   CHECKs are part of their column's definition);
+std::optional<std::string> check_definition_sql(const TableJob& job, const CheckConstraintDef& check,
+                                                const DialectTarget& dialect, std::vector<std::string>* warnings);
+//   one foreign key whose parent table is `referenced`: "CONSTRAINT `fk` FOREIGN KEY (`a`) REFERENCES
+//   `d`.`p` (`id`) ON DELETE CASCADE"; nullopt when not created (warned).
+std::optional<std::string> foreign_key_definition_sql(const TableJob& job, const ForeignKeyDef& fk,
+                                                      const TableJob& referenced, const DialectTarget& dialect,
+                                                      std::vector<std::string>* warnings);
+
 // True when create_table_sql(job, _, false) creates `index` with the table.
 bool created_with_table(const TableJob& job, const IndexDef& index);
 

@@ -1,0 +1,584 @@
+#include "src/schema/evolution.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "src/common/strings.hpp"
+#include "src/schema/ddl.hpp"
+#include "src/sql/quote.hpp"
+
+namespace omsql {
+namespace {
+
+using schema::check_definition_sql;
+using schema::column_definition_sql;
+using schema::foreign_key_definition_sql;
+using schema::index_definition_sql;
+using sql::quote_identifier;
+using sql::quote_name;
+
+const ColumnMapping* mapping_of(const TableJob& job, const std::string& source) {
+  for (const auto& c : job.columns)
+    if (iequals(c.source, source)) return &c;
+  return nullptr;
+}
+const ColumnDef* column_of(const TableDef& table, const std::string& name) {
+  for (const auto& c : table.columns)
+    if (iequals(c.name, name)) return &c;
+  return nullptr;
+}
+// old name (lower-case) -> new name, from the statement's kRenamedFrom/kRenamedTo pairs of `type`.
+std::map<std::string, std::string> renames_of(const ClassifiedStatement& source, ObjectType type) {
+  std::map<std::string, std::string> out;
+  const auto& objects = source.objects;
+  for (size_t i = 0; i + 1 < objects.size(); ++i) {
+    if (objects[i].type != type || objects[i].role != ObjectRole::kRenamedFrom) continue;
+    if (objects[i + 1].type != type || objects[i + 1].role != ObjectRole::kRenamedTo) continue;
+    out[to_lower(objects[i].part)] = objects[i + 1].part;
+  }
+  return out;
+}
+std::string renamed(const std::map<std::string, std::string>& renames, const std::string& name) {
+  auto it = renames.find(to_lower(name));
+  return it == renames.end() ? name : it->second;
+}
+std::string renamed_from(const std::map<std::string, std::string>& renames, const std::string& name) {
+  for (const auto& [from, to] : renames)
+    if (iequals(to, name)) return from;
+  return name;
+}
+
+// What the statement, its clauses and the two jobs must satisfy before any text is built.
+class Evolver {
+ public:
+  Evolver(const TableJob& before, const TableJob& after, const ClassifiedStatement& source,
+          const DialectTarget& dialect, const std::vector<TableJob>* tables)
+      : before_(before), after_(after), source_(source), dialect_(dialect), tables_(tables),
+        where_(after.source.str() + ": " + std::string(statement_kind_name(source.kind))),
+        column_renames_(renames_of(source, ObjectType::kColumn)),
+        index_renames_(renames_of(source, ObjectType::kIndex)) {
+    // `before` as it is once the statement's column renames are applied: each renamed column
+    // carries its new target name, so its index, CHECK and foreign key text compares equal.
+    renamed_before_ = before;
+    for (auto& mapping : renamed_before_.columns)
+      if (const ColumnMapping* next = mapping_of(after, renamed(column_renames_, mapping.source)))
+        mapping.target = next->target;
+  }
+
+  Result<TargetEvolution> run() {
+    OMSQL_RETURN_IF_ERROR(check_filter());
+    OMSQL_RETURN_IF_ERROR(columns());
+    OMSQL_RETURN_IF_ERROR(indexes());
+    checks();
+    OMSQL_RETURN_IF_ERROR(foreign_keys());
+    OMSQL_RETURN_IF_ERROR(table_options());
+    return assemble();
+  }
+
+ private:
+  Status unsupported(const std::string& what) const { return Status::unsupported(where_ + ": " + what); }
+
+  // A FILTER is evaluated by replay over source column names: one it names that the statement
+  // drops or renames could no longer be evaluated, and rows would pass or fail it silently.
+  Status check_filter() const {
+    for (const auto& name : before_.filter_columns) {
+      std::string next = renamed(column_renames_, name);
+      if (!iequals(next, name))
+        return unsupported("column `" + name + "`, which the FILTER uses (" + before_.filter.value_or("") +
+                           "), is renamed to `" + next +
+                           "`: change the FILTER in the script to the new name, then run again (or skip the DDL)");
+      if (!column_of(after_.source_def, name))
+        return unsupported("column `" + name + "`, which the FILTER uses (" + before_.filter.value_or("") +
+                           "), is dropped: replay could no longer evaluate the FILTER; change the FILTER in the "
+                           "script, then run again (or skip the DDL)");
+    }
+    for (const auto& name : after_.filter_columns)
+      if (!column_of(after_.source_def, name))
+        return unsupported("the FILTER names column `" + name + "`, which the table no longer has");
+    return Status::ok();
+  }
+
+  Status columns() {
+    struct Pair {
+      const ColumnMapping* before = nullptr;  // in renamed_before_
+      const ColumnMapping* after = nullptr;
+    };
+    std::vector<Pair> pairs;
+    for (const auto& mapping : renamed_before_.columns) {
+      const ColumnMapping* original = mapping_of(before_, mapping.source);
+      std::string next = renamed(column_renames_, mapping.source);
+      const bool is_renamed = !iequals(next, mapping.source);
+      const ColumnMapping* partner = mapping_of(after_, next);
+      if (!partner) {
+        if (column_of(after_.source_def, next))
+          return unsupported(
+              is_renamed ? "column `" + mapping.source + "` is renamed to `" + next +
+                               "`, which COLUMNS ... EXCLUDE excludes: the target column `" + original->target +
+                               "` would no longer be written; exclude `" + mapping.source + "` too, or stop excluding `" +
+                               next + "`"
+                         : "column `" + mapping.source + "` is on the target (`" + original->target +
+                               "`) but the rules no longer map it");
+        column_drops_.push_back("DROP COLUMN " + quote_identifier(original->target));
+        continue;
+      }
+      // A MAP COLUMN names the old source name: after the rename the rules map the column to
+      // its own name, and following them would rename the target column the user chose.
+      if (is_renamed && !iequals(original->target, original->source) && iequals(partner->target, partner->source) &&
+          partner->target != original->target)
+        return unsupported("column `" + mapping.source + "` is renamed to `" + next + "`, and the script maps `" +
+                           mapping.source + "` TO `" + original->target + "` (MAP COLUMN) but not `" + next +
+                           "`: add MAP COLUMN " + after_.source.str() + "." + next + " TO " + original->target +
+                           " to keep the target column, then run again");
+      pairs.push_back({&mapping, partner});
+    }
+    for (const auto& mapping : after_.columns) {
+      bool paired = std::any_of(pairs.begin(), pairs.end(), [&](const Pair& p) { return p.after == &mapping; });
+      if (paired) continue;
+      std::string previous = renamed_from(column_renames_, mapping.source);
+      if (column_of(before_.source_def, previous))
+        return unsupported(
+            !iequals(previous, mapping.source)
+                ? "column `" + previous + "` is excluded (COLUMNS ... EXCLUDE) and renamed to `" + mapping.source +
+                      "`, which the rules do not exclude: the target would get a column without the values the copy "
+                      "left out; exclude `" + mapping.source + "` too"
+                : "column `" + mapping.source + "` was not on the target, but the rules now map it");
+    }
+
+    // Target column order: `current` is the target's order once drops are done; the columns
+    // outside the longest run already in order are moved (FIRST / AFTER), the rest stay put.
+    std::vector<const ColumnMapping*> current_before;  // renamed_before_ mappings in target order
+    for (const auto& mapping : renamed_before_.columns)
+      for (const auto& p : pairs)
+        if (p.before == &mapping) current_before.push_back(&mapping);
+    std::vector<int> position_in_current;  // per after column: its place in current_before, -1 = added
+    for (const auto& mapping : after_.columns) {
+      int position = -1;
+      for (const auto& p : pairs)
+        if (p.after == &mapping)
+          for (size_t i = 0; i < current_before.size(); ++i)
+            if (current_before[i] == p.before) position = static_cast<int>(i);
+      position_in_current.push_back(position);
+    }
+    std::vector<bool> stays = longest_increasing(position_in_current);
+    size_t last_kept = 0;  // after columns from here on are all added: appended without a position
+    for (size_t i = 0; i < after_.columns.size(); ++i)
+      if (position_in_current[i] >= 0) last_kept = i + 1;
+
+    for (size_t i = 0; i < after_.columns.size(); ++i) {
+      const ColumnMapping& mapping = after_.columns[i];
+      std::string place = i == 0 ? " FIRST" : " AFTER " + quote_identifier(after_.columns[i - 1].target);
+      std::vector<std::string> warnings;
+      auto definition = column_definition_sql(after_, mapping, dialect_, &warnings);
+      if (!definition) return definition.status().with_context(where_);
+      if (position_in_current[i] < 0) {
+        column_changes_.push_back("ADD COLUMN " + *definition + (i >= last_kept ? "" : place));
+        keep(warnings);
+        continue;
+      }
+      const ColumnMapping* previous = current_before[static_cast<size_t>(position_in_current[i])];
+      const ColumnMapping* original = mapping_of(before_, previous->source);
+      std::vector<std::string> ignored;
+      auto old_definition = column_definition_sql(renamed_before_, *previous, dialect_, &ignored);
+      if (!old_definition) return old_definition.status().with_context(where_ + " (the definition before it)");
+      const bool target_renamed = original->target != mapping.target;
+      const bool moved = !stays[i];
+      if (!target_renamed && !moved && *old_definition == *definition) continue;
+      keep(warnings);
+      column_changes_.push_back(
+          (target_renamed ? "CHANGE COLUMN " + quote_identifier(original->target) + " " : std::string("MODIFY COLUMN ")) +
+          *definition + (moved ? place : ""));
+    }
+    return Status::ok();
+  }
+
+  // The longest strictly increasing subsequence of the non-negative entries (patience sort).
+  static std::vector<bool> longest_increasing(const std::vector<int>& values) {
+    std::vector<size_t> tails, parent(values.size(), SIZE_MAX);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i] < 0) continue;
+      auto it = std::lower_bound(tails.begin(), tails.end(), values[i],
+                                 [&](size_t index, int v) { return values[index] < v; });
+      if (it != tails.begin()) parent[i] = *(it - 1);
+      if (it == tails.end())
+        tails.push_back(i);
+      else
+        *it = i;
+    }
+    std::vector<bool> out(values.size(), false);
+    for (size_t i = tails.empty() ? SIZE_MAX : tails.back(); i != SIZE_MAX; i = parent[i]) out[i] = true;
+    return out;
+  }
+
+  Status indexes() {
+    std::vector<std::string> ignored;
+    std::map<std::string, std::pair<const IndexDef*, std::string>> old_set;  // new name (lower) -> index, text
+    for (const auto& index : before_.source_def.indexes) {
+      IndexDef as_renamed = index;
+      as_renamed.name = renamed(index_renames_, index.name);
+      if (auto text = index_definition_sql(renamed_before_, as_renamed, dialect_, &ignored))
+        old_set[to_lower(as_renamed.name)] = {&index, *text};
+    }
+    std::map<std::string, bool> seen;
+    for (const auto& index : after_.source_def.indexes) {
+      std::vector<std::string> warnings;
+      auto text = index_definition_sql(after_, index, dialect_, &warnings);
+      auto old = old_set.find(to_lower(index.name));
+      if (old != old_set.end()) {
+        seen[old->first] = true;
+        const IndexDef& previous = *old->second.first;
+        if (text && *text == old->second.second) {
+          if (previous.name != index.name)
+            index_drops_.push_back("RENAME INDEX " + quote_identifier(previous.name) + " TO " +
+                                   quote_identifier(index.name));
+          continue;
+        }
+        index_drops_.push_back(drop_index(previous));
+      }
+      keep(warnings);
+      if (text) index_adds_.push_back("ADD " + *text);
+    }
+    for (const auto& [name, old] : old_set)
+      if (!seen.count(name)) index_drops_.push_back(drop_index(*old.first));
+    return Status::ok();
+  }
+  static std::string drop_index(const IndexDef& index) {
+    return index.is_primary() ? "DROP PRIMARY KEY" : "DROP INDEX " + quote_identifier(index.name);
+  }
+
+  void checks() {
+    std::vector<std::string> ignored;
+    std::map<std::string, std::pair<std::string, std::string>> old_set;  // lower name -> name, text
+    for (const auto& check : before_.source_def.checks)
+      if (auto text = check_definition_sql(renamed_before_, check, dialect_, &ignored))
+        old_set[to_lower(check.name)] = {check.name, *text};
+    for (const auto& check : after_.source_def.checks) {
+      std::vector<std::string> warnings;
+      auto text = check_definition_sql(after_, check, dialect_, &warnings);
+      if (check.column_level) continue;  // part of its column's definition
+      auto old = old_set.find(to_lower(check.name));
+      if (old != old_set.end()) {
+        std::string old_text = old->second.second;
+        std::string old_name = old->second.first;
+        old_set.erase(old);
+        if (text && *text == old_text) continue;
+        constraint_drops_.push_back("DROP CONSTRAINT " + quote_identifier(old_name));
+        // The same name cannot be dropped and added in one statement: added by the next one.
+        keep(warnings);
+        if (text) later_.push_back("ADD " + *text);
+        continue;
+      }
+      keep(warnings);
+      if (text) constraint_adds_.push_back("ADD " + *text);
+    }
+    for (const auto& [name, old] : old_set) constraint_drops_.push_back("DROP CONSTRAINT " + quote_identifier(old.first));
+  }
+
+  // The parent job of `fk` of `job`: `job` itself for a self-reference, else the task's table;
+  // nullptr when the task does not migrate the parent (the foreign key is not on the target).
+  Result<const TableJob*> parent_of(const TableJob& job, const ForeignKeyDef& fk) const {
+    if (iequals(fk.referenced.schema, before_.source.schema) && iequals(fk.referenced.table, before_.source.table))
+      return &job;
+    if (iequals(fk.referenced.schema, after_.source.schema) && iequals(fk.referenced.table, after_.source.table))
+      return &job;
+    if (!tables_)
+      return unsupported("foreign key `" + fk.name + "` references " + fk.referenced.str() +
+                         ": its target name needs the task's tables (evolve_target's task_tables)");
+    for (const auto& t : *tables_)
+      if (t.source == fk.referenced) return &t;
+    return static_cast<const TableJob*>(nullptr);
+  }
+
+  // The foreign key as the source defines it, with the statement's renames applied: what to
+  // compare before rendering, which needs the parent's job.
+  std::string foreign_key_signature(const TableJob& job, const ForeignKeyDef& fk) const {
+    auto target_of = [&](const std::string& c) {
+      const ColumnMapping* m = mapping_of(job, c);
+      return m ? m->target : "?" + c;
+    };
+    const bool self = (iequals(fk.referenced.schema, before_.source.schema) &&
+                       iequals(fk.referenced.table, before_.source.table)) ||
+                      (iequals(fk.referenced.schema, after_.source.schema) &&
+                       iequals(fk.referenced.table, after_.source.table));
+    std::string out;
+    for (const auto& c : fk.columns) out += to_lower(target_of(c)) + ",";
+    out += self ? std::string("->self(") : "->" + to_lower(fk.referenced.str()) + "(";
+    for (const auto& c : fk.referenced_columns) out += to_lower(self ? target_of(c) : c) + ",";
+    auto rule = [](const std::string& r) { return r.empty() || iequals(r, "NO ACTION") ? std::string("RESTRICT") : to_lower(r); };
+    return out + ") " + rule(fk.on_delete) + " " + rule(fk.on_update);
+  }
+
+  Status foreign_keys() {
+    std::map<std::string, const ForeignKeyDef*> old_set;
+    for (const auto& fk : before_.source_def.foreign_keys) old_set[to_lower(fk.name)] = &fk;
+    std::map<std::string, bool> seen;
+    for (const auto& fk : after_.source_def.foreign_keys) {
+      auto old = old_set.find(to_lower(fk.name));
+      if (old != old_set.end()) {
+        seen[old->first] = true;
+        if (foreign_key_signature(renamed_before_, *old->second) == foreign_key_signature(after_, fk)) continue;
+        OMSQL_RETURN_IF_ERROR(drop_foreign_key(*old->second));
+      }
+      auto parent = parent_of(after_, fk);
+      if (!parent) return parent.status();
+      if (!*parent) {
+        warnings_.push_back(after_.source.str() + ": foreign key `" + fk.name + "` not created: it references " +
+                            fk.referenced.str() + ", which is not migrated");
+        continue;
+      }
+      std::vector<std::string> warnings;
+      if (auto text = foreign_key_definition_sql(after_, fk, **parent, dialect_, &warnings))
+        later_.push_back("ADD " + *text);
+      keep(warnings);
+    }
+    for (const auto& [name, fk] : old_set)
+      if (!seen.count(name)) OMSQL_RETURN_IF_ERROR(drop_foreign_key(*fk));
+    return Status::ok();
+  }
+  // Drops the foreign key when the schema phase created it (its parent is migrated and the
+  // dialect kept it).
+  Status drop_foreign_key(const ForeignKeyDef& fk) {
+    auto parent = parent_of(renamed_before_, fk);
+    if (!parent) return parent.status();
+    std::vector<std::string> ignored;
+    if (*parent && foreign_key_definition_sql(renamed_before_, fk, **parent, dialect_, &ignored))
+      constraint_drops_.insert(constraint_drops_.begin(), "DROP FOREIGN KEY " + quote_identifier(fk.name));
+    return Status::ok();
+  }
+
+  // Table options the dialect keeps, as name -> "name=value" tokens of table_options().
+  static std::map<std::string, std::string> option_tokens(const std::string& options) {
+    std::map<std::string, std::string> out;
+    size_t start = 0;
+    while (start < options.size()) {
+      size_t end = options.find(' ', start);
+      if (end == std::string::npos) end = options.size();
+      std::string token = options.substr(start, end - start);
+      if (!token.empty()) out[to_lower(token.substr(0, token.find('=')))] = token;
+      start = end + 1;
+    }
+    return out;
+  }
+
+  Status table_options() {
+    std::vector<std::string> ignored, warnings;
+    auto old_tokens = option_tokens(schema::table_options(dialect_, before_.source_def, where_, &ignored));
+    auto new_tokens = option_tokens(schema::table_options(dialect_, after_.source_def, where_, &warnings));
+    bool changed = false;
+    for (const auto& [name, token] : new_tokens) {
+      auto old = old_tokens.find(name);
+      if (old != old_tokens.end() && old->second == token) continue;
+      option_changes_.push_back(token);
+      changed = true;
+    }
+    for (const auto& [name, token] : old_tokens) {
+      if (new_tokens.count(name)) continue;
+      option_changes_.push_back(name == "key_block_size" ? "KEY_BLOCK_SIZE=0" : to_upper_ascii(name) + "=DEFAULT");
+      changed = true;
+    }
+    if (changed) keep(warnings);
+
+    auto old_charset = schema::choose_charset(dialect_, before_.source_def.charset, before_.source_def.collation,
+                                              where_, &ignored);
+    std::vector<std::string> charset_warnings;
+    auto new_charset = schema::choose_charset(dialect_, after_.source_def.charset, after_.source_def.collation,
+                                              where_, &charset_warnings);
+    if (!new_charset) return new_charset.status();
+    if (!old_charset || old_charset->charset != new_charset->charset ||
+        old_charset->collation != new_charset->collation) {
+      std::string clause;
+      if (new_charset->charset) clause = "DEFAULT CHARSET=" + *new_charset->charset;
+      if (new_charset->collation) clause += std::string(clause.empty() ? "" : " ") + "COLLATE=" + *new_charset->collation;
+      if (!clause.empty()) option_changes_.push_back(clause);
+      keep(charset_warnings);
+    }
+    if (before_.source_def.comment != after_.source_def.comment)
+      option_changes_.push_back("COMMENT=" + sql::text_literal(after_.source_def.comment));
+    return Status::ok();
+  }
+  static std::string to_upper_ascii(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  }
+
+  void keep(std::vector<std::string>& warnings) {
+    for (auto& w : warnings) warnings_.push_back(std::move(w));
+    warnings.clear();
+  }
+
+  TargetEvolution assemble() {
+    TargetEvolution out;
+    out.warnings = std::move(warnings_);
+    out.key_change = row_key_change(before_, after_);
+    if (out.key_change == RowKeyChange::kChanged && key_unchanged_but_renamed()) out.key_change = RowKeyChange::kSame;
+    const bool renamed_table = !(before_.target == after_.target);
+    std::vector<std::vector<std::string>> groups = {constraint_drops_, index_drops_};
+    std::vector<std::string> column_group = column_drops_;
+    column_group.insert(column_group.end(), column_changes_.begin(), column_changes_.end());
+    groups.push_back(column_group);
+    groups.push_back(index_adds_);
+    groups.push_back(constraint_adds_);
+    groups.push_back(option_changes_);
+    std::string rename = "RENAME TO " + quote_name(after_.target);
+    if (dialect_.dialect == Dialect::kOceanBase) {
+      for (const auto& group : groups)
+        if (!group.empty()) out.statements.push_back("ALTER TABLE " + quote_name(before_.target) + " " + join(group, ", "));
+      if (renamed_table) out.statements.push_back("ALTER TABLE " + quote_name(before_.target) + " " + rename);
+    } else {
+      std::vector<std::string> clauses;
+      for (const auto& group : groups) clauses.insert(clauses.end(), group.begin(), group.end());
+      if (clauses.empty() && renamed_table)
+        out.statements.push_back("RENAME TABLE " + quote_name(before_.target) + " TO " + quote_name(after_.target));
+      else if (!clauses.empty())
+        out.statements.push_back("ALTER TABLE " + quote_name(before_.target) + " " + join(clauses, ", ") +
+                                 (renamed_table ? ", " + rename : ""));
+    }
+    if (!later_.empty()) out.statements.push_back("ALTER TABLE " + quote_name(after_.target) + " " + join(later_, ", "));
+    return out;
+  }
+
+  // The key's columns are the old key's, renamed by the statement, with the same definitions.
+  bool key_unchanged_but_renamed() const {
+    if (before_.key.columns.size() != after_.key.columns.size() || before_.key.kind != after_.key.kind) return false;
+    for (size_t i = 0; i < before_.key.columns.size(); ++i) {
+      if (!iequals(renamed(column_renames_, before_.key.columns[i]), after_.key.columns[i])) return false;
+      const ColumnDef* old_column = column_of(before_.source_def, before_.key.columns[i]);
+      const ColumnDef* new_column = column_of(after_.source_def, after_.key.columns[i]);
+      if (!old_column || !new_column || old_column->column_type != new_column->column_type ||
+          old_column->collation != new_column->collation)
+        return false;
+    }
+    return true;
+  }
+
+  const TableJob& before_;
+  const TableJob& after_;
+  const ClassifiedStatement& source_;
+  const DialectTarget& dialect_;
+  const std::vector<TableJob>* tables_;
+  const std::string where_;
+  const std::map<std::string, std::string> column_renames_, index_renames_;
+  TableJob renamed_before_;
+  std::vector<std::string> constraint_drops_, index_drops_, column_drops_, column_changes_, index_adds_,
+      constraint_adds_, option_changes_, later_, warnings_;
+};
+
+// The clauses this translator refuses, whatever the definitions say.
+Status check_clauses(const TableJob& job, const ClassifiedStatement& source) {
+  for (const auto& clause : source.alter) {
+    std::string what = job.source.str() + ": ALTER TABLE ... " + std::string(alter_action_name(clause.action)) +
+                       (clause.name.empty() ? "" : " `" + clause.name + "`");
+    if (clause.action == AlterAction::kPartitionChange)
+      return Status::unsupported(what + ": partitioning changes are not replicated (the target table is not "
+                                        "partitioned as the source's, and rows a partition clause removes or moves "
+                                        "carry no row events): apply it to the target by hand, then mark it applied");
+    if (clause.action == AlterAction::kOther)
+      return Status::unsupported(what + ": not translated (tablespace, system versioning, periods and the like): "
+                                        "apply it to the target by hand, then mark it applied");
+  }
+  return Status::ok();
+}
+
+Result<TargetEvolution> create(const TableJob& after, const ClassifiedStatement& source, const DialectTarget& dialect,
+                               const std::vector<TableJob>* tables, bool replace) {
+  TargetEvolution out;
+  const TableDef& def = after.source_def;
+  auto database = schema::create_database_sql(after.target.schema, dialect, def.schema_charset, def.schema_collation,
+                                              &out.warnings);
+  if (!database) return database.status();
+  out.statements.push_back(*database);
+  if (replace) out.statements.push_back("DROP TABLE IF EXISTS " + quote_name(after.target));
+  auto table = schema::create_table_sql(after, dialect, true);
+  if (!table) return table.status().with_context(after.source.str() + ": " + std::string(statement_kind_name(source.kind)));
+  out.statements.push_back(table->sql);
+  out.warnings.insert(out.warnings.end(), table->warnings.begin(), table->warnings.end());
+  std::vector<TableJob> jobs = tables ? *tables : std::vector<TableJob>{};
+  jobs.erase(std::remove_if(jobs.begin(), jobs.end(), [&](const TableJob& j) { return j.source == after.source; }),
+             jobs.end());
+  jobs.push_back(after);
+  for (const auto& fk : def.foreign_keys)
+    if (!tables && !(fk.referenced == after.source))
+      return Status::unsupported(after.source.str() + ": foreign key `" + fk.name + "` references " +
+                                 fk.referenced.str() + ": its target name needs the task's tables");
+  auto keys = schema::foreign_key_sql(after, jobs, dialect);
+  if (!keys) return keys.status();
+  if (!keys->sql.empty()) out.statements.push_back(keys->sql);
+  out.warnings.insert(out.warnings.end(), keys->warnings.begin(), keys->warnings.end());
+  return out;
+}
+
+}  // namespace
+
+const char* row_key_change_name(RowKeyChange change) {
+  switch (change) {
+    case RowKeyChange::kSame: return "same";
+    case RowKeyChange::kChanged: return "changed";
+    case RowKeyChange::kLost: return "lost";
+    case RowKeyChange::kGained: return "gained";
+  }
+  return "?";
+}
+
+RowKeyChange row_key_change(const TableJob& before, const TableJob& after) {
+  const bool had = before.key.kind != RowKey::Kind::kNone && !before.key.columns.empty();
+  const bool has = after.key.kind != RowKey::Kind::kNone && !after.key.columns.empty();
+  if (had && !has) return RowKeyChange::kLost;
+  if (!had && has) return RowKeyChange::kGained;
+  if (!had) return RowKeyChange::kSame;
+  if (before.key.columns.size() != after.key.columns.size()) return RowKeyChange::kChanged;
+  for (size_t i = 0; i < before.key.columns.size(); ++i) {
+    if (!iequals(before.key.columns[i], after.key.columns[i])) return RowKeyChange::kChanged;
+    // Lanes hash the key's canonical bytes and route collation-compared keys whole: a new type or
+    // collation may move a key to another lane.
+    const ColumnDef* old_column = column_of(before.source_def, before.key.columns[i]);
+    const ColumnDef* new_column = column_of(after.source_def, after.key.columns[i]);
+    if (!old_column || !new_column || old_column->column_type != new_column->column_type ||
+        old_column->collation != new_column->collation)
+      return RowKeyChange::kChanged;
+  }
+  return RowKeyChange::kSame;
+}
+
+Result<TargetEvolution> evolve_target(const TableJob* before, const TableJob* after, const ClassifiedStatement& source,
+                                      const DialectTarget& dialect, const std::vector<TableJob>* task_tables) {
+  const TableJob* job = after ? after : before;
+  if (!job) return Status::invalid_argument("evolve_target: neither a table before nor after the statement");
+  const std::string where = job->source.str() + ": " + std::string(statement_kind_name(source.kind));
+  switch (source.kind) {
+    case StatementKind::kCreateTable:
+      if (!after) return Status::invalid_argument(where + ": no definition after CREATE TABLE");
+      if (before && !source.or_replace) return TargetEvolution{};  // IF NOT EXISTS on a table that exists
+      return create(*after, source, dialect, task_tables, before != nullptr);
+    case StatementKind::kDropTable:
+    case StatementKind::kDropDatabase:
+      if (!before) return TargetEvolution{};
+      return TargetEvolution{{"DROP TABLE IF EXISTS " + quote_name(before->target)}, {}, RowKeyChange::kSame};
+    case StatementKind::kTruncateTable:
+      return TargetEvolution{{"TRUNCATE TABLE " + quote_name(job->target)}, {}, RowKeyChange::kSame};
+    case StatementKind::kTableMaintenance:
+      return TargetEvolution{};
+    case StatementKind::kRenameTable:
+    case StatementKind::kAlterTable:
+    case StatementKind::kCreateIndex:
+    case StatementKind::kDropIndex:
+      break;
+    case StatementKind::kUnknown:
+      return Status::unsupported(where + ": the statement was not understood (" + source.unparsed +
+                                 "): apply it to the target by hand, then mark it applied");
+    default:
+      return Status::unsupported(where + ": not a change of a table's definition or rows; not translated");
+  }
+  OMSQL_RETURN_IF_ERROR(check_clauses(*job, source));
+  if (!after) return TargetEvolution{};  // renamed out of the task: the target table stays, no longer fed
+  if (!before) return create(*after, source, dialect, task_tables, false);  // renamed into the task
+  return Evolver(*before, *after, source, dialect, task_tables).run();
+}
+
+Result<std::vector<std::string>> evolve_statements(const TableJob* before, const TableJob* after,
+                                                   const ClassifiedStatement& source, const DialectTarget& dialect,
+                                                   const std::vector<TableJob>* task_tables) {
+  auto evolution = evolve_target(before, after, source, dialect, task_tables);
+  if (!evolution) return evolution.status();
+  return std::move(evolution->statements);
+}
+
+}  // namespace omsql

@@ -1,0 +1,709 @@
+// Schema evolution units: target statements for a source DDL, exact strings, no server. The source
+// statements go through the real classifier; the TableJobs before and after are built by hand the
+// way the binder builds them (MAP COLUMN, COLUMNS EXCLUDE, CAST).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "src/engine/mysql/binlog/ddl_parse.hpp"
+#include "src/schema/evolution.hpp"
+#include "tests/src/schema/evolution_rules.hpp"
+
+using namespace omsql;
+using omsql::testing::Rules;
+
+// Statement lists print one per line when a CHECK fails.
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& lines) {
+    std::string out = "\n";
+    for (const auto& line : lines) out += "  [" + line + "]\n";
+    return out.c_str();
+  }
+};
+}  // namespace doctest
+
+namespace {
+
+ColumnDef column(std::string name, std::string type, bool nullable = true) {
+  ColumnDef c;
+  c.name = std::move(name);
+  c.column_type = type;
+  c.data_type = type.substr(0, type.find('('));
+  c.nullable = nullable;
+  if (nullable) c.default_value = "NULL";
+  return c;
+}
+ColumnDef text(std::string name, std::string type, bool nullable = true) {
+  ColumnDef c = column(std::move(name), std::move(type), nullable);
+  c.charset = "utf8mb4";
+  c.collation = "utf8mb4_general_ci";
+  return c;
+}
+
+void renumber(TableDef& t) {
+  for (size_t i = 0; i < t.columns.size(); ++i) t.columns[i].ordinal = static_cast<int>(i + 1);
+}
+
+// shop.orders (id PK auto_increment, customer, note, amount, flag), KEY ix_customer (customer).
+TableDef orders() {
+  TableDef t;
+  t.name = {"shop", "orders"};
+  auto id = column("id", "int(11)", false);
+  id.extra = "auto_increment";
+  auto amount = column("amount", "decimal(10,2)", false);
+  amount.default_value = "0.00";
+  auto flag = column("flag", "tinyint(1)", false);
+  flag.default_value = "0";
+  t.columns = {id, text("customer", "varchar(50)", false), text("note", "varchar(200)"), amount, flag};
+  renumber(t);
+  t.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""},
+               {"ix_customer", false, "BTREE", {{"customer", {}, false}}, ""}};
+  t.charset = "utf8mb4";
+  t.collation = "utf8mb4_general_ci";
+  t.schema_charset = "utf8mb4";
+  t.schema_collation = "utf8mb4_general_ci";
+  return t;
+}
+
+ClassifiedStatement classify(const std::string& sql) { return classify_statement(sql, "shop"); }
+
+// The statements for `sql` taking `before` to `after` under `rules`, or the error message.
+std::vector<std::string> evolve(const TableDef& before, const TableDef& after, const std::string& sql,
+                                const Rules& rules = {}, Dialect dialect = Dialect::kMysql,
+                                const Rules* after_rules = nullptr) {
+  TableJob b = rules.bind(before);
+  TableJob a = (after_rules ? *after_rules : rules).bind(after);
+  auto out = evolve_statements(&b, &a, classify(sql), dialect);
+  if (!out) return {"error: " + out.status().message()};
+  return *out;
+}
+
+using Lines = std::vector<std::string>;
+const char* kOrders = "ALTER TABLE `shop`.`orders` ";
+
+}  // namespace
+
+TEST_CASE("ADD COLUMN: at the end without a position, elsewhere FIRST / AFTER, several in one statement") {
+  TableDef after = orders();
+  auto status = text("status", "varchar(10)", false);
+  status.default_value = "'new'";
+  after.columns.push_back(status);
+  renumber(after);
+  CHECK(evolve(orders(), after, "ALTER TABLE orders ADD COLUMN status VARCHAR(10) NOT NULL DEFAULT 'new'") ==
+        Lines{std::string(kOrders) +
+              "ADD COLUMN `status` varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL DEFAULT 'new'"});
+
+  TableDef placed = orders();
+  placed.columns.insert(placed.columns.begin(), column("shard", "smallint(6)"));
+  placed.columns.insert(placed.columns.begin() + 3, column("rank", "int(11)"));
+  placed.columns.push_back(column("tail", "int(11)"));
+  renumber(placed);
+  CHECK(evolve(orders(), placed,
+               "ALTER TABLE orders ADD shard SMALLINT FIRST, ADD `rank` INT AFTER customer, ADD tail INT") ==
+        Lines{std::string(kOrders) +
+              "ADD COLUMN `shard` smallint(6) NULL DEFAULT NULL FIRST, "
+              "ADD COLUMN `rank` int(11) NULL DEFAULT NULL AFTER `customer`, "
+              "ADD COLUMN `tail` int(11) NULL DEFAULT NULL"});
+}
+
+TEST_CASE("DROP COLUMN; an index that shrank with it is rebuilt as the source has it") {
+  TableDef before = orders();
+  before.indexes.push_back({"ix_pair", false, "BTREE", {{"customer", {}, false}, {"note", {}, false}}, ""});
+  TableDef after = before;
+  after.columns.erase(after.columns.begin() + 2);  // note
+  renumber(after);
+  after.indexes[2].parts.pop_back();
+  CHECK(evolve(before, after, "ALTER TABLE orders DROP COLUMN note") ==
+        Lines{std::string(kOrders) + "DROP INDEX `ix_pair`, DROP COLUMN `note`, ADD KEY `ix_pair` (`customer`)"});
+}
+
+TEST_CASE("MODIFY COLUMN: type, nullability, default, comment, charset; ALTER COLUMN SET DEFAULT") {
+  TableDef after = orders();
+  after.columns[2].column_type = "varchar(400)";
+  after.columns[2].nullable = false;
+  after.columns[2].default_value = "''";
+  after.columns[2].comment = "free text";
+  after.columns[2].charset = "latin1";
+  after.columns[2].collation = "latin1_swedish_ci";
+  CHECK(evolve(orders(), after,
+               "ALTER TABLE orders MODIFY note VARCHAR(400) CHARACTER SET latin1 NOT NULL DEFAULT '' COMMENT 'free text'") ==
+        Lines{std::string(kOrders) +
+              "MODIFY COLUMN `note` varchar(400) CHARACTER SET latin1 COLLATE latin1_swedish_ci NOT NULL DEFAULT '' "
+              "COMMENT 'free text'"});
+
+  TableDef defaulted = orders();
+  defaulted.columns[3].default_value = "1.00";
+  CHECK(evolve(orders(), defaulted, "ALTER TABLE orders ALTER COLUMN amount SET DEFAULT 1") ==
+        Lines{std::string(kOrders) + "MODIFY COLUMN `amount` decimal(10,2) NOT NULL DEFAULT 1.00"});
+}
+
+TEST_CASE("oceanbase: the dialect's rules apply to the new definition (charset, defaults)") {
+  TableDef after = orders();
+  auto blob = text("body", "text");
+  blob.data_type = "text";
+  blob.default_value = "'x'";
+  blob.charset = "utf8mb3";
+  blob.collation = "utf8mb3_general_ci";
+  after.columns.push_back(blob);
+  renumber(after);
+  TableJob b = Rules{}.bind(orders()), a = Rules{}.bind(after);
+  auto out = evolve_target(&b, &a, classify("ALTER TABLE orders ADD body TEXT CHARSET utf8mb3 DEFAULT 'x'"),
+                           Dialect::kOceanBase);
+  REQUIRE(out);
+  CHECK(out->statements ==
+        Lines{std::string(kOrders) +
+              "ADD COLUMN `body` text CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL"});
+  REQUIRE(out->warnings.size() == 2);
+  CHECK(out->warnings[0] == "shop.orders.body: charset utf8mb3 stored as utf8mb4 (OceanBase has no utf8mb3; utf8mb4 holds every character of it)");
+  CHECK(out->warnings[1] == "shop.orders.body: DEFAULT 'x' dropped (OceanBase allows no default on TEXT/BLOB/JSON/geometry columns)");
+}
+
+TEST_CASE("CHANGE / RENAME COLUMN renames the target column: its data and place stay") {
+  TableDef after = orders();
+  after.columns[2].name = "remark";
+  after.indexes.push_back({"ix_remark", false, "BTREE", {{"remark", 20, false}}, ""});
+  TableDef before = orders();
+  before.indexes.push_back({"ix_remark", false, "BTREE", {{"note", 20, false}}, ""});
+  CHECK(evolve(before, after, "ALTER TABLE orders RENAME COLUMN note TO remark") ==
+        Lines{std::string(kOrders) +
+              "CHANGE COLUMN `note` `remark` varchar(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL "
+              "DEFAULT NULL"});
+
+  TableDef widened = after;
+  widened.columns[2].column_type = "varchar(300)";
+  CHECK(evolve(before, widened, "ALTER TABLE orders CHANGE note remark VARCHAR(300) AFTER customer") ==
+        Lines{std::string(kOrders) +
+              "CHANGE COLUMN `note` `remark` varchar(300) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL "
+              "DEFAULT NULL"});
+
+  // A rename and a move: CHANGE ... FIRST.
+  TableDef moved = after;
+  std::rotate(moved.columns.begin(), moved.columns.begin() + 2, moved.columns.begin() + 3);
+  renumber(moved);
+  CHECK(evolve(before, moved, "ALTER TABLE orders CHANGE note remark VARCHAR(200) FIRST") ==
+        Lines{std::string(kOrders) +
+              "CHANGE COLUMN `note` `remark` varchar(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL "
+              "DEFAULT NULL FIRST"});
+}
+
+TEST_CASE("a column moved to the end is the one column moved (MODIFY ... AFTER)") {
+  TableDef after = orders();
+  std::rotate(after.columns.begin() + 1, after.columns.begin() + 2, after.columns.end());  // customer last
+  renumber(after);
+  CHECK(evolve(orders(), after, "ALTER TABLE orders MODIFY customer VARCHAR(50) NOT NULL AFTER flag") ==
+        Lines{std::string(kOrders) +
+              "MODIFY COLUMN `customer` varchar(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL AFTER `flag`"});
+}
+
+TEST_CASE("MAP COLUMN: a renamed MAPped column keeps its target name; a MAP the rename leaves behind is refused") {
+  Rules mapped;
+  mapped.map_column = {{"note", "comment_text"}, {"remark", "comment_text"}};
+  TableDef after = orders();
+  after.columns[2].name = "remark";
+  CHECK(evolve(orders(), after, "ALTER TABLE orders RENAME COLUMN note TO remark", mapped) == Lines{});
+
+  // The MAP names only the old name: following the rules would rename `comment_text` to `remark`.
+  Rules old_only;
+  old_only.map_column = {{"note", "comment_text"}};
+  auto refused = evolve(orders(), after, "ALTER TABLE orders RENAME COLUMN note TO remark", old_only);
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0] ==
+        "error: shop.orders: ALTER TABLE: column `note` is renamed to `remark`, and the script maps `note` TO "
+        "`comment_text` (MAP COLUMN) but not `remark`: add MAP COLUMN shop.orders.remark TO comment_text to keep the "
+        "target column, then run again");
+
+  // A MODIFY of a MAPped column is a MODIFY of its target column.
+  TableDef widened = orders();
+  widened.columns[2].column_type = "varchar(300)";
+  CHECK(evolve(orders(), widened, "ALTER TABLE orders MODIFY note VARCHAR(300)", old_only) ==
+        Lines{std::string(kOrders) +
+              "MODIFY COLUMN `comment_text` varchar(300) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL "
+              "DEFAULT NULL"});
+
+  // A column renamed to a name the rules MAP gets the MAP's name.
+  Rules new_only;
+  new_only.map_column = {{"remark", "comment_text"}};
+  CHECK(evolve(orders(), after, "ALTER TABLE orders RENAME COLUMN note TO remark", Rules{}, Dialect::kMysql, &new_only) ==
+        Lines{std::string(kOrders) +
+              "CHANGE COLUMN `note` `comment_text` varchar(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL "
+              "DEFAULT NULL"});
+}
+
+TEST_CASE("COLUMNS EXCLUDE: an excluded column's DDL changes nothing; renames across the EXCLUDE are refused") {
+  Rules excluded;
+  excluded.exclude = {"note", "secret"};
+  TableDef added = orders();
+  added.columns.push_back(text("secret", "varchar(64)"));
+  renumber(added);
+  CHECK(evolve(orders(), added, "ALTER TABLE orders ADD secret VARCHAR(64)", excluded) == Lines{});
+
+  TableDef modified = orders();
+  modified.columns[2].column_type = "text";
+  CHECK(evolve(orders(), modified, "ALTER TABLE orders MODIFY note TEXT", excluded) == Lines{});
+
+  TableDef dropped = orders();
+  dropped.columns.erase(dropped.columns.begin() + 2);
+  renumber(dropped);
+  CHECK(evolve(orders(), dropped, "ALTER TABLE orders DROP note", excluded) == Lines{});
+
+  // Excluded `note` renamed to `remark`, which no rule excludes: the target would get an empty column.
+  TableDef renamed = orders();
+  renamed.columns[2].name = "remark";
+  auto out = evolve(orders(), renamed, "ALTER TABLE orders RENAME COLUMN note TO remark", excluded);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0] ==
+        "error: shop.orders: ALTER TABLE: column `note` is excluded (COLUMNS ... EXCLUDE) and renamed to `remark`, "
+        "which the rules do not exclude: the target would get a column without the values the copy left out; "
+        "exclude `remark` too");
+
+  // Kept `customer` renamed to `secret`, which the rules exclude: the target column would go unfed.
+  TableDef hidden = orders();
+  hidden.columns[1].name = "secret";
+  hidden.indexes[1].parts[0].column = "secret";
+  out = evolve(orders(), hidden, "ALTER TABLE orders CHANGE customer secret VARCHAR(50) NOT NULL", excluded);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0] ==
+        "error: shop.orders: ALTER TABLE: column `customer` is renamed to `secret`, which COLUMNS ... EXCLUDE "
+        "excludes: the target column `customer` would no longer be written; exclude `customer` too, or stop "
+        "excluding `secret`");
+}
+
+TEST_CASE("CAST: the CAST type stays while its FROM type matches; after that the target follows the source") {
+  Rules cast;
+  cast.cast = {{"flag", {"tinyint(1)", "BOOLEAN"}}};
+  TableDef nullable = orders();
+  nullable.columns[4].nullable = true;
+  nullable.columns[4].default_value = "NULL";
+  CHECK(evolve(orders(), nullable, "ALTER TABLE orders MODIFY flag TINYINT(1) NULL", cast) ==
+        Lines{std::string(kOrders) + "MODIFY COLUMN `flag` BOOLEAN NULL DEFAULT NULL"});
+
+  TableDef widened = orders();
+  widened.columns[4].column_type = "int(11)";
+  widened.columns[4].data_type = "int";
+  CHECK(evolve(orders(), widened, "ALTER TABLE orders MODIFY flag INT NOT NULL DEFAULT 0", cast) ==
+        Lines{std::string(kOrders) + "MODIFY COLUMN `flag` int(11) NOT NULL DEFAULT 0"});
+
+  // A DDL that leaves the CAST column alone leaves its CAST type alone.
+  TableDef other = orders();
+  other.columns.push_back(column("extra", "int(11)"));
+  renumber(other);
+  CHECK(evolve(orders(), other, "ALTER TABLE orders ADD extra INT", cast) ==
+        Lines{std::string(kOrders) + "ADD COLUMN `extra` int(11) NULL DEFAULT NULL"});
+}
+
+TEST_CASE("indexes: ADD / DROP INDEX, UNIQUE, RENAME INDEX, CREATE / DROP INDEX statements") {
+  TableDef after = orders();
+  after.indexes.push_back({"ux_note", true, "BTREE", {{"note", 30, false}}, "one per note"});
+  CHECK(evolve(orders(), after, "ALTER TABLE orders ADD UNIQUE KEY ux_note (note(30)) COMMENT 'one per note'") ==
+        Lines{std::string(kOrders) + "ADD UNIQUE KEY `ux_note` (`note`(30)) COMMENT 'one per note'"});
+  CHECK(evolve(orders(), after, "CREATE UNIQUE INDEX ux_note ON orders (note(30)) COMMENT 'one per note'") ==
+        Lines{std::string(kOrders) + "ADD UNIQUE KEY `ux_note` (`note`(30)) COMMENT 'one per note'"});
+
+  TableDef dropped = orders();
+  dropped.indexes.pop_back();
+  CHECK(evolve(orders(), dropped, "DROP INDEX ix_customer ON orders") ==
+        Lines{std::string(kOrders) + "DROP INDEX `ix_customer`"});
+
+  TableDef renamed = orders();
+  renamed.indexes[1].name = "ix_buyer";
+  CHECK(evolve(orders(), renamed, "ALTER TABLE orders RENAME INDEX ix_customer TO ix_buyer") ==
+        Lines{std::string(kOrders) + "RENAME INDEX `ix_customer` TO `ix_buyer`"});
+
+  // Changed columns of an index of the same name: dropped and added in one statement.
+  TableDef changed = orders();
+  changed.indexes[1].parts.push_back({"amount", {}, true});
+  CHECK(evolve(orders(), changed, "ALTER TABLE orders DROP INDEX ix_customer, ADD INDEX ix_customer (customer, amount DESC)") ==
+        Lines{std::string(kOrders) + "DROP INDEX `ix_customer`, ADD KEY `ix_customer` (`customer`, `amount` DESC)"});
+  // OceanBase builds it ascending and says so.
+  TableJob b = Rules{}.bind(orders()), a = Rules{}.bind(changed);
+  auto ob = evolve_target(&b, &a, classify("ALTER TABLE orders ADD INDEX ix_customer (customer, amount DESC)"),
+                          Dialect::kOceanBase);
+  REQUIRE(ob);
+  CHECK(ob->statements == Lines{std::string(kOrders) + "DROP INDEX `ix_customer`",
+                                std::string(kOrders) + "ADD KEY `ix_customer` (`customer`, `amount`)"});
+  CHECK(ob->warnings == Lines{"shop.orders: index `ix_customer` created ascending: OceanBase builds index parts "
+                              "ascending only (DESC is not supported)"});
+
+  // An index on an excluded column is not on the target: nothing to add or drop.
+  Rules excluded;
+  excluded.exclude = {"note"};
+  CHECK(evolve(orders(), after, "CREATE UNIQUE INDEX ux_note ON orders (note(30))", excluded) == Lines{});
+}
+
+TEST_CASE("PRIMARY KEY changes say the row key changed; losing the last key says so too") {
+  TableDef after = orders();
+  after.indexes[0].parts.push_back({"customer", {}, false});
+  TableJob b = Rules{}.bind(orders()), a = Rules{}.bind(after);
+  auto out = evolve_target(&b, &a, classify("ALTER TABLE orders DROP PRIMARY KEY, ADD PRIMARY KEY (id, customer)"),
+                           Dialect::kMysql);
+  REQUIRE(out);
+  CHECK(out->statements == Lines{std::string(kOrders) + "DROP PRIMARY KEY, ADD PRIMARY KEY (`id`, `customer`)"});
+  CHECK(out->key_change == RowKeyChange::kChanged);
+
+  // No primary key and no UNIQUE NOT NULL left: whole-row identity from here on.
+  TableDef keyless = orders();
+  keyless.columns[0].extra.clear();
+  keyless.indexes.erase(keyless.indexes.begin());
+  TableJob k = Rules{}.bind(keyless);
+  // The AUTO_INCREMENT went first (MODIFY id INT NOT NULL), then the key.
+  TableDef no_auto = orders();
+  no_auto.columns[0].extra.clear();
+  TableJob n = Rules{}.bind(no_auto);
+  out = evolve_target(&n, &k, classify("ALTER TABLE orders DROP PRIMARY KEY"), Dialect::kMysql);
+  REQUIRE(out);
+  CHECK(out->statements == Lines{std::string(kOrders) + "DROP PRIMARY KEY"});
+  CHECK(out->key_change == RowKeyChange::kLost);
+  CHECK(row_key_change(k, n) == RowKeyChange::kGained);
+
+  // A key column renamed is the same key: same values, same lanes.
+  TableDef renamed = orders();
+  renamed.columns[0].name = "order_id";
+  renamed.indexes[0].parts[0].column = "order_id";
+  TableJob r = Rules{}.bind(renamed);
+  out = evolve_target(&b, &r, classify("ALTER TABLE orders RENAME COLUMN id TO order_id"), Dialect::kMysql);
+  REQUIRE(out);
+  CHECK(out->statements ==
+        Lines{std::string(kOrders) + "CHANGE COLUMN `id` `order_id` int(11) NOT NULL AUTO_INCREMENT"});
+  CHECK(out->key_change == RowKeyChange::kSame);
+  // A key column of another type may hash to another lane.
+  TableDef wider = orders();
+  wider.columns[0].column_type = "bigint(20)";
+  TableJob w = Rules{}.bind(wider);
+  CHECK(row_key_change(b, w) == RowKeyChange::kChanged);
+}
+
+TEST_CASE("CHECK and FOREIGN KEY constraints") {
+  TableDef checked = orders();
+  checked.checks.push_back({"positive", "`amount` >= 0", false});
+  CHECK(evolve(orders(), checked, "ALTER TABLE orders ADD CONSTRAINT positive CHECK (amount >= 0)") ==
+        Lines{std::string(kOrders) + "ADD CONSTRAINT `positive` CHECK (`amount` >= 0)"});
+  CHECK(evolve(checked, orders(), "ALTER TABLE orders DROP CONSTRAINT positive") ==
+        Lines{std::string(kOrders) + "DROP CONSTRAINT `positive`"});
+  TableDef stricter = orders();
+  stricter.checks.push_back({"positive", "`amount` > 0", false});
+  CHECK(evolve(checked, stricter, "ALTER TABLE orders DROP CONSTRAINT positive, ADD CONSTRAINT positive CHECK (amount > 0)") ==
+        Lines{std::string(kOrders) + "DROP CONSTRAINT `positive`",
+              std::string(kOrders) + "ADD CONSTRAINT `positive` CHECK (`amount` > 0)"});
+
+  // A self-reference needs no other table; another parent comes from the task's tables.
+  TableDef self = orders();
+  self.columns.push_back(column("parent_id", "int(11)"));
+  renumber(self);
+  TableDef self_fk = self;
+  self_fk.indexes.push_back({"fk_parent", false, "BTREE", {{"parent_id", {}, false}}, ""});
+  self_fk.foreign_keys.push_back({"fk_parent", {"parent_id"}, {"shop", "orders"}, {"id"}, "RESTRICT", "CASCADE"});
+  CHECK(evolve(self, self_fk, "ALTER TABLE orders ADD CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES orders (id) ON DELETE CASCADE") ==
+        Lines{std::string(kOrders) + "ADD KEY `fk_parent` (`parent_id`)",
+              std::string(kOrders) + "ADD CONSTRAINT `fk_parent` FOREIGN KEY (`parent_id`) REFERENCES `shop`.`orders` (`id`) ON DELETE CASCADE"});
+  CHECK(evolve(self_fk, self, "ALTER TABLE orders DROP FOREIGN KEY fk_parent, DROP INDEX fk_parent") ==
+        Lines{std::string(kOrders) + "DROP FOREIGN KEY `fk_parent`, DROP INDEX `fk_parent`"});
+
+  TableDef customers;
+  customers.name = {"shop", "customers"};
+  customers.columns = {column("cid", "int(11)", false)};
+  customers.indexes = {{"PRIMARY", true, "BTREE", {{"cid", {}, false}}, ""}};
+  Rules customer_rules;
+  customer_rules.target = {"crm", "clients"};
+  customer_rules.map_column = {{"cid", "client_id"}};
+  std::vector<TableJob> tables = {customer_rules.bind(customers)};
+  TableDef other = self;
+  other.foreign_keys.push_back({"fk_customer", {"parent_id"}, {"shop", "customers"}, {"cid"}, "RESTRICT", "RESTRICT"});
+  TableJob b = Rules{}.bind(self), a = Rules{}.bind(other);
+  auto sql = "ALTER TABLE orders ADD CONSTRAINT fk_customer FOREIGN KEY (parent_id) REFERENCES customers (cid)";
+  auto out = evolve_statements(&b, &a, classify(sql), Dialect::kMysql, &tables);
+  REQUIRE(out);
+  CHECK(*out == Lines{std::string(kOrders) + "ADD CONSTRAINT `fk_customer` FOREIGN KEY (`parent_id`) REFERENCES "
+                                             "`crm`.`clients` (`client_id`)"});
+  auto without = evolve_statements(&b, &a, classify(sql), Dialect::kMysql);
+  REQUIRE(!without);
+  CHECK(without.status().code() == Status::Code::kUnsupported);
+  CHECK(without.status().message() == "shop.orders: ALTER TABLE: foreign key `fk_customer` references shop.customers: "
+                                      "its target name needs the task's tables (evolve_target's task_tables)");
+  // A parent the task does not migrate: not created, as in the schema phase, with the warning.
+  std::vector<TableJob> none;
+  auto unmigrated = evolve_target(&b, &a, classify(sql), Dialect::kMysql, &none);
+  REQUIRE(unmigrated);
+  CHECK(unmigrated->statements.empty());
+  CHECK(unmigrated->warnings == Lines{"shop.orders: foreign key `fk_customer` not created: it references "
+                                      "shop.customers, which is not migrated"});
+}
+
+TEST_CASE("table and column comments, table options the dialect keeps, default charset, AUTO_INCREMENT ignored") {
+  TableDef after = orders();
+  after.comment = "all orders";
+  after.columns[3].comment = "in cents";
+  after.create_options = "row_format=COMPRESSED key_block_size=8";
+  after.charset = "latin1";
+  after.collation = "latin1_swedish_ci";
+  after.auto_increment = 5000;
+  CHECK(evolve(orders(), after,
+               "ALTER TABLE orders COMMENT 'all orders', ROW_FORMAT=COMPRESSED KEY_BLOCK_SIZE=8, DEFAULT CHARSET latin1, "
+               "MODIFY amount DECIMAL(10,2) NOT NULL DEFAULT 0.00 COMMENT 'in cents', AUTO_INCREMENT=5000") ==
+        Lines{std::string(kOrders) +
+              "MODIFY COLUMN `amount` decimal(10,2) NOT NULL DEFAULT 0.00 COMMENT 'in cents', key_block_size=8, "
+              "row_format=COMPRESSED, DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci, COMMENT='all orders'"});
+  CHECK(evolve(after, orders(), "ALTER TABLE orders ROW_FORMAT=DEFAULT, KEY_BLOCK_SIZE=0") ==
+        Lines{std::string(kOrders) +
+              "MODIFY COLUMN `amount` decimal(10,2) NOT NULL DEFAULT 0.00, KEY_BLOCK_SIZE=0, ROW_FORMAT=DEFAULT, "
+              "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci, COMMENT=''"});
+  // OceanBase keeps no storage options: only the comment changes.
+  TableDef options = orders();
+  options.create_options = "row_format=COMPRESSED";
+  options.comment = "x";
+  CHECK(evolve(orders(), options, "ALTER TABLE orders ROW_FORMAT=COMPRESSED COMMENT 'x'", Rules{}, Dialect::kOceanBase) ==
+        Lines{std::string(kOrders) + "COMMENT='x'"});
+  TableDef counter = orders();
+  counter.auto_increment = 99;
+  CHECK(evolve(orders(), counter, "ALTER TABLE orders AUTO_INCREMENT = 99") == Lines{});
+}
+
+TEST_CASE("CONVERT TO CHARACTER SET: every text column and the default, in one statement") {
+  TableDef after = orders();
+  for (int i : {1, 2}) {
+    after.columns[i].charset = "utf8mb3";
+    after.columns[i].collation = "utf8mb3_general_ci";
+  }
+  after.charset = "utf8mb3";
+  after.collation = "utf8mb3_general_ci";
+  CHECK(evolve(orders(), after, "ALTER TABLE orders CONVERT TO CHARACTER SET utf8mb3") ==
+        Lines{std::string(kOrders) +
+              "MODIFY COLUMN `customer` varchar(50) CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci NOT NULL, "
+              "MODIFY COLUMN `note` varchar(200) CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci NULL DEFAULT NULL, "
+              "DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci"});
+  // OceanBase stores utf8mb3 as utf8mb4: nothing changes there.
+  CHECK(evolve(orders(), after, "ALTER TABLE orders CONVERT TO CHARACTER SET utf8mb3", Rules{}, Dialect::kOceanBase) ==
+        Lines{});
+}
+
+TEST_CASE("oceanbase: one statement per group, in an order that never drops what a later clause needs") {
+  TableDef after = orders();
+  after.columns.erase(after.columns.begin() + 2);  // note
+  after.columns.push_back(column("extra", "int(11)"));
+  renumber(after);
+  after.indexes[1].name = "ix_buyer";
+  after.indexes.push_back({"ix_extra", false, "BTREE", {{"extra", {}, false}}, ""});
+  after.comment = "c";
+  CHECK(evolve(orders(), after,
+               "ALTER TABLE orders DROP note, ADD extra INT, RENAME INDEX ix_customer TO ix_buyer, ADD INDEX ix_extra (extra), "
+               "COMMENT 'c', RENAME TO orders2",
+               Rules{}, Dialect::kOceanBase) ==
+        Lines{std::string(kOrders) + "RENAME INDEX `ix_customer` TO `ix_buyer`",
+              std::string(kOrders) + "DROP COLUMN `note`, ADD COLUMN `extra` int(11) NULL DEFAULT NULL",
+              std::string(kOrders) + "ADD KEY `ix_extra` (`extra`)", std::string(kOrders) + "COMMENT='c'"});
+}
+
+TEST_CASE("TRUNCATE, DROP TABLE, DROP DATABASE, maintenance") {
+  TableJob b = Rules{}.bind(orders());
+  Rules mapped;
+  mapped.target = {"archive", "orders_copy"};
+  TableJob m = mapped.bind(orders());
+  auto truncate = evolve_statements(&m, &m, classify("TRUNCATE TABLE orders"), Dialect::kMysql);
+  REQUIRE(truncate);
+  CHECK(*truncate == Lines{"TRUNCATE TABLE `archive`.`orders_copy`"});
+  auto drop = evolve_statements(&m, nullptr, classify("DROP TABLE IF EXISTS orders /* generated by server */"), Dialect::kMysql);
+  REQUIRE(drop);
+  CHECK(*drop == Lines{"DROP TABLE IF EXISTS `archive`.`orders_copy`"});
+  auto database = evolve_statements(&b, nullptr, classify("DROP DATABASE shop"), Dialect::kOceanBase);
+  REQUIRE(database);
+  CHECK(*database == Lines{"DROP TABLE IF EXISTS `shop`.`orders`"});
+  auto analyze = evolve_statements(&b, &b, classify("ANALYZE TABLE orders"), Dialect::kMysql);
+  REQUIRE(analyze);
+  CHECK(analyze->empty());
+  auto rebuild = evolve_statements(&b, &b, classify("ALTER TABLE orders FORCE, ALGORITHM=INPLACE"), Dialect::kMysql);
+  REQUIRE(rebuild);
+  CHECK(rebuild->empty());
+}
+
+TEST_CASE("CREATE TABLE of a joining table: database, table with every index, foreign keys after") {
+  TableDef lines;
+  lines.name = {"shop", "order_lines"};
+  lines.columns = {column("line_id", "bigint(20)", false), column("order_id", "int(11)", false), text("sku", "varchar(20)")};
+  renumber(lines);
+  lines.indexes = {{"PRIMARY", true, "BTREE", {{"line_id", {}, false}}, ""},
+                   {"ix_order", false, "BTREE", {{"order_id", {}, false}}, ""}};
+  lines.foreign_keys = {{"fk_order", {"order_id"}, {"shop", "orders"}, {"id"}, "RESTRICT", "CASCADE"}};  // on_update, on_delete
+  lines.charset = "utf8mb4";
+  lines.collation = "utf8mb4_general_ci";
+  lines.schema_charset = "utf8mb4";
+  lines.schema_collation = "utf8mb4_general_ci";
+  Rules rules;
+  rules.target = {"shop_v2", "order_lines"};
+  TableJob a = rules.bind(lines);
+  Rules order_rules;
+  order_rules.target = {"shop_v2", "orders"};
+  std::vector<TableJob> tables = {order_rules.bind(orders())};
+  auto out = evolve_statements(nullptr, &a, classify("CREATE TABLE order_lines (line_id BIGINT PRIMARY KEY)"),
+                               Dialect::kMysql, &tables);
+  REQUIRE(out);
+  CHECK(*out == Lines{"CREATE DATABASE IF NOT EXISTS `shop_v2` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+                      "CREATE TABLE `shop_v2`.`order_lines` (\n"
+                      "  `line_id` bigint(20) NOT NULL,\n"
+                      "  `order_id` int(11) NOT NULL,\n"
+                      "  `sku` varchar(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL DEFAULT NULL,\n"
+                      "  PRIMARY KEY (`line_id`),\n"
+                      "  KEY `ix_order` (`order_id`)\n"
+                      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+                      "ALTER TABLE `shop_v2`.`order_lines` ADD CONSTRAINT `fk_order` FOREIGN KEY (`order_id`) "
+                      "REFERENCES `shop_v2`.`orders` (`id`) ON DELETE CASCADE"});
+  // A table renamed into the patterns joins the same way (its rows are copied by the caller).
+  auto joined = evolve_statements(nullptr, &a, classify("RENAME TABLE other.lines TO order_lines"), Dialect::kMysql, &tables);
+  REQUIRE(joined);
+  CHECK(joined->size() == 3);
+  // CREATE OR REPLACE of a table the task has: dropped and created.
+  auto replaced = evolve_statements(&a, &a, classify("CREATE OR REPLACE TABLE order_lines (x INT)"), Dialect::kMysql, &tables);
+  REQUIRE(replaced);
+  REQUIRE(replaced->size() == 4);
+  CHECK((*replaced)[1] == "DROP TABLE IF EXISTS `shop_v2`.`order_lines`");
+  // CREATE TABLE IF NOT EXISTS of a table that exists: nothing.
+  auto exists = evolve_statements(&a, &a, classify("CREATE TABLE IF NOT EXISTS order_lines (x INT)"), Dialect::kMysql, &tables);
+  REQUIRE(exists);
+  CHECK(exists->empty());
+}
+
+TEST_CASE("RENAME TABLE within the task takes the MAP of the new name; out of the task the target stays") {
+  Rules old_rules;
+  old_rules.target = {"dw", "orders"};
+  Rules new_rules;
+  new_rules.target = {"dw", "orders_2024"};
+  TableDef renamed = orders();
+  renamed.name = {"shop", "orders_2024"};
+  TableJob b = old_rules.bind(orders()), a = new_rules.bind(renamed);
+  auto out = evolve_statements(&b, &a, classify("RENAME TABLE orders TO orders_2024"), Dialect::kMysql);
+  REQUIRE(out);
+  CHECK(*out == Lines{"RENAME TABLE `dw`.`orders` TO `dw`.`orders_2024`"});
+  // ALTER ... RENAME with other clauses: one statement on MariaDB.
+  renamed.comment = "old";
+  a = new_rules.bind(renamed);
+  out = evolve_statements(&b, &a, classify("ALTER TABLE orders COMMENT 'old', RENAME TO orders_2024"), Dialect::kMysql);
+  REQUIRE(out);
+  CHECK(*out == Lines{"ALTER TABLE `dw`.`orders` COMMENT='old', RENAME TO `dw`.`orders_2024`"});
+  // Both names MAPped to one target: nothing to do.
+  a = old_rules.bind(orders());
+  out = evolve_statements(&b, &a, classify("RENAME TABLE orders TO orders_2024"), Dialect::kMysql);
+  REQUIRE(out);
+  CHECK(out->empty());
+  out = evolve_statements(&b, nullptr, classify("RENAME TABLE orders TO elsewhere.orders"), Dialect::kMysql);
+  REQUIRE(out);
+  CHECK(out->empty());
+}
+
+TEST_CASE("unsupported is loud and names table and clause") {
+  TableJob b = Rules{}.bind(orders());
+  auto message = [&](const std::string& sql) {
+    auto out = evolve_statements(&b, &b, classify(sql), Dialect::kMysql);
+    REQUIRE(!out);
+    CHECK(out.status().code() == Status::Code::kUnsupported);
+    return out.status().message();
+  };
+  CHECK(message("ALTER TABLE orders TRUNCATE PARTITION p1") ==
+        "shop.orders: ALTER TABLE ... partitioning change: partitioning changes are not replicated (the target table "
+        "is not partitioned as the source's, and rows a partition clause removes or moves carry no row events): apply "
+        "it to the target by hand, then mark it applied");
+  CHECK(message("ALTER TABLE orders ADD SYSTEM VERSIONING") ==
+        "shop.orders: ALTER TABLE ... other change: not translated (tablespace, system versioning, periods and the "
+        "like): apply it to the target by hand, then mark it applied");
+  CHECK(message("CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW SET NEW.flag = 1") ==
+        "shop.orders: CREATE TRIGGER: not a change of a table's definition or rows; not translated");
+  CHECK(message("ALTER TABLE orders ADD COLUMN x INT; DROP TABLE orders").find("shop.orders: statement: the statement "
+                                                                                "was not understood (") == 0);
+}
+
+TEST_CASE("FILTER: a dropped or renamed column the FILTER uses stops the link with the FILTER named") {
+  Rules filtered;
+  filtered.filter_columns = {"flag"};
+  TableDef dropped = orders();
+  dropped.columns.pop_back();
+  auto out = evolve(orders(), dropped, "ALTER TABLE orders DROP COLUMN flag", filtered);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0] == "error: shop.orders: ALTER TABLE: column `flag`, which the FILTER uses (flag = 0), is dropped: replay "
+                  "could no longer evaluate the FILTER; change the FILTER in the script, then run again (or skip the DDL)");
+  TableDef renamed = orders();
+  renamed.columns[4].name = "is_flagged";
+  out = evolve(orders(), renamed, "ALTER TABLE orders RENAME COLUMN flag TO is_flagged", filtered);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0] == "error: shop.orders: ALTER TABLE: column `flag`, which the FILTER uses (flag = 0), is renamed to "
+                  "`is_flagged`: change the FILTER in the script to the new name, then run again (or skip the DDL)");
+  // Other columns of a filtered table change as usual.
+  TableDef added = orders();
+  added.columns.push_back(column("extra", "int(11)"));
+  CHECK(evolve(orders(), added, "ALTER TABLE orders ADD extra INT", filtered) ==
+        Lines{std::string(kOrders) + "ADD COLUMN `extra` int(11) NULL DEFAULT NULL"});
+}
+
+// What the target catalog would say of a table the translator created from `job`.
+TableDef as_created(const TableJob& job) {
+  TableDef t = job.source_def;
+  t.name = job.target;
+  std::vector<ColumnDef> columns;
+  for (const auto& m : job.columns) {
+    ColumnDef c = *job.source_def.find_column(m.source);
+    c.name = m.target;
+    for (auto& index : t.indexes)
+      for (auto& part : index.parts)
+        if (part.column == m.source) part.column = m.target;
+    columns.push_back(c);
+  }
+  t.columns = columns;
+  return t;
+}
+
+TEST_CASE("target_has: after and before are told apart; AUTO_INCREMENT, display widths and CAST aliases are noise") {
+  TableJob before = Rules{}.bind(orders());
+  TableDef after_def = orders();
+  after_def.columns.push_back(column("extra", "int(11)"));
+  renumber(after_def);
+  TableJob after = Rules{}.bind(after_def);
+  TableDef target = as_created(before);
+  target.auto_increment = 123456;
+  target.estimated_rows = 99;
+  target.columns[0].column_type = "int";  // MySQL 8 prints no display width
+  CHECK(target_has(target, before, Dialect::kMysql));
+  CHECK(!target_has(target, after, Dialect::kMysql));
+  CHECK(target_difference(target, after, Dialect::kMysql) == "the target has 5 columns, 6 expected");
+  TableDef applied = as_created(after);
+  CHECK(target_has(applied, after, Dialect::kMysql));
+  CHECK(!target_has(applied, before, Dialect::kMysql));
+
+  // A CAST column: BOOLEAN on the target reads back as tinyint(1); the source type is not compared.
+  Rules cast;
+  cast.cast = {{"flag", {"tinyint(1)", "BOOLEAN"}}};
+  cast.map_column = {{"note", "remark"}};
+  TableJob cast_job = cast.bind(orders());
+  TableDef cast_target = as_created(cast_job);
+  CHECK(target_has(cast_target, cast_job, Dialect::kMysql));
+  cast_target.columns[4].nullable = true;
+  CHECK(target_difference(cast_target, cast_job, Dialect::kMysql) ==
+        "column `flag`: tinyint NULL DEFAULT '0' vs expected tinyint NOT NULL DEFAULT '0'");
+
+  // Index, default, comment, order differences are found.
+  TableDef other = as_created(before);
+  other.indexes[1].parts[0].column = "note";
+  CHECK(target_difference(other, before, Dialect::kMysql) ==
+        "index `ix_customer`: btree (note) vs expected btree (customer)");
+  other = as_created(before);
+  other.columns[3].default_value = "1.00";
+  CHECK(target_difference(other, before, Dialect::kMysql) ==
+        "column `amount`: decimal(10,2) NOT NULL DEFAULT '1.00' vs expected decimal(10,2) NOT NULL DEFAULT '0.00'");
+  other = as_created(before);
+  std::swap(other.columns[1], other.columns[2]);
+  CHECK(target_difference(other, before, Dialect::kMysql) == "column 2 is `note`, expected `customer`");
+  other = as_created(before);
+  other.comment = "x";
+  CHECK(target_difference(other, before, Dialect::kMysql) == "table comment 'x' vs expected ''");
+
+  // OceanBase: utf8mb3 columns are utf8mb4 there, storage options are not compared.
+  TableDef mb3 = orders();
+  mb3.columns[2].charset = "utf8mb3";
+  mb3.columns[2].collation = "utf8mb3_general_ci";
+  mb3.create_options = "row_format=DYNAMIC";
+  TableJob ob = Rules{}.bind(mb3);
+  TableDef ob_target = as_created(Rules{}.bind(orders()));
+  CHECK(target_has(ob_target, ob, Dialect::kOceanBase));
+  CHECK(!target_has(ob_target, ob, Dialect::kMysql));
+}
