@@ -386,7 +386,7 @@ typename Inspector::result_type inspect(Inspector& f, CascadeTrigger& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, LaneWork& x) {
   return f(caf::meta::type_name("LaneWork"), x.lane, x.statements, x.row_keys, x.cascades, x.also_checkpoint, x.end,
-           x.changes, x.repair);
+           x.changes, x.repair, x.ddl);
 }
 }  // namespace omsql::apply
 

@@ -11,6 +11,7 @@
 #include "actors/supervision.hpp"
 #include "actors/retry.hpp"
 #include "actors/verify_actors.hpp"
+#include "src/apply/ddl_barrier.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/lane_progress.hpp"
 #include "src/apply/lane_transaction.hpp"
@@ -64,7 +65,7 @@ void apply_queued(lane_actor::stateful_pointer<ChangeApplierState> self) {
       s.queue.pop_front();
       continue;
     }
-    std::string what = (work.repair ? "applying repairs at " : "applying changes up to ") + work.end.str() +
+    std::string what = (work.repair ? "applying repairs at " : work.ddl ? "applying the DDL at " : "applying changes up to ") + work.end.str() +
                        " (apply lane " + std::to_string(work.lane) + ")";
     if (status.is_transient()) {
       s.writer->reset();
@@ -126,6 +127,8 @@ struct ReplayerState {
   apply::LaneProgress progress;                    // the lanes' checkpoints and the group in flight
   apply::TransactionAssembler assembler;           // spool events -> whole source transactions
   std::optional<apply::SourceTransaction> waiting; // read, but of the other kind than the group folded
+  std::unique_ptr<apply::DdlBarrier> ddl;          // which DDL records are barriers, and what they run
+  std::optional<apply::DdlStep> barrier;           // `waiting` is this DDL: run once the lanes are idle
   std::unique_ptr<SpoolReader> reader;
   SpoolStored stored;                              // from the tailer
   SpoolPosition flushing_spool_end;
@@ -325,6 +328,27 @@ void run_repair(Self* self) {
           [=](caf::error& e) { replayer_fail(self, "change applier (repair): " + caf::to_string(e)); });
 }
 
+// Runs the DDL that waited at the barrier: the group before it is committed on every lane (the
+// round that met it flushed it), so its statements run now on lane 0, and its checkpoint moves every
+// lane past it; the next group is cut only after that (lane_committed -> after_group).
+template <class Self>
+void run_barrier(Self* self) {
+  auto& s = self->state;
+  const BinlogPosition at = s.waiting->end;
+  if (auto st = s.progress.check_barrier(at); !st) return replayer_fail(self, st.message());
+  apply::DdlStep step = std::move(*s.barrier);
+  s.barrier.reset();
+  if (step.action == apply::DdlStep::Action::kStop) return replayer_fail(self, step.message);
+  // The DDL's position becomes the group's: what follows is folded after it.
+  auto folded = s.group->fold(*s.waiting);
+  if (!folded) return replayer_fail(self, folded.status().message());
+  s.waiting.reset();
+  s.flushing_spool_end = s.group->spool_end();
+  std::cerr << "incremental: " << step.message << "\n";
+  s.progress.group_sent(at, 1, 0);
+  send_to_lane(self, 0, apply::ddl_work(std::move(step.statements), at, s.task_id, s.lanes.size()));
+}
+
 // Takes the folded group's changes from the events budget. False when some are still unpaid: a
 // wake is scheduled for when the budget has them (or a second's worth, for a bigger group).
 template <class Self>
@@ -351,8 +375,8 @@ void finish_round(Self* self) {
 }
 
 // Reads what the spool holds, up to what the tailer has synced, folding whole transactions until
-// a group is large enough, the spool is drained, or a transaction of the other kind comes (FK
-// actions or not), then flushes the group.
+// a group is large enough, the spool is drained, a transaction of the other kind comes (FK
+// actions or not) or a DDL barrier, then flushes the group.
 template <class Self>
 void apply_stored(Self* self) {
   auto& s = self->state;
@@ -365,6 +389,7 @@ void apply_stored(Self* self) {
   // rather than a long wait and then a burst.
   const uint64_t group_limit =
       s.events_budget.unlimited() ? UINT64_MAX : static_cast<uint64_t>(s.events_budget.capacity());
+  if (s.waiting && s.barrier) return run_barrier(self);
   if (s.waiting) {
     // The group is empty now (it was flushed), so the transaction that waited starts the next one.
     auto folded = s.group->fold(*s.waiting);
@@ -379,6 +404,15 @@ void apply_stored(Self* self) {
     if (!record->has_value()) break;
     auto transaction = s.assembler.add((*record)->event, (*record)->next, s.progress.checkpoint());
     if (!transaction) continue;
+    if (transaction->ddl) {
+      // A barrier waits until the group before it is committed on every lane.
+      apply::DdlStep step = s.ddl->step(*transaction->ddl, *s.group);
+      if (step.action != apply::DdlStep::Action::kPass) {
+        s.waiting = std::move(transaction);
+        s.barrier = std::move(step);
+        break;
+      }
+    }
     auto folded = s.group->fold(*transaction);
     if (!folded) return replayer_fail(self, folded.status().message());
     if (!*folded) {
@@ -467,6 +501,7 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
   s.plan = std::move(plan);
   s.graph = std::make_shared<const apply::FkGraph>(apply::FkGraph::build(*s.plan));
   s.group = std::make_unique<apply::ReplayGroup>(*s.plan, *s.graph);
+  s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan);
   s.spool_dir = std::move(spool_dir);
   s.task_id = std::move(task_id);
   s.tailer = std::move(tailer);

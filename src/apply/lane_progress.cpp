@@ -27,6 +27,16 @@ Status LaneProgress::check_ordered(const BinlogPosition& end) const {
   return Status::ok();
 }
 
+Status LaneProgress::check_barrier(const BinlogPosition& at) const {
+  if (in_flight())
+    return Status::invalid_argument("internal error: the DDL at " + at.str() + " was reached with a group in flight");
+  for (const auto& position : committed_)
+    if (!position.empty() && !(position < at))
+      return Status::invalid_argument("internal error: a lane has committed " + position.str() +
+                                      ", at or past the DDL at " + at.str() + " that the others have not passed");
+  return Status::ok();
+}
+
 void LaneProgress::group_sent(const BinlogPosition& end, size_t acknowledgements, uint64_t changes) {
   sending_ = end;
   sending_changes_ = changes;

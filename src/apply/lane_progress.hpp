@@ -39,6 +39,11 @@ class LaneProgress {
   // end already (replay restarts from the slowest lane, and a lane never passes a group it did not
   // commit): an internal error otherwise.
   Status check_ordered(const BinlogPosition& end) const;
+  // A replicated DDL at `at` runs once every lane has committed everything before it and before
+  // any lane applies a change after it: nothing in flight, and no lane at or past `at` (the DDL
+  // moves every lane's row to `at` in one transaction, so no lane passes it alone). An internal
+  // error otherwise.
+  Status check_barrier(const BinlogPosition& at) const;
 
   // A group ending at `end` went out as `acknowledgements` lane transactions with `changes` row
   // changes in all. REQUIRES: nothing in flight.

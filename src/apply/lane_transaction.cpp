@@ -46,12 +46,16 @@ bool lane_holds(const BinlogPosition& lane_checkpoint, const LaneWork& work) {
 
 Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkGraph& graph,
                             const std::string& lane_id, const LaneWork& work, std::vector<std::string>* warnings) {
+  if (work.ddl)
+    for (const auto& statement : work.statements) OMSQL_RETURN_IF_ERROR(runner.execute(statement));
   OMSQL_RETURN_IF_ERROR(runner.execute("START TRANSACTION"));
   auto rollback = [&](Status st) {
     (void)runner.execute("ROLLBACK");
     return st;
   };
-  if (work.cascades.empty()) {
+  if (work.ddl) {
+    // Ran above, before the transaction.
+  } else if (work.cascades.empty()) {
     for (size_t i = 0; i < work.statements.size(); ++i) {
       if (auto st = runner.execute(work.statements[i]); !st) {
         // The message shows the statement's head only (no row images): name the failing row's key.

@@ -31,6 +31,9 @@ struct LaneWork {
   BinlogPosition end;                              // the group's end: the position every row records
   uint64_t changes = 0;
   bool repair = false;  // verification repairs: applied between two groups, no checkpoint moves
+  // A replicated DDL (ddl_barrier.hpp): `statements` run one by one outside a transaction (DDL
+  // commits implicitly in MariaDB), then the checkpoint rows move in one transaction of their own.
+  bool ddl = false;
 };
 
 // Lane `lane`'s share of a parallel group ending at `end`.
@@ -49,7 +52,9 @@ bool lane_holds(const BinlogPosition& lane_checkpoint, const LaneWork& work);
 // Runs `work` on `runner` as one transaction: START TRANSACTION, the statements (each cascade just
 // before the statement it precedes), the checkpoint rows of `lane_id` and of work.also_checkpoint
 // at work.end (not for repairs), COMMIT. On a failure it rolls back; a statement's message then
-// names its failing row's key. Warnings of the FK actions go to `warnings`.
+// names its failing row's key. Warnings of the FK actions go to `warnings`. A DDL's statements run
+// before the transaction, which then only holds the checkpoint rows: a crash in between leaves
+// every lane before the DDL, and replay meets it again (ddl_barrier.hpp says why that is safe).
 // REQUIRES: a session prepared by LaneWriter (foreign_key_checks = 0), no open transaction.
 Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkGraph& graph,
                             const std::string& lane_id, const LaneWork& work, std::vector<std::string>* warnings);

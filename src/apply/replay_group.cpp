@@ -24,6 +24,7 @@ std::optional<SourceTransaction> TransactionAssembler::add(const Event& event, c
   open_rows_.clear();
   transaction.end = position;
   transaction.next = next;
+  if (const auto* ddl = std::get_if<DdlStatement>(&event)) transaction.ddl = *ddl;
   return transaction;
 }
 

@@ -34,14 +34,17 @@ struct SourceTransaction {
   std::vector<RowChange> rows;  // of wanted tables, in binlog order
   BinlogPosition end;           // the position of the event that ended it
   SpoolPosition next;           // the spool position after its last record
+  // The statement, when a DdlStatement ended the unit (it then holds no rows): the replayer asks
+  // DdlBarrier (ddl_barrier.hpp) whether it is a barrier or only moves the position.
+  std::optional<DdlStatement> ddl;
 };
 
 // Cuts the spool's events, in spool order, into whole source transactions.
 class TransactionAssembler {
  public:
   // Adds one event; `next` is the spool position after its record and `applied` the position
-  // every lane has committed. A TransactionCommit, a DdlStatement (of another table) or a
-  // Heartbeat ends the open unit and returns it; a TransactionBegin drops rows left open (a
+  // every lane has committed. A TransactionCommit, a DdlStatement or a Heartbeat ends the open
+  // unit and returns it (a DdlStatement with the statement); a TransactionBegin drops rows left open (a
   // transaction cut off by a reconnect is read again from its start). Events at or before
   // `applied` add nothing and end nothing.
   std::optional<SourceTransaction> add(const Event& event, const SpoolPosition& next, const BinlogPosition& applied);
@@ -88,6 +91,10 @@ class ReplayGroup {
   // race on two lanes.
   size_t lane_of(size_t table, const std::vector<Cell>& image);
 
+  // Whether the copy of Plan table `table` already holds what the binlog holds up to `position`
+  // (a keyless table or an FK group read in one snapshot at or after it): replay skips it.
+  bool in_snapshot(size_t table, const BinlogPosition& position) const;
+
   // The group `transaction` belongs in: kEmpty when it changes no migrated table.
   GroupKind kind_of(const SourceTransaction& transaction) const;
   // Folds the whole transaction. False, leaving the group untouched, when the group holds the
@@ -111,7 +118,6 @@ class ReplayGroup {
   LaneShare take_ordered();
 
  private:
-  bool in_snapshot(size_t table, const BinlogPosition& position) const;
   Status fold_parallel(const SourceTransaction& transaction);
   Status fold_ordered(const SourceTransaction& transaction);
   // Folds one change into a lane's batch for its table, counting it when `count` (the delete half

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "src/engine/mysql/binlog/ddl_decision.hpp"
+#include "src/engine/mysql/binlog/ddl_replication.hpp"
 #include "src/engine/mysql/binlog/ddl_scan.hpp"
 
 namespace omsql {
@@ -35,9 +36,18 @@ BinlogDecoderOptions CaptureRules::decoder_options() const {
   return options;
 }
 
+DdlReplication CaptureRules::replication_of(const DdlStatement& ddl) const {
+  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+  const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated_);
+  return DdlReplication{replicated_ddl(classified, decision), decision.table};
+}
+
 std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) const {
-  const DdlDecision decision = decide_ddl(ddl.statement, ddl.schema, migrated_);
+  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+  const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated_);
   if (decision.action == DdlAction::kIgnore) return std::nullopt;
+  // Replicated: spooled like any statement; the replayer applies it at its place (a barrier).
+  if (replicated_ddl(classified, decision) != ReplicatedDdl::kNone) return std::nullopt;
   const std::string table = decision.table.str();
   if (is_statement_dml(ddl.statement))
     return CaptureStop{true, "statement-based change of migrated table " + table + " at " + ddl.position.str() +

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "src/engine/mysql/binlog/ddl_decision.hpp"
+#include "src/engine/mysql/binlog/ddl_replication.hpp"
 #include "src/engine/mysql/binlog/decoder.hpp"
 #include "src/engine/mysql/binlog/event.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
@@ -18,6 +19,12 @@
 #include "src/model/plan.hpp"
 
 namespace omsql {
+
+// A statement the link replicates: its kind and the migrated table (the task's spelling).
+struct DdlReplication {
+  ReplicatedDdl kind = ReplicatedDdl::kNone;
+  QualifiedName table;
+};
 
 // Why the link stops, when it must.
 struct CaptureStop {
@@ -41,11 +48,15 @@ class CaptureRules {
 
   // A statement read from the binlog: nullopt when decide_ddl (ddl_decision.hpp) ignores it (it is
   // spooled and moves the position on); else why the link stops, naming the statement's kind.
-  // Statement-based DML of a migrated table holds no row images to replay (re-copy); DDL of one
-  // changes what the task copies, and applying DDL during sync is not supported yet. A statement
+  // Statement-based DML of a migrated table holds no row images to replay (re-copy). DDL the link
+  // replicates (ddl_replication.hpp: TRUNCATE TABLE) is spooled: the replayer applies it as a
+  // barrier. Other DDL of a migrated table is not replicated yet and stops the link. A statement
   // that creates a table the MIGRATE rules take, or renames one into them, stops too: the new
   // table cannot join the task yet, and ignoring it would leave its rows missing on the target.
   std::optional<CaptureStop> on_statement(const DdlStatement& ddl) const;
+  // Whether the link replicates the statement, and the table; kNone for every statement that
+  // on_statement ignores or stops for. The replayer asks the same rules (src/apply/ddl_barrier).
+  DdlReplication replication_of(const DdlStatement& ddl) const;
 
  private:
   const MigrationRules* rules_;

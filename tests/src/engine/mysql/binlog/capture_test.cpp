@@ -84,6 +84,18 @@ TEST_CASE("statements: DDL of a migrated table stops the link, statement DML nee
   CHECK(dml->message.find("set binlog_format=ROW for every session") != std::string::npos);
 }
 
+TEST_CASE("statements: TRUNCATE of a migrated table is spooled for replay, not a stop") {
+  Plan plan;
+  plan.tables = {job("orders", false)};
+  CaptureRules rules(plan);
+  CHECK_FALSE(rules.on_statement(statement("TRUNCATE TABLE orders")));
+  CHECK_FALSE(rules.on_statement(statement("TRUNCATE `SHOP`.`Orders`", "")));
+  CHECK_FALSE(rules.on_statement(statement("/* app */ TRUNCATE TABLE shop.orders WAIT 5", "crm")));
+  // A list holding it (not understood as one statement) and a partition of it still stop.
+  CHECK(rules.on_statement(statement("TRUNCATE TABLE orders; DROP TABLE orders")));
+  CHECK(rules.on_statement(statement("ALTER TABLE orders TRUNCATE PARTITION p0")));
+}
+
 TEST_CASE("statements: a table created in or renamed into the MIGRATE patterns stops the link with a way out") {
   Plan plan;
   plan.tables = {job("orders", false)};

@@ -1,0 +1,59 @@
+#pragma once
+// A replicated DDL in replay, without a server (issue 12 §3, docs/operations.md "DDL in the live
+// link"). The spool holds the DdlStatement at its place in the stream; replay treats a statement
+// the link replicates as a barrier:
+//   1. the group folded before it is flushed, and every lane commits it (LaneProgress::check_barrier
+//      holds: nothing in flight, no lane at or past the DDL) — no earlier change is overtaken;
+//   2. the target statements run on lane 0, alone (ddl_work), and one transaction then records the
+//      DDL's position in every lane's checkpoint row — no later change can be applied before it,
+//      since the next group is cut only after that commit;
+//   3. a crash between 2's statements and its checkpoint leaves every lane before the DDL, so replay
+//      meets it again: each kind's target statements are safe to run again there (TRUNCATE
+//      empties an empty table, and no change after the DDL was applied yet).
+// The replayer only decides when: DdlBarrier says what, the lanes do it.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "src/apply/lane_transaction.hpp"
+#include "src/apply/replay_group.hpp"
+#include "src/engine/mysql/binlog/capture.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
+#include "src/model/plan.hpp"
+
+namespace omsql::apply {
+
+// What replay does with one DdlStatement record.
+struct DdlStep {
+  enum class Action {
+    kPass,   // not a barrier: it only moves the position (ignored, or its table's copy holds it)
+    kApply,  // a barrier: run `statements` on the target, then checkpoint every lane past it
+    kStop,   // a barrier: the link stops here with `message`, everything before it applied
+  };
+  Action action = Action::kPass;
+  ReplicatedDdl kind = ReplicatedDdl::kNone;
+  size_t table = 0;                     // kApply: the Plan table it changes
+  std::vector<std::string> statements;  // kApply: the target statements, in order
+  std::string message;                  // kStop: why; kApply: what is applied, for the log
+};
+
+class DdlBarrier {
+ public:
+  // REQUIRES: `plan` outlives the barrier.
+  explicit DdlBarrier(const Plan& plan);
+
+  // What to do with `ddl`; `group` says which tables' copies already hold it (in_snapshot).
+  // The same rules as the tailer's (CaptureRules): what it spools instead of stopping is applied.
+  DdlStep step(const DdlStatement& ddl, const ReplayGroup& group) const;
+
+ private:
+  const Plan& plan_;
+  CaptureRules rules_;
+};
+
+// The DDL at `at` for lane 0 of the task's `lanes` lanes: its statements, then `at` in every
+// lane's checkpoint row in one transaction.
+LaneWork ddl_work(std::vector<std::string> statements, const BinlogPosition& at, const std::string& task_id,
+                  size_t lanes);
+
+}  // namespace omsql::apply

@@ -1,0 +1,21 @@
+#pragma once
+// Which DDL of a migrated table the live link replicates instead of stopping for it (issue 12 §2,
+// docs/operations.md "DDL in the live link"). One rule for both actors: the tailer spools such a
+// statement and reads on, the replayer applies it as a barrier (src/apply/ddl_barrier.hpp). Every
+// other statement the decision stops for still stops the link.
+#include "src/engine/mysql/binlog/ddl_decision.hpp"
+#include "src/engine/mysql/binlog/ddl_parse.hpp"
+
+namespace omsql {
+
+enum class ReplicatedDdl {
+  kNone,           // not replicated: ignored, or the link stops as decide_ddl says
+  kTruncateTable,  // TRUNCATE [TABLE] of one migrated table: the definition stays, the rows go
+};
+
+// What `classified` is to replication, given `decision` = decide_ddl(classified, ...). Only a
+// statement the classifier understood on its own (not a list, not the name scan's guess) about a
+// table the task already migrates is replicated.
+ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision);
+
+}  // namespace omsql
