@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "src/common/strings.hpp"
 #include "src/schema/ddl.hpp"
@@ -92,6 +93,11 @@ class Evolver {
                            "), is dropped: replay could no longer evaluate the FILTER; change the FILTER in the "
                            "script, then run again (or skip the DDL)");
     }
+    if (before_.filter.value_or("") != after_.filter.value_or(""))
+      return unsupported("the FILTER changes with the new name (" + before_.filter.value_or("none") + " -> " +
+                         after_.filter.value_or("none") +
+                         "): the target holds the rows the old FILTER took; keep the FILTER for the new name, or "
+                         "copy the table again");
     for (const auto& name : after_.filter_columns)
       if (!column_of(after_.source_def, name))
         return unsupported("the FILTER names column `" + name + "`, which the table no longer has");
@@ -117,7 +123,8 @@ class Evolver {
                                "` would no longer be written; exclude `" + mapping.source + "` too, or stop excluding `" +
                                next + "`"
                          : "column `" + mapping.source + "` is on the target (`" + original->target +
-                               "`) but the rules no longer map it");
+                               "`) but the rules for the new definition exclude it (COLUMNS ... EXCLUDE): the target "
+                               "column would no longer be written");
         column_drops_.push_back("DROP COLUMN " + quote_identifier(original->target));
         continue;
       }
@@ -218,11 +225,16 @@ class Evolver {
       if (auto text = index_definition_sql(renamed_before_, as_renamed, dialect_, &ignored))
         old_set[to_lower(as_renamed.name)] = {&index, *text};
     }
+    // Indexes the source had before under the same (renamed) name: when the target has none of
+    // either, the schema phase warned already.
+    std::set<std::string> old_names;
+    for (const auto& index : before_.source_def.indexes) old_names.insert(to_lower(renamed(index_renames_, index.name)));
     std::map<std::string, bool> seen;
     for (const auto& index : after_.source_def.indexes) {
       std::vector<std::string> warnings;
       auto text = index_definition_sql(after_, index, dialect_, &warnings);
       auto old = old_set.find(to_lower(index.name));
+      if (!text && old == old_set.end() && old_names.count(to_lower(index.name))) continue;
       if (old != old_set.end()) {
         seen[old->first] = true;
         const IndexDef& previous = *old->second.first;
@@ -251,11 +263,14 @@ class Evolver {
     for (const auto& check : before_.source_def.checks)
       if (auto text = check_definition_sql(renamed_before_, check, dialect_, &ignored))
         old_set[to_lower(check.name)] = {check.name, *text};
+    std::set<std::string> old_names;
+    for (const auto& check : before_.source_def.checks) old_names.insert(to_lower(check.name));
     for (const auto& check : after_.source_def.checks) {
       std::vector<std::string> warnings;
       auto text = check_definition_sql(after_, check, dialect_, &warnings);
       if (check.column_level) continue;  // part of its column's definition
       auto old = old_set.find(to_lower(check.name));
+      if (!text && old == old_set.end() && old_names.count(to_lower(check.name))) continue;  // warned before
       if (old != old_set.end()) {
         std::string old_text = old->second.second;
         std::string old_name = old->second.first;

@@ -707,3 +707,109 @@ TEST_CASE("target_has: after and before are told apart; AUTO_INCREMENT, display 
   CHECK(target_has(ob_target, ob, Dialect::kOceanBase));
   CHECK(!target_has(ob_target, ob, Dialect::kMysql));
 }
+
+TEST_CASE("names: a case-only rename, DROP INDEX `PRIMARY`, a multi-table RENAME translated pair by pair") {
+  TableDef upper = orders();
+  upper.columns[2].name = "Note";
+  CHECK(evolve(orders(), upper, "ALTER TABLE orders CHANGE note Note VARCHAR(200)") ==
+        Lines{std::string(kOrders) +
+              "CHANGE COLUMN `note` `Note` varchar(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL DEFAULT NULL"});
+
+  TableDef no_primary = orders();
+  no_primary.columns[0].extra.clear();
+  no_primary.indexes.erase(no_primary.indexes.begin());
+  TableDef before = orders();
+  before.columns[0].extra.clear();
+  CHECK(evolve(before, no_primary, "DROP INDEX `PRIMARY` ON orders") == Lines{std::string(kOrders) + "DROP PRIMARY KEY"});
+
+  // RENAME TABLE a TO b, c TO a (a swap through the task's own names): each pair on its own, in order.
+  TableDef a = orders(), b = orders(), c = orders();
+  b.name = {"shop", "orders_old"};
+  c.name = {"shop", "orders_new"};
+  Rules to_a, to_b, to_c;
+  to_b.target = {"shop", "orders_old"};
+  to_c.target = {"shop", "orders_new"};
+  ClassifiedStatement swap = classify("RENAME TABLE orders TO orders_old, orders_new TO orders");
+  TableJob ja = to_a.bind(a), jb = to_b.bind(b), jc = to_c.bind(c);
+  auto first = evolve_statements(&ja, &jb, swap, Dialect::kMysql);
+  auto second = evolve_statements(&jc, &ja, swap, Dialect::kMysql);
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(*first == Lines{"RENAME TABLE `shop`.`orders` TO `shop`.`orders_old`"});
+  CHECK(*second == Lines{"RENAME TABLE `shop`.`orders_new` TO `shop`.`orders`"});
+}
+
+TEST_CASE("generated columns follow renames of the columns they use; a changed expression is a MODIFY") {
+  TableDef before = orders();
+  ColumnDef doubled = column("doubled", "decimal(11,2)");
+  doubled.is_generated = true;
+  doubled.generation_expression = "`amount` * 2";
+  doubled.default_value.reset();
+  before.columns.push_back(doubled);
+  renumber(before);
+  TableDef renamed = before;
+  renamed.columns[3].name = "price";
+  renamed.columns[5].generation_expression = "`price` * 2";
+  Rules rules;
+  rules.map_column = {{"price", "price_t"}};
+  CHECK(evolve(before, renamed, "ALTER TABLE orders RENAME COLUMN amount TO price", Rules{}, Dialect::kMysql, &rules) ==
+        Lines{std::string(kOrders) + "CHANGE COLUMN `amount` `price_t` decimal(10,2) NOT NULL DEFAULT 0.00"});
+  TableDef tripled = before;
+  tripled.columns[5].generation_expression = "`amount` * 3";
+  CHECK(evolve(before, tripled, "ALTER TABLE orders MODIFY doubled DECIMAL(11,2) AS (amount * 3) VIRTUAL") ==
+        Lines{std::string(kOrders) + "MODIFY COLUMN `doubled` decimal(11,2) GENERATED ALWAYS AS (`amount` * 3) VIRTUAL"});
+}
+
+TEST_CASE("a table renamed out of the task's patterns or into other column rules") {
+  TableJob b = Rules{}.bind(orders());
+  auto left = evolve_target(&b, nullptr, classify("ALTER TABLE orders ADD x INT, RENAME TO other.orders"), Dialect::kMysql);
+  REQUIRE(left);
+  CHECK(left->statements.empty());
+  // The new name falls under a COLUMNS ... EXCLUDE the old one did not: the target column would go unfed.
+  TableDef moved = orders();
+  moved.name = {"shop", "orders_archive"};
+  Rules archive;
+  archive.target = {"shop", "orders_archive"};
+  archive.exclude = {"note"};
+  TableJob a = archive.bind(moved);
+  auto out = evolve_statements(&b, &a, classify("RENAME TABLE orders TO orders_archive"), Dialect::kMysql);
+  REQUIRE(!out);
+  CHECK(out.status().message() == "shop.orders_archive: RENAME TABLE: column `note` is on the target (`note`) but the "
+                                  "rules for the new definition exclude it (COLUMNS ... EXCLUDE): the target column would no longer be "
+                                  "written");
+}
+
+TEST_CASE("what the dialect left off the target is not warned about again; a FILTER that changes with a rename stops") {
+  TableDef before = orders();
+  before.indexes.push_back({"ft_note", false, "FULLTEXT", {{"note", {}, false}}, ""});
+  TableDef after = before;
+  after.columns.push_back(column("extra", "int(11)"));
+  renumber(after);
+  TableJob b = Rules{}.bind(before), a = Rules{}.bind(after);
+  auto out = evolve_target(&b, &a, classify("ALTER TABLE orders ADD extra INT"), Dialect::kOceanBase);
+  REQUIRE(out);
+  CHECK(out->statements == Lines{std::string(kOrders) + "ADD COLUMN `extra` int(11) NULL DEFAULT NULL"});
+  CHECK(out->warnings.empty());
+  // A new FULLTEXT index OceanBase 4.2 cannot build: nothing to run, and the warning.
+  TableDef fulltext = orders();
+  fulltext.indexes.push_back({"ft_note", false, "FULLTEXT", {{"note", {}, false}}, ""});
+  TableJob f = Rules{}.bind(fulltext), o = Rules{}.bind(orders());
+  out = evolve_target(&o, &f, classify("ALTER TABLE orders ADD FULLTEXT ft_note (note)"),
+                      schema::DialectTarget(Dialect::kOceanBase, parse_version_number("4.2.1")));
+  REQUIRE(out);
+  CHECK(out->statements.empty());
+  REQUIRE(out->warnings.size() == 1);
+  CHECK(out->warnings[0].find("shop.orders: FULLTEXT index `ft_note` dropped: OceanBase 4.2.1 has no FULLTEXT index") == 0);
+
+  Rules filtered;
+  filtered.filter_columns = {"flag"};
+  TableDef renamed = orders();
+  renamed.name = {"shop", "orders_all"};
+  Rules unfiltered;
+  unfiltered.target = {"shop", "orders_all"};
+  auto refused = evolve(orders(), renamed, "RENAME TABLE orders TO orders_all", filtered, Dialect::kMysql, &unfiltered);
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0] == "error: shop.orders_all: RENAME TABLE: the FILTER changes with the new name (flag = 0 -> none): "
+                      "the target holds the rows the old FILTER took; keep the FILTER for the new name, or copy the "
+                      "table again");
+}
