@@ -87,11 +87,12 @@ class Evolver {
       if (!iequals(next, name))
         return unsupported("column `" + name + "`, which the FILTER uses (" + before_.filter.value_or("") +
                            "), is renamed to `" + next +
-                           "`: change the FILTER in the script to the new name, then run again (or skip the DDL)");
+                           "`: replay could no longer evaluate the FILTER; change the FILTER in the script and copy the table "
+                           "again (omsrun FILE --recopy)");
       if (!column_of(after_.source_def, name))
         return unsupported("column `" + name + "`, which the FILTER uses (" + before_.filter.value_or("") +
                            "), is dropped: replay could no longer evaluate the FILTER; change the FILTER in the "
-                           "script, then run again (or skip the DDL)");
+                           "script and copy the table again (omsrun FILE --recopy)");
     }
     if (before_.filter.value_or("") != after_.filter.value_or(""))
       return unsupported("the FILTER changes with the new name (" + before_.filter.value_or("none") + " -> " +
@@ -120,8 +121,8 @@ class Evolver {
           return unsupported(
               is_renamed ? "column `" + mapping.source + "` is renamed to `" + next +
                                "`, which COLUMNS ... EXCLUDE excludes: the target column `" + original->target +
-                               "` would no longer be written; exclude `" + mapping.source + "` too, or stop excluding `" +
-                               next + "`"
+                               "` would no longer be written; drop it on the target by hand (or keep it unfed) and mark the DDL "
+                               "applied, or the rules must stop excluding `" + next + "`"
                          : "column `" + mapping.source + "` is on the target (`" + original->target +
                                "`) but the rules for the new definition exclude it (COLUMNS ... EXCLUDE): the target "
                                "column would no longer be written");
@@ -134,8 +135,10 @@ class Evolver {
           partner->target != original->target)
         return unsupported("column `" + mapping.source + "` is renamed to `" + next + "`, and the script maps `" +
                            mapping.source + "` TO `" + original->target + "` (MAP COLUMN) but not `" + next +
-                           "`: add MAP COLUMN " + after_.source.str() + "." + next + " TO " + original->target +
-                           " to keep the target column, then run again");
+                           "`, so following the rules would rename the target column `" + original->target + "` to `" + next +
+                           "`: do that on the target by hand and mark the DDL applied, or, to keep `" +
+                           original->target + "`, the rules must MAP COLUMN " + after_.source.str() + "." + next +
+                           " TO " + original->target + " as well");
       pairs.push_back({&mapping, partner});
     }
     for (const auto& mapping : after_.columns) {
@@ -147,7 +150,8 @@ class Evolver {
             !iequals(previous, mapping.source)
                 ? "column `" + previous + "` is excluded (COLUMNS ... EXCLUDE) and renamed to `" + mapping.source +
                       "`, which the rules do not exclude: the target would get a column without the values the copy "
-                      "left out; exclude `" + mapping.source + "` too"
+                      "left out; add it to the target by hand (rows copied before keep it empty) and mark the DDL applied, "
+                      "or the rules must exclude `" + mapping.source + "` as well"
                 : "column `" + mapping.source + "` was not on the target, but the rules now map it");
     }
 

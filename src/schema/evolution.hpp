@@ -18,8 +18,8 @@
 //   - a column the rules exclude (before and after) changes nothing on the target, whatever the DDL;
 //   - a column renamed on the source keeps its target column; the target column is renamed only
 //     when the new job maps it to another name. A MAPped column (target name != source name) that
-//     the rules no longer map after the rename would silently lose its MAP: kUnsupported, telling
-//     the user to MAP the new name too (the target keeps its name then);
+//     the rules no longer map after the rename (the rule names the old name) would lose its MAP:
+//     kUnsupported, never a silent rename of the column the user named;
 //   - a rename that moves a column into or out of COLUMNS EXCLUDE (the rules name the old name
 //     only) would leave a target column unfed or a new one without its copied values: kUnsupported;
 //   - a CAST column is rendered with its CAST type while the CAST's FROM type still matches the
