@@ -281,9 +281,8 @@ class Evolver {
         old_set.erase(old);
         if (text && *text == old_text) continue;
         constraint_drops_.push_back("DROP CONSTRAINT " + quote_identifier(old_name));
-        // The same name cannot be dropped and added in one statement: added by the next one.
         keep(warnings);
-        if (text) later_.push_back("ADD " + *text);
+        if (text) check_readds_.push_back("ADD " + *text);
         continue;
       }
       keep(warnings);
@@ -332,10 +331,13 @@ class Evolver {
     std::map<std::string, bool> seen;
     for (const auto& fk : after_.source_def.foreign_keys) {
       auto old = old_set.find(to_lower(fk.name));
+      bool dropped = false;
       if (old != old_set.end()) {
         seen[old->first] = true;
         if (foreign_key_signature(renamed_before_, *old->second) == foreign_key_signature(after_, fk)) continue;
-        OMSQL_RETURN_IF_ERROR(drop_foreign_key(*old->second));
+        auto drop = drop_foreign_key(*old->second);
+        if (!drop) return drop.status();
+        dropped = *drop;
       }
       auto parent = parent_of(after_, fk);
       if (!parent) return parent.status();
@@ -346,22 +348,25 @@ class Evolver {
       }
       std::vector<std::string> warnings;
       if (auto text = foreign_key_definition_sql(after_, fk, **parent, dialect_, &warnings))
-        later_.push_back("ADD " + *text);
+        (dropped ? foreign_key_readds_ : foreign_key_adds_).push_back("ADD " + *text);
       keep(warnings);
     }
     for (const auto& [name, fk] : old_set)
-      if (!seen.count(name)) OMSQL_RETURN_IF_ERROR(drop_foreign_key(*fk));
+      if (!seen.count(name)) {
+        auto drop = drop_foreign_key(*fk);
+        if (!drop) return drop.status();
+      }
     return Status::ok();
   }
   // Drops the foreign key when the schema phase created it (its parent is migrated and the
-  // dialect kept it).
-  Status drop_foreign_key(const ForeignKeyDef& fk) {
+  // dialect kept it); true when it did.
+  Result<bool> drop_foreign_key(const ForeignKeyDef& fk) {
     auto parent = parent_of(renamed_before_, fk);
     if (!parent) return parent.status();
     std::vector<std::string> ignored;
-    if (*parent && foreign_key_definition_sql(renamed_before_, fk, **parent, dialect_, &ignored))
-      constraint_drops_.insert(constraint_drops_.begin(), "DROP FOREIGN KEY " + quote_identifier(fk.name));
-    return Status::ok();
+    if (!*parent || !foreign_key_definition_sql(renamed_before_, fk, **parent, dialect_, &ignored)) return false;
+    constraint_drops_.insert(constraint_drops_.begin(), "DROP FOREIGN KEY " + quote_identifier(fk.name));
+    return true;
   }
 
   // Table options the dialect keeps, as name -> "name=value" tokens of table_options().
@@ -430,19 +435,31 @@ class Evolver {
     out.key_change = row_key_change(before_, after_);
     if (out.key_change == RowKeyChange::kChanged && key_unchanged_but_renamed()) out.key_change = RowKeyChange::kSame;
     const bool renamed_table = !(before_.target == after_.target);
-    std::vector<std::vector<std::string>> groups = {constraint_drops_, index_drops_};
-    std::vector<std::string> column_group = column_drops_;
-    column_group.insert(column_group.end(), column_changes_.begin(), column_changes_.end());
-    groups.push_back(column_group);
-    groups.push_back(index_adds_);
-    groups.push_back(constraint_adds_);
-    groups.push_back(option_changes_);
+    auto concat = [](std::vector<std::string> a, const std::vector<std::string>& b) {
+      a.insert(a.end(), b.begin(), b.end());
+      return a;
+    };
+    // MariaDB cannot drop a foreign key and add one of the same name in one statement (errno 121):
+    // those come by a second one, as do foreign keys to add when the table is renamed (a
+    // self-reference names the new name).
+    std::vector<std::string> later = foreign_key_readds_, foreign_keys_now = foreign_key_adds_;
+    if (renamed_table) later = concat(std::move(foreign_keys_now), later), foreign_keys_now.clear();
+    std::vector<std::vector<std::string>> groups = {constraint_drops_, index_drops_,
+                                                    concat(column_drops_, column_changes_), index_adds_};
     std::string rename = "RENAME TO " + quote_name(after_.target);
     if (dialect_.dialect == Dialect::kOceanBase) {
+      // One group per statement; a CHECK re-added under its name and the foreign keys each after
+      // what they need.
+      groups.push_back(constraint_adds_);
+      groups.push_back(check_readds_);
+      groups.push_back(foreign_keys_now);
+      groups.push_back(option_changes_);
       for (const auto& group : groups)
         if (!group.empty()) out.statements.push_back("ALTER TABLE " + quote_name(before_.target) + " " + join(group, ", "));
       if (renamed_table) out.statements.push_back("ALTER TABLE " + quote_name(before_.target) + " " + rename);
     } else {
+      groups.push_back(concat(concat(constraint_adds_, check_readds_), foreign_keys_now));
+      groups.push_back(option_changes_);
       std::vector<std::string> clauses;
       for (const auto& group : groups) clauses.insert(clauses.end(), group.begin(), group.end());
       if (clauses.empty() && renamed_table)
@@ -451,7 +468,7 @@ class Evolver {
         out.statements.push_back("ALTER TABLE " + quote_name(before_.target) + " " + join(clauses, ", ") +
                                  (renamed_table ? ", " + rename : ""));
     }
-    if (!later_.empty()) out.statements.push_back("ALTER TABLE " + quote_name(after_.target) + " " + join(later_, ", "));
+    if (!later.empty()) out.statements.push_back("ALTER TABLE " + quote_name(after_.target) + " " + join(later, ", "));
     return out;
   }
 
@@ -478,7 +495,7 @@ class Evolver {
   const std::map<std::string, std::string> column_renames_, index_renames_;
   TableJob renamed_before_;
   std::vector<std::string> constraint_drops_, index_drops_, column_drops_, column_changes_, index_adds_,
-      constraint_adds_, option_changes_, later_, warnings_;
+      constraint_adds_, check_readds_, foreign_key_adds_, foreign_key_readds_, option_changes_, warnings_;
 };
 
 // The clauses this translator refuses, whatever the definitions say.

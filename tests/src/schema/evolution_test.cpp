@@ -390,6 +390,9 @@ TEST_CASE("CHECK and FOREIGN KEY constraints") {
   TableDef stricter = orders();
   stricter.checks.push_back({"positive", "`amount` > 0", false});
   CHECK(evolve(checked, stricter, "ALTER TABLE orders DROP CONSTRAINT positive, ADD CONSTRAINT positive CHECK (amount > 0)") ==
+        Lines{std::string(kOrders) + "DROP CONSTRAINT `positive`, ADD CONSTRAINT `positive` CHECK (`amount` > 0)"});
+  CHECK(evolve(checked, stricter, "ALTER TABLE orders DROP CONSTRAINT positive, ADD CONSTRAINT positive CHECK (amount > 0)",
+               Rules{}, Dialect::kOceanBase) ==
         Lines{std::string(kOrders) + "DROP CONSTRAINT `positive`",
               std::string(kOrders) + "ADD CONSTRAINT `positive` CHECK (`amount` > 0)"});
 
@@ -401,8 +404,26 @@ TEST_CASE("CHECK and FOREIGN KEY constraints") {
   self_fk.indexes.push_back({"fk_parent", false, "BTREE", {{"parent_id", {}, false}}, ""});
   self_fk.foreign_keys.push_back({"fk_parent", {"parent_id"}, {"shop", "orders"}, {"id"}, "RESTRICT", "CASCADE"});
   CHECK(evolve(self, self_fk, "ALTER TABLE orders ADD CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES orders (id) ON DELETE CASCADE") ==
-        Lines{std::string(kOrders) + "ADD KEY `fk_parent` (`parent_id`)",
-              std::string(kOrders) + "ADD CONSTRAINT `fk_parent` FOREIGN KEY (`parent_id`) REFERENCES `shop`.`orders` (`id`) ON DELETE CASCADE"});
+        Lines{std::string(kOrders) + "ADD KEY `fk_parent` (`parent_id`), ADD CONSTRAINT `fk_parent` FOREIGN KEY "
+                                     "(`parent_id`) REFERENCES `shop`.`orders` (`id`) ON DELETE CASCADE"});
+  // Another rule under the same name: MariaDB cannot drop and add it in one statement (errno 121).
+  TableDef set_null = self_fk;
+  set_null.foreign_keys[0].on_delete = "SET NULL";
+  CHECK(evolve(self_fk, set_null, "ALTER TABLE orders DROP FOREIGN KEY fk_parent, ADD CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES orders (id) ON DELETE SET NULL") ==
+        Lines{std::string(kOrders) + "DROP FOREIGN KEY `fk_parent`",
+              std::string(kOrders) + "ADD CONSTRAINT `fk_parent` FOREIGN KEY (`parent_id`) REFERENCES `shop`.`orders` "
+                                     "(`id`) ON DELETE SET NULL"});
+  // Renamed with a new self-reference: the foreign key names the new name, so it comes after the rename.
+  TableDef moved = self_fk;
+  moved.name = {"shop", "orders2"};
+  moved.foreign_keys[0].referenced = {"shop", "orders2"};
+  Rules moved_rules;
+  moved_rules.target = {"shop", "orders2"};
+  CHECK(evolve(self, moved, "ALTER TABLE orders ADD CONSTRAINT fk_parent FOREIGN KEY (parent_id) REFERENCES orders (id) ON DELETE CASCADE, RENAME TO orders2",
+               Rules{}, Dialect::kMysql, &moved_rules) ==
+        Lines{std::string(kOrders) + "ADD KEY `fk_parent` (`parent_id`), RENAME TO `shop`.`orders2`",
+              "ALTER TABLE `shop`.`orders2` ADD CONSTRAINT `fk_parent` FOREIGN KEY (`parent_id`) REFERENCES "
+              "`shop`.`orders2` (`id`) ON DELETE CASCADE"});
   CHECK(evolve(self_fk, self, "ALTER TABLE orders DROP FOREIGN KEY fk_parent, DROP INDEX fk_parent") ==
         Lines{std::string(kOrders) + "DROP FOREIGN KEY `fk_parent`, DROP INDEX `fk_parent`"});
 
