@@ -12,6 +12,7 @@
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/engine.hpp"
 #include "src/spool/spool.hpp"
+#include "src/task/table_set.hpp"
 
 namespace omsql::actors {
 
@@ -24,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 struct TailerState {
   std::shared_ptr<const Plan> plan;
   std::string spool_dir;
+  std::string task_dir;
   BinlogPosition start;
   link_events_actor coordinator;
   replayer_actor replayer;
@@ -146,12 +148,29 @@ bool wait_for_space(Self* self) {
   return false;
 }
 
+// A replicated DROP TABLE: its tables leave the task. Recorded in table-set.json before the
+// statement is spooled (a rerun then neither misses them on the source nor forgets their target
+// tables), then no longer decoded: the rows after it are another table's, if any.
+Status tables_leave(TailerState& s, const DdlStatement& ddl) {
+  const DdlReplication replication = s.rules->replication_of(ddl);
+  if (replication.kind != ReplicatedDdl::kDropTable) return Status::ok();
+  OMSQL_RETURN_IF_ERROR(record_tables_left(s.task_dir, replication.tables, ddl.position, ddl.statement));
+  for (const auto& table : replication.tables) {
+    s.rules->forget(table);
+    std::cerr << "binlog: " << table.str() << " was dropped on the source at " << ddl.position.str()
+              << ": it leaves the task\n";
+  }
+  return Status::ok();
+}
+
 tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerState> self, std::shared_ptr<const Plan> plan,
-                                        std::string spool_dir, BinlogPosition start, link_events_actor coordinator) {
+                                        std::string spool_dir, std::string task_dir, BinlogPosition start,
+                                        link_events_actor coordinator) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
   s.spool_dir = std::move(spool_dir);
+  s.task_dir = std::move(task_dir);
   s.start = std::move(start);
   s.coordinator = std::move(coordinator);
   s.rules = std::make_unique<CaptureRules>(*s.plan);
@@ -202,8 +221,10 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
             break;
           }
           if (!event->has_value()) break;  // stopped
-          if (const auto* ddl = std::get_if<DdlStatement>(&**event))
+          if (const auto* ddl = std::get_if<DdlStatement>(&**event)) {
             if (auto stop = s.rules->on_statement(*ddl)) return tailer_stop(self, *stop);
+            if (auto st = tables_leave(s, *ddl); !st) return tailer_fail(self, st.message());
+          }
           auto appended_at = s.spool->append(**event);
           if (!appended_at && s.spool->out_of_space()) return spool_full(self, appended_at.status());
           if (!appended_at) return tailer_fail(self, appended_at.status().message());
@@ -237,9 +258,9 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
 }  // namespace
 
 tailer_actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                                 BinlogPosition start, link_events_actor coordinator) {
-  return system.spawn<caf::detached>(tailer_impl, std::move(plan), std::move(spool_dir), std::move(start),
-                                     std::move(coordinator));
+                                 std::string task_dir, BinlogPosition start, link_events_actor coordinator) {
+  return system.spawn<caf::detached>(tailer_impl, std::move(plan), std::move(spool_dir), std::move(task_dir),
+                                     std::move(start), std::move(coordinator));
 }
 
 }  // namespace omsql::actors

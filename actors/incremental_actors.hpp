@@ -22,15 +22,18 @@
 namespace omsql::actors {
 
 // Reads the source binlog from `start` (or from where the spool in `spool_dir` ends, when it holds
-// anything) and spools decoded events of the plan's tables. Fails the task with a clear message on
-// a DDL statement that names a migrated table, on a purged binlog, or on a partial row image;
+// anything) and spools decoded events of the plan's tables. A replicated DDL is spooled (a DROP
+// TABLE first recorded in `task_dir`/table-set.json); it fails the task with a clear message on
+// other DDL that names a migrated table, on a purged binlog, or on a partial row image;
 // reconnects with backoff when the source goes away.
 tailer_actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                                 BinlogPosition start, link_events_actor coordinator);
+                                 std::string task_dir, BinlogPosition start, link_events_actor coordinator);
 
 // Applies spooled changes to the target in safe mode, grouped into target transactions that also
-// record the applied position in omsql_meta.checkpoint under `task_id`.
+// record the applied position in omsql_meta.checkpoint under `task_id`; a replicated DDL is a
+// barrier (src/apply/ddl_barrier.hpp). `task_dir` holds table-set.json (tables a DROP took out).
 replayer_actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                              std::string task_id, tailer_actor tailer, link_events_actor coordinator);
+                              std::string task_dir, std::string task_id, tailer_actor tailer,
+                              link_events_actor coordinator);
 
 }  // namespace omsql::actors

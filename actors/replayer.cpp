@@ -22,6 +22,7 @@
 #include "src/common/token_bucket.hpp"
 #include "src/engine/mysql/connection.hpp"
 #include "src/spool/spool.hpp"
+#include "src/task/table_set.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
 #include "src/verify/table_spec.hpp"
@@ -118,6 +119,7 @@ struct ReplayerState {
   std::shared_ptr<const Plan> plan;
   std::shared_ptr<const apply::FkGraph> graph;
   std::string spool_dir;
+  std::string task_dir;
   std::string task_id;
   tailer_actor tailer;
   link_events_actor coordinator;
@@ -346,6 +348,7 @@ void run_barrier(Self* self) {
   s.flushing_spool_end = s.group->spool_end();
   std::cerr << "incremental: " << step.message << "\n";
   s.progress.group_sent(at, 1, 0);
+  s.ddl->applied(step);  // the next statement is judged only after the lane has committed this one
   send_to_lane(self, 0, apply::ddl_work(std::move(step.statements), at, s.task_id, s.lanes.size()));
 }
 
@@ -474,6 +477,11 @@ void begin_replay(Self* self) {
   if (auto st = check_spool_holds_after(s.spool_dir, start); !st) return replayer_fail(self, st.message());
   auto reader = SpoolReader::open(s.spool_dir);
   if (!reader) return replayer_fail(self, reader.status().message());
+  // Tables a DROP took out of the task that this run's plan no longer has: replay may not have
+  // passed their DROP yet.
+  auto set = load_table_set(s.task_dir);
+  if (!set) return replayer_fail(self, set.status().message());
+  s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan, set->has_value() ? (*set)->left : std::vector<DepartedTable>{});
   s.begin_retry.succeeded();
   s.progress.begin(*lanes);
   if (!s.progress.checkpoint().empty()) s.unapplied.applied(s.progress.checkpoint());
@@ -494,15 +502,15 @@ void begin_replay(Self* self) {
 }
 
 replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<ReplayerState> self,
-                                            std::shared_ptr<const Plan> plan, std::string spool_dir,
+                                            std::shared_ptr<const Plan> plan, std::string spool_dir, std::string task_dir,
                                             std::string task_id, tailer_actor tailer, link_events_actor coordinator) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
   s.graph = std::make_shared<const apply::FkGraph>(apply::FkGraph::build(*s.plan));
   s.group = std::make_unique<apply::ReplayGroup>(*s.plan, *s.graph);
-  s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan);
   s.spool_dir = std::move(spool_dir);
+  s.task_dir = std::move(task_dir);
   s.task_id = std::move(task_id);
   s.tailer = std::move(tailer);
   s.coordinator = std::move(coordinator);
@@ -570,9 +578,10 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
 }  // namespace
 
 replayer_actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                              std::string task_id, tailer_actor tailer, link_events_actor coordinator) {
-  return system.spawn<caf::detached>(replayer_impl, std::move(plan), std::move(spool_dir), std::move(task_id),
-                                     std::move(tailer), std::move(coordinator));
+                              std::string task_dir, std::string task_id, tailer_actor tailer,
+                              link_events_actor coordinator) {
+  return system.spawn<caf::detached>(replayer_impl, std::move(plan), std::move(spool_dir), std::move(task_dir),
+                                     std::move(task_id), std::move(tailer), std::move(coordinator));
 }
 
 }  // namespace omsql::actors

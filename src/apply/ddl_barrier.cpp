@@ -7,7 +7,35 @@
 
 namespace omsql::apply {
 
-DdlBarrier::DdlBarrier(const Plan& plan) : plan_(plan), rules_(plan) {}
+DdlBarrier::DdlBarrier(const Plan& plan, std::vector<DepartedTable> departed)
+    : plan_(plan), rules_(plan), departed_(std::move(departed)) {}
+
+namespace {
+
+const TableJob* job_of(const Plan& plan, const QualifiedName& source) {
+  for (const auto& job : plan.tables)
+    if (job.source == source) return &job;
+  return nullptr;
+}
+
+DdlStep drop_step(const DdlStatement& ddl, std::vector<std::pair<QualifiedName, QualifiedName>> tables) {
+  DdlStep step;
+  step.action = DdlStep::Action::kApply;
+  step.kind = ReplicatedDdl::kDropTable;
+  std::string sources, targets;
+  for (const auto& [source, target] : tables) {
+    step.tables.push_back(source);
+    // IF EXISTS: run again after a crash before its checkpoint, it finds the table gone.
+    step.statements.push_back("DROP TABLE IF EXISTS " + sql::quote_name(target));
+    sources += (sources.empty() ? "" : ", ") + source.str();
+    targets += (targets.empty() ? "" : ", ") + target.str();
+  }
+  step.message = "DROP TABLE " + sources + " at " + ddl.position.str() + ": dropping " + targets +
+                 " on the target; the table leaves the task";
+  return step;
+}
+
+}  // namespace
 
 DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group) const {
   DdlStep step;
@@ -19,28 +47,58 @@ DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group) cons
     return step;
   }
   const DdlReplication replication = rules_.replication_of(ddl);
-  if (replication.kind == ReplicatedDdl::kNone) return step;
-  size_t table = plan_.tables.size();
-  for (size_t i = 0; i < plan_.tables.size(); ++i)
-    if (plan_.tables[i].source == replication.table) table = i;
-  if (table == plan_.tables.size()) return step;  // not reached: the rules name only plan tables
-  // The table's copy was read in one snapshot taken at or after the DDL: it holds its effect, and
-  // the changes up to the snapshot are skipped, so running it would remove rows they made.
-  if (group.in_snapshot(table, ddl.position)) return step;
-  const TableJob& job = plan_.tables[table];
-  step.kind = replication.kind;
-  step.table = table;
+  if (replication.kind == ReplicatedDdl::kNone) {
+    // A rerun after the tailer recorded a DROP: the plan no longer has the table; table-set.json
+    // says where it left and which target table it had.
+    std::vector<std::pair<QualifiedName, QualifiedName>> departed;
+    for (const auto& d : departed_)
+      if (d.position == ddl.position) departed.emplace_back(d.source, d.target);
+    if (!departed.empty()) return drop_step(ddl, std::move(departed));
+    return step;
+  }
+  std::vector<std::pair<QualifiedName, QualifiedName>> tables;
+  for (const auto& source : replication.tables) {
+    const TableJob* job = job_of(plan_, source);
+    if (!job) continue;  // not reached: the rules name only plan tables
+    // The table's copy was read in one snapshot taken at or after the DDL: it holds its effect,
+    // and the changes up to the snapshot are skipped, so emptying it would remove rows they made.
+    if (replication.kind == ReplicatedDdl::kTruncateTable && group.in_snapshot(job - plan_.tables.data(), ddl.position))
+      continue;
+    tables.emplace_back(job->source, job->target);
+  }
+  if (tables.empty()) return step;
+  if (plan_.options.on_exists == OnExists::kAppend) {
+    // The target tables held rows of their own before the task: emptying or dropping them would
+    // destroy what the source never had.
+    step.action = DdlStep::Action::kStop;
+    step.message = "source DDL on migrated table " + tables.front().first.str() + " at " + ddl.position.str() +
+                   ": \"" + ddl.statement + "\" is not applied to the target table " + tables.front().second.str() +
+                   ": the task writes into target tables that held rows of their own (on_exists = 'append'), "
+                   "which omsql never empties or drops. Everything before the statement is applied";
+    return step;
+  }
   switch (replication.kind) {
-    case ReplicatedDdl::kTruncateTable:
+    case ReplicatedDdl::kTruncateTable: {
+      const auto& [source, target] = tables.front();
       step.action = DdlStep::Action::kApply;
-      step.statements.push_back("TRUNCATE TABLE " + sql::quote_name(job.target));
-      step.message = "TRUNCATE TABLE " + job.source.str() + " at " + ddl.position.str() + ": emptying " +
-                     job.target.str() + " on the target";
+      step.kind = replication.kind;
+      step.tables = {source};
+      step.statements.push_back("TRUNCATE TABLE " + sql::quote_name(target));
+      step.message = "TRUNCATE TABLE " + source.str() + " at " + ddl.position.str() + ": emptying " + target.str() +
+                     " on the target";
       break;
+    }
+    case ReplicatedDdl::kDropTable:
+      return drop_step(ddl, std::move(tables));
     case ReplicatedDdl::kNone:
       break;
   }
   return step;
+}
+
+void DdlBarrier::applied(const DdlStep& step) {
+  if (step.kind != ReplicatedDdl::kDropTable) return;
+  for (const auto& table : step.tables) rules_.forget(table);
 }
 
 LaneWork ddl_work(std::vector<std::string> statements, const BinlogPosition& at, const std::string& task_id,

@@ -8,8 +8,12 @@
 //      DDL's position in every lane's checkpoint row — no later change can be applied before it,
 //      since the next group is cut only after that commit;
 //   3. a crash between 2's statements and its checkpoint leaves every lane before the DDL, so replay
-//      meets it again: each kind's target statements are safe to run again there (TRUNCATE
-//      empties an empty table, and no change after the DDL was applied yet).
+//      meets it again: each kind's target statements are safe to run again there, since no change
+//      after the DDL was applied yet (TRUNCATE empties an empty table; DROP TABLE IF EXISTS of a
+//      table that is gone does nothing).
+// DROP TABLE: the tables leave the task. The tailer recorded them in table-set.json (`departed`)
+// before it spooled the statement, so a rerun whose plan no longer has them (the source does not)
+// still drops their target tables at the DROP's position.
 // The replayer only decides when: DdlBarrier says what, the lanes do it.
 #include <cstddef>
 #include <string>
@@ -20,6 +24,7 @@
 #include "src/engine/mysql/binlog/capture.hpp"
 #include "src/engine/mysql/binlog/event.hpp"
 #include "src/model/plan.hpp"
+#include "src/task/table_set.hpp"
 
 namespace omsql::apply {
 
@@ -32,23 +37,27 @@ struct DdlStep {
   };
   Action action = Action::kPass;
   ReplicatedDdl kind = ReplicatedDdl::kNone;
-  size_t table = 0;                     // kApply: the Plan table it changes
+  std::vector<QualifiedName> tables;    // kApply: the source tables it changes or drops
   std::vector<std::string> statements;  // kApply: the target statements, in order
   std::string message;                  // kStop: why; kApply: what is applied, for the log
 };
 
 class DdlBarrier {
  public:
-  // REQUIRES: `plan` outlives the barrier.
-  explicit DdlBarrier(const Plan& plan);
+  // REQUIRES: `plan` outlives the barrier. `departed`: the tables table-set.json says left the
+  // task (a DROP the tailer captured), which the plan of a rerun no longer has.
+  explicit DdlBarrier(const Plan& plan, std::vector<DepartedTable> departed = {});
 
   // What to do with `ddl`; `group` says which tables' copies already hold it (in_snapshot).
   // The same rules as the tailer's (CaptureRules): what it spools instead of stopping is applied.
   DdlStep step(const DdlStatement& ddl, const ReplayGroup& group) const;
+  // The step was applied: a dropped table is no longer the task's for the statements after it.
+  void applied(const DdlStep& step);
 
  private:
   const Plan& plan_;
   CaptureRules rules_;
+  std::vector<DepartedTable> departed_;
 };
 
 // The DDL at `at` for lane 0 of the task's `lanes` lanes: its statements, then `at` in every

@@ -83,6 +83,14 @@ std::string table_set_to_json(const TableSet& set) {
   for (const auto& p : set.rules.exclude) exclude.push_back(pattern_json(p));
   for (const auto& m : set.rules.maps) maps.push_back(json{{"from", pattern_json(m.from)}, {"to", pattern_json(m.to)}});
   json j{{"tables", tables}, {"include", include}, {"exclude", exclude}, {"maps", maps}};
+  if (!set.left.empty()) {
+    json left = json::array();
+    for (const auto& d : set.left)
+      left.push_back(json{{"source", name_json(d.source)}, {"target", name_json(d.target)},
+                          {"binlog_file", d.position.file}, {"binlog_offset", d.position.offset},
+                          {"gtid", d.position.gtid}, {"statement", d.statement}});
+    j["left"] = std::move(left);
+  }
   return j.dump(2) + "\n";
 }
 
@@ -101,6 +109,12 @@ Result<TableSet> table_set_from_json(const std::string& text, const std::string&
     for (const auto& p : j.at("include")) set.rules.include.push_back(pattern_of(p));
     for (const auto& p : j.at("exclude")) set.rules.exclude.push_back(pattern_of(p));
     for (const auto& m : j.at("maps")) set.rules.maps.push_back({pattern_of(m.at("from")), pattern_of(m.at("to"))});
+    if (j.contains("left"))
+      for (const auto& d : j.at("left"))
+        set.left.push_back(DepartedTable{name_of(d.at("source")), name_of(d.at("target")),
+                                         BinlogPosition{d.at("binlog_file").get<std::string>(),
+                                                        d.at("binlog_offset").get<uint64_t>(), d.at("gtid").get<std::string>()},
+                                         d.at("statement").get<std::string>()});
     return set;
   } catch (const json::exception& e) {
     return Status::corruption(file + ": damaged table set (" + e.what() + ")");
@@ -120,6 +134,23 @@ Result<std::optional<TableSet>> load_table_set(const std::string& directory) {
 
 Status save_table_set(const std::string& directory, const TableSet& set) {
   return write_file_atomically(directory + kFileName, table_set_to_json(set));
+}
+
+Status record_tables_left(const std::string& directory, const std::vector<QualifiedName>& sources,
+                          const BinlogPosition& position, const std::string& statement) {
+  auto loaded = load_table_set(directory);
+  if (!loaded) return loaded.status();
+  if (!loaded->has_value()) return Status::ok();
+  TableSet set = std::move(**loaded);
+  bool changed = false;
+  for (const auto& source : sources) {
+    auto it = std::find_if(set.tables.begin(), set.tables.end(), [&](const TableSetEntry& e) { return e.source == source; });
+    if (it == set.tables.end()) continue;
+    set.left.push_back(DepartedTable{it->source, it->target, position, statement});
+    set.tables.erase(it);
+    changed = true;
+  }
+  return changed ? save_table_set(directory, set) : Status::ok();
 }
 
 TableSetComparison compare_table_set(const TableSet& started, const Plan& now) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/model/migration_rules.hpp"
 #include "src/model/plan.hpp"
 
@@ -29,8 +30,19 @@ struct TableSetEntry {
 // Rules, not the resulting columns, so a column added by replicated DDL is not a change.
 std::vector<std::string> column_rules_of(const MigrationRules& rules, const QualifiedName& source);
 
+// A table that left the task through a replicated DROP TABLE in the live link (issue 12 §2): the
+// tailer records it here before it spools the statement, so a rerun neither misses the table on
+// the source nor forgets to drop its target table when replay has not passed the DROP yet.
+struct DepartedTable {
+  QualifiedName source, target;
+  BinlogPosition position;  // of the DROP statement in the source binlog
+  std::string statement;
+  bool operator==(const DepartedTable&) const = default;
+};
+
 struct TableSet {
   std::vector<TableSetEntry> tables;  // sorted by source
+  std::vector<DepartedTable> left;    // in binlog order; not in `tables`
   // The rules the set was bound from (include, exclude, MAP): they tell a table that appeared on
   // the source after the start from one that a changed script takes.
   MigrationRules rules;
@@ -47,6 +59,12 @@ Result<TableSet> table_set_from_json(const std::string& text, const std::string&
 // omsql that did not keep one).
 Result<std::optional<TableSet>> load_table_set(const std::string& directory);
 Status save_table_set(const std::string& directory, const TableSet& set);
+
+// Moves the tables `sources` of DIR/table-set.json from `tables` to `left` (the DROP at
+// `position`), atomically. A table already gone from `tables` is left as it is (the tailer reads
+// the statement again after a reconnect); a task without table-set.json keeps none (nothing to do).
+Status record_tables_left(const std::string& directory, const std::vector<QualifiedName>& sources,
+                          const BinlogPosition& position, const std::string& statement);
 
 // What a resumed run finds when it binds the script again. Pure.
 struct TableSetComparison {

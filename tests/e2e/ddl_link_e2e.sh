@@ -6,8 +6,9 @@
 #     DDL of a same-named table in another database, temporary tables, SET STATEMENT ... FOR);
 #     a change made after them reaches the target;
 #  2. a RENAME chain that swaps another table in under a migrated name stops the link, and so does
-#     a DROP TABLE list holding a migrated table: exit 1, the message names the table, the
-#     statement and what it does; TRUNCATE is replicated and the link goes on.
+#     DROP DATABASE of a migrated database: exit 1, the message names the table, the statement
+#     and what it does; TRUNCATE and a DROP TABLE list holding a migrated table are replicated and
+#     the link goes on.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_ddl
@@ -93,10 +94,21 @@ kill -0 "$pid" 2>/dev/null || { cat "$WORK/run2.log"; fail "TRUNCATE of a migrat
 "$OMSRUN" stop --task "$WORK/task2" >/dev/null || fail "omsrun stop"
 wait "$pid" || fail "a stopped task must exit 0"
 
+# A DROP list holding a migrated table is replicated (ddl_drop_e2e): the table leaves the task.
 start_link 3
-src_sql $db -e "DROP TABLE IF EXISTS not_there, ${db}_other.shape, old_w"
-expect_stop 3 "source DDL on migrated table $db.old_w at " "(DROP TABLE drops it)"
+src_sql $db -e "DROP TABLE IF EXISTS not_there, ${db}_other.shape, old_w; UPDATE t SET v = 77 WHERE id = 5"
+for _ in $(seq 1 100); do
+  [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t3' AND TABLE_NAME = 'old_w'")" = 0 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null || { cat "$WORK/run3.log"; fail "DROP TABLE of a migrated table stopped the link"; }
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t3' AND TABLE_NAME = 'old_w'")" = 0 ] ||
+  fail "the DROP list was not replicated"
+# The DROP DATABASE of a migrated database still stops the link.
+src_sql -e "DROP DATABASE $db"
+expect_stop 3 "source DDL on migrated table $db.t at " "(DROP DATABASE drops its database $db)"
 
-src_sql -e "DROP DATABASE $db; DROP DATABASE ${db}_other"
+src_sql -e "DROP DATABASE ${db}_other"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t1; DROP DATABASE IF EXISTS ${db}_t2; DROP DATABASE IF EXISTS ${db}_t3"
 echo "ddl_link_e2e: ok"

@@ -179,3 +179,34 @@ TEST_CASE("changed column rules of a table of the set are refused, naming the ta
     CHECK_FALSE(compare_table_set(*loaded, plan({"orders", "items"})).refused());
   }
 }
+
+TEST_CASE("a table a replicated DROP took out of the task is recorded as left, and a rerun without it goes on") {
+  char name[] = "/tmp/omsql-table-set-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  const BinlogPosition at{"mariadb-bin.000003", 4242, "0-1-77"};
+  // No table set (a task without MIGRATE patterns): nothing to record.
+  REQUIRE(record_tables_left(dir, {{"shop", "items"}}, at, "DROP TABLE items"));
+  CHECK_FALSE(load_table_set(dir)->has_value());
+
+  REQUIRE(save_table_set(dir, table_set_of(plan({"items", "orders", "users"}))));
+  REQUIRE(record_tables_left(dir, {{"shop", "items"}, {"shop", "users"}}, at, "DROP TABLE items, users, other"));
+  auto loaded = load_table_set(dir);
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  const TableSet& set = **loaded;
+  REQUIRE(set.tables.size() == 1);
+  CHECK(set.tables[0].source == QualifiedName{"shop", "orders"});
+  REQUIRE(set.left.size() == 2);
+  CHECK(set.left[0] == DepartedTable{{"shop", "items"}, {"shop_v2", "items"}, at, "DROP TABLE items, users, other"});
+  CHECK(set.left[1].source == QualifiedName{"shop", "users"});
+  // The tailer reads the statement again after a reconnect: nothing changes.
+  REQUIRE(record_tables_left(dir, {{"shop", "items"}}, at, "DROP TABLE items, users, other"));
+  CHECK(load_table_set(dir)->value().left.size() == 2);
+  // A rerun binds the script against a source without them: not missing, not refused.
+  const TableSetComparison comparison = compare_table_set(set, plan({"orders"}));
+  CHECK_FALSE(comparison.refused());
+  CHECK(comparison.missing.empty());
+  // Created again on the source later: a table that appeared, not added.
+  CHECK(names(compare_table_set(set, plan({"items", "orders"})).appeared) == std::vector<std::string>{"shop.items"});
+  fs::remove_all(dir);
+}

@@ -16,10 +16,21 @@ CaptureRules::CaptureRules(const Plan& plan) : rules_(&plan.rules) {
     std::vector<bool> replayed = job.replayed_columns();
     if (std::find(replayed.begin(), replayed.end(), false) != replayed.end()) replayed_[job.source] = std::move(replayed);
   }
+  rebuild_migrated();
+}
+
+void CaptureRules::rebuild_migrated() {
   // Names in statements may be spelled in another case than the catalog's: a false "taken" stops
   // the link, a false "not taken" would let the new table's rows go missing silently.
   migrated_ = MigratedTables({wanted_.begin(), wanted_.end()},
                              [rules = rules_](const QualifiedName& table) { return rules->takes(table, true); });
+}
+
+void CaptureRules::forget(const QualifiedName& table) {
+  wanted_.erase(table);
+  definitions_.erase(table);
+  replayed_.erase(table);
+  rebuild_migrated();
 }
 
 BinlogDecoderOptions CaptureRules::decoder_options() const {
@@ -39,7 +50,16 @@ BinlogDecoderOptions CaptureRules::decoder_options() const {
 DdlReplication CaptureRules::replication_of(const DdlStatement& ddl) const {
   const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
   const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated_);
-  return DdlReplication{replicated_ddl(classified, decision), decision.table};
+  DdlReplication replication{replicated_ddl(classified, decision), {}};
+  if (replication.kind == ReplicatedDdl::kNone) return replication;
+  // Every migrated table the statement changes or drops (DROP TABLE may list several).
+  for (const auto& object : classified.objects) {
+    if (object.type != ObjectType::kTable || object.role == ObjectRole::kRead) continue;
+    const QualifiedName* table = migrated_.find(object.name);
+    if (table && std::find(replication.tables.begin(), replication.tables.end(), *table) == replication.tables.end())
+      replication.tables.push_back(*table);
+  }
+  return replication;
 }
 
 std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) const {

@@ -20,10 +20,11 @@
 
 namespace omsql {
 
-// A statement the link replicates: its kind and the migrated table (the task's spelling).
+// A statement the link replicates: its kind and the migrated tables it changes or drops (the
+// task's spelling, in statement order).
 struct DdlReplication {
   ReplicatedDdl kind = ReplicatedDdl::kNone;
-  QualifiedName table;
+  std::vector<QualifiedName> tables;
 };
 
 // Why the link stops, when it must.
@@ -57,8 +58,13 @@ class CaptureRules {
   // Whether the link replicates the statement, and the table; kNone for every statement that
   // on_statement ignores or stops for. The replayer asks the same rules (src/apply/ddl_barrier).
   DdlReplication replication_of(const DdlStatement& ddl) const;
+  // `table` left the task (a replicated DROP TABLE): it is no longer decoded nor migrated, so a
+  // later statement naming it is judged as for any table outside the task.
+  void forget(const QualifiedName& table);
 
  private:
+  void rebuild_migrated();
+
   const MigrationRules* rules_;
   std::set<QualifiedName> wanted_;
   MigratedTables migrated_{{}};

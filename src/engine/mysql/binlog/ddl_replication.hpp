@@ -11,6 +11,7 @@ namespace omsql {
 enum class ReplicatedDdl {
   kNone,           // not replicated: ignored, or the link stops as decide_ddl says
   kTruncateTable,  // TRUNCATE [TABLE] of one migrated table: the definition stays, the rows go
+  kDropTable,      // DROP TABLE naming migrated tables (with others or not): they leave the task
 };
 
 // What `classified` is to replication, given `decision` = decide_ddl(classified, ...). Only a
