@@ -1,6 +1,7 @@
 #include "src/schema/evolution.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -182,6 +183,7 @@ class Evolver {
       auto definition = column_definition_sql(after_, mapping, dialect_, &warnings);
       if (!definition) return definition.status().with_context(where_);
       if (position_in_current[i] < 0) {
+        OMSQL_RETURN_IF_ERROR(check_existing_rows(mapping));
         column_changes_.push_back("ADD COLUMN " + *definition + (i >= last_kept ? "" : place));
         keep(warnings);
         continue;
@@ -200,6 +202,38 @@ class Evolver {
           *definition + (moved ? place : ""));
     }
     return Status::ok();
+  }
+
+  // The value an added column takes in the rows the table has: the same on both sides when it is a
+  // constant, the statement's time (with the source's timestamp), or a number in primary key order.
+  Status check_existing_rows(const ColumnMapping& mapping) {
+    const ColumnDef* column = column_of(after_.source_def, mapping.source);
+    if (!column || column->is_generated) return Status::ok();
+    const std::string what = "ADD COLUMN `" + column->name + "`";
+    if (to_lower(column->extra).find("auto_increment") != std::string::npos) {
+      if (before_.source_def.primary_key()) return Status::ok();  // both sides number in primary key order
+      return unsupported(what + " AUTO_INCREMENT numbers the existing rows in their physical order, which the "
+                                "target (filled by the copy) does not share with the source: the table has no primary "
+                                "key before the statement; copy the table again (omsrun FILE --recopy), or set the "
+                                "values on the target by hand and mark the DDL applied");
+    }
+    if (!column->default_value) return Status::ok();
+    std::string value = to_lower(*column->default_value);
+    const bool literal = value.empty() || value == "null" || value[0] == '\'' || value.rfind("b'", 0) == 0 ||
+                         value.rfind("x'", 0) == 0 || value.rfind("0x", 0) == 0 ||
+                         std::isdigit(static_cast<unsigned char>(value[0])) || value[0] == '-' || value[0] == '+' ||
+                         value[0] == '.';
+    if (literal) return Status::ok();
+    for (const char* now : {"current_timestamp", "now(", "localtimestamp", "localtime", "current_date", "curdate(",
+                            "current_time", "curtime("})
+      if (value.rfind(now, 0) == 0) {
+        needs_source_timestamp_ = true;
+        return Status::ok();
+      }
+    return unsupported(what + " DEFAULT " + *column->default_value +
+                       ": each server computes the value of the rows the table already has, so the target's would "
+                       "differ from the source's; set them on the target by hand and mark the DDL applied, or copy "
+                       "the table again (omsrun FILE --recopy)");
   }
 
   // The longest strictly increasing subsequence of the non-negative entries (patience sort).
@@ -433,6 +467,7 @@ class Evolver {
     TargetEvolution out;
     out.warnings = std::move(warnings_);
     out.key_change = row_key_change(before_, after_);
+    out.needs_source_timestamp = needs_source_timestamp_;
     if (out.key_change == RowKeyChange::kChanged && key_unchanged_but_renamed()) out.key_change = RowKeyChange::kSame;
     const bool renamed_table = !(before_.target == after_.target);
     auto concat = [](std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -494,6 +529,7 @@ class Evolver {
   const std::string where_;
   const std::map<std::string, std::string> column_renames_, index_renames_;
   TableJob renamed_before_;
+  bool needs_source_timestamp_ = false;
   std::vector<std::string> constraint_drops_, index_drops_, column_drops_, column_changes_, index_adds_,
       constraint_adds_, check_readds_, foreign_key_adds_, foreign_key_readds_, option_changes_, warnings_;
 };

@@ -61,6 +61,13 @@ struct TargetEvolution {
   std::vector<std::string> statements;  // run in order; empty: the target does not change
   std::vector<std::string> warnings;    // what the dialect rules dropped or changed in the new pieces
   RowKeyChange key_change = RowKeyChange::kSame;
+  // An added column fills the existing rows with the statement's time (DEFAULT CURRENT_TIMESTAMP,
+  // NOW(), ...): equal to the source's only when the target session runs the statements at the
+  // source's time, as a MariaDB replica does: SET TIMESTAMP = the QUERY event's timestamp (with its
+  // microseconds for a fractional default) and the event's time_zone (for DATETIME), then
+  // SET TIMESTAMP = DEFAULT. Other values each server would compute for existing rows (UUID(),
+  // RAND(), an AUTO_INCREMENT numbered in an order the target may not share) are kUnsupported.
+  bool needs_source_timestamp = false;
 };
 
 // The target statements that take the target table from what `before` created to what `after`

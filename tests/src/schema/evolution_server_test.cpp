@@ -38,8 +38,11 @@ struct Link {
   TableJob before;
 
   // Runs `ddl` on the source and its translation on the target; checks target_has on both sides.
-  void step(const std::string& ddl, size_t expected_statements, Rules* next_rules = nullptr) {
+  // `session`: run on both sides first (SET TIMESTAMP = ..., as a replica runs a statement at the source's time).
+  void step(const std::string& ddl, size_t expected_statements, Rules* next_rules = nullptr,
+            const std::string& session = "") {
     CAPTURE(ddl);
+    if (!session.empty()) must(*source, session);
     must(*source, ddl);
     if (next_rules) rules = *next_rules;
     QualifiedName source_name = before.source;
@@ -53,12 +56,19 @@ struct Link {
     auto difference = target_difference(target_before, after, Dialect::kMysql);
     CHECK(difference.has_value());
 
-    auto statements = evolve_statements(&before, &after, classified, Dialect::kMysql);
-    REQUIRE_MESSAGE(statements, statements.status().message());
+    auto evolution = evolve_target(&before, &after, classified, Dialect::kMysql);
+    REQUIRE_MESSAGE(evolution, evolution.status().message());
+    const auto* statements = &evolution->statements;
     CHECK(statements->size() == expected_statements);
+    CHECK(evolution->needs_source_timestamp == !session.empty());
+    if (!session.empty()) must(*target, session);
     for (const auto& sql : *statements) {
       CAPTURE(sql);
       must(*target, sql);
+    }
+    if (!session.empty()) {
+      must(*source, "SET TIMESTAMP = DEFAULT");
+      must(*target, "SET TIMESTAMP = DEFAULT");
     }
     TableDef target_after = describe(*target, after.target);
     auto left = target_difference(target_after, after, Dialect::kMysql);
@@ -140,10 +150,22 @@ TEST_CASE("evolve_statements on a real target: every step lands where the source
   renamed.target = {kTarget, "orders_2024_t"};
   link.step(t + "COMMENT 'old orders', RENAME TO " + kSource + ".orders_2024", 1, &renamed);
 
+  // A column filled with the statement's time: equal on both sides when the target runs it at the source's time.
+  link.step(std::string("ALTER TABLE ") + kSource + ".orders_2024 ADD created TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)",
+            1, nullptr, "SET TIMESTAMP = 1700000000.125");
+
   // The rows came along every step.
   auto rows = link.target->query_value(std::string("SELECT COUNT(*) FROM ") + kTarget + ".orders_2024_t");
   REQUIRE(rows);
   CHECK(rows->value_or("") == "2");
+  auto stamps = link.target->query_value(std::string("SELECT GROUP_CONCAT(created ORDER BY id) FROM ") + kTarget +
+                                         ".orders_2024_t");
+  auto source_stamps = link.source->query_value(std::string("SELECT GROUP_CONCAT(created ORDER BY id) FROM ") +
+                                                kSource + ".orders_2024");
+  REQUIRE(stamps);
+  REQUIRE(source_stamps);
+  CHECK(stamps->value_or("") == source_stamps->value_or("-"));
+  CHECK(stamps->value_or("").find(".125") != std::string::npos);
   for (const char* db : {kSource, kTarget}) {
     must(*link.source, std::string("DROP DATABASE IF EXISTS ") + db);
     must(*link.target, std::string("DROP DATABASE IF EXISTS ") + db);

@@ -838,3 +838,51 @@ TEST_CASE("what the dialect left off the target is not warned about again; a FIL
                       "the target holds the rows the old FILTER took; keep the FILTER for the new name, or copy the "
                       "table again");
 }
+
+TEST_CASE("an added column's value for the rows the table has: constants, the source's time, or a stop") {
+  TableJob b = Rules{}.bind(orders());
+  auto with = [&](ColumnDef added, const std::string& sql) {
+    TableDef after = orders();
+    after.columns.push_back(added);
+    renumber(after);
+    TableJob a = Rules{}.bind(after);
+    return evolve_target(&b, &a, classify(sql), Dialect::kMysql);
+  };
+  auto stamped = column("created", "timestamp", false);
+  stamped.default_value = "current_timestamp()";
+  auto out = with(stamped, "ALTER TABLE orders ADD created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP");
+  REQUIRE(out);
+  CHECK(out->needs_source_timestamp);
+  CHECK(out->statements == Lines{std::string(kOrders) + "ADD COLUMN `created` timestamp NOT NULL DEFAULT current_timestamp()"});
+
+  auto constant = text("state", "varchar(5)", false);
+  constant.default_value = "'new'";
+  out = with(constant, "ALTER TABLE orders ADD state VARCHAR(5) NOT NULL DEFAULT 'new'");
+  REQUIRE(out);
+  CHECK(!out->needs_source_timestamp);
+
+  auto random = text("token", "char(36)");
+  random.default_value = "uuid()";
+  out = with(random, "ALTER TABLE orders ADD token CHAR(36) DEFAULT (UUID())");
+  REQUIRE(!out);
+  CHECK(out.status().message() ==
+        "shop.orders: ALTER TABLE: ADD COLUMN `token` DEFAULT uuid(): each server computes the value of the rows the "
+        "table already has, so the target's would differ from the source's; set them on the target by hand and mark "
+        "the DDL applied, or copy the table again (omsrun FILE --recopy)");
+
+  // AUTO_INCREMENT numbers rows in primary key order: the same on both sides, unless there is none.
+  TableDef keyless = orders();
+  keyless.columns[0].extra.clear();
+  keyless.indexes.erase(keyless.indexes.begin());
+  TableDef numbered = keyless;
+  auto serial = column("serial", "bigint(20) unsigned", false);
+  serial.extra = "auto_increment";
+  numbered.columns.push_back(serial);
+  renumber(numbered);
+  numbered.indexes.insert(numbered.indexes.begin(), IndexDef{"PRIMARY", true, "BTREE", {{"serial", {}, false}}, ""});
+  TableJob k = Rules{}.bind(keyless), n = Rules{}.bind(numbered);
+  auto refused = evolve_target(&k, &n, classify("ALTER TABLE orders ADD serial SERIAL PRIMARY KEY"), Dialect::kMysql);
+  REQUIRE(!refused);
+  CHECK(refused.status().message().find("shop.orders: ALTER TABLE: ADD COLUMN `serial` AUTO_INCREMENT numbers the "
+                                        "existing rows in their physical order") == 0);
+}
