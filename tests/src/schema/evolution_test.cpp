@@ -886,3 +886,52 @@ TEST_CASE("an added column's value for the rows the table has: constants, the so
   CHECK(refused.status().message().find("shop.orders: ALTER TABLE: ADD COLUMN `serial` AUTO_INCREMENT numbers the "
                                         "existing rows in their physical order") == 0);
 }
+
+TEST_CASE("oceanbase: renames, a joining table and RENAME TABLE") {
+  TableDef after = orders();
+  after.columns[2].name = "remark";
+  after.columns[2].charset = "utf8mb3";
+  after.columns[2].collation = "utf8mb3_unicode_ci";
+  CHECK(evolve(orders(), after, "ALTER TABLE orders CHANGE note remark VARCHAR(200) CHARSET utf8mb3 COLLATE utf8mb3_unicode_ci",
+               Rules{}, Dialect::kOceanBase) ==
+        Lines{std::string(kOrders) +
+              "CHANGE COLUMN `note` `remark` varchar(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NULL DEFAULT NULL"});
+
+  TableDef uuid = orders();
+  auto id = column("public_id", "uuid");
+  id.data_type = "uuid";
+  uuid.columns.push_back(id);
+  renumber(uuid);
+  TableJob b = Rules{}.bind(orders()), a = Rules{}.bind(uuid);
+  auto out = evolve_target(&b, &a, classify("ALTER TABLE orders ADD public_id UUID"), Dialect::kOceanBase);
+  REQUIRE(out);
+  CHECK(out->statements == Lines{std::string(kOrders) + "ADD COLUMN `public_id` char(36) NULL DEFAULT NULL"});
+  CHECK(out->warnings == Lines{"shop.orders.public_id: MariaDB type uuid has no OceanBase equivalent: created as "
+                               "char(36) holding its text form"});
+
+  Rules moved;
+  moved.target = {"shop", "orders_2024"};
+  TableDef renamed = orders();
+  renamed.name = {"shop", "orders_2024"};
+  TableJob r = moved.bind(renamed);
+  auto rename = evolve_statements(&b, &r, classify("RENAME TABLE orders TO orders_2024"), Dialect::kOceanBase);
+  REQUIRE(rename);
+  CHECK(*rename == Lines{"ALTER TABLE `shop`.`orders` RENAME TO `shop`.`orders_2024`"});
+
+  TableDef joined = orders();
+  joined.create_options = "row_format=DYNAMIC";
+  TableJob j = Rules{}.bind(joined);
+  std::vector<TableJob> none;
+  auto create = evolve_statements(nullptr, &j, classify("CREATE TABLE orders LIKE template_orders"), Dialect::kOceanBase, &none);
+  REQUIRE(create);
+  CHECK(*create == Lines{"CREATE DATABASE IF NOT EXISTS `shop` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
+                         "CREATE TABLE `shop`.`orders` (\n"
+                         "  `id` int(11) NOT NULL AUTO_INCREMENT,\n"
+                         "  `customer` varchar(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NOT NULL,\n"
+                         "  `note` varchar(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL DEFAULT NULL,\n"
+                         "  `amount` decimal(10,2) NOT NULL DEFAULT 0.00,\n"
+                         "  `flag` tinyint(1) NOT NULL DEFAULT 0,\n"
+                         "  PRIMARY KEY (`id`),\n"
+                         "  KEY `ix_customer` (`customer`)\n"
+                         ") DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"});
+}
