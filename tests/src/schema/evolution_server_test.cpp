@@ -13,7 +13,7 @@
 #include "src/schema/ddl.hpp"
 #include "src/schema/evolution.hpp"
 #include "src/sql/quote.hpp"
-#include "tests/src/schema/evolution_rules.hpp"
+#include "tests/src/schema/evolution_fixture.hpp"
 #include "tests/support/sandbox.hpp"
 
 using namespace omsql;
