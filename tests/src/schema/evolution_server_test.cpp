@@ -143,6 +143,10 @@ TEST_CASE("evolve_statements on a real target: every step lands where the source
   link.step(t + "COMMENT 'all orders', ROW_FORMAT=COMPRESSED, MODIFY amount DECIMAL(12,2) NOT NULL DEFAULT 1 COMMENT 'cents'", 1);
   link.step(t + "ROW_FORMAT=DEFAULT", 1);
   link.step(t + "CONVERT TO CHARACTER SET latin1", 1);
+  // Several moves and an add in one statement: the target's order is the source's.
+  link.step(t + "MODIFY amount DECIMAL(12,2) NOT NULL DEFAULT 1 COMMENT 'cents' FIRST, MODIFY buyer VARCHAR(50) NOT NULL "
+                "AFTER flag, ADD z INT AFTER id, MODIFY status VARCHAR(10) NOT NULL DEFAULT 'new' FIRST",
+            1);
   // The row key: a wider primary key.
   link.step(t + "DROP PRIMARY KEY, ADD PRIMARY KEY (id, buyer)", 1);
   // A rename within the task: the target follows the MAP of the new name.

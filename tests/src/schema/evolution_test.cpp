@@ -602,3 +602,22 @@ TEST_CASE("an added column's value for the rows the table has: constants, the so
   CHECK(refused.status().message().find("shop.orders: ALTER TABLE: ADD COLUMN `serial` AUTO_INCREMENT numbers the "
                                         "existing rows in their physical order") == 0);
 }
+
+TEST_CASE("column order: the fewest moves, each placed after its new predecessor") {
+  TableDef last_first = orders();
+  std::rotate(last_first.columns.begin(), last_first.columns.end() - 1, last_first.columns.end());  // flag first
+  renumber(last_first);
+  CHECK(evolve(orders(), last_first, "ALTER TABLE orders MODIFY flag TINYINT(1) NOT NULL DEFAULT 0 FIRST") ==
+        Lines{std::string(kOrders) + "MODIFY COLUMN `flag` tinyint(1) NOT NULL DEFAULT 0 FIRST"});
+  // id, customer, note, amount, flag -> note, id, flag, customer, amount: id, customer, amount stay in
+  // order, note and flag move, each after the column now before it.
+  TableDef shuffled = orders();
+  shuffled.columns = {orders().columns[2], orders().columns[0], orders().columns[4], orders().columns[1],
+                      orders().columns[3]};
+  renumber(shuffled);
+  CHECK(evolve(orders(), shuffled, "ALTER TABLE orders MODIFY note VARCHAR(200) FIRST, MODIFY flag TINYINT(1) NOT NULL "
+                                   "DEFAULT 0 AFTER id") ==
+        Lines{std::string(kOrders) +
+              "MODIFY COLUMN `note` varchar(200) CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci NULL DEFAULT NULL "
+              "FIRST, MODIFY COLUMN `flag` tinyint(1) NOT NULL DEFAULT 0 AFTER `id`"});
+}
