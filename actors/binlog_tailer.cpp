@@ -34,6 +34,7 @@ struct TailerState {
   std::unique_ptr<engine::ChangeStream> stream;
   RetryState retry;                       // the source's failures (restart, lost connection)
   bool waiting_for_space = false;         // the spool's filesystem is full: capture paused
+  bool halted = false;                    // a DDL the link stops at is spooled: nothing is read after it
   Clock::time_point space_reported;
   static inline const char* name = "binlog_tailer";
 };
@@ -204,6 +205,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
       },
       [=](pull_atom) {
         auto& s = self->state;
+        if (s.halted) return;
         if (wait_for_space(self)) return;
         if (!s.stream) {
           Status opened = open_stream(s);
@@ -221,14 +223,26 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
             break;
           }
           if (!event->has_value()) break;  // stopped
+          bool halt = false;
           if (const auto* ddl = std::get_if<DdlStatement>(&**event)) {
-            if (auto stop = s.rules->on_statement(*ddl)) return tailer_stop(self, *stop);
+            if (auto stop = s.rules->on_statement(*ddl)) {
+              // The replayer stops at it, after applying what comes before; the rows after it may
+              // be laid out by a definition capture does not know, so nothing more is read.
+              if (!stop->at_barrier) return tailer_stop(self, *stop);
+              halt = true;
+            }
             if (auto st = tables_leave(s, *ddl); !st) return tailer_fail(self, st.message());
           }
           auto appended_at = s.spool->append(**event);
           if (!appended_at && s.spool->out_of_space()) return spool_full(self, appended_at.status());
           if (!appended_at) return tailer_fail(self, appended_at.status().message());
           appended = true;
+          if (halt) {
+            s.halted = true;
+            std::cerr << "binlog: capture halts at the DDL at " << event_position(**event).str()
+                      << "; replay stops there once everything before it is applied\n";
+            break;
+          }
           if (sync_after(**event, s.spool->unsynced_bytes())) break;
         }
         // What was read before a failure is kept: an unfinished transaction at the end is read
@@ -241,6 +255,10 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           s.retry.succeeded();
           self->send(s.replayer, stored_atom::value,
                      SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
+        }
+        if (s.halted) {
+          s.stream.reset();
+          return;
         }
         if (!lost.is_ok()) return stream_failed(self, lost);
         self->send(self, pull_atom::value);

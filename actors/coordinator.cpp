@@ -429,6 +429,8 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         maybe_finish_copy(self);
       },
       [=](failed_atom, const std::string& message) { fail_task(self, message); },
+      // Replay has applied everything before the statement; the task ends failed naming it.
+      [=](ddl_stop_atom, const DdlStopReport& stop) { fail_task(self, stop.reason); },
       [=](recopy_atom, const std::string& message) { fail_needs_recopy(self, message); },
       [=](capture_atom, const std::string& why) {
         self->state.capture_waiting = why;

@@ -37,6 +37,7 @@ void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<SchemaResult>("omsql::SchemaResult");
   config.add_message_type<SpoolStored>("omsql::SpoolStored");
   config.add_message_type<SyncStatus>("omsql::SyncStatus");
+  config.add_message_type<DdlStopReport>("omsql::DdlStopReport");
   config.add_message_type<ThrottleChange>("omsql::ThrottleChange");
   config.add_message_type<ControlRequest>("omsql::ControlRequest");
   config.add_message_type<CopySummary>("omsql::CopySummary");

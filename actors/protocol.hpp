@@ -55,6 +55,7 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;          // any actor
 using redo_atom = caf::atom_constant<caf::atom("redo")>;            // applier -> reader: copy a keyless table again
 using capture_atom = caf::atom_constant<caf::atom("capture")>;      // tailer -> coordinator: capture waits ("why") / goes on ("")
 using recopy_atom = caf::atom_constant<caf::atom("recopy")>;        // tailer -> coordinator: the binlog was purged
+using ddl_stop_atom = caf::atom_constant<caf::atom("ddlstop")>;     // replayer -> coordinator: the link stops at a DDL
 using take_atom = caf::atom_constant<caf::atom("take")>;            // reader -> rate limiter: rows to send
 using wake_atom = caf::atom_constant<caf::atom("wake")>;            // rate limiter, replayer -> itself
 using throttle_atom = caf::atom_constant<caf::atom("throttle")>;    // control -> coordinator -> limiter, replayer
@@ -153,6 +154,15 @@ struct SpoolStored {
   SpoolPosition spool_end;
   BinlogPosition source_position;
   int64_t stored_at_ms = 0;
+};
+
+// The link stops at a source DDL (the replayer, at the barrier: every change before it is applied
+// and checkpointed). The task ends failed with `reason`; `position` and `statement` say which
+// statement, for the task's stop record and the commands that resolve it.
+struct DdlStopReport {
+  BinlogPosition position;  // DdlStatement::position
+  std::string statement;
+  std::string reason;
 };
 
 // The incremental link's state, from the replayer.
@@ -295,7 +305,8 @@ using verifier_actor =
 // What the incremental actors (tailer, replayer and its lanes) tell the coordinator.
 using link_events_actor =
     caf::typed_actor<caf::reacts_to<failed_atom, std::string>, caf::reacts_to<recopy_atom, std::string>,
-                     caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>>;
+                     caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>,
+                     caf::reacts_to<ddl_stop_atom, DdlStopReport>>;
 
 // One apply lane (actors/replayer.cpp): commits its share of a group with its checkpoint and
 // answers the changes applied. Spawned and linked by the replayer.
@@ -324,7 +335,7 @@ using coordinator_actor = caf::typed_actor<
     caf::reacts_to<chunks_total_atom, ChunksTotal>, caf::reacts_to<reader_done_atom>,
     caf::reacts_to<failed_atom, std::string>, caf::reacts_to<recopy_atom, std::string>,
     caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>,
-    caf::reacts_to<verify_progress_atom, VerifyProgress>,
+    caf::reacts_to<ddl_stop_atom, DdlStopReport>, caf::reacts_to<verify_progress_atom, VerifyProgress>,
     caf::replies_to<control_atom, ControlRequest>::with<std::string>,
     caf::replies_to<throttle_atom, ThrottleChange>::with<std::string>, caf::reacts_to<stop_atom>,
     caf::reacts_to<tick_atom>>;
@@ -477,6 +488,10 @@ typename Inspector::result_type inspect(Inspector& f, SchemaResult& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SpoolStored& x) {
   return f(caf::meta::type_name("SpoolStored"), x.spool_end, x.source_position, x.stored_at_ms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DdlStopReport& x) {
+  return f(caf::meta::type_name("DdlStopReport"), x.position, x.statement, x.reason);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {

@@ -340,7 +340,12 @@ void run_barrier(Self* self) {
   if (auto st = s.progress.check_barrier(at); !st) return replayer_fail(self, st.message());
   apply::DdlStep step = std::move(*s.barrier);
   s.barrier.reset();
-  if (step.action == apply::DdlStep::Action::kStop) return replayer_fail(self, step.message);
+  if (step.action == apply::DdlStep::Action::kStop) {
+    const DdlStatement& ddl = *s.waiting->ddl;
+    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, step.message});
+    self->quit();
+    return;
+  }
   // The DDL's position becomes the group's: what follows is folded after it.
   auto folded = s.group->fold(*s.waiting);
   if (!folded) return replayer_fail(self, folded.status().message());

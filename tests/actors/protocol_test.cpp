@@ -89,6 +89,12 @@ TEST_CASE("BatchEnvelope, ChunkDone and SyncStatus round-trip") {
   CHECK(status_back.applied == status.applied);
   CHECK(status_back.lanes == 4);
   CHECK(status_back.oldest_unapplied_ms == 1764600000000);
+
+  DdlStopReport stop{BinlogPosition{"bin.000004", 120, "0-1-5"}, "ALTER TABLE t ADD x INT", "source DDL on ..."};
+  DdlStopReport stop_back = round_trip(t.system, stop);
+  CHECK(stop_back.position == stop.position);
+  CHECK(stop_back.statement == stop.statement);
+  CHECK(stop_back.reason == stop.reason);
 }
 
 TEST_CASE("a TableRef resolves only against a Plan that holds that table at that index") {

@@ -84,12 +84,14 @@ std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) c
                                   " is not replicated yet: a new table cannot join a running task, and going on "
                                   "would leave its rows missing on the target. To migrate it, run again with "
                                   "--recopy (copies every table of the task again); to leave it out, add EXCLUDE " +
-                                  table + " to the script's MIGRATE and run again"};
+                                  table + " to the script's MIGRATE and run again",
+                       true};
   }
   return CaptureStop{false, "source DDL on migrated table " + table + " at " + ddl.position.str() + ": \"" +
                                 ddl.statement + "\" (" + decision.reason +
                                 ") — applying DDL during sync is not supported; stop, migrate the "
-                                "change by hand, and rerun"};
+                                "change by hand, and rerun",
+                     true};
 }
 
 std::optional<CaptureStop> stream_failure_stop(const Status& error) {

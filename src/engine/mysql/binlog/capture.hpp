@@ -33,6 +33,10 @@ struct CaptureStop {
   // (the coordinator says how and remembers it); else the task fails with `message`.
   bool needs_recopy = false;
   std::string message;
+  // A DDL the link does not replicate: the tailer spools it and reads no further, and the replayer
+  // stops at it once everything before it is applied (src/apply/ddl_barrier.hpp). Otherwise the
+  // tailer stops the link itself.
+  bool at_barrier = false;
 };
 
 class CaptureRules {
