@@ -1,116 +1,118 @@
 #!/usr/bin/env bash
-# Verification speed: omsql's verifier vs pt-table-sync --print on ROWS identical rows.
+# Verification, end to end, side by side in one run on the same throwaway sandboxes:
+#   omsrun verify FILE   vs   pt-table-sync --print   vs   CHECKSUM TABLE EXTENDED (both servers at once)
+# on TABLES sysbench tables of ROWS_PER_TABLE identical rows (default 4 x 250k = 1M rows). The rows are
+# created on the source by sysbench and copied to the target by `omsrun FILE` (MODE SCHEMA, FULL), so
+# both sides hold the same bytes. Each tool runs RUNS times, alternating (omsql, pt, checksum, omsql,
+# ...) after one warm-up of each, so a change in machine load hits all three alike; every run prints
+# its wall time and the load average, the summary prints the medians and the ratios of medians.
+# omsrun verify must exit 0 (clean) and pt-table-sync must print no statement.
 #
-#   bench/verify_vs_pt_table_sync.sh [ROWS] [BUILD_DIR]     (defaults: 1000000, build-verify)
+#   bash bench/verify_vs_pt_table_sync.sh [TABLES] [ROWS_PER_TABLE] [RUNS]
 #
-# Starts its own sandboxes (scripts/sandbox.sh) under /tmp/omsql-verify-bench, loads the same
-# generated rows into both servers, times the verifier (tests/src/verify/verify_cli: chunk_rows
-# 10000, both sides hashed in parallel) and pt-table-sync --print --verbose (its default Chunk
-# algorithm, checksums computed by the servers), checks both find nothing, prints the ratio, and
-# stops the sandboxes. Each timing is the best of RUNS (default 3) after one warm-up read, the two
-# tools alternating; CPU seconds (client + both mariadbd) are printed too, a measure that a busy
-# machine disturbs less than wall time.
+# Works from a fresh clone after the README's set-up (it installs and builds like the other bench
+# scripts). OMSRUN_VERIFY_ARGS adds arguments to `omsrun verify`. OMSQL_BENCH_KEEP=1 leaves the
+# sandboxes running (their directory is printed); OMSQL_BENCH_SANDBOX=DIR reuses such a directory
+# (the rows are not prepared again; stop it with scripts/sandbox.sh stop DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROWS=${1:-1000000}
-BUILD=${2:-build-verify}
-RUNS=${RUNS:-3}
-DIR=/tmp/omsql-verify-bench
-DB=omsql_test_verify_bench
+tables=${1:-4}; rows=${2:-250000}; runs=${3:-3}
+command -v pt-table-sync >/dev/null || { echo "pt-table-sync not found (apt-get install percona-toolkit)" >&2; exit 1; }
+command -v sysbench >/dev/null || { echo "sysbench not found (apt-get install sysbench)" >&2; exit 1; }
+[ -n "${OMSQL_BENCH_NO_BUILD:-}" ] || { bash scripts/install-deps.sh >/dev/null; bash scripts/build.sh >/dev/null; }
+omsrun=$PWD/build/src/cli/omsrun
+[ -x "$omsrun" ] || { echo "$omsrun not built (bash scripts/build.sh)" >&2; exit 1; }
 
-command -v pt-table-sync >/dev/null || { echo "pt-table-sync not found (percona-toolkit)" >&2; exit 1; }
-ninja -j1 -C "$BUILD" tests/src/verify/verify_cli >/dev/null
-CLI=$BUILD/tests/src/verify/verify_cli
+if [ -n "${OMSQL_BENCH_SANDBOX:-}" ]; then
+  sandbox=$OMSQL_BENCH_SANDBOX; reuse=1
+else
+  sandbox=$(mktemp -d /tmp/omsql-verify-bench-XXXXXX); reuse=
+  OMSQL_SANDBOX_BUFFER_POOL=${OMSQL_SANDBOX_BUFFER_POOL:-1G} bash scripts/sandbox.sh start "$sandbox" >/dev/null
+fi
+if [ -n "${OMSQL_BENCH_KEEP:-}" ] || [ -n "$reuse" ]; then
+  echo "sandboxes in $sandbox (stop: bash scripts/sandbox.sh stop $sandbox)" >&2
+else
+  trap 'bash scripts/sandbox.sh stop "$sandbox" >/dev/null 2>&1 || true' EXIT
+fi
+# shellcheck disable=SC1091
+. "$sandbox/env"
+src() { mariadb -h127.0.0.1 -uroot -P"$OMSQL_SRC_PORT" "$@"; }
+tgt() { mariadb -h127.0.0.1 -uroot -P"$OMSQL_TGT_PORT" "$@"; }
 
-bash scripts/sandbox.sh stop "$DIR" >/dev/null 2>&1 || true
-OMSQL_SANDBOX_BUFFER_POOL=${OMSQL_SANDBOX_BUFFER_POOL:-1G} bash scripts/sandbox.sh start "$DIR" >/dev/null
-trap 'bash scripts/sandbox.sh stop "$DIR" >/dev/null 2>&1 || true' EXIT
-. "$DIR/env"
-
-load() { # port
-  mariadb --protocol=tcp -h127.0.0.1 -P"$1" -uroot <<SQL
-SET SESSION sql_log_bin = 0;
-CREATE DATABASE $DB;
-CREATE TABLE $DB.t (
-  id INT NOT NULL PRIMARY KEY,
-  k INT NOT NULL,
-  c CHAR(120) NOT NULL,
-  pad VARCHAR(60) NOT NULL,
-  amount DECIMAL(12,2),
-  ratio DOUBLE,
-  created DATETIME,
-  note VARCHAR(100) NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
-INSERT INTO $DB.t SELECT seq, seq * 7919 % 1000003, REPEAT(SHA1(seq), 3), SHA1(seq * 3), seq / 100, seq / 7,
-  '2024-01-01' + INTERVAL seq SECOND, IF(seq % 10 = 0, NULL, CONCAT('note ', seq)) FROM mysql.seq_1_to_$ROWS;
-ANALYZE TABLE $DB.t;
-SQL
-}
-echo "loading $ROWS rows into both sandboxes..."
-load "$OMSQL_SRC_PORT" & a=$!
-load "$OMSQL_TGT_PORT" & b=$!
-wait $a; wait $b
+if [ -z "$reuse" ]; then
+  echo "preparing $tables x $rows sysbench rows on the source, copying them with omsrun..." >&2
+  src -e "CREATE DATABASE sbtest"
+sysbench oltp_read_only --db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$OMSQL_SRC_PORT" --mysql-user=root \
+  --mysql-db=sbtest --tables="$tables" --table-size="$rows" --threads=2 prepare >/dev/null
+cat > "$sandbox/copy.omsql" <<EOF
+SOURCE mysql 'root@127.0.0.1:\${OMSQL_SRC_PORT}';
+TARGET mysql 'root@127.0.0.1:\${OMSQL_TGT_PORT}';
+MIGRATE sbtest.* MODE SCHEMA, FULL WITH (parallel = 2);
+EOF
+"$omsrun" "$sandbox/copy.omsql" --task-dir "$sandbox/copy-task" >/dev/null
+fi
+# The script verified: the same tables, nothing else (no copy: `omsrun verify` only reads).
+cat > "$sandbox/verify.omsql" <<EOF
+SOURCE mysql 'root@127.0.0.1:\${OMSQL_SRC_PORT}';
+TARGET mysql 'root@127.0.0.1:\${OMSQL_TGT_PORT}';
+MIGRATE sbtest.* MODE FULL WITH (parallel = 2);
+EOF
+tlist=$(seq -f 'sbtest.sbtest%g' -s ', ' 1 "$tables")
 
 # Let InnoDB flush the load's dirty pages first: background flushing on a 2-core machine would
 # otherwise slow whichever tool runs while it happens.
 settle() { # port
-  mariadb --protocol=tcp -h127.0.0.1 -P"$1" -uroot -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
+  mariadb -h127.0.0.1 -uroot -P"$1" -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
   for _ in $(seq 1 240); do
-    dirty=$(mariadb --protocol=tcp -h127.0.0.1 -P"$1" -uroot -N -e \
+    dirty=$(mariadb -h127.0.0.1 -uroot -P"$1" -N -e \
       "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_BUFFER_POOL_PAGES_DIRTY'")
     [ "$dirty" -lt 100 ] && break
     sleep 0.5
   done
 }
 settle "$OMSQL_SRC_PORT"; settle "$OMSQL_TGT_PORT"
-SRC_PID=$(cat "$DIR/source/mysqld.pid"); TGT_PID=$(cat "$DIR/target/mysqld.pid")
-TICKS=$(getconf CLK_TCK)
-server_ticks() { echo $(( $(awk '{print $14+$15}' /proc/$SRC_PID/stat) + $(awk '{print $14+$15}' /proc/$TGT_PID/stat) )); }
 
-VERIFY_CMD=("$CLI" "$OMSQL_SRC_PORT" "$OMSQL_TGT_PORT" "$DB.t" --chunk-rows 10000)
-# CHECKSUM TABLE ... EXTENDED on both servers at once: a table-level answer only (no chunks, no rows).
-CHECKSUM_CMD=(bash -c "mariadb -h127.0.0.1 -uroot -P$OMSQL_SRC_PORT -N -e 'CHECKSUM TABLE $DB.t EXTENDED' & \
-  mariadb -h127.0.0.1 -uroot -P$OMSQL_TGT_PORT -N -e 'CHECKSUM TABLE $DB.t EXTENDED'; wait")
-PT_CMD=(pt-table-sync --print --verbose "h=127.0.0.1,P=$OMSQL_SRC_PORT,u=root,D=$DB,t=t" "h=127.0.0.1,P=$OMSQL_TGT_PORT,u=root")
-seconds() { # OUTPUT_FILE COMMAND...: runs it, prints "wall_seconds cpu_seconds" (cpu: both servers + client)
-  local start end t0 client out=$1
-  shift
-  t0=$(server_ticks)
-  start=$(date +%s.%N)
-  /usr/bin/time -f "%U %S" -o /tmp/omsql-verify-bench.time "$@" >"$out" 2>&1 ||
-    { echo "$1 failed:" >&2; cat /tmp/omsql-verify-bench.verify /tmp/omsql-verify-bench.pt >&2; exit 1; }
-  end=$(date +%s.%N)
-  client=$(awk '{print $1 + $2}' /tmp/omsql-verify-bench.time)
-  echo "$(echo "$end - $start" | bc) $(echo "scale=2; $client + ($(server_ticks) - $t0) / $TICKS" | bc)"
+# shellcheck disable=SC2086
+run_omsql() { "$omsrun" verify "$sandbox/verify.omsql" ${OMSRUN_VERIFY_ARGS:-} >"$sandbox/omsql.out" 2>&1; }
+run_pt() {
+  pt-table-sync --print --verbose --databases sbtest "h=127.0.0.1,P=$OMSQL_SRC_PORT,u=root" \
+    "h=127.0.0.1,P=$OMSQL_TGT_PORT,u=root" >"$sandbox/pt.out" 2>&1
 }
-min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+run_checksum() {
+  src -N -e "CHECKSUM TABLE $tlist EXTENDED" >"$sandbox/checksum.src" &
+  tgt -N -e "CHECKSUM TABLE $tlist EXTENDED" >"$sandbox/checksum.tgt"
+  wait
+}
+check() { # tool: what it found must be "nothing"
+  case $1 in
+    omsql) grep -q '^clean: 0 differences' "$sandbox/omsql.out" || { echo "omsrun verify did not report clean:" >&2; cat "$sandbox/omsql.out" >&2; exit 1; } ;;
+    pt) if grep -v '^#' "$sandbox/pt.out" | grep -q .; then echo "pt-table-sync printed statements:" >&2; head "$sandbox/pt.out" >&2; exit 1; fi ;;
+    checksum) cmp -s "$sandbox/checksum.src" "$sandbox/checksum.tgt" || { echo "CHECKSUM TABLE differs" >&2; exit 1; } ;;
+  esac
+}
+now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-verify_all=(); pt_all=(); checksum_all=()
 
-seconds /tmp/omsql-verify-bench.verify "${VERIFY_CMD[@]}" >/dev/null  # warm-up: both buffer pools hold the table
-# Alternate the two tools so that a change in machine load hits both alike; keep each one's best.
-verify_s=""; pt_s=""; verify_cpu=""; pt_cpu=""; checksum_s=""
-for run in $(seq 1 "$RUNS"); do
-  read -r v vc < <(seconds /tmp/omsql-verify-bench.verify "${VERIFY_CMD[@]}")
-  read -r p pc < <(seconds /tmp/omsql-verify-bench.pt "${PT_CMD[@]}")
-  read -r k kc < <(seconds /tmp/omsql-verify-bench.checksum "${CHECKSUM_CMD[@]}")
-  echo "run $run: omsql verify ${v}s (cpu ${vc}s), pt-table-sync ${p}s (cpu ${pc}s), CHECKSUM TABLE ${k}s"
-  checksum_s=$(min "$checksum_s" "$k")
-  verify_all+=("$v"); pt_all+=("$p"); checksum_all+=("$k")
-  verify_s=$(min "$verify_s" "$v"); pt_s=$(min "$pt_s" "$p")
-  verify_cpu=$(min "$verify_cpu" "$vc"); pt_cpu=$(min "$pt_cpu" "$pc")
+tools=(omsql pt checksum)
+for tool in "${tools[@]}"; do "run_$tool" || { echo "$tool failed:" >&2; cat "$sandbox/$tool.out" >&2 2>/dev/null; exit 1; }; check "$tool"; done  # warm-up
+declare -A samples
+for r in $(seq 1 "$runs"); do
+  line="run $r:"
+  for tool in "${tools[@]}"; do
+    start=$(now)
+    "run_$tool" || { echo "$tool failed:" >&2; cat "$sandbox/$tool.out" >&2 2>/dev/null; exit 1; }
+    t=$(echo "$(now) - $start" | bc)
+    check "$tool"
+    samples[$tool]+="$t "
+    line+=" $tool ${t}s (load $(cut -d' ' -f1 /proc/loadavg))"
+  done
+  echo "$line"
 done
-tail -1 /tmp/omsql-verify-bench.verify | grep -q '^clean' || { echo "verifier found differences" >&2; exit 1; }
-if grep -v '^#' /tmp/omsql-verify-bench.pt | grep -q .; then echo "pt-table-sync printed statements" >&2; exit 1; fi
-
-ratio=$(echo "scale=2; $pt_s / $verify_s" | bc)
-cpu_ratio=$(echo "scale=2; $pt_cpu / $verify_cpu" | bc)
-printf 'rows=%s  omsql verify=%.2fs  pt-table-sync --print=%.2fs  ratio (pt/omsql)=%sx  (best of %s, %s cores, load %s)\n' \
-  "$ROWS" "$verify_s" "$pt_s" "$ratio" "$RUNS" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
-printf 'medians of %s runs: omsql verify=%.2fs  pt-table-sync --print=%.2fs  CHECKSUM TABLE=%.2fs  ratio (pt/omsql)=%.2fx\n' \
-  "$RUNS" "$(printf '%s\n' "${verify_all[@]}" | median)" "$(printf '%s\n' "${pt_all[@]}" | median)" \
-  "$(printf '%s\n' "${checksum_all[@]}" | median)" \
-  "$(echo "$(printf '%s\n' "${pt_all[@]}" | median) / $(printf '%s\n' "${verify_all[@]}" | median)" | bc -l)"
-printf 'CHECKSUM TABLE EXTENDED on both servers in parallel (whole-table answer, no rows): %.2fs\n' "$checksum_s"
-printf 'cpu seconds (client + both servers): omsql verify=%.2f  pt-table-sync=%.2f  ratio=%sx\n' \
-  "$verify_cpu" "$pt_cpu" "$cpu_ratio"
+m() { printf '%s\n' ${samples[$1]} | median; }
+omsql=$(m omsql); pt=$(m pt); checksum=$(m checksum)
+printf 'rows=%s (%s tables), medians of %s: omsrun verify=%.3fs  pt-table-sync --print=%.3fs  CHECKSUM TABLE=%.3fs\n' \
+  "$((tables * rows))" "$tables" "$runs" "$omsql" "$pt" "$checksum"
+printf 'ratios: omsrun verify / pt-table-sync = %.2f   omsrun verify / CHECKSUM TABLE = %.2f   (%s cores, %s, load %s)\n' \
+  "$(echo "$omsql / $pt" | bc -l)" "$(echo "$omsql / $checksum" | bc -l)" "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$(cut -d' ' -f1-3 /proc/loadavg)"
+grep -i 'server-side\|client-side\|fallback' "$sandbox/omsql.out" >&2 || true
