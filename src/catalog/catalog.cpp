@@ -28,6 +28,11 @@ const IndexDef* TableDef::primary_key() const {
   return nullptr;
 }
 
+bool TableDef::partitioned() const {
+  std::string options = " " + to_lower(create_options) + " ";
+  return options.find(" partitioned ") != std::string::npos;
+}
+
 size_t TableDef::long_unique_hash_columns() const {
   // MEMORY's HASH indexes are real hash indexes: no hidden column.
   if (engine == "MEMORY" || engine == "HEAP") return 0;

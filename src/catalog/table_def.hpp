@@ -69,6 +69,44 @@ struct CheckConstraintDef {
   bool column_level = false;              // MariaDB LEVEL='Column' (e.g. JSON's json_valid): named after its column
 };
 
+// A table's partitioning as SHOW CREATE TABLE prints it (src/engine/mysql/partition_clause.hpp),
+// in pieces the DDL translator renames columns in and the dialect rules rewrite. Raw texts
+// (expressions, bounds, option values) are the server's own, pasted back verbatim.
+struct PartitionOption {
+  std::string name;   // upper-case keyword(s): "ENGINE", "COMMENT", "DATA DIRECTORY", "MAX_ROWS" ...
+  std::string value;  // as printed: "InnoDB", "'old'", "10"
+  friend bool operator==(const PartitionOption&, const PartitionOption&) = default;
+};
+
+struct PartitionDef {
+  std::string name;   // unquoted
+  std::string bound;  // "" (HASH/KEY), "VALUES LESS THAN (10)", "VALUES LESS THAN MAXVALUE", "VALUES IN (1,2)",
+                      // "DEFAULT" (MariaDB LIST), "HISTORY" / "CURRENT" (MariaDB SYSTEM_TIME)
+  std::vector<PartitionOption> options;
+  std::vector<PartitionDef> subpartitions;  // explicit SUBPARTITION definitions (names, options)
+  friend bool operator==(const PartitionDef&, const PartitionDef&) = default;
+};
+
+struct PartitionMethod {
+  std::string kind;                  // "RANGE", "RANGE COLUMNS", "LIST", "LIST COLUMNS", "HASH", "LINEAR HASH",
+                                     // "KEY", "LINEAR KEY", "SYSTEM_TIME"
+  std::optional<int> algorithm;      // KEY ALGORITHM = n
+  std::string expression;            // RANGE / LIST / HASH: the expression between the parentheses
+  std::vector<std::string> columns;  // KEY and ... COLUMNS: the column names (KEY (): none, the primary key)
+  std::string parameters;            // SYSTEM_TIME: "INTERVAL 1 MONTH ..." / "LIMIT 1000", verbatim
+  std::optional<uint64_t> count;     // PARTITIONS n / SUBPARTITIONS n
+  bool uses_columns() const { return kind.find("KEY") != std::string::npos || kind.find("COLUMNS") != std::string::npos; }
+  friend bool operator==(const PartitionMethod&, const PartitionMethod&) = default;
+};
+
+struct PartitioningDef {
+  PartitionMethod method;
+  std::optional<PartitionMethod> sub;   // SUBPARTITION BY
+  std::vector<PartitionDef> partitions;  // empty when only PARTITIONS n was given
+  std::string unreadable;               // non-empty: SHOW CREATE TABLE's clause could not be parsed (why)
+  friend bool operator==(const PartitioningDef&, const PartitioningDef&) = default;
+};
+
 struct TableDef {
   QualifiedName name;
   std::vector<ColumnDef> columns;         // in ordinal order
@@ -84,6 +122,7 @@ struct TableDef {
   std::optional<std::string> check_constraints_sql;  // reserved: CHECK clauses, dialect permitting
   std::vector<CheckConstraintDef> checks; // CHECK constraints, in the server's order
   std::string create_options;             // CREATE_OPTIONS as printed: "row_format=DYNAMIC stats_persistent=1"
+  std::optional<PartitioningDef> partitioning;  // read when CREATE_OPTIONS says "partitioned"
   uint64_t estimated_rows = 0;            // TABLE_ROWS (an estimate for InnoDB)
   uint64_t estimated_bytes = 0;           // DATA_LENGTH
 
@@ -91,6 +130,8 @@ struct TableDef {
   // The column's ordinal position (0-based), or columns.size() when the table has no such column.
   size_t column_index(const std::string& column) const;
   const IndexDef* primary_key() const;
+  // CREATE_OPTIONS has the word "partitioned" (the server's flag; `partitioning` holds the definition).
+  bool partitioned() const;
   // MariaDB's long unique keys (UNIQUE on TEXT/BLOB or `UNIQUE ... USING HASH` outside MEMORY)
   // are enforced through one hidden BIGINT column each (DB_ROW_HASH_n), which information_schema
   // does not list but the binlog's TABLE_MAP and row images carry after every listed column.

@@ -45,6 +45,73 @@ std::optional<std::string> first_excluded(const std::set<std::string>& reference
   return std::nullopt;
 }
 
+// "PARTITION BY ..." for the table on the dialect, with MAP COLUMN renames applied to the partitioning
+// expressions and column lists; "" when the table is created unpartitioned (warned by the rules).
+// A partitioning column that COLUMNS ... EXCLUDE leaves out is an error: the target cannot be
+// partitioned like the source without it, and dropping the partitioning silently is not an option.
+Result<std::string> partition_clause(const TableJob& job, const DialectTarget& dialect, const ColumnMap& columns,
+                                     std::vector<std::string>* warnings) {
+  const std::string where = job.source.str();
+  auto partitioning = target_partitioning(dialect, job.source_def, where, warnings);
+  if (!partitioning) return std::string();
+  std::set<std::string> referenced;
+  auto method_sql = [&](const PartitionMethod& m, bool sub) {
+    std::string out = m.kind;
+    if (m.algorithm) out += " ALGORITHM = " + std::to_string(*m.algorithm);
+    if (m.kind == "SYSTEM_TIME") {
+      if (!m.parameters.empty()) out += " " + m.parameters;
+    } else if (m.uses_columns()) {
+      std::vector<std::string> names;
+      for (const auto& c : m.columns) {
+        referenced.insert(to_lower(c));
+        const ColumnMapping* mapping = columns.find(c);
+        names.push_back(mapping ? mapping->target : c);
+      }
+      // KEY () hashes the table's key, whose columns must all be kept as well.
+      if (m.columns.empty())
+        for (const auto& c : key_partitioning_columns(job.source_def)) referenced.insert(to_lower(c));
+      out += " (" + sql::quote_identifier_list(names) + ")";
+    } else {
+      out += " (" + rename_columns_in_expression(m.expression, columns.renames(), &referenced) + ")";
+    }
+    if (m.count) out += std::string(sub ? "\nSUBPARTITIONS " : "\nPARTITIONS ") + std::to_string(*m.count);
+    return out;
+  };
+  auto definition_sql = [](const PartitionDef& p, bool sub) {
+    std::string out = std::string(sub ? "SUBPARTITION " : "PARTITION ") + quote_identifier(p.name);
+    if (!p.bound.empty()) out += " " + p.bound;
+    for (const auto& option : p.options) out += " " + option.name + " = " + option.value;
+    return out;
+  };
+  std::string out = "PARTITION BY " + method_sql(partitioning->method, false);
+  if (partitioning->sub) out += "\nSUBPARTITION BY " + method_sql(*partitioning->sub, true);
+  if (!partitioning->partitions.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& p : partitioning->partitions) {
+      std::string part = definition_sql(p, false);
+      if (!p.subpartitions.empty()) {
+        std::vector<std::string> subs;
+        for (const auto& s : p.subpartitions) subs.push_back(definition_sql(s, true));
+        part += "\n (" + join(subs, ",\n  ") + ")";
+      }
+      parts.push_back(std::move(part));
+    }
+    out += "\n(" + join(parts, ",\n ") + ")";
+  }
+  if (auto excluded = first_excluded(referenced, columns)) {
+    const ColumnDef* column = job.source_def.find_column(*excluded);
+    return Status::invalid_argument(where_column(job, column ? column->name : *excluded) +
+                                    ": column is excluded (COLUMNS ... EXCLUDE) but the table is partitioned by it "
+                                    "(PARTITION BY " + partitioning->method.kind +
+                                    "): keep the column, the target table is partitioned like the source's");
+  }
+  for (const auto& name : referenced)
+    if (const ColumnMapping* mapping = columns.find(name); mapping && mapping->cast_to)
+      warnings->push_back(where_column(job, mapping->source) + ": CAST to " + *mapping->cast_to +
+                          " on a partitioning column: the target checks the partitioning against the new type");
+  return out;
+}
+
 // "KEY `name` (`a`(10) DESC, `b`)" or nullopt when the index cannot be created (warned).
 std::optional<std::string> index_definition(const TableJob& job, const IndexDef& index, const DialectTarget& dialect,
                                             const ColumnMap& columns, std::vector<std::string>* warnings) {
@@ -309,6 +376,9 @@ Result<Ddl> create_table_sql(const TableJob& job, const DialectTarget& dialect, 
     if (choice->collation) ddl.sql += " COLLATE=" + *choice->collation;
   }
   if (!table.comment.empty()) ddl.sql += " COMMENT=" + sql::text_literal(table.comment);
+  auto partitioning = partition_clause(job, dialect, columns, &ddl.warnings);
+  if (!partitioning) return partitioning.status();
+  if (!partitioning->empty()) ddl.sql += "\n" + *partitioning;
   return ddl;
 }
 

@@ -39,7 +39,8 @@ Result<std::string> create_database_sql(std::string_view database, Dialect diale
                                         std::vector<std::string>* warnings = nullptr);
 
 // CREATE TABLE `db`.`table` (...) under the job's target name, with renamed columns, CAST types
-// and the dialect's rules applied.
+// and the dialect's rules applied, and the source's PARTITION BY clause (renames applied to its
+// expressions; an excluded partitioning column is an error naming table and column).
 Result<Ddl> create_table_sql(const TableJob& job, const DialectTarget& dialect, bool with_secondary_indexes);
 
 // ALTER TABLE ... ADD <index>, ADD <index> for the indexes create_table_sql(job, dialect, false)

@@ -295,15 +295,11 @@ std::string table_options(Dialect dialect, const TableDef& table, const std::str
                           std::vector<std::string>* warnings) {
   std::string out;
   std::vector<std::string> dropped;
-  bool partitioned = false;
   if (dialect == Dialect::kMysql && !table.engine.empty()) out += "ENGINE=" + table.engine;
   if (dialect == Dialect::kOceanBase && !table.engine.empty() && !iequals(table.engine, "InnoDB"))
     dropped.push_back("ENGINE=" + table.engine);
   for (const auto& option : split_options(table.create_options)) {
-    if (iequals(option, "partitioned")) {
-      partitioned = true;
-      continue;
-    }
+    if (iequals(option, "partitioned")) continue;  // the PARTITION BY clause: target_partitioning
     if (dialect == Dialect::kMysql) {
       out += (out.empty() ? "" : " ") + option;
     } else if (!starts_with(to_lower(option), "row_format=")) {
@@ -312,13 +308,100 @@ std::string table_options(Dialect dialect, const TableDef& table, const std::str
       dropped.push_back(option);
     }
   }
-  if (partitioned)
-    warnings->push_back(where + ": partitioning is not migrated: the target table is created unpartitioned");
   if (!dropped.empty())
     warnings->push_back(where +
                         ": table options dropped for OceanBase (it has one storage engine with its own "
                         "block and compression settings): " +
                         join(dropped, " "));
+  return out;
+}
+
+std::vector<std::string> key_partitioning_columns(const TableDef& table) {
+  std::vector<std::string> out;
+  const IndexDef* key = table.primary_key();
+  for (const auto& index : table.indexes) {
+    if (key) break;
+    if (!index.unique || index.parts.empty()) continue;
+    bool not_null = true;
+    for (const auto& part : index.parts) {
+      const ColumnDef* column = table.find_column(part.column);
+      not_null = not_null && column && !column->nullable;
+    }
+    if (not_null) key = &index;
+  }
+  if (key)
+    for (const auto& part : key->parts) out.push_back(part.column);
+  return out;
+}
+
+std::optional<PartitioningDef> target_partitioning(const DialectTarget& target, const TableDef& table,
+                                                   const std::string& where, std::vector<std::string>* warnings) {
+  const std::string not_migrated = where + ": partitioning is not migrated (the table is created unpartitioned, "
+                                           "every row is copied): ";
+  if (!table.partitioning) {
+    if (table.partitioned()) warnings->push_back(not_migrated + "its definition was not read from the source");
+    return std::nullopt;
+  }
+  if (!table.partitioning->unreadable.empty()) {
+    warnings->push_back(not_migrated + "SHOW CREATE TABLE's PARTITION BY clause could not be read (" +
+                        table.partitioning->unreadable + ")");
+    return std::nullopt;
+  }
+  PartitioningDef out = *table.partitioning;
+  if (target.dialect == Dialect::kMysql) return out;
+
+  // OceanBase 4.x MySQL mode: RANGE [COLUMNS], LIST [COLUMNS], HASH, KEY, with HASH/KEY
+  // subpartitions, PARTITIONS n and SUBPARTITIONS n (docs/dialects.md rule 20).
+  std::vector<std::string> changes;
+  for (PartitionMethod* m : {&out.method, out.sub ? &*out.sub : nullptr}) {
+    if (!m) continue;
+    if (m->kind == "SYSTEM_TIME") {
+      warnings->push_back(not_migrated + "MariaDB's SYSTEM_TIME (history) partitioning has no OceanBase equivalent");
+      return std::nullopt;
+    }
+    if (starts_with(m->kind, "LINEAR ")) {
+      changes.push_back(m->kind + " written as " + m->kind.substr(7) +
+                        " (OceanBase has no LINEAR partitioning: the same number of partitions, rows placed by "
+                        "another hash function)");
+      m->kind = m->kind.substr(7);
+    }
+    if (m->algorithm) {
+      changes.push_back("KEY ALGORITHM = " + std::to_string(*m->algorithm) +
+                        " omitted (a MySQL hashing variant; OceanBase hashes with its own function)");
+      m->algorithm.reset();
+    }
+    if (m->kind == "KEY" && m->columns.empty()) {
+      m->columns = key_partitioning_columns(table);
+      if (m->columns.empty()) {
+        warnings->push_back(not_migrated + "KEY () has no primary or NOT NULL unique key to hash on");
+        return std::nullopt;
+      }
+      std::string list;
+      for (const auto& c : m->columns) list += (list.empty() ? "`" : ", `") + c + "`";
+      changes.push_back("KEY () written KEY (" + list + "), the key it hashes on the source");
+    }
+  }
+  std::vector<std::string> dropped;
+  auto drop_options = [&](PartitionDef& p, const std::string& what) {
+    for (const auto& option : p.options) {
+      // The storage engine is the table's (rule 1): InnoDB is dropped silently there too.
+      if ((option.name == "ENGINE" || option.name == "STORAGE ENGINE") && iequals(option.value, "InnoDB")) continue;
+      dropped.push_back(what + " `" + p.name + "` " + option.name + " = " + option.value);
+    }
+    p.options.clear();
+  };
+  for (auto& p : out.partitions) {
+    if (p.bound == "DEFAULT") {
+      warnings->push_back(not_migrated + "LIST partition `" + p.name +
+                          "` is MariaDB's DEFAULT partition, which OceanBase's MySQL mode does not document");
+      return std::nullopt;
+    }
+    drop_options(p, "partition");
+    for (auto& s : p.subpartitions) drop_options(s, "subpartition");
+  }
+  if (!dropped.empty())
+    changes.push_back("partition options dropped (not documented for OceanBase's MySQL mode): " + join(dropped, ", "));
+  for (const auto& change : changes) warnings->push_back(where + ": partitioning kept, " + change);
   return out;
 }
 

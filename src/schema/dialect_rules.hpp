@@ -83,6 +83,17 @@ std::string index_using(Dialect dialect, const IndexDef& index);
 std::string table_options(Dialect dialect, const TableDef& table, const std::string& where,
                           std::vector<std::string>* warnings);
 
+// The partitioning to create for `table`, before MAP COLUMN renames: as read for mysql; for OceanBase
+// rewritten into what its MySQL mode accepts (each change warned), or nullopt when it cannot take
+// the definition, or none was read (warned: the table is created unpartitioned, the rows all copied).
+// nullopt without a warning for an unpartitioned table.
+std::optional<PartitioningDef> target_partitioning(const DialectTarget& target, const TableDef& table,
+                                                   const std::string& where, std::vector<std::string>* warnings);
+
+// The columns a KEY () partitioning hashes: the primary key's, else those of the first UNIQUE key
+// of NOT NULL columns (MariaDB's and MySQL's rule); empty when the table has neither.
+std::vector<std::string> key_partitioning_columns(const TableDef& table);
+
 // Whether the dialect keeps CHECK constraints.
 bool keep_checks(Dialect dialect);
 

@@ -14,6 +14,10 @@ CREATE TABLE users (id INT PRIMARY KEY, login VARCHAR(20) COLLATE utf8mb4_nopad_
 INSERT INTO users VALUES (1, 'ann'), (2, 'ann '), (3, 'bob'), (4, NULL), (5, NULL);
 CREATE TABLE docs (id INT PRIMARY KEY, body TEXT, FULLTEXT KEY ft (body));
 CREATE TABLE calc (a INT PRIMARY KEY, b INT AS (a + 1) VIRTUAL, c INT AS (b * 2) VIRTUAL);
+CREATE TABLE sales (id INT NOT NULL, d DATE NOT NULL, PRIMARY KEY (id, d)) PARTITION BY RANGE (YEAR(d))
+  (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN MAXVALUE);
+CREATE TABLE hashed (id INT PRIMARY KEY) PARTITION BY LINEAR HASH (id) PARTITIONS 4;
+CREATE TABLE tags (id INT PRIMARY KEY) PARTITION BY LIST (id) (PARTITION p0 VALUES IN (1, 2), PARTITION pd DEFAULT);
 SQL
 
 script() { # VERSION clause
@@ -34,7 +38,11 @@ has "object: table e2e_ob.calc: not migrated (c: generated column uses generated
 has "object: table e2e_ob.docs: changed (FULLTEXT index \`ft\` dropped: OceanBase 4.2.1 has no FULLTEXT index (OceanBase has them from 4.3.1: declare TARGET ... VERSION if the target is newer, or create it by hand))" check421.log
 has "object: table e2e_ob.plain: exact" check421.log
 has "object: table e2e_ob.users: changed (login: collation utf8mb4_nopad_bin is not supported by OceanBase: using utf8mb4_bin (comparisons and unique keys may treat some strings differently))" check421.log
-has "objects: 1 exact, 2 changed, 2 not migrated" check421.log  # the other one: users and grants
+# Partitioning (rule 20): kept as is, kept with a named change, or not migrated with the reason.
+has "object: table e2e_ob.sales: exact" check421.log
+has "object: table e2e_ob.hashed: changed (partitioning kept, LINEAR HASH written as HASH (OceanBase has no LINEAR partitioning: the same number of partitions, rows placed by another hash function))" check421.log
+has "object: table e2e_ob.tags: changed (partitioning is not migrated (the table is created unpartitioned, every row is copied): LIST partition \`pd\` is MariaDB's DEFAULT partition, which OceanBase's MySQL mode does not document)" check421.log
+has "objects: 2 exact, 4 changed, 2 not migrated" check421.log  # the other one: users and grants
 grep -q "^warning: target root@127.0.0.1:$OMSQL_TGT_PORT: the script says TARGET oceanbase but the server reports" "$WORK/check421.log" || fail "no dialect mismatch warning"
 # The copy would write with INSERT: LOAD DATA's local_infile is not a concern on OceanBase.
 ! grep -q "local_infile" "$WORK/check421.log" || fail "local_infile checked for an INSERT target"

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "src/common/strings.hpp"
+#include "src/engine/mysql/partition_clause.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql {
@@ -386,6 +387,18 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
         if (row.size() > 1) def.schema_charset = row[1];
         if (row.size() > 2) def.schema_collation = row[2];
       }
+
+  // Partitioning: SHOW CREATE TABLE's clause is the exact definition (partition_clause.hpp says
+  // why not information_schema.PARTITIONS); one statement per partitioned table only.
+  for (auto& [name, def] : defs) {
+    if (!def.partitioned()) continue;
+    auto created = c.query("SHOW CREATE TABLE " + sql::quote_name(name));
+    if (!created) return created.status().with_context("reading the partitioning of " + name.str());
+    if (created->rows.empty() || created->rows[0].size() < 2 || !created->rows[0][1])
+      return Status::corruption(c.describe() + ": SHOW CREATE TABLE " + name.str() + " returned no definition");
+    def.partitioning = parse_partition_clause(*created->rows[0][1]);
+    if (!def.partitioning) def.partitioning = PartitioningDef{{}, {}, {}, "no PARTITION BY clause in SHOW CREATE TABLE"};
+  }
 
   out.reserve(wanted.size());
   for (const auto& name : wanted) out.push_back(defs.at(name));

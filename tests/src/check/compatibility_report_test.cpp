@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "src/check/compatibility_report.hpp"
+#include "src/engine/mysql/partition_clause.hpp"
 
 using namespace omsql;
 
@@ -127,4 +128,46 @@ TEST_CASE("compatibility report under oceanbase 4.2.1: each object's fate, then 
   plan.target = Endpoint{};
   auto mysql = check::compatibility_report(plan, schema::plan_objects(objects, plan, source_tables));
   CHECK(mysql.lines().back() == "objects: 3 exact, 1 changed, 1 not migrated");
+}
+
+TEST_CASE("compatibility report: partitioned tables under oceanbase are exact, changed or named") {
+  auto partitioned = [](const std::string& name, const std::string& clause) {
+    TableDef t;
+    t.name = {"shop", name};
+    t.columns = {column("id", "int(11)", false), column("d", "date", false)};
+    t.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}, {"d", {}, false}}, ""}};
+    t.create_options = "partitioned";
+    t.partitioning = parse_partition_clause("CREATE TABLE `" + name + "` (...) ENGINE=InnoDB\n" + clause);
+    return job_of(t, {"shop", name});
+  };
+  Plan plan;
+  plan.target.dialect = Dialect::kOceanBase;
+  plan.target.version = parse_version_number("4.2.1");
+  plan.tables = {
+      partitioned("sales", " PARTITION BY RANGE (year(`d`))\n(PARTITION `p0` VALUES LESS THAN (2000) ENGINE = InnoDB,\n"
+                           " PARTITION `p1` VALUES LESS THAN MAXVALUE ENGINE = InnoDB)"),
+      partitioned("events", " PARTITION BY LINEAR HASH (`id`)\nPARTITIONS 4"),
+      partitioned("tags", " PARTITION BY LIST (`id`)\n(PARTITION `p0` VALUES IN (1,2) ENGINE = InnoDB,\n"
+                          " PARTITION `pd` DEFAULT ENGINE = InnoDB)"),
+      partitioned("log", " PARTITION BY KEY (`d`)\nPARTITIONS 2"),
+  };
+  plan.tables[3].columns.pop_back();  // COLUMNS EXCLUDE (d): the KEY partitioning's column
+  std::vector<schema::SourceObject> none;
+  std::set<QualifiedName> source_tables;
+  for (const auto& job : plan.tables) source_tables.insert(job.source);
+  auto report = check::compatibility_report(plan, schema::plan_objects(none, plan, source_tables));
+  const std::vector<std::string> expected = {  // in the plan's order
+      "object: table shop.sales: exact",
+      "object: table shop.events: changed (partitioning kept, LINEAR HASH written as HASH (OceanBase has no LINEAR "
+      "partitioning: the same number of partitions, rows placed by another hash function))",
+      "object: table shop.tags: changed (partitioning is not migrated (the table is created unpartitioned, every row "
+      "is copied): LIST partition `pd` is MariaDB's DEFAULT partition, which OceanBase's MySQL mode does not "
+      "document)",
+      "object: table shop.log: not migrated (d: column is excluded (COLUMNS ... EXCLUDE) but the table is "
+      "partitioned by it (PARTITION BY KEY): keep the column, the target table is partitioned like the source's)",
+      "objects: 1 exact, 2 changed, 1 not migrated",
+  };
+  auto lines = report.lines();
+  REQUIRE(lines.size() == expected.size());
+  for (size_t i = 0; i < lines.size(); ++i) CHECK(lines[i] == expected[i]);
 }

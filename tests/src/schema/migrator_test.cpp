@@ -307,3 +307,75 @@ TEST_CASE("oceanbase DDL for the every-type table is valid MySQL syntax (smoke t
   must(*source, "DROP DATABASE omsql_test_schema_rt");
   must(*target, "DROP DATABASE omsql_test_schema_ob");
 }
+
+TEST_CASE("partitioned tables: SHOW CREATE TABLE is equal on both sides; the oceanbase DDL creates on MariaDB") {
+  auto source = connect_source();
+  auto target = connect_target();
+  must(*source, "DROP DATABASE IF EXISTS omsql_test_schema_part");
+  must(*source, "CREATE DATABASE omsql_test_schema_part");
+  const std::vector<std::pair<std::string, std::string>> tables = {
+      {"r", "(id INT NOT NULL, d DATE NOT NULL, PRIMARY KEY (id, d)) PARTITION BY RANGE (YEAR(d)) "
+            "(PARTITION p0 VALUES LESS THAN (2000) COMMENT 'old', PARTITION p1 VALUES LESS THAN MAXVALUE)"},
+      {"rc", "(a INT, b VARCHAR(10)) PARTITION BY RANGE COLUMNS (a, b) "
+             "(PARTITION p0 VALUES LESS THAN (10, 'm'), PARTITION `p 1` VALUES LESS THAN (MAXVALUE, MAXVALUE))"},
+      {"l", "(a INT) PARTITION BY LIST (a) (PARTITION p0 VALUES IN (1, 2, NULL), PARTITION p1 VALUES IN (3), "
+            "PARTITION pd DEFAULT)"},
+      {"lc", "(c VARCHAR(5)) PARTITION BY LIST COLUMNS (c) (PARTITION p0 VALUES IN ('a', 'b'), "
+             "PARTITION p1 VALUES IN ('it''s'))"},
+      {"h", "(a INT) PARTITION BY HASH (a) PARTITIONS 4"},
+      {"lh", "(a INT) PARTITION BY LINEAR HASH (a + 1) PARTITIONS 3"},
+      {"k", "(a INT PRIMARY KEY) PARTITION BY KEY () PARTITIONS 2"},
+      {"ka", "(a INT, b INT) PARTITION BY LINEAR KEY ALGORITHM = 1 (a, b) PARTITIONS 2"},
+      {"s", "(a INT, d DATE) PARTITION BY RANGE (YEAR(d)) SUBPARTITION BY HASH (a) SUBPARTITIONS 2 "
+            "(PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN MAXVALUE)"},
+      {"s2", "(a INT, d DATE) PARTITION BY LIST (a) SUBPARTITION BY KEY (d) "
+             "(PARTITION p0 VALUES IN (1) (SUBPARTITION s0, SUBPARTITION s1 COMMENT 'x'), "
+             "PARTITION p1 VALUES IN (2) (SUBPARTITION s2, SUBPARTITION s3))"},
+      {"hn", "(a INT) PARTITION BY HASH (a) (PARTITION x1, PARTITION x2 COMMENT 'c')"},
+  };
+  std::vector<QualifiedName> names;
+  for (const auto& [name, definition] : tables) {
+    must(*source, "CREATE TABLE omsql_test_schema_part.`" + name + "` " + definition);
+    names.push_back({"omsql_test_schema_part", name});
+  }
+
+  SUBCASE("mysql") {
+    must(*target, "DROP DATABASE IF EXISTS omsql_test_schema_part");
+    Plan plan = plan_for(*source, names, "omsql_test_schema_part");
+    std::vector<std::string> warnings;
+    auto created = schema::create_target_schema(*target, plan, &warnings);
+    REQUIRE_MESSAGE(created, created.message());
+    auto finished = schema::finish_target_schema(*target, plan);
+    REQUIRE_MESSAGE(finished, finished.message());
+    CHECK(warnings.empty());
+    for (const auto& name : names) {
+      CAPTURE(name.str());
+      std::string source_sql = show_create(*source, name);
+      CHECK(source_sql.find("PARTITION BY") != std::string::npos);
+      CHECK(source_sql == show_create(*target, name));
+    }
+    must(*target, "DROP DATABASE omsql_test_schema_part");
+  }
+  SUBCASE("oceanbase") {
+    // No OceanBase here: the rewritten clauses must at least be valid MySQL-family DDL.
+    must(*target, "DROP DATABASE IF EXISTS omsql_test_schema_part_ob");
+    Plan plan = plan_for(*source, names, "omsql_test_schema_part_ob");
+    plan.target.dialect = Dialect::kOceanBase;
+    std::vector<std::string> warnings;
+    auto created = schema::create_target_schema(*target, plan, &warnings);
+    REQUIRE_MESSAGE(created, created.message());
+    std::string all;
+    for (const auto& w : warnings) all += w + "\n";
+    CAPTURE(all);
+    CHECK(all.find("omsql_test_schema_part.l: partitioning is not migrated") != std::string::npos);
+    CHECK(all.find("omsql_test_schema_part.lh: partitioning kept, LINEAR HASH written as HASH") != std::string::npos);
+    CHECK(all.find("omsql_test_schema_part.k: partitioning kept, KEY () written KEY (`a`)") != std::string::npos);
+    CHECK(all.find("partition `p0` COMMENT = 'old'") != std::string::npos);
+    for (const char* t : {"r", "rc", "lc", "h", "lh", "k", "ka", "s", "s2", "hn"})
+      CHECK(show_create(*target, {"omsql_test_schema_part_ob", t}).find("PARTITION BY") != std::string::npos);
+    CHECK(show_create(*target, {"omsql_test_schema_part_ob", "l"}).find("PARTITION BY") == std::string::npos);
+    CHECK(show_create(*target, {"omsql_test_schema_part_ob", "lh"}).find("LINEAR") == std::string::npos);
+    must(*target, "DROP DATABASE omsql_test_schema_part_ob");
+  }
+  must(*source, "DROP DATABASE omsql_test_schema_part");
+}
