@@ -7,6 +7,7 @@
 
 #include "dsl/rules.hpp"
 #include "src/common/strings.hpp"
+#include "src/model/table_binding.hpp"
 
 namespace omsql::dsl {
 namespace {
@@ -81,16 +82,12 @@ class Binder {
                                                def.status().message()));
         continue;
       }
-      TableJob job;
-      job.source = name;
-      job.source_def = std::move(*def);
-      job.key = choose_row_key(job.source_def);
-      int map_offset = rules.offset;
-      job.target = target_of(rules, name, map_offset);
-      if (is_system_schema(job.target.schema)) {
-        error(map_offset, system_target_message(job.target.str(), job.target.schema));
-        continue;
-      }
+      BindingTrace trace;
+      TableJob job = bind_table_traced(plan.rules, *def, trace);
+      note_trace(rules, trace);
+      std::optional<size_t> map = plan.rules.choose_map(name).rule;
+      int map_offset = map ? rules.maps[*map].offset : rules.offset;
+      if (report_issues(rules, name, job, trace)) continue;  // a system-schema target: nothing more to say
       auto [it, inserted] = targets.emplace(job.target, std::make_pair(name, map_offset));
       if (!inserted) {
         // Point at a MAP when either table has one; a table without MAP keeps its own name.
@@ -98,22 +95,6 @@ class Binder {
         error(place, "tables " + it->second.first.str() + " and " + name.str() + " would both be migrated to " +
                          job.target.str());
       }
-      if (const FilterRule* filter = filter_of(rules, name)) {
-        job.filter = filter->condition;
-        // Column names are case-insensitive in MariaDB: the job keeps the catalog's spelling.
-        for (const auto& column : job.source_def.columns)
-          for (const auto& named : filter->names)
-            if (iequals(named, column.name)) {
-              job.filter_columns.push_back(column.name);
-              break;
-            }
-        if (filter->replay_problem) {
-          const Diagnostic& d = *filter->replay_problem;
-          job.filter_replay_problem =
-              d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
-        }
-      }
-      bind_columns(rules, job);
       plan.tables.push_back(std::move(job));
     }
     report_unused(rules);
@@ -134,7 +115,14 @@ class Binder {
     }
     for (const auto& r : rules.casts)
       out.casts.push_back(ColumnCast{r.column.table.pattern(), r.column.column.pattern(), r.from_type, r.to_type});
-    for (const auto& r : rules.filters) out.filters.push_back(RowFilter{r.table.pattern(), r.condition});
+    for (const auto& r : rules.filters) {
+      RowFilter filter{r.table.pattern(), r.condition, r.names, std::nullopt};
+      if (r.replay_problem) {
+        const Diagnostic& d = *r.replay_problem;
+        filter.replay_problem = d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
+      }
+      out.filters.push_back(std::move(filter));
+    }
     return out;
   }
 
@@ -153,109 +141,74 @@ class Binder {
                        [&](const TablePattern& p) { return p.matches(table); });
   }
 
-  // A MAP naming the table itself wins over wildcard MAPs; two wildcard MAPs for one table are
-  // ambiguous. `rule_offset` is set to the deciding rule's place.
-  QualifiedName target_of(const MigrateRules& rules, const QualifiedName& name, int& rule_offset) {
-    const MapRule* literal = nullptr;
-    const MapRule* wildcard = nullptr;
-    for (const auto& map : rules.maps) {
-      if (!map.from.matches(name)) continue;
-      used_.insert(map.offset);
-      if (map.from.literal()) {
-        literal = &map;
-      } else if (wildcard && !literal) {
-        error(map.offset, "table " + name.str() + " matches both this MAP and the MAP at " + at_line(wildcard->offset) +
-                              "; add a MAP for the table itself");
-      } else {
-        wildcard = wildcard ? wildcard : &map;
-      }
-    }
-    const MapRule* rule = literal ? literal : wildcard;
-    if (!rule) return name;
-    rule_offset = rule->offset;
-    return rule->target_of(name);
+  // The rules are index-aligned with plan.rules (model_rules keeps their order): what bind_table
+  // used and found, recorded under the rules' offsets for report_unused.
+  void note_trace(const MigrateRules& rules, const BindingTrace& trace) {
+    for (size_t i : trace.maps) used_.insert(rules.maps[i].offset);
+    for (size_t i : trace.filters) used_.insert(rules.filters[i].offset);
+    for (size_t i : trace.column_exclusions) used_.insert(rules.column_excludes[i].offset);
+    for (size_t i : trace.column_renames) used_.insert(rules.map_columns[i].offset);
+    for (size_t i : trace.casts) used_.insert(rules.casts[i].offset);
+    for (auto [rule, item] : trace.excluded_found) found_columns_.insert({rules.column_excludes[rule].columns[item].offset, 0});
+    for (size_t i : trace.renames_found) found_columns_.insert({rules.map_columns[i].offset, 0});
+    for (size_t i : trace.casts_named) found_columns_.insert({rules.casts[i].offset, 1});
+    for (size_t i : trace.casts_matched) found_columns_.insert({rules.casts[i].offset, 2});
+    for (const auto& [i, types] : trace.cast_types_seen) cast_types_seen_[rules.casts[i].offset].insert(types.begin(), types.end());
   }
 
-  const FilterRule* filter_of(const MigrateRules& rules, const QualifiedName& name) {
-    const FilterRule* found = nullptr;
-    for (const auto& filter : rules.filters) {
-      if (!filter.table.matches(name)) continue;
-      used_.insert(filter.offset);
-      if (found)
-        error(filter.offset, "table " + name.str() + " already has the FILTER at " + at_line(found->offset));
-      else
-        found = &filter;
-    }
-    return found;
-  }
-
-  void bind_columns(const MigrateRules& rules, TableJob& job) {
-    const TableDef& def = job.source_def;
-    std::set<std::string> excluded_columns;
-    for (const auto& rule : rules.column_excludes) {
-      if (!rule.table.matches(job.source)) continue;
-      used_.insert(rule.offset);
-      for (const auto& column : rule.columns) {
-        if (!def.find_column(column.name)) {
-          // A wildcard table rule may name a column only some of its tables have.
-          if (rule.table.literal()) error(column.offset, "unknown column '" + column.name + "' in " + job.source.str());
-          continue;
-        }
-        found_columns_.insert({column.offset, 0});
-        if (std::find(job.key.columns.begin(), job.key.columns.end(), column.name) != job.key.columns.end()) {
-          error(column.offset, "cannot exclude column '" + column.name + "' of " + job.source.str() +
-                                   ": it is part of the row key " + job.key.index_name);
-          continue;
-        }
-        excluded_columns.insert(column.name);
-      }
-      if (excluded_columns.size() == def.columns.size() && !def.columns.empty())
-        error(rule.offset, "COLUMNS ... EXCLUDE removes every column of " + job.source.str());
-    }
-    for (const auto& rule : rules.map_columns) {
-      if (!rule.column.table.matches(job.source)) continue;
-      used_.insert(rule.offset);
-      const std::string& name = rule.column.column.text;
-      if (!def.find_column(name)) {
-        if (rule.column.table.literal())
-          error(rule.column.offset, "unknown column '" + name + "' in " + job.source.str());
-        continue;
-      }
-      found_columns_.insert({rule.offset, 0});
-      if (excluded_columns.count(name))
-        error(rule.offset, "MAP COLUMN of '" + name + "', which COLUMNS ... EXCLUDE removes from " + job.source.str());
-    }
-    std::map<std::string, std::pair<std::string, int>> renamed;  // target name -> (source name, MAP COLUMN offset)
-    for (const auto& column : def.columns) {
-      if (excluded_columns.count(column.name)) continue;
-      ColumnMapping mapping{column.name, column.name, std::nullopt, column.is_generated};
-      int rename_offset = -1;
-      for (const auto& rule : rules.map_columns) {
-        if (rule.column.table.matches(job.source) && rule.column.column.text == column.name) {
-          mapping.target = rule.to;
-          rename_offset = rule.offset;
+  // bind_table's issues at the rules' places, in the binder's words; true when the table is dropped
+  // from the plan (its target is in a system schema).
+  bool report_issues(const MigrateRules& rules, const QualifiedName& name, const TableJob& job, const BindingTrace& trace) {
+    bool dropped = false;
+    // A wildcard table rule may name a column only some of its tables have; a literal one may not.
+    for (auto [rule, item] : trace.excluded_unknown)
+      if (rules.column_excludes[rule].table.literal())
+        error(rules.column_excludes[rule].columns[item].offset,
+              "unknown column '" + rules.column_excludes[rule].columns[item].name + "' in " + name.str());
+    for (size_t rule : trace.renames_unknown)
+      if (rules.map_columns[rule].column.table.literal())
+        error(rules.map_columns[rule].column.offset,
+              "unknown column '" + rules.map_columns[rule].column.column.text + "' in " + name.str());
+    for (const auto& issue : trace.issues) {
+      switch (issue.kind) {
+        case BindingIssue::Kind::kAmbiguousMap:
+          error(rules.maps[*issue.rule].offset, "table " + name.str() + " matches both this MAP and the MAP at " +
+                                                    at_line(rules.maps[*issue.other].offset) +
+                                                    "; add a MAP for the table itself");
+          break;
+        case BindingIssue::Kind::kSystemTarget:
+          error(issue.rule ? rules.maps[*issue.rule].offset : rules.offset,
+                system_target_message(job.target.str(), job.target.schema));
+          dropped = true;
+          break;
+        case BindingIssue::Kind::kSecondFilter:
+          error(rules.filters[*issue.rule].offset,
+                "table " + name.str() + " already has the FILTER at " + at_line(rules.filters[*issue.other].offset));
+          break;
+        case BindingIssue::Kind::kExcludedKeyColumn:
+          error(rules.column_excludes[*issue.rule].columns[issue.item].offset,
+                "cannot exclude column '" + issue.column + "' of " + name.str() + ": it is part of the row key " +
+                    job.key.index_name);
+          break;
+        case BindingIssue::Kind::kEveryColumnExcluded:
+          error(rules.column_excludes[*issue.rule].offset, "COLUMNS ... EXCLUDE removes every column of " + name.str());
+          break;
+        case BindingIssue::Kind::kRenameOfExcluded:
+          error(rules.map_columns[*issue.rule].offset,
+                "MAP COLUMN of '" + issue.column + "', which COLUMNS ... EXCLUDE removes from " + name.str());
+          break;
+        case BindingIssue::Kind::kTargetColumnClash: {
+          int place = issue.rule ? rules.map_columns[*issue.rule].offset
+                      : issue.other ? rules.map_columns[*issue.other].offset
+                                    : rules.offset;
+          const ColumnMapping* mapping = job.find_column(issue.column);
+          error(place, "columns '" + issue.other_column + "' and '" + issue.column + "' of " + name.str() +
+                           " would both be named '" + (mapping ? mapping->target : issue.column) + "' in the target");
+          break;
         }
       }
-      for (const auto& rule : rules.casts) {
-        if (!rule.column.table.matches(job.source)) continue;
-        used_.insert(rule.offset);
-        if (!rule.column.column.matches(column.name)) continue;
-        found_columns_.insert({rule.offset, 1});
-        if (!type_matches(rule.from_type, column)) {
-          cast_types_seen_[rule.offset].insert(column.column_type);
-          continue;
-        }
-        found_columns_.insert({rule.offset, 2});
-        mapping.cast_to = rule.to_type;
-      }
-      auto [it, inserted] = renamed.emplace(mapping.target, std::make_pair(column.name, rename_offset));
-      if (!inserted) {
-        int place = rename_offset >= 0 ? rename_offset : it->second.second >= 0 ? it->second.second : rules.offset;
-        error(place, "columns '" + it->second.first + "' and '" + column.name + "' of " + job.source.str() +
-                         " would both be named '" + mapping.target + "' in the target");
-      }
-      job.columns.push_back(std::move(mapping));
     }
+    return dropped;
   }
 
   void report_unused(const MigrateRules& rules) {

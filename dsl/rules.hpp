@@ -9,6 +9,7 @@
 #include "dsl/ast.hpp"
 #include "dsl/compiler.hpp"
 #include "dsl/diagnostic.hpp"
+#include "src/model/column_types.hpp"
 #include "src/model/migration_rules.hpp"
 #include "src/model/plan.hpp"
 
@@ -128,11 +129,7 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
 void apply_verify_options(const std::vector<ast::OptionItem>& items, const SourceText& source,
                           VerifyOptions& options, std::vector<Diagnostic>& diagnostics);
 
-// dsl/types.cpp: column types accepted by CAST.
-// Lower case, single spaces, no spaces around parentheses and commas: "TINYINT( 1 )" -> "tinyint(1)".
-std::string normalize_type(std::string_view type);
-bool is_known_type(std::string_view normalized_type);
-// Whether a source column of this type is what a CAST rule's from-type names.
-bool type_matches(std::string_view normalized_from_type, const ColumnDef& column);
+// normalize_type, is_known_type and type_matches (CAST's column types) are the model's
+// (src/model/column_types.hpp), so that bind_table matches a CAST as the binder does.
 
 }  // namespace omsql::dsl

@@ -49,6 +49,7 @@ struct RowKey {
   Kind kind = Kind::kNone;
   std::string index_name;
   std::vector<std::string> columns;
+  friend bool operator==(const RowKey&, const RowKey&) = default;
 };
 RowKey choose_row_key(const TableDef& table);
 

@@ -36,12 +36,14 @@ struct ColumnDef {
   std::optional<int> numeric_precision;
   std::optional<int> numeric_scale;
   std::optional<int> datetime_precision;
+  friend bool operator==(const ColumnDef&, const ColumnDef&) = default;
 };
 
 struct IndexPart {
   std::string column;
   std::optional<int64_t> prefix_length;   // SUB_PART
   bool descending = false;
+  friend bool operator==(const IndexPart&, const IndexPart&) = default;
 };
 
 struct IndexDef {
@@ -51,6 +53,7 @@ struct IndexDef {
   std::vector<IndexPart> parts;
   std::string comment;
   bool is_primary() const { return name == "PRIMARY"; }
+  friend bool operator==(const IndexDef&, const IndexDef&) = default;
 };
 
 struct ForeignKeyDef {
@@ -60,6 +63,7 @@ struct ForeignKeyDef {
   std::vector<std::string> referenced_columns;
   std::string on_update = "RESTRICT";
   std::string on_delete = "RESTRICT";
+  friend bool operator==(const ForeignKeyDef&, const ForeignKeyDef&) = default;
 };
 
 // A CHECK constraint as information_schema.CHECK_CONSTRAINTS prints it (column names back-quoted).
@@ -67,6 +71,7 @@ struct CheckConstraintDef {
   std::string name;
   std::string clause;
   bool column_level = false;              // MariaDB LEVEL='Column' (e.g. JSON's json_valid): named after its column
+  friend bool operator==(const CheckConstraintDef&, const CheckConstraintDef&) = default;
 };
 
 // A table's partitioning as SHOW CREATE TABLE prints it (src/engine/mysql/partition_clause.hpp),
@@ -125,6 +130,8 @@ struct TableDef {
   std::optional<PartitioningDef> partitioning;  // read when CREATE_OPTIONS says "partitioned"
   uint64_t estimated_rows = 0;            // TABLE_ROWS (an estimate for InnoDB)
   uint64_t estimated_bytes = 0;           // DATA_LENGTH
+  // Every field, estimates included (compare a copy with them cleared to compare definitions).
+  friend bool operator==(const TableDef&, const TableDef&) = default;
 
   const ColumnDef* find_column(const std::string& column) const;
   // The column's ordinal position (0-based), or columns.size() when the table has no such column.

@@ -96,26 +96,33 @@ bool MigrationRules::takes(const QualifiedName& source, bool ignore_case) const 
   return any(include) && !any(exclude);
 }
 
+MapChoice MigrationRules::choose_map(const QualifiedName& source) const {
+  MapChoice choice;
+  std::optional<size_t> literal, wildcard;
+  for (size_t i = 0; i < maps.size(); ++i) {
+    if (!maps[i].from.matches(source)) continue;
+    choice.matching.push_back(i);
+    if (maps[i].from.literal()) literal = i;
+    else if (!wildcard) wildcard = i;
+    else choice.conflicting.push_back(i);
+  }
+  if (literal) choice.conflicting.clear();
+  choice.rule = literal ? literal : wildcard;
+  return choice;
+}
+
 TableFate MigrationRules::fate_of(const QualifiedName& source) const {
   TableFate fate;
   if (!takes(source)) return fate;
   fate.migrated = true;
-  const TableRename* literal = nullptr;
-  const TableRename* wildcard = nullptr;
-  for (const auto& map : maps) {
-    if (!map.from.matches(source)) continue;
-    if (map.from.literal()) {
-      literal = &map;
-    } else if (!wildcard) {
-      wildcard = &map;
-    } else if (fate.ambiguity.empty()) {
-      fate.ambiguity = "matches both MAP " + wildcard->from.str() + " TO " + wildcard->to.str() + " and MAP " +
-                       map.from.str() + " TO " + map.to.str();
-    }
+  MapChoice choice = choose_map(source);
+  if (!choice.conflicting.empty()) {
+    const TableRename& first = maps[*choice.rule];
+    const TableRename& second = maps[choice.conflicting.front()];
+    fate.ambiguity = "matches both MAP " + first.from.str() + " TO " + first.to.str() + " and MAP " +
+                     second.from.str() + " TO " + second.to.str();
   }
-  if (literal) fate.ambiguity.clear();
-  const TableRename* rule = literal ? literal : wildcard;
-  fate.target = rule ? rule->target_of(source) : source;
+  fate.target = choice.rule ? maps[*choice.rule].target_of(source) : source;
   return fate;
 }
 

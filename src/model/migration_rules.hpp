@@ -66,7 +66,22 @@ struct ColumnCast {  // CAST table.column FROM type TO type
 struct RowFilter {  // FILTER table WHERE condition
   TableNamePattern table;
   std::string condition;
+  // What the script's FILTER analysis (dsl/filter_sql.hpp: a SQL tokenizer the model does not link,
+  // run once where the script's places are known) found in `condition`: every name it may read
+  // (over-inclusive: keywords such as DAY too), and "file:line:col: why" incremental replay cannot
+  // evaluate it on a row image. bind_table takes both as they are.
+  std::vector<std::string> names;
+  std::optional<std::string> replay_problem;
   bool operator==(const RowFilter&) const = default;
+};
+
+// Which MAPs decide a table's target (indexes into MigrationRules::maps): a MAP naming the table
+// itself wins over wildcard MAPs (the last such MAP when several do); without one, the first
+// wildcard MAP, and every further wildcard MAP that matches is a conflict.
+struct MapChoice {
+  std::optional<size_t> rule;            // the deciding MAP; none: the table keeps its name
+  std::vector<size_t> matching;          // every MAP whose from-pattern matches, in order
+  std::vector<size_t> conflicting;       // wildcard MAPs after the first, when no literal MAP matches
 };
 
 // What the rules would do with one source table.
@@ -90,6 +105,8 @@ struct MigrationRules {
   // a MAP naming the table itself wins over wildcard MAPs. Pure: for a table the catalog did not
   // have at bind time.
   TableFate fate_of(const QualifiedName& source) const;
+  // The MAPs that decide `source`'s target, whether or not the patterns take it.
+  MapChoice choose_map(const QualifiedName& source) const;
   // fate_of(...).migrated, comparing names ASCII case-insensitively when `ignore_case`: for a
   // name read from a statement, where a false "taken" stops the link and a false "not taken"
   // would let the target drift silently.

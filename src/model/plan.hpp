@@ -76,6 +76,7 @@ struct ColumnMapping {
   std::string target;                   // target column name (MAP COLUMN)
   std::optional<std::string> cast_to;   // CAST rule: the target column type, e.g. "BOOLEAN"
   bool generated = false;               // generated on both sides: created, never copied
+  friend bool operator==(const ColumnMapping&, const ColumnMapping&) = default;
 };
 
 struct TableJob {
@@ -101,6 +102,7 @@ struct TableJob {
       if (c.source == source_column) return &c;
     return nullptr;
   }
+  friend bool operator==(const TableJob&, const TableJob&) = default;
 };
 
 // A standalone VERIFY statement: verify these tables (by source name) with the script's mappings.

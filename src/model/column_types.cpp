@@ -1,10 +1,10 @@
 // Column types that CAST accepts, and how a CAST's from-type is matched against a source column.
+#include "src/model/column_types.hpp"
+
 #include <cctype>
 #include <string>
 
-#include "dsl/rules.hpp"
-
-namespace omsql::dsl {
+namespace omsql {
 namespace {
 
 // Base type names (the word before any parenthesis or modifier) of MySQL, MariaDB and OceanBase.
@@ -71,4 +71,4 @@ bool type_matches(std::string_view from, const ColumnDef& column) {
   return column_type.compare(0, wanted.size() + 1, wanted + " ") == 0;
 }
 
-}  // namespace omsql::dsl
+}  // namespace omsql
