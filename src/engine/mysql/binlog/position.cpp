@@ -96,7 +96,7 @@ Status check_position_available(Connection& source, const BinlogPosition& positi
     }
   }
   const std::string oldest = logs->rows.front()[0].value_or("?");
-  if (position.file < oldest)
+  if (compare_binlog_files(position.file, oldest) < 0)
     return Status::not_found(source.describe() + ": binlog " + position.file + " needed by the task was purged (oldest on the server is " +
                              oldest + "); the incremental phase cannot continue: run the task again from a full copy");
   return Status::not_found(source.describe() + ": binlog " + position.file + " needed by the task is not on the server (" +
