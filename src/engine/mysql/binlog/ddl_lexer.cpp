@@ -53,6 +53,7 @@ std::vector<SqlToken> lex_sql(std::string_view s) {
     } else if (c == '\'' || c == '"' || c == '`') {
       SqlToken token{c == '\'' ? SqlToken::kString : c == '"' ? SqlToken::kDoubleQuoted : SqlToken::kQuotedName, {}, start};
       i = read_quoted(s, i, static_cast<char>(c), c != '`', &token.text);
+      token.end = i;
       tokens.push_back(std::move(token));
     } else if (s.compare(i, 3, "/*!") == 0 || s.compare(i, 4, "/*M!") == 0) {
       // Executable comment: its content is code. Skip the marker and the version number; the
@@ -70,9 +71,9 @@ std::vector<SqlToken> lex_sql(std::string_view s) {
       i = end == std::string_view::npos ? s.size() : end + 1;
     } else if (is_word_char(c)) {
       while (i < s.size() && is_word_char(static_cast<unsigned char>(s[i]))) ++i;
-      tokens.push_back({SqlToken::kWord, std::string(s.substr(start, i - start)), start});
+      tokens.push_back({SqlToken::kWord, std::string(s.substr(start, i - start)), start, i});
     } else {
-      tokens.push_back({SqlToken::kPunct, std::string(1, static_cast<char>(c)), start});
+      tokens.push_back({SqlToken::kPunct, std::string(1, static_cast<char>(c)), start, start + 1});
       ++i;
     }
   }

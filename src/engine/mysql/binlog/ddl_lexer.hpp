@@ -21,6 +21,7 @@ struct SqlToken {
   } kind;
   std::string text;  // the word, the unquoted name, the string's raw content, or the character
   size_t offset = 0;  // byte offset in the statement, for messages
+  size_t end = 0;     // byte offset just after the token as written (its closing quote included)
 };
 
 std::vector<SqlToken> lex_sql(std::string_view statement);

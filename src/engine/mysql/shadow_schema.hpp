@@ -1,0 +1,93 @@
+#pragma once
+// Evaluates a source DDL statement on private copies of the tables it touches, on a MySQL-family
+// server omsql may write to (the target) — the server's own DDL rules compute the definition after
+// the statement (like DM's schema tracker), so omsql never re-implements MariaDB's ALTER semantics.
+//
+// Where: every source database the statement or its "before" tables name gets a shadow database of
+// its own for one evaluation, `omsql_shadow_<instance>_<evaluation>_<n>`, created with that
+// database's default charset and collation and dropped afterwards, on success or failure. The
+// copies keep the source's table names, so constraint and index names the server generates
+// (`orders_ibfk_1`), and names InnoDB wants unique per database (foreign keys), come out as on the
+// source. <instance> is 12 random hex digits per ShadowSchema, so two tasks (or two tailers) on one
+// target never share a shadow database; nothing outside the shadow databases is touched.
+//
+// How: the before tables are created with the schema phase's translator (src/schema/ddl.hpp) for
+// the server's dialect, foreign keys included, in a session with foreign_key_checks=0 (a foreign
+// key to a table that has no copy is created all the same, pointing into the shadow database of its
+// database) and sql_log_bin=0 where the account may set it (the shadow DDL is no change of the
+// target's). The statement's database qualifiers are rewritten token by token (the DDL lexer's
+// byte ranges: quoting, comments and executable comments survive) and its unqualified names resolve
+// through `USE` of the default database's shadow. CREATE TABLE ... SELECT reads only the empty
+// copies: every table it can name lies in a shadow database, and one without a copy makes the
+// server refuse the statement (it never falls through to real data). The definitions after are
+// read with the catalog reader (MysqlCatalog) and named back by the source's names.
+//
+// Fidelity: the copy is what the translator creates from the definition; when it would have to
+// drop or change something (a warning) the evaluation is refused rather than answered from a
+// different table. Partitioning is not in TableDef: a partitioned table is copied unpartitioned,
+// keeps "partitioned" in its create_options, and partition clauses are refused. The session's
+// sql_mode is the server's, not the source event's. estimated_rows / estimated_bytes of a table
+// that existed before are carried over from `before` (the copy is empty); AUTO_INCREMENT is the
+// copy's.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/catalog/table_def.hpp"
+#include "src/common/status.hpp"
+#include "src/engine/mysql/binlog/ddl_parse.hpp"
+#include "src/engine/mysql/connection.hpp"
+
+namespace omsql {
+
+class ShadowSchema {
+ public:
+  // `server` must outlive this object and be its own session: evaluate sets the session's current
+  // database, foreign_key_checks and sql_log_bin.
+  explicit ShadowSchema(Connection& server);
+
+  // `before`: the definitions of the tables the statement reads or changes, as valid before it.
+  // Returns the definitions after it of every table it creates, changes or renames to (by the
+  // source's names), and the names of the tables it drops or renames away.
+  //
+  // Understood: CREATE TABLE (plain, LIKE, ... SELECT), ALTER TABLE, RENAME TABLE, TRUNCATE TABLE,
+  // DROP TABLE, CREATE INDEX, DROP INDEX. kUnsupported for other kinds, temporary tables, partition
+  // clauses, and before tables the translator cannot copy exactly; kServerError with the server's
+  // message (shadow names replaced by the source's) when the server refuses the statement — e.g. it
+  // names a table whose definition is not in `before`. DROP TABLE is answered without the server:
+  // every table it names is gone.
+  //
+  // A database's default charset and collation come from `databases`, else from a before table of
+  // it (TableDef::schema_charset/collation). Where neither knows them, the after definitions in
+  // that database have no schema_charset/collation, and a CREATE TABLE (other than LIKE) there is
+  // refused (kInvalidArgument naming it): its columns' charset would be the shadow server's guess.
+  struct Outcome {
+    std::vector<TableDef> after;
+    std::vector<QualifiedName> gone;
+  };
+  struct DatabaseDefaults {
+    std::string name;
+    std::optional<std::string> charset, collation;
+  };
+  Result<Outcome> evaluate(std::string_view statement, std::string_view default_database,
+                           const ClassifiedStatement& classified, const std::vector<TableDef>& before,
+                           const std::vector<DatabaseDefaults>& databases = {});
+
+  // The prefix of this object's shadow databases ("omsql_shadow_<instance>_").
+  const std::string& prefix() const { return prefix_; }
+
+ private:
+  Connection* server_;
+  std::string prefix_;
+  uint64_t evaluations_ = 0;
+};
+
+// Pure, for tests: `statement` with every database qualifier (a name followed by '.' and a name,
+// not itself after a '.') that `shadow_of` maps replaced by the back-quoted shadow name; byte
+// ranges from the DDL lexer, so the rest of the text (comments, quoting) is kept as written.
+std::string rewrite_database_qualifiers(std::string_view statement,
+                                        const std::vector<std::pair<std::string, std::string>>& shadow_of);
+
+}  // namespace omsql
