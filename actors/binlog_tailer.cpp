@@ -11,7 +11,11 @@
 #include "src/engine/mysql/binlog/capture.hpp"
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/engine.hpp"
+#include "src/engine/mysql/connection.hpp"
+#include "src/engine/mysql/shadow_schema.hpp"
+#include "src/model/table_binding.hpp"
 #include "src/spool/spool.hpp"
+#include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
 
 namespace omsql::actors {
@@ -35,6 +39,9 @@ struct TailerState {
   RetryState retry;                       // the source's failures (restart, lost connection)
   bool waiting_for_space = false;         // the spool's filesystem is full: capture paused
   bool halted = false;                    // a DDL the link stops at is spooled: nothing is read after it
+  std::optional<SchemaHistory> history;   // the task's table definitions by position (schema-history.jsonl)
+  std::unique_ptr<Connection> shadow_server;  // the target, where ShadowSchema evaluates a DDL
+  std::unique_ptr<ShadowSchema> shadow;
   Clock::time_point space_reported;
   static inline const char* name = "binlog_tailer";
 };
@@ -149,6 +156,70 @@ bool wait_for_space(Self* self) {
   return false;
 }
 
+// The definitions capture decodes by: the schema history's at the resume position for every table
+// it knows (the plan's come from the current catalog, which may be past a later DDL); a task
+// without a history records its base there.
+Status load_history(TailerState& s) {
+  auto history = SchemaHistory::open(s.task_dir);
+  if (!history) return history.status();
+  s.history.emplace(std::move(history).value());
+  const BinlogPosition from = resume_point(s);
+  if (s.history->empty()) {
+    std::vector<TableDef> base;
+    for (const auto& job : s.plan->tables) base.push_back(job.source_def);
+    return s.history->record_base(from, base);
+  }
+  for (const auto& job : s.plan->tables) {
+    if (!s.history->knows(job.source)) continue;
+    auto definition = s.history->at(job.source, from);
+    if (!definition || *definition == job.source_def) continue;
+    auto bound = bind_table(s.plan->rules, *definition);
+    if (!bound) return bound.status().with_context("schema history of " + job.source.str());
+    s.rules->set_definition(*definition, bound->replayed_columns());
+  }
+  return Status::ok();
+}
+
+// A replicated ALTER TABLE / CREATE INDEX / DROP INDEX: the table's definition after it, from the
+// target server's own DDL rules (ShadowSchema), recorded in the schema history before the statement
+// is spooled; the rows after it are decoded by it. A transient error (the target away) is retried
+// by reading the statement again; anything else stops the link naming statement and why.
+Status evolve_definition(TailerState& s, const DdlStatement& ddl) {
+  const DdlReplication replication = s.rules->replication_of(ddl);
+  if (replication.kind != ReplicatedDdl::kAlterTable || replication.tables.empty()) return Status::ok();
+  const QualifiedName& table = replication.tables.front();
+  const TableDef* before = s.rules->definition(table);
+  auto failed = [&](const Status& st) {
+    const std::string what = "source DDL on migrated table " + table.str() + " at " + ddl.position.str() + ": \"" +
+                             ddl.statement + "\": cannot work out the table's definition after it: ";
+    return st.is_transient() ? Status::transient(what + st.message()) : Status::unsupported(what + st.message());
+  };
+  if (!before) return failed(Status::invalid_argument("its definition is unknown"));
+  if (!s.shadow) {
+    auto server = Connection::open(s.plan->target, "target");
+    if (!server) return failed(server.status());
+    s.shadow_server = std::move(server).value();
+    s.shadow = std::make_unique<ShadowSchema>(*s.shadow_server);
+  }
+  auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classify_statement(ddl.statement, ddl.schema), {*before});
+  if (!outcome) {
+    if (outcome.status().is_transient()) {
+      s.shadow.reset();
+      s.shadow_server.reset();
+    }
+    return failed(outcome.status());
+  }
+  const TableDef* after = nullptr;
+  for (const auto& definition : outcome->after)
+    if (definition.name == table) after = &definition;
+  if (!after) return failed(Status::invalid_argument("the shadow schema returned no definition of it"));
+  auto bound = bind_table(s.plan->rules, *after);
+  if (!bound) return failed(bound.status());
+  OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, table, *after, ddl.statement));
+  s.rules->set_definition(*after, bound->replayed_columns());
+  return Status::ok();
+}
+
 // A replicated DROP TABLE: its tables leave the task. Recorded in table-set.json before the
 // statement is spooled (a rerun then neither misses them on the source nor forgets their target
 // tables), then no longer decoded: the rows after it are another table's, if any.
@@ -196,6 +267,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           return;
         }
         s.spool = std::move(spool).value();
+        if (auto st = load_history(s); !st) return tailer_fail(self, st.message());
         // What recovery kept is durable: replay may apply it at once, before anything new is
         // captured (which may have to wait for the space that applying it gives back).
         if (!s.spool->resume_position().empty())
@@ -232,6 +304,13 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
               halt = true;
             }
             if (auto st = tables_leave(s, *ddl); !st) return tailer_fail(self, st.message());
+            if (!halt) {
+              if (auto st = evolve_definition(s, *ddl); !st) {
+                if (!st.is_transient()) return tailer_fail(self, st.message());
+                lost = st;  // read again from the last synced record, the statement included
+                break;
+              }
+            }
           }
           auto appended_at = s.spool->append(**event);
           if (!appended_at && s.spool->out_of_space()) return spool_full(self, appended_at.status());

@@ -21,7 +21,10 @@
 #include "src/engine/mysql/checkpoint.hpp"
 #include "src/common/token_bucket.hpp"
 #include "src/engine/mysql/connection.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
+#include "src/model/table_binding.hpp"
 #include "src/spool/spool.hpp"
+#include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
@@ -116,7 +119,11 @@ lane_actor::behavior_type change_applier_impl(lane_actor::stateful_pointer<Chang
 // --- replayer ---
 
 struct ReplayerState {
-  std::shared_ptr<const Plan> plan;
+  // The replayer's own copy of the plan: a replicated ALTER rebinds a table's job at its barrier
+  // (while every lane is idle), so the jobs are those valid at the replay position.
+  std::shared_ptr<Plan> own_plan;
+  std::shared_ptr<const Plan> plan;  // = own_plan, read-only for the lanes and the folding
+  std::optional<SchemaHistory> history;  // the definitions capture recorded (schema-history.jsonl)
   std::shared_ptr<const apply::FkGraph> graph;
   std::string spool_dir;
   std::string task_dir;
@@ -346,6 +353,19 @@ void run_barrier(Self* self) {
     self->quit();
     return;
   }
+  if (step.kind == ReplicatedDdl::kAlterTable && !step.statements.empty()) {
+    // Already applied before a crash, still to apply, or changed by someone else?
+    auto target = Connection::open(s.plan->target, "target");
+    if (!target) return replayer_fail(self, target.status().message());
+    auto actual = MysqlCatalog(**target).describe(step.after_job->target);
+    if (!actual) return replayer_fail(self, actual.status().message());
+    if (auto why = apply::settle_against_target(step, *actual, *s.plan)) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why});
+      self->quit();
+      return;
+    }
+  }
   // The DDL's position becomes the group's: what follows is folded after it.
   auto folded = s.group->fold(*s.waiting);
   if (!folded) return replayer_fail(self, folded.status().message());
@@ -354,6 +374,11 @@ void run_barrier(Self* self) {
   std::cerr << "incremental: " << step.message << "\n";
   s.progress.group_sent(at, 1, 0);
   s.ddl->applied(step);  // the next statement is judged only after the lane has committed this one
+  if (step.after_job) {
+    // The changes after it are folded by the new definition (columns, key, routing).
+    s.own_plan->tables[step.table_index] = *step.after_job;
+    s.group->rebind(step.table_index);
+  }
   send_to_lane(self, 0, apply::ddl_work(std::move(step.statements), at, s.task_id, s.lanes.size()));
 }
 
@@ -414,7 +439,9 @@ void apply_stored(Self* self) {
     if (!transaction) continue;
     if (transaction->ddl) {
       // A barrier waits until the group before it is committed on every lane.
-      apply::DdlStep step = s.ddl->step(*transaction->ddl, *s.group);
+      if (s.history)
+        if (auto st = s.history->refresh(); !st) return replayer_fail(self, st.message());
+      apply::DdlStep step = s.ddl->step(*transaction->ddl, *s.group, s.history ? &*s.history : nullptr);
       if (step.action != apply::DdlStep::Action::kPass) {
         s.waiting = std::move(transaction);
         s.barrier = std::move(step);
@@ -487,6 +514,20 @@ void begin_replay(Self* self) {
   auto set = load_table_set(s.task_dir);
   if (!set) return replayer_fail(self, set.status().message());
   s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan, set->has_value() ? (*set)->left : std::vector<DepartedTable>{});
+  // Each table's job as valid at the replay position: the schema history's definition there (the
+  // plan's comes from the current catalog, which may be past a DDL still to replay).
+  auto history = SchemaHistory::open(s.task_dir);
+  if (!history) return replayer_fail(self, history.status().message());
+  s.history.emplace(std::move(history).value());
+  for (size_t i = 0; i < s.own_plan->tables.size(); ++i) {
+    TableJob& job = s.own_plan->tables[i];
+    if (!s.history->knows(job.source)) continue;
+    auto definition = s.history->at(job.source, start);
+    if (!definition || *definition == job.source_def) continue;
+    auto bound = bind_table(s.plan->rules, *definition);
+    if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + job.source.str()).message());
+    job = std::move(bound).value();
+  }
   s.begin_retry.succeeded();
   s.progress.begin(*lanes);
   if (!s.progress.checkpoint().empty()) s.unapplied.applied(s.progress.checkpoint());
@@ -511,7 +552,8 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
                                             std::string task_id, tailer_actor tailer, link_events_actor coordinator) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
-  s.plan = std::move(plan);
+  s.own_plan = std::make_shared<Plan>(*plan);
+  s.plan = s.own_plan;
   s.graph = std::make_shared<const apply::FkGraph>(apply::FkGraph::build(*s.plan));
   s.group = std::make_unique<apply::ReplayGroup>(*s.plan, *s.graph);
   s.spool_dir = std::move(spool_dir);

@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "src/engine/mysql/checkpoint.hpp"
+#include "src/model/table_binding.hpp"
+#include "src/schema/evolution.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql::apply {
@@ -37,7 +39,50 @@ DdlStep drop_step(const DdlStatement& ddl, std::vector<std::pair<QualifiedName, 
 
 }  // namespace
 
-DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group) const {
+namespace {
+
+DdlStep stop_step(const DdlStatement& ddl, const QualifiedName& table, const std::string& why) {
+  DdlStep step;
+  step.action = DdlStep::Action::kStop;
+  step.message = "source DDL on migrated table " + table.str() + " at " + ddl.position.str() + ": \"" + ddl.statement +
+                 "\" is not applied: " + why + ". Everything before the statement is applied";
+  return step;
+}
+
+// ALTER TABLE / CREATE INDEX / DROP INDEX: the target statements from the job before (the table as
+// replay binds it now) to the job the rules make of the definition capture recorded after it.
+DdlStep alter_step(const Plan& plan, const DdlStatement& ddl, size_t index, const SchemaHistory* history) {
+  const TableJob& job = plan.tables[index];
+  if (!history) return stop_step(ddl, job.source, "no schema history to take the table's new definition from");
+  const std::optional<TableDef> after = history->at(job.source, ddl.position);
+  const std::optional<TableDef> before = history->before(job.source, ddl.position);
+  if (!after || (before && *after == *before))
+    return stop_step(ddl, job.source, "capture recorded no definition of the table after it");
+  auto after_job = bind_table(plan.rules, *after);
+  if (!after_job) return stop_step(ddl, job.source, after_job.status().message());
+  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+  auto evolution = evolve_target(&job, &*after_job, classified, DialectTarget::of(plan.target), &plan.tables);
+  if (!evolution) return stop_step(ddl, job.source, evolution.status().message());
+  DdlStep step;
+  step.action = DdlStep::Action::kApply;
+  step.kind = ReplicatedDdl::kAlterTable;
+  step.tables = {job.source};
+  step.table_index = index;
+  step.statements = std::move(evolution->statements);
+  step.before_job = job;
+  step.after_job = std::move(after_job).value();
+  step.message = std::string(statement_kind_name(classified.kind)) + " " + job.source.str() + " at " +
+                 ddl.position.str() + ": " +
+                 (step.statements.empty() ? "the target table " + job.target.str() + " does not change"
+                                          : std::to_string(step.statements.size()) + " statement(s) on " +
+                                                job.target.str());
+  for (const auto& warning : evolution->warnings) step.message += "; warning: " + warning;
+  return step;
+}
+
+}  // namespace
+
+DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history) const {
   DdlStep step;
   // What the tailer would have stopped for (a spool written before the rule changed, or a
   // statement it spooled for the replayer to stop at): stop here, after everything before it.
@@ -67,7 +112,7 @@ DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group) cons
     tables.emplace_back(job->source, job->target);
   }
   if (tables.empty()) return step;
-  if (plan_.options.on_exists == OnExists::kAppend) {
+  if (plan_.options.on_exists == OnExists::kAppend && replication.kind != ReplicatedDdl::kAlterTable) {
     // The target tables held rows of their own before the task: emptying or dropping them would
     // destroy what the source never had.
     step.action = DdlStep::Action::kStop;
@@ -90,10 +135,29 @@ DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group) cons
     }
     case ReplicatedDdl::kDropTable:
       return drop_step(ddl, std::move(tables));
+    case ReplicatedDdl::kAlterTable:
+      return alter_step(plan_, ddl, static_cast<size_t>(job_of(plan_, tables.front().first) - plan_.tables.data()),
+                        history);
     case ReplicatedDdl::kNone:
       break;
   }
   return step;
+}
+
+std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& target_actual, const Plan& plan) {
+  if (step.kind != ReplicatedDdl::kAlterTable || step.statements.empty() || !step.after_job || !step.before_job)
+    return std::nullopt;
+  const DialectTarget dialect = DialectTarget::of(plan.target);
+  if (target_has(target_actual, *step.after_job, dialect, &plan.tables)) {
+    step.statements.clear();
+    step.message += " (already applied: the target table is as the statement leaves it)";
+    return std::nullopt;
+  }
+  if (target_has(target_actual, *step.before_job, dialect, &plan.tables)) return std::nullopt;
+  const auto difference = target_difference(target_actual, *step.after_job, dialect, &plan.tables);
+  return "source DDL on migrated table " + step.before_job->source.str() + " is not applied: the target table " +
+         step.before_job->target.str() + " is neither as replay left it before the statement nor as the statement " +
+         "leaves it (" + difference.value_or("it differs") + "): someone changed it. Everything before the statement is applied";
 }
 
 void DdlBarrier::applied(const DdlStep& step) {

@@ -24,6 +24,7 @@
 #include "src/engine/mysql/binlog/capture.hpp"
 #include "src/engine/mysql/binlog/event.hpp"
 #include "src/model/plan.hpp"
+#include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
 
 namespace omsql::apply {
@@ -40,6 +41,10 @@ struct DdlStep {
   std::vector<QualifiedName> tables;    // kApply: the source tables it changes or drops
   std::vector<std::string> statements;  // kApply: the target statements, in order
   std::string message;                  // kStop: why; kApply: what is applied, for the log
+  // kAlterTable: the Plan table, its job before the DDL, and the job the rules make of its
+  // definition after it (the replayer rebinds the table to it, src/model/table_binding.hpp).
+  size_t table_index = 0;
+  std::optional<TableJob> before_job, after_job;
 };
 
 class DdlBarrier {
@@ -50,7 +55,8 @@ class DdlBarrier {
 
   // What to do with `ddl`; `group` says which tables' copies already hold it (in_snapshot).
   // The same rules as the tailer's (CaptureRules): what it spools instead of stopping is applied.
-  DdlStep step(const DdlStatement& ddl, const ReplayGroup& group) const;
+  // An ALTER needs the definition capture recorded for it in `history` (a stop without it).
+  DdlStep step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history = nullptr) const;
   // The step was applied: a dropped table is no longer the task's for the statements after it.
   void applied(const DdlStep& step);
 
@@ -59,6 +65,13 @@ class DdlBarrier {
   CaptureRules rules_;
   std::vector<DepartedTable> departed_;
 };
+
+// Crash idempotence of an ALTER (DDL is not transactional in MariaDB, so a crash may fall between
+// the statements and the checkpoint): `target_actual` is the target table as its catalog reads it
+// now. As the DDL leaves it: the statements are dropped (only the checkpoint moves). As the job
+// before it: they run. Neither: why the link stops (someone changed the target table). Other kinds
+// are left as they are (their statements are safe to run again).
+std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& target_actual, const Plan& plan);
 
 // The DDL at `at` for lane 0 of the task's `lanes` lanes: its statements, then `at` in every
 // lane's checkpoint row in one transaction.

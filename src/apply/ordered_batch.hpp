@@ -31,6 +31,8 @@ class OrderedBatch {
 
   // The statements and cascades added so far; the batch is empty afterwards.
   LaneProgram take();
+  // Plan table `table`'s job changed (a replicated ALTER). REQUIRES: empty().
+  void rebind(size_t table) { run_[table].reset(); }
 
  private:
   void close_run();

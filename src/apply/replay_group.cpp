@@ -177,6 +177,12 @@ std::vector<LaneShare> ReplayGroup::take_parallel() {
   return shares;
 }
 
+void ReplayGroup::rebind(size_t table) {
+  routers_[table].reset();
+  for (auto& lane : batches_) lane[table].reset();
+  ordered_.rebind(table);
+}
+
 LaneShare ReplayGroup::take_ordered() {
   LaneShare share;
   share.changes = ordered_.changes();

@@ -116,6 +116,9 @@ class ReplayGroup {
   std::vector<LaneShare> take_parallel();
   // Takes an ordered group: lane 0's share; the group is empty after.
   LaneShare take_ordered();
+  // Plan table `table`'s TableJob changed (a replicated ALTER at a barrier): its batches are laid
+  // out anew from it (columns, key, lane routing). REQUIRES: kind() == kEmpty.
+  void rebind(size_t table);
 
  private:
   Status fold_parallel(const SourceTransaction& transaction);

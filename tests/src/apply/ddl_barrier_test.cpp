@@ -3,6 +3,9 @@
 // lane transaction that runs it and checkpoints every lane, and the order of what surrounds it.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <set>
 
 #include "src/apply/ddl_barrier.hpp"
@@ -28,6 +31,24 @@ DdlStatement ddl(std::string text, uint64_t position, std::string schema = "s") 
   statement.statement = std::move(text);
   statement.position = at(position);
   return statement;
+}
+
+// MIGRATE s.* MAP s.* TO t.*, with the tables bound by the rules (as the binder does).
+Plan migrating(std::vector<TableJob> tables) {
+  Plan plan = plan_of(std::move(tables));
+  plan.rules.include.push_back({{"s", false}, {"*", true}});
+  plan.rules.maps.push_back({{{"s", false}, {"*", true}}, {{"t", false}, {"*", true}}});
+  return plan;
+}
+
+ColumnDef int_column(std::string name, int ordinal) {
+  ColumnDef column;
+  column.name = std::move(name);
+  column.ordinal = ordinal;
+  column.data_type = "int";
+  column.column_type = "int(11)";
+  column.nullable = true;
+  return column;
 }
 
 struct RecordingRunner : StatementRunner {
@@ -229,4 +250,50 @@ TEST_CASE("replayed in order: the changes before a TRUNCATE are one group, the D
   CHECK(ddl_at + 1 < log.size());
   for (size_t i = ddl_at + 1; i < log.size(); ++i) CHECK(log[i].find("@30") != std::string::npos);
   CHECK(progress.committed() == std::vector<BinlogPosition>{at(30), at(30)});
+}
+
+TEST_CASE("ALTER TABLE: the target statements lead from the job before to the job of the definition capture recorded") {
+  Plan plan = migrating({table("a")});
+  {
+    IndexDef primary;
+    primary.name = "PRIMARY";
+    primary.unique = true;
+    primary.parts.push_back(IndexPart{"id", std::nullopt, false});
+    plan.tables[0].source_def.indexes.push_back(primary);
+  }
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier barrier(plan);
+  char name[] = "/tmp/omsql-ddl-barrier-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  auto history = SchemaHistory::open(dir);
+  REQUIRE(history);
+  REQUIRE(history->record_base(at(1), {plan.tables[0].source_def}));
+  TableDef after = plan.tables[0].source_def;
+  after.columns.push_back(int_column("w", 3));
+  REQUIRE(history->record(at(50), {"s", "a"}, after, "ALTER TABLE a ADD w INT"));
+
+  DdlStep alter = barrier.step(ddl("ALTER TABLE a ADD w INT", 50), group, &*history);
+  REQUIRE(alter.action == DdlStep::Action::kApply);
+  CHECK(alter.kind == ReplicatedDdl::kAlterTable);
+  CHECK(alter.table_index == 0);
+  REQUIRE(alter.statements.size() == 1);
+  CHECK(alter.statements[0].rfind("ALTER TABLE `t`.`a` ADD COLUMN `w` int", 0) == 0);
+  REQUIRE(alter.after_job);
+  CHECK(alter.after_job->target == QualifiedName{"t", "a"});
+  CHECK(alter.after_job->columns.size() == 3);
+  REQUIRE(alter.before_job);
+  CHECK(alter.before_job->columns.size() == 2);
+  CHECK(alter.message.rfind("ALTER TABLE s.a at mariadb-bin.000001:50: 1 statement(s) on t.a", 0) == 0);
+
+  // Capture recorded nothing at that position (it could not evaluate the statement): a stop,
+  // never the old definition taken as the new one.
+  DdlStep unknown = barrier.step(ddl("ALTER TABLE a ADD z INT", 60), group, &*history);
+  CHECK(unknown.action == DdlStep::Action::kStop);
+  CHECK(unknown.message.find("capture recorded no definition of the table after it") != std::string::npos);
+  CHECK(barrier.step(ddl("ALTER TABLE a ADD w INT", 50), group, nullptr).action == DdlStep::Action::kStop);
+  // CREATE / DROP INDEX are ALTERs of their table; a rename is not replicated.
+  CHECK(barrier.step(ddl("CREATE INDEX iv ON a (v)", 70), group, &*history).action == DdlStep::Action::kStop);
+  CHECK(barrier.step(ddl("ALTER TABLE a RENAME TO b", 80), group, &*history).action == DdlStep::Action::kStop);
+  std::filesystem::remove_all(dir);
 }

@@ -26,9 +26,26 @@ void CaptureRules::rebuild_migrated() {
                              [rules = rules_](const QualifiedName& table) { return rules->takes(table, true); });
 }
 
+const TableDef* CaptureRules::definition(const QualifiedName& table) const {
+  auto it = definitions_.find(table);
+  return it == definitions_.end() ? nullptr : it->second;
+}
+
+void CaptureRules::set_definition(const TableDef& definition, std::vector<bool> replayed) {
+  const QualifiedName table = definition.name;
+  if (!wanted_.count(table)) return;
+  changed_[table] = definition;
+  definitions_[table] = &changed_[table];
+  if (std::find(replayed.begin(), replayed.end(), false) != replayed.end())
+    replayed_[table] = std::move(replayed);
+  else
+    replayed_.erase(table);
+}
+
 void CaptureRules::forget(const QualifiedName& table) {
   wanted_.erase(table);
   definitions_.erase(table);
+  changed_.erase(table);
   replayed_.erase(table);
   rebuild_migrated();
 }

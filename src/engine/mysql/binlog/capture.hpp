@@ -65,6 +65,11 @@ class CaptureRules {
   // `table` left the task (a replicated DROP TABLE): it is no longer decoded nor migrated, so a
   // later statement naming it is judged as for any table outside the task.
   void forget(const QualifiedName& table);
+  // The definition rows of `table` are decoded by now (nullptr: not the task's).
+  const TableDef* definition(const QualifiedName& table) const;
+  // `definition` is the table's from here on (a replicated ALTER, or the schema history at the
+  // resume position); `replayed` = the TableJob's replayed_columns() for it.
+  void set_definition(const TableDef& definition, std::vector<bool> replayed);
 
  private:
   void rebuild_migrated();
@@ -73,6 +78,7 @@ class CaptureRules {
   std::set<QualifiedName> wanted_;
   MigratedTables migrated_{{}};
   std::map<QualifiedName, const TableDef*> definitions_;
+  std::map<QualifiedName, TableDef> changed_;  // definitions set after the start (definitions_ points here)
   std::map<QualifiedName, std::vector<bool>> replayed_;  // tables with excluded columns only
 };
 

@@ -12,6 +12,8 @@ enum class ReplicatedDdl {
   kNone,           // not replicated: ignored, or the link stops as decide_ddl says
   kTruncateTable,  // TRUNCATE [TABLE] of one migrated table: the definition stays, the rows go
   kDropTable,      // DROP TABLE naming migrated tables (with others or not): they leave the task
+  kAlterTable,     // ALTER TABLE (not a rename) or CREATE/DROP INDEX of one migrated table: its
+                   // definition changes (src/schema/evolution.hpp translates it for the target)
 };
 
 // What `classified` is to replication, given `decision` = decide_ddl(classified, ...). Only a

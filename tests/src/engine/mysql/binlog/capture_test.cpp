@@ -59,13 +59,21 @@ TEST_CASE("statements: DDL of a migrated table stops the link, statement DML nee
   CHECK_FALSE(rules.on_statement(statement("ANALYZE TABLE orders")));
   CHECK_FALSE(rules.on_statement(statement("ALTER TABLE orders ADD x INT", "crm")));
 
-  auto ddl = rules.on_statement(statement("ALTER TABLE orders ADD x INT"));
+  // ALTER TABLE ... ADD is replicated (below); a rename or a partition change is not yet.
+  CHECK_FALSE(rules.on_statement(statement("ALTER TABLE orders ADD x INT")));
+  auto ddl = rules.on_statement(statement("ALTER TABLE orders ADD x INT, RENAME TO orders_old"));
   REQUIRE(ddl);
   CHECK_FALSE(ddl->needs_recopy);
+  CHECK(ddl->at_barrier);
   CHECK(ddl->message ==
-        "source DDL on migrated table shop.orders at mariadb-bin.000002:777: \"ALTER TABLE orders ADD x INT\" "
-        "(ALTER TABLE changes it: ADD COLUMN x) — applying DDL during sync is not supported; stop, migrate the change "
-        "by hand, and rerun");
+        "source DDL on migrated table shop.orders at mariadb-bin.000002:777: \"ALTER TABLE orders ADD x INT, RENAME TO "
+        "orders_old\" (ALTER TABLE changes it: ADD COLUMN x, RENAME TO shop.orders_old) — applying DDL during sync is not "
+        "supported; stop, migrate the change by hand, and rerun");
+  CHECK(rules.replication_of(statement("ALTER TABLE orders ADD x INT")).kind == ReplicatedDdl::kAlterTable);
+  CHECK(rules.replication_of(statement("CREATE INDEX ix ON orders (id)")).kind == ReplicatedDdl::kAlterTable);
+  CHECK(rules.replication_of(statement("DROP INDEX ix ON shop.orders", "")).kind == ReplicatedDdl::kAlterTable);
+  CHECK(rules.replication_of(statement("ALTER TABLE orders PARTITION BY HASH (id) PARTITIONS 2")).kind ==
+        ReplicatedDdl::kNone);
   // Statements that change no migrated table's rows or definition, though they name one.
   CHECK_FALSE(rules.on_statement(statement("CREATE TRIGGER t BEFORE INSERT ON orders FOR EACH ROW SET @a = 1")));
   CHECK_FALSE(rules.on_statement(statement("CREATE EVENT orders ON SCHEDULE EVERY 1 DAY DO DELETE FROM orders")));
