@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "actors/protocol.hpp"
+#include "src/console/metrics.hpp"
 #include "src/control/access.hpp"
 #include "src/task/task_state.hpp"
 #include "src/task/throttle_request.hpp"
@@ -76,6 +77,19 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& s
     };
   };
   impl.server.Get("/status", handler("status"));
+  // Prometheus scrapes the same typed status the CLI reads, rendered as text (src/console/metrics.hpp).
+  impl.server.Get("/metrics", [&impl](const httplib::Request&, httplib::Response& response) {
+    int status = 200;
+    std::string body = ask(*impl.system, impl.coordinator, &status, control_atom::value, ControlRequest{"status", ""});
+    auto parsed = status == 200 ? parse_task_status(body) : Result<TaskStatus>(Status::server_error(body));
+    if (!parsed) {
+      response.status = 503;
+      response.set_content(parsed.status().message() + "\n", "text/plain; charset=utf-8");
+      return;
+    }
+    console::ProcessFacts process{console::process_resident_bytes()};
+    response.set_content(console::render_metrics(*parsed, process), console::kMetricsContentType);
+  });
   for (const char* command : {"pause", "resume", "stop", "verify"}) impl.server.Post(std::string("/") + command, handler(command));
   // The body is validated here, before the task sees it: a bad request changes nothing.
   impl.server.Post("/throttle", [&impl](const httplib::Request& request, httplib::Response& response) {
@@ -99,6 +113,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(caf::actor_system& s
   if (control->port_ <= 0) return Status::io_error("control endpoint: cannot bind a port on 127.0.0.1");
   impl.access.emplace(*token, control->port_);
   impl.access->add_route("GET", "/status");
+  impl.access->add_route("GET", "/metrics");
   for (const char* command : {"pause", "resume", "stop", "verify"}) impl.access->add_route("POST", std::string("/") + command);
   impl.access->add_route("POST", "/throttle");
   impl.server.set_pre_routing_handler([&impl](const httplib::Request& request, httplib::Response& response) {

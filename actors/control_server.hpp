@@ -3,6 +3,7 @@
 // `omsrun status|pause|resume|stop|verify --task DIR` — or curl — can steer the task while it runs.
 //
 //   GET  /status   phase, positions, lag, events/s, copy progress, paused
+//   GET  /metrics  the same status in the Prometheus text format (src/console/metrics.hpp)
 //   POST /pause    stop reading chunks and applying changes (capture goes on: nothing is lost)
 //   POST /resume   carry on
 //   POST /stop     stop cleanly; the task resumes when run again

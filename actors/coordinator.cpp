@@ -394,7 +394,7 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
       [=](run_atom) {
         auto& s = self->state;
         s.done = self->make_response_promise<int>();
-        s.reporter = spawn_reporter(self->system(), s.plan);
+        s.reporter = spawn_reporter(self->system(), s.plan, copy_counts_listener_actor{self});
         s.children.watch(self, s.reporter, "reporter");
         s.schema = spawn_schema_migrator(self->system(), s.plan);
         s.children.watch(self, s.schema, "schema migrator");
@@ -466,6 +466,7 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         }
       },
       [=](control_atom, const ControlRequest& request) -> std::string { return answer_control(self, request); },
+      [=](copy_counts_atom, const CopyCounts& counts) { self->state.copy_counts = counts; },
       [=](verify_progress_atom, const VerifyProgress& progress) {
         auto& s = self->state;
         if (s.verifying && progress.id == s.verify_id) s.verify_progress = progress;

@@ -57,6 +57,7 @@ struct CoordinatorState {
   std::optional<VerifyProgress> verify_progress;
   std::optional<VerificationOutcome> last_verification;  // the last one finished
   std::optional<CopySummary> copy_summary;               // this process's copy, once the reporter has summed it up
+  CopyCounts copy_counts;                                // the reporter's per-table counts (by plan index)
   std::string ended;               // how this process ended itself: done, stopped, failed, caught up
   bool paused = false;
   bool failed = false;

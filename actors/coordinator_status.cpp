@@ -9,6 +9,8 @@
 
 #include "actors/clock.hpp"
 #include "actors/coordinator_state.hpp"
+#include "src/common/retry_counters.hpp"
+#include "src/console/metrics.hpp"
 
 namespace omsql::actors::coordination {
 
@@ -37,11 +39,35 @@ TaskStatus task_status(Self self) {
     link.events_applied = s.sync.events_applied;
     link.apply_lanes = s.sync.lanes;  // the replayer's: a resumed task keeps its lane rows' count
     if (!s.capture_waiting.empty()) link.capture_paused = s.capture_waiting;
+    link.spool_bytes = console::directory_bytes(s.directory->path() + "/spool");
     status.link = std::move(link);
   }
   std::map<std::string, bool> tables;
   for (const auto& [name, progress] : s.task.tables) tables[name] = progress.copy_done;
   status.tables = std::move(tables);
+  // The reporter's counts (this process), the chunk tracker's commits and the plan's estimates.
+  std::vector<TableCopyStatus> copy_progress;
+  for (size_t index = 0; index < s.plan->tables.size(); ++index) {
+    const TableJob& job = s.plan->tables[index];
+    TableCopyStatus table;
+    table.source = job.source.str();
+    table.target = job.target.str();
+    table.estimated_rows = job.source_def.estimated_rows;
+    if (index < s.copy_counts.tables.size()) {
+      const TableCopyCounts& counts = s.copy_counts.tables[index];
+      table.rows = counts.rows;
+      table.bytes = counts.bytes;
+      table.seconds = counts.seconds;
+    }
+    if (index < s.chunks.tables()) table.chunks_done = s.chunks.committed_prefix(index) + s.chunks.waiting(index);
+    auto progress = s.task.tables.find(table.source);
+    table.done = progress != s.task.tables.end() && progress->second.copy_done;
+    copy_progress.push_back(std::move(table));
+  }
+  status.copy_progress = std::move(copy_progress);
+  status.retries = retry_counts();
+  if (auto last = last_retry())
+    status.last_retry = RetryNote{last->what, last->error, std::max<int64_t>(0, wall_now_ms() - last->at_ms) / 1000.0};
   status.paused = s.paused;
   status.verifying = s.verifying;
   VerificationStatus verification;
@@ -122,6 +148,9 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
     const int code = verify::outcome_exit_code(report->outcome());
     s.last_verification =
         VerificationOutcome{id, verify::outcome_name(report->outcome()), code, json_file, text_file, std::nullopt};
+    uint64_t differences = 0;
+    for (const auto& table : report->tables) differences += table.difference_count();
+    s.last_verification->differences = differences;
     write_status(self, true);
     next(code);
     // The link caught up while this (requested) verification ran: the script's own runs now.

@@ -32,6 +32,8 @@ void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<BatchEnvelope>("omsql::BatchEnvelope");
   config.add_message_type<BatchAck>("omsql::BatchAck");
   config.add_message_type<ChunkDone>("omsql::ChunkDone");
+  config.add_message_type<TableCopyCounts>("omsql::TableCopyCounts");
+  config.add_message_type<CopyCounts>("omsql::CopyCounts");
   config.add_message_type<ChunksTotal>("omsql::ChunksTotal");
   config.add_message_type<RedoCopy>("omsql::RedoCopy");
   config.add_message_type<SchemaResult>("omsql::SchemaResult");

@@ -68,6 +68,7 @@ using rows_atom = caf::atom_constant<caf::atom("vrows")>;                 // ver
 using settling_atom = caf::atom_constant<caf::atom("vsettling")>;         // verifier -> progress
 using table_done_atom = caf::atom_constant<caf::atom("vtabledone")>;      // verification -> progress
 using progress_end_atom = caf::atom_constant<caf::atom("vend")>;          // verification -> progress
+using copy_counts_atom = caf::atom_constant<caf::atom("copycounts")>;     // reporter -> coordinator
 
 // --- payloads ---
 
@@ -115,6 +116,17 @@ struct BatchAck {
   uint64_t chunk_id = 0;
   uint64_t rows = 0;
   uint64_t bytes = 0;
+};
+
+// The reporter's counts of this process's copy, by Plan table index (GET /status, /metrics): sent
+// every second while the copy runs and once at its end.
+struct TableCopyCounts {
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  double seconds = 0;  // the table's own time: from its first committed batch to its last
+};
+struct CopyCounts {
+  std::vector<TableCopyCounts> tables;
 };
 
 // A reader's report that every batch of a chunk is committed.
@@ -255,6 +267,9 @@ using rate_limiter_actor =
     caf::typed_actor<caf::replies_to<take_atom, uint64_t>::with<uint64_t>, caf::reacts_to<throttle_atom, int64_t>,
                      caf::reacts_to<wake_atom, uint64_t>>;
 
+// Receives the copy's counts (the coordinator, for GET /status and /metrics).
+using copy_counts_listener_actor = caf::typed_actor<caf::reacts_to<copy_counts_atom, CopyCounts>>;
+
 // Progress display of the copy (actors/reporter.hpp): finish prints the summary and answers it.
 using reporter_actor = caf::typed_actor<caf::reacts_to<progress_atom, BatchAck>, caf::reacts_to<tick_atom>,
                                         caf::replies_to<finish_atom>::with<CopySummary>>;
@@ -336,6 +351,7 @@ using coordinator_actor = caf::typed_actor<
     caf::reacts_to<failed_atom, std::string>, caf::reacts_to<recopy_atom, std::string>,
     caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>,
     caf::reacts_to<ddl_stop_atom, DdlStopReport>, caf::reacts_to<verify_progress_atom, VerifyProgress>,
+    caf::reacts_to<copy_counts_atom, CopyCounts>,
     caf::replies_to<control_atom, ControlRequest>::with<std::string>,
     caf::replies_to<throttle_atom, ThrottleChange>::with<std::string>, caf::reacts_to<stop_atom>,
     caf::reacts_to<tick_atom>>;
@@ -468,6 +484,14 @@ typename Inspector::result_type inspect(Inspector& f, BatchEnvelope& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchAck& x) {
   return f(caf::meta::type_name("BatchAck"), x.table, x.chunk_id, x.rows, x.bytes);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableCopyCounts& x) {
+  return f(caf::meta::type_name("TableCopyCounts"), x.rows, x.bytes, x.seconds);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CopyCounts& x) {
+  return f(caf::meta::type_name("CopyCounts"), x.tables);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChunkDone& x) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -21,11 +22,14 @@ using Clock = std::chrono::steady_clock;
 struct TableCounters {
   uint64_t rows = 0;
   uint64_t bytes = 0;
+  std::optional<Clock::time_point> first;  // the table's first committed batch
+  Clock::time_point last;
 };
 
 struct ReporterState {
   std::shared_ptr<const Plan> plan;
   std::vector<TableCounters> tables;
+  copy_counts_listener_actor listener;
   Clock::time_point started = Clock::now();
   bool terminal = false;
   int lines_drawn = 0;
@@ -87,6 +91,14 @@ std::vector<std::string> render(const ReporterState& s, bool final) {
   return lines;
 }
 
+CopyCounts counts_of(const ReporterState& s) {
+  CopyCounts counts;
+  for (const TableCounters& c : s.tables)
+    counts.tables.push_back(
+        TableCopyCounts{c.rows, c.bytes, c.first ? std::chrono::duration<double>(c.last - *c.first).count() : 0.0});
+  return counts;
+}
+
 void redraw(ReporterState& s) {
   auto lines = render(s, false);
   std::string out;
@@ -97,11 +109,13 @@ void redraw(ReporterState& s) {
 }
 
 reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<ReporterState> self,
-                                            std::shared_ptr<const Plan> plan) {
+                                            std::shared_ptr<const Plan> plan,
+                                            copy_counts_listener_actor listener) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
   s.plan = std::move(plan);
   s.tables.resize(s.plan->tables.size());
+  s.listener = std::move(listener);
   s.terminal = ::isatty(STDERR_FILENO);
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
@@ -109,10 +123,13 @@ reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<Rep
         auto& c = self->state.tables.at(index_of(*self->state.plan, ack.table));
         c.rows += ack.rows;
         c.bytes += ack.bytes;
+        c.last = Clock::now();
+        if (!c.first) c.first = c.last;
       },
       [=](tick_atom) {
         auto& s = self->state;
         ++s.ticks;
+        if (s.listener) self->send(s.listener, copy_counts_atom::value, counts_of(s));
         if (s.terminal) {
           redraw(s);
         } else if (s.ticks % 10 == 0) {
@@ -135,6 +152,7 @@ reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<Rep
           summary.bytes += c.bytes;
         }
         summary.seconds = std::chrono::duration<double>(Clock::now() - s.started).count();
+        if (s.listener) self->send(s.listener, copy_counts_atom::value, counts_of(s));
         self->quit();
         return summary;
       },
@@ -143,8 +161,9 @@ reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<Rep
 
 }  // namespace
 
-reporter_actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan) {
-  return system.spawn(reporter_impl, std::move(plan));
+reporter_actor spawn_reporter(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                              copy_counts_listener_actor listener) {
+  return system.spawn(reporter_impl, std::move(plan), std::move(listener));
 }
 
 }  // namespace omsql::actors

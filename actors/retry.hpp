@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "src/common/retry.hpp"
+#include "src/common/retry_counters.hpp"
 
 namespace omsql::actors {
 
@@ -15,6 +16,7 @@ inline Result<std::chrono::milliseconds> next_retry(RetryState& state, const Ret
                                                     const Status& error) {
   auto delay = state.failed(policy);
   if (!delay) return gave_up(what, error, state.failures(), state.elapsed(), policy);
+  count_retry(what, error.message());
   // One write per line: several detached actors log at once.
   std::cerr << ("warning: " + retry_message(what, error, *delay, state.failures(), state.elapsed(), policy) + "\n");
   return *delay;

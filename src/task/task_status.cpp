@@ -69,6 +69,7 @@ json to_json(const TaskStatus& s) {
     j["caught_up"] = l.caught_up;
     put(j, "apply_lanes", l.apply_lanes);
     put(j, "capture_paused", l.capture_paused);
+    put(j, "spool_bytes", l.spool_bytes);
   }
   if (s.tables) {
     json tables = json::object();
@@ -92,6 +93,7 @@ json to_json(const TaskStatus& s) {
       put(last, "report", o.report);
       put(last, "report_text", o.report_text);
       put(last, "error", o.error);
+      put(last, "differences", o.differences);
       verification["last"] = std::move(last);
     }
     j["verification"] = std::move(verification);
@@ -100,6 +102,23 @@ json to_json(const TaskStatus& s) {
   put(j, "max_rows_per_sec", s.max_rows_per_sec);
   put(j, "max_events_per_sec", s.max_events_per_sec);
   if (s.copy) j["copy"] = {{"rows", s.copy->rows}, {"bytes", s.copy->bytes}, {"seconds", s.copy->seconds}};
+  if (s.copy_progress) {
+    json tables = json::array();
+    for (const TableCopyStatus& t : *s.copy_progress)
+      tables.push_back({{"source", t.source},
+                        {"target", t.target},
+                        {"rows", t.rows},
+                        {"bytes", t.bytes},
+                        {"estimated_rows", t.estimated_rows},
+                        {"chunks_done", t.chunks_done},
+                        {"seconds", t.seconds},
+                        {"done", t.done}});
+    j["copy_progress"] = std::move(tables);
+  }
+  if (s.retries) j["retries"] = *s.retries;
+  if (s.last_retry)
+    j["last_retry"] = {
+        {"what", s.last_retry->what}, {"error", s.last_retry->error}, {"seconds_ago", s.last_retry->seconds_ago}};
   put(j, "running", s.running);
   if (s.last_error) j["last_error"] = to_json(*s.last_error);
   return j;
@@ -123,6 +142,7 @@ TaskStatus task_status_from_json(const json& j) {
     l.caught_up = get_or<bool>(j, "caught_up", false);
     l.apply_lanes = get<uint32_t>(j, "apply_lanes");
     l.capture_paused = get<std::string>(j, "capture_paused");
+    l.spool_bytes = get<uint64_t>(j, "spool_bytes");
     s.link = std::move(l);
   }
   if (const json* tables = object_at(j, "tables")) {
@@ -155,6 +175,7 @@ TaskStatus task_status_from_json(const json& j) {
       last.report = get<std::string>(*o, "report");
       last.report_text = get<std::string>(*o, "report_text");
       last.error = get<std::string>(*o, "error");
+      last.differences = get<uint64_t>(*o, "differences");
       verification.last = std::move(last);
     }
     s.verification = std::move(verification);
@@ -165,6 +186,32 @@ TaskStatus task_status_from_json(const json& j) {
   if (const json* c = object_at(j, "copy"))
     s.copy = CopySummary{get_or<uint64_t>(*c, "rows", 0), get_or<uint64_t>(*c, "bytes", 0),
                          get_or<double>(*c, "seconds", 0)};
+  if (auto it = j.find("copy_progress"); it != j.end() && it->is_array()) {
+    std::vector<TableCopyStatus> tables;
+    for (const json& t : *it) {
+      if (!t.is_object()) continue;
+      TableCopyStatus table;
+      table.source = get_or<std::string>(t, "source", "");
+      table.target = get_or<std::string>(t, "target", "");
+      table.rows = get_or<uint64_t>(t, "rows", 0);
+      table.bytes = get_or<uint64_t>(t, "bytes", 0);
+      table.estimated_rows = get_or<uint64_t>(t, "estimated_rows", 0);
+      table.chunks_done = get_or<uint64_t>(t, "chunks_done", 0);
+      table.seconds = get_or<double>(t, "seconds", 0);
+      table.done = get_or<bool>(t, "done", false);
+      tables.push_back(std::move(table));
+    }
+    s.copy_progress = std::move(tables);
+  }
+  if (const json* r = object_at(j, "retries")) {
+    std::map<std::string, uint64_t> retries;
+    for (const auto& [kind, count] : r->items())
+      if (count.is_number_unsigned()) retries[kind] = count.get<uint64_t>();
+    s.retries = std::move(retries);
+  }
+  if (const json* r = object_at(j, "last_retry"))
+    s.last_retry = RetryNote{get_or<std::string>(*r, "what", ""), get_or<std::string>(*r, "error", ""),
+                             get_or<double>(*r, "seconds_ago", 0)};
   s.running = get<bool>(j, "running");
   if (const json* e = object_at(j, "last_error")) s.last_error = last_error_from_json(*e);
   return s;
@@ -188,7 +235,9 @@ TaskStatus as_not_running(TaskStatus s) {
     }
     l.events_per_second.reset();
     l.capture_paused.reset();
+    l.spool_bytes.reset();
   }
+  s.last_retry.reset();
   s.paused = false;
   s.verifying = false;
   if (s.verification) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -26,6 +27,7 @@ struct LinkStatus {
   bool caught_up = false;
   std::optional<uint32_t> apply_lanes;        // the replayer's lane count (the task's lane rows)
   std::optional<std::string> capture_paused;  // why binlog capture waits (a full spool disk)
+  std::optional<uint64_t> spool_bytes;        // a running task: the spool's segment files on disk
 };
 
 struct VerifyProgressStatus {
@@ -45,6 +47,7 @@ struct VerificationOutcome {
   std::optional<std::string> report;       // DIR/verify-report.json
   std::optional<std::string> report_text;  // DIR/verify-report.txt
   std::optional<std::string> error;        // why it could not run (outcome failed)
+  std::optional<uint64_t> differences;     // rows found different (repairable or unsettled)
 };
 
 struct VerificationStatus {
@@ -59,6 +62,25 @@ struct CopySummary {
   uint64_t rows = 0;
   uint64_t bytes = 0;
   double seconds = 0;
+};
+
+// One table's copy as the running process counts it (JSON "copy_progress", a list in plan order).
+struct TableCopyStatus {
+  std::string source;             // schema.table
+  std::string target;
+  uint64_t rows = 0;              // copied by this process
+  uint64_t bytes = 0;
+  uint64_t estimated_rows = 0;    // the source's estimate when the plan was made (0: unknown)
+  uint64_t chunks_done = 0;       // chunks committed by this process
+  double seconds = 0;             // this table's own copy time: its first batch to its last (or now)
+  bool done = false;              // the table's copy is complete (this run or an earlier one)
+};
+
+// The last retry of a server call in this process (src/common/retry_counters.hpp).
+struct RetryNote {
+  std::string what;
+  std::string error;
+  double seconds_ago = 0;
 };
 
 // DIR/last-error.json: the failure that ended a run, kept after the process is gone.
@@ -82,6 +104,9 @@ struct TaskStatus {
   std::optional<int64_t> max_rows_per_sec;  // the limits in force (0 = unlimited)
   std::optional<int64_t> max_events_per_sec;
   std::optional<CopySummary> copy;  // set once this process's copy is over
+  std::optional<std::vector<TableCopyStatus>> copy_progress;  // a running task's copy, per table
+  std::optional<std::map<std::string, uint64_t>> retries;     // this process's retries by kind
+  std::optional<RetryNote> last_retry;
   // Added by `omsrun status` when it reads a task, never written by the task:
   std::optional<bool> running;
   std::optional<LastError> last_error;
