@@ -178,6 +178,59 @@ ForeignKeyDef foreign_key_of(const json& j) {
   return fk;
 }
 
+json method_json(const PartitionMethod& m) {
+  return json{{"kind", text(m.kind)},           {"algorithm", optional(m.algorithm)},
+              {"expression", text(m.expression)}, {"columns", strings(m.columns)},
+              {"parameters", text(m.parameters)}, {"count", optional(m.count)}};
+}
+
+PartitionMethod method_of(const json& j) {
+  PartitionMethod m;
+  m.kind = text_at(j, "kind");
+  m.algorithm = optional_at<int>(j, "algorithm");
+  m.expression = text_at(j, "expression");
+  m.columns = strings_at(j, "columns");
+  m.parameters = text_at(j, "parameters");
+  m.count = optional_at<uint64_t>(j, "count");
+  return m;
+}
+
+json partition_json(const PartitionDef& p) {
+  json options = json::array(), subpartitions = json::array();
+  for (const auto& o : p.options) options.push_back(json{{"name", text(o.name)}, {"value", text(o.value)}});
+  for (const auto& sub : p.subpartitions) subpartitions.push_back(partition_json(sub));
+  return json{{"name", text(p.name)}, {"bound", text(p.bound)}, {"options", options}, {"subpartitions", subpartitions}};
+}
+
+PartitionDef partition_of(const json& j) {
+  PartitionDef p;
+  p.name = text_at(j, "name");
+  p.bound = text_at(j, "bound");
+  for (const auto& o : j.at("options")) p.options.push_back(PartitionOption{text_at(o, "name"), text_at(o, "value")});
+  for (const auto& sub : j.at("subpartitions")) p.subpartitions.push_back(partition_of(sub));
+  return p;
+}
+
+json partitioning_json(const std::optional<PartitioningDef>& p) {
+  if (!p) return nullptr;
+  json partitions = json::array();
+  for (const auto& part : p->partitions) partitions.push_back(partition_json(part));
+  return json{{"method", method_json(p->method)},
+              {"sub", p->sub ? method_json(*p->sub) : json(nullptr)},
+              {"partitions", partitions},
+              {"unreadable", text(p->unreadable)}};
+}
+
+std::optional<PartitioningDef> partitioning_of(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  PartitioningDef p;
+  p.method = method_of(j.at("method"));
+  if (!j.at("sub").is_null()) p.sub = method_of(j.at("sub"));
+  for (const auto& part : j.at("partitions")) p.partitions.push_back(partition_of(part));
+  p.unreadable = text_at(j, "unreadable");
+  return p;
+}
+
 }  // namespace
 
 json text_json(const std::string& s) { return text(s); }
@@ -206,6 +259,7 @@ json to_json(const TableDef& t) {
               {"check_constraints_sql", optional(t.check_constraints_sql)},
               {"checks", checks},
               {"create_options", text(t.create_options)},
+              {"partitioning", partitioning_json(t.partitioning)},
               {"estimated_rows", t.estimated_rows},
               {"estimated_bytes", t.estimated_bytes}};
 }
@@ -236,6 +290,7 @@ Result<TableDef> table_def_from_json(const json& j) {
     for (const auto& c : j.at("checks"))
       t.checks.push_back(CheckConstraintDef{text_at(c, "name"), text_at(c, "clause"), c.at("column_level").get<bool>()});
     t.create_options = text_at(j, "create_options");
+    t.partitioning = partitioning_of(j.at("partitioning"));
     t.estimated_rows = j.at("estimated_rows").get<uint64_t>();
     t.estimated_bytes = j.at("estimated_bytes").get<uint64_t>();
     return t;

@@ -175,10 +175,6 @@ Result<ShadowSchema::Outcome> ShadowSchema::evaluate(std::string_view statement,
   if (!is_supported(classified.kind))
     return Status::unsupported("cannot evaluate " + what + ": the shadow schema evaluates table DDL only");
   if (classified.temporary) return Status::unsupported("cannot evaluate " + what + ": a temporary table");
-  for (const auto& clause : classified.alter)
-    if (clause.action == AlterAction::kPartitionChange || clause.action == AlterAction::kPartitionMaintenance)
-      return Status::unsupported("cannot evaluate " + what +
-                                 ": partition clauses (the definition omsql keeps has no partitioning)");
 
   Outcome outcome;
   if (classified.kind == StatementKind::kDropTable) {
@@ -253,14 +249,6 @@ Result<ShadowSchema::Outcome> ShadowSchema::evaluate(std::string_view statement,
     if (!keys) return fail(keys.status());
     std::vector<std::string> warnings = create->warnings;
     warnings.insert(warnings.end(), keys->warnings.begin(), keys->warnings.end());
-    bool partitioned = false;
-    warnings.erase(std::remove_if(warnings.begin(), warnings.end(),
-                                  [&](const std::string& w) {
-                                    bool p = w.find("partitioning is not migrated") != std::string::npos;
-                                    partitioned |= p;
-                                    return p;
-                                  }),
-                   warnings.end());
     if (!warnings.empty())
       return fail(Status::unsupported("cannot evaluate " + what + ": the shadow copy of " + t.name.str() +
                                       " would differ from its definition: " + join(warnings, "; ")));
@@ -318,9 +306,6 @@ Result<ShadowSchema::Outcome> ShadowSchema::evaluate(std::string_view statement,
     if (const TableDef* was = find_before(before, source)) {
       def.estimated_rows = was->estimated_rows;
       def.estimated_bytes = was->estimated_bytes;
-      if (was->create_options.find("partitioned") != std::string::npos &&
-          def.create_options.find("partitioned") == std::string::npos)
-        def.create_options = def.create_options.empty() ? "partitioned" : def.create_options + " partitioned";
     }
     outcome.after.push_back(std::move(def));
   }

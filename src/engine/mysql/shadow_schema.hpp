@@ -22,11 +22,10 @@
 // server refuse the statement (it never falls through to real data). The definitions after are
 // read with the catalog reader (MysqlCatalog) and named back by the source's names.
 //
-// Fidelity: the copy is what the translator creates from the definition; when it would have to
-// drop or change something (a warning) the evaluation is refused rather than answered from a
-// different table. Partitioning is not in TableDef: a partitioned table is copied unpartitioned,
-// keeps "partitioned" in its create_options, and partition clauses are refused. The session's
-// sql_mode is the server's, not the source event's. estimated_rows / estimated_bytes of a table
+// Fidelity: the copy is what the translator creates from the definition, partitioning included;
+// when it would have to drop or change something (a warning: an unreadable partition clause, a
+// dialect rule) the evaluation is refused rather than answered from a different table. The
+// session's sql_mode is the server's, not the source event's. estimated_rows / estimated_bytes of a table
 // that existed before are carried over from `before` (the copy is empty); AUTO_INCREMENT is the
 // copy's.
 #include <cstdint>
@@ -53,8 +52,8 @@ class ShadowSchema {
   // source's names), and the names of the tables it drops or renames away.
   //
   // Understood: CREATE TABLE (plain, LIKE, ... SELECT), ALTER TABLE, RENAME TABLE, TRUNCATE TABLE,
-  // DROP TABLE, CREATE INDEX, DROP INDEX. kUnsupported for other kinds, temporary tables, partition
-  // clauses, and before tables the translator cannot copy exactly; kServerError with the server's
+  // DROP TABLE, CREATE INDEX, DROP INDEX. kUnsupported for other kinds, temporary tables, and before
+  // tables the translator cannot copy exactly; kServerError with the server's
   // message (shadow names replaced by the source's) when the server refuses the statement — e.g. it
   // names a table whose definition is not in `before`. DROP TABLE is answered without the server:
   // every table it names is gone.

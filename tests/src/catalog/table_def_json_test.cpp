@@ -7,7 +7,8 @@ using namespace omsql;
 
 namespace {
 
-// Every field set to something other than its default (and some optionals left unset elsewhere).
+// Every field set to something other than its default (and some optionals left unset elsewhere),
+// partitioning with subpartitions included.
 TableDef rich_definition() {
   TableDef t;
   t.name = {"shop", "orders \xc3\xa9t\xc3\xa9"};  // UTF-8 in a name
@@ -83,7 +84,16 @@ TableDef rich_definition() {
   t.auto_increment = 18446744073709551615ULL;
   t.check_constraints_sql = "CHECK (`id` > 0)";
   t.checks = {{"positive", "`id` > 0", false}, {"note", "json_valid(`note`)", true}};
-  t.create_options = "row_format=DYNAMIC stats_persistent=1";
+  t.create_options = "row_format=DYNAMIC stats_persistent=1 partitioned";
+  PartitioningDef parts;
+  parts.method = PartitionMethod{"RANGE COLUMNS", std::nullopt, "", {"at", "id"}, "", std::nullopt};
+  parts.sub = PartitionMethod{"LINEAR KEY", 2, "", {"id"}, "", 4};
+  PartitionDef p0{"p0", "VALUES LESS THAN ('2024-01-01',10)", {{"ENGINE", "InnoDB"}, {"COMMENT", "'old'"}},
+                  {PartitionDef{"s0", "", {{"DATA DIRECTORY", "'/x'"}}, {}}, PartitionDef{"s1", "", {}, {}}}};
+  PartitionDef p1{"pmax", "VALUES LESS THAN (MAXVALUE,MAXVALUE)", {}, {}};
+  parts.partitions = {p0, p1};
+  parts.unreadable = "not read: why";
+  t.partitioning = parts;
   t.estimated_rows = 123456789;
   t.estimated_bytes = 9876543210;
   return t;
