@@ -219,10 +219,16 @@ std::string answer_control(Self self, const ControlRequest& request) {
     if (s.replayer) self->send(s.replayer, atom);
   };
   if (command == "pause" || command == "resume") {
-    s.paused = command == "pause";
+    // The answer says whether anything changed, so `omsrun pause` can say "already paused".
+    const bool wanted = command == "pause";
+    const bool changed = s.paused != wanted;
+    s.paused = wanted;
     if (s.paused) broadcast(pause_atom::value);
     else broadcast(resume_atom::value);
     write_status(self, true);
+    nlohmann::json answer = to_json(task_status(self));
+    answer["changed"] = changed;
+    return answer.dump();
   } else if (command == "stop") {
     std::cerr << "stopping on request (control endpoint): the task is resumable, run the same command to "
                  "resume (state in "

@@ -1,5 +1,7 @@
 #include "src/cli/commands.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -13,6 +15,7 @@
 #include "src/engine/mysql/connection.hpp"
 #include "src/runner/check.hpp"
 #include "src/runner/control.hpp"
+#include "src/runner/status_text.hpp"
 #include "src/runner/finish.hpp"
 #include "src/runner/task_runner.hpp"
 #include "src/schema/objects.hpp"
@@ -285,7 +288,18 @@ int control_task(const std::string& task_dir, const std::string& command) {
     std::cerr << "error: " << answer.status().message() << "\n";
     return kExitFailure;
   }
-  std::cout << *answer << "\n";
+  auto json = nlohmann::json::parse(*answer, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    std::cerr << "error: " << task_dir << ": unexpected answer to " << command << ": " << *answer << "\n";
+    return kExitFailure;
+  }
+  if (json.contains("error")) {
+    std::cerr << "error: " << task_dir << ": " << json["error"].dump() << "\n";
+    return kExitFailure;
+  }
+  // An older task answers without "changed": say what it is now.
+  const bool changed = json.value("changed", true);
+  std::cout << runner::control_sentence(command, changed, task_dir) << "\n";
   return 0;
 }
 
@@ -306,7 +320,10 @@ int throttle_task(const std::string& task_dir, const ThrottleRequest& request) {
 
 int stop_task(const std::string& task_dir) {
   if (auto st = runner::stop_task(task_dir); !st) {
-    std::cerr << "error: " << st.message() << "\n";
+    if (st.code() == Status::Code::kNotFound)
+      std::cerr << "task " << task_dir << " is not running: nothing to stop (" << st.message() << ")\n";
+    else
+      std::cerr << "error: " << st.message() << "\n";
     return kExitFailure;
   }
   std::cout << "stopped task " << task_dir << "; it is resumable: run the same command to go on\n";

@@ -6,6 +6,7 @@
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
 #include "src/runner/status.hpp"
+#include "src/runner/status_text.hpp"
 
 namespace omsql::cli {
 
@@ -47,6 +48,8 @@ int show_status(const std::string& task_dir, bool json) {
   else
     std::cout << " (not running: " << status.ended.value_or("not running") << ")\n";
   std::cout << "phase      " << status.phase.value_or("?") << (status.paused ? " (paused)" : "") << "\n";
+  if (running)
+    for (const std::string& wait : runner::waiting_for(status)) std::cout << "waiting    for " << wait << "\n";
   if (status.max_rows_per_sec) std::cout << "throttle   " << limits_text(status) << "\n";
   if (status.link) {
     const LinkStatus& link = *status.link;
@@ -63,9 +66,25 @@ int show_status(const std::string& task_dir, bool json) {
               << (running ? "this process" : "the last process") << "\n"
               << "caught up  " << (link.caught_up ? "yes" : "no") << "\n";
   }
+  if (running && status.link && status.link->spool_bytes)
+    std::cout << "spool      " << *status.link->spool_bytes / 1000 << " kB on disk\n";
   if (observed->tables_copied)
     std::cout << "copy       " << observed->tables_copied->first << "/" << observed->tables_copied->second
               << " table(s) copied\n";
+  if (status.copy_progress && !status.copy_progress->empty()) {
+    std::cout << "tables     rows copied by " << (running ? "this process" : "the last process") << "\n";
+    for (const std::string& line : runner::table_progress_lines(*status.copy_progress))
+      std::cout << "  " << line << "\n";
+  }
+  if (status.retries) {
+    std::string counts;
+    for (const auto& [kind, count] : *status.retries)
+      if (count > 0) counts += (counts.empty() ? "" : ", ") + kind + " " + std::to_string(count);
+    if (!counts.empty()) std::cout << "retries    " << counts << "\n";
+  }
+  if (running && status.last_retry)
+    std::cout << "last retry " << status.last_retry->seconds_ago << " s ago: " << status.last_retry->what << ": "
+              << status.last_retry->error << "\n";
   if (status.verification) {
     const VerificationStatus& v = *status.verification;
     if (v.running) {
@@ -76,8 +95,10 @@ int show_status(const std::string& task_dir, bool json) {
       std::cout << "\n";
     }
     if (v.last)
-      std::cout << "verified   " << v.last->id << ": " << v.last->outcome << " (exit " << v.last->exit_code << ")"
-                << (v.last->report ? ", report " + *v.last->report : "") << "\n";
+      std::cout << "verified   " << v.last->id << ": " << v.last->outcome
+                << (v.last->differences ? ", " + std::to_string(*v.last->differences) + " differing row(s)" : "")
+                << " (exit " << v.last->exit_code << ")" << (v.last->report ? ", report " + *v.last->report : "")
+                << "\n";
   }
   if (status.last_error) {
     const LastError& e = *status.last_error;

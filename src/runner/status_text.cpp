@@ -1,0 +1,60 @@
+#include "src/runner/status_text.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace omsql::runner {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string seconds_text(double seconds) { return fixed(seconds, seconds < 10 ? 1 : 0) + " s"; }
+
+}  // namespace
+
+std::vector<std::string> waiting_for(const TaskStatus& status) {
+  std::vector<std::string> waits;
+  if (status.link && status.link->capture_paused)
+    waits.push_back("spool space: " + *status.link->capture_paused + "; binlog capture resumes by itself");
+  if (status.last_retry && status.last_retry->seconds_ago <= kRetryingWithinSeconds)
+    waits.push_back("a server: retrying " + status.last_retry->what + " (" + status.last_retry->error +
+                    "; last attempt " + seconds_text(status.last_retry->seconds_ago) + " ago)");
+  if (status.paused) waits.push_back("omsrun resume: the task is paused");
+  return waits;
+}
+
+std::vector<std::string> table_progress_lines(const std::vector<TableCopyStatus>& tables) {
+  std::vector<std::string> lines;
+  for (const TableCopyStatus& t : tables) {
+    std::string line = t.source + " -> " + t.target + "  " + std::to_string(t.rows);
+    if (t.estimated_rows > 0) {
+      const double percent = std::min(100.0, 100.0 * static_cast<double>(t.rows) / static_cast<double>(t.estimated_rows));
+      line += " of ~" + std::to_string(t.estimated_rows) + " rows (" + fixed(percent, 1) + "%)";
+    } else {
+      line += " rows";
+    }
+    if (t.seconds > 0) line += ", " + fixed(static_cast<double>(t.rows) / t.seconds, 0) + " rows/s";
+    line += t.done ? ", done" : t.rows > 0 ? ", copying" : ", waiting";
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::string control_sentence(const std::string& command, bool changed, const std::string& task_dir) {
+  if (command == "pause")
+    return changed ? "paused task " + task_dir +
+                         ": chunk reading and change applying hold, binlog capture goes on (omsrun resume --task " +
+                         task_dir + " to go on)"
+                   : "task " + task_dir + " was already paused: nothing changed";
+  if (command == "resume")
+    return changed ? "resumed task " + task_dir + ": copy and apply go on"
+                   : "task " + task_dir + " was not paused: nothing changed";
+  return command + ": done";
+}
+
+}  // namespace omsql::runner

@@ -1,0 +1,26 @@
+#pragma once
+// The sentences `omsrun status|pause|resume` print (pure: a TaskStatus in, text out; unit-tested
+// to the character in tests/src/runner/status_text_test.cpp).
+#include <string>
+#include <vector>
+
+#include "src/task/task_status.hpp"
+
+namespace omsql::runner {
+
+// A retry this recent counts as "retrying now": the backoff between attempts caps at 10 s.
+constexpr double kRetryingWithinSeconds = 15.0;
+
+// What the task waits for, one sentence each (empty: it waits for nothing): spool space, a server
+// call retried within kRetryingWithinSeconds (a server down or refusing), a resume.
+std::vector<std::string> waiting_for(const TaskStatus& status);
+
+// One line per table of the copy: "shop.orders -> copy.orders  1200 of ~3000 rows (40.0%),
+// 600 rows/s, copying" (rows/s over that table's own copy time).
+std::vector<std::string> table_progress_lines(const std::vector<TableCopyStatus>& tables);
+
+// What `omsrun pause` / `resume` print once the task answered: `changed` false when it already
+// was in that state.
+std::string control_sentence(const std::string& command, bool changed, const std::string& task_dir);
+
+}  // namespace omsql::runner
