@@ -378,7 +378,10 @@ Result<Ddl> create_table_sql(const TableJob& job, const DialectTarget& dialect, 
   if (!table.comment.empty()) ddl.sql += " COMMENT=" + sql::text_literal(table.comment);
   auto partitioning = partition_clause(job, dialect, columns, &ddl.warnings);
   if (!partitioning) return partitioning.status();
-  if (!partitioning->empty()) ddl.sql += "\n" + *partitioning;
+  if (!partitioning->empty()) {
+    ddl.partitioning_at = ddl.sql.size();
+    ddl.sql += "\n" + *partitioning;
+  }
   return ddl;
 }
 

@@ -28,6 +28,9 @@ namespace omsql::schema {
 struct Ddl {
   std::string sql;                    // one statement, no trailing ';'; empty when there is nothing to do
   std::vector<std::string> warnings;  // "shop.users: index `ix_pw` dropped: column `password_hash` is excluded"
+  // Where sql's PARTITION BY clause starts (npos: none): the schema phase validates the table up front
+  // without it, since InnoDB refuses partitioned TEMPORARY tables.
+  size_t partitioning_at = std::string::npos;
 };
 
 // CREATE DATABASE IF NOT EXISTS `name` CHARACTER SET cs COLLATE co: the source database's defaults

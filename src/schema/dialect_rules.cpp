@@ -348,7 +348,24 @@ std::optional<PartitioningDef> target_partitioning(const DialectTarget& target, 
     return std::nullopt;
   }
   PartitioningDef out = *table.partitioning;
-  if (target.dialect == Dialect::kMysql) return out;
+  if (target.dialect == Dialect::kMysql) {
+    // Directories are paths on the source host, as the table-level ones (not migrated either).
+    std::vector<std::string> paths;
+    auto drop_paths = [&](PartitionDef& p, const char* what) {
+      auto path = [](const PartitionOption& o) { return o.name == "DATA DIRECTORY" || o.name == "INDEX DIRECTORY"; };
+      for (const auto& o : p.options)
+        if (path(o)) paths.push_back(std::string(what) + " `" + p.name + "` " + o.name + " = " + o.value);
+      p.options.erase(std::remove_if(p.options.begin(), p.options.end(), path), p.options.end());
+    };
+    for (auto& p : out.partitions) {
+      drop_paths(p, "partition");
+      for (auto& sub : p.subpartitions) drop_paths(sub, "subpartition");
+    }
+    if (!paths.empty())
+      warnings->push_back(where + ": partitioning kept, directories of the source host dropped (the target's "
+                                  "datadir is used): " + join(paths, ", "));
+    return out;
+  }
 
   // OceanBase 4.x MySQL mode: RANGE [COLUMNS], LIST [COLUMNS], HASH, KEY, with HASH/KEY
   // subpartitions, PARTITIONS n and SUBPARTITIONS n (docs/dialects.md rule 20).

@@ -24,9 +24,9 @@ Status check_clauses(const TableJob& job, const ClassifiedStatement& source) {
     std::string what = job.source.str() + ": ALTER TABLE ... " + std::string(alter_action_name(clause.action)) +
                        (clause.name.empty() ? "" : " `" + clause.name + "`");
     if (clause.action == AlterAction::kPartitionChange)
-      return Status::unsupported(what + ": partitioning changes are not replicated (the target table is not "
-                                        "partitioned as the source's, and rows a partition clause removes or moves "
-                                        "carry no row events): apply it to the target by hand, then mark it applied");
+      return Status::unsupported(what + ": partitioning changes are not replicated (rows a partition clause removes or "
+                                        "moves carry no row events, and the target's partitions were created from the "
+                                        "source's as they were): apply it to the target by hand, then mark it applied");
     if (clause.action == AlterAction::kOther)
       return Status::unsupported(what + ": not translated (tablespace, system versioning, periods and the like): "
                                         "apply it to the target by hand, then mark it applied");

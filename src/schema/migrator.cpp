@@ -151,11 +151,14 @@ Status create_target_schema(Connection& target, const Plan& plan, std::vector<st
     // Every table the server would refuse (row size, an unsupported type or option) is found
     // before any is created: each CREATE runs first as a session-private TEMPORARY table under
     // the same name, dropped at once. What InnoDB refuses only for temporary tables (FULLTEXT,
-    // partitioning, system versioning) is left to the real CREATE.
+    // system versioning) is left to the real CREATE; a partitioned table is tried without its
+    // PARTITION BY clause, so its columns and row size are still checked.
     for (size_t i = 0; i < plan.tables.size(); ++i) {
       const TableJob& job = plan.tables[i];
       if (exists(job.target)) continue;
-      Status tried = target.execute("CREATE TEMPORARY" + ddls[i].sql.substr(std::string("CREATE").size()));
+      const std::string& sql = ddls[i].sql;
+      const size_t head = std::string("CREATE").size(), end = std::min(sql.size(), ddls[i].partitioning_at);
+      Status tried = target.execute("CREATE TEMPORARY" + sql.substr(head, end - head));
       if (tried.is_ok()) {
         OMSQL_RETURN_IF_ERROR(target.execute("DROP TEMPORARY TABLE " + sql::quote_name(job.target)));
       } else if (!temporary_only_refusal(tried)) {

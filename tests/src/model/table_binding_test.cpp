@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "dsl/compiler.hpp"
+#include "src/model/column_types.hpp"
 #include "src/model/table_binding.hpp"
 
 using namespace omsql;
@@ -189,4 +190,22 @@ TEST_CASE("bind_table refuses what the binder refuses, naming table and column")
   auto system = bind_table(two_maps, table("ab", "t", {column("id", "int(11)", false)}, {"id"}));
   REQUIRE_FALSE(system.is_ok());
   CHECK(system.status().message().rfind("table ab.t would be migrated to mysql.t, in the system schema mysql", 0) == 0);
+}
+
+TEST_CASE("CAST from-types: BIGINT UNSIGNED matches bigint(20) unsigned, widths and modifiers as written") {
+  // Issue 13 §6: MariaDB prints integer types with a display width the script need not repeat.
+  auto big = column("id", "bigint(20) unsigned");
+  big.data_type = "bigint";
+  CHECK(type_matches(normalize_type("BIGINT UNSIGNED"), big));
+  CHECK(type_matches(normalize_type("bigint(20) unsigned"), big));
+  CHECK(type_matches(normalize_type("BIGINT"), big));  // a bare name: every width and modifier
+  CHECK(type_matches(normalize_type("bigint(20)"), big));
+  CHECK_FALSE(type_matches(normalize_type("BIGINT(19) UNSIGNED"), big));
+  auto zero = column("z", "int(10) unsigned zerofill");
+  zero.data_type = "int";
+  CHECK_FALSE(type_matches(normalize_type("INT UNSIGNED"), zero));  // ZEROFILL is a different type
+  CHECK(type_matches(normalize_type("INT UNSIGNED ZEROFILL"), zero));
+  auto flag = column("f", "tinyint(1)");
+  flag.data_type = "tinyint";
+  CHECK(type_matches(normalize_type("BOOLEAN"), flag));
 }

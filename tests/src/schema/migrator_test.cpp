@@ -377,5 +377,20 @@ TEST_CASE("partitioned tables: SHOW CREATE TABLE is equal on both sides; the oce
     CHECK(show_create(*target, {"omsql_test_schema_part_ob", "lh"}).find("LINEAR") == std::string::npos);
     must(*target, "DROP DATABASE omsql_test_schema_part_ob");
   }
+  SUBCASE("a partitioned table the target refuses is found before any table is created") {
+    // The TEMPORARY trial runs without the PARTITION BY clause (InnoDB refuses partitioned temporary
+    // tables), so the row size is still checked up front.
+    must(*source, "CREATE TABLE omsql_test_schema_part.wide (id INT PRIMARY KEY, x VARCHAR(10), y VARCHAR(10)) "
+                  "PARTITION BY HASH (id) PARTITIONS 2");
+    must(*target, "DROP DATABASE IF EXISTS omsql_test_schema_part_w");
+    Plan plan = plan_for(*source, {names[0], {"omsql_test_schema_part", "wide"}}, "omsql_test_schema_part_w");
+    for (size_t c : {1, 2}) plan.tables[1].columns[c].cast_to = "VARCHAR(40000) CHARACTER SET latin1";
+    std::vector<std::string> warnings;
+    auto created = schema::create_target_schema(*target, plan, &warnings);
+    REQUIRE_FALSE(created);
+    CHECK(created.message().find("validating omsql_test_schema_part_w.wide") != std::string::npos);
+    CHECK(scalar(*target, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = "
+                          "'omsql_test_schema_part_w'") == "0");
+  }
   must(*source, "DROP DATABASE omsql_test_schema_part");
 }

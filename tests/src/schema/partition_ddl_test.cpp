@@ -104,6 +104,18 @@ TEST_CASE("mysql: RANGE, LIST, HASH, KEY and subpartitions are written back as r
   }
 }
 
+TEST_CASE("mysql: partition DATA/INDEX DIRECTORY, paths on the source host, are dropped with a warning") {
+  std::vector<std::string> warnings;
+  std::string sql = create(orders(" PARTITION BY HASH (`id`)\n(PARTITION `p0` DATA DIRECTORY = '/ssd' INDEX DIRECTORY = "
+                                  "'/ssd2' COMMENT = 'c' ENGINE = InnoDB,\n PARTITION `p1` ENGINE = InnoDB)"),
+                           Dialect::kMysql, &warnings);
+  CHECK(sql.substr(sql.find("PARTITION BY")) ==
+        "PARTITION BY HASH (`id`)\n(PARTITION `p0` COMMENT = 'c' ENGINE = InnoDB,\n PARTITION `p1` ENGINE = InnoDB)");
+  CHECK(warnings == std::vector<std::string>{"shop.orders: partitioning kept, directories of the source host dropped "
+                                             "(the target's datadir is used): partition `p0` DATA DIRECTORY = '/ssd', "
+                                             "partition `p0` INDEX DIRECTORY = '/ssd2'"});
+}
+
 TEST_CASE("MAP COLUMN renames reach partitioning expressions and column lists, not partition names or values") {
   auto job = orders(
       " PARTITION BY RANGE (year(`placed`))\nSUBPARTITION BY KEY (`id`)\nSUBPARTITIONS 2\n"
