@@ -4,6 +4,8 @@
 //
 //   GET  /status   phase, positions, lag, events/s, copy progress, paused
 //   GET  /metrics  the same status in the Prometheus text format (src/console/metrics.hpp)
+//   GET  /         the web console (src/console/assets): GET /?token=T once sets a session cookie;
+//                  then GET /session (its CSRF value), /history (the chart's last hour of samples)
 //   POST /pause    stop reading chunks and applying changes (capture goes on: nothing is lost)
 //   POST /resume   carry on
 //   POST /stop     stop cleanly; the task resumes when run again
@@ -56,6 +58,10 @@ struct ControlEndpoint {
 // NotFound when there is no control.json (the task is not running); InvalidArgument when the
 // caller may not read it (another user's task).
 Result<ControlEndpoint> read_control_file(const std::string& task_dir);
+
+// The web console's address with the one-time token: http://127.0.0.1:PORT/?token=T (opening it
+// sets the session cookie and drops the token from the address bar).
+std::string console_url(const ControlEndpoint& endpoint);
 
 // Client side, for the CLI: sends `command` ("status", "pause", "throttle", ...) to the task in
 // `task_dir` with the token of its control.json, and `body` for a POST. NotFound when the task

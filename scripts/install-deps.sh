@@ -8,6 +8,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   mariadb-server mariadb-client sysbench mydumper percona-toolkit time bc
   strace   # tests/e2e/status_truth_e2e.sh: `omsrun status` opens nothing for writing in a running task's directory
+  libjs-dygraphs   # the web console's chart, compiled into omsrun (src/console/meson.build)
+  chromium         # tests/e2e/console_e2e.sh drives the console in headless Chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,9 @@
 #include "src/cli/commands.hpp"
 
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <iomanip>
@@ -14,7 +18,9 @@
 #include "src/common/strings.hpp"
 #include "src/engine/mysql/connection.hpp"
 #include "src/runner/check.hpp"
+#include "actors/control_server.hpp"
 #include "src/runner/control.hpp"
+#include "src/runner/status_text.hpp"
 #include "src/runner/status_text.hpp"
 #include "src/runner/finish.hpp"
 #include "src/runner/task_runner.hpp"
@@ -195,6 +201,13 @@ class PrintingListener : public runner::RunListener {
   void control_unavailable(const Status& why) override {
     std::cerr << "warning: " << why.message() << " (status comes from status.json)\n";
   }
+  void console_ready(const std::string& task_dir, const std::string& url) override {
+    // The URL holds the task's token: shown on a terminal, never written into a log file.
+    if (::isatty(STDERR_FILENO))
+      std::cerr << "console: " << url << "\n";
+    else
+      std::cerr << "console: omsrun console --task " << task_dir << " prints its address\n";
+  }
   void tables_not_in_task(const std::string& directory, const std::vector<std::string>& tables) override {
     std::cerr << "warning: " << (tables.size() > 1 ? "tables " : "table ") << join(tables, ", ")
               << " appeared on the source after the task in " << directory
@@ -315,6 +328,16 @@ int throttle_task(const std::string& task_dir, const ThrottleRequest& request) {
     return 0;
   }
   std::cout << "throttle   " << limits_text(*status) << "\n";
+  return 0;
+}
+
+int show_console(const std::string& task_dir) {
+  auto endpoint = actors::read_control_file(task_dir);
+  if (!endpoint) {
+    std::cerr << "error: " << endpoint.status().message() << "\n";
+    return kExitFailure;
+  }
+  std::cout << actors::console_url(*endpoint) << "\n";
   return 0;
 }
 

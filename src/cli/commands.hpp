@@ -61,4 +61,7 @@ int throttle_task(const std::string& task_dir, const ThrottleRequest& request);
 // Asks the omsrun process that holds DIR's lock to stop cleanly (SIGTERM); waits up to 60 s.
 int stop_task(const std::string& task_dir);
 
+// `omsrun console --task DIR`: the running task's web console address (with its token).
+int show_console(const std::string& task_dir);
+
 }  // namespace omsql::cli

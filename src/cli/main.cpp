@@ -15,7 +15,7 @@
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
-  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "finish", "help"};
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "finish", "console", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
 
@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
       "  omsrun verify shop.omsql --repair fix.sql   differences by row, and the SQL that repairs them\n"
       "  omsrun verify --task .omsql/shop   the running task verifies (live link: rows settled against it)\n"
       "  omsrun status --task .omsql/shop      phase, positions, lag, events/s of a task\n"
+      "  omsrun console --task .omsql/shop     the web console's address (open it in a browser)\n"
       "  omsrun throttle --task .omsql/shop --rows-per-sec 5000   change a running task's limits\n"
       "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n"
       "\nExit status: 0 done (or stopped by `omsrun stop`, resumable), 1 failed at run time, 2 usage or\n"
@@ -127,6 +128,10 @@ int main(int argc, char** argv) {
   auto* events_option = throttle->add_option("--events-per-sec", events_per_sec,
                                              "row changes replayed per second; 0 = unlimited");
 
+  std::string console_dir;
+  auto* console = app.add_subcommand("console", "Print the address of a running task's web console (with its token)");
+  console->add_option("--task", console_dir, "the task directory")->required();
+
   std::string stop_dir;
   auto* stop = app.add_subcommand("stop", "Stop a running task cleanly (it resumes when run again)");
   stop->add_option("--task", stop_dir, "the task directory")->required();
@@ -191,6 +196,7 @@ int main(int argc, char** argv) {
     return omsql::cli::throttle_task(throttle_dir, request);
   }
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
+  if (console->parsed()) return omsql::cli::show_console(console_dir);
   if (check->parsed()) return omsql::cli::check_script(check_file);
   if (finish->parsed()) return omsql::cli::finish_objects(finish_file, finish_dir);
   if (plan->parsed()) return plan_sql ? omsql::cli::show_plan_sql(plan_file) : omsql::cli::show_plan(plan_file, dot);

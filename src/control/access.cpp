@@ -53,8 +53,7 @@ Status fill_random(unsigned char* out, size_t size) {
   return Status::ok();
 }
 
-// The token the request presents, "" when none. The one place a further way of presenting it
-// (a console's cookie) would be added.
+// The bearer token the request presents, "" when none.
 std::string_view presented_token(const Request& request) {
   std::string_view value = trim(request.authorization);
   constexpr std::string_view kScheme = "bearer";
@@ -64,6 +63,18 @@ std::string_view presented_token(const Request& request) {
 }
 
 }  // namespace
+
+std::string cookie_value(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t end = header.find(';');
+    std::string_view pair = trim(header.substr(0, end));
+    header = end == std::string_view::npos ? std::string_view{} : header.substr(end + 1);
+    size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && trim(pair.substr(0, equals)) == name)
+      return std::string(trim(pair.substr(equals + 1)));
+  }
+  return {};
+}
 
 Result<std::string> new_token() {
   unsigned char bytes[32];
@@ -102,17 +113,50 @@ Verdict AccessPolicy::check(const Request& request) const {
     if (origin != "http://127.0.0.1:" + port && origin != "http://localhost:" + port)
       return {403, "cross-origin requests are refused", ""};
   }
-  std::string_view token = presented_token(request);
-  if (token.empty()) return {401, "a token is required: Authorization: Bearer <token from control.json>", ""};
-  if (!constant_time_equal(token, token_)) return {401, "wrong token", ""};
   auto route = routes_.find(request.path);
+  const bool post_route = route != routes_.end() && route->second == "POST";
+  std::string_view token = presented_token(request);
+  Verdict verdict;
+  if (!token.empty()) {
+    if (!constant_time_equal(token, token_)) return {401, "wrong token", ""};
+  } else if (!request.query_token.empty() && request.path == "/" && request.method == "GET") {
+    // The console's one-time login: the answer sets the session cookie and sends the browser on.
+    if (!constant_time_equal(request.query_token, token_)) return {401, "wrong token", ""};
+    verdict.open_session = true;
+  } else if (auto session = session_of(request.cookie)) {
+    if (post_route && !constant_time_equal(request.csrf, session->csrf))
+      return {403, "a console request without its X-Omsql-Csrf header is refused", ""};
+  } else {
+    return {401, "a token is required: Authorization: Bearer <token from control.json> (the console: the URL omsrun console --task DIR prints)", ""};
+  }
   if (route != routes_.end()) {
     const std::string& method = route->second;
     bool reads = request.method == "GET" || request.method == "HEAD";
     if (method == "GET" ? !reads : request.method != method)
       return {405, request.path + " takes " + method + " only", method};
   }
-  return {};
+  return verdict;
+}
+
+Result<Session> AccessPolicy::open_session() {
+  auto id = new_token();
+  if (!id) return id.status();
+  auto csrf = new_token();
+  if (!csrf) return csrf.status();
+  Session session{*id, *csrf};
+  std::lock_guard<std::mutex> lock(sessions_->mutex);
+  sessions_->open.push_back(session);
+  while (sessions_->open.size() > kMaxSessions) sessions_->open.pop_front();
+  return session;
+}
+
+std::optional<Session> AccessPolicy::session_of(const std::string& cookie_header) const {
+  const std::string id = cookie_value(cookie_header, cookie_name());
+  if (id.empty()) return std::nullopt;
+  std::lock_guard<std::mutex> lock(sessions_->mutex);
+  for (const Session& session : sessions_->open)
+    if (constant_time_equal(id, session.id)) return session;
+  return std::nullopt;
 }
 
 }  // namespace omsql::control

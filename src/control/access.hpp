@@ -10,10 +10,20 @@
 //   - change state only by POST: a GET or HEAD of a POST route is 405.
 // A refused request reaches no handler, so it changes nothing.
 //
-// A browser console can add one more way of presenting the token (a cookie set after a one-time
-// `?token=`) in `presented_token` (access.cpp); the other checks stay as they are. Note for it: cookies for 127.0.0.1 are
-// sent to every port, so such a cookie must not be the bearer token of control.json.
+//
+// The web console presents the token once, as `GET /?token=<token>`; the answer sets a session
+// cookie (`omsql_session_<port>`, HttpOnly, SameSite=Strict) holding a session id of its own —
+// never the token: cookies for 127.0.0.1 are sent to every port. A request with a known session
+// cookie passes like one with the token, except that a POST must also carry the session's CSRF
+// value in `X-Omsql-Csrf` (403 otherwise): SameSite=Strict keeps other sites' requests from
+// carrying the cookie, the Origin check refuses them, and the header is a third lock (a page
+// of another origin can neither read the value nor send the header without a CORS preflight,
+// which is never granted).
+#include <deque>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,12 +44,22 @@ struct Request {
   std::string host;
   std::string origin;
   std::string authorization;
+  std::string cookie;       // the Cookie header
+  std::string csrf;         // the X-Omsql-Csrf header
+  std::string query_token;  // `token` of the query string
+};
+
+// A console session: the cookie's id and the CSRF value its POSTs carry.
+struct Session {
+  std::string id;
+  std::string csrf;
 };
 
 struct Verdict {
   int status = 0;           // 0: let the request through; else the HTTP status to answer with
   std::string reason;       // for the response body
   std::string allow;        // 405: the method the route takes (the Allow header)
+  bool open_session = false;  // GET / with the right ?token=: set a session cookie
   bool allowed() const { return status == 0; }
 };
 
@@ -53,10 +73,26 @@ class AccessPolicy {
 
   Verdict check(const Request& request) const;
 
+  // A new console session (the oldest is forgotten beyond kMaxSessions).
+  Result<Session> open_session();
+  // The session whose id the request's cookie holds, if it is one of ours.
+  std::optional<Session> session_of(const std::string& cookie_header) const;
+  // "omsql_session_<port>": a cookie per endpoint, as 127.0.0.1 cookies are shared by all ports.
+  std::string cookie_name() const { return "omsql_session_" + std::to_string(port_); }
+  static constexpr size_t kMaxSessions = 32;
+
  private:
   std::string token_;
   int port_;
   std::map<std::string, std::string> routes_;  // path -> method
+  struct Sessions {
+    std::mutex mutex;
+    std::deque<Session> open;  // oldest first
+  };
+  std::unique_ptr<Sessions> sessions_ = std::make_unique<Sessions>();  // keeps the policy movable
 };
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), "" when absent.
+std::string cookie_value(std::string_view header, std::string_view name);
 
 }  // namespace omsql::control

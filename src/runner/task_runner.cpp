@@ -108,6 +108,8 @@ Result<int> run_actors(std::shared_ptr<const Plan> plan, TaskDirectory& director
   auto coordinator = actors::spawn_coordinator(system, plan, &directory, std::move(state), control);
   auto control_server = actors::ControlServer::start(system, coordinator, directory.path());
   if (!control_server) listener.control_unavailable(control_server.status());
+  else if (auto endpoint = actors::read_control_file(directory.path()))
+    listener.console_ready(directory.path(), actors::console_url(*endpoint));
   Result<int> exit_code = kExitFailure;
   caf::scoped_actor self{system};
   self->request(coordinator, caf::infinite, actors::run_atom::value)

@@ -48,6 +48,11 @@ class RunListener {
   virtual void resuming(const std::string& directory, Phase phase) = 0;
   // The control endpoint could not start (the run goes on; status comes from status.json).
   virtual void control_unavailable(const Status& why) = 0;
+  // The control endpoint serves: `console_url` opens the web console (it holds the task's token).
+  virtual void console_ready(const std::string& task_dir, const std::string& console_url) {
+    (void)task_dir;
+    (void)console_url;
+  }
   // A resumed run: `tables` ("db.t") are taken by the task's MIGRATE rules but appeared on the
   // source after the task in `directory` started; they are not in its table set, so not migrated.
   virtual void tables_not_in_task(const std::string& directory, const std::vector<std::string>& tables) = 0;

@@ -98,3 +98,61 @@ TEST_CASE("the access check") {
   // The token check comes before the method: a stranger learns nothing about the routes.
   CHECK(p.check(with(request("GET", "/stop"), [](Request& r) { r.authorization = ""; })).status == 401);
 }
+
+TEST_CASE("the console: ?token= once on GET /, then the session cookie; its POSTs need the CSRF header") {
+  AccessPolicy p = policy();
+  p.add_route("GET", "/");
+  Request login{"GET", "/", "127.0.0.1:4321", "", ""};
+  login.query_token = kToken;
+  Verdict verdict = p.check(login);
+  CHECK(verdict.allowed());
+  CHECK(verdict.open_session);
+  login.query_token = std::string(64, 'b');
+  CHECK(p.check(login).status == 401);
+  // ?token= is a login on / only: elsewhere it is no way in.
+  Request elsewhere{"POST", "/pause", "127.0.0.1:4321", "", ""};
+  elsewhere.query_token = kToken;
+  CHECK(p.check(elsewhere).status == 401);
+
+  auto session = p.open_session();
+  REQUIRE(session);
+  CHECK(session->id != kToken);  // the cookie never carries the bearer token
+  CHECK(p.cookie_name() == "omsql_session_4321");
+  const std::string cookie = "other=1; omsql_session_4321=" + session->id + "; x=y";
+  Request status{"GET", "/status", "127.0.0.1:4321", "", ""};
+  status.cookie = cookie;
+  CHECK(p.check(status).allowed());
+  CHECK(!p.check(status).open_session);
+  Request pause{"POST", "/pause", "127.0.0.1:4321", "http://127.0.0.1:4321", ""};
+  pause.cookie = cookie;
+  CHECK(p.check(pause).status == 403);  // no CSRF header
+  pause.csrf = std::string(64, '0');
+  CHECK(p.check(pause).status == 403);
+  pause.csrf = session->csrf;
+  CHECK(p.check(pause).allowed());
+  pause.origin = "http://evil.example";
+  CHECK(p.check(pause).status == 403);
+  // Another port's cookie, or a made-up session id, is no session.
+  status.cookie = "omsql_session_9999=" + session->id;
+  CHECK(p.check(status).status == 401);
+  status.cookie = "omsql_session_4321=" + std::string(64, 'c');
+  CHECK(p.check(status).status == 401);
+}
+
+TEST_CASE("sessions are bounded: the oldest is forgotten") {
+  AccessPolicy p = policy();
+  auto first = p.open_session();
+  REQUIRE(first);
+  for (size_t i = 0; i < AccessPolicy::kMaxSessions; ++i) REQUIRE(p.open_session());
+  CHECK(!p.session_of("omsql_session_4321=" + first->id));
+  auto last = p.open_session();
+  REQUIRE(last);
+  CHECK(p.session_of("omsql_session_4321=" + last->id));
+}
+
+TEST_CASE("cookie_value finds one cookie among several") {
+  CHECK(cookie_value("a=1; b=2", "b") == "2");
+  CHECK(cookie_value("a=1;b=2 ", "b") == "2");
+  CHECK(cookie_value("ab=1; b=2", "a") == "");
+  CHECK(cookie_value("", "a") == "");
+}
