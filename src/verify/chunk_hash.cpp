@@ -2,6 +2,11 @@
 
 #include "src/verify/binary_rows.hpp"
 
+#include <cctype>
+#include <map>
+
+#include "src/sql/quote.hpp"
+
 namespace omsql::verify {
 namespace {
 
@@ -106,6 +111,97 @@ Result<std::optional<KeyTuple>> key_at_offset(Connection& connection, Side side,
     key.push_back(std::move(*cell));
   }
   return std::optional<KeyTuple>(std::move(key));
+}
+
+namespace {
+
+struct CatalogColumn {
+  std::string type;
+  std::string charset;
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+Result<std::map<std::string, CatalogColumn>> catalog_columns(Connection& connection, const QualifiedName& table) {
+  auto result = connection.query(
+      "SELECT COLUMN_NAME, COLUMN_TYPE, CHARACTER_SET_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+      sql::text_literal(table.schema) + " AND TABLE_NAME = " + sql::text_literal(table.table));
+  if (!result) return result.status().with_context("columns of " + table.str());
+  std::map<std::string, CatalogColumn> out;
+  for (auto& row : result->rows)
+    out[lower(row[0].value_or(""))] = CatalogColumn{lower(row[1].value_or("")), lower(row[2].value_or(""))};
+  return out;
+}
+
+// The exact decimal text of a SUM, mod 2^64; nullopt when it is >= 2^127: a NULL row image added
+// 2^128 (the 64-bit hashes of fewer than 2^63 rows sum to less than 2^127).
+std::optional<uint64_t> sum_mod_2_64(std::string_view text) {
+  constexpr unsigned __int128 kMax = ~static_cast<unsigned __int128>(0);
+  unsigned __int128 value = 0;
+  for (char c : text) {
+    if (c == '.') break;  // a SUM of integers prints no fraction; be lenient
+    if (c < '0' || c > '9') return std::nullopt;
+    const unsigned digit = static_cast<unsigned>(c - '0');
+    if (value > (kMax - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  if (value >> 127) return std::nullopt;
+  return static_cast<uint64_t>(value);
+}
+
+}  // namespace
+
+Result<std::string> server_digest_obstacle(Connection& source, Connection& target, const TableSpec& spec) {
+  const TableJob& job = spec.job();
+  for (const ColumnMapping& m : job.columns)
+    if (m.cast_to) return "column " + m.source + " has a CAST rule (" + *m.cast_to + ")";
+  auto source_columns = catalog_columns(source, job.source);
+  if (!source_columns) return source_columns.status();
+  auto target_columns = catalog_columns(target, job.target);
+  if (!target_columns) return target_columns.status();
+  bool floating = false;
+  for (const VerifyColumn& c : spec.columns()) {
+    auto s = source_columns->find(lower(c.source_name));
+    auto t = target_columns->find(lower(c.target_name));
+    if (s == source_columns->end() || t == target_columns->end())
+      return "column " + c.source_name + " is missing from a catalog";
+    if (s->second.charset != t->second.charset)
+      return "column " + c.source_name + " is converted from " + s->second.charset + " to " + t->second.charset;
+    if (s->second.type != t->second.type)
+      return "column " + c.source_name + " is " + s->second.type + " on the source and " + t->second.type +
+             " on the target";
+    floating = floating || c.value_class == ValueClass::kFloat || c.value_class == ValueClass::kDouble;
+  }
+  if (floating) {
+    auto sv = source.query_value("SELECT VERSION()");
+    if (!sv) return sv.status();
+    auto tv = target.query_value("SELECT VERSION()");
+    if (!tv) return tv.status();
+    if (sv->value_or("") != tv->value_or(""))
+      return "FLOAT/DOUBLE columns on servers of different versions (" + sv->value_or("?") + ", " + tv->value_or("?") +
+             "): their text may differ";
+  }
+  return std::string();
+}
+
+Result<std::optional<ChunkDigest>> server_digest(Connection& connection, Side side, const TableSpec& spec,
+                                                 const KeyRange& range) {
+  auto result = connection.query(spec.server_digest_sql(side, range));
+  if (!result)
+    return result.status().with_context("server digest " + std::string(side_name(side)) + " " + spec.describe_range(range));
+  if (result->rows.size() != 1 || result->rows[0].size() != 2 || !result->rows[0][0])
+    return Status::corruption("server digest " + spec.describe_range(range) + ": unexpected result");
+  ChunkDigest digest;
+  digest.rows = std::stoull(*result->rows[0][0]);
+  if (result->rows[0][1]) {  // SUM over no row is NULL
+    auto sum = sum_mod_2_64(*result->rows[0][1]);
+    if (!sum) return std::optional<ChunkDigest>();
+    digest.digest = *sum;
+  }
+  return std::optional<ChunkDigest>(digest);
 }
 
 namespace {

@@ -51,6 +51,21 @@ struct SourceChunk {
 Result<SourceChunk> hash_next_source_chunk(Connection& source, const TableSpec& spec,
                                            const std::optional<KeyTuple>& lower, int64_t chunk_rows);
 
+// Server-side digests (docs/verification.md, "Server-side digests"): each server aggregates a
+// per-row hash over a range itself, so no row crosses the network unless a range differs.
+// Why both servers cannot compute the same digest of `spec`'s rows, or "" when they can: a CAST
+// rule, a compared column whose type or character set differs between the two catalogs, or a
+// FLOAT/DOUBLE column on servers of different versions (their text may differ). Such a table is
+// hashed by the client, row by row, as before. Reads both catalogs (and versions).
+Result<std::string> server_digest_obstacle(Connection& source, Connection& target, const TableSpec& spec);
+
+// The digest of `range` on `side` computed by the server (TableSpec::server_digest_sql): rows =
+// COUNT(*), digest = the sum mod 2^64 of the rows' 64-bit hashes (order-independent; duplicates
+// add up, never cancel). nullopt when some row's image was too large for the server to build
+// (max_allowed_packet): the caller hashes that range on the client instead.
+Result<std::optional<ChunkDigest>> server_digest(Connection& connection, Side side, const TableSpec& spec,
+                                                 const KeyRange& range);
+
 // One row as read for a row-by-row comparison.
 struct FetchedRow {
   std::string match_key;                            // identity: canonical key cells / weight strings

@@ -80,6 +80,8 @@ std::string VerifyReport::to_text(size_t max_listed) const {
                   (unsigned long long)t.chunks_mismatched, (unsigned long long)t.missing, (unsigned long long)t.extra,
                   (unsigned long long)t.different, t.seconds, t.keyed ? "" : " (no key: compared as a multiset)");
     out += line;
+    if (!t.server_digests && !t.client_digests_reason.empty())
+      out += "  client-side digests (every row read): " + t.client_digests_reason + "\n";
     if (t.rechecks != 0)
       out += "  re-checked " + std::to_string(t.rechecks) + " time" + (t.rechecks == 1 ? "" : "s") + ": " +
              std::to_string(t.cleared_by_recheck) + " cleared (changes in flight)\n";
@@ -151,6 +153,8 @@ std::string VerifyReport::to_json(size_t max_listed) const {
                             {"cleared_by_recheck", t.cleared_by_recheck},
                             {"unsettled", t.unsettled.size()}};
     if (!t.error.empty()) table["error"] = t.error;
+    table["digests"] = t.server_digests ? "server" : "client";
+    if (!t.client_digests_reason.empty()) table["client_digests_reason"] = t.client_digests_reason;
     nlohmann::json list = nlohmann::json::array();
     for (size_t i = 0; i < t.differences.size() && i < max_listed; ++i) list.push_back(difference_json(t.differences[i]));
     table["differences"] = std::move(list);

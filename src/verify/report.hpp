@@ -23,6 +23,11 @@ struct TableReport {
   uint64_t extra = 0;                  // rows the target has and the source does not
   uint64_t different = 0;              // rows present on both sides with different values
   double seconds = 0;
+  // Whether the chunk digests were computed inside both servers (rows read only for the ranges
+  // that differ) or by the client from every row, and why the client: a CAST, a converted
+  // charset, a changed type, floats on different server versions, or turned off.
+  bool server_digests = false;
+  std::string client_digests_reason;
   std::vector<RowDifference> differences;
   std::string error;                   // not empty: the table could not be verified; counts are partial
   // Re-checks during live sync (SettledRecheck): how many rounds ran, and how many of the first

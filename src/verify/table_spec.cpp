@@ -253,6 +253,24 @@ std::string TableSpec::count_sql(Side side, const KeyRange& range) const {
   return "SELECT COUNT(*) FROM " + table_sql(side) + where_clause(side, range, true);
 }
 
+std::string TableSpec::server_digest_sql(Side side, const KeyRange& range) const {
+  std::string image = "CONCAT(";
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const VerifyColumn& c = columns_[i];
+    std::string e = read_expression(side, i);
+    // Strings as their bytes: no collation or charset conversion inside CONCAT (a mix of charsets
+    // would otherwise be converted, or refused as an illegal mix of collations).
+    if (c.value_class == ValueClass::kBytes || c.value_class == ValueClass::kCharPadded) e = "CAST(" + e + " AS BINARY)";
+    // IF, not IFNULL: a CONCAT that is NULL because it outgrew max_allowed_packet must make the
+    // whole image NULL (counted as 2^128 below), never pass for a NULL cell.
+    image += (i ? ", " : "") + ("IF(" + e + " IS NULL, 'N', CONCAT(LENGTH(" + e + "), ':', " + e + "))");
+  }
+  image += ")";
+  return "SELECT COUNT(*), SUM(IFNULL(CAST(CONV(LEFT(MD5(" + image +
+         "), 16), 16, 10) AS UNSIGNED), 340282366920938463463374607431768211456)) FROM " + table_sql(side) +
+         where_clause(side, range, true);
+}
+
 std::string TableSpec::describe_key(const KeyTuple& key) const {
   std::string names, values;
   for (size_t i = 0; i < key.size() && i < key_.size(); ++i) {

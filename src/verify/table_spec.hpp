@@ -79,6 +79,12 @@ class TableSpec {
   size_t next_chunk_key_column(size_t part) const;
   // SELECT COUNT(*) of the range on `side`.
   std::string count_sql(Side side, const KeyRange& range) const;
+  // The range's digest computed by the server (FILTER applied on the source): one row,
+  // COUNT(*) and the exact SUM over rows of the first 64 bits of MD5(row image), where a NULL
+  // image (a row longer than max_allowed_packet) adds 2^128 instead, so it cannot go unseen. The
+  // row image is each read expression as `N` for NULL or `<byte length>:<bytes>` (strings as
+  // BINARY): NULL, '' and 'NULL' differ, cell boundaries count. docs/verification.md.
+  std::string server_digest_sql(Side side, const KeyRange& range) const;
 
   // A literal for a value of column `index` as read by the read expression (NULL for nullopt).
   std::string value_literal(size_t index, const std::optional<std::string>& value) const;

@@ -58,13 +58,15 @@ inline std::unique_ptr<Connection> verify_connection(bool source) {
   return c;
 }
 
-inline verify::TableReport run_verify(const TableJob& job, int64_t chunk_rows = 100, int64_t leaf_rows = 8) {
+inline verify::TableReport run_verify(const TableJob& job, int64_t chunk_rows = 100, int64_t leaf_rows = 8,
+                                      bool server_digests = false) {
   auto source = verify_connection(true);
   auto target = verify_connection(false);
   VerifyOptions options;
   options.chunk_rows = chunk_rows;
   verify::NarrowOptions narrow;
   narrow.leaf_rows = leaf_rows;
+  narrow.server_digests = server_digests;
   auto report = verify::verify_table(*source, *target, job, options, narrow);
   REQUIRE_MESSAGE(report, report.status().message());
   return std::move(*report);
