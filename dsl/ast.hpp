@@ -39,9 +39,12 @@ struct CastClause : Located { Pattern column; Word from_type; Word to_type; };
 struct ModeClause : Located { std::vector<Word> phases; };
 struct WithClause : Located { std::vector<OptionItem> options; };
 struct VerifyClause : Located { std::vector<OptionItem> options; };
+// `ALTER TABLE = STOP` inside DDL (...): the kind as written, word by word ("*" is one word), and the action.
+struct DdlRule : Located { std::vector<Word> kind; Word action; };
+struct DdlClause : Located { std::vector<DdlRule> rules; };
 
 struct Clause : boost::spirit::x3::variant<ExcludeClause, MapClause, MapColumnClause, FilterClause, ColumnsClause,
-                                           CastClause, ModeClause, WithClause, VerifyClause> {
+                                           CastClause, ModeClause, WithClause, VerifyClause, DdlClause> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -416,6 +416,15 @@ class Checker {
     apply_verify_options(clause.options, source_, script_.plan.verify, diagnostics_);
   }
 
+  void check_clause(const ast::DdlClause& clause, MigrateRules&) {
+    if (ddl_offset_) {
+      error(clause.offset, "DDL is given twice (first at " + at_line(*ddl_offset_) + ")");
+      return;
+    }
+    ddl_offset_ = clause.offset;
+    apply_ddl_policy(clause, source_, script_.plan.ddl_policy, diagnostics_);
+  }
+
   // Rules that contradict each other whatever the catalog holds.
   void check_conflicts(const MigrateRules& rules) {
     std::map<std::string, const MapRule*> by_source, by_target;
@@ -487,7 +496,8 @@ class Checker {
   std::vector<Diagnostic>& diagnostics_;
   int first_statement_ = -1;
   bool source_seen_ = false, target_seen_ = false;
-  std::optional<int> source_offset_, target_offset_, mode_offset_, with_offset_, verify_offset_;
+  std::optional<int> source_offset_, target_offset_, mode_offset_, with_offset_, verify_offset_,
+      ddl_offset_;
 };
 
 }  // namespace

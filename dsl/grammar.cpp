@@ -21,6 +21,7 @@ BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::MapColumnClause, column, to)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::FilterClause, table, condition)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::ColumnsClause, table, excluded)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::CastClause, column, from_type, to_type)
+BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::DdlRule, kind, action)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::EndpointStatement, is_target, dialect, address, version, password_env)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::MigrateStatement, patterns, clauses)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::VerifyStatement, patterns, options)
@@ -108,8 +109,8 @@ struct Quoted : x3::parser<Quoted<Quote>> {
 // parenthesis depth 0, outside strings, quoted identifiers and comments (comments become a space,
 // so the text can be pasted into a query safely). A ')' at depth 0 also ends it.
 bool is_clause_keyword(std::string_view word) {
-  static constexpr std::string_view kKeywords[] = {"exclude", "map",  "filter", "columns",
-                                                   "cast",    "mode", "with",   "verify"};
+  static constexpr std::string_view kKeywords[] = {"exclude", "map",  "filter", "columns", "cast",
+                                                   "mode",    "with", "verify", "ddl"};
   for (auto k : kKeywords) {
     if (word.size() != k.size()) continue;
     bool same = true;
@@ -284,6 +285,10 @@ OMSQL_RULE(cast_clause, ast::CastClause, "CAST");
 OMSQL_RULE(mode_clause, ast::ModeClause, "MODE");
 OMSQL_RULE(with_clause, ast::WithClause, "WITH");
 OMSQL_RULE(verify_clause, ast::VerifyClause, "VERIFY");
+OMSQL_RULE(ddl_word, ast::Word, "a statement kind such as ALTER TABLE, or *");
+OMSQL_RULE(ddl_rule, ast::DdlRule, "a statement kind and its action, such as ALTER TABLE = APPLY");
+OMSQL_RULE(ddl_rule_list, std::vector<ast::DdlRule>, "'(' after DDL");
+OMSQL_RULE(ddl_clause, ast::DdlClause, "DDL");
 OMSQL_RULE(clause, ast::Clause, "a clause");
 OMSQL_RULE(source_statement, ast::EndpointStatement, "SOURCE");
 OMSQL_RULE(target_statement, ast::EndpointStatement, "TARGET");
@@ -340,8 +345,16 @@ auto const cast_clause_def = kw("cast") > named<ast::Pattern>("a column pattern 
 auto const mode_clause_def = x3::eps[mark{}] >> (kw("mode") > phase_list)[assign_to<&ast::ModeClause::phases>{}];
 auto const with_clause_def = x3::eps[mark{}] >> (kw("with") > option_list)[assign_to<&ast::WithClause::options>{}];
 auto const verify_clause_def = x3::eps[mark{}] >> (kw("verify") >> optional_option_list)[assign_to<&ast::VerifyClause::options>{}];
+// DDL (ALTER TABLE = APPLY, DROP TABLE = STOP, * = IGNORE): the kind is read word by word up to
+// the '=', so a misspelt kind is named whole by the checker ("unknown DDL statement kind ...").
+auto const ddl_word_def = (lexeme[+char_("a-zA-Z_")] >> attr(false)) | (x3::string("*") >> attr(false));
+auto const ddl_rule_def = +ddl_word > named("'=' after the statement kind", lit('=')) >
+                          named<ast::Word>("one of: APPLY, IGNORE, STOP", identifier);
+auto const ddl_rule_list_def = lit('(') > ddl_rule > *(',' > named<ast::DdlRule>("a statement kind after ','", ddl_rule)) >
+                               named("',' or ')' after the DDL rule", lit(')'));
+auto const ddl_clause_def = x3::eps[mark{}] >> (kw("ddl") > ddl_rule_list)[assign_to<&ast::DdlClause::rules>{}];
 auto const clause_def = exclude_clause | map_column_clause | map_clause | filter_clause | columns_clause |
-                        cast_clause | mode_clause | with_clause | verify_clause;
+                        cast_clause | mode_clause | with_clause | verify_clause | ddl_clause;
 
 auto const dialect = named<ast::Word>("one of: mysql, mariadb, oceanbase", identifier);
 auto const address = named<ast::Word>("an endpoint string such as 'root@127.0.0.1:3306'", string_literal);
@@ -361,7 +374,7 @@ auto const statement_def = source_statement | target_statement | migrate_stateme
 BOOST_SPIRIT_DEFINE(identifier, string_literal, where_condition, pattern_part, pattern_parts, pattern, pattern_list, type_name,
                     option_value, option, option_list, optional_option_list, column_list, phase_list, exclude_clause, map_column_clause,
                     map_clause, filter_clause, columns_clause, cast_clause, mode_clause, with_clause, verify_clause,
-                    clause, source_statement, target_statement, migrate_statement, verify_statement, statement)
+                    ddl_word, ddl_rule, ddl_rule_list, ddl_clause, clause, source_statement, target_statement, migrate_statement, verify_statement, statement)
 
 // Error recovery: the position just after the next ';' outside strings, quoted names and comments.
 Iterator after_next_semicolon(Iterator it, Iterator end) {

@@ -128,6 +128,10 @@ void apply_migrate_options(const std::vector<ast::OptionItem>& items, const Sour
                            std::vector<Diagnostic>& diagnostics);
 void apply_verify_options(const std::vector<ast::OptionItem>& items, const SourceText& source,
                           VerifyOptions& options, std::vector<Diagnostic>& diagnostics);
+// DDL (...) of a MIGRATE into `policy`: each kind once, known kinds and actions, errors at the
+// kind or action that is wrong.
+void apply_ddl_policy(const ast::DdlClause& clause, const SourceText& source, DdlPolicy& policy,
+                      std::vector<Diagnostic>& diagnostics);
 
 // normalize_type, is_known_type and type_matches (CAST's column types) are the model's
 // (src/model/column_types.hpp), so that bind_table matches a CAST as the binder does.

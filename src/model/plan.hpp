@@ -10,6 +10,7 @@
 #include "src/catalog/catalog.hpp"
 #include "src/catalog/table_def.hpp"
 #include "src/common/retry.hpp"
+#include "src/model/ddl_policy.hpp"
 #include "src/model/migration_rules.hpp"
 #include "src/model/target_version.hpp"
 
@@ -122,6 +123,9 @@ struct Plan {
   // The MIGRATE's patterns and MAP rules that `tables` were expanded from (empty without MIGRATE):
   // what the task would do with a table the catalog did not have at bind time.
   MigrationRules rules;
+  // The MIGRATE's DDL (...) clause: what the live link does with each kind of source DDL on a task
+  // table (defaults without the clause: src/model/ddl_policy.hpp, docs/language.md).
+  DdlPolicy ddl_policy;
   std::vector<VerifyRequest> verify_requests;
   bool has_migrate = false;             // false for a script with only VERIFY statements
 };

@@ -19,29 +19,10 @@
 #include <vector>
 
 #include "src/catalog/table_def.hpp"
+#include "src/model/statement_kind.hpp"  // StatementKind: the model's DDL policy names the kinds too
 
 namespace omsql {
 
-enum class StatementKind {
-  kUnknown,  // not understood: see `unparsed`
-  kCreateDatabase, kAlterDatabase, kDropDatabase,
-  kCreateTable, kDropTable, kTruncateTable, kRenameTable, kAlterTable,
-  kCreateIndex, kDropIndex,
-  kCreateView, kAlterView, kDropView,
-  kCreateTrigger, kDropTrigger,
-  kCreateProcedure, kAlterProcedure, kDropProcedure,
-  kCreateFunction, kAlterFunction, kDropFunction,
-  kCreateEvent, kAlterEvent, kDropEvent,
-  kCreateSequence, kAlterSequence, kDropSequence,
-  kTableMaintenance,  // ANALYZE / OPTIMIZE / REPAIR / CHECK / CHECKSUM TABLE
-  kFlush, kGrant, kRevoke,
-  kAccount,  // CREATE / ALTER / DROP / RENAME USER or ROLE, SET PASSWORD, SET DEFAULT ROLE
-  kInsert, kReplace, kUpdate, kDelete, kLoadData,  // DML logged as a statement
-};
-
-// "ALTER TABLE", "CREATE INDEX", ... ("statement" for kUnknown).
-std::string_view statement_kind_name(StatementKind kind);
-bool is_dml_kind(StatementKind kind);
 
 enum class ObjectType { kDatabase, kTable, kColumn, kIndex, kConstraint, kPartition, kView, kTrigger, kProcedure,
                         kFunction, kEvent, kSequence, kUser };
