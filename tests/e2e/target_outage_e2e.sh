@@ -50,10 +50,10 @@ echo "status answered in $ms ms with the target down"
 ms=$(time_command "$OMSRUN" pause --task "$WORK/task") || fail "pause failed during the outage: $(cat "$WORK/answer.out")"
 echo "pause answered in $ms ms with the target down"
 [ "$ms" -lt 10000 ] || fail "pause took $ms ms with the target down (it must not wait on the target)"
-grep -q '"paused":true' "$WORK/answer.out" || fail "pause did not pause: $(cat "$WORK/answer.out")"
+grep -q "^paused task $WORK/task: " "$WORK/answer.out" || fail "pause did not pause: $(cat "$WORK/answer.out")"
 sleep 2
 "$OMSRUN" resume --task "$WORK/task" >"$WORK/answer.out" 2>&1 || fail "resume failed: $(cat "$WORK/answer.out")"
-grep -q '"paused":false' "$WORK/answer.out" || fail "resume did not resume"
+grep -q "^resumed task $WORK/task: " "$WORK/answer.out" || fail "resume did not resume: $(cat "$WORK/answer.out")"
 
 while [ $(( $(date +%s) - down_at )) -lt "$OUTAGE_SECONDS" ]; do
   kill -0 "$pid" 2>/dev/null || fail "omsrun ended during the target outage: $(tail -3 "$WORK/run.log")"
