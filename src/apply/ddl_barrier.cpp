@@ -83,6 +83,37 @@ DdlStep alter_step(const Plan& plan, const DdlStatement& ddl, size_t index, cons
 }  // namespace
 
 DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history) const {
+  DdlStep step = replicated_step(ddl, group, history);
+  if (step.action != DdlStep::Action::kApply) return step;
+  // The script's DDL policy (src/model/ddl_policy.hpp) decides what a statement the link can apply
+  // does: apply it, pass it, or stop here with everything before it applied.
+  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+  const DdlHandling handling = plan_.ddl_policy.handling(classified.kind, classified.or_replace);
+  if (handling == DdlHandling::kApply) return step;
+  const std::string kind(statement_kind_name(classified.kind));
+  const QualifiedName table = step.tables.empty() ? QualifiedName{} : step.tables.front();
+  if (handling == DdlHandling::kStop)
+    return stop_step(ddl, table,
+                     plan_.ddl_policy.explain(classified.kind) + ". To apply it, give the script's MIGRATE DDL (" +
+                         kind + " = APPLY); to pass it and keep the target as it is, DDL (" + kind +
+                         " = IGNORE); then run again");
+  // IGNORE: the target keeps its definition. Replay goes on writing the columns it wrote, so a
+  // statement that changes them cannot be passed (the rows after it would not fit the target).
+  if (step.before_job && step.after_job && step.before_job->columns != step.after_job->columns)
+    return stop_step(ddl, table,
+                     "the script's DDL policy says " + kind + " = IGNORE, but the statement changes the columns "
+                     "replay writes to " + step.before_job->target.str() +
+                     ", which the target table would not have. Apply it (DDL (" + kind +
+                     " = APPLY)), or change the target table by hand and mark it applied, then run again");
+  DdlStep pass;
+  pass.action = DdlStep::Action::kPass;
+  pass.message = kind + " " + table.str() + " at " + ddl.position.str() + ": passed, the script's DDL policy says " +
+                 kind + " = IGNORE";
+  return pass;
+}
+
+DdlStep DdlBarrier::replicated_step(const DdlStatement& ddl, const ReplayGroup& group,
+                                    const SchemaHistory* history) const {
   DdlStep step;
   // What the tailer would have stopped for (a spool written before the rule changed, or a
   // statement it spooled for the replayer to stop at): stop here, after everything before it.

@@ -56,11 +56,16 @@ class DdlBarrier {
   // What to do with `ddl`; `group` says which tables' copies already hold it (in_snapshot).
   // The same rules as the tailer's (CaptureRules): what it spools instead of stopping is applied.
   // An ALTER needs the definition capture recorded for it in `history` (a stop without it).
+  // The plan's DDL policy then says whether a statement the link can apply is applied, passed
+  // (IGNORE; a stop when it changes the columns replay writes) or stops the link (STOP).
   DdlStep step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history = nullptr) const;
   // The step was applied: a dropped table is no longer the task's for the statements after it.
   void applied(const DdlStep& step);
 
  private:
+  // `step` before the policy: what the link would do with the statement.
+  DdlStep replicated_step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history) const;
+
   const Plan& plan_;
   CaptureRules rules_;
   std::vector<DepartedTable> departed_;

@@ -27,7 +27,7 @@ done
 cat > "$WORK/drop.omsql" <<'EOF2'
 SOURCE mysql 'root@127.0.0.1:${OMSQL_SRC_PORT}';
 TARGET mysql 'root@127.0.0.1:${OMSQL_TGT_PORT}';
-MIGRATE e2e_drop.* MAP e2e_drop.* TO e2e_drop_t.* WITH (parallel = 4);
+MIGRATE e2e_drop.* MAP e2e_drop.* TO e2e_drop_t.* DDL (DROP TABLE = APPLY, TRUNCATE TABLE = APPLY) WITH (parallel = 4);
 EOF2
 run_args=("$WORK/drop.omsql" --task-dir "$WORK/task")
 status_field() { "$OMSRUN" status --task "$WORK/task" --json 2>/dev/null |

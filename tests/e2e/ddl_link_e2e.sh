@@ -25,7 +25,7 @@ script() { # n: a task migrating $db into ${db}_tn
   cat > "$WORK/ddl$1.omsql" <<EOF2
 SOURCE mysql 'root@127.0.0.1:\${OMSQL_SRC_PORT}';
 TARGET mysql 'root@127.0.0.1:\${OMSQL_TGT_PORT}';
-MIGRATE $db.* MAP $db.* TO ${db}_t$1.* WITH (parallel = 2, task_dir = '$WORK/task$1');
+MIGRATE $db.* MAP $db.* TO ${db}_t$1.* DDL (TRUNCATE TABLE = APPLY, DROP TABLE = APPLY) WITH (parallel = 2, task_dir = '$WORK/task$1');
 EOF2
 }
 field() { # n python-subscript

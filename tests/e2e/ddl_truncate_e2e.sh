@@ -18,7 +18,7 @@ src_sql $db -e "CREATE TABLE marks (id INT PRIMARY KEY, v VARCHAR(20)); INSERT I
 cat > "$WORK/trunc.omsql" <<'EOF2'
 SOURCE mysql 'root@127.0.0.1:${OMSQL_SRC_PORT}';
 TARGET mysql 'root@127.0.0.1:${OMSQL_TGT_PORT}';
-MIGRATE e2e_trunc.* MAP e2e_trunc.* TO e2e_trunc_t.* WITH (parallel = 4);
+MIGRATE e2e_trunc.* MAP e2e_trunc.* TO e2e_trunc_t.* DDL (TRUNCATE TABLE = APPLY) WITH (parallel = 4);
 EOF2
 run_args=("$WORK/trunc.omsql" --task-dir "$WORK/task")
 caught_up() { "$OMSRUN" status --task "$WORK/task" --json 2>/dev/null |

@@ -19,9 +19,12 @@ using namespace omsql::replay_test;
 
 namespace {
 
+// The tests' scripts say DDL (TRUNCATE TABLE = APPLY, DROP TABLE = APPLY): both stop by default.
 Plan plan_of(std::vector<TableJob> tables) {
   Plan plan;
   plan.tables = std::move(tables);
+  plan.ddl_policy.kinds[StatementKind::kTruncateTable] = {DdlHandling::kApply, 3};
+  plan.ddl_policy.kinds[StatementKind::kDropTable] = {DdlHandling::kApply, 3};
   return plan;
 }
 
@@ -296,4 +299,28 @@ TEST_CASE("ALTER TABLE: the target statements lead from the job before to the jo
   CHECK(barrier.step(ddl("CREATE INDEX iv ON a (v)", 70), group, &*history).action == DdlStep::Action::kStop);
   CHECK(barrier.step(ddl("ALTER TABLE a RENAME TO b", 80), group, &*history).action == DdlStep::Action::kStop);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the DDL policy: TRUNCATE and DROP stop by default; IGNORE passes; IGNORE of a column change stops") {
+  Plan plan = plan_of({table("a"), table("b")});
+  plan.ddl_policy = DdlPolicy{};
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier barrier(plan);
+  const DdlStep truncate = barrier.step(ddl("TRUNCATE TABLE a", 80), group);
+  CHECK(truncate.action == DdlStep::Action::kStop);
+  CHECK(truncate.message.find("source DDL on migrated table s.a at mariadb-bin.000001:80: \"TRUNCATE TABLE a\" is not "
+                              "applied: ") == 0);
+  CHECK(truncate.message.find("DDL (TRUNCATE TABLE = APPLY)") != std::string::npos);
+  CHECK(truncate.message.find("Everything before the statement is applied") != std::string::npos);
+  CHECK(barrier.step(ddl("DROP TABLE b", 81), group).action == DdlStep::Action::kStop);
+
+  plan.ddl_policy.kinds[StatementKind::kTruncateTable] = {DdlHandling::kIgnore, 4};
+  plan.ddl_policy.others = DdlPolicy::Rule{DdlHandling::kIgnore, 4};
+  DdlBarrier ignoring(plan);
+  const DdlStep passed = ignoring.step(ddl("TRUNCATE TABLE a", 82), group);
+  CHECK(passed.action == DdlStep::Action::kPass);
+  CHECK(passed.message == "TRUNCATE TABLE s.a at mariadb-bin.000001:82: passed, the script's DDL policy says "
+                          "TRUNCATE TABLE = IGNORE");
+  CHECK(ignoring.step(ddl("DROP TABLE b", 83), group).action == DdlStep::Action::kPass);
 }
