@@ -63,6 +63,15 @@ DdlStep alter_step(const Plan& plan, const DdlStatement& ddl, size_t index, cons
   const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
   auto evolution = evolve_target(&job, &*after_job, classified, DialectTarget::of(plan.target), &plan.tables);
   if (!evolution) return stop_step(ddl, job.source, evolution.status().message());
+  // The statements fill existing rows with the current time (an added DEFAULT CURRENT_TIMESTAMP
+  // column and kin): run now, the target would write its own clock where the source wrote the
+  // statement's time. The spool does not carry the event's timestamp yet, so this stops loudly.
+  if (evolution->needs_source_timestamp)
+    return stop_step(ddl, job.source,
+                     "it fills the table's existing rows with the current time (a DEFAULT CURRENT_TIMESTAMP "
+                     "column or kin), and replay cannot run it at the source's time yet, so the target's rows "
+                     "would get other values. Add the column to the target table by hand with the source's "
+                     "values, then give the script's MIGRATE DDL (ALTER TABLE = IGNORE) for the run that passes it");
   DdlStep step;
   step.action = DdlStep::Action::kApply;
   step.kind = ReplicatedDdl::kAlterTable;

@@ -298,6 +298,17 @@ TEST_CASE("ALTER TABLE: the target statements lead from the job before to the jo
   // CREATE / DROP INDEX are ALTERs of their table; a rename is not replicated.
   CHECK(barrier.step(ddl("CREATE INDEX iv ON a (v)", 70), group, &*history).action == DdlStep::Action::kStop);
   CHECK(barrier.step(ddl("ALTER TABLE a RENAME TO b", 80), group, &*history).action == DdlStep::Action::kStop);
+  // An added column whose existing rows take the current time: the target's clock would differ.
+  TableDef stamped = after;
+  ColumnDef at_time = int_column("at_time", 4);
+  at_time.data_type = "timestamp";
+  at_time.column_type = "timestamp";
+  at_time.default_value = "current_timestamp()";
+  stamped.columns.push_back(at_time);
+  REQUIRE(history->record(at(90), {"s", "a"}, stamped, "ALTER TABLE a ADD at_time TIMESTAMP DEFAULT CURRENT_TIMESTAMP"));
+  DdlStep timed = barrier.step(ddl("ALTER TABLE a ADD at_time TIMESTAMP DEFAULT CURRENT_TIMESTAMP", 90), group, &*history);
+  CHECK(timed.action == DdlStep::Action::kStop);
+  CHECK(timed.message.find("fills the table's existing rows with the current time") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
