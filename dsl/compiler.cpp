@@ -40,6 +40,9 @@ void sort_by_place(std::vector<Diagnostic>& diagnostics) {
 }  // namespace
 
 CompileOutcome compile_script(std::string_view text, std::string file_name) {
+  // A UTF-8 byte order mark (Windows editors write one) is not part of the text: columns on line 1
+  // count from after it.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   auto script = std::make_shared<CompiledScript>(std::string(text), file_name);
   script->plan.script_path = file_name;
   script->plan.verify.enabled = false;  // on only with a VERIFY clause

@@ -3,6 +3,27 @@
 #include <algorithm>
 
 namespace omsql::dsl {
+namespace {
+
+// The echoed line goes to a terminal: a control byte (a NUL, an escape) or a bidirectional control
+// (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C), which would reorder how the line displays, is
+// shown as one '?' per byte, so the caret keeps counting bytes.
+void show_safely(std::string& line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x20 && c != '\t') line[i] = '?';
+    if (c == 0x7F) line[i] = '?';
+    bool bidi = i + 2 < line.size() && c == 0xE2 &&
+                ((line[i + 1] == '\x80' && ((line[i + 2] >= '\xAA' && line[i + 2] <= '\xAE') ||
+                                            line[i + 2] == '\x8E' || line[i + 2] == '\x8F')) ||
+                 (line[i + 1] == '\x81' && line[i + 2] >= '\xA6' && line[i + 2] <= '\xA9'));
+    bool arabic_mark = i + 1 < line.size() && c == 0xD8 && line[i + 1] == '\x9C';
+    if (bidi) line.replace(i, 3, "???");
+    if (arabic_mark) line.replace(i, 2, "??");
+  }
+}
+
+}  // namespace
 
 std::string Diagnostic::format() const {
   if (line <= 0) return file + ": error: " + message;
@@ -33,6 +54,7 @@ Diagnostic SourceText::at(int offset, std::string message) const {
   if (end == std::string_view::npos) end = text_.size();
   std::string source_line(text_.substr(start, end - start));
   if (!source_line.empty() && source_line.back() == '\r') source_line.pop_back();
+  show_safely(source_line);
   return Diagnostic{file_name_, line_index + 1, offset - start + 1, std::move(message), std::move(source_line)};
 }
 

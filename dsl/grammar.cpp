@@ -6,6 +6,8 @@
 // written for the user ("';' after MIGRATE statement").
 #include "dsl/grammar.hpp"
 
+#include "dsl/lexical.hpp"
+
 #include <functional>
 #include <type_traits>
 
@@ -37,7 +39,7 @@ bool is_name_char(char c) {
 }
 
 // Skips one run of whitespace or one comment (`-- ...` to end of line, `/* ... */`). An unterminated
-// block comment runs to the end of the script.
+// block comment runs to the end of the script (scan_bytes in dsl/lexical.cpp reports it at its start).
 bool skip_one(Iterator& it, Iterator end) {
   if (it == end) return false;
   char c = *it;
@@ -394,6 +396,11 @@ Iterator after_next_semicolon(Iterator it, Iterator end) {
 
 ParsedScript parse_script(std::string_view text) {
   ParsedScript result;
+  ByteScan scan = scan_bytes(text);
+  if (scan.stop) {
+    result.errors = std::move(scan.errors);
+    return result;
+  }
   Iterator const begin = text.data();
   Iterator const end = begin + text.size();
   Annotator annotator{begin, end, &result.errors};
@@ -418,6 +425,8 @@ ParsedScript parse_script(std::string_view text) {
     }
     it = after_next_semicolon(resume_from, end);
   }
+  for (auto& error : result.errors) error.message = refine_syntax_error(text, error.offset, std::move(error.message));
+  result.errors.insert(result.errors.end(), scan.errors.begin(), scan.errors.end());
   return result;
 }
 
