@@ -215,6 +215,10 @@ class PrintingListener : public runner::RunListener {
               << (tables.size() > 1 ? "them" : "it") << ", run again with --recopy (copies every table again)"
               << "; new tables joining a running task is not supported yet\n";
   }
+  void start_definition_changed(const std::string& table, const std::string& position) override {
+    std::cerr << "start: " << table << " changed on the source while the task started (a DDL): migrating its "
+              << "definition at the start position " << position << "\n";
+  }
 
  private:
   std::string script_;

@@ -13,6 +13,9 @@
 #include "src/task/table_set.hpp"
 #include "src/task/task_start.hpp"
 #include "src/task/task_state.hpp"
+#include "src/task/start_moment.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
+#include "src/model/table_binding.hpp"
 
 namespace omsql::runner {
 
@@ -65,13 +68,40 @@ Result<bool> preflight(Connection& source, const Plan& plan, bool resuming, RunL
 
 // The position is taken before the first chunk is read: events from here on may overlap the
 // copy, and safe-mode replay makes that harmless. Kept once taken: a resumed run replays from it.
-Status capture_start_position(Connection& source, const Plan& plan, const TaskDirectory& directory, TaskState& state) {
-  if (!plan.phases.incremental || state.start_binlog_file) return Status::ok();
-  auto position = current_position(source);
-  if (!position) return position.status();
-  state.start_binlog_file = position->file;
-  state.start_binlog_offset = position->offset;
-  state.start_gtid = position->gtid;
+// The plan's definitions were read when the script was bound, before the position: they are read
+// again after it, and the position taken again while a DDL fell between (settle_start_moment), so
+// the schema history's base and the copy's jobs are the definitions at the position. A table that
+// changed is bound again by the same rules.
+Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& plan, const TaskDirectory& directory,
+                              TaskState& state, RunListener& listener) {
+  if (!plan->phases.incremental || state.start_binlog_file) return Status::ok();
+  std::vector<TableDef> bound;
+  for (const auto& job : plan->tables) bound.push_back(job.source_def);
+  MysqlCatalog catalog(source);
+  auto read = [&]() -> Result<std::vector<TableDef>> {
+    std::vector<TableDef> now;
+    for (const auto& job : plan->tables) {
+      auto definition = catalog.describe(job.source);
+      if (!definition) return definition.status().with_context("reading " + job.source.str() + " at the task's start");
+      now.push_back(std::move(definition).value());
+    }
+    return now;
+  };
+  auto moment = settle_start_moment(bound, [&] { return current_position(source); }, read);
+  if (!moment) return moment.status();
+  std::shared_ptr<Plan> rebound;
+  for (size_t i = 0; i < plan->tables.size(); ++i) {
+    if (same_definition(plan->tables[i].source_def, moment->definitions[i])) continue;
+    if (!rebound) rebound = std::make_shared<Plan>(*plan);
+    auto job = bind_table(plan->rules, moment->definitions[i]);
+    if (!job) return job.status().with_context("binding " + plan->tables[i].source.str() + " again at the task's start");
+    rebound->tables[i] = std::move(job).value();
+    listener.start_definition_changed(plan->tables[i].source.str(), moment->position.str());
+  }
+  if (rebound) plan = std::move(rebound);
+  state.start_binlog_file = moment->position.file;
+  state.start_binlog_offset = moment->position.offset;
+  state.start_gtid = moment->position.gtid;
   return directory.save(state);
 }
 
@@ -152,7 +182,7 @@ Result<int> run_task(RunRequest request, RunListener& listener) {
   if (!passed) return passed.status();
   if (!*passed) return kExitFailure;
   if (keep_set) OMSQL_RETURN_IF_ERROR(save_table_set(directory->path(), table_set_of(*plan)));
-  OMSQL_RETURN_IF_ERROR(capture_start_position(*request.source, *plan, *directory, *state));
+  OMSQL_RETURN_IF_ERROR(capture_start_position(*request.source, plan, *directory, *state, listener));
   request.source.reset();  // the actors open their own connections
   if (resuming) listener.resuming(directory->path(), state->phase);
   return run_actors(plan, *directory, std::move(state).value(), request.until_caught_up, listener);

@@ -56,6 +56,12 @@ class RunListener {
   // A resumed run: `tables` ("db.t") are taken by the task's MIGRATE rules but appeared on the
   // source after the task in `directory` started; they are not in its table set, so not migrated.
   virtual void tables_not_in_task(const std::string& directory, const std::vector<std::string>& tables) = 0;
+  // A first run: `table` ("db.t") changed on the source between binding the script and taking
+  // the start position `position`; the run migrates its definition at that position.
+  virtual void start_definition_changed(const std::string& table, const std::string& position) {
+    (void)table;
+    (void)position;
+  }
 };
 
 // Runs the task. Returns the exit code (the coordinator's: 0, 1, 3, 4, 128 + signal; 0 for a task

@@ -1,0 +1,39 @@
+#pragma once
+// The DDL-at-first-start race (issue 12 §4): the task's base definitions (the schema history's
+// record_base, the TableJobs the copy reads by) and its start binlog position must describe the
+// same moment, or capture decodes the rows after a DDL that fell between the two with the
+// definition before it. No lock is taken: the definitions are read again after the position, and
+// the position is taken again while they differ (docs/architecture.md, "The start moment").
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "src/catalog/table_def.hpp"
+#include "src/common/status.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
+
+namespace omsql {
+
+// Whether two reads of a table describe the same definition: everything the binlog decoder, the
+// binder and the schema translator use; the row and size estimates and the next AUTO_INCREMENT
+// value (which move under any write load) aside.
+bool same_definition(const TableDef& a, const TableDef& b);
+
+struct StartMoment {
+  BinlogPosition position;
+  std::vector<TableDef> definitions;  // valid at `position`, in the order of `bound`
+  int attempts = 0;                   // positions taken
+};
+
+// `bound`: the definitions the plan was bound with (read before the first position). Takes the
+// position, reads the definitions again: when they are the same as the ones read before it, no
+// DDL fell between the two reads, so they are the definitions at the position (a DDL undone
+// again within that window aside). Otherwise the newer ones are kept and it tries again, at most
+// `max_attempts` positions, then a server error naming the tables that kept changing.
+// `definitions()` answers in the order of `bound`.
+Result<StartMoment> settle_start_moment(const std::vector<TableDef>& bound,
+                                        const std::function<Result<BinlogPosition>()>& position,
+                                        const std::function<Result<std::vector<TableDef>>()>& definitions,
+                                        int max_attempts = 10);
+
+}  // namespace omsql
