@@ -17,6 +17,7 @@
 #include "src/spool/spool.hpp"
 #include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors {
 
@@ -127,10 +128,10 @@ void spool_full(Self* self, const Status& error) {
     s.space_reported = Clock::now();
     self->send(s.coordinator, capture_atom::value,
                "spool " + s.spool_dir + " is out of space (" + free_space_text(s.spool_dir) + ")");
-    std::cerr << "warning: spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
+    log::warning("spool") << "spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
               << "; " << error.message() << "): binlog capture paused until " << megabytes(SpoolOptions{}.segment_bytes)
               << " are free again; replay goes on and frees the segments it has applied. Capture resumes from "
-              << resume_point(s).str() << ", which the source must keep (do not purge its binlog meanwhile)\n";
+              << resume_point(s).str() << ", which the source must keep (do not purge its binlog meanwhile)";
   }
   self->delayed_send(self, kSpaceCheckPeriod, pull_atom::value);
 }
@@ -143,16 +144,16 @@ bool wait_for_space(Self* self) {
   if (!spool_has_room(s.spool_dir)) {
     if (Clock::now() - s.space_reported >= kSpaceReportPeriod) {
       s.space_reported = Clock::now();
-      std::cerr << "warning: spool " << s.spool_dir << ": binlog capture still paused (" << free_space_text(s.spool_dir)
-                << ", needs " << megabytes(SpoolOptions{}.segment_bytes) << ")\n";
+      log::warning("spool") << "spool " << s.spool_dir << ": binlog capture still paused (" << free_space_text(s.spool_dir)
+                << ", needs " << megabytes(SpoolOptions{}.segment_bytes) << ")";
     }
     self->delayed_send(self, kSpaceCheckPeriod, pull_atom::value);
     return true;
   }
   s.waiting_for_space = false;
   self->send(s.coordinator, capture_atom::value, std::string());
-  std::cerr << "spool " << s.spool_dir << ": " << free_space_text(s.spool_dir) << " again: binlog capture resumes from "
-            << resume_point(s).str() << "\n";
+  log::info("spool") << "spool " << s.spool_dir << ": " << free_space_text(s.spool_dir) << " again: binlog capture resumes from "
+            << resume_point(s).str();
   return false;
 }
 
@@ -229,8 +230,8 @@ Status tables_leave(TailerState& s, const DdlStatement& ddl) {
   OMSQL_RETURN_IF_ERROR(record_tables_left(s.task_dir, replication.tables, ddl.position, ddl.statement));
   for (const auto& table : replication.tables) {
     s.rules->forget(table);
-    std::cerr << "binlog: " << table.str() << " was dropped on the source at " << ddl.position.str()
-              << ": it leaves the task\n";
+    log::info("binlog") << "binlog: " << table.str() << " was dropped on the source at " << ddl.position.str()
+              << ": it leaves the task";
   }
   return Status::ok();
 }
@@ -260,8 +261,8 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
             s.space_reported = Clock::now();
             self->send(s.coordinator, capture_atom::value,
                        "spool " + s.spool_dir + " is out of space (" + free_space_text(s.spool_dir) + ")");
-            std::cerr << "warning: spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
-                      << "; " << spool.status().message() << "): binlog capture waits for space\n";
+            log::warning("spool") << "spool " << s.spool_dir << " is out of space (" << free_space_text(s.spool_dir)
+                      << "; " << spool.status().message() << "): binlog capture waits for space";
           }
           self->delayed_send(self, kSpaceCheckPeriod, start_atom::value, s.replayer);
           return;
@@ -318,8 +319,8 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           appended = true;
           if (halt) {
             s.halted = true;
-            std::cerr << "binlog: capture halts at the DDL at " << event_position(**event).str()
-                      << "; replay stops there once everything before it is applied\n";
+            log::info("binlog") << "binlog: capture halts at the DDL at " << event_position(**event).str()
+                      << "; replay stops there once everything before it is applied";
             break;
           }
           if (sync_after(**event, s.spool->unsynced_bytes())) break;
@@ -346,7 +347,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
         auto& s = self->state;
         if (s.spool) {
           if (auto st = s.spool->remove_segments_before(applied); !st)
-            std::cerr << "warning: " << st.message() << "\n";
+            log::warning("binlog") << st.message();
         }
       },
   };

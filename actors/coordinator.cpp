@@ -18,6 +18,7 @@
 #include "actors/schema_actor.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/task/recopy.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors {
 
@@ -42,9 +43,9 @@ void finish(Self self, int exit_code) {
   auto& s = self->state;
   // The rows are migrated, but an object missing on the target is not a clean end.
   if (exit_code == 0 && s.objects_failed > 0) {
-    std::cerr << "error: " << s.objects_failed << " object(s) could not be created on the target (the 'objects: error' "
+    log::error("task") << s.objects_failed << " object(s) could not be created on the target (the 'objects: error' "
               << "lines above); fix the cause, then `omsrun finish` creates what is missing (for a live link: at "
-              << "cut-over; a resumed run also tries again)\n";
+              << "cut-over; a resumed run also tries again)";
     exit_code = 1;
   }
   stop_graph(self);
@@ -57,7 +58,7 @@ void fail_task(Self self, const std::string& message) {
   auto& s = self->state;
   if (s.failed) return;  // the first failure is the cause; later ones are its echoes
   s.failed = true;
-  std::cerr << "error: " << message << "\n";
+  log::error("task") << message;
   // Kept in the task directory (last-error.json) for `omsrun status` once this process is gone.
   s.ended = "failed";
   nlohmann::json last{{"message", message},
@@ -66,7 +67,7 @@ void fail_task(Self self, const std::string& message) {
                       {"phase", std::string(phase_name(s.task.phase))}};
   (void)write_file_atomically(s.directory->path() + "/last-error.json", last.dump(2) + "\n");
   write_status(self, true);
-  std::cerr << "the task can be resumed: run the same command again (state in " << s.directory->path() << ")\n";
+  log::info("task") << "the task can be resumed: run the same command again (state in " << s.directory->path() << ")";
   finish(self, 1);
 }
 
@@ -80,6 +81,7 @@ bool enter_phase(Self self, Phase next) {
     fail_task(self, st.message());
     return false;
   }
+  log::debug("task") << "phase " << phase_name(s.task.phase) << " -> " << phase_name(next);
   s.task.phase = next;
   return true;
 }
@@ -93,9 +95,9 @@ void fail_needs_recopy(Self self, const std::string& message) {
   s.failed = true;
   s.task.needs_recopy = message;
   Status saved = save(self);
-  std::cerr << "error: " << message << "\n";
-  std::cerr << recopy_advice(s.plan->script_path.empty() ? s.task.script_path : s.plan->script_path) << "\n";
-  if (!saved) std::cerr << "error: " << saved.message() << "\n";
+  log::error("task") << message;
+  log::info("task") << recopy_advice(s.plan->script_path.empty() ? s.task.script_path : s.plan->script_path);
+  if (!saved) log::error("task") << saved.message();
   finish(self, 1);
 }
 
@@ -316,7 +318,7 @@ void start_objects(Self self) {
             auto& s = self->state;
             s.objects_failed = 0;
             for (const auto& line : lines) {
-              std::cerr << "objects: " << line << "\n";
+              log::info("schema") << "objects: " << line;
               if (line.rfind("error: ", 0) == 0) ++s.objects_failed;
             }
             finish_task(self);
@@ -442,12 +444,13 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         s.sync = status;
         write_status(self, newly_caught_up);
         if (newly_caught_up) {
-          std::cerr << "incremental: caught up at " << status.applied.str() << "\n";
+          log::info("replay") << "incremental: caught up at " << status.applied.str();
           auto stop_if_asked = [=](int code) {
             auto& s = self->state;
             if (!s.control.until_caught_up) return;
-            std::cout << "caught up: applied " << s.sync.events_applied << " change(s); source position "
-                      << s.sync.applied.str() << " (stopped by --until caught-up; run again to continue)\n";
+            log::result("replay", "caught up: applied " + std::to_string(s.sync.events_applied) +
+                                      " change(s); source position " + s.sync.applied.str() +
+                                      " (stopped by --until caught-up; run again to continue)");
             s.ended = "stopped: caught up (--until caught-up)";
             write_status(self, true);
             finish(self, code);
@@ -475,14 +478,14 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         auto& s = self->state;
         auto limit_text = [](int64_t limit) { return limit == 0 ? std::string("unlimited") : std::to_string(limit); };
         if (change.max_rows_per_sec != ThrottleChange::kKeep) {
-          std::cerr << "throttle: max_rows_per_sec " << limit_text(s.max_rows_per_sec) << " -> "
-                    << limit_text(change.max_rows_per_sec) << "\n";
+          log::info("throttle") << "throttle: max_rows_per_sec " << limit_text(s.max_rows_per_sec) << " -> "
+                    << limit_text(change.max_rows_per_sec);
           s.max_rows_per_sec = change.max_rows_per_sec;
           if (s.budget) self->send(s.budget, throttle_atom::value, s.max_rows_per_sec);
         }
         if (change.max_events_per_sec != ThrottleChange::kKeep) {
-          std::cerr << "throttle: max_events_per_sec " << limit_text(s.max_events_per_sec) << " -> "
-                    << limit_text(change.max_events_per_sec) << "\n";
+          log::info("throttle") << "throttle: max_events_per_sec " << limit_text(s.max_events_per_sec) << " -> "
+                    << limit_text(change.max_events_per_sec);
           s.max_events_per_sec = change.max_events_per_sec;
           if (s.replayer) self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);
         }
@@ -497,9 +500,9 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
       [=](tick_atom) {
         auto& s = self->state;
         if (int signal = s.control.stop_signal ? s.control.stop_signal->load() : 0) {
-          std::cerr << "interrupted by " << (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal")
+          log::info("task") << "interrupted by " << (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal")
                     << ": the task is not finished; run the same command to resume (state in "
-                    << s.directory->path() << ")\n";
+                    << s.directory->path() << ")";
           s.ended = std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal");
           write_status(self, true);
           finish(self, 128 + signal);

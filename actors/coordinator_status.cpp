@@ -11,6 +11,7 @@
 #include "actors/coordinator_state.hpp"
 #include "src/common/retry_counters.hpp"
 #include "src/console/metrics.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors::coordination {
 
@@ -124,7 +125,7 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
     s.verify_progress.reset();
     if (!report) {
       if (automatic) return fail_task(self, report.status().message());
-      std::cerr << "error: verification " << id << ": " << report.status().message() << "\n";
+      log::error("verify") << "verification " << id << ": " << report.status().message();
       s.last_verification = VerificationOutcome{id, "failed", 1, std::nullopt, std::nullopt, report.status().message()};
       write_status(self, true);
       return next(1);
@@ -139,8 +140,7 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
       }
     }
     const std::string text = report->to_text();
-    std::cout << text;
-    std::cout.flush();
+    log::result("verify", text);
     const std::string json_file = s.directory->path() + "/verify-report.json";
     const std::string text_file = s.directory->path() + "/verify-report.txt";
     (void)write_file_atomically(text_file, text);
@@ -230,9 +230,9 @@ std::string answer_control(Self self, const ControlRequest& request) {
     answer["changed"] = changed;
     return answer.dump();
   } else if (command == "stop") {
-    std::cerr << "stopping on request (control endpoint): the task is resumable, run the same command to "
+    log::info("control") << "stopping on request (control endpoint): the task is resumable, run the same command to "
                  "resume (state in "
-              << s.directory->path() << ")\n";
+              << s.directory->path() << ")";
     self->delayed_send(self, std::chrono::milliseconds(50), stop_atom::value);
   } else if (command == "verify") {
     return request_verification(self, body);

@@ -12,6 +12,7 @@
 #include "src/engine/mysql/binlog/position.hpp"
 #include "src/engine/engine.hpp"
 #include "src/engine/mysql/connection.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors {
 
@@ -204,12 +205,12 @@ void open_next_chunk(ReaderSelf self) {
   if (s.reopening) {
     ChunkInFlight& chunk = s.chunks.at(s.to_read.front());
     const TableJob& job = table_of(*s.plan, chunk.work.table);
-    std::cerr << (chunk.group ? "warning: source connection lost; copying the FK group of " + job.source.str() +
-                                    " again from a new snapshot (its target tables are emptied first)\n"
-                  : chunk.whole ? "warning: source connection lost; copying " + job.source.str() +
-                                      " again from a new snapshot (its target table is emptied first)\n"
-                                : "warning: source connection lost; re-reading " + chunk.work.range.describe(job) +
-                                      " from its start\n");
+    log::warning("copy") << (chunk.group ? "source connection lost; copying the FK group of " + job.source.str() +
+                                               " again from a new snapshot (its target tables are emptied first)"
+                             : chunk.whole ? "source connection lost; copying " + job.source.str() +
+                                                 " again from a new snapshot (its target table is emptied first)"
+                                           : "source connection lost; re-reading " + chunk.work.range.describe(job) +
+                                                 " from its start");
     s.reopening = false;
   }
   schedule_produce(self);
@@ -298,8 +299,8 @@ void redo_keyless(ReaderSelf self, ChunkKey key, uint32_t generation) {
   auto it = s.chunks.find(key);
   if (it == s.chunks.end() || it->second.generation != generation) return;  // already being redone
   ChunkInFlight& chunk = it->second;
-  std::cerr << ("warning: a batch of keyless table " + s.plan->tables[key.first].source.str() +
-                " may or may not have reached the target; copying the table again from a new snapshot\n");
+  log::warning("copy") << "a batch of keyless table " << s.plan->tables[key.first].source.str()
+                       << " may or may not have reached the target; copying the table again from a new snapshot";
   if (chunk.group != 0) {
     // Its FK group shares the snapshot: the whole group is copied again.
     bool reading_group = !s.to_read.empty() && s.chunks.at(s.to_read.front()).group == chunk.group;

@@ -29,6 +29,7 @@
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
 #include "src/verify/table_spec.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors {
 
@@ -62,7 +63,7 @@ void apply_queued(lane_actor::stateful_pointer<ChangeApplierState> self) {
     auto& [work, promise] = s.queue.front();
     std::vector<std::string> warnings;
     Status status = s.writer->apply(work, &warnings);
-    for (const auto& warning : warnings) std::cerr << "warning: " << warning << "\n";
+    for (const auto& warning : warnings) log::warning("replay") << warning;
     if (status) {
       s.retry.succeeded();
       promise.deliver(work.changes);
@@ -270,8 +271,8 @@ Status relane_if_agreed(Self* self) {
   if (!target) return target.status().is_transient() ? Status::ok() : target.status();
   if (auto st = checkpoint::set_lanes(**target, s.task_id, s.wanted_lanes, at); !st)
     return st.is_transient() ? Status::ok() : st;
-  std::cerr << "incremental: apply lanes " << s.lanes.size() << " -> " << s.wanted_lanes << " (parallel) at "
-            << (at.empty() ? std::string("the start") : at.str()) << "\n";
+  log::info("replay") << "incremental: apply lanes " << s.lanes.size() << " -> " << s.wanted_lanes << " (parallel) at "
+            << (at.empty() ? std::string("the start") : at.str());
   for (auto& lane : s.lanes) {
     self->unlink_from(lane);
     self->send_exit(lane, caf::exit_reason::user_shutdown);
@@ -309,17 +310,17 @@ void run_repair(Self* self) {
   if (!current) {
     s.repair_source.reset();
     s.repair_target.reset();
-    std::cerr << "warning: repair of " << s.plan->tables[table].target.str()
-              << " skipped: " << current.status().message() << "\n";
+    log::warning("replay") << "repair of " << s.plan->tables[table].target.str()
+              << " skipped: " << current.status().message();
     self->send(self, apply_atom::value);
     s.apply_scheduled = true;
     return;
   }
   LaneWork work = apply::repair_work(*current, s.progress.checkpoint());
-  std::cerr << "repair: " << work.statements.size() << " row(s) of " << s.plan->tables[table].target.str()
+  log::info("replay") << "repair: " << work.statements.size() << " row(s) of " << s.plan->tables[table].target.str()
             << " through the apply queue ("
             << (differences.size() > current->size() ? differences.size() - current->size() : 0)
-            << " had converged by then)\n";
+            << " had converged by then)";
   if (work.statements.empty()) {
     s.apply_scheduled = true;
     self->send(self, apply_atom::value);
@@ -371,7 +372,7 @@ void run_barrier(Self* self) {
   if (!folded) return replayer_fail(self, folded.status().message());
   s.waiting.reset();
   s.flushing_spool_end = s.group->spool_end();
-  std::cerr << "incremental: " << step.message << "\n";
+  log::info("replay") << "incremental: " << step.message;
   s.progress.group_sent(at, 1, 0);
   s.ddl->applied(step);  // the next statement is judged only after the lane has committed this one
   if (step.after_job) {
@@ -538,11 +539,11 @@ void begin_replay(Self* self) {
   if (auto st = relane_if_agreed(self); !st) return replayer_fail(self, st.message());
   s.replaying = true;
   const BinlogPosition& from = s.progress.checkpoint();
-  std::cerr << "incremental: replaying from " << (from.empty() ? "the start of the spool" : from.str()) << " on "
-            << s.lanes.size() << " apply lane(s); catching up to " << s.progress.catch_up_target().str() << "\n";
+  log::info("replay") << "incremental: replaying from " << (from.empty() ? "the start of the spool" : from.str()) << " on "
+            << s.lanes.size() << " apply lane(s); catching up to " << s.progress.catch_up_target().str();
   if (s.lanes.size() != s.wanted_lanes)
-    std::cerr << "incremental: the lanes committed different positions; they move to " << s.wanted_lanes
-              << " (parallel) once they agree\n";
+    log::info("replay") << "incremental: the lanes committed different positions; they move to " << s.wanted_lanes
+              << " (parallel) once they agree";
   s.apply_scheduled = true;
   self->send(self, apply_atom::value);
 }

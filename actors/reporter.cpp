@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "actors/supervision.hpp"
+#include "src/log/log.hpp"
 #include "src/task/task_status.hpp"
 
 namespace omsql::actors {
@@ -32,7 +33,6 @@ struct ReporterState {
   copy_counts_listener_actor listener;
   Clock::time_point started = Clock::now();
   bool terminal = false;
-  int lines_drawn = 0;
   int ticks = 0;
   static inline const char* name = "reporter";
 };
@@ -99,14 +99,6 @@ CopyCounts counts_of(const ReporterState& s) {
   return counts;
 }
 
-void redraw(ReporterState& s) {
-  auto lines = render(s, false);
-  std::string out;
-  if (s.lines_drawn > 0) out += "\x1b[" + std::to_string(s.lines_drawn) + "F";  // cursor up to the table's start
-  for (const auto& line : lines) out += "\x1b[2K" + line + "\n";
-  s.lines_drawn = static_cast<int>(lines.size());
-  std::fwrite(out.data(), 1, out.size(), stderr);
-}
 
 reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<ReporterState> self,
                                             std::shared_ptr<const Plan> plan,
@@ -116,7 +108,7 @@ reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<Rep
   s.plan = std::move(plan);
   s.tables.resize(s.plan->tables.size());
   s.listener = std::move(listener);
-  s.terminal = ::isatty(STDERR_FILENO);
+  s.terminal = log::terminal_is_tty();
   self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
   return {
       [=](progress_atom, const BatchAck& ack) {
@@ -130,22 +122,20 @@ reporter_actor::behavior_type reporter_impl(reporter_actor::stateful_pointer<Rep
         auto& s = self->state;
         ++s.ticks;
         if (s.listener) self->send(s.listener, copy_counts_atom::value, counts_of(s));
-        if (s.terminal) {
-          redraw(s);
-        } else if (s.ticks % 10 == 0) {
-          auto lines = render(s, false);
-          std::cerr << "progress: " << lines.back() << std::endl;
-        }
+        // The terminal redraws the table in place; the file (and stderr when it is no terminal)
+        // gets the total line every 10 s.
+        if (s.terminal) log::show_area(render(s, false));
+        if (s.ticks % 10 == 0)
+          log::write(log::Level::kInfo, "progress", "progress: " + render(s, false).back(),
+                     s.terminal ? log::Destination::kFile : log::Destination::kBoth);
         self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
       },
       [=](finish_atom) {
         auto& s = self->state;
-        if (s.terminal && s.lines_drawn > 0) {
-          std::string up = "\x1b[" + std::to_string(s.lines_drawn) + "F\x1b[J";
-          std::fwrite(up.data(), 1, up.size(), stderr);
-        }
-        for (const auto& line : render(s, true)) std::cout << line << "\n";
-        std::cout.flush();
+        if (s.terminal) log::clear_area();
+        std::string table;
+        for (const auto& line : render(s, true)) table += line + "\n";
+        log::result("copy", table);
         CopySummary summary;
         for (const auto& c : s.tables) {
           summary.rows += c.rows;

@@ -7,6 +7,7 @@
 
 #include "src/common/retry.hpp"
 #include "src/common/retry_counters.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors {
 
@@ -17,8 +18,7 @@ inline Result<std::chrono::milliseconds> next_retry(RetryState& state, const Ret
   auto delay = state.failed(policy);
   if (!delay) return gave_up(what, error, state.failures(), state.elapsed(), policy);
   count_retry(what, error.message());
-  // One write per line: several detached actors log at once.
-  std::cerr << ("warning: " + retry_message(what, error, *delay, state.failures(), state.elapsed(), policy) + "\n");
+  log::warning("retry") << retry_message(what, error, *delay, state.failures(), state.elapsed(), policy);
   return *delay;
 }
 

@@ -16,6 +16,7 @@
 #include "src/verify/recheck.hpp"
 #include "src/verify/repair.hpp"
 #include "src/verify/verifier.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors {
 
@@ -251,7 +252,7 @@ verify_progress_actor::behavior_type progress_impl(Progress self, size_t tables,
         std::string line = progress_line(s);
         if (Clock::now() - s.last_line >= kProgressInterval) {
           s.last_line = Clock::now();
-          std::cerr << line << std::endl;
+          log::info("verify") << line;
         }
         if (s.listener) self->send(s.listener, verify_progress_atom::value, s.progress);
         self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
@@ -259,7 +260,7 @@ verify_progress_actor::behavior_type progress_impl(Progress self, size_t tables,
       [=](progress_end_atom) {
         auto& s = self->state;
         s.settling.clear();
-        std::cerr << progress_line(s) << " (done)" << std::endl;
+        log::info("verify") << progress_line(s) << " (done)";
         if (s.listener) self->send(s.listener, verify_progress_atom::value, s.progress);
         self->quit();
       },
@@ -357,8 +358,8 @@ verification_actor::behavior_type verification_impl(VerificationSelf self, std::
         v.running = true;
         v.done = promise;
         v.queue.assign(v.request.tables.begin(), v.request.tables.end());
-        std::cerr << "verify: " << v.request.tables.size() << " table(s)"
-                  << (v.request.mode.empty() ? "" : "; " + v.request.mode) << std::endl;
+        log::info("verify") << "verify: " << v.request.tables.size() << " table(s)"
+                            << (v.request.mode.empty() ? "" : "; " + v.request.mode);
         // The pool and the progress actor end with this actor (a task that fails or stops while
         // it verifies must not leave them behind: the actor system waits for every actor).
         const auto owner = caf::actor_cast<caf::actor>(self);

@@ -6,6 +6,7 @@ packages=(
   g++ meson ninja-build pkg-config python3
   libcaf-dev libcaf-doc libboost-dev libmariadb-dev libxxhash-dev doctest-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
+  libspdlog-dev libfmt-dev   # the log seam's sinks (src/log)
   mariadb-server mariadb-client sysbench mydumper percona-toolkit time bc
   strace   # tests/e2e/status_truth_e2e.sh: `omsrun status` opens nothing for writing in a running task's directory
   libjs-dygraphs   # the web console's chart, compiled into omsrun (src/console/meson.build)

@@ -10,6 +10,7 @@
 #include "src/cli/script_loader.hpp"
 #include "src/common/strings.hpp"
 #include "src/runner/bench.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::cli {
 
@@ -25,9 +26,9 @@ class PrintingBench : public runner::BenchListener {
   }
 
   void started(const std::vector<std::string>& scratch) override {
-    std::cerr << "bench: copies " << plan_.tables.size() << " table(s) into scratch database(s) " << join(scratch, ", ")
+    log::info("bench") << "bench: copies " << plan_.tables.size() << " table(s) into scratch database(s) " << join(scratch, ", ")
               << " on " << plan_.target.describe()
-              << ", dropped after the last run; the script's target tables are not touched\n";
+              << ", dropped after the last run; the script's target tables are not touched";
     std::cout << std::left;
     for (const auto& v : variations_) std::cout << std::setw(13) << v.name;
     std::cout << std::right << std::setw(9) << "seconds" << std::setw(11) << "rows" << std::setw(12) << "rows/s"
@@ -79,12 +80,12 @@ int bench(const BenchOptions& options) {
   for (const auto& v : options.vary) {
     auto eq = v.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == v.size()) {
-      std::cerr << "error: --vary " << v << ": expected name=v1,v2,...\n";
+      log::error("bench") << "--vary " << v << ": expected name=v1,v2,...";
       return 2;
     }
     runner::BenchVariation variation{v.substr(0, eq), {}};
     if (!varied.insert(to_lower(variation.name)).second) {
-      std::cerr << "error: --vary " << v << ": option '" << variation.name << "' is varied twice\n";
+      log::error("bench") << "--vary " << v << ": option '" << variation.name << "' is varied twice";
       return 2;
     }
     std::stringstream values(v.substr(eq + 1));
@@ -92,7 +93,7 @@ int bench(const BenchOptions& options) {
       // Each value is checked as the child's `--set` will check it, so no run starts doomed.
       Options probe;
       if (auto error = set_migrate_option(probe, variation.name, value)) {
-        std::cerr << "error: --vary " << v << ": " << error->message << "\n";
+        log::error("bench") << "--vary " << v << ": " << error->message;
         return 2;
       }
       variation.values.push_back(value);
@@ -113,11 +114,11 @@ int bench(const BenchOptions& options) {
   PrintingBench printer(*bound->plan, variations);
   auto outcome = runner::run_bench(request, printer);
   if (!outcome) {
-    std::cerr << "error: " << outcome.status().message() << "\n";
+    log::error("bench") << outcome.status().message();
     return 1;
   }
   if (outcome->interrupted) {
-    std::cerr << "bench: interrupted; scratch databases dropped\n";
+    log::info("bench") << "bench: interrupted; scratch databases dropped";
     return 130;
   }
   if (!options.csv.empty()) std::ofstream(options.csv) << printer.csv();

@@ -4,8 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -17,10 +15,10 @@
 #include "src/cli/verify_command.hpp"
 #include "src/common/strings.hpp"
 #include "src/engine/mysql/connection.hpp"
+#include "src/log/log.hpp"
 #include "src/runner/check.hpp"
 #include "actors/control_server.hpp"
 #include "src/runner/control.hpp"
-#include "src/runner/status_text.hpp"
 #include "src/runner/status_text.hpp"
 #include "src/runner/finish.hpp"
 #include "src/runner/task_runner.hpp"
@@ -121,7 +119,7 @@ int show_plan_sql(const std::string& script) {
   if (!bound) return exit_code;
   auto statements = runner::plan_statements(*bound->plan, *bound->source);
   if (!statements) {
-    std::cerr << "error: " << statements.status().message() << "\n";
+    log::error("cli") << statements.status().message();
     return kExitFailure;
   }
   std::string phase;
@@ -141,7 +139,7 @@ int check_script(const std::string& script) {
   const Plan& plan = *bound->plan;
   auto report = runner::check_task(plan, *bound->source, bound->task_exists);
   if (!report) {
-    std::cerr << "error: " << report.status().message() << "\n";
+    log::error("cli") << report.status().message();
     return kExitFailure;
   }
   int errors = 0, warnings = 0;
@@ -168,52 +166,58 @@ int check_script(const std::string& script) {
 
 namespace {
 
-// Prints what the runner tells while it prepares a run: stderr, as `omsrun FILE` always has.
+// Tells what the runner says while it prepares a run: through the log seam (stderr and the task's
+// log file), in the words `omsrun FILE` always used.
 class PrintingListener : public runner::RunListener {
  public:
   explicit PrintingListener(std::string script) : script_(std::move(script)) {}
   void recopy_refused(const std::vector<std::string>& refusals) override {
-    for (const auto& refusal : refusals) std::cerr << "error: --recopy: " << refusal << "\n";
-    std::cerr << "--recopy refused: nothing was changed\n";
+    for (const auto& refusal : refusals) log::error("task") << "--recopy: " << refusal;
+    log::error("task") << "--recopy refused: nothing was changed";
   }
   void recopy_resumed(const std::string& directory) override {
-    std::cerr << "finishing the re-copy begun earlier in " << directory << "\n";
+    log::info("task") << "finishing the re-copy begun earlier in " << directory;
   }
   void recopy_done(const std::vector<std::string>& dropped) override {
-    std::cerr << "re-copy: dropped " << dropped.size() << " target table(s) this task created"
-              << (dropped.empty() ? "" : " (" + join(dropped, ", ") + ")")
-              << "; removed its checkpoints and spool; copying every table again from a new binlog position ("
-              << script_ << ")\n";
+    log::info("task") << "re-copy: dropped " << dropped.size() << " target table(s) this task created"
+                      << (dropped.empty() ? "" : " (" + join(dropped, ", ") + ")")
+                      << "; removed its checkpoints and spool; copying every table again from a new binlog position ("
+                      << script_ << ")";
   }
   void already_done(const std::string& directory) override {
-    std::cout << "task in " << directory << " is already done (remove the directory to run it again)\n";
+    log::result("task", "task in " + directory + " is already done (remove the directory to run it again)");
   }
   void finding(const check::Finding& finding, bool blocks) override {
     if (blocks)
-      std::cerr << "error: " << finding.message << "\n";
+      log::error("check") << finding.message;
     else if (finding.severity == check::Finding::kWarning)
-      std::cerr << "warning: " << finding.message << "\n";
+      log::warning("check") << finding.message;
+    else
+      log::debug("check") << "ok: " << finding.message;
   }
-  void preflight_failed() override { std::cerr << "pre-flight failed: nothing was written\n"; }
+  void preflight_failed() override { log::error("check") << "pre-flight failed: nothing was written"; }
   void resuming(const std::string& directory, Phase phase) override {
-    std::cerr << "resuming task in " << directory << " from phase " << phase_name(phase) << "\n";
+    log::info("task") << "resuming task in " << directory << " from phase " << phase_name(phase);
   }
   void control_unavailable(const Status& why) override {
-    std::cerr << "warning: " << why.message() << " (status comes from status.json)\n";
+    log::warning("control") << why.message() << " (status comes from status.json)";
   }
   void console_ready(const std::string& task_dir, const std::string& url) override {
-    // The URL holds the task's token: shown on a terminal, never written into a log file.
-    if (::isatty(STDERR_FILENO))
-      std::cerr << "console: " << url << "\n";
-    else
-      std::cerr << "console: omsrun console --task " << task_dir << " prints its address\n";
+    // The URL holds the task's token: shown on a terminal, never written into a file.
+    const std::string pointer = "console: omsrun console --task " + task_dir + " prints its address";
+    if (log::terminal_is_tty()) {
+      log::write(log::Level::kInfo, "control", "console: " + url, log::Destination::kTerminal);
+      log::write(log::Level::kInfo, "control", pointer, log::Destination::kFile);
+    } else {
+      log::info("control") << pointer;
+    }
   }
   void tables_not_in_task(const std::string& directory, const std::vector<std::string>& tables) override {
-    std::cerr << "warning: " << (tables.size() > 1 ? "tables " : "table ") << join(tables, ", ")
-              << " appeared on the source after the task in " << directory
-              << " started: not in its table set, so not created or migrated on the target. To migrate "
-              << (tables.size() > 1 ? "them" : "it") << ", run again with --recopy (copies every table again)"
-              << "; new tables joining a running task is not supported yet\n";
+    log::warning("task") << (tables.size() > 1 ? "tables " : "table ") << join(tables, ", ")
+                         << " appeared on the source after the task in " << directory
+                         << " started: not in its table set, so not created or migrated on the target. To migrate "
+                         << (tables.size() > 1 ? "them" : "it") << ", run again with --recopy (copies every table again)"
+                         << "; new tables joining a running task is not supported yet";
   }
   void start_definition_changed(const std::string& table, const std::string& position) override {
     std::cerr << "start: " << table << " changed on the source while the task started (a DDL): migrating its "
@@ -256,7 +260,7 @@ int run_task(const RunOptions& options) {
   if (!bound) return exit_code;
   auto plan = adjusted_plan(bound->plan, options);
   if (!plan) {
-    std::cerr << "error: " << plan.status().message() << "\n";
+    log::error("cli") << plan.status().message();
     return kExitScriptError;
   }
   // A script of VERIFY statements only is a verification task.
@@ -272,10 +276,11 @@ int run_task(const RunOptions& options) {
   request.task_dir = task_directory_for(**plan, options.script, options.task_dir);
   request.until_caught_up = options.until_caught_up;
   request.recopy = options.recopy;
+  request.log_level = log::terminal_level();
   PrintingListener listener(options.script);
   auto code = runner::run_task(std::move(request), listener);
   if (!code) {
-    std::cerr << "error: " << code.status().message() << "\n";
+    log::error("task") << code.status().message();
     return kExitFailure;
   }
   return *code;
@@ -288,7 +293,7 @@ int finish_objects(const std::string& script, const std::string& task_dir) {
   const Plan& plan = *bound->plan;
   auto results = runner::finish_task(plan, *bound->source, task_directory_for(plan, script, task_dir));
   if (!results) {
-    std::cerr << "error: " << results.status().message() << "\n";
+    log::error("cli") << results.status().message();
     return kExitFailure;
   }
   int failed = 0;
@@ -302,16 +307,16 @@ int finish_objects(const std::string& script, const std::string& task_dir) {
 int control_task(const std::string& task_dir, const std::string& command) {
   auto answer = runner::send_command(task_dir, command);
   if (!answer) {
-    std::cerr << "error: " << answer.status().message() << "\n";
+    log::error("cli") << answer.status().message();
     return kExitFailure;
   }
   auto json = nlohmann::json::parse(*answer, nullptr, false);
   if (json.is_discarded() || !json.is_object()) {
-    std::cerr << "error: " << task_dir << ": unexpected answer to " << command << ": " << *answer << "\n";
+    log::error("cli") << task_dir << ": unexpected answer to " << command << ": " << *answer;
     return kExitFailure;
   }
   if (json.contains("error")) {
-    std::cerr << "error: " << task_dir << ": " << json["error"].dump() << "\n";
+    log::error("cli") << task_dir << ": " << json["error"].dump();
     return kExitFailure;
   }
   // An older task answers without "changed": say what it is now.
@@ -323,7 +328,7 @@ int control_task(const std::string& task_dir, const std::string& command) {
 int throttle_task(const std::string& task_dir, const ThrottleRequest& request) {
   auto answer = runner::throttle(task_dir, request);
   if (!answer) {
-    std::cerr << "error: " << answer.status().message() << "\n";
+    log::error("cli") << answer.status().message();
     return kExitFailure;
   }
   auto status = parse_task_status(*answer);
@@ -338,7 +343,7 @@ int throttle_task(const std::string& task_dir, const ThrottleRequest& request) {
 int show_console(const std::string& task_dir) {
   auto endpoint = actors::read_control_file(task_dir);
   if (!endpoint) {
-    std::cerr << "error: " << endpoint.status().message() << "\n";
+    log::error("cli") << endpoint.status().message();
     return kExitFailure;
   }
   std::cout << actors::console_url(*endpoint) << "\n";
@@ -348,9 +353,10 @@ int show_console(const std::string& task_dir) {
 int stop_task(const std::string& task_dir) {
   if (auto st = runner::stop_task(task_dir); !st) {
     if (st.code() == Status::Code::kNotFound)
-      std::cerr << "task " << task_dir << " is not running: nothing to stop (" << st.message() << ")\n";
+      log::write_worded(log::Level::kError, "control",
+                        "task " + task_dir + " is not running: nothing to stop (" + st.message() + ")");
     else
-      std::cerr << "error: " << st.message() << "\n";
+      log::error("cli") << st.message();
     return kExitFailure;
   }
   std::cout << "stopped task " << task_dir << "; it is resumable: run the same command to go on\n";

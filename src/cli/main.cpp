@@ -12,6 +12,7 @@
 #include "src/cli/bench.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
+#include "src/log/log.hpp"
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
@@ -57,6 +58,16 @@ int main(int argc, char** argv) {
                 "purged binlog); drops only target tables the task created");
   run->add_option("--scratch-prefix", run_options.scratch_prefix,
                   "write into databases named PREFIX<target database> instead (what bench uses)");
+  // What the terminal shows; the task's log file (DIR/omsrun.log) keeps info and up whatever it is.
+  bool quiet = false, verbose = false;
+  std::string log_level;
+  auto* quiet_flag = run->add_flag("--quiet,-q", quiet, "print errors only (no progress, no summary)");
+  auto* verbose_flag =
+      run->add_flag("--verbose,-v", verbose, "print debug messages too, with their time")->excludes(quiet_flag);
+  run->add_option("--log-level", log_level, std::string("what the terminal shows: ") + omsql::log::level_names() +
+                                                " (default info; the log file also keeps debug at debug)")
+      ->excludes(quiet_flag)
+      ->excludes(verbose_flag);
 
   std::string check_file;
   auto* check = app.add_subcommand("check", "Parse, bind, connect to both servers and run pre-flight checks");
@@ -145,6 +156,16 @@ int main(int argc, char** argv) {
   }
   if (run->parsed()) {
     run_options.until_caught_up = until == "caught-up";
+    omsql::log::Level level = quiet ? omsql::log::Level::kError : verbose ? omsql::log::Level::kDebug : omsql::log::Level::kInfo;
+    if (!log_level.empty()) {
+      auto parsed = omsql::log::parse_level(log_level);
+      if (!parsed) {
+        omsql::log::error("cli") << "--log-level " << log_level << ": expected one of " << omsql::log::level_names();
+        return omsql::cli::kExitUsage;
+      }
+      level = *parsed;
+    }
+    omsql::log::set_terminal_level(level);
     return omsql::cli::run_task(run_options);
   }
   if (bench->parsed()) {
@@ -156,18 +177,18 @@ int main(int argc, char** argv) {
       // The VERIFY option's own check and words, as in the script.
       omsql::VerifyOptions probe;
       if (auto error = omsql::set_verify_option(probe, "settle_seconds", settle_seconds)) {
-        std::cerr << "error: --settle-seconds " << settle_seconds << ": " << error->message << "\n";
+        omsql::log::error("cli") << "--settle-seconds " << settle_seconds << ": " << error->message;
         return omsql::cli::kExitUsage;
       }
       verify_options.settle_seconds = probe.settle_seconds;
     }
     if (!verify_options.task_dir.empty()) return omsql::cli::verify_task(verify_options);
     if (verify_options.no_wait) {
-      std::cerr << "verify: --no-wait needs --task DIR (a verification of a script runs in this process)\n";
+      omsql::log::write_worded(omsql::log::Level::kError, "cli", "verify: --no-wait needs --task DIR (a verification of a script runs in this process)");
       return 2;
     }
     if (verify_options.script.empty()) {
-      std::cerr << "verify: give a script FILE, or --task DIR of a running task\n";
+      omsql::log::write_worded(omsql::log::Level::kError, "cli", "verify: give a script FILE, or --task DIR of a running task");
       return omsql::cli::kExitUsage;
     }
     return omsql::cli::verify_script(verify_options);
@@ -177,7 +198,7 @@ int main(int argc, char** argv) {
   if (status->parsed()) return omsql::cli::show_status(status_dir, status_json);
   if (throttle->parsed()) {
     if (rows_option->count() == 0 && events_option->count() == 0) {
-      std::cerr << "throttle: give --rows-per-sec N and/or --events-per-sec N (0 = unlimited)\n";
+      omsql::log::write_worded(omsql::log::Level::kError, "cli", "throttle: give --rows-per-sec N and/or --events-per-sec N (0 = unlimited)");
       return omsql::cli::kExitUsage;
     }
     // The limits are the WITH options max_rows_per_sec / max_events_per_sec: their check and words.
@@ -186,7 +207,7 @@ int main(int argc, char** argv) {
                                             std::tuple{events_option, "--events-per-sec", "max_events_per_sec", &events_per_sec}}) {
       if (!option->count()) continue;
       if (auto error = omsql::set_migrate_option(probe, name, *text)) {
-        std::cerr << "error: " << flag << " " << *text << ": " << error->message << "\n";
+        omsql::log::error("cli") << flag << " " << *text << ": " << error->message;
         return omsql::cli::kExitUsage;
       }
     }

@@ -6,12 +6,13 @@
 #include "src/common/strings.hpp"
 #include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/runner/task_plan.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::cli {
 
 namespace {
 void print_diagnostics(const std::vector<dsl::Diagnostic>& diagnostics) {
-  for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
+  for (const auto& d : diagnostics) log::write_worded(log::Level::kError, "script", d.format());
 }
 }  // namespace
 
@@ -31,7 +32,7 @@ std::optional<BoundScript> load_script(const std::string& path, int* exit_code) 
   const Plan& unbound = dsl::unbound_plan(*compiled.script);
   auto source = Connection::open(unbound.source, "source");
   if (!source) {
-    std::cerr << "error: " << source.status().message() << "\n";
+    log::error("script") << source.status().message();
     *exit_code = kExitFailure;
     return std::nullopt;
   }
@@ -51,14 +52,14 @@ std::optional<BoundScript> load_task_script(const std::string& path, int* exit_c
   const std::string task_dir = task_directory_for(*bound->plan, path, "");
   auto settled = runner::plan_of_task(bound->plan, task_dir, path);
   if (!settled) {
-    std::cerr << "error: " << settled.status().message() << "\n";
+    log::error("script") << settled.status().message();
     *exit_code = kExitFailure;
     return std::nullopt;
   }
   if (!settled->appeared.empty())
-    std::cerr << "warning: " << join(settled->appeared, ", ") << " appeared"
+    log::warning("script") << join(settled->appeared, ", ") << " appeared"
               << " on the source after the task in " << task_dir
-              << " started: not in its table set, so left out here as a run of it leaves them out\n";
+              << " started: not in its table set, so left out here as a run of it leaves them out";
   bound->plan = settled->plan;
   bound->task_exists = settled->has_set;
   return bound;

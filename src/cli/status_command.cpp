@@ -7,6 +7,7 @@
 #include "src/cli/script_loader.hpp"
 #include "src/runner/status.hpp"
 #include "src/runner/status_text.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::cli {
 
@@ -33,7 +34,7 @@ std::string limits_text(const TaskStatus& status) {
 int show_status(const std::string& task_dir, bool json) {
   auto observed = runner::observe_task(task_dir);
   if (!observed) {
-    std::cerr << "error: " << observed.status().message() << "\n";
+    log::error("status") << observed.status().message();
     return kExitFailure;
   }
   const TaskStatus& status = observed->status;

@@ -11,6 +11,7 @@
 #include "src/runner/verification.hpp"
 #include "src/task/task_state.hpp"
 #include "src/verify/request.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::cli {
 
@@ -21,7 +22,7 @@ int print_report(const verify::VerifyReport& report, const std::string& json_rep
   std::cout.flush();
   if (!json_report.empty()) {
     if (auto st = write_file_atomically(json_report, report.to_json() + "\n"); !st) {
-      std::cerr << "error: " << st.message() << "\n";
+      log::error("verify") << st.message();
       return kExitFailure;
     }
   }
@@ -41,7 +42,7 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
   const std::string task_dir = task_directory_for(*plan, options.script, "");
   const runner::LinkProbe link = plan->has_migrate ? runner::probe_link(task_dir) : runner::LinkProbe{};
   if (link.kind == runner::LinkProbe::kCopying) {
-    std::cerr << "error: " << refusal_during_copy(task_dir, link.phase) << "\n";
+    log::error("verify") << refusal_during_copy(task_dir, link.phase);
     return kExitFailure;
   }
   verify::VerificationContext context;
@@ -53,16 +54,16 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
   if (built.repair_held) {
     // Writing to the target behind a link's back can undo changes it applies meanwhile.
     if (options.apply) {
-      std::cerr << "error: --apply: the task in " << task_dir << " runs its link; repairs must go through its "
-                << "apply queue: omsrun verify --task " << task_dir << " --apply\n";
+      log::error("verify") << "--apply: the task in " << task_dir << " runs its link; repairs must go through its "
+                << "apply queue: omsrun verify --task " << task_dir << " --apply";
       return kExitFailure;
     }
-    std::cerr << "warning: repair = 'apply' is not done from this process while the task in " << task_dir
-              << " runs its link (omsrun verify --task " << task_dir << " --apply repairs through its queue)\n";
+    log::warning("verify") << "repair = 'apply' is not done from this process while the task in " << task_dir
+              << " runs its link (omsrun verify --task " << task_dir << " --apply repairs through its queue)";
   }
   auto report = runner::verify_here(plan, built.spec);
   if (!report) {
-    std::cerr << "error: " << report.status().message() << "\n";
+    log::error("verify") << report.status().message();
     return kExitFailure;
   }
   return print_report(*report, options.json_report);
@@ -80,7 +81,7 @@ int verify_task(const VerifyCommandOptions& options) {
   const std::string& dir = options.task_dir;
   auto started = runner::start_verification(dir, {options.repair_file, options.apply, options.settle_seconds});
   if (!started) {
-    std::cerr << "error: " << started.status().message() << "\n";
+    log::error("verify") << started.status().message();
     return kExitFailure;
   }
   const uint64_t id = started->id;
@@ -89,21 +90,21 @@ int verify_task(const VerifyCommandOptions& options) {
               << " (omsrun status --task " << dir << ")\n";
     return 0;
   }
-  std::cerr << "verify: verification " << id << " started in the task; waiting for its report (--no-wait: "
-            << "return at once)" << std::endl;
+  log::info("verify") << "verify: verification " << id << " started in the task; waiting for its report (--no-wait: "
+            << "return at once)";
   auto last = runner::await_verification(dir, id, [](const VerifyProgressStatus& p) {
     std::ostringstream line;
     line << "verify: " << p.tables_done << "/" << p.tables << " table(s), " << p.rows << " rows, "
          << static_cast<uint64_t>(p.rows_per_second) << " rows/s";
     if (!p.settling.empty()) line << "; settling " << p.settling;
-    std::cerr << line.str() << std::endl;
+    log::info("verify") << line.str();
   });
   if (!last) {
-    std::cerr << "error: " << last.status().message() << "\n";
+    log::error("verify") << last.status().message();
     return kExitFailure;
   }
   if (last->error) {
-    std::cerr << "error: verification " << id << ": " << *last->error << "\n";
+    log::error("verify") << "verification " << id << ": " << *last->error;
     return kExitFailure;
   }
   std::ifstream text_in(last->report_text.value_or(dir + "/verify-report.txt"));
@@ -113,15 +114,15 @@ int verify_task(const VerifyCommandOptions& options) {
   json << json_in.rdbuf();
   auto report = nlohmann::json::parse(json.str(), nullptr, false);
   if (!text_in || !json_in || report.is_discarded() || report.value("id", uint64_t{0}) != id) {
-    std::cerr << "error: " << dir << ": the report of verification " << id
-              << " is not in the task directory (a later verification may have replaced it)\n";
+    log::error("verify") << dir << ": the report of verification " << id
+              << " is not in the task directory (a later verification may have replaced it)";
     return kExitFailure;
   }
   std::cout << text.str();
   std::cout.flush();
   if (!options.json_report.empty()) {
     if (auto st = write_file_atomically(options.json_report, json.str()); !st) {
-      std::cerr << "error: " << st.message() << "\n";
+      log::error("verify") << st.message();
       return kExitFailure;
     }
   }

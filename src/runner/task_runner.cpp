@@ -1,5 +1,7 @@
 #include "src/runner/task_runner.hpp"
 
+#include <unistd.h>
+
 #include <caf/all.hpp>
 
 #include "actors/control_server.hpp"
@@ -155,6 +157,13 @@ Result<int> run_task(RunRequest request, RunListener& listener) {
   if (plan->tables.empty()) return Status::invalid_argument(request.script + ": no table to migrate");
   auto directory = TaskDirectory::open(request.task_dir);
   if (!directory) return directory.status();
+  // Only the process holding the lock writes (and rotates) the task's log file.
+  log::FileSettings log_file;
+  log_file.level = request.log_level == log::Level::kDebug ? log::Level::kDebug : log::Level::kInfo;
+  OMSQL_RETURN_IF_ERROR(log::open_file(directory->path() + "/" + log::kTaskLogFile, log_file));
+  log::write(log::Level::kInfo, "task",
+             "omsrun " OMSQL_VERSION ": run of " + request.script + " (pid " + std::to_string(::getpid()) + ")",
+             log::Destination::kFile);
   auto state = directory->load();
   if (!state) return state.status();
 

@@ -13,6 +13,7 @@
 #include "src/common/status.hpp"
 #include "src/model/plan.hpp"
 #include "src/engine/mysql/connection.hpp"
+#include "src/log/log.hpp"
 #include "src/task/phase.hpp"
 
 namespace omsql::runner {
@@ -26,6 +27,9 @@ struct RunRequest {
   std::string task_dir;                // the task directory (resolved by the caller)
   bool until_caught_up = false;        // --until caught-up
   bool recopy = false;                 // --recopy
+  // The terminal's level (--quiet, --verbose, --log-level). The task's log file, DIR/omsrun.log,
+  // opened once the lock is held, keeps info and above, and debug too when this is debug.
+  log::Level log_level = log::Level::kInfo;
 };
 
 // What the runner tells while it prepares a run, in order, before the actors print their own.

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "src/log/log.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql {
@@ -55,6 +56,7 @@ Result<std::string> password_for(const Endpoint& endpoint, std::string_view role
   if (!value)
     return Status::invalid_argument(std::string(role) + " " + endpoint.describe() + ": environment variable " +
                                     *endpoint.password_env + " (PASSWORD ENV) is not set");
+  log::add_secret(value);  // whatever message quotes it from now on shows *** (src/log/redact.hpp)
   return std::string(value);
 }
 
