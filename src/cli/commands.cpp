@@ -220,8 +220,8 @@ class PrintingListener : public runner::RunListener {
                          << "; new tables joining a running task is not supported yet";
   }
   void start_definition_changed(const std::string& table, const std::string& position) override {
-    std::cerr << "start: " << table << " changed on the source while the task started (a DDL): migrating its "
-              << "definition at the start position " << position << "\n";
+    log::info("task") << "start: " << table << " changed on the source while the task started (a DDL): migrating its "
+                      << "definition at the start position " << position;
   }
 
  private:
