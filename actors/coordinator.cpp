@@ -396,6 +396,10 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
       [=](run_atom) {
         auto& s = self->state;
         s.done = self->make_response_promise<int>();
+        if (auto st = load_ddl_records(self); !st) {
+          fail_task(self, st.message());
+          return s.done;
+        }
         s.reporter = spawn_reporter(self->system(), s.plan, copy_counts_listener_actor{self});
         s.children.watch(self, s.reporter, "reporter");
         s.schema = spawn_schema_migrator(self->system(), s.plan);
@@ -431,8 +435,8 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         maybe_finish_copy(self);
       },
       [=](failed_atom, const std::string& message) { fail_task(self, message); },
-      // Replay has applied everything before the statement; the task ends failed naming it.
-      [=](ddl_stop_atom, const DdlStopReport& stop) { fail_task(self, stop.reason); },
+      // Replay has applied everything before the statement; the task stops and waits for a decision.
+      [=](ddl_stop_atom, const DdlStopReport& stop) { stop_at_ddl(self, stop); },
       [=](recopy_atom, const std::string& message) { fail_needs_recopy(self, message); },
       [=](capture_atom, const std::string& why) {
         self->state.capture_waiting = why;
@@ -442,6 +446,7 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         auto& s = self->state;
         bool newly_caught_up = status.reached_catch_up_target && !s.sync.reached_catch_up_target;
         s.sync = status;
+        forget_passed_ddl(self);
         write_status(self, newly_caught_up);
         if (newly_caught_up) {
           log::info("replay") << "incremental: caught up at " << status.applied.str();

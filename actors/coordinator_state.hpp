@@ -13,6 +13,7 @@
 #include "actors/supervision.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/copy/chunk_tracker.hpp"
+#include "src/task/ddl_resolution.hpp"
 #include "src/task/task_state.hpp"
 #include "src/task/task_status.hpp"
 #include "src/verify/request.hpp"
@@ -62,6 +63,11 @@ struct CoordinatorState {
   bool paused = false;
   bool failed = false;
   std::string capture_waiting;     // why binlog capture waits (the spool's disk is full); empty: it runs
+  // The DDL the link stopped at (this run's, or an earlier run's until replay passes it) and the
+  // user's word about it (actors/coordinator_ddl.cpp).
+  std::optional<DdlStop> ddl_stop;
+  std::optional<DdlResolution> ddl_resolution;
+  bool ddl_stopped = false;        // this run stops at ddl_stop
   static inline const char* name = "coordinator";
 };
 
@@ -88,5 +94,15 @@ std::string task_id_of(const TaskDirectory& directory);
 void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<void(int)> next);
 // The JSON answer to a control request (status, pause, resume, stop, verify).
 std::string answer_control(Self self, const ControlRequest& request);
+
+// actors/coordinator_ddl.cpp. The stop record and resolution an earlier run left (at run start);
+// a resolution that is not about the recorded stop is refused.
+Status load_ddl_records(Self self);
+// The replayer stopped at a DDL, everything before it applied: keep the record, say how to go on,
+// end the run (exit 1).
+void stop_at_ddl(Self self, const DdlStopReport& report);
+// After each sync status: replay past the recorded statement removes the record and resolution.
+void forget_passed_ddl(Self self);
+std::optional<DdlStopStatus> ddl_stop_status(Self self);
 
 }  // namespace omsql::actors::coordination

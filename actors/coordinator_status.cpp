@@ -82,6 +82,7 @@ TaskStatus task_status(Self self) {
   verification.last = s.last_verification;
   status.verification = std::move(verification);
   if (!s.ended.empty()) status.ended = s.ended;
+  status.ddl_stop = ddl_stop_status(self);
   status.max_rows_per_sec = s.max_rows_per_sec;
   status.max_events_per_sec = s.max_events_per_sec;
   status.copy = s.copy_summary;

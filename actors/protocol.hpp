@@ -175,6 +175,7 @@ struct DdlStopReport {
   BinlogPosition position;  // DdlStatement::position
   std::string statement;
   std::string reason;
+  std::string schema;       // DdlStatement::schema (the stop record keeps it for `omsrun ddl applied`)
 };
 
 // The incremental link's state, from the replayer.
@@ -515,7 +516,7 @@ typename Inspector::result_type inspect(Inspector& f, SpoolStored& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DdlStopReport& x) {
-  return f(caf::meta::type_name("DdlStopReport"), x.position, x.statement, x.reason);
+  return f(caf::meta::type_name("DdlStopReport"), x.position, x.statement, x.reason, x.schema);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {

@@ -12,6 +12,7 @@
 #include "actors/retry.hpp"
 #include "actors/verify_actors.hpp"
 #include "src/apply/ddl_barrier.hpp"
+#include "src/apply/ddl_decided_step.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/lane_progress.hpp"
 #include "src/apply/lane_transaction.hpp"
@@ -139,6 +140,7 @@ struct ReplayerState {
   std::optional<apply::SourceTransaction> waiting; // read, but of the other kind than the group folded
   std::unique_ptr<apply::DdlBarrier> ddl;          // which DDL records are barriers, and what they run
   std::optional<apply::DdlStep> barrier;           // `waiting` is this DDL: run once the lanes are idle
+  std::optional<DdlResolution> ddl_resolution;     // `omsrun ddl skip|applied|retry` of the last stop
   std::unique_ptr<SpoolReader> reader;
   SpoolStored stored;                              // from the tailer
   SpoolPosition flushing_spool_end;
@@ -350,9 +352,25 @@ void run_barrier(Self* self) {
   s.barrier.reset();
   if (step.action == apply::DdlStep::Action::kStop) {
     const DdlStatement& ddl = *s.waiting->ddl;
-    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, step.message});
+    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, step.message, ddl.schema});
     self->quit();
     return;
+  }
+  if (!step.expect.empty()) {
+    // `omsrun ddl applied`: the target must hold what the statement leads to before it is passed.
+    auto target = Connection::open(s.plan->target, "target");
+    if (!target) return replayer_fail(self, target.status().message());
+    auto unmet = apply::check_target_expectations(**target, step.expect, *s.plan);
+    if (!unmet) return replayer_fail(self, unmet.status().message());
+    if (*unmet) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      const std::string why = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
+                              "\" was marked applied by hand (omsrun ddl applied), but " + **unmet +
+                              ". Everything before the statement is applied";
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, why, ddl.schema});
+      self->quit();
+      return;
+    }
   }
   if (step.kind == ReplicatedDdl::kAlterTable && !step.statements.empty()) {
     // Already applied before a crash, still to apply, or changed by someone else?
@@ -362,7 +380,7 @@ void run_barrier(Self* self) {
     if (!actual) return replayer_fail(self, actual.status().message());
     if (auto why = apply::settle_against_target(step, *actual, *s.plan)) {
       const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why});
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why, ddl.schema});
       self->quit();
       return;
     }
@@ -442,7 +460,9 @@ void apply_stored(Self* self) {
       // A barrier waits until the group before it is committed on every lane.
       if (s.history)
         if (auto st = s.history->refresh(); !st) return replayer_fail(self, st.message());
-      apply::DdlStep step = s.ddl->step(*transaction->ddl, *s.group, s.history ? &*s.history : nullptr);
+      // The policy, or the user's resolution of a stop at this very statement, decides.
+      apply::DdlStep step = apply::decided_step(*s.ddl, *s.plan, *transaction->ddl, *s.group,
+                                                s.history ? &*s.history : nullptr, s.ddl_resolution);
       if (step.action != apply::DdlStep::Action::kPass) {
         s.waiting = std::move(transaction);
         s.barrier = std::move(step);
@@ -515,6 +535,9 @@ void begin_replay(Self* self) {
   auto set = load_table_set(s.task_dir);
   if (!set) return replayer_fail(self, set.status().message());
   s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan, set->has_value() ? (*set)->left : std::vector<DepartedTable>{});
+  auto resolution = read_ddl_resolution(s.task_dir);
+  if (!resolution) return replayer_fail(self, resolution.status().message());
+  s.ddl_resolution = *resolution;
   // Each table's job as valid at the replay position: the schema history's definition there (the
   // plan's comes from the current catalog, which may be past a DDL still to replay).
   auto history = SchemaHistory::open(s.task_dir);

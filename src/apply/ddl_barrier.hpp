@@ -29,6 +29,16 @@
 
 namespace omsql::apply {
 
+// What the target must hold for a statement taken as applied by hand (`omsrun ddl applied`,
+// src/apply/ddl_decided_step.hpp): the table as the statement leaves it, gone, or empty.
+struct TargetExpectation {
+  enum class What { kDefinition, kAbsent, kEmpty };
+  What what = What::kDefinition;
+  QualifiedName source;             // the source table the statement changes
+  QualifiedName target;             // its target table
+  std::optional<TableJob> job;      // kDefinition: the job of the definition after the statement
+};
+
 // What replay does with one DdlStatement record.
 struct DdlStep {
   enum class Action {
@@ -45,6 +55,9 @@ struct DdlStep {
   // definition after it (the replayer rebinds the table to it, src/model/table_binding.hpp).
   size_t table_index = 0;
   std::optional<TableJob> before_job, after_job;
+  // kApply of `omsrun ddl applied`: what the target must already hold; the replayer checks it
+  // (ddl_decided_step.hpp: unmet_expectation) before the checkpoint moves, and stops if it does not.
+  std::vector<TargetExpectation> expect;
 };
 
 class DdlBarrier {
@@ -62,9 +75,13 @@ class DdlBarrier {
   // The step was applied: a dropped table is no longer the task's for the statements after it.
   void applied(const DdlStep& step);
 
- private:
-  // `step` before the policy: what the link would do with the statement.
+  // `step` before the policy: what the link would do with the statement (also what `omsrun ddl
+  // retry` runs, src/apply/ddl_decided_step.hpp).
   DdlStep replicated_step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history) const;
+  const CaptureRules& rules() const { return rules_; }
+  const std::vector<DepartedTable>& departed() const { return departed_; }
+
+ private:
 
   const Plan& plan_;
   CaptureRules rules_;

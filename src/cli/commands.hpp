@@ -61,6 +61,15 @@ int throttle_task(const std::string& task_dir, const ThrottleRequest& request);
 // Asks the omsrun process that holds DIR's lock to stop cleanly (SIGTERM); waits up to 60 s.
 int stop_task(const std::string& task_dir);
 
+// `omsrun ddl skip|applied|retry`: the word about the DDL the task stopped at (ddl_command.cpp).
+struct DdlCommandOptions {
+  std::string word;      // skip, applied, retry
+  std::string task_dir;  // --task DIR
+  std::string script;    // FILE: the task's script (its task directory when --task is not given)
+  std::string at;        // --at POS: the stop's position, as omsrun status shows it
+};
+int resolve_ddl(const DdlCommandOptions& options);
+
 // `omsrun console --task DIR`: the running task's web console address (with its token).
 int show_console(const std::string& task_dir);
 

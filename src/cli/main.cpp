@@ -16,7 +16,7 @@
 
 int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
-  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "finish", "console", "help"};
+  static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "finish", "console", "ddl", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
 
@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       "  omsrun console --task .omsql/shop     the web console's address (open it in a browser)\n"
       "  omsrun throttle --task .omsql/shop --rows-per-sec 5000   change a running task's limits\n"
       "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n"
+      "  omsrun ddl skip --task .omsql/shop   the link stopped at a DDL: pass it (or: applied, retry), run again\n"
       "\nExit status: 0 done (or stopped by `omsrun stop`, resumable), 1 failed at run time, 2 usage or\n"
       "script error, 3 verification found differences, 130/143 interrupted by SIGINT/SIGTERM before\n"
       "the task finished (resumable: run the same command).\n");
@@ -147,6 +148,18 @@ int main(int argc, char** argv) {
   auto* stop = app.add_subcommand("stop", "Stop a running task cleanly (it resumes when run again)");
   stop->add_option("--task", stop_dir, "the task directory")->required();
 
+  omsql::cli::DdlCommandOptions ddl_options;
+  auto* ddl = app.add_subcommand(
+      "ddl", "The link stopped at a source DDL: say how to go on (the task is stopped; its next run does it)");
+  ddl->add_option("resolution", ddl_options.word,
+                  "skip (pass it, the target keeps its definition), applied (you made the change on the target by "
+                  "hand: checked), retry (you fixed the target: run its target statements again)")
+      ->required()
+      ->check(CLI::IsMember({"skip", "applied", "retry"}));
+  ddl->add_option("file", ddl_options.script, "the task's .omsql script (default: the one the task ran)");
+  ddl->add_option("--task", ddl_options.task_dir, "the task directory");
+  ddl->add_option("--at", ddl_options.at, "the position of the DDL, as omsrun status shows it (refused if it is not the stop's)");
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
@@ -219,6 +232,7 @@ int main(int argc, char** argv) {
   if (stop->parsed()) return omsql::cli::stop_task(stop_dir);
   if (console->parsed()) return omsql::cli::show_console(console_dir);
   if (check->parsed()) return omsql::cli::check_script(check_file);
+  if (ddl->parsed()) return omsql::cli::resolve_ddl(ddl_options);
   if (finish->parsed()) return omsql::cli::finish_objects(finish_file, finish_dir);
   if (plan->parsed()) return plan_sql ? omsql::cli::show_plan_sql(plan_file) : omsql::cli::show_plan(plan_file, dot);
   return 2;

@@ -101,6 +101,17 @@ int show_status(const std::string& task_dir, bool json) {
                 << " (exit " << v.last->exit_code << ")" << (v.last->report ? ", report " + *v.last->report : "")
                 << "\n";
   }
+  if (status.ddl_stop) {
+    const DdlStopStatus& stop = *status.ddl_stop;
+    std::cout << "ddl stop   at " << stop.position << ": \"" << stop.statement << "\"\n"
+              << "           why: " << stop.reason << "\n";
+    if (stop.resolution) {
+      std::cout << "           resolution " << *stop.resolution << ": " << stop.next_run.value_or("") << "\n";
+    } else {
+      std::cout << "waiting    for a DDL decision; then run the task again:\n";
+      for (const std::string& command : stop.commands) std::cout << "           " << command << "\n";
+    }
+  }
   if (status.last_error) {
     const LastError& e = *status.last_error;
     const bool earlier = running && e.pid != status.pid.value_or(0);

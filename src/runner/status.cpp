@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/runner/control.hpp"
+#include "src/task/ddl_resolution.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::runner {
@@ -58,6 +59,15 @@ Result<ObservedTask> observe_task(const std::string& task_dir) {
   observed.status.running = running;
   if (!observed.status.phase && state.is_object() && state.contains("phase") && state["phase"].is_string())
     observed.status.phase = state["phase"].get<std::string>();
+  // The stop record is the files' (a running task's answer has it too, from the same files); a
+  // stopped task's status.json may predate them (written before the record), so they decide.
+  if (!running) {
+    observed.status.ddl_stop.reset();
+    auto stop = read_ddl_stop(task_dir);
+    auto resolution = read_ddl_resolution(task_dir);
+    if (stop && *stop)
+      observed.status.ddl_stop = ddl_stop_status_of(**stop, resolution ? *resolution : std::nullopt, task_dir);
+  }
   if (const nlohmann::json last_error = read_json(task_dir + "/last-error.json"); last_error.is_object())
     observed.status.last_error = last_error_from_json(last_error);
   if (state.is_object() && state.contains("tables") && state["tables"].is_object()) {

@@ -25,6 +25,9 @@ std::vector<std::string> waiting_for(const TaskStatus& status) {
     waits.push_back("a server: retrying " + status.last_retry->what + " (" + status.last_retry->error +
                     "; last attempt " + seconds_text(status.last_retry->seconds_ago) + " ago)");
   if (status.paused) waits.push_back("omsrun resume: the task is paused");
+  if (status.ddl_stop && !status.ddl_stop->resolution)
+    waits.push_back("a DDL decision: the link stops at \"" + status.ddl_stop->statement + "\" (" +
+                    status.ddl_stop->position + "); omsrun ddl skip|applied|retry --task DIR");
   return waits;
 }
 

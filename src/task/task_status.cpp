@@ -119,6 +119,16 @@ json to_json(const TaskStatus& s) {
   if (s.last_retry)
     j["last_retry"] = {
         {"what", s.last_retry->what}, {"error", s.last_retry->error}, {"seconds_ago", s.last_retry->seconds_ago}};
+  if (s.ddl_stop) {
+    json stop = {{"position", s.ddl_stop->position},
+                 {"statement", s.ddl_stop->statement},
+                 {"reason", s.ddl_stop->reason},
+                 {"waiting", !s.ddl_stop->resolution.has_value()},
+                 {"commands", s.ddl_stop->commands}};
+    put(stop, "resolution", s.ddl_stop->resolution);
+    put(stop, "next_run", s.ddl_stop->next_run);
+    j["ddl_stop"] = std::move(stop);
+  }
   put(j, "running", s.running);
   if (s.last_error) j["last_error"] = to_json(*s.last_error);
   return j;
@@ -212,6 +222,18 @@ TaskStatus task_status_from_json(const json& j) {
   if (const json* r = object_at(j, "last_retry"))
     s.last_retry = RetryNote{get_or<std::string>(*r, "what", ""), get_or<std::string>(*r, "error", ""),
                              get_or<double>(*r, "seconds_ago", 0)};
+  if (const json* d = object_at(j, "ddl_stop")) {
+    DdlStopStatus stop;
+    stop.position = get_or<std::string>(*d, "position", "");
+    stop.statement = get_or<std::string>(*d, "statement", "");
+    stop.reason = get_or<std::string>(*d, "reason", "");
+    if (auto it = d->find("commands"); it != d->end() && it->is_array())
+      for (const json& c : *it)
+        if (c.is_string()) stop.commands.push_back(c.get<std::string>());
+    stop.resolution = get<std::string>(*d, "resolution");
+    stop.next_run = get<std::string>(*d, "next_run");
+    s.ddl_stop = std::move(stop);
+  }
   s.running = get<bool>(j, "running");
   if (const json* e = object_at(j, "last_error")) s.last_error = last_error_from_json(*e);
   return s;

@@ -91,6 +91,18 @@ struct LastError {
   std::string phase;
 };
 
+// The DDL the link stopped at (DIR/ddl-stop.json) and the user's word about it
+// (DIR/ddl-resolution.json): src/task/ddl_resolution.hpp. JSON key "ddl_stop"; present while the
+// task waits for a DDL decision or has one that the next run carries out.
+struct DdlStopStatus {
+  std::string position;                   // BinlogPosition::str()
+  std::string statement;
+  std::string reason;                     // the message the link stopped with
+  std::vector<std::string> commands;      // the three `omsrun ddl` commands, each with what it means
+  std::optional<std::string> resolution;  // "skip", "applied", "retry" once `omsrun ddl` said so
+  std::optional<std::string> next_run;    // what the next run does with it (ddl_resolution_effect)
+};
+
 struct TaskStatus {
   std::optional<std::string> phase;   // phase_name()
   std::optional<int64_t> pid;         // the process that wrote it
@@ -107,6 +119,8 @@ struct TaskStatus {
   std::optional<std::vector<TableCopyStatus>> copy_progress;  // a running task's copy, per table
   std::optional<std::map<std::string, uint64_t>> retries;     // this process's retries by kind
   std::optional<RetryNote> last_retry;
+  // The DDL the link stopped at, until replay has passed it (status.json, or the files').
+  std::optional<DdlStopStatus> ddl_stop;
   // Added by `omsrun status` when it reads a task, never written by the task:
   std::optional<bool> running;
   std::optional<LastError> last_error;

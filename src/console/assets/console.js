@@ -120,6 +120,9 @@
     if (status.capture_paused) waits.push('waiting for spool space: ' + status.capture_paused);
     if (status.last_retry && status.last_retry.seconds_ago <= 15) waits.push('waiting for a server: retrying ' + status.last_retry.what);
     if (status.paused) waits.push('paused: press Resume to go on');
+    if (status.ddl_stop && !status.ddl_stop.resolution)
+      waits.push('waiting for a DDL decision: "' + status.ddl_stop.statement + '" at ' + status.ddl_stop.position + ' — ' +
+                 (status.ddl_stop.commands || []).map((c) => c.split(/\s{2,}/)[0]).join(' | '));
     $('waits').replaceChildren(...waits.map((w) => { const li = document.createElement('li'); li.textContent = w; return li; }));
   }
 

@@ -1,0 +1,250 @@
+#include "src/apply/ddl_decided_step.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "src/engine/mysql/binlog/ddl_parse.hpp"
+#include "src/engine/mysql/connection.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
+#include "src/model/table_binding.hpp"
+#include "src/schema/evolution.hpp"
+#include "src/sql/quote.hpp"
+
+namespace omsql::apply {
+
+namespace {
+
+const TableJob* job_of(const Plan& plan, const QualifiedName& source) {
+  for (const auto& job : plan.tables)
+    if (job.source == source) return &job;
+  return nullptr;
+}
+
+// "ALTER TABLE s.t": the statement's kind and the first table it changes, for the log.
+std::string kind_text(const DdlStatement& ddl, const std::vector<QualifiedName>& tables) {
+  return std::string(statement_kind_name(classify_statement(ddl.statement, ddl.schema).kind)) +
+         (tables.empty() ? "" : " " + tables.front().str());
+}
+
+DdlStep stop(const DdlStatement& ddl, const std::string& why) {
+  DdlStep step;
+  step.action = DdlStep::Action::kStop;
+  step.message = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\": " + why +
+                 ". Everything before the statement is applied";
+  return step;
+}
+
+// The definition capture recorded for `source` at the statement, and the job the rules make of it.
+Result<TableJob> job_after(const Plan& plan, const QualifiedName& source, const DdlStatement& ddl,
+                           const SchemaHistory* history) {
+  if (!history) return Status::invalid_argument("the task keeps no schema history to take " + source.str() + "'s new definition from");
+  const std::optional<TableDef> after = history->at(source, ddl.position);
+  const std::optional<TableDef> before = history->before(source, ddl.position);
+  if (!after || (before && *after == *before))
+    return Status::invalid_argument("capture recorded no definition of " + source.str() + " after it");
+  auto job = bind_table(plan.rules, *after);
+  if (!job) return job.status().with_context(source.str() + " after the statement");
+  return job;
+}
+
+// The tables a DROP left the task with at this statement (a rerun's plan no longer has them).
+std::vector<DepartedTable> departed_at(const DdlBarrier& barrier, const DdlStatement& ddl) {
+  std::vector<DepartedTable> out;
+  for (const auto& d : barrier.departed())
+    if (d.position == ddl.position) out.push_back(d);
+  return out;
+}
+
+// `after` with only the columns whose target names the table had before (`before`'s): what the
+// target keeps after a skipped statement. An error when the new row key needs a column left out.
+Result<TableJob> keep_target_columns(TableJob after, const TableJob& before) {
+  std::set<std::string> target_columns;
+  for (const auto& c : before.columns) target_columns.insert(c.target);
+  std::vector<ColumnMapping> kept;
+  std::set<std::string> kept_sources;
+  for (auto& c : after.columns)
+    if (target_columns.count(c.target)) {
+      kept_sources.insert(c.source);
+      kept.push_back(std::move(c));
+    }
+  for (const auto& key : after.key.columns)
+    if (!kept_sources.count(key))
+      return Status::invalid_argument("the row key of " + after.source.str() + " after it needs column `" + key +
+                                      "`, which the target table " + before.target.str() + " does not have");
+  after.columns = std::move(kept);
+  return after;
+}
+
+DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatement& ddl, const SchemaHistory* history) {
+  DdlStep step;
+  step.action = DdlStep::Action::kApply;
+  const DdlReplication replication = barrier.rules().replication_of(ddl);
+  step.kind = replication.kind;
+  step.tables = replication.tables;
+  if (replication.kind == ReplicatedDdl::kNone)
+    for (const auto& d : departed_at(barrier, ddl)) {
+      step.kind = ReplicatedDdl::kDropTable;
+      step.tables.push_back(d.source);
+    }
+  step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() + ": skipped (omsrun ddl skip): not applied to the target";
+  if (replication.kind != ReplicatedDdl::kAlterTable || replication.tables.empty()) return step;
+  const TableJob* before = job_of(plan, replication.tables.front());
+  if (!before) return step;
+  // The rows after the statement are laid out by the definition capture recorded: replay reads
+  // them by it, and writes the columns the target table kept.
+  auto after = job_after(plan, before->source, ddl, history);
+  if (!after) {
+    step.message += "; " + after.status().message() + ", so replay goes on reading its rows as before";
+    return step;
+  }
+  std::vector<std::string> left_out;
+  for (const auto& c : after->columns)
+    if (std::none_of(before->columns.begin(), before->columns.end(),
+                     [&](const ColumnMapping& b) { return b.target == c.target; }))
+      left_out.push_back(c.source);
+  auto kept = keep_target_columns(std::move(after).value(), *before);
+  if (!kept)
+    return stop(ddl, "`omsrun ddl skip` cannot pass it: " + kept.status().message() +
+                         ". Change the target table by hand as the statement does, then `omsrun ddl applied`");
+  step.table_index = static_cast<size_t>(before - plan.tables.data());
+  step.before_job = *before;
+  step.after_job = std::move(kept).value();
+  step.message += "; the target table " + before->target.str() + " keeps its definition";
+  if (!left_out.empty()) {
+    std::string names;
+    for (const auto& n : left_out) names += (names.empty() ? "`" : ", `") + n + "`";
+    step.message += " (the new source column(s) " + names + " are not replicated)";
+  }
+  return step;
+}
+
+DdlStep applied_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatement& ddl,
+                     const SchemaHistory* history) {
+  auto expect = target_expectations(barrier, plan, ddl, history);
+  if (!expect)
+    return stop(ddl, "`omsrun ddl applied` cannot be carried out: " + expect.status().message() +
+                         ". If the target needs nothing more, `omsrun ddl skip` passes it");
+  DdlStep step;
+  step.action = DdlStep::Action::kApply;
+  const DdlReplication replication = barrier.rules().replication_of(ddl);
+  step.kind = replication.kind;
+  step.tables = replication.tables;
+  for (const auto& e : *expect) {
+    if (e.what == TargetExpectation::What::kAbsent && replication.kind == ReplicatedDdl::kNone) {
+      step.kind = ReplicatedDdl::kDropTable;
+      step.tables.push_back(e.source);
+    }
+    if (e.what == TargetExpectation::What::kDefinition && e.job)
+      if (const TableJob* before = job_of(plan, e.source)) {
+        step.table_index = static_cast<size_t>(before - plan.tables.data());
+        step.before_job = *before;
+        step.after_job = *e.job;
+      }
+  }
+  step.expect = std::move(expect).value();
+  step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() +
+                 ": applied on the target by hand (omsrun ddl applied); the target is as the statement leaves it";
+  return step;
+}
+
+}  // namespace
+
+DdlStep decided_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatement& ddl, const ReplayGroup& group,
+                     const SchemaHistory* history, const std::optional<DdlResolution>& resolution) {
+  if (!resolution || !ddl_resolution_matches(*resolution, ddl.position, ddl.statement))
+    return barrier.step(ddl, group, history);
+  switch (resolution->kind) {
+    case DdlResolutionKind::kSkip:
+      return skip_step(barrier, plan, ddl, history);
+    case DdlResolutionKind::kApplied:
+      return applied_step(barrier, plan, ddl, history);
+    case DdlResolutionKind::kRetry: {
+      DdlStep step = barrier.replicated_step(ddl, group, history);
+      if (step.action == DdlStep::Action::kApply) step.message += " (omsrun ddl retry)";
+      if (step.action == DdlStep::Action::kStop) step.message += " (met again after omsrun ddl retry)";
+      return step;
+    }
+  }
+  return barrier.step(ddl, group, history);
+}
+
+Result<std::vector<TargetExpectation>> target_expectations(const DdlBarrier& barrier, const Plan& plan,
+                                                           const DdlStatement& ddl, const SchemaHistory* history) {
+  using What = TargetExpectation::What;
+  std::vector<TargetExpectation> out;
+  const DdlReplication replication = barrier.rules().replication_of(ddl);
+  if (replication.kind == ReplicatedDdl::kNone) {
+    for (const auto& d : departed_at(barrier, ddl)) out.push_back({What::kAbsent, d.source, d.target, std::nullopt});
+    if (out.empty())
+      return Status::invalid_argument("omsql does not replicate this statement, so it cannot tell what the target "
+                                      "should hold after it");
+    return out;
+  }
+  for (const auto& source : replication.tables) {
+    const TableJob* job = job_of(plan, source);
+    if (!job) return Status::invalid_argument(source.str() + " is not a table of the task");
+    switch (replication.kind) {
+      case ReplicatedDdl::kAlterTable: {
+        auto after = job_after(plan, source, ddl, history);
+        if (!after) return after.status();
+        out.push_back({What::kDefinition, source, after->target, std::move(after).value()});
+        break;
+      }
+      case ReplicatedDdl::kDropTable:
+        out.push_back({What::kAbsent, source, job->target, std::nullopt});
+        break;
+      case ReplicatedDdl::kTruncateTable:
+        out.push_back({What::kEmpty, source, job->target, std::nullopt});
+        break;
+      case ReplicatedDdl::kNone:
+        break;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> unmet_expectation(const TargetExpectation& expectation, const TargetTableState& state,
+                                             const Plan& plan) {
+  const std::string table = "the target table " + expectation.target.str();
+  switch (expectation.what) {
+    case TargetExpectation::What::kDefinition: {
+      if (!state.definition) return table + " does not exist";
+      const DialectTarget dialect = DialectTarget::of(plan.target);
+      if (!expectation.job || target_has(*state.definition, *expectation.job, dialect, &plan.tables)) return std::nullopt;
+      return table + " is not as the statement leaves it (" +
+             target_difference(*state.definition, *expectation.job, dialect, &plan.tables).value_or("it differs") + ")";
+    }
+    case TargetExpectation::What::kAbsent:
+      if (state.definition) return table + " still exists (the statement drops it)";
+      return std::nullopt;
+    case TargetExpectation::What::kEmpty:
+      if (!state.definition) return table + " does not exist (the statement only empties it)";
+      if (state.has_rows) return table + " still holds rows (the statement empties it)";
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Result<std::optional<std::string>> check_target_expectations(Connection& target,
+                                                             const std::vector<TargetExpectation>& expectations,
+                                                             const Plan& plan) {
+  MysqlCatalog catalog(target);
+  for (const auto& expectation : expectations) {
+    TargetTableState state;
+    auto described = catalog.describe(expectation.target);
+    if (described) {
+      state.definition = std::move(described).value();
+    } else if (described.status().code() != Status::Code::kNotFound) {
+      return described.status();
+    }
+    if (state.definition && expectation.what == TargetExpectation::What::kEmpty) {
+      auto row = target.query_value("SELECT 1 FROM " + sql::quote_name(expectation.target) + " LIMIT 1");
+      if (!row) return row.status();
+      state.has_rows = row->has_value();
+    }
+    if (auto why = unmet_expectation(expectation, state, plan)) return why;
+  }
+  return std::optional<std::string>{};
+}
+
+}  // namespace omsql::apply
