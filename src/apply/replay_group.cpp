@@ -6,25 +6,57 @@
 
 namespace omsql::apply {
 
+namespace {
+
+// About what the row images hold in memory: their bytes and a word per cell.
+uint64_t approximate_bytes(const RowChange& change) {
+  uint64_t bytes = 64;
+  for (const auto* image : {&change.before, &change.after})
+    for (const Cell& cell : *image) bytes += 16 + cell.text().size();
+  return bytes;
+}
+
+}  // namespace
+
 std::optional<SourceTransaction> TransactionAssembler::add(const Event& event, const SpoolPosition& next,
                                                            const BinlogPosition& applied) {
   const BinlogPosition& position = event_position(event);
-  const bool already_applied = !applied.empty() && !(applied < position);
+  const auto covers = [&](const BinlogPosition& done) { return !done.empty() && !(done < position); };
+  const bool already_applied = covers(applied) || covers(returned_end_);
   if (const auto* rows = std::get_if<RowsEvent>(&event)) {
-    if (!already_applied) open_rows_.insert(open_rows_.end(), rows->rows.begin(), rows->rows.end());
-    return std::nullopt;
+    if (already_applied) return std::nullopt;
+    std::optional<SourceTransaction> piece;
+    if (open_bytes_ >= piece_bytes_ && !open_rows_.empty()) {
+      piece.emplace();
+      piece->rows = std::move(open_rows_);
+      piece->end = open_end_;
+      piece->end.gtid.clear();
+      piece->next = open_next_;
+      piece->piece = true;
+      returned_end_ = piece->end;
+      open_rows_.clear();
+      open_bytes_ = 0;
+    }
+    for (const auto& change : rows->rows) open_bytes_ += approximate_bytes(change);
+    open_rows_.insert(open_rows_.end(), rows->rows.begin(), rows->rows.end());
+    open_end_ = position;
+    open_next_ = next;
+    return piece;
   }
   if (std::holds_alternative<TransactionBegin>(event)) {
     open_rows_.clear();
+    open_bytes_ = 0;
     return std::nullopt;
   }
   if (already_applied) return std::nullopt;
   SourceTransaction transaction;
   transaction.rows = std::move(open_rows_);
   open_rows_.clear();
+  open_bytes_ = 0;
   transaction.end = position;
   transaction.next = next;
   if (const auto* ddl = std::get_if<DdlStatement>(&event)) transaction.ddl = *ddl;
+  returned_end_ = position;
   return transaction;
 }
 
@@ -114,13 +146,15 @@ Status ReplayGroup::fold_parallel(const SourceTransaction& transaction) {
 
 // In binlog order, with the FK actions the changes triggered on the source. A child whose
 // snapshot was taken after the change (keyless, or an FK group) already holds the actions' effect.
-// No lane checkpoint is consulted: an ordered group commits on every lane at once, so no lane can
-// hold part of it.
+// An ordered group commits on every lane at once, but after a restart the pieces of a large
+// transaction may be cut anew, so a change a lane committed in a parallel piece can come back in an
+// ordered one: it is left out, as the parallel fold leaves it out (a keyless row twice is two rows).
 Status ReplayGroup::fold_ordered(const SourceTransaction& transaction) {
   for (const auto& change : transaction.rows) {
     auto it = job_index_.find(change.table);
     if (it == job_index_.end()) continue;
     const size_t table = it->second;
+    if (lanes_hold(table, change)) continue;
     std::optional<CascadeTrigger> trigger;
     if (graph_.triggers(table, change)) {
       std::vector<uint32_t> skip;
@@ -131,6 +165,16 @@ Status ReplayGroup::fold_ordered(const SourceTransaction& transaction) {
     OMSQL_RETURN_IF_ERROR(ordered_.add(table, change, !in_snapshot(table, change.position), std::move(trigger)));
   }
   return Status::ok();
+}
+
+bool ReplayGroup::lanes_hold(size_t table, const RowChange& change) {
+  const auto holds = [&](size_t lane) {
+    const BinlogPosition& committed = lane_checkpoints_[lane];
+    return !committed.empty() && !(committed < change.position);
+  };
+  if (change.kind == RowChange::kUpdate && router(table).keyed())
+    return holds(lane_of(table, change.before)) && holds(lane_of(table, change.after));
+  return holds(lane_of(table, change.kind == RowChange::kDelete ? change.before : change.after));
 }
 
 Status ReplayGroup::fold_into(size_t lane, size_t table, const RowChange& change, bool count) {

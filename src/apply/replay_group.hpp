@@ -29,28 +29,48 @@
 namespace omsql::apply {
 
 // One source transaction as replay reads it from the spool (or a unit without rows: a heartbeat
-// or the DDL of another table, which moves the position on).
+// or the DDL of another table, which moves the position on), or a piece of one too large to hold.
 struct SourceTransaction {
   std::vector<RowChange> rows;  // of wanted tables, in binlog order
   BinlogPosition end;           // the position of the event that ended it
   SpoolPosition next;           // the spool position after its last record
+  // A piece of a transaction larger than TransactionAssembler::kPieceBytes: its rows up to a rows
+  // event's end, which is `end` (without a GTID: the transaction is not done there). The lanes
+  // commit it like a whole transaction; the rest of the transaction follows.
+  bool piece = false;
   // The statement, when a DdlStatement ended the unit (it then holds no rows): the replayer asks
   // DdlBarrier (ddl_barrier.hpp) whether it is a barrier or only moves the position.
   std::optional<DdlStatement> ddl;
 };
 
-// Cuts the spool's events, in spool order, into whole source transactions.
+// Cuts the spool's events, in spool order, into whole source transactions, and a transaction
+// larger than `piece_bytes` into pieces that end at rows events. Memory stays bounded whatever a
+// source transaction's size (a 50M-row archive DELETE): the lanes commit each piece with their
+// checkpoint at its end, as they commit the shares of a group, so a restart goes on from there.
+// At a piece's end the source's rows satisfy every unique key (InnoDB checks them per row), and
+// replay writes with foreign_key_checks=0, so a piece is as good a commit point as a group's end.
 class TransactionAssembler {
  public:
+  static constexpr uint64_t kPieceBytes = 4 << 20;
+
+  explicit TransactionAssembler(uint64_t piece_bytes = kPieceBytes) : piece_bytes_(piece_bytes) {}
+
   // Adds one event; `next` is the spool position after its record and `applied` the position
   // every lane has committed. A TransactionCommit, a DdlStatement or a Heartbeat ends the open
-  // unit and returns it (a DdlStatement with the statement); a TransactionBegin drops rows left open (a
-  // transaction cut off by a reconnect is read again from its start). Events at or before
-  // `applied` add nothing and end nothing.
+  // unit and returns it (a DdlStatement with the statement); a rows event that finds the open rows
+  // at `piece_bytes` returns them as a piece and opens a new one with its own rows. A
+  // TransactionBegin drops rows left open (a transaction cut off by a reconnect is read again from
+  // its start). Events at or before `applied`, or before the end of a unit already returned (the
+  // re-read start of a cut transaction whose pieces went out), add nothing and end nothing.
   std::optional<SourceTransaction> add(const Event& event, const SpoolPosition& next, const BinlogPosition& applied);
 
  private:
+  uint64_t piece_bytes_;
   std::vector<RowChange> open_rows_;
+  uint64_t open_bytes_ = 0;
+  BinlogPosition open_end_;      // the last rows event's position among the open rows
+  SpoolPosition open_next_;      // the spool position after that rows event's record
+  BinlogPosition returned_end_;  // the end of the last unit returned
 };
 
 enum class GroupKind { kEmpty, kParallel, kOrdered };
@@ -126,6 +146,8 @@ class ReplayGroup {
   // Folds one change into a lane's batch for its table, counting it when `count` (the delete half
   // of a key moved to another lane is not a change of its own). Dropped when the lane holds it.
   Status fold_into(size_t lane, size_t table, const RowChange& change, bool count);
+  // Whether the lane(s) the parallel fold routes `change` to have committed it already.
+  bool lanes_hold(size_t table, const RowChange& change);
   ChangeBatch& router(size_t table);
   void reset_counts();
 

@@ -77,6 +77,84 @@ TEST_CASE("TransactionAssembler: whole transactions, applied events dropped, a c
   CHECK(beat->end == at(150));
 }
 
+TEST_CASE("TransactionAssembler: a transaction larger than its piece size comes out in pieces at rows events") {
+  const TableJob job = table("a");
+  // Each row image costs about 64 + 2 * 16 + 1 bytes: three of them pass a 250-byte piece.
+  TransactionAssembler assembler(250);
+  const BinlogPosition none;
+  CHECK_FALSE(assembler.add(TransactionBegin{"0-1-1", false, BinlogPosition{"mariadb-bin.000001", 10, "0-1-1"}}, {1, 1}, none));
+  // One rows event of two rows, then one of one row: under the limit until the third row is in.
+  BinlogPosition with_gtid = at(20);
+  with_gtid.gtid = "0-1-1";
+  RowChange first = insert(job, row(1, "a"), 20), second = insert(job, row(2, "b"), 20);
+  CHECK_FALSE(assembler.add(RowsEvent{{first, second}, with_gtid}, {1, 2}, none));
+  CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(3, "c"), 30)}, at(30)}, {1, 3}, none));
+  // The next rows event finds the open rows at the limit: they go out, ending at the last rows
+  // event taken (never inside one), without the GTID of a transaction not done there.
+  auto piece = assembler.add(RowsEvent{{insert(job, row(4, "d"), 40)}, at(40)}, {1, 4}, none);
+  REQUIRE(piece);
+  CHECK(piece->piece);
+  CHECK(piece->rows.size() == 3);
+  CHECK(piece->end == at(30));
+  CHECK(piece->end.gtid.empty());
+  CHECK(piece->next == SpoolPosition{1, 3});
+  CHECK_FALSE(piece->ddl);
+  // A reconnect cut the transaction: it is read again from its start. What went out in the piece
+  // is not returned twice; the rest is.
+  CHECK_FALSE(assembler.add(TransactionBegin{"0-1-1", false, at(10)}, {1, 5}, none));
+  CHECK_FALSE(assembler.add(RowsEvent{{first, second}, with_gtid}, {1, 6}, none));
+  CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(3, "c"), 30)}, at(30)}, {1, 7}, none));
+  CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(4, "d"), 40)}, at(40)}, {1, 8}, none));
+  auto rest = assembler.add(TransactionCommit{"0-1-1", 1, at(50)}, {1, 9}, none);
+  REQUIRE(rest);
+  CHECK_FALSE(rest->piece);
+  REQUIRE(rest->rows.size() == 1);
+  CHECK(rest->rows[0].after[1].text() == "d");
+  CHECK(rest->end == at(50));
+  // A small transaction after it is whole.
+  CHECK_FALSE(assembler.add(TransactionBegin{"0-1-2", false, at(60)}, {1, 10}, none));
+  CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(5, "e"), 70)}, at(70)}, {1, 11}, none));
+  auto whole = assembler.add(TransactionCommit{"0-1-2", 2, at(80)}, {1, 12}, none);
+  REQUIRE(whole);
+  CHECK_FALSE(whole->piece);
+  CHECK(whole->rows.size() == 1);
+}
+
+TEST_CASE("ordered group: a keyless change lane 0 committed in a parallel piece before a restart is left out") {
+  // After a restart the pieces of a large transaction may be cut anew: a piece that now holds an
+  // FK-triggering change (ordered, on lane 0) can reach back over lane 0's checkpoint, which lane
+  // 0 took in a parallel piece. Its keyless rows up to there are on the target already.
+  TableJob parent = table("parent");
+  TableJob bag = table("bag", false);
+  TableJob child = table("child");
+  ColumnDef pid;
+  pid.name = "pid";
+  pid.ordinal = 3;
+  pid.data_type = "int";
+  pid.column_type = "int(11)";
+  child.source_def.columns.push_back(pid);
+  child.columns.push_back(ColumnMapping{"pid", "pid", std::nullopt, false});
+  ForeignKeyDef fk;
+  fk.name = "fk_parent";
+  fk.columns = {"pid"};
+  fk.referenced = parent.source;
+  fk.referenced_columns = {"id"};
+  fk.on_delete = "CASCADE";
+  child.source_def.foreign_keys = {fk};
+  const Plan plan = plan_of({parent, bag, child});
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  group.set_lanes({at(60), at(20)});  // lane 0 committed a piece ending at 60, lane 1 one at 20
+  REQUIRE(*group.fold(transaction({insert(plan.tables[1], row(1, "held"), 50), insert(plan.tables[1], row(2, "new"), 70),
+                                   remove(plan.tables[0], row(9, "p"), 80)},
+                                  90)));
+  REQUIRE(group.kind() == GroupKind::kOrdered);
+  LaneShare ordered = group.take_ordered();
+  CHECK(ordered.changes == 2);
+  CHECK_FALSE(mentions(ordered.statements, hex("held")));
+  CHECK(mentions(ordered.statements, hex("new")));
+}
+
 TEST_CASE("folding: insert + update + delete sequences end as the net effect per key") {
   const Plan plan = plan_of({table("a")});
   const TableJob& job = plan.tables[0];
