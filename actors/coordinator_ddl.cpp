@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "actors/coordinator_state.hpp"
+#include "src/log/log.hpp"
 
 namespace omsql::actors::coordination {
 
@@ -29,12 +29,11 @@ Status load_ddl_records(Self self) {
   s.ddl_stop = *stop;
   s.ddl_resolution = *resolution;
   if (s.ddl_stop)
-    std::cerr << "incremental: the task stopped at the DDL at " << s.ddl_stop->position.str() << " (\""
-              << s.ddl_stop->statement << "\"); "
-              << (s.ddl_resolution ? "resolution " + std::string(ddl_resolution_name(s.ddl_resolution->kind)) + ": " +
-                                         ddl_resolution_effect(*s.ddl_resolution)
-                                   : std::string("no decision yet: replay stops there again"))
-              << "\n";
+    log::info("replay") << "incremental: the task stopped at the DDL at " << s.ddl_stop->position.str() << " (\""
+                             << s.ddl_stop->statement << "\"); "
+                             << (s.ddl_resolution ? "resolution " + std::string(ddl_resolution_name(s.ddl_resolution->kind)) +
+                                                        ": " + ddl_resolution_effect(*s.ddl_resolution)
+                                                  : std::string("no decision yet: replay stops there again"));
   return Status::ok();
 }
 
@@ -50,12 +49,12 @@ void stop_at_ddl(Self self, const DdlStopReport& report) {
   Status saved = write_ddl_stop(dir, *s.ddl_stop);
   if (saved) saved = clear_ddl_resolution(dir);
   s.ddl_resolution.reset();
-  std::cerr << "error: " << report.reason << "\n"
-            << "the link stopped at the DDL at " << report.position.str()
-            << " (everything before it is applied on the target) and waits for a DDL decision. Say how to go on, "
-               "then run the task again:\n";
-  for (const std::string& command : ddl_resolution_commands(dir)) std::cerr << "  " << command << "\n";
-  if (!saved) std::cerr << "error: " << saved.message() << " (the stop record could not be kept)\n";
+  log::error("task") << report.reason;
+  log::info("task") << "the link stopped at the DDL at " << report.position.str()
+                    << " (everything before it is applied on the target) and waits for a DDL decision. Say how to go "
+                       "on, then run the task again:";
+  for (const std::string& command : ddl_resolution_commands(dir)) log::info("task") << "  " << command;
+  if (!saved) log::error("task") << saved.message() << " (the stop record could not be kept)";
   s.ended = "stopped at a DDL at " + report.position.str() + ": waiting for a DDL decision";
   // Like any run that ends without finishing: `omsrun status` shows it once the process is gone.
   nlohmann::json last{{"message", report.reason},
@@ -74,14 +73,14 @@ void forget_passed_ddl(Self self) {
   auto passed = [&](const BinlogPosition& at) { return !applied.empty() && !(applied < at); };
   bool changed = false;
   if (s.ddl_resolution && passed(s.ddl_resolution->position)) {
-    std::cerr << "incremental: passed the DDL at " << s.ddl_resolution->position.str() << " as resolved ("
-              << ddl_resolution_name(s.ddl_resolution->kind) << ")\n";
-    if (auto st = clear_ddl_resolution(s.directory->path()); !st) std::cerr << "warning: " << st.message() << "\n";
+    log::info("replay") << "incremental: passed the DDL at " << s.ddl_resolution->position.str()
+                             << " as resolved (" << ddl_resolution_name(s.ddl_resolution->kind) << ")";
+    if (auto st = clear_ddl_resolution(s.directory->path()); !st) log::warning("task") << st.message();
     s.ddl_resolution.reset();
     changed = true;
   }
   if (s.ddl_stop && passed(s.ddl_stop->position)) {
-    if (auto st = clear_ddl_stop(s.directory->path()); !st) std::cerr << "warning: " << st.message() << "\n";
+    if (auto st = clear_ddl_stop(s.directory->path()); !st) log::warning("task") << st.message();
     s.ddl_stop.reset();
     changed = true;
   }

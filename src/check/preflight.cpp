@@ -100,7 +100,8 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
   if (version.empty()) return;
   findings.info(FindingCode::kServerVersion, source.describe() + ": server version " + version);
   const bool incremental = plan.phases.incremental;
-  auto vars = variables(source, {"log_bin", "binlog_format", "binlog_row_image", "server_id", "gtid_binlog_pos"});
+  auto vars = variables(source, {"log_bin", "binlog_format", "binlog_row_image", "binlog_row_metadata", "server_id",
+                                 "gtid_binlog_pos"});
   if (!vars) {
     findings.error(FindingCode::kQueryFailed, vars.status().message());
     return;
@@ -124,6 +125,23 @@ void check_source(Connection& source, const Plan& plan, Findings& findings) {
   if (vars->count("binlog_row_image") && upper(value("binlog_row_image")) != "FULL")
     binlog_problem("binlog_row_image is " + value("binlog_row_image") +
                    ", not FULL: SET GLOBAL binlog_row_image = 'FULL' (updates must carry every column)");
+  if (incremental) {
+    // Optional: what FULL adds to capture (src/engine/mysql/binlog/decoder_rows.cpp).
+    const std::string metadata = upper(value("binlog_row_metadata"));
+    if (metadata == "FULL")
+      findings.info(FindingCode::kBinlogSetting,
+                    source.describe() + ": binlog_row_metadata is FULL: capture checks the column names of every "
+                    "TABLE_MAP against the definition it decodes the table with, and stops naming the table, the "
+                    "position and both column lists instead of decoding rows into the wrong columns");
+    else
+      findings.info(FindingCode::kBinlogSetting,
+                    source.describe() + ": binlog_row_metadata is " +
+                        (metadata.empty() ? std::string("not available on this server") : metadata) +
+                        ": capture checks only the column count of each TABLE_MAP against the definition it decodes "
+                        "the table with; SET GLOBAL binlog_row_metadata = 'FULL' (optional, a few bytes per "
+                        "TABLE_MAP) makes it check the column names too, so a definition with other columns at the "
+                        "same places stops capture instead of decoding rows into the wrong columns");
+  }
   if (value("server_id").empty() || value("server_id") == "0")
     binlog_problem("server_id is 0: set a non-zero server_id so the binlog can be read");
   if (incremental && !value("gtid_binlog_pos").empty())

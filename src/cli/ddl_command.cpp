@@ -7,6 +7,7 @@
 
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
+#include "src/log/log.hpp"
 #include "src/runner/ddl_resolve.hpp"
 
 namespace omsql::cli {
@@ -28,15 +29,17 @@ std::string task_script(const std::string& task_dir) {
 int resolve_ddl(const DdlCommandOptions& options) {
   auto kind = ddl_resolution_from_name(options.word);
   if (!kind) {
-    std::cerr << "ddl: unknown resolution '" << options.word << "'; expected one of: skip, applied, retry\n";
+    log::write_worded(log::Level::kError, "ddl",
+                      "ddl: unknown resolution '" + options.word + "'; expected one of: skip, applied, retry");
     return kExitUsage;
   }
   std::optional<BinlogPosition> at;
   if (!options.at.empty()) {
     auto parsed = parse_binlog_position(options.at);
     if (!parsed) {
-      std::cerr << "ddl: --at " << options.at << ": " << parsed.status().message()
-                << " (give the position omsrun status shows, e.g. mariadb-bin.000003:1234)\n";
+      log::write_worded(log::Level::kError, "ddl",
+                        "ddl: --at " + options.at + ": " + parsed.status().message() +
+                            " (give the position omsrun status shows, e.g. mariadb-bin.000003:1234)");
       return kExitUsage;
     }
     at = *parsed;
@@ -44,19 +47,19 @@ int resolve_ddl(const DdlCommandOptions& options) {
   std::string task_dir = options.task_dir;
   if (task_dir.empty()) {
     if (options.script.empty()) {
-      std::cerr << "ddl: give the task directory (--task DIR) or the task's script FILE\n";
+      log::write_worded(log::Level::kError, "ddl", "ddl: give the task directory (--task DIR) or the task's script FILE");
       return kExitUsage;
     }
     auto compiled = dsl::compile_file(options.script);
     if (!compiled.ok()) {
-      for (const auto& d : compiled.diagnostics) std::cerr << d.format() << "\n";
+      for (const auto& d : compiled.diagnostics) log::write_worded(log::Level::kError, "script", d.format());
       return kExitScriptError;
     }
     task_dir = task_directory_for(dsl::unbound_plan(*compiled.script), options.script, "");
   }
   auto stop = runner::stopped_at_ddl(task_dir);
   if (!stop) {
-    std::cerr << "error: " << stop.status().message() << "\n";
+    log::error("ddl") << stop.status().message();
     return kExitFailure;
   }
   runner::DdlResolveRequest request{*kind, at, nullptr};
@@ -64,8 +67,8 @@ int resolve_ddl(const DdlCommandOptions& options) {
   if (*kind == DdlResolutionKind::kApplied) {
     const std::string script = options.script.empty() ? task_script(task_dir) : options.script;
     if (script.empty()) {
-      std::cerr << "error: " << task_dir << "/state.json names no script: give it (omsrun ddl applied --task "
-                << task_dir << " FILE) to check the target\n";
+      log::error("ddl") << task_dir << "/state.json names no script: give it (omsrun ddl applied --task " << task_dir
+                        << " FILE) to check the target";
       return kExitFailure;
     }
     int code = kExitFailure;
@@ -75,7 +78,7 @@ int resolve_ddl(const DdlCommandOptions& options) {
   }
   auto resolved = runner::resolve_ddl_stop(task_dir, request);
   if (!resolved) {
-    std::cerr << "error: " << resolved.status().message() << "\n";
+    log::error("ddl") << resolved.status().message();
     return kExitFailure;
   }
   const DdlStop& stopped = resolved->stop;

@@ -1,4 +1,6 @@
 // TABLE_MAP and WRITE/UPDATE/DELETE_ROWS decoding: the part of BinlogDecoder that reads row images.
+#include <cctype>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,45 @@ uint32_t fixed_binary_length(const ColumnDef& def) {
   if (def.data_type == "inet6" || def.data_type == "uuid") return 16;
   if (def.data_type == "inet4") return 4;
   return 0;
+}
+
+// Column names compare as MariaDB compares them: ASCII letters without case.
+bool same_column_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x < 0x80 && y < 0x80 ? std::tolower(x) != std::tolower(y) : x != y) return false;
+  }
+  return true;
+}
+
+std::string name_list(const std::vector<std::string>& names, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count && i < names.size(); ++i) {
+    if (i == 16) return out + ", ... (" + std::to_string(count) + " in all)";
+    out += (out.empty() ? "`" : ", `") + names[i] + "`";
+  }
+  return out;
+}
+
+// Why the binlog's column names (FULL optional metadata; empty without it) do not fit the
+// definition the rows would be decoded with, over the `visible` columns; nullopt when they fit.
+std::optional<std::string> column_name_mismatch(const std::vector<std::string>& logged, const TableDef& definition,
+                                                size_t visible) {
+  if (logged.empty()) return std::nullopt;
+  std::vector<std::string> defined;
+  for (const auto& column : definition.columns) defined.push_back(column.name);
+  for (size_t i = 0; i < visible && i < defined.size(); ++i) {
+    if (i < logged.size() && same_column_name(logged[i], defined[i])) continue;
+    return "column " + std::to_string(i + 1) + " is `" + (i < logged.size() ? logged[i] : std::string("?")) +
+           "` in the binlog (binlog_row_metadata=FULL) but `" + defined[i] +
+           "` in the definition capture decodes the table with; binlog columns (" + name_list(logged, visible) +
+           "), expected (" + name_list(defined, defined.size()) +
+           "). Decoding its rows would put values into the wrong columns, so capture stops before spooling any: "
+           "the task's definition of the table is not the source's at this position (a change capture did not "
+           "follow); copy the task afresh (omsrun FILE --recopy)";
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -135,6 +176,10 @@ Status BinlogDecoder::decode_table_map(std::string_view body) {
                                       " columns but its definition read from the source has " + std::to_string(listed) +
                                       hidden_note + ": the table was altered after the task read its definition");
     }
+    // binlog_row_metadata=FULL names the columns: a definition that has other columns at the same
+    // places (same count, another layout) would put values into the wrong columns, so stop here.
+    if (auto mismatch = column_name_mismatch(column_names, *definition, table->visible))
+      return Status::invalid_argument(context() + ": " + *mismatch);
     for (size_t i = 0; i < table->visible; ++i) {
       const ColumnDef& def = definition->columns[i];
       ColumnType& column = table->columns[i];

@@ -540,3 +540,44 @@ TEST_CASE("columns the caller does not keep decode as NULL in every image") {
   REQUIRE(!narrow);
   CHECK(narrow.status().message().find("altered") != std::string::npos);
 }
+
+TEST_CASE("binlog_row_metadata=FULL: column names that do not fit the definition stop decoding the table") {
+  // Same count and types, other places: without the names the rows would decode into the wrong
+  // columns (a DDL capture did not follow, e.g. `ALTER TABLE t CHANGE a b INT, CHANGE b a INT`).
+  TableDef definition;
+  definition.name = {"db", "t"};
+  for (const char* name : {"id", "a", "b"}) {
+    ColumnDef column;
+    column.name = name;
+    column.data_type = "int";
+    definition.columns.push_back(column);
+  }
+  BinlogDecoderOptions options;
+  options.table_definition = [&](const QualifiedName& name) { return name == definition.name ? &definition : nullptr; };
+  auto names = [](std::initializer_list<const char*> list) {
+    std::string value;
+    for (const char* name : list) value += lenenc(std::strlen(name)) + name;
+    return std::string(1, '\x04') + lenenc(value.size()) + value;
+  };
+  const std::vector<TestColumn> logged = {{3, ""}, {3, ""}, {3, ""}};
+  {
+    BinlogDecoder decoder = ready_decoder(options);
+    // Names as the definition has them (any case): decoded as always.
+    REQUIRE(decoder.decode(make_event(19, table_map_body(4, "db", "t", logged, names({"id", "A", "b"})), 500)));
+    // Without FULL metadata there is nothing to compare.
+    REQUIRE(decoder.decode(make_event(19, table_map_body(5, "db", "t", logged), 600)));
+  }
+  BinlogDecoder decoder = ready_decoder(options);
+  auto map = decoder.decode(make_event(19, table_map_body(4, "db", "t", logged, names({"id", "b", "a"})), 500));
+  REQUIRE(!map);
+  CHECK(map.status().code() == Status::Code::kInvalidArgument);
+  const std::string message = map.status().message();
+  CHECK(message.find("TABLE_MAP of db.t: column 2 is `b` in the binlog (binlog_row_metadata=FULL) but `a` in the "
+                     "definition capture decodes the table with; binlog columns (`id`, `b`, `a`), expected (`id`, `a`, "
+                     "`b`)") != std::string::npos);
+  CHECK(message.find("omsrun FILE --recopy") != std::string::npos);
+  CHECK(message.rfind("binlog ", 0) == 0);  // the position
+  // A table without a definition is decoded by its TABLE_MAP alone, as before.
+  BinlogDecoder plain = ready_decoder();
+  CHECK(plain.decode(make_event(19, table_map_body(4, "db", "t", logged, names({"id", "b", "a"})), 500)));
+}
