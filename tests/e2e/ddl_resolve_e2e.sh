@@ -12,14 +12,16 @@
 #     the retried ALTER stops again ("someone changed it"); after the target is fixed, a second
 #     retry runs the ALTER and the link goes on.
 #  4. skip: an ADD INDEX is passed; the target has no such index, the rows after it arrive.
+#  5. applied of a TRUNCATE (it stops by default): refused while the target table still holds
+#     rows, accepted once it is emptied by hand; the rows after it arrive.
 # The stop record and the resolution are 0600 and gone once replay has passed the statement. At
 # the end every table's rows equal the source's (CHECKSUM TABLE and a row digest).
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_ddlres
 src_sql -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db;
-            CREATE TABLE $db.t (id INT PRIMARY KEY, v VARCHAR(20))"
-src_sql $db -e "INSERT INTO t SELECT seq, 'copied' FROM seq_1_to_1000"
+            CREATE TABLE $db.t (id INT PRIMARY KEY, v VARCHAR(20)); CREATE TABLE $db.u (id INT PRIMARY KEY)"
+src_sql $db -e "INSERT INTO t SELECT seq, 'copied' FROM seq_1_to_1000; INSERT INTO u SELECT seq FROM seq_1_to_50"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 sb=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$OMSQL_SRC_PORT" --mysql-user=root --mysql-db=$db
     --tables=1 --table-size=2000)
@@ -158,12 +160,26 @@ grep -q "passed the DDL at $skip_at as resolved (skip)" "$WORK/run.log" || fail 
 [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA='${db}_t' AND INDEX_NAME='iv'")" = 0 ] ||
   fail "the skipped ALTER reached the target"
 
+# --- 5. applied of a TRUNCATE: the target table must be empty ---
+start_link
+src_sql $db -e "INSERT INTO u VALUES (51); TRUNCATE TABLE u; INSERT INTO u VALUES (1001), (1002)"
+expect_stop
+grep -q "TRUNCATE TABLE stops by default" <<<"$(field '["ddl_stop"]["reason"]')" || fail "the TRUNCATE stop's reason"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.u")" = 51 ] || fail "the rows before the TRUNCATE"
+expect_refusal 1 "$OMSRUN" ddl applied --task "$task"
+grep -q "the target table ${db}_t.u still holds rows (the statement empties it)" <<<"$out" || fail "ddl applied of a TRUNCATE not done: $out"
+tgt_sql -e "TRUNCATE TABLE ${db}_t.u"
+resolve applied
+rerun
+[ "$code" = 0 ] || fail "the run after the applied TRUNCATE failed ($code)"
+[ "$(tgt_sql -N -e "SELECT GROUP_CONCAT(id ORDER BY id) FROM ${db}_t.u")" = 1001,1002 ] || fail "the rows after the TRUNCATE"
+
 # --- converged: the load stops, the link catches up, the rows are the source's ---
 kill "$load" 2>/dev/null || true
 wait "$load" 2>/dev/null || true
 rerun
 [ "$code" = 0 ] || fail "the last catch-up failed ($code)"
-compare --pair $db.t=${db}_t.t --pair $db.sbtest1=${db}_t.sbtest1 || fail "the target's rows differ from the source's"
+compare --pair $db.t=${db}_t.t --pair $db.u=${db}_t.u --pair $db.sbtest1=${db}_t.sbtest1 || fail "the target's rows differ from the source's"
 same_checksum $db.t ${db}_t.t || fail "t: checksums differ"
 same_checksum $db.sbtest1 ${db}_t.sbtest1 || fail "sbtest1: checksums differ"
 echo "ddl_resolve_e2e: $(( $(date +%s) - began )) s under the load"
