@@ -55,24 +55,11 @@ std::vector<DepartedTable> departed_at(const DdlBarrier& barrier, const DdlState
   return out;
 }
 
-// `after` with only the columns whose target names the table had before (`before`'s): what the
-// target keeps after a skipped statement. An error when the new row key needs a column left out.
-Result<TableJob> keep_target_columns(TableJob after, const TableJob& before) {
-  std::set<std::string> target_columns;
-  for (const auto& c : before.columns) target_columns.insert(c.target);
-  std::vector<ColumnMapping> kept;
-  std::set<std::string> kept_sources;
-  for (auto& c : after.columns)
-    if (target_columns.count(c.target)) {
-      kept_sources.insert(c.source);
-      kept.push_back(std::move(c));
-    }
-  for (const auto& key : after.key.columns)
-    if (!kept_sources.count(key))
-      return Status::invalid_argument("the row key of " + after.source.str() + " after it needs column `" + key +
-                                      "`, which the target table " + before.target.str() + " does not have");
-  after.columns = std::move(kept);
-  return after;
+// The columns replay writes, as "`a`, `b`" (their target names), for messages.
+std::string target_column_list(const TableJob& job) {
+  std::string out;
+  for (const auto& c : job.columns) out += (out.empty() ? "`" : ", `") + c.target + "`";
+  return out;
 }
 
 DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatement& ddl, const SchemaHistory* history) {
@@ -91,30 +78,25 @@ DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatemen
   const TableJob* before = job_of(plan, replication.tables.front());
   if (!before) return step;
   // The rows after the statement are laid out by the definition capture recorded: replay reads
-  // them by it, and writes the columns the target table kept.
+  // them by it.
   auto after = job_after(plan, before->source, ddl, history);
   if (!after) {
     step.message += "; " + after.status().message() + ", so replay goes on reading its rows as before";
     return step;
   }
-  std::vector<std::string> left_out;
-  for (const auto& c : after->columns)
-    if (std::none_of(before->columns.begin(), before->columns.end(),
-                     [&](const ColumnMapping& b) { return b.target == c.target; }))
-      left_out.push_back(c.source);
-  auto kept = keep_target_columns(std::move(after).value(), *before);
-  if (!kept)
-    return stop(ddl, "`omsrun ddl skip` cannot pass it: " + kept.status().message() +
-                         ". Change the target table by hand as the statement does, then `omsrun ddl applied`");
+  // Replay goes on writing the columns it wrote: a statement that changes them cannot be passed,
+  // since the rows after it would not fit the target (and a rerun rebinds the table from the
+  // history, so a narrowed job would not last). As the policy's IGNORE.
+  if (after->columns != before->columns)
+    return stop(ddl, "`omsrun ddl skip` cannot pass it: it changes the columns replay writes to " +
+                         before->target.str() + " (" + target_column_list(*before) + " before, " +
+                         target_column_list(*after) + " after), which the target table would not have. Change "
+                         "the target table by hand as the statement does, then `omsrun ddl applied`; or `omsrun ddl "
+                         "retry` applies it");
   step.table_index = static_cast<size_t>(before - plan.tables.data());
   step.before_job = *before;
-  step.after_job = std::move(kept).value();
+  step.after_job = std::move(after).value();
   step.message += "; the target table " + before->target.str() + " keeps its definition";
-  if (!left_out.empty()) {
-    std::string names;
-    for (const auto& n : left_out) names += (names.empty() ? "`" : ", `") + n + "`";
-    step.message += " (the new source column(s) " + names + " are not replicated)";
-  }
   return step;
 }
 

@@ -22,8 +22,8 @@ namespace omsql::apply {
 // position, same text; a word about another statement is not used):
 //   skip     kApply without target statements: only the checkpoint moves past it. An ALTER's table
 //            is rebound to the job of the definition capture recorded after it (the rows after it
-//            are laid out by that), keeping only the columns the target table had before it: the
-//            target keeps its definition, replay writes the columns both have. A DROP TABLE's
+//            are laid out by that); one that changes the columns replay writes stops again (the
+//            rows after it would not fit the target), as the policy's IGNORE does. A DROP TABLE's
 //            tables leave the task; their target tables stay.
 //   applied  kApply without target statements and `expect` = target_expectations: the replayer
 //            checks that the target holds them before the checkpoint moves (a stop if not). An

@@ -139,7 +139,7 @@ std::string ddl_resolution_effect(const DdlResolution& resolution) {
   switch (resolution.kind) {
     case DdlResolutionKind::kSkip:
       return "the next run passes " + at + " without applying it to the target (only the checkpoint moves past "
-             "it; replay goes on writing the columns the target table has), and goes on after it";
+             "it; one that changes the columns replay writes stops again), and goes on after it";
     case DdlResolutionKind::kApplied:
       return "the next run checks that the target is as " + at + " leaves it, records it done and goes on after "
              "it (it stops again if the target is not)";

@@ -8,9 +8,10 @@
 #  2. applied: the ADD COLUMN made by hand on the target with a wrong type is refused (nothing
 #     written), with the right definition accepted; the rerun passes it and the rows after it
 #     arrive with the column's values.
-#  3. retry: the target was changed under the link (a column of the same name already there), so
-#     the retried ALTER stops again ("someone changed it"); after the target is fixed, a second
-#     retry runs the ALTER and the link goes on.
+#  3. skip of that ADD COLUMN is refused at the barrier (the rows after it carry the column); retry:
+#     the target was changed under the link (a column of the same name already there), so the
+#     retried ALTER stops again ("someone changed it"); after the target is fixed, a second retry
+#     runs the ALTER and the link goes on.
 #  4. skip: an ADD INDEX is passed; the target has no such index, the rows after it arrive.
 #  5. applied of a TRUNCATE (it stops by default): refused while the target table still holds
 #     rows, accepted once it is emptied by hand; the rows after it arrive.
@@ -127,6 +128,13 @@ expect_stop
 retry_at=$(field '["ddl_stop"]["position"]')
 [ "$(rows 4001 4001)" = 1 ] && [ "$(rows 4002 4002)" = 0 ] || fail "rows around the second ALTER"
 tgt_sql ${db}_t -e "ALTER TABLE t ADD COLUMN r VARCHAR(5) NULL"  # someone's change on the target
+# skip cannot pass a column the rows after it carry: the run stops there again, saying so.
+resolve skip
+rerun
+[ "$code" = 1 ] || fail "a skipped ADD COLUMN did not stop again (exit $code)"
+grep -q "omsrun ddl skip\` cannot pass it: it changes the columns replay writes" <<<"$(field '["ddl_stop"]["reason"]')" ||
+  fail "the skipped ADD COLUMN stop does not say why: $(field '["ddl_stop"]["reason"]')"
+[ "$(rows 4002 4002)" = 0 ] || fail "a row after the refused skip was applied"
 resolve retry
 grep -q "^resolution retry: the next run runs the target statements of the statement at $retry_at again" "$WORK/ddl.txt" ||
   { cat "$WORK/ddl.txt"; fail "ddl retry output"; }

@@ -1,6 +1,6 @@
 // The DDL barrier after the user resolved a stop there (src/apply/ddl_decided_step): skip passes
-// with only the checkpoint and rebinds the table to the new definition restricted to the target's
-// columns; applied passes only with what the target must hold; retry runs the target statements
+// with only the checkpoint and rebinds the table to the new definition (refused for a change of
+// the columns replay writes); applied passes only with what the target must hold; retry runs the target statements
 // with the policy's STOP lifted; a word about another statement changes nothing. And the check of
 // the target's state against what the statement leads to.
 #include <doctest/doctest.h>
@@ -94,40 +94,39 @@ TEST_CASE("without a word about this very statement, the barrier and the policy 
   CHECK(decided_step(barrier, f.plan, alter, group, &*f.history, other_text).action == DdlStep::Action::kStop);
 }
 
-TEST_CASE("skip: only the checkpoint moves; the table reads the new layout and writes the target's columns") {
+TEST_CASE("skip: only the checkpoint moves; the table reads the new layout; a column change is refused") {
   Fixture f;
   const FkGraph graph = FkGraph::build(f.plan);
   ReplayGroup group(f.plan, graph);
   DdlBarrier barrier(f.plan);
-  const DdlStatement alter = ddl("ALTER TABLE a ADD w INT", 50);
-  const DdlStep skip = decided_step(barrier, f.plan, alter, group, &*f.history, word(alter, DdlResolutionKind::kSkip));
+  // An index the target does not get: the job follows the source's definition, same columns.
+  TableDef indexed = f.plan.tables[1].source_def;
+  IndexDef iv;
+  iv.name = "iv";
+  iv.parts.push_back(IndexPart{"v", std::nullopt, false});
+  indexed.indexes.push_back(iv);
+  REQUIRE(f.history->record(at(55), {"s", "b"}, indexed, "ALTER TABLE b ADD INDEX iv (v)"));
+  const DdlStatement index = ddl("ALTER TABLE b ADD INDEX iv (v)", 55);
+  const DdlStep skip = decided_step(barrier, f.plan, index, group, &*f.history, word(index, DdlResolutionKind::kSkip));
   REQUIRE(skip.action == DdlStep::Action::kApply);
   CHECK(skip.statements.empty());
   CHECK(skip.expect.empty());
   CHECK(skip.kind == ReplicatedDdl::kAlterTable);
-  CHECK(skip.table_index == 0);
+  CHECK(skip.table_index == 1);
   REQUIRE(skip.after_job);
-  // The rows after it carry three columns (the decoder's layout); the target keeps id and v.
-  CHECK(skip.after_job->source_def.columns.size() == 3);
-  REQUIRE(skip.after_job->columns.size() == 2);
-  CHECK(skip.after_job->columns[0].target == "id");
-  CHECK(skip.after_job->columns[1].target == "v");
-  CHECK(skip.after_job->key.columns == std::vector<std::string>{"id"});
+  CHECK(skip.after_job->source_def.indexes.size() == 2);
+  CHECK(skip.after_job->columns == f.plan.tables[1].columns);
   CHECK(skip.message ==
-        "ALTER TABLE s.a at mariadb-bin.000001:50: skipped (omsrun ddl skip): not applied to the target; the target table "
-        "t.a keeps its definition (the new source column(s) `w` are not replicated)");
+        "ALTER TABLE s.b at mariadb-bin.000001:55: skipped (omsrun ddl skip): not applied to the target; the target "
+        "table t.b keeps its definition");
 
-  // A new row key on a column the target does not have: skip cannot pass it, it says so.
-  TableDef rekeyed = f.after;
-  rekeyed.columns[2].nullable = false;  // a PRIMARY KEY column
-  rekeyed.indexes = {primary_on("w")};
-  REQUIRE(f.history->record(at(60), {"s", "a"}, rekeyed, "ALTER TABLE a DROP PRIMARY KEY, ADD PRIMARY KEY (w)"));
-  const DdlStatement rekey = ddl("ALTER TABLE a DROP PRIMARY KEY, ADD PRIMARY KEY (w)", 60);
-  const DdlStep refused = decided_step(barrier, f.plan, rekey, group, &*f.history, word(rekey, DdlResolutionKind::kSkip));
-  CAPTURE(refused.message);
+  // A column the target would not have: the rows after it would not fit, so skip stops again.
+  const DdlStatement alter = ddl("ALTER TABLE a ADD w INT", 50);
+  const DdlStep refused = decided_step(barrier, f.plan, alter, group, &*f.history, word(alter, DdlResolutionKind::kSkip));
   CHECK(refused.action == DdlStep::Action::kStop);
-  CHECK(refused.message.find("`omsrun ddl skip` cannot pass it: the row key of s.a after it needs column `w`, which "
-                             "the target table t.a does not have") != std::string::npos);
+  CHECK(refused.message.find("`omsrun ddl skip` cannot pass it: it changes the columns replay writes to t.a (`id`, "
+                             "`v` before, `id`, `v`, `w` after)") != std::string::npos);
+  CHECK(refused.message.find("then `omsrun ddl applied`") != std::string::npos);
 
   // A statement with no recorded definition (not replicated): the checkpoint moves, nothing rebinds.
   const DdlStatement rename = ddl("ALTER TABLE a RENAME TO z", 70);
