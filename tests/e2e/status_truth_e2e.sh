@@ -6,7 +6,8 @@
 #  3. a target row locked by another session while the source writes: lag_seconds keeps growing
 #     and caught_up is false; `omsrun status` opens nothing for writing in the task directory;
 #  4. kill -9: running false, caught_up false, "ended without a clean stop";
-#  5. a task that fails (a source RENAME of a migrated table): running false and its last error.
+#  5. a task that stops (a source RENAME of a migrated table): running false, its last error, and
+#     that it waits for a DDL decision.
 source "$(dirname "$0")/lib.sh"
 command -v strace >/dev/null || fail "strace is needed (scripts/install-deps.sh installs it)"
 
@@ -101,7 +102,9 @@ wait "$pid"; code=$?
 set -e
 [ "$code" = 1 ] || fail "the task ended with $code after source DDL, want 1"
 [ "$(field '["running"]')" = False ] || fail "a failed task shows running"
-[ "$(field '["ended"]')" = failed ] || fail "ended: $(field '["ended"]')"
+# A stop at a DDL barrier waits for a DDL decision (docs/operations.md "Stopped at a DDL").
+field '["ended"]' | grep -q "^stopped at a DDL at .*: waiting for a DDL decision$" || fail "ended: $(field '["ended"]')"
+[ "$(field '["ddl_stop"]["waiting"]')" = True ] || fail "ddl_stop: $(status_json)"
 field '["last_error"]["message"]' | grep -q "source DDL on migrated table $db.t" || fail "last error: $(status_json)"
 "$OMSRUN" status --task "$WORK/task" | grep -q "^last error (pid $pid, .*source DDL on migrated table" \
   || fail "status text: $("$OMSRUN" status --task "$WORK/task")"
