@@ -514,6 +514,10 @@ void begin_replay(Self* self) {
   // `parallel` says now (relane_if_agreed moves to that once the lanes agree). Replay restarts
   // at the slowest lane's checkpoint; lanes skip what they already hold.
   if (auto st = checkpoint::ensure_table(**target); !st) return retry_or_fail(st);
+  // Statements longer than the target's max_allowed_packet make it drop the connection.
+  auto packet = (*target)->query_value("SELECT @@GLOBAL.max_allowed_packet");
+  if (!packet) return retry_or_fail(packet.status());
+  if (packet->has_value()) s.group->set_statement_bytes(apply::statement_bytes_for(std::stoull(**packet)));
   auto lanes = checkpoint::read_lanes(**target, s.task_id);
   if (!lanes) return retry_or_fail(lanes.status());
   if (lanes->empty()) {

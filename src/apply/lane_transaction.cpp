@@ -1,5 +1,7 @@
 #include "src/apply/lane_transaction.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <utility>
 
 #include "src/apply/change_batch.hpp"
@@ -42,6 +44,46 @@ LaneWork repair_work(const std::vector<verify::RowDifference>& differences, cons
 
 bool lane_holds(const BinlogPosition& lane_checkpoint, const LaneWork& work) {
   return !work.repair && !lane_checkpoint.empty() && !(lane_checkpoint < work.end);
+}
+
+namespace {
+
+std::string megabytes(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", bytes / 1048576.0);
+  return text;
+}
+
+// "REPLACE INTO `db`.`t`" of "REPLACE INTO `db`.`t` (`id`, ...) VALUES ...": the statement's head.
+std::string statement_head(const std::string& statement) {
+  size_t end = statement.find(" (");
+  if (end == std::string::npos || end > 200) end = std::min<size_t>(statement.size(), 80);
+  return statement.substr(0, end);
+}
+
+}  // namespace
+
+Status check_statement_sizes(const LaneWork& work, uint64_t max_packet, const std::string& target) {
+  if (max_packet == 0) return Status::ok();
+  // The packet also carries the command byte and the protocol's header.
+  constexpr uint64_t kOverhead = 1024;
+  for (size_t i = 0; i < work.statements.size(); ++i) {
+    const std::string& statement = work.statements[i];
+    if (statement.size() + kOverhead <= max_packet) continue;
+    std::string keys;
+    if (i < work.row_keys.size() && !work.row_keys[i].empty()) {
+      keys = " (key " + work.row_keys[i].front();
+      if (work.row_keys[i].size() > 1) keys += " and " + std::to_string(work.row_keys[i].size() - 1) + " more";
+      keys += ")";
+    }
+    const uint64_t wanted = (statement.size() + kOverhead) * 2;
+    return Status::invalid_argument(
+        target + ": " + statement_head(statement) + keys + " needs a " + megabytes(statement.size()) +
+        " statement, more than the target's max_allowed_packet (" + megabytes(max_packet) +
+        "): raise it on the target (SET GLOBAL max_allowed_packet = " + std::to_string((wanted + 1048575) / 1048576) +
+        " * 1024 * 1024, and in its option file for restarts), then run the same command to resume");
+  }
+  return Status::ok();
 }
 
 Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkGraph& graph,
@@ -92,6 +134,9 @@ Status LaneWriter::connect() {
   // Replay derives FK actions itself (src/apply/cascade.hpp); the target's own must not fire.
   OMSQL_RETURN_IF_ERROR(target_->execute("SET SESSION foreign_key_checks = 0"));
   OMSQL_RETURN_IF_ERROR(checkpoint::ensure_table(*target_));
+  auto packet = target_->query_value("SELECT @@SESSION.max_allowed_packet");
+  if (!packet) return packet.status();
+  max_packet_ = packet->has_value() ? std::stoull(**packet) : 0;
   if (!checkpoint_read_) {
     auto committed = checkpoint::read(*target_, lane_id_);
     if (!committed) return committed.status();
@@ -104,6 +149,7 @@ Status LaneWriter::connect() {
 Status LaneWriter::apply(const LaneWork& work, std::vector<std::string>* warnings) {
   OMSQL_RETURN_IF_ERROR(connect());
   if (lane_holds(checkpoint_, work)) return Status::ok();
+  OMSQL_RETURN_IF_ERROR(check_statement_sizes(work, max_packet_, target_->describe()));
   ConnectionRunner runner(*target_);
   OMSQL_RETURN_IF_ERROR(run_lane_transaction(runner, plan_, graph_, lane_id_, work, warnings));
   if (!work.repair) checkpoint_ = work.end;

@@ -59,6 +59,12 @@ bool lane_holds(const BinlogPosition& lane_checkpoint, const LaneWork& work);
 Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkGraph& graph,
                             const std::string& lane_id, const LaneWork& work, std::vector<std::string>* warnings);
 
+// The first statement of `work` longer than the target takes (`max_packet`, its
+// max_allowed_packet: the server drops the connection on a longer one, which looks like a target
+// that went away and was retried for the whole retry patience): a non-transient error naming the
+// table, the row's key, both sizes and the fix. Ok when every statement fits.
+Status check_statement_sizes(const LaneWork& work, uint64_t max_packet, const std::string& target);
+
 // One lane's connection to the target and its committed position, read once per connection.
 class LaneWriter {
  public:
@@ -84,6 +90,7 @@ class LaneWriter {
   std::unique_ptr<Connection> target_;
   BinlogPosition checkpoint_;
   bool checkpoint_read_ = false;
+  uint64_t max_packet_ = 0;  // the session's max_allowed_packet
 };
 
 }  // namespace omsql::apply

@@ -7,7 +7,7 @@ OrderedBatch::OrderedBatch(const Plan& plan) : plan_(plan), run_(plan.tables.siz
 void OrderedBatch::close_run() {
   for (auto& batch : run_) {
     if (!batch || batch->empty()) continue;
-    for (auto& statement : batch->statements()) program_.statements.push_back(std::move(statement));
+    for (auto& statement : batch->statements(statement_bytes_)) program_.statements.push_back(std::move(statement));
     batch->clear();
   }
 }

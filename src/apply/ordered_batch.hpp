@@ -33,9 +33,12 @@ class OrderedBatch {
   LaneProgram take();
   // Plan table `table`'s job changed (a replicated ALTER). REQUIRES: empty().
   void rebind(size_t table) { run_[table].reset(); }
+  // Multi-row statements are cut at about this size (ReplayGroup::set_statement_bytes).
+  void set_statement_bytes(size_t bytes) { statement_bytes_ = bytes; }
 
  private:
   void close_run();
+  size_t statement_bytes_ = 4 << 20;
 
   const Plan& plan_;
   std::vector<std::unique_ptr<ChangeBatch>> run_;  // by table: the changes since the last trigger

@@ -1,5 +1,6 @@
 #include "src/apply/replay_group.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "src/apply/routing.hpp"
@@ -58,6 +59,11 @@ std::optional<SourceTransaction> TransactionAssembler::add(const Event& event, c
   if (const auto* ddl = std::get_if<DdlStatement>(&event)) transaction.ddl = *ddl;
   returned_end_ = position;
   return transaction;
+}
+
+size_t statement_bytes_for(uint64_t max_packet) {
+  constexpr uint64_t kMost = 4 << 20, kLeast = 64 << 10;
+  return static_cast<size_t>(std::clamp<uint64_t>(max_packet / 2, kLeast, kMost));
 }
 
 ReplayGroup::ReplayGroup(const Plan& plan, const FkGraph& graph)
@@ -211,7 +217,7 @@ std::vector<LaneShare> ReplayGroup::take_parallel() {
     for (auto& batch : batches_[lane]) {
       if (!batch || batch->empty()) continue;
       std::vector<std::vector<std::string>> keys;
-      for (auto& statement : batch->statements(4 << 20, &keys)) share.statements.push_back(std::move(statement));
+      for (auto& statement : batch->statements(statement_bytes_, &keys)) share.statements.push_back(std::move(statement));
       for (auto& statement_keys : keys) share.row_keys.push_back(std::move(statement_keys));
       batch->clear();
     }

@@ -75,6 +75,10 @@ class TransactionAssembler {
 
 enum class GroupKind { kEmpty, kParallel, kOrdered };
 
+// The size at which replay cuts its multi-row statements for a target whose max_allowed_packet is
+// `max_packet`: half of it (a statement may pass the cut by one row), at most 4 MB, at least 64 KB.
+size_t statement_bytes_for(uint64_t max_packet);
+
 // One lane's share of a flushed group: its statements (with each statement's rows' keys, for
 // messages), the FK cascades between them (ordered groups), and its count of row changes.
 struct LaneShare {
@@ -136,6 +140,11 @@ class ReplayGroup {
   std::vector<LaneShare> take_parallel();
   // Takes an ordered group: lane 0's share; the group is empty after.
   LaneShare take_ordered();
+  // Multi-row statements are cut at about `bytes` (statement_bytes_for the target's packet).
+  void set_statement_bytes(size_t bytes) {
+    statement_bytes_ = bytes;
+    ordered_.set_statement_bytes(bytes);
+  }
   // Plan table `table`'s TableJob changed (a replicated ALTER at a barrier): its batches are laid
   // out anew from it (columns, key, lane routing). REQUIRES: kind() == kEmpty.
   void rebind(size_t table);
@@ -163,6 +172,7 @@ class ReplayGroup {
   GroupKind kind_ = GroupKind::kEmpty;
   uint64_t parallel_changes_ = 0;  // sum of lane_changes_
   uint64_t parallel_bytes_ = 0;    // approximate SQL size of the parallel batches
+  size_t statement_bytes_ = 4 << 20;
   BinlogPosition folded_through_;
   SpoolPosition spool_end_;
 };

@@ -118,3 +118,29 @@ TEST_CASE("a lane skips a group it already holds, never a repair") {
   LaneWork repair = repair_work({}, at(100));
   CHECK_FALSE(lane_holds(at(150), repair));
 }
+
+TEST_CASE("a statement longer than the target's max_allowed_packet stops loudly instead of looking like a lost target") {
+  // The server drops the connection on a packet longer than max_allowed_packet: the client saw
+  // "server has gone away" and retried for the whole retry patience.
+  LaneWork work;
+  work.statements = {"REPLACE INTO `t`.`small` (`id`) VALUES (1)",
+                     "REPLACE INTO `t`.`b` (`id`, `data`) VALUES (2, X'" + std::string(3 << 20, 'a') + "')"};
+  work.row_keys = {{"`id` = 1"}, {"`id` = 2"}};
+  CHECK(check_statement_sizes(work, 16 << 20, "target root@h:1"));
+  CHECK(check_statement_sizes(work, 0, "target root@h:1"));  // unknown: nothing to check
+  Status st = check_statement_sizes(work, 2 << 20, "target root@h:1");
+  REQUIRE_FALSE(st);
+  CHECK_FALSE(st.is_transient());
+  CHECK(st.message() ==
+        "target root@h:1: REPLACE INTO `t`.`b` (key `id` = 2) needs a 3.0 MB statement, more than the target's "
+        "max_allowed_packet (2.0 MB): raise it on the target (SET GLOBAL max_allowed_packet = 7 * 1024 * 1024, and "
+        "in its option file for restarts), then run the same command to resume");
+}
+
+TEST_CASE("replay cuts its statements at half the target's max_allowed_packet, between 64 KB and 4 MB") {
+  CHECK(statement_bytes_for(16 << 20) == 4 << 20);
+  CHECK(statement_bytes_for(4 << 20) == 2 << 20);
+  CHECK(statement_bytes_for(1 << 20) == 512 << 10);
+  CHECK(statement_bytes_for(1024) == 64 << 10);
+  CHECK(statement_bytes_for(1ull << 30) == 4 << 20);
+}
