@@ -1,5 +1,6 @@
 #include "actors/incremental_actors.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "actors/supervision.hpp"
 #include "actors/retry.hpp"
 #include "src/engine/mysql/binlog/capture.hpp"
+#include "src/engine/mysql/binlog/ddl_lexer.hpp"
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/engine.hpp"
 #include "src/engine/mysql/connection.hpp"
@@ -178,6 +180,27 @@ Status load_history(TailerState& s) {
     if (!bound) return bound.status().with_context("schema history of " + job.source.str());
     s.rules->set_definition(*definition, bound->replayed_columns());
   }
+  // Tables that joined in the live link before the resume position (the plan does not have them):
+  // decoded by their definition there. One that joins later is met again at its CREATE.
+  auto joined = load_joined_tables(s.task_dir);
+  if (!joined) return joined.status();
+  for (const auto& entry : *joined) {
+    auto definition = s.history->at(entry.source, from);
+    if (!definition) continue;
+    auto bound = bind_table(s.plan->rules, *definition);
+    if (!bound) return bound.status().with_context("schema history of " + entry.source.str());
+    s.rules->join(*definition, bound->replayed_columns());
+  }
+  return Status::ok();
+}
+
+// The target session ShadowSchema evaluates on, opened on first use.
+Status open_shadow(TailerState& s) {
+  if (s.shadow) return Status::ok();
+  auto server = Connection::open(s.plan->target, "target");
+  if (!server) return server.status();
+  s.shadow_server = std::move(server).value();
+  s.shadow = std::make_unique<ShadowSchema>(*s.shadow_server);
   return Status::ok();
 }
 
@@ -196,12 +219,7 @@ Status evolve_definition(TailerState& s, const DdlStatement& ddl) {
     return st.is_transient() ? Status::transient(what + st.message()) : Status::unsupported(what + st.message());
   };
   if (!before) return failed(Status::invalid_argument("its definition is unknown"));
-  if (!s.shadow) {
-    auto server = Connection::open(s.plan->target, "target");
-    if (!server) return failed(server.status());
-    s.shadow_server = std::move(server).value();
-    s.shadow = std::make_unique<ShadowSchema>(*s.shadow_server);
-  }
+  if (auto st = open_shadow(s); !st) return failed(st);
   auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classify_statement(ddl.statement, ddl.schema), {*before});
   if (!outcome) {
     if (outcome.status().is_transient()) {
@@ -218,6 +236,91 @@ Status evolve_definition(TailerState& s, const DdlStatement& ddl) {
   if (!bound) return failed(bound.status());
   OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, table, *after, ddl.statement));
   s.rules->set_definition(*after, bound->replayed_columns());
+  return Status::ok();
+}
+
+// A replicated CREATE TABLE of a table the MIGRATE patterns take: it joins the task (issue 12 §2).
+// Its definition comes from the target server's own DDL rules (ShadowSchema: LIKE and ... SELECT
+// read the task tables' definitions at this position) and is recorded in the schema history and
+// table-set.json before the statement is spooled; the rows after it (a CREATE ... SELECT's in the
+// same transaction) are decoded by it. Replay creates the target table at the statement's place.
+// IF NOT EXISTS of a table that exists changes nothing; the DDL policy CREATE TABLE = IGNORE keeps
+// the table out of the task. What cannot be evaluated or bound stops the link, naming why.
+Status tables_join(TailerState& s, const DdlStatement& ddl) {
+  const DdlReplication replication = s.rules->replication_of(ddl);
+  if (replication.kind != ReplicatedDdl::kCreateTable || replication.tables.empty()) return Status::ok();
+  const QualifiedName& table = replication.tables.front();
+  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+  const std::string what = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\" creates " +
+                           table.str() + ", a table the MIGRATE rules take";
+  auto failed = [&](const Status& st) {
+    const std::string text = what + ": it cannot join the task: " + st.message();
+    return st.is_transient() ? Status::transient(text) : Status::unsupported(text);
+  };
+  if (s.history->recorded_at(table, ddl.position)) {
+    // Read again (a reconnect, a rerun): the history already holds what it left.
+    if (auto after = s.history->at(table, ddl.position)) {
+      auto bound = bind_table(s.plan->rules, *after);
+      if (!bound) return failed(bound.status());
+      s.rules->join(*after, bound->replayed_columns());
+    }
+    return Status::ok();
+  }
+  const bool existed = s.history->before(table, ddl.position).has_value() ||
+                       (!s.history->knows(table) && s.rules->definition(table));
+  if (existed && !classified.or_replace) {
+    if (classified.if_not_exists) return Status::ok();  // the server changed nothing
+    return failed(Status::invalid_argument("the task's schema history says the table exists there already"));
+  }
+  const DdlHandling handling = s.plan->ddl_policy.handling(StatementKind::kCreateTable, classified.or_replace);
+  if (handling == DdlHandling::kIgnore && !existed) {
+    log::info("binlog") << "binlog: " << table.str() << " created on the source at " << ddl.position.str()
+                        << " does not join the task: " << s.plan->ddl_policy.explain(StatementKind::kCreateTable);
+    return Status::ok();
+  }
+  // The tables the statement reads (LIKE, ... SELECT) as valid here; one outside the task has no
+  // known definition at this position, so the shadow server refuses the statement.
+  std::vector<TableDef> before;
+  for (const auto& object : classified.objects) {
+    if (object.type != ObjectType::kTable || object.role != ObjectRole::kRead) continue;
+    const QualifiedName* name = s.rules->task_name(object.name);
+    const TableDef* read = name ? s.rules->definition(*name) : nullptr;
+    if (!read)
+      return failed(Status::unsupported("it reads " + object.name.str() +
+                                        ", which is not a task table, so its definition at this position is not "
+                                        "known. Create the table on the target by hand and EXCLUDE it, or run "
+                                        "again with --recopy"));
+    if (std::none_of(before.begin(), before.end(), [&](const TableDef& t) { return t.name == read->name; }))
+      before.push_back(*read);
+  }
+  std::vector<ShadowSchema::DatabaseDefaults> databases;
+  if (auto defaults = s.rules->database_defaults(table.schema))
+    databases.push_back({table.schema, defaults->first, defaults->second});
+  if (auto st = open_shadow(s); !st) return failed(st);
+  auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classified, before, databases);
+  if (!outcome) {
+    if (outcome.status().is_transient()) {
+      s.shadow.reset();
+      s.shadow_server.reset();
+    }
+    return failed(outcome.status());
+  }
+  const TableDef* after = nullptr;
+  for (const auto& definition : outcome->after)
+    if (same_name(definition.name.schema, table.schema) && same_name(definition.name.table, table.table))
+      after = &definition;
+  if (!after) return failed(Status::invalid_argument("the shadow schema returned no definition of it"));
+  // The schema phase refuses a table the rules cannot bind at the start (the run does not begin);
+  // here the link stops the same way, naming the table and why.
+  auto bound = bind_table(s.plan->rules, *after);
+  if (!bound) return failed(bound.status());
+  OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, after->name, *after, ddl.statement));
+  TableSetEntry entry{after->name, bound->target, column_rules_of(s.plan->rules, after->name),
+                      JoinedAt{ddl.position, ddl.statement}};
+  OMSQL_RETURN_IF_ERROR(record_table_joined(s.task_dir, entry));
+  s.rules->join(*after, bound->replayed_columns());
+  log::info("binlog") << "binlog: " << after->name.str() << " was created on the source at " << ddl.position.str()
+                      << ": it joins the task (to " << bound->target.str() << ")";
   return Status::ok();
 }
 
@@ -306,7 +409,9 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
             }
             if (auto st = tables_leave(s, *ddl); !st) return tailer_fail(self, st.message());
             if (!halt) {
-              if (auto st = evolve_definition(s, *ddl); !st) {
+              Status st = tables_join(s, *ddl);
+              if (st) st = evolve_definition(s, *ddl);
+              if (!st) {
                 if (!st.is_transient()) return tailer_fail(self, st.message());
                 lost = st;  // read again from the last synced record, the statement included
                 break;

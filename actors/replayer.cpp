@@ -25,6 +25,7 @@
 #include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/model/table_binding.hpp"
 #include "src/spool/spool.hpp"
+#include "src/sql/quote.hpp"
 #include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
 #include "src/verify/chunk_hash.hpp"
@@ -385,6 +386,28 @@ void run_barrier(Self* self) {
       return;
     }
   }
+  if (step.kind == ReplicatedDdl::kCreateTable && !step.statements.empty()) {
+    // A table that joins: created before a crash (only the checkpoint moves), or someone else's?
+    auto target = Connection::open(s.plan->target, "target");
+    if (!target) return replayer_fail(self, target.status().message());
+    std::optional<TableDef> actual;
+    bool empty = true;
+    auto described = MysqlCatalog(**target).describe(step.after_job->target);
+    if (described) {
+      actual = std::move(described).value();
+      auto row = (*target)->query("SELECT 1 FROM " + sql::quote_name(step.after_job->target) + " LIMIT 1");
+      if (!row) return replayer_fail(self, row.status().message());
+      empty = row->rows.empty();
+    } else if (described.status().code() != Status::Code::kNotFound) {
+      return replayer_fail(self, described.status().message());
+    }
+    if (auto why = apply::settle_join_against_target(step, actual, empty, *s.plan)) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why});
+      self->quit();
+      return;
+    }
+  }
   // The DDL's position becomes the group's: what follows is folded after it.
   auto folded = s.group->fold(*s.waiting);
   if (!folded) return replayer_fail(self, folded.status().message());
@@ -393,7 +416,11 @@ void run_barrier(Self* self) {
   log::info("replay") << "incremental: " << step.message;
   s.progress.group_sent(at, 1, 0);
   s.ddl->applied(step);  // the next statement is judged only after the lane has committed this one
-  if (step.after_job) {
+  if (step.after_job && step.table_index >= s.own_plan->tables.size()) {
+    // A table joins: its changes after the barrier are folded and applied like any task table's.
+    s.own_plan->tables.push_back(*step.after_job);
+    s.group->rebind_all();
+  } else if (step.after_job) {
     // The changes after it are folded by the new definition (columns, key, routing).
     s.own_plan->tables[step.table_index] = *step.after_job;
     s.group->rebind(step.table_index);
@@ -468,6 +495,7 @@ void apply_stored(Self* self) {
         s.barrier = std::move(step);
         break;
       }
+      if (!step.message.empty()) log::info("replay") << "incremental: " << step.message;  // a DDL passed, and why
     }
     auto folded = s.group->fold(*transaction);
     if (!folded) return replayer_fail(self, folded.status().message());
@@ -538,7 +566,6 @@ void begin_replay(Self* self) {
   // passed their DROP yet.
   auto set = load_table_set(s.task_dir);
   if (!set) return replayer_fail(self, set.status().message());
-  s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan, set->has_value() ? (*set)->left : std::vector<DepartedTable>{});
   auto resolution = read_ddl_resolution(s.task_dir);
   if (!resolution) return replayer_fail(self, resolution.status().message());
   s.ddl_resolution = *resolution;
@@ -556,6 +583,19 @@ void begin_replay(Self* self) {
     if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + job.source.str()).message());
     job = std::move(bound).value();
   }
+  // Tables that joined in the live link before the replay position (the plan does not have them):
+  // bound from their definition there. One that joins later is met again at its CREATE barrier.
+  for (const auto& entry : set->has_value() ? joined_tables(**set) : std::vector<TableSetEntry>{}) {
+    auto definition = s.history->at(entry.source, start);
+    const bool planned = std::any_of(s.own_plan->tables.begin(), s.own_plan->tables.end(),
+                                     [&](const TableJob& job) { return job.source == entry.source; });
+    if (!definition || planned) continue;
+    auto bound = bind_table(s.plan->rules, *definition);
+    if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + entry.source.str()).message());
+    s.own_plan->tables.push_back(std::move(bound).value());
+  }
+  s.group->rebind_all();
+  s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan, set->has_value() ? (*set)->left : std::vector<DepartedTable>{});
   s.begin_retry.succeeded();
   s.progress.begin(*lanes);
   if (!s.progress.checkpoint().empty()) s.unapplied.applied(s.progress.checkpoint());

@@ -1,7 +1,10 @@
 #include "src/apply/ddl_barrier.hpp"
 
+#include <algorithm>
 #include <utility>
 
+#include "src/apply/foreign_keys.hpp"
+#include "src/engine/mysql/binlog/ddl_lexer.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
 #include "src/model/table_binding.hpp"
 #include "src/schema/evolution.hpp"
@@ -89,6 +92,78 @@ DdlStep alter_step(const Plan& plan, const DdlStatement& ddl, size_t index, cons
   return step;
 }
 
+// CREATE TABLE of a table the MIGRATE patterns take: the tailer recorded it joining (schema
+// history at the statement's position, table-set.json) before it spooled the statement; the target
+// table is created by the schema phase's translator from the job the rules make of that definition.
+// No record: the table did not join (IF NOT EXISTS of a table that exists, or CREATE TABLE = IGNORE).
+DdlStep create_step(const Plan& plan, const DdlStatement& ddl, const QualifiedName& table,
+                    const SchemaHistory* history) {
+  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+  auto stop = [&](const std::string& why) {
+    DdlStep step;
+    step.action = DdlStep::Action::kStop;
+    step.message = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\" creates " + table.str() +
+                   ", a table the MIGRATE rules take, and it cannot join the task: " + why +
+                   ". Everything before the statement is applied";
+    return step;
+  };
+  if (!history) return stop("no schema history to take its definition from");
+  size_t index = plan.tables.size();
+  for (size_t i = 0; i < plan.tables.size(); ++i)
+    if (same_name(plan.tables[i].source.schema, table.schema) && same_name(plan.tables[i].source.table, table.table))
+      index = i;
+  const QualifiedName name = index < plan.tables.size() ? plan.tables[index].source : table;
+  if (!history->recorded_at(name, ddl.position)) {
+    const bool existed = history->before(name, ddl.position).has_value();
+    const DdlHandling handling = plan.ddl_policy.handling(StatementKind::kCreateTable, classified.or_replace);
+    if ((existed && classified.if_not_exists && !classified.or_replace) || (!existed && handling == DdlHandling::kIgnore)) {
+      DdlStep pass;
+      pass.message = "CREATE TABLE " + name.str() + " at " + ddl.position.str() + ": passed, " +
+                     (existed ? std::string("the table exists (IF NOT EXISTS)")
+                              : "the table does not join: " + plan.ddl_policy.explain(StatementKind::kCreateTable));
+      return pass;
+    }
+    return stop("capture recorded no definition of it (a spool written by an omsql that did not replicate CREATE "
+                "TABLE?)");
+  }
+  const std::optional<TableDef> after = history->at(name, ddl.position);
+  if (!after) return stop("capture recorded it gone after the statement");
+  auto after_job = bind_table(plan.rules, *after);
+  if (!after_job) return stop(after_job.status().message());
+  // Replay honours FK actions through the graph of the tables it started with (src/apply/
+  // foreign_keys.hpp); a new table's actions are not in it, so their cascades would be missed.
+  for (const auto& fk : after->foreign_keys) {
+    if (fk_action(fk.on_delete) == FkAction::kNone && fk_action(fk.on_update) == FkAction::kNone) continue;
+    bool in_task = fk.referenced == after->name;
+    for (const auto& job : plan.tables) in_task = in_task || job.source == fk.referenced;
+    if (in_task)
+      return stop("its foreign key `" + fk.name + "` to " + fk.referenced.str() + " has an ON DELETE/UPDATE action, "
+                  "and replay cannot yet honour the actions of a table that joins in the live link (its cascades "
+                  "would be missed). Create it on the target by hand and run again with --recopy, or EXCLUDE it");
+  }
+  const bool replaces = classified.or_replace && history->before(name, ddl.position).has_value();
+  if (replaces && plan.options.on_exists == OnExists::kAppend)
+    return stop("CREATE OR REPLACE drops the table first, and the task writes into target tables that held rows of "
+                "their own (on_exists = 'append'), which omsql never drops");
+  ClassifiedStatement create = classified;
+  create.or_replace = replaces;
+  const TableJob* before_job = replaces && index < plan.tables.size() ? &plan.tables[index] : nullptr;
+  auto evolution = evolve_target(before_job, &*after_job, create, DialectTarget::of(plan.target), &plan.tables);
+  if (!evolution) return stop(evolution.status().message());
+  DdlStep step;
+  step.action = DdlStep::Action::kApply;
+  step.kind = ReplicatedDdl::kCreateTable;
+  step.tables = {name};
+  step.table_index = index;
+  step.statements = std::move(evolution->statements);
+  step.after_job = std::move(after_job).value();
+  step.message = "CREATE TABLE " + name.str() + " at " + ddl.position.str() + ": " +
+                 (replaces ? "replacing " : "creating ") + step.after_job->target.str() +
+                 " on the target; the table joins the task";
+  for (const auto& warning : evolution->warnings) step.message += "; warning: " + warning;
+  return step;
+}
+
 }  // namespace
 
 DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history) const {
@@ -106,6 +181,12 @@ DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group, cons
                      plan_.ddl_policy.explain(classified.kind) + ". To apply it, give the script's MIGRATE DDL (" +
                          kind + " = APPLY); to pass it and keep the target as it is, DDL (" + kind +
                          " = IGNORE); then run again");
+  // A table that joined in capture (CREATE TABLE = IGNORE keeps it out there): passing it would
+  // leave its rows without a target table.
+  if (step.kind == ReplicatedDdl::kCreateTable)
+    return stop_step(ddl, table,
+                     "the script's DDL policy says CREATE TABLE = IGNORE, but capture recorded the table joining "
+                     "the task (under an earlier policy). Apply it (DDL (CREATE TABLE = APPLY)), then run again");
   // IGNORE: the target keeps its definition. Replay goes on writing the columns it wrote, so a
   // statement that changes them cannot be passed (the rows after it would not fit the target).
   if (step.before_job && step.after_job && step.before_job->columns != step.after_job->columns)
@@ -132,6 +213,8 @@ DdlStep DdlBarrier::replicated_step(const DdlStatement& ddl, const ReplayGroup& 
     return step;
   }
   const DdlReplication replication = rules_.replication_of(ddl);
+  if (replication.kind == ReplicatedDdl::kCreateTable && !replication.tables.empty())
+    return create_step(plan_, ddl, replication.tables.front(), history);
   if (replication.kind == ReplicatedDdl::kNone) {
     // A rerun after the tailer recorded a DROP: the plan no longer has the table; table-set.json
     // says where it left and which target table it had.
@@ -200,7 +283,29 @@ std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& 
          "leaves it (" + difference.value_or("it differs") + "): someone changed it. Everything before the statement is applied";
 }
 
+std::optional<std::string> settle_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
+                                                     bool target_empty, const Plan& plan) {
+  if (step.kind != ReplicatedDdl::kCreateTable || !step.after_job || !target_actual) return std::nullopt;
+  const bool replaces = std::any_of(step.statements.begin(), step.statements.end(), [](const std::string& sql) {
+    return sql.rfind("DROP TABLE", 0) == 0;
+  });
+  if (replaces) return std::nullopt;  // DROP TABLE IF EXISTS, then CREATE: safe to run again
+  // Replay applies no row of the new table before this checkpoint, so a table it created is empty.
+  if (target_empty && target_has(*target_actual, *step.after_job, DialectTarget::of(plan.target), &plan.tables)) {
+    step.statements.clear();
+    step.message += " (already created: the target table is as the statement leaves it)";
+    return std::nullopt;
+  }
+  const auto difference = target_difference(*target_actual, *step.after_job, DialectTarget::of(plan.target), &plan.tables);
+  return "source DDL at the CREATE TABLE of " + step.after_job->source.str() + " is not applied: the target table " +
+         step.after_job->target.str() + " exists already and is not the empty table the statement makes (" +
+         (target_empty ? difference.value_or("it differs") : std::string("it holds rows")) +
+         "): it is not the task's. Drop or rename it on the target, or EXCLUDE the table, then run again. "
+         "Everything before the statement is applied";
+}
+
 void DdlBarrier::applied(const DdlStep& step) {
+  if (step.kind == ReplicatedDdl::kCreateTable && step.after_job) rules_.join(step.after_job->source_def, step.after_job->replayed_columns());
   if (step.kind != ReplicatedDdl::kDropTable) return;
   for (const auto& table : step.tables) rules_.forget(table);
 }

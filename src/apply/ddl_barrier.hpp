@@ -11,6 +11,10 @@
 //      meets it again: each kind's target statements are safe to run again there, since no change
 //      after the DDL was applied yet (TRUNCATE empties an empty table; DROP TABLE IF EXISTS of a
 //      table that is gone does nothing).
+// CREATE TABLE of a table the MIGRATE patterns take: the table joins the task. The tailer recorded
+// its definition (schema history) and table-set.json's entry before it spooled the statement; the
+// target table is created at the barrier (CREATE TABLE by the schema phase's translator), and a
+// rerun after a crash before the checkpoint finds it there, empty, and only moves the checkpoint.
 // DROP TABLE: the tables leave the task. The tailer recorded them in table-set.json (`departed`)
 // before it spooled the statement, so a rerun whose plan no longer has them (the source does not)
 // still drops their target tables at the DROP's position.
@@ -53,6 +57,8 @@ struct DdlStep {
   std::string message;                  // kStop: why; kApply: what is applied, for the log
   // kAlterTable: the Plan table, its job before the DDL, and the job the rules make of its
   // definition after it (the replayer rebinds the table to it, src/model/table_binding.hpp).
+  // kCreateTable: the table joins: `after_job` is its job; `table_index` is its Plan index, or
+  // the Plan's size when the plan does not have it yet (the replayer appends it).
   size_t table_index = 0;
   std::optional<TableJob> before_job, after_job;
   // kApply of `omsrun ddl applied`: what the target must already hold; the replayer checks it
@@ -94,6 +100,13 @@ class DdlBarrier {
 // before it: they run. Neither: why the link stops (someone changed the target table). Other kinds
 // are left as they are (their statements are safe to run again).
 std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& target_actual, const Plan& plan);
+
+// Crash idempotence of a table joining (CREATE TABLE): `target_actual` is the target table as its
+// catalog reads it now (nullopt: it does not exist), `target_empty` whether it holds no row. Absent:
+// the statements run. Present, empty and as the statement makes it: created before a crash, so
+// only the checkpoint moves. Otherwise why the link stops: the table is someone else's.
+std::optional<std::string> settle_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
+                                                     bool target_empty, const Plan& plan);
 
 // The DDL at `at` for lane 0 of the task's `lanes` lanes: its statements, then `at` in every
 // lane's checkpoint row in one transaction.

@@ -35,6 +35,12 @@ class OrderedBatch {
   void rebind(size_t table) { run_[table].reset(); }
   // Multi-row statements are cut at about this size (ReplayGroup::set_statement_bytes).
   void set_statement_bytes(size_t bytes) { statement_bytes_ = bytes; }
+  // The Plan's tables changed (one appended or renamed at a barrier): every batch is laid out anew.
+  // REQUIRES: empty().
+  void rebind_all() {
+    run_.clear();
+    run_.resize(plan_.tables.size());
+  }
 
  private:
   void close_run();

@@ -233,6 +233,18 @@ void ReplayGroup::rebind(size_t table) {
   ordered_.rebind(table);
 }
 
+void ReplayGroup::rebind_all() {
+  job_index_.clear();
+  for (size_t i = 0; i < plan_.tables.size(); ++i) job_index_[plan_.tables[i].source] = i;
+  routers_.clear();
+  routers_.resize(plan_.tables.size());
+  for (auto& lane : batches_) {
+    lane.clear();
+    lane.resize(plan_.tables.size());
+  }
+  ordered_.rebind_all();
+}
+
 LaneShare ReplayGroup::take_ordered() {
   LaneShare share;
   share.changes = ordered_.changes();

@@ -148,6 +148,9 @@ class ReplayGroup {
   // Plan table `table`'s TableJob changed (a replicated ALTER at a barrier): its batches are laid
   // out anew from it (columns, key, lane routing). REQUIRES: kind() == kEmpty.
   void rebind(size_t table);
+  // The Plan's tables changed (one joined at a barrier and was appended, or one was renamed): the
+  // name index and every batch are laid out anew. REQUIRES: kind() == kEmpty.
+  void rebind_all();
 
  private:
   Status fold_parallel(const SourceTransaction& transaction);

@@ -217,7 +217,7 @@ class PrintingListener : public runner::RunListener {
                          << " appeared on the source after the task in " << directory
                          << " started: not in its table set, so not created or migrated on the target. To migrate "
                          << (tables.size() > 1 ? "them" : "it") << ", run again with --recopy (copies every table again)"
-                         << "; new tables joining a running task is not supported yet";
+                         << "; a live link still adds a table whose CREATE TABLE it reads in the binlog after the start";
   }
   void start_definition_changed(const std::string& table, const std::string& position) override {
     log::info("task") << "start: " << table << " changed on the source while the task started (a DDL): migrating its "

@@ -230,6 +230,14 @@ std::optional<TableDef> SchemaHistory::before(const QualifiedName& table, const 
   return e ? e->definition : std::nullopt;
 }
 
+bool SchemaHistory::recorded_at(const QualifiedName& table, const BinlogPosition& position) const {
+  auto it = entries_.find(table);
+  if (it == entries_.end()) return false;
+  for (const auto& e : it->second)
+    if (!e.base && e.at == position) return true;
+  return false;
+}
+
 std::vector<TableDef> SchemaHistory::tables_at(const BinlogPosition& position) const {
   std::vector<TableDef> out;
   for (const auto& [name, list] : entries_)

@@ -51,6 +51,9 @@ class SchemaHistory {
   // The definition valid just before `position` (the last entry strictly before it): the "before"
   // of the DDL recorded at `position`, for evaluating it again.
   std::optional<TableDef> before(const QualifiedName& table, const BinlogPosition& position) const;
+  // Whether a DDL record for `table` was made at exactly `position` (the base is not one): the
+  // tailer's word that the statement there changed, created or dropped it.
+  bool recorded_at(const QualifiedName& table, const BinlogPosition& position) const;
   // Every table that exists at `position` (the task's table set as the history knows it), by name.
   std::vector<TableDef> tables_at(const BinlogPosition& position) const;
   // Whether the history has an entry for `table` at all (a table it knows of is decoded by it,

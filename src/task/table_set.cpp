@@ -62,7 +62,8 @@ std::vector<std::string> column_rules_of(const MigrationRules& rules, const Qual
 
 TableSet table_set_of(const Plan& plan) {
   TableSet set;
-  for (const auto& job : plan.tables) set.tables.push_back({job.source, job.target, column_rules_of(plan.rules, job.source)});
+  for (const auto& job : plan.tables)
+    set.tables.push_back({job.source, job.target, column_rules_of(plan.rules, job.source), std::nullopt});
   std::sort(set.tables.begin(), set.tables.end(),
             [](const TableSetEntry& a, const TableSetEntry& b) { return a.source < b.source; });
   set.rules.include = plan.rules.include;
@@ -76,6 +77,9 @@ std::string table_set_to_json(const TableSet& set) {
   for (const auto& e : set.tables) {
     json entry{{"source", name_json(e.source)}, {"target", name_json(e.target)}};
     if (e.column_rules) entry["column_rules"] = *e.column_rules;
+    if (e.joined)
+      entry["joined"] = json{{"binlog_file", e.joined->position.file}, {"binlog_offset", e.joined->position.offset},
+                             {"gtid", e.joined->position.gtid}, {"statement", e.joined->statement}};
     tables.push_back(std::move(entry));
   }
   json include = json::array(), exclude = json::array(), maps = json::array();
@@ -100,8 +104,14 @@ Result<TableSet> table_set_from_json(const std::string& text, const std::string&
   try {
     TableSet set;
     for (const auto& e : j.at("tables")) {
-      TableSetEntry entry{name_of(e.at("source")), name_of(e.at("target")), std::nullopt};
+      TableSetEntry entry{name_of(e.at("source")), name_of(e.at("target")), std::nullopt, std::nullopt};
       if (e.contains("column_rules")) entry.column_rules = e.at("column_rules").get<std::vector<std::string>>();
+      if (e.contains("joined")) {
+        const json& j = e.at("joined");
+        entry.joined = JoinedAt{BinlogPosition{j.at("binlog_file").get<std::string>(), j.at("binlog_offset").get<uint64_t>(),
+                                               j.at("gtid").get<std::string>()},
+                                j.at("statement").get<std::string>()};
+      }
       set.tables.push_back(std::move(entry));
     }
     std::sort(set.tables.begin(), set.tables.end(),
@@ -153,6 +163,32 @@ Status record_tables_left(const std::string& directory, const std::vector<Qualif
   return changed ? save_table_set(directory, set) : Status::ok();
 }
 
+std::vector<TableSetEntry> joined_tables(const TableSet& set) {
+  std::vector<TableSetEntry> out;
+  for (const auto& entry : set.tables)
+    if (entry.joined) out.push_back(entry);
+  return out;
+}
+
+Result<std::vector<TableSetEntry>> load_joined_tables(const std::string& directory) {
+  auto loaded = load_table_set(directory);
+  if (!loaded) return loaded.status();
+  if (!loaded->has_value()) return std::vector<TableSetEntry>{};
+  return joined_tables(**loaded);
+}
+
+Status record_table_joined(const std::string& directory, const TableSetEntry& entry) {
+  auto loaded = load_table_set(directory);
+  if (!loaded) return loaded.status();
+  if (!loaded->has_value()) return Status::ok();
+  TableSet set = std::move(**loaded);
+  if (find_entry(set, entry.source)) return Status::ok();
+  set.tables.insert(std::lower_bound(set.tables.begin(), set.tables.end(), entry,
+                                     [](const TableSetEntry& a, const TableSetEntry& b) { return a.source < b.source; }),
+                    entry);
+  return save_table_set(directory, set);
+}
+
 TableSetComparison compare_table_set(const TableSet& started, const Plan& now) {
   TableSetComparison out;
   std::set<QualifiedName> bound;
@@ -178,7 +214,9 @@ TableSetComparison compare_table_set(const TableSet& started, const Plan& now) {
   }
   std::sort(out.column_changes.begin(), out.column_changes.end());
   for (const auto& entry : started.tables) {
-    if (bound.count(entry.source)) continue;
+    // A table that joined in the live link is the tailer's and replayer's (from the schema
+    // history), whatever the source holds now: a later DROP may not be recorded yet.
+    if (bound.count(entry.source) || entry.joined) continue;
     if (now.rules.takes(entry.source))
       out.missing.push_back(entry.source);
     else
@@ -218,7 +256,10 @@ std::string table_set_refusal(const TableSetComparison& comparison, const std::s
 
 Plan restrict_to_table_set(const Plan& plan, const TableSet& set) {
   Plan out = plan;
-  auto in_set = [&](const QualifiedName& source) { return find_entry(set, source) != nullptr; };
+  auto in_set = [&](const QualifiedName& source) {
+    const TableSetEntry* entry = find_entry(set, source);
+    return entry != nullptr && !entry->joined;
+  };
   out.tables.erase(std::remove_if(out.tables.begin(), out.tables.end(),
                                   [&](const TableJob& job) { return !in_set(job.source); }),
                    out.tables.end());

@@ -16,11 +16,21 @@
 
 namespace omsql {
 
+// Where a table joined the task in the live link (a replicated CREATE TABLE, issue 12 §2): its
+// rows come from the binlog from there on, so a rerun neither creates it in the schema phase nor
+// copies it; replay creates it on the target at that position.
+struct JoinedAt {
+  BinlogPosition position;  // of the CREATE statement in the source binlog
+  std::string statement;
+  bool operator==(const JoinedAt&) const = default;
+};
+
 struct TableSetEntry {
   QualifiedName source, target;
   // The column rules that applied to the table at the start (column_rules_of); nullopt in a set
   // written by an omsql that did not keep them (then they are not compared).
   std::optional<std::vector<std::string>> column_rules;
+  std::optional<JoinedAt> joined;  // nullopt: the table was in the task from its start
   bool operator==(const TableSetEntry&) const = default;
 };
 
@@ -66,11 +76,22 @@ Status save_table_set(const std::string& directory, const TableSet& set);
 Status record_tables_left(const std::string& directory, const std::vector<QualifiedName>& sources,
                           const BinlogPosition& position, const std::string& statement);
 
+// Adds `entry` (a table that joined: entry.joined set) to DIR/table-set.json's `tables`,
+// atomically. A table already there is left as it is (the tailer reads the statement again after a
+// reconnect); a task without table-set.json keeps none (nothing to do).
+Status record_table_joined(const std::string& directory, const TableSetEntry& entry);
+
+// The entries of tables that joined in the live link, in source order.
+std::vector<TableSetEntry> joined_tables(const TableSet& set);
+// Those of DIR/table-set.json (none without one).
+Result<std::vector<TableSetEntry>> load_joined_tables(const std::string& directory);
+
 // What a resumed run finds when it binds the script again. Pure.
 struct TableSetComparison {
   // The script now gives another set (refuse): each line names the table and what differs.
   std::vector<std::string> script_changes;
-  // Tables of the set the script still takes but the source no longer has (refuse).
+  // Tables of the set the script still takes but the source no longer has (refuse); a table that
+  // joined in the live link is never missing (the schema history knows it).
   std::vector<QualifiedName> missing;
   // Tables the task's own rules take that appeared on the source after the start: not added.
   std::vector<QualifiedName> appeared;
@@ -85,7 +106,9 @@ TableSetComparison compare_table_set(const TableSet& started, const Plan& now);
 std::string table_set_refusal(const TableSetComparison& comparison, const std::string& directory,
                               const std::string& script);
 
-// `plan` with only the tables of `set` (jobs and standalone VERIFY requests).
+// `plan` with only the tables of `set` (jobs and standalone VERIFY requests) that were in the task
+// from its start: the tables that joined in the live link are bound by the tailer and the replayer
+// from the schema history (joined_tables), at the position each one resumes from.
 Plan restrict_to_table_set(const Plan& plan, const TableSet& set);
 
 }  // namespace omsql

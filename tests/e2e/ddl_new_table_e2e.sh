@@ -2,10 +2,11 @@
 # New tables in the MIGRATE patterns in the live link (docs/operations.md "DDL in the live link"):
 #  1. tables created, renamed and dropped outside the patterns (another database, an EXCLUDEd
 #     name) keep the link running, and a change made after them arrives;
-#  2. CREATE TABLE in a migrated database stops the link, exit 1, naming the table, the position
-#     and the ways out; the new table is not created on the target; a rerun stops at it again;
-#  3. the way out "EXCLUDE it": the same task run again with the table excluded passes the
-#     statement and goes on; then RENAME TABLE from another database into the pattern stops it.
+#  2. CREATE TABLE in a migrated database joins the task: created on the target under the MAP's
+#     name, its rows arrive (ddl_join_e2e covers LIKE, ... SELECT and crashes under load);
+#  3. RENAME TABLE from another database into the pattern stops the link, exit 1, naming the table,
+#     the position and the ways out (its rows are not in the binlog); a rerun stops at it again;
+#     the way out "EXCLUDE it": the same task run again with the table excluded passes it.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_ddlnew
@@ -63,27 +64,39 @@ src_sql -e "CREATE TABLE ${db}_other.x (id INT PRIMARY KEY); RENAME TABLE ${db}_
             DROP TABLE $db.skip_load, $db.skip_y, ${db}_other.c, ${db}_other.s; UPDATE $db.t SET v = 111 WHERE id = 1"
 arrives 1 111
 
-# --- 2. CREATE TABLE in the migrated database stops the link ---
-src_sql $db -e "CREATE TABLE fresh (id INT PRIMARY KEY, note TEXT); INSERT INTO fresh VALUES (1, 'lost?')"
-expect_stop run1 "brings table $db.fresh into the task's MIGRATE patterns (to ${db}_t.fresh): \"CREATE TABLE fresh (id INT PRIMARY KEY, note TEXT)\" (CREATE TABLE creates it" \
-  "table $db.fresh is not replicated yet" "run again with --recopy" "add EXCLUDE $db.fresh to the script's MIGRATE"
+# --- 2. CREATE TABLE in the migrated database joins the task ---
+src_sql $db -e "CREATE TABLE fresh (id INT PRIMARY KEY, note TEXT); INSERT INTO fresh VALUES (1, 'joined')"
+for _ in $(seq 1 100); do
+  [ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.fresh WHERE id = 1" 2>/dev/null)" = joined ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$WORK"/*.log; fail "the link stopped at CREATE TABLE"; }
+  sleep 0.1
+done
+[ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.fresh WHERE id = 1")" = joined ] || fail "the new table's row never arrived"
+grep -q "binlog: $db.fresh was created on the source at .*: it joins the task (to ${db}_t.fresh)" "$WORK/run1.log" ||
+  fail "the tailer did not say the table joins"
+
+# --- 3. a RENAME into the pattern stops the link; excluded, it passes ---
+src_sql -e "RENAME TABLE ${db}_other.z TO $db.moved"
+expect_stop run1 "brings table $db.moved into the task's MIGRATE patterns (to ${db}_t.moved)" \
+  "(RENAME TABLE renames another table to it, a table the MIGRATE rules take)" "table $db.moved is not replicated yet" \
+  "run again with --recopy" "add EXCLUDE $db.moved to the script's MIGRATE"
 grep -qE "source DDL at [^ ]+:[0-9]+ (gtid [^ ]+ )?brings table" "$WORK/run1.log" || fail "the stop message names no position"
-[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'fresh'")" = 0 ] ||
-  fail "the new table was created on the target"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'moved'")" = 0 ] ||
+  fail "the renamed table was created on the target"
 # A rerun meets the same statement and stops again: nothing passes it silently.
 set +e; timeout 60 "$OMSRUN" "$WORK/new.omsql" >"$WORK/run2.log" 2>&1; code=$?; set -e
 [ "$code" = 1 ] || fail "the rerun ended with $code, want 1"
-grep -qF "$db.fresh" "$WORK/run2.log" || fail "the rerun's stop does not name $db.fresh"
-
-# --- 3. excluded, the link goes on; a RENAME into the pattern stops it ---
-src_sql $db -e "DROP TABLE fresh"
-script ", $db.fresh"
+grep -qF "$db.moved" "$WORK/run2.log" || fail "the rerun's stop does not name $db.moved"
+script ", $db.moved"
 start_link run3
-src_sql -e "UPDATE $db.t SET v = 333 WHERE id = 3"
+src_sql -e "UPDATE $db.t SET v = 333 WHERE id = 3; UPDATE $db.fresh SET note = 'still fed' WHERE id = 1"
 arrives 3 333
-src_sql -e "RENAME TABLE ${db}_other.z TO $db.moved"
-expect_stop run3 "brings table $db.moved into the task's MIGRATE patterns (to ${db}_t.moved)" \
-  "(RENAME TABLE renames another table to it, a table the MIGRATE rules take)" "table $db.moved is not replicated yet"
+for _ in $(seq 1 100); do
+  [ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.fresh WHERE id = 1")" = "still fed" ] && break
+  sleep 0.1
+done
+[ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.fresh WHERE id = 1")" = "still fed" ] || fail "the joined table is no longer fed after the rerun"
+kill "$pid"; wait "$pid" 2>/dev/null || true
 same_checksum $db.t ${db}_t.t || fail "t differs"
 
 src_sql -e "DROP DATABASE $db; DROP DATABASE ${db}_other"

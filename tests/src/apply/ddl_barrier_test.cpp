@@ -335,3 +335,83 @@ TEST_CASE("the DDL policy: TRUNCATE and DROP stop by default; IGNORE passes; IGN
                           "TRUNCATE TABLE = IGNORE");
   CHECK(ignoring.step(ddl("DROP TABLE b", 83), group).action == DdlStep::Action::kPass);
 }
+
+TEST_CASE("CREATE TABLE: a table capture recorded joining is created on the target under its MAP name") {
+  Plan plan = migrating({table("a")});
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier barrier(plan);
+  char name[] = "/tmp/omsql-ddl-join-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  auto history = SchemaHistory::open(dir);
+  REQUIRE(history);
+  REQUIRE(history->record_base(at(1), {plan.tables[0].source_def}));
+  TableDef fresh = plan.tables[0].source_def;
+  fresh.name = {"s", "fresh"};
+  fresh.schema_charset = "utf8mb4";
+  REQUIRE(history->record(at(50), fresh.name, fresh, "CREATE TABLE fresh (id INT, v VARBINARY(20))"));
+
+  DdlStep create = barrier.step(ddl("CREATE TABLE fresh (id INT, v VARBINARY(20))", 50), group, &*history);
+  REQUIRE(create.action == DdlStep::Action::kApply);
+  CHECK(create.kind == ReplicatedDdl::kCreateTable);
+  CHECK(create.table_index == 1);  // not in the plan yet: appended
+  REQUIRE(create.after_job);
+  CHECK(create.after_job->target == QualifiedName{"t", "fresh"});
+  REQUIRE(create.statements.size() == 2);
+  CHECK(create.statements[0].find("CREATE DATABASE IF NOT EXISTS `t`") == 0);
+  CHECK(create.statements[1].rfind("CREATE TABLE `t`.`fresh`", 0) == 0);
+  CHECK(create.message.rfind("CREATE TABLE s.fresh at mariadb-bin.000001:50: creating t.fresh on the target; the "
+                             "table joins the task", 0) == 0);
+
+  // Crash idempotence: absent on the target, the statements run; present and empty as the
+  // statement makes it, only the checkpoint moves; with rows or another definition, a stop.
+  DdlStep absent = create;
+  CHECK_FALSE(settle_join_against_target(absent, std::nullopt, true, plan));
+  CHECK(absent.statements.size() == 2);
+  TableDef made = create.after_job->source_def;
+  made.name = create.after_job->target;
+  DdlStep again = create;
+  CHECK_FALSE(settle_join_against_target(again, made, true, plan));
+  CHECK(again.statements.empty());
+  CHECK(again.message.find("already created") != std::string::npos);
+  DdlStep full = create;
+  auto why = settle_join_against_target(full, made, false, plan);
+  REQUIRE(why);
+  CHECK(why->find("exists already and is not the empty table the statement makes (it holds rows)") != std::string::npos);
+  TableDef other = made;
+  other.columns.pop_back();
+  DdlStep different = create;
+  CHECK(settle_join_against_target(different, other, true, plan));
+
+  // Joined: later statements on it are the task's (an ALTER needs its job in the plan).
+  barrier.applied(create);
+  plan.tables.push_back(*create.after_job);
+  TableDef altered = fresh;
+  altered.columns.push_back(int_column("w", 3));
+  REQUIRE(history->record(at(60), fresh.name, altered, "ALTER TABLE fresh ADD w INT"));
+  DdlStep alter = barrier.step(ddl("ALTER TABLE fresh ADD w INT", 60), group, &*history);
+  REQUIRE(alter.action == DdlStep::Action::kApply);
+  CHECK(alter.table_index == 1);
+
+  // IF NOT EXISTS of a task table: passed. A CREATE capture did not record: a stop, never a pass.
+  DdlStep exists = barrier.step(ddl("CREATE TABLE IF NOT EXISTS a (id INT)", 70), group, &*history);
+  CHECK(exists.action == DdlStep::Action::kPass);
+  CHECK(exists.message.find("the table exists (IF NOT EXISTS)") != std::string::npos);
+  DdlStep unrecorded = barrier.step(ddl("CREATE TABLE other (id INT)", 80), group, &*history);
+  CHECK(unrecorded.action == DdlStep::Action::kStop);
+  CHECK(unrecorded.message.find("capture recorded no definition of it") != std::string::npos);
+  // Outside the patterns: not a barrier.
+  CHECK(barrier.step(ddl("CREATE TABLE x.y (id INT)", 90), group, &*history).action == DdlStep::Action::kPass);
+
+  // CREATE TABLE = IGNORE: capture keeps the table out, replay passes it; STOP stops there.
+  Plan ignoring = plan;
+  ignoring.ddl_policy.kinds[StatementKind::kCreateTable] = {DdlHandling::kIgnore, 4};
+  DdlBarrier ignore_barrier(ignoring);
+  CHECK(ignore_barrier.step(ddl("CREATE TABLE other (id INT)", 80), group, &*history).action == DdlStep::Action::kPass);
+  Plan stopping = plan;
+  stopping.ddl_policy.kinds[StatementKind::kCreateTable] = {DdlHandling::kStop, 4};
+  DdlBarrier stop_barrier(stopping);
+  DdlStep stopped = stop_barrier.step(ddl("CREATE TABLE fresh (id INT, v VARBINARY(20))", 50), group, &*history);
+  CHECK(stopped.action == DdlStep::Action::kStop);
+  std::filesystem::remove_all(dir);
+}

@@ -210,3 +210,38 @@ TEST_CASE("a table a replicated DROP took out of the task is recorded as left, a
   CHECK(names(compare_table_set(set, plan({"items", "orders"})).appeared) == std::vector<std::string>{"shop.items"});
   fs::remove_all(dir);
 }
+
+TEST_CASE("a table that joined in the live link: recorded once, kept out of the run's plan, never missing") {
+  char name[] = "/tmp/omsql-table-set-join-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  // Without table-set.json nothing is recorded.
+  TableSetEntry fresh{{"shop", "fresh"}, {"shop_v2", "fresh"}, std::vector<std::string>{},
+                      JoinedAt{BinlogPosition{"mariadb-bin.000002", 900, "0-1-7"}, "CREATE TABLE fresh (id INT)"}};
+  REQUIRE(record_table_joined(dir, fresh));
+  CHECK_FALSE(*load_table_set(dir));
+  REQUIRE(save_table_set(dir, table_set_of(plan({"orders", "items"}))));
+  REQUIRE(record_table_joined(dir, fresh));
+  TableSetEntry again = fresh;
+  again.joined->position.offset = 950;  // read again after a reconnect: the first record stays
+  REQUIRE(record_table_joined(dir, again));
+  auto loaded = load_table_set(dir);
+  REQUIRE(loaded);
+  REQUIRE(loaded->has_value());
+  const TableSet& set = **loaded;
+  REQUIRE(set.tables.size() == 3);
+  CHECK(set.tables[0] == fresh);  // sorted by source, round trip exact
+  REQUIRE(joined_tables(set).size() == 1);
+  CHECK(load_joined_tables(dir)->front().source.str() == "shop.fresh");
+  // The rerun binds the script against a source that has the table, or no longer has it (a DROP
+  // not yet captured): refused neither way; the run's plan is the start's tables only.
+  CHECK_FALSE(compare_table_set(set, plan({"orders", "items", "fresh"})).refused());
+  CHECK(compare_table_set(set, plan({"orders", "items", "fresh"})).appeared.empty());
+  CHECK_FALSE(compare_table_set(set, plan({"orders", "items"})).refused());
+  const Plan run = restrict_to_table_set(plan({"orders", "items", "fresh"}), set);
+  REQUIRE(run.tables.size() == 2);
+  for (const auto& job : run.tables) CHECK(job.source.table != "fresh");
+  // Left by a DROP later: moved to `left` like any task table.
+  REQUIRE(record_tables_left(dir, {{"shop", "fresh"}}, BinlogPosition{"mariadb-bin.000002", 990, ""}, "DROP TABLE fresh"));
+  CHECK(joined_tables(**load_table_set(dir)).empty());
+  fs::remove_all(dir);
+}

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "src/engine/mysql/binlog/ddl_decision.hpp"
+#include "src/engine/mysql/binlog/ddl_lexer.hpp"
 #include "src/engine/mysql/binlog/ddl_replication.hpp"
 #include "src/engine/mysql/binlog/ddl_scan.hpp"
 
@@ -12,7 +13,7 @@ namespace omsql {
 CaptureRules::CaptureRules(const Plan& plan) : rules_(&plan.rules) {
   for (const auto& job : plan.tables) {
     wanted_.insert(job.source);
-    definitions_[job.source] = &job.source_def;
+    definitions_[job.source] = job.source_def;
     std::vector<bool> replayed = job.replayed_columns();
     if (std::find(replayed.begin(), replayed.end(), false) != replayed.end()) replayed_[job.source] = std::move(replayed);
   }
@@ -28,14 +29,27 @@ void CaptureRules::rebuild_migrated() {
 
 const TableDef* CaptureRules::definition(const QualifiedName& table) const {
   auto it = definitions_.find(table);
-  return it == definitions_.end() ? nullptr : it->second;
+  return it == definitions_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>> CaptureRules::database_defaults(
+    std::string_view database) const {
+  for (const auto& [name, def] : definitions_)
+    if (same_name(name.schema, database) && (def.schema_charset || def.schema_collation))
+      return std::make_pair(def.schema_charset, def.schema_collation);
+  return std::nullopt;
+}
+
+void CaptureRules::join(const TableDef& definition, std::vector<bool> replayed) {
+  wanted_.insert(definition.name);
+  set_definition(definition, std::move(replayed));
+  rebuild_migrated();
 }
 
 void CaptureRules::set_definition(const TableDef& definition, std::vector<bool> replayed) {
   const QualifiedName table = definition.name;
   if (!wanted_.count(table)) return;
-  changed_[table] = definition;
-  definitions_[table] = &changed_[table];
+  definitions_[table] = definition;
   if (std::find(replayed.begin(), replayed.end(), false) != replayed.end())
     replayed_[table] = std::move(replayed);
   else
@@ -45,7 +59,6 @@ void CaptureRules::set_definition(const TableDef& definition, std::vector<bool> 
 void CaptureRules::forget(const QualifiedName& table) {
   wanted_.erase(table);
   definitions_.erase(table);
-  changed_.erase(table);
   replayed_.erase(table);
   rebuild_migrated();
 }
@@ -55,7 +68,7 @@ BinlogDecoderOptions CaptureRules::decoder_options() const {
   options.wanted = [this](const QualifiedName& table) { return wanted_.count(table) > 0; };
   options.table_definition = [this](const QualifiedName& table) -> const TableDef* {
     auto it = definitions_.find(table);
-    return it == definitions_.end() ? nullptr : it->second;
+    return it == definitions_.end() ? nullptr : &it->second;
   };
   options.kept_columns = [this](const QualifiedName& table) -> const std::vector<bool>* {
     auto it = replayed_.find(table);
@@ -69,9 +82,15 @@ DdlReplication CaptureRules::replication_of(const DdlStatement& ddl) const {
   const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated_);
   DdlReplication replication{replicated_ddl(classified, decision), {}};
   if (replication.kind == ReplicatedDdl::kNone) return replication;
-  // Every migrated table the statement changes or drops (DROP TABLE may list several).
+  // Every migrated table the statement changes or drops (DROP TABLE may list several); the table
+  // a CREATE TABLE creates, a new one by the statement's name.
   for (const auto& object : classified.objects) {
     if (object.type != ObjectType::kTable || object.role == ObjectRole::kRead) continue;
+    if (replication.kind == ReplicatedDdl::kCreateTable && object.role == ObjectRole::kCreated) {
+      const QualifiedName* table = migrated_.find(object.name);
+      replication.tables.push_back(table ? *table : object.name);
+      break;
+    }
     const QualifiedName* table = migrated_.find(object.name);
     if (table && std::find(replication.tables.begin(), replication.tables.end(), *table) == replication.tables.end())
       replication.tables.push_back(*table);
@@ -93,15 +112,18 @@ std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) c
                                  "the binlog holds no row images to replay; set binlog_format=ROW for "
                                  "every session (SET GLOBAL and the applications' SET SESSION)"};
   if (decision.new_table) {
+    // A RENAME into the patterns (a CREATE of a table they take is replicated above): the table
+    // would join with the rows it already has, which the binlog does not hold.
     const TableFate fate = rules_->fate_of(decision.table);
     const std::string target = fate.migrated && fate.target != decision.table ? " (to " + fate.target.str() + ")" : "";
     return CaptureStop{false, "source DDL at " + ddl.position.str() + " brings table " + table +
                                   " into the task's MIGRATE patterns" + target + ": \"" + ddl.statement + "\" (" +
                                   decision.reason + ") — table " + table +
-                                  " is not replicated yet: a new table cannot join a running task, and going on "
-                                  "would leave its rows missing on the target. To migrate it, run again with "
-                                  "--recopy (copies every table of the task again); to leave it out, add EXCLUDE " +
-                                  table + " to the script's MIGRATE and run again",
+                                  " is not replicated yet: a table renamed into the patterns joins with the rows it "
+                                  "already has, which the binlog does not hold, and a copy of them inside the live "
+                                  "link is not built yet; going on would leave them missing on the target. To migrate "
+                                  "it, run again with --recopy (copies every table of the task again); to leave it "
+                                  "out, add EXCLUDE " + table + " to the script's MIGRATE and run again",
                        true};
   }
   return CaptureStop{false, "source DDL on migrated table " + table + " at " + ddl.position.str() + ": \"" +

@@ -54,17 +54,26 @@ class CaptureRules {
   // A statement read from the binlog: nullopt when decide_ddl (ddl_decision.hpp) ignores it (it is
   // spooled and moves the position on); else why the link stops, naming the statement's kind.
   // Statement-based DML of a migrated table holds no row images to replay (re-copy). DDL the link
-  // replicates (ddl_replication.hpp: TRUNCATE TABLE) is spooled: the replayer applies it as a
-  // barrier. Other DDL of a migrated table is not replicated yet and stops the link. A statement
-  // that creates a table the MIGRATE rules take, or renames one into them, stops too: the new
-  // table cannot join the task yet, and ignoring it would leave its rows missing on the target.
+  // replicates (ddl_replication.hpp) is spooled: the replayer applies it as a barrier; a CREATE
+  // TABLE the MIGRATE rules take is one (the table joins: the tailer records it first). Other DDL
+  // of a migrated table is not replicated yet and stops the link. A statement that renames a
+  // table into the patterns stops too: the table would join without its rows.
   std::optional<CaptureStop> on_statement(const DdlStatement& ddl) const;
   // Whether the link replicates the statement, and the table; kNone for every statement that
   // on_statement ignores or stops for. The replayer asks the same rules (src/apply/ddl_barrier).
   DdlReplication replication_of(const DdlStatement& ddl) const;
+  // `definition`'s table joins the task (a replicated CREATE TABLE): its rows are decoded by it
+  // from here on, and later statements naming it are judged as for any task table.
+  void join(const TableDef& definition, std::vector<bool> replayed);
+  // The default charset and collation of `database` as a task table of it knows them (its
+  // TableDef's schema_charset/collation), nullopt when no task table of it knows them.
+  std::optional<std::pair<std::optional<std::string>, std::optional<std::string>>> database_defaults(
+      std::string_view database) const;
   // `table` left the task (a replicated DROP TABLE): it is no longer decoded nor migrated, so a
   // later statement naming it is judged as for any table outside the task.
   void forget(const QualifiedName& table);
+  // The task's spelling of `table` (names compare case-insensitively), nullptr when not the task's.
+  const QualifiedName* task_name(const QualifiedName& table) const { return migrated_.find(table); }
   // The definition rows of `table` are decoded by now (nullptr: not the task's).
   const TableDef* definition(const QualifiedName& table) const;
   // `definition` is the table's from here on (a replicated ALTER, or the schema history at the
@@ -77,8 +86,7 @@ class CaptureRules {
   const MigrationRules* rules_;
   std::set<QualifiedName> wanted_;
   MigratedTables migrated_{{}};
-  std::map<QualifiedName, const TableDef*> definitions_;
-  std::map<QualifiedName, TableDef> changed_;  // definitions set after the start (definitions_ points here)
+  std::map<QualifiedName, TableDef> definitions_;  // map nodes are stable: the decoder keeps pointers
   std::map<QualifiedName, std::vector<bool>> replayed_;  // tables with excluded columns only
 };
 

@@ -3,8 +3,12 @@
 namespace omsql {
 
 ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision) {
-  if (decision.action != DdlAction::kStop || decision.scanned || decision.new_table) return ReplicatedDdl::kNone;
+  if (decision.action != DdlAction::kStop || decision.scanned) return ReplicatedDdl::kNone;
   if (classified.temporary) return ReplicatedDdl::kNone;
+  // One table created (a new one the patterns take, or a task table again: IF NOT EXISTS, OR
+  // REPLACE, or a rerun reading the CREATE of a table that joined): the table joins the task.
+  if (classified.kind == StatementKind::kCreateTable) return ReplicatedDdl::kCreateTable;
+  if (decision.new_table) return ReplicatedDdl::kNone;
   if (classified.kind == StatementKind::kTruncateTable) return ReplicatedDdl::kTruncateTable;
   if (classified.kind == StatementKind::kDropTable) return ReplicatedDdl::kDropTable;
   if (classified.kind == StatementKind::kCreateIndex || classified.kind == StatementKind::kDropIndex)

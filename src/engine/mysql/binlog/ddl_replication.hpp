@@ -14,11 +14,14 @@ enum class ReplicatedDdl {
   kDropTable,      // DROP TABLE naming migrated tables (with others or not): they leave the task
   kAlterTable,     // ALTER TABLE (not a rename) or CREATE/DROP INDEX of one migrated table: its
                    // definition changes (src/schema/evolution.hpp translates it for the target)
+  kCreateTable,    // CREATE TABLE (plain, LIKE, ... SELECT) of a table the MIGRATE patterns take:
+                   // it joins the task (or, IF NOT EXISTS of a task table, changes nothing)
 };
 
 // What `classified` is to replication, given `decision` = decide_ddl(classified, ...). Only a
 // statement the classifier understood on its own (not a list, not the name scan's guess) about a
-// table the task already migrates is replicated.
+// table the task already migrates, or a CREATE TABLE of a table its MIGRATE patterns take, is
+// replicated.
 ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision);
 
 }  // namespace omsql

@@ -42,7 +42,8 @@ TEST_CASE("decoder options: only the task's tables, their definitions, excluded 
   CHECK(options.wanted(QualifiedName{"shop", "users"}));
   CHECK_FALSE(options.wanted(QualifiedName{"shop", "audit"}));
   CHECK_FALSE(options.wanted(QualifiedName{"copy", "orders"}));  // source names, not target names
-  CHECK(options.table_definition(QualifiedName{"shop", "users"}) == &plan.tables[1].source_def);
+  REQUIRE(options.table_definition(QualifiedName{"shop", "users"}));
+  CHECK(*options.table_definition(QualifiedName{"shop", "users"}) == plan.tables[1].source_def);
   CHECK(options.table_definition(QualifiedName{"shop", "audit"}) == nullptr);
   // A table whose every column is replayed needs no list; one with an excluded column drops it.
   CHECK(options.kept_columns(QualifiedName{"shop", "orders"}) == nullptr);
@@ -126,7 +127,7 @@ TEST_CASE("statements: DROP TABLE of migrated tables is spooled; they leave the 
   CHECK_FALSE(rules.on_statement(statement("ALTER TABLE orders ADD x INT")));
 }
 
-TEST_CASE("statements: a table created in or renamed into the MIGRATE patterns stops the link with a way out") {
+TEST_CASE("statements: a table created in the MIGRATE patterns joins; one renamed into them stops with a way out") {
   Plan plan;
   plan.tables = {job("orders", false)};
   // MIGRATE shop.* EXCLUDE shop.tmp_* MAP shop.* TO copy.*
@@ -134,27 +135,65 @@ TEST_CASE("statements: a table created in or renamed into the MIGRATE patterns s
   plan.rules.exclude.push_back({{"shop", false}, {"tmp_*", true}});
   plan.rules.maps.push_back({{{"shop", false}, {"*", true}}, {{"copy", false}, {"*", true}}});
   CaptureRules rules(plan);
-  auto created = rules.on_statement(statement("CREATE TABLE fresh (id INT PRIMARY KEY)"));
-  REQUIRE(created);
-  CHECK_FALSE(created->needs_recopy);
-  CHECK(created->message ==
-        "source DDL at mariadb-bin.000002:777 brings table shop.fresh into the task's MIGRATE patterns (to copy.fresh): "
-        "\"CREATE TABLE fresh (id INT PRIMARY KEY)\" (CREATE TABLE creates it, a table the MIGRATE rules take) — table "
-        "shop.fresh is not replicated yet: a new table cannot join a running task, and going on would leave its rows "
-        "missing on the target. To migrate it, run again with --recopy (copies every table of the task again); to "
-        "leave it out, add EXCLUDE shop.fresh to the script's MIGRATE and run again");
+  // CREATE TABLE (plain, LIKE, ... SELECT) is replicated: spooled, the table joins.
+  for (const char* text : {"CREATE TABLE fresh (id INT PRIMARY KEY)", "CREATE TABLE fresh LIKE orders",
+                           "CREATE TABLE fresh AS SELECT * FROM orders", "CREATE OR REPLACE TABLE fresh (id INT)"}) {
+    CAPTURE(text);
+    CHECK_FALSE(rules.on_statement(statement(text)));
+    const DdlReplication replication = rules.replication_of(statement(text));
+    CHECK(replication.kind == ReplicatedDdl::kCreateTable);
+    CHECK(replication.tables == std::vector<QualifiedName>{{"shop", "fresh"}});
+  }
+  // IF NOT EXISTS of a task table: replicated (the tailer finds it changes nothing), by the task's name.
+  CHECK(rules.replication_of(statement("CREATE TABLE IF NOT EXISTS ORDERS (id INT)")).tables ==
+        std::vector<QualifiedName>{{"shop", "orders"}});
+  // Temporary tables never join.
+  CHECK(rules.replication_of(statement("CREATE TEMPORARY TABLE fresh (id INT)")).kind == ReplicatedDdl::kNone);
   auto renamed = rules.on_statement(statement("RENAME TABLE crm.x TO shop.y", "crm"));
   REQUIRE(renamed);
-  CHECK(renamed->message.find("brings table shop.y into the task's MIGRATE patterns") != std::string::npos);
+  CHECK_FALSE(renamed->needs_recopy);
+  CHECK(renamed->at_barrier);
+  CHECK(renamed->message ==
+        "source DDL at mariadb-bin.000002:777 brings table shop.y into the task's MIGRATE patterns (to copy.y): "
+        "\"RENAME TABLE crm.x TO shop.y\" (RENAME TABLE renames another table to it, a table the MIGRATE rules take) — "
+        "table shop.y is not replicated yet: a table renamed into the patterns joins with the rows it already has, "
+        "which the binlog does not hold, and a copy of them inside the live link is not built yet; going on would "
+        "leave them missing on the target. To migrate it, run again with --recopy (copies every table of the task "
+        "again); to leave it out, add EXCLUDE shop.y to the script's MIGRATE and run again");
   // Spelled in another case than the rules: stopped all the same (no target named: not the catalog's name).
-  auto upper = rules.on_statement(statement("CREATE TABLE SHOP.Fresh (id INT)", ""));
+  auto upper = rules.on_statement(statement("RENAME TABLE crm.x TO SHOP.Fresh", ""));
   REQUIRE(upper);
   CHECK(upper->message.find("brings table SHOP.Fresh into the task's MIGRATE patterns: ") != std::string::npos);
   // Outside the patterns: ignored.
   CHECK_FALSE(rules.on_statement(statement("CREATE TABLE tmp_load (id INT)")));
+  CHECK(rules.replication_of(statement("CREATE TABLE tmp_load (id INT)")).kind == ReplicatedDdl::kNone);
   CHECK_FALSE(rules.on_statement(statement("DROP TABLE tmp_load")));
   CHECK_FALSE(rules.on_statement(statement("CREATE TABLE crm.fresh (id INT)", "crm")));
   CHECK_FALSE(rules.on_statement(statement("RENAME TABLE crm.a TO crm.b", "crm")));
+}
+
+TEST_CASE("join: a table that joins is decoded and judged as a task table from then on") {
+  Plan plan;
+  plan.tables = {job("orders", false)};
+  plan.rules.include.push_back({{"shop", false}, {"*", true}});
+  CaptureRules rules(plan);
+  BinlogDecoderOptions options = rules.decoder_options();
+  CHECK_FALSE(options.wanted(QualifiedName{"shop", "fresh"}));
+  TableDef fresh = plan.tables[0].source_def;
+  fresh.name = QualifiedName{"shop", "fresh"};
+  rules.join(fresh, {});
+  CHECK(options.wanted(QualifiedName{"shop", "fresh"}));
+  REQUIRE(options.table_definition(QualifiedName{"shop", "fresh"}));
+  CHECK(options.table_definition(QualifiedName{"shop", "fresh"})->name == fresh.name);
+  CHECK(rules.replication_of(statement("ALTER TABLE fresh ADD x INT")).kind == ReplicatedDdl::kAlterTable);
+  CHECK(rules.replication_of(statement("DROP TABLE fresh")).kind == ReplicatedDdl::kDropTable);
+  // Its database's defaults are known from the task tables of it.
+  plan.tables[0].source_def.schema_charset = "utf8mb4";
+  CaptureRules with_defaults(plan);
+  auto defaults = with_defaults.database_defaults("SHOP");
+  REQUIRE(defaults);
+  CHECK(defaults->first == std::optional<std::string>("utf8mb4"));
+  CHECK_FALSE(with_defaults.database_defaults("crm"));
 }
 
 TEST_CASE("stream failures: a purged binlog or an unreplayable event needs a re-copy, transient ones retry") {
