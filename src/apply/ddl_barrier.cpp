@@ -261,6 +261,7 @@ DdlStep DdlBarrier::replicated_step(const DdlStatement& ddl, const ReplayGroup& 
     case ReplicatedDdl::kAlterTable:
       return alter_step(plan_, ddl, static_cast<size_t>(job_of(plan_, tables.front().first) - plan_.tables.data()),
                         history);
+    case ReplicatedDdl::kCreateTable:  // create_step, above
     case ReplicatedDdl::kNone:
       break;
   }

@@ -73,6 +73,12 @@ DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatemen
       step.kind = ReplicatedDdl::kDropTable;
       step.tables.push_back(d.source);
     }
+  // A table that joined in capture is decoded from its CREATE on: without its target table the
+  // rows after it could not be applied.
+  if (replication.kind == ReplicatedDdl::kCreateTable)
+    return stop(ddl, "`omsrun ddl skip` cannot pass a CREATE TABLE of a table that joined the task in capture (its "
+                     "rows after it need the target table). Create the table on the target by hand, then `omsrun ddl "
+                     "applied`; or EXCLUDE it and run again with --recopy");
   step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() + ": skipped (omsrun ddl skip): not applied to the target";
   if (replication.kind != ReplicatedDdl::kAlterTable || replication.tables.empty()) return step;
   const TableJob* before = job_of(plan, replication.tables.front());
@@ -116,12 +122,16 @@ DdlStep applied_step(const DdlBarrier& barrier, const Plan& plan, const DdlState
       step.kind = ReplicatedDdl::kDropTable;
       step.tables.push_back(e.source);
     }
-    if (e.what == TargetExpectation::What::kDefinition && e.job)
+    if (e.what == TargetExpectation::What::kDefinition && e.job) {
       if (const TableJob* before = job_of(plan, e.source)) {
         step.table_index = static_cast<size_t>(before - plan.tables.data());
-        step.before_job = *before;
+        if (replication.kind != ReplicatedDdl::kCreateTable) step.before_job = *before;
+        step.after_job = *e.job;
+      } else if (replication.kind == ReplicatedDdl::kCreateTable) {
+        step.table_index = plan.tables.size();  // the table joins: the replayer appends its job
         step.after_job = *e.job;
       }
+    }
   }
   step.expect = std::move(expect).value();
   step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() +
@@ -163,6 +173,17 @@ Result<std::vector<TargetExpectation>> target_expectations(const DdlBarrier& bar
     return out;
   }
   for (const auto& source : replication.tables) {
+    if (replication.kind == ReplicatedDdl::kCreateTable) {
+      // The table joins: the target table as the rules make the definition capture recorded.
+      const std::optional<TableDef> joined =
+          history && history->recorded_at(source, ddl.position) ? history->at(source, ddl.position) : std::nullopt;
+      if (!joined)
+        return Status::invalid_argument("capture recorded no definition of " + source.str() + " at it (it did not join)");
+      auto after = bind_table(plan.rules, *joined);
+      if (!after) return after.status().with_context(source.str() + " after the statement");
+      out.push_back({What::kDefinition, source, after->target, std::move(after).value()});
+      continue;
+    }
     const TableJob* job = job_of(plan, source);
     if (!job) return Status::invalid_argument(source.str() + " is not a table of the task");
     switch (replication.kind) {
@@ -179,6 +200,7 @@ Result<std::vector<TargetExpectation>> target_expectations(const DdlBarrier& bar
         out.push_back({What::kEmpty, source, job->target, std::nullopt});
         break;
       case ReplicatedDdl::kNone:
+      case ReplicatedDdl::kCreateTable:  // above
         break;
     }
   }
