@@ -36,6 +36,9 @@ struct ColumnDef {
   std::optional<int> numeric_precision;
   std::optional<int> numeric_scale;
   std::optional<int> datetime_precision;
+  // A MariaDB geometry column's REF_SYSTEM_ID (information_schema.GEOMETRY_COLUMNS.SRID) when not 0:
+  // metadata MariaDB records but neither enforces nor prints in SHOW CREATE TABLE.
+  std::optional<uint32_t> srid;
   friend bool operator==(const ColumnDef&, const ColumnDef&) = default;
 };
 
@@ -52,6 +55,9 @@ struct IndexDef {
   std::string kind = "BTREE";             // INDEX_TYPE: BTREE, HASH, FULLTEXT, SPATIAL
   std::vector<IndexPart> parts;
   std::string comment;
+  // The USING clause the source wrote (SHOW CREATE TABLE): "BTREE", "HASH", "RTREE", or "" for none;
+  // nullopt when it was not read (then INDEX_TYPE decides: HASH is written USING HASH).
+  std::optional<std::string> algorithm;
   bool is_primary() const { return name == "PRIMARY"; }
   friend bool operator==(const IndexDef&, const IndexDef&) = default;
 };

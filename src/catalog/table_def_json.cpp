@@ -111,7 +111,8 @@ json column_json(const ColumnDef& c) {
               {"char_max_length", optional(c.char_max_length)},
               {"numeric_precision", optional(c.numeric_precision)},
               {"numeric_scale", optional(c.numeric_scale)},
-              {"datetime_precision", optional(c.datetime_precision)}};
+              {"datetime_precision", optional(c.datetime_precision)},
+              {"srid", optional(c.srid)}};
 }
 
 ColumnDef column_of(const json& j) {
@@ -134,6 +135,8 @@ ColumnDef column_of(const json& j) {
   c.numeric_precision = optional_at<int>(j, "numeric_precision");
   c.numeric_scale = optional_at<int>(j, "numeric_scale");
   c.datetime_precision = optional_at<int>(j, "datetime_precision");
+  // Absent in records written before the SRID was read.
+  if (j.contains("srid")) c.srid = optional_at<uint32_t>(j, "srid");
   return c;
 }
 
@@ -143,7 +146,7 @@ json index_json(const IndexDef& index) {
     parts.push_back(json{{"column", text(p.column)}, {"prefix_length", optional(p.prefix_length)},
                          {"descending", p.descending}});
   return json{{"name", text(index.name)}, {"unique", index.unique}, {"kind", text(index.kind)},
-              {"parts", parts}, {"comment", text(index.comment)}};
+              {"parts", parts}, {"comment", text(index.comment)}, {"algorithm", optional(index.algorithm)}};
 }
 
 IndexDef index_of(const json& j) {
@@ -155,6 +158,8 @@ IndexDef index_of(const json& j) {
     index.parts.push_back(
         IndexPart{text_at(p, "column"), optional_at<int64_t>(p, "prefix_length"), p.at("descending").get<bool>()});
   index.comment = text_at(j, "comment");
+  // Absent in records written before the USING clause was read: not read, as then.
+  if (j.contains("algorithm")) index.algorithm = optional_at<std::string>(j, "algorithm");
   return index;
 }
 

@@ -158,7 +158,7 @@ std::optional<std::string> index_definition(const TableJob& job, const IndexDef&
     out = "UNIQUE KEY " + quote_identifier(index.name);
   else
     out = "KEY " + quote_identifier(index.name);
-  out += " (" + parts + ")" + index_using(dialect, index);
+  out += " (" + parts + ")" + index_using(dialect, index, where + ": " + what, warnings);
   if (!index.comment.empty()) out += " COMMENT " + sql::text_literal(index.comment);
   return out;
 }
@@ -174,7 +174,7 @@ Result<std::string> column_definition(const TableJob& job, const ColumnMapping& 
     // CAST names the whole target type; the table's default charset applies to a text CAST.
     out += *mapping.cast_to;
   } else {
-    out += column_type(dialect, *column, where, warnings);
+    out += column_type(dialect, *column, where, warnings) + column_reference_system(dialect, *column);
     if (column->charset || column->collation) {
       auto choice = choose_charset(dialect, column->charset, column->collation, where, warnings);
       if (!choice) return choice.status();

@@ -9,10 +9,18 @@ namespace omsql::schema {
 namespace {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+
+// Rules match whole names and whole words, never parts of them: a type, a collation word or an
+// EXTRA flag is recognised only as itself ("utf8mb4_unicode_ci" has the word "unicode",
+// "utf8mb4_unicodex_ci" does not; "multiset" is not "multipoint").
+std::vector<std::string> split(std::string_view s, char separator) {
+  std::vector<std::string> out(1);
+  for (char c : s) {
+    if (c == separator) out.emplace_back();
+    else out.back() += c;
+  }
+  return out;
 }
-bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 
 // OceanBase 4.x MySQL mode: the charsets it stores and each one's collations, default first.
 struct ObCharset {
@@ -37,19 +45,70 @@ bool is_unicode_subset(const std::string& charset) {
          charset == "utf32";
 }
 
+// DATA_TYPE (lower-case) of the types OceanBase stores as LOBs or geometry: no default, no index.
 bool is_lob_type(const std::string& data_type) {
-  return ends_with(data_type, "text") || ends_with(data_type, "blob") || data_type == "json" ||
-         data_type == "geometry" || data_type == "point" || data_type == "linestring" || data_type == "polygon" ||
-         starts_with(data_type, "multi") || data_type == "geometrycollection";
+  static const std::set<std::string> kLobTypes = {
+      "tinytext", "text",  "mediumtext", "longtext", "tinyblob",   "blob",        "mediumblob",      "longblob",
+      "json",     "geometry", "point",   "linestring", "polygon",  "multipoint",  "multilinestring", "multipolygon",
+      "geometrycollection"};
+  return kLobTypes.count(data_type) > 0;
 }
 
+// The length of the quoted literal starting at s[0] ('...', with '' and backslash escapes), or 0
+// when it is not terminated.
+size_t quoted_length(std::string_view s) {
+  for (size_t i = 1; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s[i] == '\'') {
+      if (i + 1 < s.size() && s[i + 1] == '\'') ++i;
+      else return i + 1;
+    }
+  }
+  return 0;
+}
+
+bool all_of(std::string_view s, const char* allowed) {
+  return !s.empty() && s.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+// A whole decimal number: [+-] digits [. digits] [e [+-] digits], or .digits.
+bool is_number(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (i == s.size()) return false;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  }
+  return i == s.size();
+}
+
+// The whole text is one literal (MariaDB prints expression defaults in parentheses or as calls,
+// and `'a' || 'b'` or `1 + 1` are not literals however they start).
 bool is_literal_default(const std::string& value) {
   if (value.empty()) return true;
   std::string lower = to_lower(value);
-  if (lower == "null" || value[0] == '\'' || starts_with(lower, "b'") || starts_with(lower, "x'") ||
-      starts_with(lower, "0x") || starts_with(lower, "_binary"))
-    return true;
-  return std::isdigit(static_cast<unsigned char>(value[0])) || value[0] == '-' || value[0] == '+' || value[0] == '.';
+  if (lower == "null" || is_number(lower)) return true;
+  std::string_view v = lower;
+  if (starts_with(v, "_binary")) {  // an introducer before a string or hex literal
+    v.remove_prefix(7);
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  }
+  if (!v.empty() && v.front() == '\'') return quoted_length(v) == v.size();
+  if (starts_with(v, "b'") || starts_with(v, "x'"))
+    return v.size() >= 3 && v.back() == '\'' && all_of(v.substr(2, v.size() - 3), v[0] == 'b' ? "01" : "0123456789abcdef");
+  if (starts_with(v, "0x")) return all_of(v.substr(2), "0123456789abcdef");
+  if (starts_with(v, "0b")) return all_of(v.substr(2), "01");
+  return false;
 }
 
 // current_timestamp(), current_timestamp(6), now(), localtimestamp() ... as CURRENT_TIMESTAMP[(n)].
@@ -119,9 +178,12 @@ Result<CharsetChoice> choose_charset(Dialect dialect, const std::optional<std::s
     choice.collation.reset();
     return choice;
   }
-  // Same name under the (possibly new) charset, else the nearest family, else the default.
-  std::string suffix = source_collation.substr(std::min(source_collation.size(), source_charset.size()));
-  std::string renamed = target_charset + suffix;
+  // Same name under the (possibly new) charset, else the nearest family, else the default. The
+  // collation's words after its charset's name (utf8mb3_general_ci -> general, ci), whatever the
+  // charset is called (MariaDB reports utf8mb3_* collations of charset utf8 too).
+  std::vector<std::string> words = split(source_collation, '_');
+  words.erase(words.begin());
+  std::string renamed = words.empty() ? target_charset : target_charset + "_" + join(words, "_");
   auto supported = [&](const std::string& name) {
     return std::any_of(ob->collations.begin(), ob->collations.end(), [&](const char* c) { return name == c; });
   };
@@ -130,11 +192,13 @@ Result<CharsetChoice> choose_charset(Dialect dialect, const std::optional<std::s
     chosen = source_collation;
   else if (supported(renamed))
     chosen = renamed;
-  else if ((ends_with(source_collation, "_bin") || ends_with(source_collation, "_cs")) &&
-           supported(target_charset + "_bin"))
+  else if (!words.empty() && (words.back() == "bin" || words.back() == "cs") && supported(target_charset + "_bin"))
     chosen = target_charset + "_bin";  // keep case- and accent-sensitivity: unique keys accept the same rows
-  else if ((contains(source_collation, "unicode") || contains(source_collation, "uca") ||
-            contains(source_collation, "0900")) &&
+  else if (std::any_of(words.begin(), words.end(),
+                       [](const std::string& w) {
+                         return w == "unicode" || w == "0900" || (w.size() > 3 && starts_with(w, "uca") &&
+                                                                  all_of(std::string_view(w).substr(3), "0123456789"));
+                       }) &&
            supported(target_charset + "_unicode_ci"))
     chosen = target_charset + "_unicode_ci";
   else
@@ -184,17 +248,19 @@ std::optional<std::string> column_default(Dialect dialect, const ColumnDef& colu
 
 std::string column_extra_attributes(Dialect dialect, const ColumnDef& column, const std::string& /*where*/,
                                     std::vector<std::string>* /*warnings*/) {
-  std::string extra = to_lower(column.extra);
+  // EXTRA is words: "on update current_timestamp(6) INVISIBLE", "DEFAULT_GENERATED on update ...".
+  std::vector<std::string> words = split(column.extra, ' ');
   std::string out;
-  size_t on_update = extra.find("on update ");
-  if (on_update != std::string::npos) {
-    std::string value = column.extra.substr(on_update + 10);
-    value = value.substr(0, value.find(' '));
+  for (size_t i = 0; i + 2 < words.size(); ++i) {
+    if (!iequals(words[i], "on") || !iequals(words[i + 1], "update")) continue;
+    std::string value = words[i + 2];
     if (dialect == Dialect::kOceanBase) value = as_current_timestamp(value).value_or(value);
     out += " ON UPDATE " + value;
+    break;
   }
   // OceanBase's MySQL mode accepts the attribute (docs/dialects.md): kept on both dialects.
-  if (contains(extra, "invisible")) out += " INVISIBLE";
+  if (std::any_of(words.begin(), words.end(), [](const std::string& w) { return iequals(w, "invisible"); }))
+    out += " INVISIBLE";
   return out;
 }
 
@@ -230,11 +296,25 @@ bool keep_index(const DialectTarget& target, const IndexDef& index, const TableD
         return false;
       }
     }
-    // The SRID attribute would reject every row of another SRID, and MariaDB records none: the
-    // column stays as on the source (any SRID) and the index is kept, exact but unused by queries.
-    warnings->push_back(where + ": SPATIAL " + what + " created without an SRID on its column (MariaDB records "
-                        "none): OceanBase's optimizer uses it only once the column has one; after checking SELECT "
-                        "DISTINCT ST_SRID(col), ALTER TABLE ... MODIFY the column with SRID n");
+    // The SRID attribute would reject every row of another SRID, and MariaDB enforces none (not even
+    // a declared REF_SYSTEM_ID): the column stays as on the source (any SRID) and the index is kept,
+    // exact but unused by queries until the user, having checked the data, adds the SRID.
+    const ColumnDef* column = index.parts.empty() ? nullptr : table.find_column(index.parts[0].column);
+    std::string name = column ? column->name : "col";
+    if (column && column->srid) {
+      std::string srid = std::to_string(*column->srid);
+      warnings->push_back(where + ": SPATIAL " + what + " created without an SRID on its column: the source's `" +
+                          name + "` declares REF_SYSTEM_ID=" + srid +
+                          ", which MariaDB does not enforce, while OceanBase refuses every row of another SRID; "
+                          "OceanBase's optimizer uses the index only once the column has one: when SELECT COUNT(*) "
+                          "... WHERE ST_SRID(`" + name + "`) <> " + srid +
+                          " finds none, ALTER TABLE ... MODIFY the column with SRID " + srid);
+    } else {
+      warnings->push_back(where + ": SPATIAL " + what + " created without an SRID on its column (the source's `" +
+                          name + "` declares none): OceanBase's optimizer uses it only once the column has one; "
+                          "after checking SELECT DISTINCT ST_SRID(`" + name +
+                          "`), ALTER TABLE ... MODIFY the column with SRID n");
+    }
     return true;
   }
   for (const auto& part : index.parts) {
@@ -285,10 +365,26 @@ bool keep_foreign_key(const DialectTarget& target, const ForeignKeyDef& fk, cons
 
 bool keep_descending(Dialect dialect) { return dialect == Dialect::kMysql; }
 
-std::string index_using(Dialect dialect, const IndexDef& index) {
-  if (dialect == Dialect::kMysql && index.kind == "HASH") return " USING HASH";
-  if (dialect == Dialect::kMysql && index.kind == "RTREE") return " USING RTREE";
+std::string index_using(Dialect dialect, const IndexDef& index, const std::string& what, std::vector<std::string>* warnings) {
+  if (dialect == Dialect::kOceanBase) {
+    // "OceanBase Database supports only USING BTREE" (CREATE INDEX, docs/dialects.md rule 18).
+    if (index.algorithm == "BTREE") return " USING BTREE";
+    if (index.algorithm && !index.algorithm->empty())
+      warnings->push_back(what + ": USING " + *index.algorithm + " omitted (OceanBase supports only USING BTREE" +
+                          (index.kind == "BTREE" ? "; InnoDB built this index as a B-tree too)" : ")"));
+    return "";
+  }
+  // The clause as the source wrote it; INDEX_TYPE only when it was not read (a MEMORY index
+  // without a clause reads HASH: writing USING HASH for it would add an option the source lacks).
+  if (index.algorithm) return index.algorithm->empty() ? "" : " USING " + *index.algorithm;
+  if (index.kind == "HASH") return " USING HASH";
+  if (index.kind == "RTREE") return " USING RTREE";
   return "";
+}
+
+std::string column_reference_system(Dialect dialect, const ColumnDef& column) {
+  if (dialect != Dialect::kMysql || !column.srid) return "";
+  return " REF_SYSTEM_ID=" + std::to_string(*column.srid);
 }
 
 std::string table_options(Dialect dialect, const TableDef& table, const std::string& where,
@@ -302,7 +398,7 @@ std::string table_options(Dialect dialect, const TableDef& table, const std::str
     if (iequals(option, "partitioned")) continue;  // the PARTITION BY clause: target_partitioning
     if (dialect == Dialect::kMysql) {
       out += (out.empty() ? "" : " ") + option;
-    } else if (!starts_with(to_lower(option), "row_format=")) {
+    } else if (!iequals(option.substr(0, option.find('=')), "row_format")) {
       // ROW_FORMAT has no effect on OceanBase's storage and is dropped silently; anything else
       // (KEY_BLOCK_SIZE, PAGE_COMPRESSED, MAX_ROWS, STATS_*) may have been chosen with intent.
       dropped.push_back(option);
@@ -376,7 +472,7 @@ std::optional<PartitioningDef> target_partitioning(const DialectTarget& target, 
       warnings->push_back(not_migrated + "MariaDB's SYSTEM_TIME (history) partitioning has no OceanBase equivalent");
       return std::nullopt;
     }
-    if (starts_with(m->kind, "LINEAR ")) {
+    if (m->kind == "LINEAR HASH" || m->kind == "LINEAR KEY") {
       changes.push_back(m->kind + " written as " + m->kind.substr(7) +
                         " (OceanBase has no LINEAR partitioning: the same number of partitions, rows placed by "
                         "another hash function)");

@@ -75,8 +75,15 @@ bool keep_foreign_key(const DialectTarget& target, const ForeignKeyDef& fk, cons
                       const std::string& where, std::vector<std::string>* warnings);
 // Whether an index part keeps DESC (false: ascending, warned once per index by the caller).
 bool keep_descending(Dialect dialect);
-// "USING HASH" or "" for the index's kind (FULLTEXT/SPATIAL are written as the keyword instead).
-std::string index_using(Dialect dialect, const IndexDef& index);
+// " USING BTREE", " USING HASH" ... as the source wrote it (IndexDef::algorithm), or "" (FULLTEXT and
+// SPATIAL are written as the keyword instead). OceanBase: a written USING BTREE only, another
+// algorithm omitted with a warning naming `what` ("shop.t: index `k`").
+std::string index_using(Dialect dialect, const IndexDef& index, const std::string& what,
+                        std::vector<std::string>* warnings);
+
+// " REF_SYSTEM_ID=n" after a geometry column's type when the source declares one (mysql: MariaDB
+// keeps it as metadata); "" otherwise and on OceanBase (its SRID attribute enforces, rule 15).
+std::string column_reference_system(Dialect dialect, const ColumnDef& column);
 
 // Table options after the closing parenthesis, without COMMENT and AUTO_INCREMENT:
 // "ENGINE=InnoDB ROW_FORMAT=DYNAMIC" for mysql, "" for oceanbase.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "src/common/strings.hpp"
+#include "src/engine/mysql/mysql_catalog_indexes.hpp"
 #include "src/engine/mysql/partition_clause.hpp"
 #include "src/sql/quote.hpp"
 
@@ -67,6 +68,34 @@ std::optional<std::string> normalise_mysql_default(const std::optional<std::stri
   }
   if (column.data_type == "bit") return *value;  // already b'...'
   return sql::text_literal(*value);
+}
+
+// Whether COLUMN_TYPE has the attribute word `word` ("unsigned", "zerofill") after the type: a
+// word outside the parentheses and quotes, so enum('x unsigned') is not unsigned.
+bool has_type_attribute(const std::string& column_type, std::string_view word) {
+  std::string current;
+  int depth = 0;
+  char quote = 0;
+  auto matches = [&] { return iequals(current, word); };
+  for (size_t i = 0; i < column_type.size(); ++i) {
+    char c = column_type[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (depth == 0 && c == ' ') {
+      if (matches()) return true;
+      current.clear();
+    } else if (depth == 0) {
+      current += c;
+    }
+  }
+  return matches();
 }
 
 }  // namespace
@@ -164,7 +193,7 @@ Result<ColumnDef> column_from_row(const Row& row, bool mysql_server) {
   col.charset = row[11];
   col.collation = row[12];
   col.column_type = text(row, 13);
-  col.is_unsigned = col.column_type.find(" unsigned") != std::string::npos;
+  col.is_unsigned = has_type_attribute(col.column_type, "unsigned");
   col.extra = text(row, 14);
   col.comment = text(row, 15);
   std::string extra = upper(col.extra);
@@ -270,6 +299,25 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
     auto col = catalog_rows::column_from_row(row, mysql_server);
     if (!col) return col.status().with_context(c.describe());
     it->second.columns.push_back(std::move(*col));
+  }
+
+  // MariaDB's REF_SYSTEM_ID of geometry columns (MySQL has no such view; its SRID is not read).
+  if (!mysql_server) {
+    auto geometry = c.query(
+        "SELECT G_TABLE_SCHEMA, G_TABLE_NAME, G_GEOMETRY_COLUMN, SRID FROM information_schema.GEOMETRY_COLUMNS "
+        "WHERE SRID <> 0 AND " + table_filter(c, wanted, "G_TABLE_SCHEMA", "G_TABLE_NAME"));
+    if (!geometry) return geometry.status().with_context("reading information_schema.GEOMETRY_COLUMNS");
+    for (const auto& row : geometry->rows) {
+      auto it = defs.find({text(row, 0), text(row, 1)});
+      if (it == defs.end()) continue;
+      const std::string where = "column " + it->first.str() + "." + text(row, 2) + " SRID";
+      auto srid = catalog_rows::unsigned_value(row.size() > 3 ? row[3] : std::nullopt, where);
+      if (!srid) return srid.status().with_context(c.describe());
+      if (!*srid || **srid > std::numeric_limits<uint32_t>::max())
+        return Status::corruption(c.describe() + ": " + where + ": '" + text(row, 3) + "' is not an SRID");
+      for (auto& column : it->second.columns)
+        if (iequals(column.name, text(row, 2))) column.srid = static_cast<uint32_t>(**srid);
+    }
   }
 
   // No ORDER BY: the view returns each table's indexes in the server's key order (primary key
@@ -388,15 +436,20 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
         if (row.size() > 2) def.schema_collation = row[2];
       }
 
-  // Partitioning: SHOW CREATE TABLE's clause is the exact definition (partition_clause.hpp says
-  // why not information_schema.PARTITIONS); one statement per partitioned table only.
+  // SHOW CREATE TABLE, one statement per table: the USING clause of each index (information_schema
+  // cannot tell it, mysql_catalog_indexes.hpp) and the exact partitioning (partition_clause.hpp says
+  // why not information_schema.PARTITIONS).
   for (auto& [name, def] : defs) {
-    if (!def.partitioned()) continue;
     auto created = c.query("SHOW CREATE TABLE " + sql::quote_name(name));
-    if (!created) return created.status().with_context("reading the partitioning of " + name.str());
+    if (!created) return created.status().with_context("reading SHOW CREATE TABLE " + name.str());
     if (created->rows.empty() || created->rows[0].size() < 2 || !created->rows[0][1])
       return Status::corruption(c.describe() + ": SHOW CREATE TABLE " + name.str() + " returned no definition");
-    def.partitioning = parse_partition_clause(*created->rows[0][1]);
+    const std::string& text = *created->rows[0][1];
+    auto algorithms = index_algorithms(text);
+    for (auto& index : def.indexes)
+      if (auto it = algorithms.find(index.name); it != algorithms.end()) index.algorithm = it->second;
+    if (!def.partitioned()) continue;
+    def.partitioning = parse_partition_clause(text);
     if (!def.partitioning) def.partitioning = PartitioningDef{{}, {}, {}, "no PARTITION BY clause in SHOW CREATE TABLE"};
   }
 

@@ -2,8 +2,9 @@
 // The Catalog over a live MySQL/MariaDB server: reads information_schema (TABLES, COLUMNS,
 // STATISTICS, KEY_COLUMN_USAGE + REFERENTIAL_CONSTRAINTS, CHECK_CONSTRAINTS) with one query per kind
 // for the whole set of tables asked for, so describing a schema of 1,000 tables costs five round
-// trips, not five thousand; plus one SHOW CREATE TABLE per partitioned table, whose PARTITION BY
-// clause is the exact definition (partition_clause.hpp). Base tables only; system schemas (mysql, information_schema,
+// trips, not five thousand; plus one SHOW CREATE TABLE per table, for what only it says exactly: the
+// USING clause of each index (mysql_catalog_indexes.hpp) and the PARTITION BY clause
+// (partition_clause.hpp). Base tables only; system schemas (mysql, information_schema,
 // performance_schema, sys, omsql_meta) are never listed.
 //
 // Column defaults keep MariaDB's convention: literals quoted ('abc', 'NULL' is the string NULL),

@@ -102,3 +102,29 @@ TEST_CASE("random information_schema values never throw") {
   CHECK(parsed > 1000);   // the generator reaches valid rows...
   CHECK(refused > 1000);  // ...and malformed ones
 }
+
+TEST_CASE("UNSIGNED is read as a word of COLUMN_TYPE after the type, not inside an ENUM's values") {
+  auto with_type = [](std::string type) {
+    Row r = column_row("1", std::nullopt, std::nullopt);
+    r[13] = std::move(type);
+    return r;
+  };
+  const std::pair<const char*, bool> cases[] = {
+      {"bigint(20) unsigned", true},
+      {"int(10) unsigned zerofill", true},
+      {"double unsigned", true},
+      {"decimal(10,2) UNSIGNED", true},
+      {"bigint(20)", false},
+      {"enum('x unsigned','y')", false},         // the value, not the attribute
+      {"set('a','it''s unsigned')", false},
+      {"enum('a)',' unsigned')", false},          // a parenthesis inside a value does not end the list
+      {"varchar(10)", false},
+      {"unsignedx", false},
+  };
+  for (const auto& [type, is_unsigned] : cases) {
+    CAPTURE(type);
+    auto col = column_from_row(with_type(type), false);
+    REQUIRE(col);
+    CHECK(col->is_unsigned == is_unsigned);
+  }
+}

@@ -61,11 +61,13 @@ TableDef rich_definition() {
   pk.name = "PRIMARY";
   pk.unique = true;
   pk.parts = {{"id", std::nullopt, false}};
+  pk.algorithm = "BTREE";
   IndexDef by_note;
   by_note.name = "by_note";
   by_note.kind = "FULLTEXT";
   by_note.parts = {{"note", 10, true}, {"at", std::nullopt, false}};
   by_note.comment = "search";
+  by_note.algorithm = "";
   t.indexes = {pk, by_note};
   ForeignKeyDef fk;
   fk.name = "fk_customer";
@@ -118,6 +120,14 @@ TEST_CASE("a rich definition survives to_json, dump, parse and table_def_from_js
   REQUIRE(plain_back.is_ok());
   CHECK(*plain_back == plain);
   CHECK_FALSE(plain_back->auto_increment.has_value());
+
+  // A record written before the USING clause was read has no "algorithm": not read, as then.
+  nlohmann::json old = to_json(rich);
+  for (auto& index : old.at("indexes")) index.erase("algorithm");
+  auto old_back = table_def_from_json(old);
+  REQUIRE(old_back.is_ok());
+  CHECK_FALSE(old_back->indexes[0].algorithm.has_value());
+  CHECK_FALSE(old_back->indexes[1].algorithm.has_value());
 }
 
 TEST_CASE("a damaged definition is a Corruption naming what is wrong") {

@@ -300,3 +300,55 @@ TEST_CASE("an excluded primary-key column drops the primary key, loudly") {
   CHECK(warned(ddl->warnings, "shop.users: primary key dropped: column `id` is excluded (uniqueness is no longer "
                               "enforced on the target)"));
 }
+
+TEST_CASE("USING BTREE / USING HASH are written as the source wrote them, and never added") {
+  TableDef t;
+  t.name = {"shop", "keys"};
+  auto id = column("id", "int(11)", false);
+  id.default_value.reset();
+  t.columns = {id, column("a", "int(11)"), column("b", "int(11)"), column("c", "text")};
+  auto index = [](std::string name, bool unique, std::string kind, std::string part,
+                  std::optional<std::string> algorithm) {
+    IndexDef i{std::move(name), unique, std::move(kind), {{std::move(part), {}, false}}, ""};
+    i.algorithm = std::move(algorithm);
+    return i;
+  };
+  t.indexes = {index("PRIMARY", true, "BTREE", "id", "BTREE"),     // PRIMARY KEY (...) USING BTREE
+               index("k_btree", false, "BTREE", "a", "BTREE"),     // KEY ... USING BTREE
+               index("k_hash", false, "BTREE", "b", "HASH"),       // InnoDB keeps a written USING HASH
+               index("k_plain", false, "BTREE", "a", ""),          // no clause on the source: none here
+               index("u_long", true, "HASH", "c", "HASH"),         // MariaDB long unique key
+               index("k_memory", false, "HASH", "b", ""),          // MEMORY's implicit HASH: no clause
+               index("k_unread", false, "HASH", "b", std::nullopt)};  // not read: INDEX_TYPE decides
+  auto ddl = create_table_sql(job_for(t), Dialect::kMysql, true);
+  REQUIRE(ddl);
+  CHECK(ddl->sql ==
+        "CREATE TABLE `shop`.`keys` (\n"
+        "  `id` int(11) NOT NULL,\n"
+        "  `a` int(11) NULL DEFAULT NULL,\n"
+        "  `b` int(11) NULL DEFAULT NULL,\n"
+        "  `c` text NULL DEFAULT NULL,\n"
+        "  PRIMARY KEY (`id`) USING BTREE,\n"
+        "  KEY `k_btree` (`a`) USING BTREE,\n"
+        "  KEY `k_hash` (`b`) USING HASH,\n"
+        "  KEY `k_plain` (`a`),\n"
+        "  UNIQUE KEY `u_long` (`c`) USING HASH,\n"
+        "  KEY `k_memory` (`b`),\n"
+        "  KEY `k_unread` (`b`) USING HASH\n"
+        ") ENGINE=InnoDB");
+  // OceanBase has USING BTREE only (docs/dialects.md rule 18): a written one is kept, HASH omitted
+  // (warned where the source wrote it), nothing added.
+  auto ob = create_table_sql(job_for(t), Dialect::kOceanBase, false);
+  REQUIRE(ob);
+  CHECK(has(ob->sql, "  PRIMARY KEY (`id`) USING BTREE\n)"));
+  auto ob_indexes = secondary_index_sql(job_for(t), Dialect::kOceanBase);
+  REQUIRE(ob_indexes);
+  CHECK(ob_indexes->sql ==
+        "ALTER TABLE `shop`.`keys` ADD KEY `k_btree` (`a`) USING BTREE, ADD KEY `k_hash` (`b`), ADD KEY `k_plain` "
+        "(`a`), ADD KEY `k_memory` (`b`), ADD KEY `k_unread` (`b`)");
+  CHECK(ob_indexes->warnings == std::vector<std::string>{
+                                    "shop.keys: index `k_hash`: USING HASH omitted (OceanBase supports only USING "
+                                    "BTREE; InnoDB built this index as a B-tree too)",
+                                    "shop.keys: index `u_long` dropped: OceanBase cannot index TEXT/BLOB/JSON column "
+                                    "`c` (uniqueness is no longer enforced on the target)"});
+}

@@ -284,16 +284,16 @@ TEST_CASE("oceanbase FULLTEXT and SPATIAL follow the declared VERSION") {
       {"4.2.2", "ALTER TABLE `shop`.`places` ADD SPATIAL KEY `sp` (`shape`)",
        {"shop.places: FULLTEXT index `ft` dropped: OceanBase 4.2.2 has no FULLTEXT index (OceanBase has them from "
         "4.3.1: declare TARGET ... VERSION if the target is newer, or create it by hand)",
-        "shop.places: SPATIAL index `sp` created without an SRID on its column (MariaDB records none): OceanBase's "
-        "optimizer uses it only once the column has one; after checking SELECT DISTINCT ST_SRID(col), ALTER TABLE "
-        "... MODIFY the column with SRID n",
+        "shop.places: SPATIAL index `sp` created without an SRID on its column (the source's `shape` declares "
+        "none): OceanBase's optimizer uses it only once the column has one; after checking SELECT DISTINCT "
+        "ST_SRID(`shape`), ALTER TABLE ... MODIFY the column with SRID n",
         "shop.places: SPATIAL index `sp_area` dropped: OceanBase requires its column `area` to be NOT NULL"}},
       {"4.3.1", "ALTER TABLE `shop`.`places` ADD FULLTEXT KEY `ft` (`body`), ADD SPATIAL KEY `sp` (`shape`)",
        {"shop.places: FULLTEXT index `ft` created, but OceanBase tokenizes with its own parsers: MATCH ... AGAINST "
         "results and relevance can differ from the source's",
-        "shop.places: SPATIAL index `sp` created without an SRID on its column (MariaDB records none): OceanBase's "
-        "optimizer uses it only once the column has one; after checking SELECT DISTINCT ST_SRID(col), ALTER TABLE "
-        "... MODIFY the column with SRID n",
+        "shop.places: SPATIAL index `sp` created without an SRID on its column (the source's `shape` declares "
+        "none): OceanBase's optimizer uses it only once the column has one; after checking SELECT DISTINCT "
+        "ST_SRID(`shape`), ALTER TABLE ... MODIFY the column with SRID n",
         "shop.places: SPATIAL index `sp_area` dropped: OceanBase requires its column `area` to be NOT NULL"}},
   };
   for (const auto& c : cases) {
@@ -425,4 +425,156 @@ TEST_CASE("oceanbase: INVISIBLE columns are kept") {
         "  PRIMARY KEY (`id`)\n"
         ")");
   CHECK(ddl->warnings.empty());
+}
+
+TEST_CASE("oceanbase rules match whole names and words, not parts of them (near misses)") {
+  // Collations: the words after the charset's name decide, never a substring.
+  struct CollationCase {
+    const char* charset;
+    const char* collation;
+    const char* expected;
+    size_t warnings;
+  };
+  const CollationCase collations[] = {
+      {"utf8mb4", "utf8mb4_unicode_520_nopad_ci", "utf8mb4_unicode_ci", 1},
+      {"utf8mb4", "utf8mb4_uca1400_as_ci", "utf8mb4_unicode_ci", 1},
+      {"utf8mb4", "utf8mb4_unicodex_ci", "utf8mb4_general_ci", 1},   // not the word "unicode"
+      {"utf8mb4", "utf8mb4_xuca_ci", "utf8mb4_general_ci", 1},       // "uca" inside a word
+      {"utf8mb4", "utf8mb4_ucax_ci", "utf8mb4_general_ci", 1},       // "uca" not followed by a version
+      {"utf8mb4", "utf8mb4_10900_ci", "utf8mb4_general_ci", 1},      // "0900" inside a word
+      {"latin1", "latin1_general_cs", "latin1_bin", 1},
+      {"latin1", "latin1_csx_ci", "latin1_swedish_ci", 1},          // "cs" is not the last word
+      {"latin1", "latin1_binx", "latin1_swedish_ci", 1},             // "bin" inside a word
+      // MariaDB reports utf8mb3_* collations for charset utf8: the charset's name is not a prefix
+      // of the collation's, and the collation is still the same one under utf8mb4.
+      {"utf8", "utf8mb3_bin", "utf8mb4_bin", 1},
+      {"utf8", "utf8mb3_general_ci", "utf8mb4_general_ci", 1},
+      {"utf8mb3", "utf8mb3_unicode_ci", "utf8mb4_unicode_ci", 1},
+  };
+  for (const auto& c : collations) {
+    CAPTURE(c.collation);
+    std::vector<std::string> warnings;
+    auto choice = choose_charset(Dialect::kOceanBase, std::string(c.charset), std::string(c.collation), "db.t.c",
+                                 &warnings);
+    REQUIRE(choice);
+    CHECK(*choice->collation == c.expected);
+    CHECK(warnings.size() == c.warnings);
+  }
+
+  // Defaults: a literal is a whole literal; text that only starts like one is an expression.
+  struct DefaultCase {
+    const char* type;
+    const char* value;
+    std::optional<std::string> expected;
+  };
+  const DefaultCase defaults[] = {
+      {"int(11)", "-0.50", "-0.50"},
+      {"double", "1e3", "1e3"},
+      {"double", ".5", ".5"},
+      {"varbinary(4)", "0x41", "0x41"},
+      {"varbinary(4)", "_binary 'A'", "_binary 'A'"},
+      {"varchar(9)", "'a\\'b'", "'a\\'b'"},
+      {"int(11)", "1 + 1", std::nullopt},            // starts with a digit, is an expression
+      {"int(11)", "-a", std::nullopt},
+      {"double", "1e", std::nullopt},
+      {"varchar(9)", "'a' || 'b'", std::nullopt},     // starts with a quote, is an expression
+      {"varchar(9)", "'unterminated", std::nullopt},
+      {"varbinary(4)", "0x4G", std::nullopt},
+      {"bit(3)", "b'102'", std::nullopt},
+      {"varbinary(4)", "_binary_fn()", std::nullopt},  // not the _binary introducer
+  };
+  for (const auto& d : defaults) {
+    CAPTURE(d.value);
+    std::vector<std::string> warnings;
+    CHECK(column_default(Dialect::kOceanBase, column("a", d.type, std::string(d.value)), "db.t.a", &warnings) ==
+          d.expected);
+    CHECK(warnings.size() == (d.expected ? 0u : 1u));
+  }
+
+  // Types: only the LOB and geometry types themselves have no default on OceanBase.
+  std::vector<std::string> warnings;
+  for (const char* type : {"tinytext", "mediumtext", "longblob", "json", "multipoint", "geometrycollection"}) {
+    CAPTURE(type);
+    CHECK_FALSE(column_default(Dialect::kOceanBase, column("a", type, std::string("'x'")), "db.t.a", &warnings));
+  }
+  warnings.clear();
+  for (const char* type : {"varchar(10)", "char(3)", "varbinary(4)", "multiset", "context", "blobby"}) {
+    CAPTURE(type);
+    CHECK(column_default(Dialect::kOceanBase, column("a", type, std::string("'x'")), "db.t.a", &warnings) ==
+          std::optional<std::string>("'x'"));
+  }
+  CHECK(warnings.empty());
+
+  // EXTRA: whole words.
+  auto ts = column("ts", "timestamp", std::string("current_timestamp()"));
+  ts.extra = "DEFAULT_GENERATED on update now()";
+  CHECK(column_extra_attributes(Dialect::kOceanBase, ts, "db.t.ts", &warnings) == " ON UPDATE CURRENT_TIMESTAMP");
+  ts.extra = "VIRTUAL GENERATED INVISIBLE";
+  CHECK(column_extra_attributes(Dialect::kOceanBase, ts, "db.t.ts", &warnings) == " INVISIBLE");
+  ts.extra = "NOT_INVISIBLE";
+  CHECK(column_extra_attributes(Dialect::kOceanBase, ts, "db.t.ts", &warnings) == "");
+
+  // Table options: the option's name, not its prefix.
+  TableDef t;
+  t.engine = "InnoDB";
+  t.create_options = "row_format=DYNAMIC row_format_x=1";
+  CHECK(table_options(Dialect::kOceanBase, t, "db.t", &warnings) == "");
+  CHECK(warned(warnings, "db.t: table options dropped for OceanBase (it has one storage engine with its own block and "
+                         "compression settings): row_format_x=1"));
+}
+
+TEST_CASE("oceanbase SPATIAL: a declared REF_SYSTEM_ID is named with the query that proves it; mysql keeps it") {
+  TableDef t;
+  t.name = {"geo", "sites"};
+  auto at = not_null(column("at", "point"));
+  at.srid = 4326;
+  t.columns = {not_null(column("id", "int(11)")), at};
+  t.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""}, {"sp", false, "SPATIAL", {{"at", {}, false}}, ""}};
+  TableJob job = job_of(t);
+  DialectTarget target(Dialect::kOceanBase, parse_version_number("4.2.2"));
+  auto ob = create_table_sql(job, target, true);
+  REQUIRE(ob);
+  CHECK(ob->sql ==
+        "CREATE TABLE `geo`.`sites` (\n"
+        "  `id` int(11) NOT NULL,\n"
+        "  `at` point NOT NULL,\n"
+        "  PRIMARY KEY (`id`),\n"
+        "  SPATIAL KEY `sp` (`at`)\n"
+        ")");
+  CHECK(ob->warnings == std::vector<std::string>{
+                            "geo.sites: SPATIAL index `sp` created without an SRID on its column: the source's `at` "
+                            "declares REF_SYSTEM_ID=4326, which MariaDB does not enforce, while OceanBase refuses "
+                            "every row of another SRID; OceanBase's optimizer uses the index only once the column has "
+                            "one: when SELECT COUNT(*) ... WHERE ST_SRID(`at`) <> 4326 finds none, ALTER TABLE ... "
+                            "MODIFY the column with SRID 4326"});
+  auto mysql = create_table_sql(job, Dialect::kMysql, true);
+  REQUIRE(mysql);
+  CHECK(has(mysql->sql, "  `at` point REF_SYSTEM_ID=4326 NOT NULL,\n"));
+  CHECK(mysql->warnings.empty());
+}
+
+TEST_CASE("oceanbase: a written USING BTREE is kept (the only algorithm OceanBase has), USING HASH omitted, warned") {
+  TableDef t;
+  t.name = {"shop", "keys"};
+  t.columns = {not_null(column("id", "int(11)")), column("a", "int(11)"), column("b", "int(11)")};
+  IndexDef pk{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""};
+  pk.algorithm = "BTREE";
+  IndexDef by_a{"k_a", false, "BTREE", {{"a", {}, false}}, ""};
+  by_a.algorithm = "HASH";
+  IndexDef by_b{"k_b", false, "BTREE", {{"b", {}, false}}, ""};
+  by_b.algorithm = "";
+  t.indexes = {pk, by_a, by_b};
+  auto ddl = create_table_sql(job_of(t), Dialect::kOceanBase, true);
+  REQUIRE(ddl);
+  CHECK(ddl->sql ==
+        "CREATE TABLE `shop`.`keys` (\n"
+        "  `id` int(11) NOT NULL,\n"
+        "  `a` int(11) NULL,\n"
+        "  `b` int(11) NULL,\n"
+        "  PRIMARY KEY (`id`) USING BTREE,\n"
+        "  KEY `k_a` (`a`),\n"
+        "  KEY `k_b` (`b`)\n"
+        ")");
+  CHECK(ddl->warnings == std::vector<std::string>{"shop.keys: index `k_a`: USING HASH omitted (OceanBase supports "
+                                                  "only USING BTREE; InnoDB built this index as a B-tree too)"});
 }
