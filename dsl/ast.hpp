@@ -49,12 +49,18 @@ struct Clause : boost::spirit::x3::variant<ExcludeClause, MapClause, MapColumnCl
   using base_type::operator=;
 };
 
+// PASSWORD ENV 'NAME' or PASSWORD FILE 'path'.
+struct PasswordClause : Located {
+  bool file = false;
+  Word value;
+};
+
 struct EndpointStatement : Located {
   bool is_target = false;  // SOURCE or TARGET
   Word dialect;
   Word address;            // 'user@host:port', ${NAME} not yet expanded
   boost::optional<Word> version;  // VERSION '4.2.1'
-  boost::optional<Word> password_env;
+  boost::optional<PasswordClause> password;
 };
 
 struct MigrateStatement : Located {

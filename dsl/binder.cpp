@@ -100,8 +100,8 @@ class Binder {
     report_unused(rules);
   }
 
-  // The rules as the model keeps them (no offsets): for tables that appear after the bind.
-  static MigrationRules model_rules(const MigrateRules& rules) {
+  // The rules as the model keeps them (no offsets; a FILTER's place as text): for tables that appear after the bind.
+  MigrationRules model_rules(const MigrateRules& rules) const {
     MigrationRules out;
     for (const auto& p : rules.include) out.include.push_back(p.pattern());
     for (const auto& p : rules.exclude) out.exclude.push_back(p.pattern());
@@ -116,7 +116,9 @@ class Binder {
     for (const auto& r : rules.casts)
       out.casts.push_back(ColumnCast{r.column.table.pattern(), r.column.column.pattern(), r.from_type, r.to_type});
     for (const auto& r : rules.filters) {
-      RowFilter filter{r.table.pattern(), r.condition, r.names, std::nullopt};
+      RowFilter filter{r.table.pattern(), r.condition, r.names, std::nullopt, {}};
+      const Diagnostic place = script_.source.at(r.offset, "");
+      filter.place = place.file + ":" + std::to_string(place.line) + ":" + std::to_string(place.column);
       if (r.replay_problem) {
         const Diagnostic& d = *r.replay_problem;
         filter.replay_problem = d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;

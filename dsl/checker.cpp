@@ -27,17 +27,10 @@ NamePart name_part(const ast::Word& word) {
   return NamePart{word.text, glob};
 }
 
-bool valid_variable_name(std::string_view name) {
-  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return false;
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  return true;
-}
-
 class Checker {
  public:
-  Checker(CompiledScript& script, std::vector<Diagnostic>& diagnostics)
-      : script_(script), source_(script.source), diagnostics_(diagnostics) {}
+  Checker(CompiledScript& script, const CompileSettings& settings, std::vector<Diagnostic>& diagnostics)
+      : script_(script), source_(script.source), settings_(settings), diagnostics_(diagnostics) {}
 
   void statement(const ast::Statement& statement) {
     boost::apply_visitor([&](const auto& s) { check(s); }, statement.get());
@@ -82,111 +75,7 @@ class Checker {
       error(statement.dialect.offset,
             "unknown dialect '" + statement.dialect.text + "'; expected one of: mysql, mariadb, oceanbase");
     }
-    if (auto address = expand_variables(statement.address)) parse_address(*address, statement.address, endpoint);
-    if (statement.version) check_version(statement, endpoint);
-    if (statement.password_env) {
-      const ast::Word& name = *statement.password_env;
-      if (valid_variable_name(name.text))
-        endpoint.password_env = name.text;
-      else
-        error(name.offset, "bad environment variable name '" + name.text +
-                               "' after PASSWORD ENV: expected letters, digits and '_'");
-    }
-  }
-
-  // VERSION picks OceanBase rules by minor version; on any other endpoint nothing would read it.
-  void check_version(const ast::EndpointStatement& statement, Endpoint& endpoint) {
-    const ast::Word& word = *statement.version;
-    if (!statement.is_target || endpoint.dialect != Dialect::kOceanBase) {
-      error(word.offset, "VERSION applies to TARGET oceanbase only (the OceanBase rules depend on it); remove it here");
-      return;
-    }
-    auto version = parse_version_number(word.text);
-    if (!version) {
-      error(word.offset + 1, "bad VERSION '" + word.text + "': expected an OceanBase version such as '4.2.1' or '4.3.5.1'");
-      return;
-    }
-    if (version->parts[0] != 4) {
-      error(word.offset + 1, "VERSION '" + word.text +
-                                 "' is not supported: the oceanbase dialect is written for OceanBase 4.x (MySQL mode)");
-      return;
-    }
-    endpoint.version = std::move(version);
-  }
-
-  // The source offset of character `index` of the unescaped string literal `word`.
-  int offset_in_string(const ast::Word& word, size_t index) const {
-    std::string_view text = source_.text();
-    size_t position = static_cast<size_t>(word.offset) + 1;
-    for (size_t i = 0; i < index && position < text.size(); ++i)
-      position += (text[position] == '\'' && position + 1 < text.size() && text[position + 1] == '\'') ? 2 : 1;
-    return static_cast<int>(position);
-  }
-
-  // Replaces every ${NAME} with the environment variable NAME; an unset variable is an error there.
-  std::optional<std::string> expand_variables(const ast::Word& word) {
-    const std::string& in = word.text;
-    std::string out;
-    bool ok = true;
-    for (size_t i = 0; i < in.size();) {
-      if (in.compare(i, 2, "${") != 0) {
-        out += in[i++];
-        continue;
-      }
-      size_t close = in.find('}', i + 2);
-      std::string name = close == std::string::npos ? "" : in.substr(i + 2, close - i - 2);
-      if (close == std::string::npos || !valid_variable_name(name)) {
-        error(offset_in_string(word, i), "bad variable reference: expected ${NAME} with NAME made of letters, "
-                                         "digits and '_'");
-        return std::nullopt;
-      }
-      if (const char* value = std::getenv(name.c_str())) {
-        out += value;
-      } else {
-        error(offset_in_string(word, i), "environment variable " + name + " is not set");
-        ok = false;
-      }
-      i = close + 1;
-    }
-    if (!ok) return std::nullopt;
-    return out;
-  }
-
-  void parse_address(const std::string& address, const ast::Word& word, Endpoint& endpoint) {
-    int place = word.offset + 1;
-    size_t at = address.rfind('@');
-    if (at == std::string::npos) {
-      error(place, "endpoint '" + address + "' has no user: expected 'user@host:port'");
-      return;
-    }
-    std::string user = address.substr(0, at);
-    std::string host = address.substr(at + 1);
-    if (size_t colon = user.find(':'); colon != std::string::npos) {
-      // Say nothing of the password; compile_script hides it in every echoed source line too.
-      error(place, "endpoint holds a password: write 'user@host:port' and name an environment variable with "
-                   "PASSWORD ENV 'NAME'");
-      return;
-    }
-    int port = 3306;
-    if (size_t colon = host.rfind(':'); colon != std::string::npos) {
-      std::string digits = host.substr(colon + 1);
-      host.resize(colon);
-      bool numeric = !digits.empty() && digits.size() <= 5 &&
-                     std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-      port = numeric ? std::stoi(digits) : 0;
-      if (port < 1 || port > 65535) {
-        error(place, "bad port '" + digits + "' in endpoint '" + address + "': expected a number from 1 to 65535");
-        return;
-      }
-    }
-    if (user.empty() || host.empty()) {
-      error(place, "endpoint '" + address + "' has an empty " + (user.empty() ? "user" : "host") +
-                       ": expected 'user@host:port'");
-      return;
-    }
-    endpoint.user = user;
-    endpoint.host = host;
-    endpoint.port = port;
+    check_endpoint(statement, source_, settings_, endpoint, diagnostics_);
   }
 
   std::optional<TablePattern> table_pattern(const ast::Pattern& pattern) {
@@ -296,6 +185,14 @@ class Checker {
     FilterRule rule{*table, clause.condition.text, clause.offset, {}, std::nullopt};
     FilterAnalysis analysis = analyze_filter(rule.condition);
     rule.names = std::move(analysis.names);
+    if (analysis.not_a_condition) {
+      error(offset_in_condition(clause.condition, analysis.not_a_condition->index),
+            "FILTER on " + table->str() + ": " + analysis.not_a_condition->what +
+                " is not part of a condition: the condition becomes the WHERE of the copy's SELECT and of replay's "
+                "statements, so it must be one expression over the row (UNION, ORDER BY, LIMIT, INTO ... belong to "
+                "a query; inside parentheses, as a subquery, they are fine)");
+      return;
+    }
     if (analysis.problem) {
       const FilterProblem& p = *analysis.problem;
       rule.replay_problem = source_.at(
@@ -493,6 +390,7 @@ class Checker {
 
   CompiledScript& script_;
   const SourceText& source_;
+  const CompileSettings& settings_;
   std::vector<Diagnostic>& diagnostics_;
   int first_statement_ = -1;
   bool source_seen_ = false, target_seen_ = false;
@@ -502,8 +400,9 @@ class Checker {
 
 }  // namespace
 
-void check_script(const ParsedScript& parsed, CompiledScript& script, std::vector<Diagnostic>& diagnostics) {
-  Checker checker(script, diagnostics);
+void check_script(const ParsedScript& parsed, CompiledScript& script, const CompileSettings& settings,
+                  std::vector<Diagnostic>& diagnostics) {
+  Checker checker(script, settings, diagnostics);
   for (const auto& statement : parsed.statements) checker.statement(statement);
   checker.finish(!parsed.errors.empty());
 }

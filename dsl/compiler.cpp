@@ -39,7 +39,7 @@ void sort_by_place(std::vector<Diagnostic>& diagnostics) {
 
 }  // namespace
 
-CompileOutcome compile_script(std::string_view text, std::string file_name) {
+CompileOutcome compile_script(std::string_view text, std::string file_name, const CompileSettings& settings) {
   // A UTF-8 byte order mark (Windows editors write one) is not part of the text: columns on line 1
   // count from after it.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
@@ -49,14 +49,14 @@ CompileOutcome compile_script(std::string_view text, std::string file_name) {
   CompileOutcome outcome;
   ParsedScript parsed = parse_script(script->text);
   for (const auto& e : parsed.errors) outcome.diagnostics.push_back(script->source.at(e.offset, e.message));
-  check_script(parsed, *script, outcome.diagnostics);
+  check_script(parsed, *script, settings, outcome.diagnostics);
   for (auto& d : outcome.diagnostics) mask_passwords(d.source_line);
   sort_by_place(outcome.diagnostics);
   if (outcome.diagnostics.empty()) outcome.script = std::move(script);
   return outcome;
 }
 
-CompileOutcome compile_file(const std::string& path) {
+CompileOutcome compile_file(const std::string& path, const CompileSettings& settings) {
   auto unreadable = [&](std::string why) {
     CompileOutcome outcome;
     outcome.diagnostics.push_back(Diagnostic{path, 0, 0, "cannot read file: " + why, {}});
@@ -90,7 +90,7 @@ CompileOutcome compile_file(const std::string& path) {
     text.append(buffer, static_cast<size_t>(n));
   }
   if (text.size() >= limit) return too_large();
-  return compile_script(text, path);
+  return compile_script(text, path, settings);
 }
 
 const Plan& unbound_plan(const CompiledScript& script) { return script.plan; }

@@ -27,14 +27,22 @@ struct CompileOutcome {
   bool ok() const { return script != nullptr && diagnostics.empty(); }
 };
 
+// What the command line adds to a script.
+struct CompileSettings {
+  // `omsrun --defaults-extra-file PATH`: the MySQL option file of every endpoint without a PASSWORD
+  // clause (its [client] user, password, host, port; docs/language.md, "Option files").
+  std::string defaults_extra_file;
+};
+
 // Parses and checks `text`; `file_name` is what diagnostics name. ${NAME} in endpoint strings is
-// expanded from the process environment here.
-CompileOutcome compile_script(std::string_view text, std::string file_name);
+// expanded from the process environment here, and option files (PASSWORD FILE,
+// --defaults-extra-file) are read and checked here (their passwords are read again when connecting).
+CompileOutcome compile_script(std::string_view text, std::string file_name, const CompileSettings& settings = {});
 // Reads `path` and compiles it; an unreadable file, one that is not a regular file (a device or a
 // pipe, which may never end) or one larger than kMaxScriptBytes is a diagnostic, found before
 // anything is read. Plan::script_path = path.
 inline constexpr int64_t kMaxScriptBytes = int64_t{16} << 20;
-CompileOutcome compile_file(const std::string& path);
+CompileOutcome compile_file(const std::string& path, const CompileSettings& settings = {});
 
 // Endpoints, phases, options and verify options filled in; tables and verify_requests empty.
 const Plan& unbound_plan(const CompiledScript& script);

@@ -116,6 +116,10 @@ constexpr std::array<std::string_view, 10> kContextKeywords = {
     "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP",
     "UTC_DATE",     "UTC_TIME",     "UTC_TIMESTAMP",     "CURRENT_USER", "CURRENT_ROLE"};
 
+// Reserved words that end a WHERE condition: what follows them is another part of a query.
+constexpr std::array<std::string_view, 10> kQueryClauseWords = {
+    "UNION", "EXCEPT", "INTERSECT", "ORDER", "GROUP", "HAVING", "LIMIT", "INTO", "PROCEDURE", "LOCK"};
+
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& list, const std::string& word) {
   for (auto item : list)
@@ -141,8 +145,14 @@ FilterAnalysis analyze_filter(std::string_view condition) {
   auto problem = [&](size_t i, std::string what, std::string why) {
     if (!out.problem) out.problem = FilterProblem{tokens[i].begin, std::move(what), std::move(why)};
   };
+  int depth = 0;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token& token = tokens[i];
+    if (is_punct(i, '(')) ++depth;
+    if (is_punct(i, ')')) --depth;
+    if (depth == 0 && token.kind == Token::kName && !out.not_a_condition &&
+        contains(kQueryClauseWords, upper(token.text)))
+      out.not_a_condition = FilterProblem{token.begin, upper(token.text), ""};
     if (token.kind == Token::kVariable) {
       bool system = token.text.rfind("@@", 0) == 0;
       problem(i, std::string(system ? "the system variable " : "the user variable ") + token.text,

@@ -26,6 +26,10 @@ struct FilterAnalysis {
   // the condition may read. Over-inclusive by design (keywords such as DAY appear too).
   std::vector<std::string> names;
   std::optional<FilterProblem> problem;  // the first part not decided by the row alone
+  // A word outside parentheses that ends a condition and starts another part of a query (UNION,
+  // ORDER BY, LIMIT, INTO, ...): the condition is pasted into `SELECT ... WHERE (cond)` and into
+  // replay's statements, where such text would fail or, unparenthesized, change the statement.
+  std::optional<FilterProblem> not_a_condition;
 };
 
 FilterAnalysis analyze_filter(std::string_view condition);

@@ -24,7 +24,8 @@ BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::FilterClause, table, condition)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::ColumnsClause, table, excluded)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::CastClause, column, from_type, to_type)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::DdlRule, kind, action)
-BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::EndpointStatement, is_target, dialect, address, version, password_env)
+BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::PasswordClause, file, value)
+BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::EndpointStatement, is_target, dialect, address, version, password)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::MigrateStatement, patterns, clauses)
 BOOST_FUSION_ADAPT_STRUCT(omsql::dsl::ast::VerifyStatement, patterns, options)
 
@@ -292,6 +293,7 @@ OMSQL_RULE(ddl_rule, ast::DdlRule, "a statement kind and its action, such as ALT
 OMSQL_RULE(ddl_rule_list, std::vector<ast::DdlRule>, "'(' after DDL");
 OMSQL_RULE(ddl_clause, ast::DdlClause, "DDL");
 OMSQL_RULE(clause, ast::Clause, "a clause");
+OMSQL_RULE(password, ast::PasswordClause, "PASSWORD");
 OMSQL_RULE(source_statement, ast::EndpointStatement, "SOURCE");
 OMSQL_RULE(target_statement, ast::EndpointStatement, "TARGET");
 OMSQL_RULE(migrate_statement, ast::MigrateStatement, "MIGRATE");
@@ -360,8 +362,11 @@ auto const clause_def = exclude_clause | map_column_clause | map_clause | filter
 
 auto const dialect = named<ast::Word>("one of: mysql, mariadb, oceanbase", identifier);
 auto const address = named<ast::Word>("an endpoint string such as 'root@127.0.0.1:3306'", string_literal);
-auto const password = kw("password") > named("ENV after PASSWORD", kw("env")) >
-                      named<ast::Word>("an environment variable name in quotes, such as 'SRC_PW'", string_literal);
+auto const password_env = kw("env") >> attr(false) >
+                          named<ast::Word>("an environment variable name in quotes, such as 'SRC_PW'", string_literal);
+auto const password_file = kw("file") >> attr(true) >
+                           named<ast::Word>("an option file path in quotes, such as '~/.my.cnf'", string_literal);
+auto const password_def = kw("password") > named<ast::PasswordClause>("ENV or FILE after PASSWORD", password_env | password_file);
 auto const version = kw("version") > named<ast::Word>("a version in quotes, such as '4.2.1'", string_literal);
 auto const source_statement_def = kw("source") >> attr(false) > dialect > address > -version > -password >
                                   named("';' after SOURCE statement", lit(';'));
@@ -376,7 +381,7 @@ auto const statement_def = source_statement | target_statement | migrate_stateme
 BOOST_SPIRIT_DEFINE(identifier, string_literal, where_condition, pattern_part, pattern_parts, pattern, pattern_list, type_name,
                     option_value, option, option_list, optional_option_list, column_list, phase_list, exclude_clause, map_column_clause,
                     map_clause, filter_clause, columns_clause, cast_clause, mode_clause, with_clause, verify_clause,
-                    ddl_word, ddl_rule, ddl_rule_list, ddl_clause, clause, source_statement, target_statement, migrate_statement, verify_statement, statement)
+                    ddl_word, ddl_rule, ddl_rule_list, ddl_clause, clause, password, source_statement, target_statement, migrate_statement, verify_statement, statement)
 
 // Error recovery: the position just after the next ';' outside strings, quoted names and comments.
 Iterator after_next_semicolon(Iterator it, Iterator end) {

@@ -121,7 +121,14 @@ std::string system_target_message(const std::string& target, const std::string& 
 struct ParsedScript;
 // dsl/checker.cpp: judges every parsed statement into `script`; whole-script rules (missing SOURCE,
 // ...) only when the parse had no errors, since a statement may simply have been lost.
-void check_script(const ParsedScript& parsed, CompiledScript& script, std::vector<Diagnostic>& diagnostics);
+void check_script(const ParsedScript& parsed, CompiledScript& script, const CompileSettings& settings,
+                  std::vector<Diagnostic>& diagnostics);
+
+// dsl/endpoint_check.cpp: the address (${NAME}, user@host:port), VERSION and PASSWORD of one SOURCE
+// or TARGET into `endpoint`, reading its option file (PASSWORD FILE, or settings.defaults_extra_file
+// when the statement has no PASSWORD clause). The dialect is already set. Diagnostics are appended.
+void check_endpoint(const ast::EndpointStatement& statement, const SourceText& source, const CompileSettings& settings,
+                    Endpoint& endpoint, std::vector<Diagnostic>& diagnostics);
 
 // dsl/options.cpp: WITH (...) and VERIFY (...) option lists. Diagnostics are appended.
 void apply_migrate_options(const std::vector<ast::OptionItem>& items, const SourceText& source, Options& options,

@@ -1,5 +1,8 @@
 -- Seed data for samples/quickstart.omsql: a small shop and a CRM, with the value kinds a migration
 -- must carry exactly (NULL vs '', utf8mb4, DECIMAL, temporal fractions, ENUM/SET, JSON, BLOB, BIT).
+-- The text below is UTF-8 with 4-byte characters: say so, whatever the client's default character set
+-- is (latin1 under LANG=C, utf8mb3 under C.UTF-8 for the 10.11 client; both would corrupt or refuse it).
+SET NAMES utf8mb4;
 CREATE DATABASE IF NOT EXISTS shop CHARACTER SET utf8mb4;
 CREATE DATABASE IF NOT EXISTS crm CHARACTER SET utf8mb4;
 USE shop;

@@ -39,8 +39,8 @@ std::string filter_probe_sql(const TableJob& job) {
   std::string row;
   for (size_t index : filter_row_columns(job))
     row += std::string(row.empty() ? "" : ", ") + "NULL AS " + sql::quote_identifier(job.source_def.columns[index].name);
-  return "SELECT 1 FROM (SELECT " + (row.empty() ? std::string("1 AS omsql_none") : row) + ") AS omsql_rows WHERE " +
-         job.filter.value_or("1") + " LIMIT 0";
+  return "SELECT 1 FROM (SELECT " + (row.empty() ? std::string("1 AS omsql_none") : row) + ") AS omsql_rows WHERE (" +
+         job.filter.value_or("1") + ") LIMIT 0";
 }
 
 ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
@@ -163,7 +163,7 @@ void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes
   size_t rows = 0;
   auto flush = [&] {
     if (rows == 0) return;
-    if (job_.filter) statement += ") AS omsql_rows WHERE " + *job_.filter;
+    if (job_.filter) statement += ") AS omsql_rows WHERE (" + *job_.filter + ")";
     out.push_back(std::move(statement));
     // Rows the FILTER drops shift the server's row numbers: only a lone row is known for sure.
     if (job_.filter && keys.size() > 1) keys.assign(keys.size(), "");
@@ -205,8 +205,8 @@ std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes,
         std::string statement = "INSERT INTO " + sql::quote_name(job_.target) + " (" +
                                 sql::quote_identifier_list(target_columns) + ") ";
         if (job_.filter) {
-          statement += "SELECT " + filter_select_list_ + " FROM (" + filter_row(image) + ") AS omsql_rows WHERE " +
-                       *job_.filter;
+          statement += "SELECT " + filter_select_list_ + " FROM (" + filter_row(image) + ") AS omsql_rows WHERE (" +
+                       *job_.filter + ")";
         } else {
           statement += "VALUES " + row_values(image);
         }

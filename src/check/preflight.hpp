@@ -35,6 +35,7 @@ enum class FindingCode {
   kTargetTableReused,      // an existing, matching target table is emptied or written into
   kFilterNotReplayable,    // a FILTER replay cannot evaluate on the target
   kFilterExcludedColumns,  // a FILTER reads excluded columns (kept in the spool)
+  kFilterInvalid,          // a FILTER the source cannot evaluate over its table (unknown column, bad SQL)
   kDdlTranslation,         // a DDL translation warning or error for the target dialect
   kForeignKeys,            // the FK graph replay honours, and what it does not
 };

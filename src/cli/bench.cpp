@@ -109,6 +109,7 @@ int bench(const BenchOptions& options) {
   request.plan = bound->plan;
   request.self = options.self;
   request.script = options.script;
+  request.defaults_extra_file = compile_settings().defaults_extra_file;
   request.combinations = runner::bench_combinations(variations);
   request.runs = options.runs;
   PrintingBench printer(*bound->plan, variations);

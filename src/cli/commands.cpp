@@ -66,7 +66,12 @@ void print_actor_graph(const Plan& plan, bool dot) {
   if (graph.count(ActorRole::kBinlogTailer))
     std::cout << "  binlog_tailer ──stored──► replayer ──LaneWork──► apply_lane ×" << pool(ActorRole::kApplyLane)
               << " (the task's lane count once recorded)\n";
-  if (graph.count(ActorRole::kVerifier)) std::cout << "  coordinator ──► verifier ×" << pool(ActorRole::kVerifier) << "\n";
+  if (graph.count(ActorRole::kVerifier)) {
+    bool on_request = false;
+    for (const auto& node : graph.nodes) on_request |= node.role == ActorRole::kVerification && node.on_request;
+    std::cout << "  coordinator ──verify──► verification ──verify table──► verifier ×" << pool(ActorRole::kVerifier)
+              << " ──rows──► verify_progress" << (on_request ? " (on request: omsrun verify --task)" : "") << "\n";
+  }
   auto limit = [](int64_t value, const char* unit) {
     return value == 0 ? std::string("unlimited") : std::to_string(value) + " " + unit;
   };

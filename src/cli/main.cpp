@@ -18,11 +18,22 @@ int main(int argc, char** argv) {
   // `omsrun FILE` is shorthand for `omsrun run FILE`.
   static const std::set<std::string> kCommands = {"run", "check", "plan", "verify", "status", "stop", "pause", "resume", "throttle", "bench", "finish", "console", "ddl", "help"};
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && args[0].rfind("-", 0) != 0 && !kCommands.count(args[0])) args.insert(args.begin(), "run");
+  // The shorthand looks past a leading --defaults-extra-file, as the mysql client takes it first.
+  size_t first = 0;
+  while (first < args.size() && args[first].rfind("--defaults-extra-file", 0) == 0)
+    first += args[first].find('=') == std::string::npos ? 2 : 1;
+  if (first < args.size() && args[first].rfind("-", 0) != 0 && !kCommands.count(args[first]))
+    args.insert(args.begin() + static_cast<long>(first), "run");
 
   CLI::App app{"omsrun " OMSQL_VERSION " — migrate live MySQL-compatible databases with one .omsql script",
                "omsrun"};
   app.set_version_flag("--version", std::string("omsrun ") + OMSQL_VERSION);
+  // Before the subcommands, so each of them passes the option up (fallthrough is inherited).
+  app.fallthrough();
+  omsql::dsl::CompileSettings compile_settings;
+  app.add_option("--defaults-extra-file", compile_settings.defaults_extra_file,
+                 "a MySQL option file: its [client] user, password, host and port serve every SOURCE/TARGET "
+                 "without a PASSWORD clause (the file must not be readable by others)");
   app.require_subcommand(1);
   app.footer(
       "\nExamples:\n"
@@ -40,8 +51,9 @@ int main(int argc, char** argv) {
       "  omsrun bench shop.omsql --vary parallel=1,2,4 --vary batch_rows=1000,10000\n"
       "  omsrun ddl skip --task .omsql/shop   the link stopped at a DDL: pass it (or: applied, retry), run again\n"
       "\nExit status: 0 done (or stopped by `omsrun stop`, resumable), 1 failed at run time, 2 usage or\n"
-      "script error, 3 verification found differences, 130/143 interrupted by SIGINT/SIGTERM before\n"
-      "the task finished (resumable: run the same command).\n");
+      "script error, 3 verification found differences, 4 verification could not settle some rows (none\n"
+      "proven different), 130/143 interrupted by SIGINT/SIGTERM before the task finished (resumable:\n"
+      "run the same command).\n");
 
   omsql::cli::RunOptions run_options;
   auto* run = app.add_subcommand("run", "Run the task in FILE (the default command)");
@@ -167,6 +179,7 @@ int main(int argc, char** argv) {
     // --help and --version exit 0; every usage error exits 2 (CLI11's own codes are 105-109).
     return app.exit(e) == 0 ? 0 : omsql::cli::kExitUsage;
   }
+  omsql::cli::set_compile_settings(compile_settings);
   if (run->parsed()) {
     run_options.until_caught_up = until == "caught-up";
     omsql::log::Level level = quiet ? omsql::log::Level::kError : verbose ? omsql::log::Level::kDebug : omsql::log::Level::kInfo;

@@ -11,6 +11,8 @@
 namespace omsql::cli {
 
 namespace {
+dsl::CompileSettings g_compile_settings;
+
 void print_diagnostics(const std::vector<dsl::Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) log::write_worded(log::Level::kError, "script", d.format());
 }
@@ -22,8 +24,11 @@ std::string task_directory_for(const Plan& plan, const std::string& script, cons
   return ".omsql/" + std::filesystem::path(script).stem().string();
 }
 
+void set_compile_settings(dsl::CompileSettings settings) { g_compile_settings = std::move(settings); }
+const dsl::CompileSettings& compile_settings() { return g_compile_settings; }
+
 std::optional<BoundScript> load_script(const std::string& path, int* exit_code) {
-  auto compiled = dsl::compile_file(path);
+  auto compiled = dsl::compile_file(path, g_compile_settings);
   if (!compiled.ok()) {
     print_diagnostics(compiled.diagnostics);
     *exit_code = kExitScriptError;

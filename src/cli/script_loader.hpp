@@ -29,6 +29,10 @@ struct BoundScript {
 // .omsql/<script name> in the current directory.
 std::string task_directory_for(const Plan& plan, const std::string& script, const std::string& override_dir);
 
+// What every command compiles scripts with (`--defaults-extra-file`); set by main before a command runs.
+void set_compile_settings(dsl::CompileSettings settings);
+const dsl::CompileSettings& compile_settings();
+
 // Compiles and binds `path`. Returns nullopt after printing what went wrong to stderr;
 // `exit_code` is then kExitScriptError or kExitFailure.
 std::optional<BoundScript> load_script(const std::string& path, int* exit_code);

@@ -72,6 +72,7 @@ struct RowFilter {  // FILTER table WHERE condition
   // evaluate it on a row image. bind_table takes both as they are.
   std::vector<std::string> names;
   std::optional<std::string> replay_problem;
+  std::string place;  // "file:line:col" of the FILTER clause, for pre-flight's messages
   bool operator==(const RowFilter&) const = default;
 };
 

@@ -27,6 +27,10 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 3306;
   std::optional<std::string> password_env;  // PASSWORD ENV 'NAME'
+  // PASSWORD FILE 'path' or `omsrun --defaults-extra-file`: the absolute path of the MySQL option
+  // file whose [client] (then `password_group`) password is read when connecting (src/common/option_file.hpp).
+  std::optional<std::string> password_file;
+  std::string password_group;               // "omsql-source" or "omsql-target"
   // VERSION '4.2.1' (TARGET oceanbase only): the server version the dialect rules and the copy's wire
   // format are chosen for. Unset: the oldest OceanBase 4.x is assumed (pre-flight warns).
   std::optional<TargetVersion> version;
@@ -89,6 +93,7 @@ struct TableJob {
   // "file:line:col: why incremental replay cannot evaluate the FILTER" (a subquery, NOW(), ...):
   // the compiler refuses it when the script has the INCREMENTAL phase; pre-flight when --mode adds it.
   std::optional<std::string> filter_replay_problem;
+  std::string filter_place;             // "file:line:col" of the FILTER clause ("" without one)
   RowKey key;                           // source column names
   TableDef source_def;                  // as read from the source catalog
 

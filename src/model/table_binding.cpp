@@ -39,6 +39,7 @@ void bind_filter(const MigrationRules& rules, TableJob& job, BindingTrace& trace
         break;
       }
   job.filter_replay_problem = filter.replay_problem;
+  job.filter_place = filter.place;
 }
 
 void bind_columns(const MigrationRules& rules, TableJob& job, BindingTrace& trace) {

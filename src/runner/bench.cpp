@@ -144,6 +144,7 @@ Result<BenchOutcome> run_bench(const BenchRequest& request, BenchListener& liste
       std::filesystem::remove_all(task_dir);
       std::vector<std::string> args = {request.self, "run",         request.script,     "--task-dir", task_dir,
                                        "--mode",     "schema,full", "--scratch-prefix", prefix};
+      if (!request.defaults_extra_file.empty()) args.push_back("--defaults-extra-file=" + request.defaults_extra_file);
       for (const auto& setting : combination) {
         args.push_back("--set");
         args.push_back(setting);

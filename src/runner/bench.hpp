@@ -36,6 +36,7 @@ struct BenchRequest {
   std::shared_ptr<const Plan> plan;  // bound; its source connection is not needed
   std::string self;                  // this omsrun executable
   std::string script;
+  std::string defaults_extra_file;   // omsrun --defaults-extra-file, passed on to every child run
   std::vector<std::vector<std::string>> combinations;
   int runs = 1;  // runs per combination; the median is reported
 };

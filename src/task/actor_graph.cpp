@@ -17,7 +17,9 @@ const char* actor_role_name(ActorRole role) {
     case ActorRole::kBinlogTailer: return "binlog_tailer";
     case ActorRole::kReplayer: return "replayer";
     case ActorRole::kApplyLane: return "apply_lane";
+    case ActorRole::kVerification: return "verification";
     case ActorRole::kVerifier: return "verifier";
+    case ActorRole::kVerifyProgress: return "verify_progress";
   }
   return "?";
 }
@@ -36,7 +38,9 @@ ActorGraph actor_graph(const Plan& plan) {
   using R = ActorRole;
   const int pool = std::max(1, plan.options.parallel);
   ActorGraph g;
-  auto node = [&](R role, int count, bool detached) { g.nodes.push_back({role, count, detached}); };
+  auto node = [&](R role, int count, bool detached, bool on_request = false) {
+    g.nodes.push_back({role, count, detached, on_request});
+  };
   auto edge = [&](R from, R to, std::string message) { g.edges.push_back({from, to, std::move(message)}); };
 
   node(R::kCoordinator, 1, false);
@@ -65,7 +69,7 @@ ActorGraph actor_graph(const Plan& plan) {
   }
   if (plan.phases.incremental) {
     node(R::kBinlogTailer, 1, true);
-    node(R::kReplayer, 1, false);
+    node(R::kReplayer, 1, true);
     node(R::kApplyLane, pool, true);
     edge(R::kBinlogTailer, R::kReplayer, "stored");
     edge(R::kReplayer, R::kBinlogTailer, "applied");
@@ -73,10 +77,20 @@ ActorGraph actor_graph(const Plan& plan) {
     edge(R::kReplayer, R::kCoordinator, "SyncStatus");
     edge(R::kCoordinator, R::kReplayer, "replay, pause, resume, throttle");
   }
-  if (plan.verify.enabled || !plan.verify_requests.empty()) {
-    node(R::kVerifier, verifier_count(pool, plan.tables.size()), true);
-    edge(R::kCoordinator, R::kVerifier, "verify table");
-    edge(R::kVerifier, R::kCoordinator, "TableReport");
+  // A run verifies when the script says so (VERIFY); a live link also verifies when asked (omsrun
+  // verify --task). Each verification is one actor with its own verifier pool and progress actor.
+  const bool scripted = plan.verify.enabled || !plan.verify_requests.empty();
+  if (scripted || plan.phases.incremental) {
+    const bool on_request = !scripted;
+    node(R::kVerification, 1, false, on_request);
+    node(R::kVerifier, verifier_count(pool, plan.tables.size()), true, on_request);
+    node(R::kVerifyProgress, 1, false, on_request);
+    edge(R::kCoordinator, R::kVerification, on_request ? "verify (on request)" : "verify");
+    edge(R::kVerification, R::kVerifier, "verify table");
+    edge(R::kVerifier, R::kVerification, "TableReport");
+    edge(R::kVerifier, R::kVerifyProgress, "rows, settling");
+    edge(R::kVerification, R::kVerifyProgress, "table done");
+    edge(R::kVerification, R::kCoordinator, "VerificationResult");
   }
   return g;
 }
@@ -87,7 +101,11 @@ std::string render_dot(const ActorGraph& graph) {
     std::string label = actor_role_name(node.role);
     if (node.count > 1) label += " \xc3\x97" + std::to_string(node.count);  // "reader ×4"
     out += std::string("  ") + actor_role_name(node.role) + " [label=\"" + label + "\"" +
-           (node.detached ? ", style=bold" : "") + "];\n";
+           (node.detached && node.on_request ? ", style=\"bold,dashed\""
+            : node.detached                  ? ", style=bold"
+            : node.on_request                ? ", style=dashed"
+                                             : "") +
+           "];\n";
   }
   for (const auto& edge : graph.edges)
     out += std::string("  ") + actor_role_name(edge.from) + " -> " + actor_role_name(edge.to) + " [label=\"" +

@@ -22,7 +22,9 @@ enum class ActorRole {
   kBinlogTailer,   // captures the binlog into the spool
   kReplayer,       // folds the spool into groups for the lanes
   kApplyLane,      // applies a lane's share of each group with its checkpoint
+  kVerification,   // one verification: hands tables to its verifiers, answers the coordinator
   kVerifier,       // hashes and compares chunks
+  kVerifyProgress, // one verification's rows and settling, for status and the console
 };
 const char* actor_role_name(ActorRole role);
 
@@ -31,6 +33,8 @@ struct ActorNode {
   int count = 1;
   // Spawned on its own thread because it calls a blocking client library.
   bool detached = false;
+  // Spawned only when asked (`omsrun verify --task` during the live link), not by every run.
+  bool on_request = false;
 };
 
 struct ActorEdge {
@@ -54,7 +58,7 @@ ActorGraph actor_graph(const Plan& plan);
 int verifier_count(int parallel, size_t tables);
 
 // Graphviz text: one node per actor (pools drawn as one node labelled "reader ×4"), one edge per
-// message kind.
+// message kind; detached actors bold, actors spawned only on request dashed.
 std::string render_dot(const ActorGraph& graph);
 
 }  // namespace omsql

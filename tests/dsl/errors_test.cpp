@@ -30,6 +30,18 @@ std::string all_diagnostics(const CompileOutcome& outcome) {
 }
 
 const MalformedCase kCases[] = {
+    {"stray UNION in a FILTER", true, "MIGRATE a.b FILTER a.b WHERE x = 1 UNION SELECT 2;\n",
+     "bad.omsql:3:36: error: FILTER on a.b: UNION is not part of a condition: the condition becomes the WHERE of the "
+     "copy's SELECT and of replay's statements, so it must be one expression over the row (UNION, ORDER BY, LIMIT, "
+     "INTO ... belong to a query; inside parentheses, as a subquery, they are fine)\n"
+     "MIGRATE a.b FILTER a.b WHERE x = 1 UNION SELECT 2;\n"
+     "                                   ^"},
+    {"ORDER BY in a FILTER, whatever the MODE", true, "MIGRATE a.b FILTER a.b WHERE x = 1 order by x MODE FULL;\n",
+     "bad.omsql:3:36: error: FILTER on a.b: ORDER is not part of a condition: the condition becomes the WHERE of the "
+     "copy's SELECT and of replay's statements, so it must be one expression over the row (UNION, ORDER BY, LIMIT, "
+     "INTO ... belong to a query; inside parentheses, as a subquery, they are fine)\n"
+     "MIGRATE a.b FILTER a.b WHERE x = 1 order by x MODE FULL;\n"
+     "                                   ^"},
     {"missing ';' after MIGRATE", true, "MIGRATE shop.*\n",
      "bad.omsql:3:15: error: expected ';' after MIGRATE statement\n"
      "MIGRATE shop.*\n"
@@ -67,7 +79,7 @@ const MalformedCase kCases[] = {
      "SOURCE mysql root@h:1;\n"
      "             ^"},
     {"literal password", false, "SOURCE mysql 'root:s3cret@h:1';\nTARGET mysql 'root@h:2';\nMIGRATE a.b;\n",
-     "bad.omsql:1:15: error: endpoint holds a password: write 'user@host:port' and name an environment variable with PASSWORD ENV 'NAME'\n"
+     "bad.omsql:1:15: error: endpoint holds a password: write 'user@host:port' and name an environment variable with PASSWORD ENV 'NAME' or an option file with PASSWORD FILE 'path'\n"
      "SOURCE mysql 'root:******@h:1';\n"
      "              ^"},
     {"unset variable", false, "SOURCE mysql 'root@h:${OMSQL_UNSET_VAR}';\nTARGET mysql 'root@h:2';\nMIGRATE a.b;\n",
@@ -87,7 +99,7 @@ const MalformedCase kCases[] = {
      "SOURCE mysql 'h:1';\n"
      "              ^"},
     {"PASSWORD without ENV", false, "SOURCE mysql 'root@h:1' PASSWORD 'SRC_PW';\nTARGET mysql 'root@h:2';\nMIGRATE a.b;\n",
-     "bad.omsql:1:34: error: expected ENV after PASSWORD\n"
+     "bad.omsql:1:34: error: expected ENV or FILE after PASSWORD\n"
      "SOURCE mysql 'root@h:1' PASSWORD 'SRC_PW';\n"
      "                                 ^"},
     {"bad PASSWORD ENV name", false, "SOURCE mysql 'root@h:1' PASSWORD ENV 'my-var';\nTARGET mysql 'root@h:2';\nMIGRATE a.b;\n",
@@ -357,6 +369,14 @@ TEST_CASE("malformed scripts give exact diagnostics") {
     if (dump) std::cout << "== " << c.name << "\n" << actual << "\n";
     else CHECK(actual == c.expected);
   }
+}
+
+TEST_CASE("UNION inside parentheses is a subquery, not a stray clause") {
+  auto outcome = compile_script(std::string(kEndpoints) +
+                                    "MIGRATE a.b FILTER a.b WHERE x IN (SELECT 1 UNION SELECT 2) AND `order` = 'union' "
+                                    "MODE SCHEMA, FULL;\n",
+                                "ok.omsql");
+  CHECK(all_diagnostics(outcome) == "");
 }
 
 TEST_CASE("several errors are collected in script order, and parsing resumes after ';'") {

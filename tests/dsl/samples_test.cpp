@@ -55,3 +55,16 @@ TEST_CASE("the good samples compile") {
     CHECK(outcome.ok());
   }
 }
+
+// The seed holds 4-byte UTF-8 ('Ana 🌍'): loaded by a client with its default character set
+// (latin1 under LANG=C, utf8mb3 under C.UTF-8 for the 10.11 client) it would be double-encoded or
+// refused unless the file says SET NAMES utf8mb4 before its first non-ASCII byte.
+TEST_CASE("samples/seed/quickstart.sql sets its character set before any non-ASCII text") {
+  const std::string seed = read("samples/seed/quickstart.sql");
+  size_t first_non_ascii = 0;
+  while (first_non_ascii < seed.size() && static_cast<unsigned char>(seed[first_non_ascii]) < 0x80) ++first_non_ascii;
+  REQUIRE(first_non_ascii < seed.size());  // the seed does carry non-ASCII values
+  size_t set_names = seed.find("\nSET NAMES utf8mb4;");
+  REQUIRE(set_names != std::string::npos);
+  CHECK(set_names < first_non_ascii);
+}

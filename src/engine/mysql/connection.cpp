@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 
+#include "src/common/option_file.hpp"
+#include "src/common/strings.hpp"
 #include "src/log/log.hpp"
 #include "src/sql/quote.hpp"
 
@@ -51,6 +53,17 @@ bool is_transient_error(unsigned error_number) {
 }
 
 Result<std::string> password_for(const Endpoint& endpoint, std::string_view role) {
+  if (endpoint.password_file) {
+    std::vector<std::string> groups = {"client"};
+    if (!endpoint.password_group.empty()) groups.push_back(endpoint.password_group);
+    auto options = read_client_options(*endpoint.password_file, groups);
+    if (!options) return options.status().with_context(std::string(role) + " " + endpoint.describe());
+    if (!options->password)
+      return Status::invalid_argument(std::string(role) + " " + endpoint.describe() + ": option file '" +
+                                      *endpoint.password_file + "' has no password in [" + join(groups, "] or [") + "]");
+    log::add_secret(*options->password);  // as for PASSWORD ENV: any message quoting it shows ***
+    return std::move(*options->password);
+  }
   if (!endpoint.password_env) return std::string();
   const char* value = std::getenv(endpoint.password_env->c_str());
   if (!value)
@@ -58,6 +71,11 @@ Result<std::string> password_for(const Endpoint& endpoint, std::string_view role
                                     *endpoint.password_env + " (PASSWORD ENV) is not set");
   log::add_secret(value);  // whatever message quotes it from now on shows *** (src/log/redact.hpp)
   return std::string(value);
+}
+
+void use_tcp(MYSQL* mysql) {
+  unsigned protocol = MYSQL_PROTOCOL_TCP;
+  mysql_optionsv(mysql, MYSQL_OPT_PROTOCOL, &protocol);
 }
 
 StreamingResult::StreamingResult(MYSQL_RES* result, MYSQL* mysql, std::string context)
@@ -108,6 +126,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, s
   mysql_optionsv(mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
   my_bool no_reconnect = 0;
   mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &no_reconnect);
+  use_tcp(mysql);
 
   if (!mysql_real_connect(mysql, endpoint.host.c_str(), endpoint.user.c_str(), password->c_str(), nullptr,
                           static_cast<unsigned>(endpoint.port), nullptr, CLIENT_MULTI_STATEMENTS | CLIENT_LOCAL_FILES)) {

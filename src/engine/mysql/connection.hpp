@@ -87,9 +87,14 @@ class Connection {
   std::string description_;
 };
 
-// The password for `endpoint` from its environment variable, or "" when it names none.
-// Fails when the variable is named but not set, naming the variable (never its value).
+// The password for `endpoint` from its environment variable or its option file (read again at
+// each connection), or "" when it names neither. Fails when the variable is named but not set, or
+// the file cannot be read or holds no password, naming the variable or the file (never a value).
 Result<std::string> password_for(const Endpoint& endpoint, std::string_view role);
+
+// Every endpoint is host:port over TCP: with host "localhost" the client library would otherwise
+// take its Unix socket and silently ignore the port (a different server, or none).
+void use_tcp(MYSQL* mysql);
 
 // True for client or server error numbers that a retry may cure: lost or refused connections, a
 // server shutting down, starting up or failing over (read-only), too many connections, deadlocks

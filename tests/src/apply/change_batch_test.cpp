@@ -122,10 +122,10 @@ TEST_CASE("a FILTER is evaluated over the copied columns and the columns it name
         "REPLACE INTO `d`.`t` (`id`, `label`) SELECT `id`, `name` FROM ("
         "SELECT 1 AS `id`, _utf8mb4 X'61' AS `name`, _utf8mb4 X'7331' AS `secret` UNION ALL "
         "SELECT 2 AS `id`, _utf8mb4 X'62' AS `name`, _utf8mb4 X'7332' AS `secret`) AS omsql_rows "
-        "WHERE secret <> 'x' AND name <> ''");
+        "WHERE (secret <> 'x' AND name <> '')");
   CHECK(apply::filter_probe_sql(job) ==
         "SELECT 1 FROM (SELECT NULL AS `id`, NULL AS `name`, NULL AS `secret`) AS omsql_rows "
-        "WHERE secret <> 'x' AND name <> '' LIMIT 0");
+        "WHERE (secret <> 'x' AND name <> '') LIMIT 0");
 
   TableJob keyless = job_with_key({});
   keyless.filter = "id > 1";
@@ -134,5 +134,5 @@ TEST_CASE("a FILTER is evaluated over the copied columns and the columns it name
   REQUIRE(rows.add(insert(3, "c", "s3")));
   CHECK(rows.statements().at(0) ==
         "INSERT INTO `d`.`t` (`id`, `label`, `secret`) SELECT `id`, `name`, `secret` FROM ("
-        "SELECT 3 AS `id`, _utf8mb4 X'63' AS `name`, _utf8mb4 X'7333' AS `secret`) AS omsql_rows WHERE id > 1");
+        "SELECT 3 AS `id`, _utf8mb4 X'63' AS `name`, _utf8mb4 X'7333' AS `secret`) AS omsql_rows WHERE (id > 1)");
 }

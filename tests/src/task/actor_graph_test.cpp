@@ -68,3 +68,26 @@ TEST_CASE("--dot draws each pool once with its count and every edge") {
   CHECK(dot.find("  replayer -> apply_lane [label=\"LaneWork\"];\n") != std::string::npos);
   CHECK(dot.substr(dot.size() - 2) == "}\n");
 }
+
+TEST_CASE("a live link can verify on request: the verification actors are drawn, dashed") {
+  ActorGraph link = actor_graph(plan_with(3, true, true, true, false, 5));
+  CHECK(link.count(ActorRole::kVerification) == 1);
+  CHECK(link.count(ActorRole::kVerifier) == 3);
+  CHECK(link.count(ActorRole::kVerifyProgress) == 1);
+  CHECK(has_edge(link, ActorRole::kCoordinator, ActorRole::kVerification));
+  CHECK(has_edge(link, ActorRole::kVerification, ActorRole::kVerifier));
+  CHECK(has_edge(link, ActorRole::kVerifier, ActorRole::kVerification));
+  CHECK_FALSE(has_edge(link, ActorRole::kCoordinator, ActorRole::kVerifier));
+  std::string dot = render_dot(link);
+  CHECK(dot.find("  verification [label=\"verification\", style=dashed];\n") != std::string::npos);
+  CHECK(dot.find("  verifier [label=\"verifier \xc3\x97" "3\", style=\"bold,dashed\"];\n") != std::string::npos);
+  CHECK(dot.find("  coordinator -> verification [label=\"verify (on request)\"];\n") != std::string::npos);
+  // The replayer is spawned detached (actors/replayer.cpp), as the binlog tailer is.
+  CHECK(dot.find("  replayer [label=\"replayer\", style=bold];\n") != std::string::npos);
+  CHECK(dot.find("  binlog_tailer -> replayer [label=\"stored\"];\n") != std::string::npos);
+
+  ActorGraph scripted = actor_graph(plan_with(3, true, true, true, true, 5));
+  CHECK(render_dot(scripted).find("  verification [label=\"verification\"];\n") != std::string::npos);
+  // A copy without the link and without VERIFY ends when copied: nothing can ask it to verify.
+  CHECK(actor_graph(plan_with(3, true, true, false, false, 5)).count(ActorRole::kVerification) == 0);
+}

@@ -60,6 +60,7 @@ Result<std::unique_ptr<BinlogStream>> BinlogStream::open(const Endpoint& source,
   mysql_optionsv(mysql, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   mysql_optionsv(mysql, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &no_reconnect);
+  use_tcp(mysql);
   if (!mysql_real_connect(mysql, source.host.c_str(), source.user.c_str(), password->c_str(), nullptr,
                           static_cast<unsigned>(source.port), nullptr, 0)) {
     unsigned number = mysql_errno(mysql);
