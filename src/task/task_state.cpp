@@ -78,6 +78,9 @@ json to_json(const TaskState& s) {
     tj["bytes_copied"] = t.bytes_copied;
     if (t.snapshot_file) tj["snapshot_file"] = *t.snapshot_file;
     if (t.snapshot_offset) tj["snapshot_offset"] = *t.snapshot_offset;
+    if (t.copy_read_by)
+      tj["copy_read_by"] = json{{"file", t.copy_read_by->file}, {"offset", t.copy_read_by->offset}, {"gtid", t.copy_read_by->gtid}};
+    if (t.copy_incomplete) tj["copy_incomplete"] = *t.copy_incomplete;
     if (t.copied_through) {
       json key = json::array();
       for (const auto& part : *t.copied_through) key.push_back(to_hex(part));
@@ -114,6 +117,11 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
       t.bytes_copied = tj.value("bytes_copied", uint64_t{0});
       if (tj.contains("snapshot_file")) t.snapshot_file = tj["snapshot_file"].get<std::string>();
       if (tj.contains("snapshot_offset")) t.snapshot_offset = tj["snapshot_offset"].get<uint64_t>();
+      if (tj.contains("copy_read_by")) {
+        const json& p = tj["copy_read_by"];
+        t.copy_read_by = BinlogPosition{p.at("file").get<std::string>(), p.at("offset").get<uint64_t>(), p.value("gtid", "")};
+      }
+      if (tj.contains("copy_incomplete")) t.copy_incomplete = tj["copy_incomplete"].get<std::string>();
       if (tj.contains("copied_through_hex")) {
         std::vector<std::string> key;
         for (const auto& part : tj["copied_through_hex"]) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+
+#include "src/engine/mysql/binlog/position.hpp"
 #include <string>
 #include <vector>
 
@@ -30,6 +32,12 @@ struct TableProgress {
   // table's changes up to it.
   std::optional<std::string> snapshot_file;
   std::optional<uint64_t> snapshot_offset;
+  // DDL during the copy (src/task/table_copies.hpp): the source position by which the copy had
+  // read its rows (taken once its last chunk was committed; the snapshot's for a snapshot copy),
+  // and, for a copy cut off by a DDL or a failure of its own, why (copy_done is then set: the
+  // copy is redone inside the live link, at the table's DDL barrier by `copy_read_by`).
+  std::optional<BinlogPosition> copy_read_by;
+  std::optional<std::string> copy_incomplete;
 };
 
 struct TaskState {

@@ -51,6 +51,8 @@ TEST_CASE("every field of the task state survives save and load") {
   log.copy_done = true;
   log.snapshot_file = "mariadb-bin.000006";
   log.snapshot_offset = 4;
+  log.copy_read_by = BinlogPosition{"mariadb-bin.000006", 4, "0-1-7"};
+  log.copy_incomplete = "cancelled: ALTER TABLE during its copy";
   state.tables["shop.orders"] = orders;
   state.tables["shop.log"] = log;
   state.indexes_done = true;
@@ -81,6 +83,10 @@ TEST_CASE("every field of the task state survives save and load") {
   CHECK_FALSE(l.copied_through.has_value());
   CHECK(l.snapshot_file == log.snapshot_file);
   CHECK(l.snapshot_offset == log.snapshot_offset);
+  CHECK(l.copy_read_by == log.copy_read_by);
+  CHECK(l.copy_incomplete == log.copy_incomplete);
+  CHECK_FALSE(o.copy_read_by.has_value());
+  CHECK_FALSE(o.copy_incomplete.has_value());
   CHECK(loaded->indexes_done);
   CHECK(loaded->needs_recopy == state.needs_recopy);
   CHECK(loaded->recopy_drop == state.recopy_drop);
