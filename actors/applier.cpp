@@ -64,11 +64,11 @@ Status write_once(ApplierState& s, const BatchEnvelope& envelope, bool* reached_
   return writer->write(envelope.batch);
 }
 
-void acknowledge(Self self, const PendingBatch& pending, bool written) {
+void acknowledge(Self self, const PendingBatch& pending, bool written, bool failed = false) {
   auto& s = self->state;
   const BatchEnvelope& envelope = pending.envelope;
   BatchAck ack{envelope.table, envelope.batch.chunk_id, written ? envelope.batch.rows : 0,
-               written ? envelope.batch.data.size() : 0};
+               written ? envelope.batch.data.size() : 0, failed};
   self->send(pending.reader, credit_atom::value, ack);
   if (written) self->send(s.reporter, progress_atom::value, ack);
 }
@@ -117,6 +117,13 @@ void write_queued(Self self) {
         return;
       }
       status = delay.status();
+    } else if (!keyless && s.plan->phases.incremental) {
+      // This table alone (the target table refuses rows a DDL on the source changed, say): the
+      // batch is not written and its chunk never completes; the coordinator decides.
+      self->send(s.coordinator, table_failed_atom::value, TableFailure{envelope.table, status.message()});
+      acknowledge(self, pending, false, true);
+      s.queue.pop_front();
+      continue;
     }
     self->send(s.coordinator, failed_atom::value, status.message());
     self->quit();

@@ -46,6 +46,9 @@ struct TailerState {
   std::unique_ptr<Connection> shadow_server;  // the target, where ShadowSchema evaluates a DDL
   std::unique_ptr<ShadowSchema> shadow;
   Clock::time_point space_reported;
+  // DDL that changed a task table's columns or dropped it, for the coordinator (a copy of the
+  // table still running is cancelled and redone in the link: src/task/table_copies.hpp).
+  std::vector<CopyDdl> copy_ddls;
   static inline const char* name = "binlog_tailer";
 };
 
@@ -204,6 +207,11 @@ Status open_shadow(TailerState& s) {
   return Status::ok();
 }
 
+void note_copy_ddl(TailerState& s, const QualifiedName& table, const DdlStatement& ddl) {
+  for (size_t i = 0; i < s.plan->tables.size(); ++i)
+    if (s.plan->tables[i].source == table) s.copy_ddls.push_back(CopyDdl{table_ref(*s.plan, i), ddl.position, ddl.statement});
+}
+
 // A replicated ALTER TABLE / CREATE INDEX / DROP INDEX: the table's definition after it, from the
 // target server's own DDL rules (ShadowSchema), recorded in the schema history before the statement
 // is spooled; the rows after it are decoded by it. A transient error (the target away) is retried
@@ -235,6 +243,7 @@ Status evolve_definition(TailerState& s, const DdlStatement& ddl) {
   auto bound = bind_table(s.plan->rules, *after);
   if (!bound) return failed(bound.status());
   OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, table, *after, ddl.statement));
+  if (after->columns != before->columns) note_copy_ddl(s, table, ddl);
   s.rules->set_definition(*after, bound->replayed_columns());
   return Status::ok();
 }
@@ -332,6 +341,7 @@ Status tables_leave(TailerState& s, const DdlStatement& ddl) {
   if (replication.kind != ReplicatedDdl::kDropTable) return Status::ok();
   OMSQL_RETURN_IF_ERROR(record_tables_left(s.task_dir, replication.tables, ddl.position, ddl.statement));
   for (const auto& table : replication.tables) {
+    note_copy_ddl(s, table, ddl);
     s.rules->forget(table);
     log::info("binlog") << "binlog: " << table.str() << " was dropped on the source at " << ddl.position.str()
               << ": it leaves the task";
@@ -417,6 +427,8 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
                 break;
               }
             }
+            for (auto& change : s.copy_ddls) self->send(s.coordinator, copy_ddl_atom::value, std::move(change));
+            s.copy_ddls.clear();
           }
           auto appended_at = s.spool->append(**event);
           if (!appended_at && s.spool->out_of_space()) return spool_full(self, appended_at.status());

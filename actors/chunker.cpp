@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <optional>
 
 #include "actors/copy_actors.hpp"
 #include "actors/retry.hpp"
@@ -36,6 +37,10 @@ struct ChunkerState {
   // which are never chunked.
   std::vector<std::vector<size_t>> snapshot_groups;
   std::vector<bool> in_group;
+  std::vector<bool> cancelled;  // tables whose copy the coordinator cancelled (a DDL changed them)
+  // A chunking failure of one table (not transient) in a task with a live link: that table is
+  // dropped and reported (table_failed), the others go on.
+  std::optional<TableFailure> table_failure;
   static inline const char* name = "chunker";
 };
 
@@ -51,7 +56,7 @@ void open_tables(ChunkerState& s) {
   size_t wanted = static_cast<size_t>(std::max(1, s.plan->options.parallel));
   while (s.open_tables.size() < wanted && s.next_table < s.plan->tables.size()) {
     size_t index = s.next_table++;
-    if (table_copy_done(s, index) || s.in_group[index]) continue;
+    if (table_copy_done(s, index) || s.in_group[index] || s.cancelled[index]) continue;
     const TableJob& job = s.plan->tables[index];
     auto planner = std::make_unique<copy::ChunkPlanner>(job, s.plan->options.chunk_rows);
     // Chunk ids restart at 0 after a resume: the coordinator's commit tracking starts afresh too.
@@ -91,6 +96,16 @@ Result<ChunkWork> next_work(Self self) {
     auto next = s.planners[index]->next([&](const std::optional<copy::KeyTuple>& lower, int64_t offset) {
       return s.source->key_at_offset(job, lower, offset);
     });
+    if (!next && !next.status().is_transient() && s.plan->phases.incremental) {
+      // The table alone (a DDL may have changed its key or dropped it): the others go on; the
+      // coordinator decides. No chunk count is sent, so its copy never counts as complete.
+      self->send(s.coordinator, table_failed_atom::value,
+                 TableFailure{table_ref(*s.plan, index), next.status().with_context("chunking " + job.source.str()).message()});
+      s.planners.erase(index);
+      s.chunks_issued.erase(index);
+      s.open_tables.erase(s.open_tables.begin() + static_cast<std::ptrdiff_t>(slot));
+      continue;
+    }
     if (!next) return next.status().with_context("chunking " + job.source.str());
     ++s.turn;
     if (next->has_value()) {
@@ -142,6 +157,7 @@ chunker_actor::behavior_type chunker_impl(Self self, std::shared_ptr<const Plan>
   s.task = std::move(task);
   s.coordinator = std::move(coordinator);
   s.in_group.assign(s.plan->tables.size(), false);
+  s.cancelled.assign(s.plan->tables.size(), false);
   for (auto& group : apply::FkGraph::build(*s.plan).snapshot_groups()) {
     bool done = true;
     for (size_t index : group) {
@@ -164,6 +180,30 @@ chunker_actor::behavior_type chunker_impl(Self self, std::shared_ptr<const Plan>
         if (!s.retry_pending || token != s.retry.token()) return;
         s.retry_pending = false;
         serve_readers(self);
+      },
+      [=](position_atom) -> caf::result<BinlogPosition> {
+        auto& s = self->state;
+        if (!s.source) {
+          auto session = s.engine->open_source(s.plan->source);
+          if (!session) return caf::make_error(caf::sec::runtime_error, session.status().message());
+          s.source = std::move(session).value();
+        }
+        auto position = s.source->current_position();
+        if (!position) {
+          s.source.reset();
+          return caf::make_error(caf::sec::runtime_error, position.status().message());
+        }
+        return *position;
+      },
+      [=](cancel_atom, const TableRef& table) {
+        auto& s = self->state;
+        const uint32_t index = index_of(*s.plan, table);
+        s.cancelled[index] = true;
+        auto open = std::find(s.open_tables.begin(), s.open_tables.end(), index);
+        if (open == s.open_tables.end()) return;
+        s.open_tables.erase(open);
+        s.planners.erase(index);
+        s.chunks_issued.erase(index);
       },
   };
 }

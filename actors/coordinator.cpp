@@ -24,6 +24,9 @@ namespace omsql::actors {
 
 namespace coordination {
 
+// How long a table's own copy failure waits for capture to show the DDL that caused it.
+constexpr std::chrono::seconds kTableFailureWait{20};
+
 void stop_graph(Self self) {
   auto& s = self->state;
   auto stop = [&](auto& child) { s.children.stop(self, child); };
@@ -103,15 +106,11 @@ void fail_needs_recopy(Self self, const std::string& message) {
 
 void maybe_finish_copy(Self self);
 
-void mark_table_done_if_complete(Self self, uint32_t table_index) {
+// The table's secondary indexes now, overlapping the copy of the other tables; the INDEXES phase
+// after the copy only adds what is still missing, and the foreign keys.
+void build_indexes_of(Self self, uint32_t table_index) {
   auto& s = self->state;
-  if (!s.chunks.complete(table_index)) return;
-  auto& progress = s.task.tables[s.plan->tables[table_index].source.str()];
-  if (progress.copy_done) return;
-  progress.copy_done = true;
   if (!s.plan->phases.schema || s.index_builders.empty()) return;
-  // Its secondary indexes now, overlapping the copy of the other tables; the INDEXES phase
-  // after the copy only adds what is still missing, and the foreign keys.
   ++s.index_builds_running;
   auto& builder = s.index_builders[s.next_index_builder++ % s.index_builders.size()];
   self->request(builder, caf::infinite, indexes_atom::value, table_ref(*s.plan, table_index))
@@ -124,6 +123,69 @@ void mark_table_done_if_complete(Self self, uint32_t table_index) {
           [=](caf::error& e) { fail_task(self, "index builder: " + caf::to_string(e)); });
 }
 
+void mark_table_done_if_complete(Self self, uint32_t table_index) {
+  auto& s = self->state;
+  if (!s.chunks.complete(table_index)) return;
+  auto& progress = s.task.tables[s.plan->tables[table_index].source.str()];
+  if (progress.copy_done) return;
+  if (!s.plan->phases.incremental) {
+    progress.copy_done = true;
+    build_indexes_of(self, table_index);
+    return;
+  }
+  // With a live link the table's copy keeps the source position its rows were read by: a DDL of
+  // the table at or before it is met by replay, which copies the table again there
+  // (src/task/table_copies.hpp). A snapshot copy read them at its snapshot.
+  if (progress.snapshot_file) {
+    progress.copy_done = true;
+    progress.copy_read_by = BinlogPosition{*progress.snapshot_file, progress.snapshot_offset.value_or(0), ""};
+    build_indexes_of(self, table_index);
+    return;
+  }
+  if (!s.positions_asked.insert(table_index).second) return;  // asked already
+  self->request(s.chunker, caf::infinite, position_atom::value)
+      .then(
+          [=](const BinlogPosition& position) {
+            auto& s = self->state;
+            s.positions_asked.erase(table_index);
+            auto& progress = s.task.tables[s.plan->tables[table_index].source.str()];
+            // Cancelled meanwhile (capture saw a DDL of it): the later of the two positions.
+            const bool cancelled = progress.copy_done;
+            if (!progress.copy_read_by || progress.copy_read_by->empty() || *progress.copy_read_by < position)
+              progress.copy_read_by = position;
+            progress.copy_done = true;
+            if (auto st = save(self); !st) return fail_task(self, st.message());
+            if (!cancelled) build_indexes_of(self, table_index);
+            maybe_finish_copy(self);
+          },
+          [=](caf::error& e) {
+            fail_task(self, "reading the source position after the copy of " +
+                                s.plan->tables[table_index].source.str() + ": " + describe_exit(e));
+          });
+}
+
+// Capture saw a DDL that changes the table's columns (or drops it) at `at` while its copy runs,
+// or its copy failed on its own and capture showed such a DDL: its copy stops here, and replay
+// copies it again at that DDL's barrier (src/task/table_copies.hpp, copy_again_at).
+void cancel_table_copy(Self self, uint32_t table_index, const BinlogPosition& at, const std::string& why) {
+  auto& s = self->state;
+  const TableJob& job = s.plan->tables[table_index];
+  auto& progress = s.task.tables[job.source.str()];
+  s.table_failures.erase(table_index);
+  if (!progress.copy_read_by || progress.copy_read_by->empty() || *progress.copy_read_by < at) progress.copy_read_by = at;
+  if (!progress.copy_incomplete) {
+    progress.copy_incomplete = why;
+    log::info("copy") << "copy: " << job.source.str() << " changed on the source during its copy (" << why
+                      << "): its copy stops, and the live link copies it again when replay reaches the DDL at "
+                      << progress.copy_read_by->str();
+  }
+  progress.copy_done = true;
+  if (s.chunker) self->send(s.chunker, cancel_atom::value, table_ref(*s.plan, table_index));
+  if (auto st = save(self); !st) return fail_task(self, st.message());
+  write_status(self, true);
+  maybe_finish_copy(self);
+}
+
 void start_indexes(Self self);
 void complete(Self self, int exit_code);
 
@@ -133,6 +195,8 @@ void complete(Self self, int exit_code);
 void maybe_finish_copy(Self self) {
   auto& s = self->state;
   if (s.readers_running > 0 || s.index_builds_running > 0 || s.failed) return;
+  // A finished table's read position, or a table's own failure waiting for capture to explain it.
+  if (!s.positions_asked.empty() || !s.table_failures.empty() || s.task.phase != Phase::kFull) return;
   for (size_t i = 0; i < s.plan->tables.size(); ++i) {
     if (!s.task.tables[s.plan->tables[i].source.str()].copy_done) {
       fail_task(self, "internal error: full copy ended but " + s.plan->tables[i].source.str() + " is not complete");
@@ -180,6 +244,11 @@ void start_full_copy(Self self) {
     return;
   }
   if (!enter_phase(self, Phase::kFull)) return;
+  s.cancellable.assign(s.plan->tables.size(), true);
+  for (size_t i = 0; i < s.plan->tables.size(); ++i)
+    if (s.plan->tables[i].key.kind == RowKey::Kind::kNone) s.cancellable[i] = false;
+  for (const auto& group : apply::FkGraph::build(*s.plan).snapshot_groups())
+    for (size_t index : group) s.cancellable[index] = false;
   // The tables of an FK snapshot group come from one snapshot: a group copied in part (killed
   // between its tables) is copied again in full, from a new one.
   for (const auto& group : apply::FkGraph::build(*s.plan).snapshot_groups()) {
@@ -242,6 +311,13 @@ void start_replay(Self self) {
     if (progress.snapshot_file)
       start.skip.push_back(
           TableSkip{table_ref(*s.plan, i), BinlogPosition{*progress.snapshot_file, progress.snapshot_offset.value_or(0), ""}});
+    // What the ALTER barriers of the table need to know of its copy (src/task/table_copies.hpp).
+    TableCopyState copy{table_ref(*s.plan, i), false, {}, progress.copy_incomplete.value_or(""), progress.created_by_task};
+    if (progress.copy_read_by && !progress.copy_read_by->empty()) {
+      copy.has_read_by = true;
+      copy.read_by = *progress.copy_read_by;
+    }
+    start.copies.push_back(std::move(copy));
   }
   self->send(s.replayer, replay_atom::value, std::move(start));
 }
@@ -475,6 +551,35 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
       },
       [=](control_atom, const ControlRequest& request) -> std::string { return answer_control(self, request); },
       [=](copy_counts_atom, const CopyCounts& counts) { self->state.copy_counts = counts; },
+      [=](copy_ddl_atom, const CopyDdl& ddl) {
+        auto& s = self->state;
+        const uint32_t index = index_of(*s.plan, ddl.table);
+        auto& seen = s.ddl_seen[index];
+        if (seen.empty() || seen < ddl.position) seen = ddl.position;
+        // Only a copy still running is cancelled; one that finished keeps the position it read by,
+        // which replay compares with the DDL's (copy_again_at).
+        if (s.task.phase != Phase::kFull || s.cancellable.empty() || !s.cancellable[index]) return;
+        const auto& progress = s.task.tables[s.plan->tables[index].source.str()];
+        if (progress.copy_done || s.positions_asked.count(index)) return;
+        cancel_table_copy(self, index, ddl.position, "a DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\"");
+      },
+      [=](table_failed_atom, const TableFailure& failure) {
+        auto& s = self->state;
+        const uint32_t index = index_of(*s.plan, failure.table);
+        const auto& progress = s.task.tables[s.plan->tables[index].source.str()];
+        if (progress.copy_incomplete) return;  // cancelled already: the rest of its copy is moot
+        if (!s.tailer || s.task.phase != Phase::kFull || s.cancellable.empty() || !s.cancellable[index])
+          return fail_task(self, failure.message);
+        auto seen = s.ddl_seen.find(index);
+        if (seen != s.ddl_seen.end()) return cancel_table_copy(self, index, seen->second, failure.message);
+        if (s.table_failures.count(index)) return;
+        // Capture reads the binlog a moment behind the copy: the DDL that caused this may not be
+        // read yet. Without one within the wait, the task fails with this error.
+        log::warning("copy") << "the copy of " << failure.table.source.str() << " failed (" << failure.message
+                             << "); the other tables go on, and capture has " << kTableFailureWait.count()
+                             << " s to show a DDL of the table that explains it";
+        s.table_failures[index] = {failure.message, std::chrono::steady_clock::now() + kTableFailureWait};
+      },
       [=](verify_progress_atom, const VerifyProgress& progress) {
         auto& s = self->state;
         if (s.verifying && progress.id == s.verify_id) s.verify_progress = progress;
@@ -514,6 +619,12 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
           return;
         }
         if (s.task.phase == Phase::kIncremental) write_status(self, false);
+        for (const auto& [index, failure] : s.table_failures)
+          if (std::chrono::steady_clock::now() >= failure.second) {
+            fail_task(self, failure.first + " (no DDL of " + s.plan->tables[index].source.str() +
+                                " was captured within " + std::to_string(kTableFailureWait.count()) + " s to explain it)");
+            return;
+          }
         self->delayed_send(self, std::chrono::milliseconds(250), tick_atom::value);
       },
   };

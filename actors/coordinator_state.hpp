@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <set>
 #include <optional>
 
 #include "actors/coordinator.hpp"
@@ -68,6 +70,15 @@ struct CoordinatorState {
   std::optional<DdlStop> ddl_stop;
   std::optional<DdlResolution> ddl_resolution;
   bool ddl_stopped = false;        // this run stops at ddl_stop
+  // DDL during the full copy (src/task/table_copies.hpp), by Plan index: the last position capture
+  // reported a column-changing ALTER or a DROP of the table at; the tables whose copy failed on
+  // its own, waiting (until the steady-clock deadline) for capture to show such a DDL; how many
+  // finished tables wait for the source position their rows were read by; which tables may be
+  // cancelled (keyed, outside FK snapshot groups: a snapshot copy is one moment already).
+  std::map<uint32_t, BinlogPosition> ddl_seen;
+  std::map<uint32_t, std::pair<std::string, std::chrono::steady_clock::time_point>> table_failures;
+  std::set<uint32_t> positions_asked;
+  std::vector<bool> cancellable;
   static inline const char* name = "coordinator";
 };
 

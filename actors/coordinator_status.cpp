@@ -40,11 +40,24 @@ TaskStatus task_status(Self self) {
     link.events_applied = s.sync.events_applied;
     link.apply_lanes = s.sync.lanes;  // the replayer's: a resumed task keeps its lane rows' count
     if (!s.capture_waiting.empty()) link.capture_paused = s.capture_waiting;
+    // Replay waits while a table is copied again inside the link: not caught up meanwhile.
+    if (!s.sync.table_copy.empty()) {
+      link.table_copy = s.sync.table_copy;
+      link.caught_up = false;
+    }
     link.spool_bytes = console::directory_bytes(s.directory->path() + "/spool");
     status.link = std::move(link);
   }
   std::map<std::string, bool> tables;
-  for (const auto& [name, progress] : s.task.tables) tables[name] = progress.copy_done;
+  std::map<std::string, std::string> redone;
+  for (const auto& [name, progress] : s.task.tables) {
+    tables[name] = progress.copy_done;
+    // Until replay has passed the DDL that redoes it.
+    if (progress.copy_incomplete && progress.copy_read_by &&
+        (s.task.phase != Phase::kIncremental || s.sync.applied < *progress.copy_read_by))
+      redone[name] = "at the DDL by " + progress.copy_read_by->str() + " (" + *progress.copy_incomplete + ")";
+  }
+  if (!redone.empty()) status.copies_redone = std::move(redone);
   status.tables = std::move(tables);
   // The reporter's counts (this process), the chunk tracker's commits and the plan's estimates.
   std::vector<TableCopyStatus> copy_progress;

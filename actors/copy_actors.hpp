@@ -56,4 +56,12 @@ applier_actor spawn_applier(caf::actor_system& system, std::shared_ptr<const Pla
                             copy_events_actor coordinator, reporter_actor reporter,
                             const engine::Engine* target_engine = nullptr);
 
+// Copies one table again inside the live link (src/task/table_copies.hpp): on table_copy it
+// empties the target table, then runs the copy graph above (chunker, readers with credits and
+// the row budget of `max_rows_per_sec`, appliers) for that table alone, and answers once, with
+// the source position the rows were read by. `plan` holds the table's job as valid at the
+// replay barrier. A failure of the table alone is answered (table_level) with the position after it.
+table_copy_actor spawn_table_copy(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                                  engine::Engines engines = {});
+
 }  // namespace omsql::actors

@@ -52,6 +52,10 @@ void add_message_types(caf::actor_system_config& config) {
   config.add_message_type<verify::TableReport>("omsql::verify::TableReport");
   config.add_message_type<verify::VerifyReport>("omsql::verify::VerifyReport");
   config.add_message_type<ReplayStart>("omsql::ReplayStart");
+  config.add_message_type<TableCopyState>("omsql::TableCopyState");
+  config.add_message_type<CopyDdl>("omsql::CopyDdl");
+  config.add_message_type<TableFailure>("omsql::TableFailure");
+  config.add_message_type<TableCopyDone>("omsql::TableCopyDone");
   config.add_message_type<apply::LaneWork>("omsql::apply::LaneWork");
 }
 

@@ -69,6 +69,12 @@ using settling_atom = caf::atom_constant<caf::atom("vsettling")>;         // ver
 using table_done_atom = caf::atom_constant<caf::atom("vtabledone")>;      // verification -> progress
 using progress_end_atom = caf::atom_constant<caf::atom("vend")>;          // verification -> progress
 using copy_counts_atom = caf::atom_constant<caf::atom("copycounts")>;     // reporter -> coordinator
+// DDL during a table's copy (src/task/table_copies.hpp):
+using copy_ddl_atom = caf::atom_constant<caf::atom("copyddl")>;      // tailer -> coordinator: a DDL changed a table
+using table_failed_atom = caf::atom_constant<caf::atom("tablefail")>;  // copy actors -> coordinator: one table's copy failed
+using position_atom = caf::atom_constant<caf::atom("position")>;     // -> chunker: the source's position now
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;         // coordinator -> chunker: no more chunks of a table
+using table_copy_atom = caf::atom_constant<caf::atom("tablecopy")>;  // replayer -> table copy: copy one table again
 
 // --- payloads ---
 
@@ -116,6 +122,7 @@ struct BatchAck {
   uint64_t chunk_id = 0;
   uint64_t rows = 0;
   uint64_t bytes = 0;
+  bool failed = false;  // not written: the table's copy failed (TableFailure); the chunk never completes
 };
 
 // The reporter's counts of this process's copy, by Plan table index (GET /status, /metrics): sent
@@ -178,6 +185,34 @@ struct DdlStopReport {
   std::string schema;       // DdlStatement::schema (the stop record keeps it for `omsrun ddl applied`)
 };
 
+// Capture met a replicated DDL that changes a task table's columns (ALTER) or drops it: a copy
+// of the table still running reads rows the target table does not fit (src/task/table_copies.hpp).
+struct CopyDdl {
+  TableRef table;
+  BinlogPosition position;  // where the statement ends (DdlStatement::position)
+  std::string statement;
+};
+
+// A failure that only one table's copy had (a chunk the source no longer answers by the copy's
+// definition, a batch the target table refuses): the others go on; the coordinator cancels the
+// table's copy when capture says a DDL changed it, and fails the task otherwise.
+struct TableFailure {
+  TableRef table;
+  std::string message;
+};
+
+// The in-link copy's answer (actors/copy_actors.hpp spawn_table_copy). `error` empty: every row
+// is copied; `read_by` the source position taken after the last chunk (or the snapshot's for a
+// keyless table, `snapshot` then set too). `error` set: the copy did not finish; `table_level`
+// when the failure was its table's alone (then `read_by` is the position after it).
+struct TableCopyDone {
+  std::string error;
+  bool table_level = false;
+  BinlogPosition read_by;
+  BinlogPosition snapshot;
+  uint64_t rows = 0;
+};
+
 // The incremental link's state, from the replayer.
 struct SyncStatus {
   BinlogPosition applied;           // committed on the target with the rows it covers
@@ -188,6 +223,7 @@ struct SyncStatus {
   int64_t oldest_unapplied_ms = 0;  // when it was stored (wall clock ms; 0: all applied): the lag now
   bool reached_catch_up_target = false;  // applied has reached the source position taken when replay began
   uint32_t lanes = 0;               // apply lanes now (the task's lane rows; `parallel` once they agree)
+  std::string table_copy;           // the in-link copy under way ("db.t again at POS: why"), empty: none
 };
 
 // The copy (and its indexes) is done: replay begins. A table copied from one snapshot (no key,
@@ -197,8 +233,18 @@ struct TableSkip {
   TableRef table;
   BinlogPosition after;
 };
+// What the full copy knows of a table's copy (TableProgress::copy_read_by, copy_incomplete), for
+// the ALTER barriers that copy it again (src/task/table_copies.hpp).
+struct TableCopyState {
+  TableRef table;
+  bool has_read_by = false;
+  BinlogPosition read_by;
+  std::string incomplete;  // empty: the copy finished
+  bool created_by_task = false;
+};
 struct ReplayStart {
   std::vector<TableSkip> skip;
+  std::vector<TableCopyState> copies;
 };
 // By Plan index, for the replayer's lookups: empty positions for the tables not in `start`.
 // REQUIRES: every TableRef names a table of `plan` (else std::logic_error, as table_of).
@@ -261,7 +307,8 @@ using verify_listener_actor = caf::typed_actor<caf::reacts_to<verify_progress_at
 // What the copy actors (and the verification) tell the coordinator.
 using copy_events_actor = caf::typed_actor<caf::reacts_to<chunk_done_atom, ChunkDone>,
                                            caf::reacts_to<chunks_total_atom, ChunksTotal>,
-                                           caf::reacts_to<reader_done_atom>, caf::reacts_to<failed_atom, std::string>>;
+                                           caf::reacts_to<reader_done_atom>, caf::reacts_to<failed_atom, std::string>,
+                                           caf::reacts_to<table_failed_atom, TableFailure>>;
 
 // The copy's shared row budget (actors/rate_limiter.hpp): take answers the rows once granted.
 using rate_limiter_actor =
@@ -276,8 +323,11 @@ using reporter_actor = caf::typed_actor<caf::reacts_to<progress_atom, BatchAck>,
                                         caf::replies_to<finish_atom>::with<CopySummary>>;
 
 // Hands out chunks to readers (actors/copy_actors.hpp).
+// position: the source's binlog position now (read on the chunker's source session), the upper
+// bound of when a finished table's rows were read; cancel: hand out no more chunks of a table.
 using chunker_actor =
-    caf::typed_actor<caf::replies_to<next_chunk_atom>::with<ChunkWork>, caf::reacts_to<retry_atom, uint64_t>>;
+    caf::typed_actor<caf::replies_to<next_chunk_atom>::with<ChunkWork>, caf::reacts_to<retry_atom, uint64_t>,
+                     caf::replies_to<position_atom>::with<BinlogPosition>, caf::reacts_to<cancel_atom, TableRef>>;
 
 // Reads chunks into batches (actors/copy_actors.hpp). Credits come from the appliers.
 using reader_actor =
@@ -322,7 +372,7 @@ using verifier_actor =
 using link_events_actor =
     caf::typed_actor<caf::reacts_to<failed_atom, std::string>, caf::reacts_to<recopy_atom, std::string>,
                      caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>,
-                     caf::reacts_to<ddl_stop_atom, DdlStopReport>>;
+                     caf::reacts_to<ddl_stop_atom, DdlStopReport>, caf::reacts_to<copy_ddl_atom, CopyDdl>>;
 
 // One apply lane (actors/replayer.cpp): commits its share of a group with its checkpoint and
 // answers the changes applied. Spawned and linked by the replayer.
@@ -340,6 +390,14 @@ using replayer_actor =
 using tailer_actor = caf::typed_actor<caf::reacts_to<start_atom, replayer_actor>, caf::reacts_to<pull_atom>,
                                       caf::reacts_to<applied_atom, SpoolPosition>>;
 
+// The in-link copy of one table (actors/copy_actors.hpp spawn_table_copy): table_copy answers once,
+// then it quits. It is the coordinator and the reporter of its own copy graph.
+using table_copy_actor = caf::typed_actor<
+    caf::replies_to<table_copy_atom, TableRef>::with<TableCopyDone>, caf::reacts_to<chunk_done_atom, ChunkDone>,
+    caf::reacts_to<chunks_total_atom, ChunksTotal>, caf::reacts_to<reader_done_atom>,
+    caf::reacts_to<failed_atom, std::string>, caf::reacts_to<table_failed_atom, TableFailure>,
+    caf::reacts_to<progress_atom, BatchAck>, caf::reacts_to<tick_atom>, caf::replies_to<finish_atom>::with<CopySummary>>;
+
 // One verification run to its end (actors/verify_actors.hpp): run answers once, then it quits.
 using verification_actor = caf::typed_actor<caf::replies_to<run_atom>::with<VerificationResult>>;
 
@@ -352,7 +410,8 @@ using coordinator_actor = caf::typed_actor<
     caf::reacts_to<failed_atom, std::string>, caf::reacts_to<recopy_atom, std::string>,
     caf::reacts_to<capture_atom, std::string>, caf::reacts_to<sync_status_atom, SyncStatus>,
     caf::reacts_to<ddl_stop_atom, DdlStopReport>, caf::reacts_to<verify_progress_atom, VerifyProgress>,
-    caf::reacts_to<copy_counts_atom, CopyCounts>,
+    caf::reacts_to<copy_counts_atom, CopyCounts>, caf::reacts_to<copy_ddl_atom, CopyDdl>,
+    caf::reacts_to<table_failed_atom, TableFailure>,
     caf::replies_to<control_atom, ControlRequest>::with<std::string>,
     caf::replies_to<throttle_atom, ThrottleChange>::with<std::string>, caf::reacts_to<stop_atom>,
     caf::reacts_to<tick_atom>>;
@@ -484,7 +543,7 @@ typename Inspector::result_type inspect(Inspector& f, BatchEnvelope& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BatchAck& x) {
-  return f(caf::meta::type_name("BatchAck"), x.table, x.chunk_id, x.rows, x.bytes);
+  return f(caf::meta::type_name("BatchAck"), x.table, x.chunk_id, x.rows, x.bytes, x.failed);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TableCopyCounts& x) {
@@ -521,15 +580,31 @@ typename Inspector::result_type inspect(Inspector& f, DdlStopReport& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SyncStatus& x) {
   return f(caf::meta::type_name("SyncStatus"), x.applied, x.stored, x.events_applied, x.events_per_second,
-           x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target, x.lanes);
+           x.lag_seconds, x.oldest_unapplied_ms, x.reached_catch_up_target, x.lanes, x.table_copy);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, TableSkip& x) {
   return f(caf::meta::type_name("TableSkip"), x.table, x.after);
 }
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableCopyState& x) {
+  return f(caf::meta::type_name("TableCopyState"), x.table, x.has_read_by, x.read_by, x.incomplete, x.created_by_task);
+}
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ReplayStart& x) {
-  return f(caf::meta::type_name("ReplayStart"), x.skip);
+  return f(caf::meta::type_name("ReplayStart"), x.skip, x.copies);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CopyDdl& x) {
+  return f(caf::meta::type_name("CopyDdl"), x.table, x.position, x.statement);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableFailure& x) {
+  return f(caf::meta::type_name("TableFailure"), x.table, x.message);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TableCopyDone& x) {
+  return f(caf::meta::type_name("TableCopyDone"), x.error, x.table_level, x.read_by, x.snapshot, x.rows);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ThrottleChange& x) {

@@ -29,6 +29,7 @@ struct ChunkInFlight {
   uint32_t generation = 0;       // whole: counts the copies of the table begun by this reader
   uint32_t group = 0;            // an FK snapshot group's id (its first table + 1), 0 for none
   BinlogPosition snapshot;
+  bool failed = false;           // its table's copy failed (TableFailure): it never completes
 };
 
 struct ReaderState {
@@ -89,7 +90,12 @@ void schedule_produce(ReaderSelf self) {
 void complete_chunk_if_done(ReaderSelf self, ChunkKey key) {
   auto& s = self->state;
   auto it = s.chunks.find(key);
-  if (it == s.chunks.end() || !it->second.fully_read || it->second.unacknowledged > 0) return;
+  if (it == s.chunks.end()) return;
+  if (it->second.failed) {
+    if (it->second.unacknowledged == 0 && !queued_for_reading(s, key)) s.chunks.erase(it);
+    return;
+  }
+  if (!it->second.fully_read || it->second.unacknowledged > 0) return;
   if (queued_for_reading(s, key)) return;
   self->send(s.coordinator, chunk_done_atom::value,
              ChunkDone{it->second.work.table, it->second.work.range, it->second.snapshot});
@@ -178,6 +184,19 @@ void reading_failed(ReaderSelf self, const Status& error) {
   Result<std::chrono::milliseconds> delay = error;
   if (error.is_transient())
     delay = next_retry(s.retry, s.plan->options.retry, "reading " + chunk.work.range.describe(job), error);
+  if (!error.is_transient() && s.plan->phases.incremental && !chunk.whole && chunk.group == 0) {
+    // This table alone (a DDL may have changed it under the copy): its chunk is dropped, the
+    // coordinator decides, and this reader goes on with the other tables' chunks.
+    const ChunkKey key = s.to_read.front();
+    self->send(s.coordinator, table_failed_atom::value,
+               TableFailure{chunk.work.table, error.with_context("reading " + chunk.work.range.describe(job)).message()});
+    chunk.failed = true;
+    s.to_read.pop_front();
+    complete_chunk_if_done(self, key);
+    open_next_chunk(self);
+    finish_if_idle(self);
+    return;
+  }
   if (!delay) {
     self->send(s.coordinator, failed_atom::value, delay.status().message());
     self->quit();
@@ -379,7 +398,10 @@ reader_actor::behavior_type reader_impl(ReaderSelf self, std::shared_ptr<const P
         ++s.credits;
         auto key = std::make_pair(ack.table.index, ack.chunk_id);
         auto it = s.chunks.find(key);
-        if (it != s.chunks.end()) --it->second.unacknowledged;
+        if (it != s.chunks.end()) {
+          --it->second.unacknowledged;
+          if (ack.failed) it->second.failed = true;
+        }
         complete_chunk_if_done(self, key);
         schedule_produce(self);
         finish_if_idle(self);

@@ -26,7 +26,9 @@
 #include "src/model/table_binding.hpp"
 #include "src/spool/spool.hpp"
 #include "src/sql/quote.hpp"
+#include "actors/copy_actors.hpp"
 #include "src/task/schema_history.hpp"
+#include "src/task/table_copies.hpp"
 #include "src/task/table_set.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
@@ -166,6 +168,20 @@ struct ReplayerState {
   Clock::time_point rate_start = Clock::now();
   uint64_t rate_events = 0;
   double events_per_second = 0;
+  // DDL during a table's copy (src/task/table_copies.hpp), by Plan index: what each table's last
+  // copy read by (or that it did not finish), whether the task created its target table; the
+  // record in the task directory; the in-link copy replay waits for.
+  std::vector<TableCopyFacts> copies;
+  std::vector<bool> created_by_task;
+  TableCopyRecord copy_record;
+  struct InLinkCopy {
+    size_t index = 0;
+    BinlogPosition at;  // the barrier; every lane's checkpoint once its statements ran
+    std::string reason;
+    bool started = false;
+  };
+  std::optional<InLinkCopy> table_copy;
+  table_copy_actor copier;
   static inline const char* name = "replayer";
 };
 
@@ -186,6 +202,9 @@ SyncStatus status_of(ReplayerState& s) {
       status.oldest_unapplied_ms ? std::max<int64_t>(0, wall_now_ms() - status.oldest_unapplied_ms) / 1000.0 : 0;
   status.reached_catch_up_target = s.progress.caught_up();
   status.lanes = static_cast<uint32_t>(s.lanes.size());
+  if (s.table_copy)
+    status.table_copy = "copying " + s.plan->tables[s.table_copy->index].source.str() + " again at " +
+                        s.table_copy->at.str() + " (" + s.table_copy->reason + ")";
   return status;
 }
 
@@ -341,6 +360,107 @@ void run_repair(Self* self) {
           [=](caf::error& e) { replayer_fail(self, "change applier (repair): " + caf::to_string(e)); });
 }
 
+template <class Self>
+void after_group(Self* self);
+
+// The barrier's ALTER changes the columns of a table whose copy may hold rows read after it (or
+// never finished): the table is copied again once its statements ran (src/task/table_copies.hpp).
+// Recorded first, so a crash during the copy redoes it. Why the link stops instead, if it must.
+// Tables that joined the link (own_plan grew) have no copy facts from the full copy.
+void size_copies(ReplayerState& s) {
+  s.copies.resize(s.own_plan->tables.size());
+  s.created_by_task.resize(s.own_plan->tables.size(), false);
+}
+
+template <class Self>
+std::optional<std::string> plan_table_copy(Self* self, const apply::DdlStep& step, const BinlogPosition& at) {
+  auto& s = self->state;
+  size_copies(s);
+  if (step.kind != ReplicatedDdl::kAlterTable || !step.before_job || !step.after_job) return std::nullopt;
+  if (step.before_job->source_def.columns == step.after_job->source_def.columns) return std::nullopt;
+  const size_t index = step.table_index;
+  const DdlStatement& ddl = *s.waiting->ddl;
+  const TableCopyFacts& facts = s.copies.at(index);
+  const bool recorded = s.copy_record.copying && s.copy_record.copying->table == step.before_job->source &&
+                        s.copy_record.copying->at == at;
+  if (!recorded && !copy_again_at(facts, ddl.position)) return std::nullopt;
+  const TableJob& job = *step.after_job;
+  const std::string reason = recorded ? s.copy_record.copying->reason
+                             : facts.incomplete ? "its copy did not finish: " + *facts.incomplete
+                                                : "its copy read rows up to " + facts.read_by->str() + ", after this statement";
+  auto refuse = [&](const std::string& why) {
+    return "source DDL on migrated table " + job.source.str() + " at " + ddl.position.str() + ": \"" + ddl.statement +
+           "\" changed the table while it was being copied (" + reason + "), so it must be copied again here, but " +
+           why + ". Everything before the statement is applied; omsrun FILE --recopy copies the task again";
+  };
+  if (job.key.kind == RowKey::Kind::kNone) return refuse("copying a table without a key inside the link is not supported yet");
+  for (const auto& group : s.graph->snapshot_groups())
+    if (std::find(group.begin(), group.end(), index) != group.end())
+      return refuse("it is in a group of tables that FK actions connect, which are copied together");
+  if (auto why = refuse_recopy(*s.plan, job, s.created_by_task.at(index))) return refuse(*why);
+  s.copy_record.copying = TableCopyRecord::Copying{job.source, at, reason};
+  if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return st.message();
+  s.table_copy = typename ReplayerState::InLinkCopy{index, at, reason, false};
+  return std::nullopt;
+}
+
+// The in-link copy's answer: its facts are recorded (the barriers after it compare with them),
+// then replay goes on from the barrier.
+template <class Self>
+void table_copy_done(Self* self, const TableCopyDone& done) {
+  auto& s = self->state;
+  if (!s.table_copy) return;
+  const auto copy = *s.table_copy;
+  const TableJob& job = s.plan->tables[copy.index];
+  if (!done.error.empty() && !done.table_level)
+    return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + done.error);
+  TableCopyFacts facts{done.read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error)};
+  s.copies[copy.index] = facts;
+  s.copy_record.tables[job.source.str()] = facts;
+  s.copy_record.copying.reset();
+  if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return replayer_fail(self, st.message());
+  s.table_copy.reset();
+  s.copier = nullptr;
+  if (done.error.empty())
+    log::info("replay") << "incremental: copied " << job.source.str() << " again at " << copy.at.str() << ": "
+                        << done.rows << " row(s), read by " << done.read_by.str() << "; replay goes on";
+  else
+    log::warning("replay") << "incremental: the copy of " << job.source.str() << " at " << copy.at.str()
+                           << " did not finish; a DDL of the table by " << done.read_by.str() << " copies it again";
+  after_group(self);
+}
+
+template <class Self>
+void start_table_copy(Self* self) {
+  auto& s = self->state;
+  auto& copy = *s.table_copy;
+  copy.started = true;
+  log::info("replay") << "incremental: copying " << s.plan->tables[copy.index].source.str() << " again at "
+                      << copy.at.str() << " (" << copy.reason << "); replay waits for it";
+  self->send(s.coordinator, sync_status_atom::value, status_of(s));
+  s.copier = spawn_table_copy(self->system(), std::make_shared<const Plan>(*s.own_plan));
+  self->link_to(s.copier);
+  self->request(s.copier, caf::infinite, table_copy_atom::value, table_ref(*s.plan, copy.index))
+      .then([=](const TableCopyDone& done) { table_copy_done(self, done); },
+            [=](caf::error& e) { replayer_fail(self, "the in-link copy: " + caf::to_string(e)); });
+}
+
+// A table that left the task (DROP TABLE applied): nothing of its copy is owed any more.
+template <class Self>
+Status forget_table_copies(Self* self, const apply::DdlStep& step) {
+  auto& s = self->state;
+  size_copies(s);
+  if (step.kind != ReplicatedDdl::kDropTable) return Status::ok();
+  bool changed = false;
+  for (const auto& table : step.tables)
+    for (size_t i = 0; i < s.plan->tables.size(); ++i) {
+      if (s.plan->tables[i].source != table) continue;
+      s.copies[i] = TableCopyFacts{};
+      changed = s.copy_record.tables.erase(table.str()) > 0 || changed;
+    }
+  return changed ? write_table_copies(s.task_dir, s.copy_record) : Status::ok();
+}
+
 // Runs the DDL that waited at the barrier: the group before it is committed on every lane (the
 // round that met it flushed it), so its statements run now on lane 0, and its checkpoint moves every
 // lane past it; the next group is cut only after that (lane_committed -> after_group).
@@ -408,6 +528,13 @@ void run_barrier(Self* self) {
       return;
     }
   }
+  if (auto why = plan_table_copy(self, step, at)) {
+    const DdlStatement& ddl = *s.waiting->ddl;
+    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why, ddl.schema});
+    self->quit();
+    return;
+  }
+  if (auto st = forget_table_copies(self, step); !st) return replayer_fail(self, st.message());
   // The DDL's position becomes the group's: what follows is folded after it.
   auto folded = s.group->fold(*s.waiting);
   if (!folded) return replayer_fail(self, folded.status().message());
@@ -460,7 +587,7 @@ template <class Self>
 void apply_stored(Self* self) {
   auto& s = self->state;
   s.apply_scheduled = false;
-  if (!s.replaying || s.paused || s.paying || s.progress.in_flight()) return;
+  if (!s.replaying || s.paused || s.paying || s.progress.in_flight() || s.table_copy) return;
   if (!s.repairs.empty()) return run_repair(self);
   if (auto st = relane_if_agreed(self); !st) return replayer_fail(self, st.message());
   constexpr int kRecordsPerRound = 50000;
@@ -514,6 +641,15 @@ void after_group(Self* self) {
   self->send(s.tailer, applied_atom::value, s.progress.in_flight() ? s.flushing_spool_end : s.group->spool_end());
   s.unapplied.applied(s.progress.checkpoint());
   s.progress.check_caught_up();
+  // The barrier that asked for an in-link copy is committed on every lane: the copy runs now.
+  if (s.table_copy) {
+    if (!s.table_copy->started && !s.progress.in_flight()) start_table_copy(self);
+    return;
+  }
+  // An unfinished copy replay has passed without copying the table again stops the link.
+  for (size_t i = 0; i < s.copies.size(); ++i)
+    if (auto why = unresolved_copy(s.plan->tables[i].source, s.copies[i], s.progress.checkpoint()))
+      return replayer_fail(self, *why);
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
   // More may be waiting in the spool: continue without waiting for the tailer.
   if (s.reader && (s.progress.checkpoint() < s.stored.source_position || s.waiting) && !s.apply_scheduled) {
@@ -596,6 +732,22 @@ void begin_replay(Self* self) {
   }
   s.group->rebind_all();
   s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan, set->has_value() ? (*set)->left : std::vector<DepartedTable>{});
+  // What each table's copy read by: the full copy's (ReplayStart), or the last in-link copy's.
+  size_copies(s);
+  auto record = read_table_copies(s.task_dir);
+  if (!record) return replayer_fail(self, record.status().message());
+  s.copy_record = std::move(record).value();
+  for (size_t i = 0; i < s.own_plan->tables.size(); ++i) {
+    auto it = s.copy_record.tables.find(s.own_plan->tables[i].source.str());
+    s.copies[i] = newer_facts(s.copies[i], it == s.copy_record.tables.end() ? std::nullopt
+                                                                             : std::optional<TableCopyFacts>(it->second));
+  }
+  // Killed during an in-link copy whose barrier is committed: the copy is done again first.
+  if (s.copy_record.copying && !(start < s.copy_record.copying->at)) {
+    for (size_t i = 0; i < s.own_plan->tables.size(); ++i)
+      if (s.own_plan->tables[i].source == s.copy_record.copying->table)
+        s.table_copy = typename ReplayerState::InLinkCopy{i, s.copy_record.copying->at, s.copy_record.copying->reason, false};
+  }
   s.begin_retry.succeeded();
   s.progress.begin(*lanes);
   if (!s.progress.checkpoint().empty()) s.unapplied.applied(s.progress.checkpoint());
@@ -611,6 +763,7 @@ void begin_replay(Self* self) {
   if (s.lanes.size() != s.wanted_lanes)
     log::info("replay") << "incremental: the lanes committed different positions; they move to " << s.wanted_lanes
               << " (parallel) once they agree";
+  if (s.table_copy) return start_table_copy(self);
   s.apply_scheduled = true;
   self->send(self, apply_atom::value);
 }
@@ -644,6 +797,15 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
         }
       },
       [=](replay_atom, const ReplayStart& start) {
+        auto& s = self->state;
+        s.copies.assign(s.plan->tables.size(), TableCopyFacts{});
+        s.created_by_task.assign(s.plan->tables.size(), false);
+        for (const TableCopyState& copy : start.copies) {
+          const uint32_t index = index_of(*s.plan, copy.table);
+          if (copy.has_read_by) s.copies[index].read_by = copy.read_by;
+          if (!copy.incomplete.empty()) s.copies[index].incomplete = copy.incomplete;
+          s.created_by_task[index] = copy.created_by_task;
+        }
         self->state.group->set_replay_after(replay_after_by_index(*self->state.plan, start));
         begin_replay(self);
       },

@@ -51,6 +51,10 @@ int show_status(const std::string& task_dir, bool json) {
   std::cout << "phase      " << status.phase.value_or("?") << (status.paused ? " (paused)" : "") << "\n";
   if (running)
     for (const std::string& wait : runner::waiting_for(status)) std::cout << "waiting    for " << wait << "\n";
+  if (status.copies_redone)
+    for (const auto& [table, where] : *status.copies_redone)
+      std::cout << "recopy     " << table << ": a DDL changed it during its copy; the live link copies it again "
+                << where << "\n";
   if (status.max_rows_per_sec) std::cout << "throttle   " << limits_text(status) << "\n";
   if (status.link) {
     const LinkStatus& link = *status.link;

@@ -24,6 +24,8 @@ std::vector<std::string> waiting_for(const TaskStatus& status) {
   if (status.last_retry && status.last_retry->seconds_ago <= kRetryingWithinSeconds)
     waits.push_back("a server: retrying " + status.last_retry->what + " (" + status.last_retry->error +
                     "; last attempt " + seconds_text(status.last_retry->seconds_ago) + " ago)");
+  if (status.link && status.link->table_copy)
+    waits.push_back("the in-link copy: " + *status.link->table_copy + "; replay goes on after it");
   if (status.paused) waits.push_back("omsrun resume: the task is paused");
   if (status.ddl_stop && !status.ddl_stop->resolution)
     waits.push_back("a DDL decision: the link stops at \"" + status.ddl_stop->statement + "\" (" +

@@ -70,6 +70,12 @@ json to_json(const TaskStatus& s) {
     put(j, "apply_lanes", l.apply_lanes);
     put(j, "capture_paused", l.capture_paused);
     put(j, "spool_bytes", l.spool_bytes);
+    put(j, "table_copy", l.table_copy);
+  }
+  if (s.copies_redone) {
+    json redone = json::object();
+    for (const auto& [name, why] : *s.copies_redone) redone[name] = why;
+    j["copies_redone"] = std::move(redone);
   }
   if (s.tables) {
     json tables = json::object();
@@ -153,7 +159,14 @@ TaskStatus task_status_from_json(const json& j) {
     l.apply_lanes = get<uint32_t>(j, "apply_lanes");
     l.capture_paused = get<std::string>(j, "capture_paused");
     l.spool_bytes = get<uint64_t>(j, "spool_bytes");
+    l.table_copy = get<std::string>(j, "table_copy");
     s.link = std::move(l);
+  }
+  if (const json* redone = object_at(j, "copies_redone")) {
+    std::map<std::string, std::string> m;
+    for (const auto& [name, why] : redone->items())
+      if (why.is_string()) m[name] = why.get<std::string>();
+    s.copies_redone = std::move(m);
   }
   if (const json* tables = object_at(j, "tables")) {
     std::map<std::string, bool> done;
@@ -258,6 +271,7 @@ TaskStatus as_not_running(TaskStatus s) {
     l.events_per_second.reset();
     l.capture_paused.reset();
     l.spool_bytes.reset();
+    l.table_copy.reset();
   }
   s.last_retry.reset();
   s.paused = false;

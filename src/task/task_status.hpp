@@ -28,6 +28,7 @@ struct LinkStatus {
   std::optional<uint32_t> apply_lanes;        // the replayer's lane count (the task's lane rows)
   std::optional<std::string> capture_paused;  // why binlog capture waits (a full spool disk)
   std::optional<uint64_t> spool_bytes;        // a running task: the spool's segment files on disk
+  std::optional<std::string> table_copy;      // a running task: the in-link copy replay waits for
 };
 
 struct VerifyProgressStatus {
@@ -121,6 +122,9 @@ struct TaskStatus {
   std::optional<RetryNote> last_retry;
   // The DDL the link stopped at, until replay has passed it (status.json, or the files').
   std::optional<DdlStopStatus> ddl_stop;
+  // Tables whose full copy was cut off by a DDL of theirs (or failed on its own): "db.t" -> where
+  // and why; the live link copies them again at that DDL (src/task/table_copies.hpp).
+  std::optional<std::map<std::string, std::string>> copies_redone;
   // Added by `omsrun status` when it reads a task, never written by the task:
   std::optional<bool> running;
   std::optional<LastError> last_error;

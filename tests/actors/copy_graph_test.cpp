@@ -44,6 +44,7 @@ copy_events_actor::behavior_type fake_coordinator(copy_events_actor::pointer, ca
       [=](chunks_total_atom, const ChunksTotal& total) { caf::anon_send(client, chunks_total_atom::value, total.table.index, total.chunks); },
       [=](reader_done_atom) { caf::anon_send(client, reader_done_atom::value); },
       [=](failed_atom, const std::string& why) { caf::anon_send(client, failed_atom::value, why); },
+      [=](table_failed_atom, const TableFailure& failure) { caf::anon_send(client, failed_atom::value, failure.message); },
   };
 }
 

@@ -4,6 +4,12 @@
 # type (then writes values only the new type holds), DROP COLUMN, and TRUNCATE of a second
 # table. The link must go on; once the load stops, every target table has the source's
 # definition (SHOW CREATE TABLE, AUTO_INCREMENT aside) and rows (CHECKSUM TABLE EXTENDED).
+# Before the in-link copy, the copy failed (target error 1406: Data too long for column 'note',
+# rows read after the MODIFY) and every rerun failed the same way. Now capture's report of the
+# MODIFY cancels big's copy; replay applies the MODIFY at its barrier and copies big again there
+# (which the DROP COLUMN after it cuts off: the source no longer has `pad`), then applies the
+# DROP COLUMN and copies big once more. side (TRUNCATE) needs no copy again: every row after a
+# TRUNCATE is in the binlog after it.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_dcopy
@@ -40,8 +46,10 @@ pid=$!
   done ) &
 writer=$!
 # The copy of big takes about 5 s: the DDL falls into it.
-for _ in $(seq 1 100); do grep -q "copy" "$WORK/run.log" 2>/dev/null && break; sleep 0.05; done
-sleep 1
+for _ in $(seq 1 200); do
+  [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.big" 2>/dev/null || echo 0)" -gt 4000 ] && break
+  sleep 0.05
+done
 src_sql $db -e "ALTER TABLE big MODIFY note VARCHAR(40) NOT NULL DEFAULT '';
                 UPDATE big SET note = REPEAT('w', 35) WHERE id > 50000 AND id % 7 = 0"
 sleep 0.3
@@ -59,7 +67,11 @@ if ! converged; then
   echo "big: source $(src_sql -N -e "SELECT COUNT(*), SUM(LENGTH(note)) FROM $db.big") target $(tgt_sql -N -e "SELECT COUNT(*), SUM(LENGTH(note)) FROM ${db}_t.big")" >&2
   fail "the target did not converge after DDL during the copy"
 fi
+grep -q "copy: $db.big changed on the source during its copy" "$WORK/run.log" || fail "the copy of big was not cancelled"
+grep -q "incremental: copied $db.big again at" "$WORK/run.log" || fail "big was not copied again in the link"
+grep -q "incremental: copying $db.side again" "$WORK/run.log" && fail "side was copied again (TRUNCATE needs no copy)"
 kill "$pid"; wait "$pid" 2>/dev/null || true
+echo "in-link copies: $(grep -c "incremental: copying $db.big again at" "$WORK/run.log") started, $(grep -c "incremental: copied $db.big again at" "$WORK/run.log") finished"
 src_sql -e "DROP DATABASE $db"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 echo "ddl_during_copy_e2e: ok"
