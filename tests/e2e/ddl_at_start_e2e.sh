@@ -30,7 +30,7 @@ for round in 1 2 3; do
     while [ ! -e "$WORK/stop_ddl" ] && [ $i -lt 400 ]; do
       i=$((i + 1))
       src_sql $db -e "ALTER TABLE t ADD COLUMN c$i INT NOT NULL DEFAULT $i; INSERT INTO t (id, v, c$i) VALUES ($((10000 + i)), $i, -$i)" || exit 1
-      sleep 0.04
+      sleep 0.1
     done ) &
   ddl=$!
   sleep 0.3
