@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The DDL-at-first-start race (issue 12 §4): the definitions the script was bound with and the
 # start binlog position must be of one moment. A loop adds columns to a migrated table (and writes
-# rows that fill them) as fast as the source takes it while omsrun starts, until the task has
+# rows that fill them) every 0.3 s while omsrun starts, until the task has
 # saved its start position; then the link must catch up with the source's definition and rows.
 # Without the re-read after the position, a column added between the bind and the position made
 # capture decode the rows after it with the definition before it (a dead end). Three rounds.
@@ -30,7 +30,9 @@ for round in 1 2 3; do
     while [ ! -e "$WORK/stop_ddl" ] && [ $i -lt 400 ]; do
       i=$((i + 1))
       src_sql $db -e "ALTER TABLE t ADD COLUMN c$i INT NOT NULL DEFAULT $i; INSERT INTO t (id, v, c$i) VALUES ($((10000 + i)), $i, -$i)" || exit 1
-      sleep 0.1
+      # A pause the start's two reads around one position fit in even on a loaded machine (at
+      # 0.1 s, a CI run saw 10 tries in a row overlap an ALTER: the designed loud stop).
+      sleep 0.3
     done ) &
   ddl=$!
   sleep 0.3
