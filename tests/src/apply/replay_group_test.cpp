@@ -46,6 +46,27 @@ bool mentions(const std::vector<std::string>& statements, const std::string& tex
   return false;
 }
 
+// Table s.child with a column `pid` referencing `parent`.id ON DELETE CASCADE (and `on_update`).
+TableJob cascading_child(const TableJob& parent, const std::string& on_update) {
+  TableJob child = table("child");
+  ColumnDef pid;
+  pid.name = "pid";
+  pid.ordinal = 3;
+  pid.data_type = "int";
+  pid.column_type = "int(11)";
+  child.source_def.columns.push_back(pid);
+  child.columns.push_back(ColumnMapping{"pid", "pid", std::nullopt, false});
+  ForeignKeyDef fk;
+  fk.name = "fk_parent";
+  fk.columns = {"pid"};
+  fk.referenced = parent.source;
+  fk.referenced_columns = {"id"};
+  fk.on_delete = "CASCADE";
+  fk.on_update = on_update;
+  child.source_def.foreign_keys = {fk};
+  return child;
+}
+
 }  // namespace
 
 TEST_CASE("TransactionAssembler: whole transactions, applied events dropped, a cut transaction read again") {
@@ -126,21 +147,7 @@ TEST_CASE("ordered group: a keyless change lane 0 committed in a parallel piece 
   // 0 took in a parallel piece. Its keyless rows up to there are on the target already.
   TableJob parent = table("parent");
   TableJob bag = table("bag", false);
-  TableJob child = table("child");
-  ColumnDef pid;
-  pid.name = "pid";
-  pid.ordinal = 3;
-  pid.data_type = "int";
-  pid.column_type = "int(11)";
-  child.source_def.columns.push_back(pid);
-  child.columns.push_back(ColumnMapping{"pid", "pid", std::nullopt, false});
-  ForeignKeyDef fk;
-  fk.name = "fk_parent";
-  fk.columns = {"pid"};
-  fk.referenced = parent.source;
-  fk.referenced_columns = {"id"};
-  fk.on_delete = "CASCADE";
-  child.source_def.foreign_keys = {fk};
+  TableJob child = cascading_child(parent, "");
   const Plan plan = plan_of({parent, bag, child});
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
@@ -309,22 +316,7 @@ TEST_CASE("snapshot tables: changes up to the snapshot position are in the copy"
 
 TEST_CASE("FK-ordered transactions form one group for lane 0 in binlog order; parallel ones wait") {
   TableJob parent = table("parent");
-  TableJob child = table("child");
-  ColumnDef pid;
-  pid.name = "pid";
-  pid.ordinal = 3;
-  pid.data_type = "int";
-  pid.column_type = "int(11)";
-  child.source_def.columns.push_back(pid);
-  child.columns.push_back(ColumnMapping{"pid", "pid", std::nullopt, false});
-  ForeignKeyDef fk;
-  fk.name = "fk_parent";
-  fk.columns = {"pid"};
-  fk.referenced = parent.source;
-  fk.referenced_columns = {"id"};
-  fk.on_delete = "CASCADE";
-  fk.on_update = "RESTRICT";
-  child.source_def.foreign_keys = {fk};
+  TableJob child = cascading_child(parent, "RESTRICT");
   const Plan plan = plan_of({parent, child});
   const FkGraph graph = FkGraph::build(plan);
   REQUIRE(graph.has_actions());
