@@ -46,8 +46,8 @@ bool mentions(const std::vector<std::string>& statements, const std::string& tex
   return false;
 }
 
-// Table s.child with a column `pid` referencing `parent`.id ON DELETE CASCADE (and `on_update`).
-TableJob cascading_child(const TableJob& parent, const std::string& on_update) {
+// Table s.child with a column `pid` referencing `parent`.id ON DELETE CASCADE ON UPDATE RESTRICT.
+TableJob cascading_child(const TableJob& parent) {
   TableJob child = table("child");
   ColumnDef pid;
   pid.name = "pid";
@@ -62,7 +62,7 @@ TableJob cascading_child(const TableJob& parent, const std::string& on_update) {
   fk.referenced = parent.source;
   fk.referenced_columns = {"id"};
   fk.on_delete = "CASCADE";
-  fk.on_update = on_update;
+  fk.on_update = "RESTRICT";
   child.source_def.foreign_keys = {fk};
   return child;
 }
@@ -147,7 +147,7 @@ TEST_CASE("ordered group: a keyless change lane 0 committed in a parallel piece 
   // 0 took in a parallel piece. Its keyless rows up to there are on the target already.
   TableJob parent = table("parent");
   TableJob bag = table("bag", false);
-  TableJob child = cascading_child(parent, "");
+  TableJob child = cascading_child(parent);
   const Plan plan = plan_of({parent, bag, child});
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
@@ -316,7 +316,7 @@ TEST_CASE("snapshot tables: changes up to the snapshot position are in the copy"
 
 TEST_CASE("FK-ordered transactions form one group for lane 0 in binlog order; parallel ones wait") {
   TableJob parent = table("parent");
-  TableJob child = cascading_child(parent, "RESTRICT");
+  TableJob child = cascading_child(parent);
   const Plan plan = plan_of({parent, child});
   const FkGraph graph = FkGraph::build(plan);
   REQUIRE(graph.has_actions());
