@@ -51,6 +51,7 @@ void finish(Self self, int exit_code) {
               << "cut-over; a resumed run also tries again)";
     exit_code = 1;
   }
+  log::clear_area();  // the progress lines are not the run's last words
   stop_graph(self);
   s.done.deliver(exit_code);
   self->quit();
@@ -265,6 +266,14 @@ void start_full_copy(Self self) {
   if (auto st = save(self); !st) return fail_task(self, st.message());
   for (const auto& job : s.plan->tables)
     if (!s.task.tables[job.source.str()].copy_done) s.copied_this_run = true;
+  s.rows_before_resume.clear();
+  s.bytes_before_resume.clear();
+  for (const auto& job : s.plan->tables) {
+    const TableProgress& progress = s.task.tables[job.source.str()];
+    s.rows_before_resume.push_back(progress.rows_copied);
+    s.bytes_before_resume.push_back(progress.bytes_copied);
+  }
+  s.copy_started = std::chrono::steady_clock::now();
   auto& system = self->system();
   auto snapshot = std::make_shared<const TaskState>(s.task);
   // The chunker restarts each table's chunk ids at 0 after its saved prefix.
@@ -331,42 +340,26 @@ void finish_task(Self self) {
       start_replay(self);
       return;
     }
-    self->request(s.reporter, caf::infinite, finish_atom::value)
-        .then(
-            [=](const CopySummary& summary) {
-              self->state.copy_summary = summary;
-              start_replay(self);
-            },
-            [=](caf::error&) { start_replay(self); });
+    summarize_copy(self, [=](std::optional<CopySummary>) { start_replay(self); });
     return;
   }
   if (s.plan->verify.enabled && !s.verified) {
     // The summary of the copy first, then the verification, then the end.
-    self->request(s.reporter, caf::infinite, finish_atom::value)
-        .then(
-            [=](const CopySummary& summary) {
-              self->state.copy_summary = summary;
-              self->state.reporter = nullptr;
-              self->state.verified = true;
-              start_verification(self, true, {}, [=](int code) { complete(self, code); });
-            },
-            [=](caf::error&) {
-              self->state.verified = true;
-              start_verification(self, true, {}, [=](int code) { complete(self, code); });
-            });
+    summarize_copy(self, [=](std::optional<CopySummary>) {
+      self->state.verified = true;
+      start_verification(self, true, {}, [=](int code) { complete(self, code); });
+    });
     return;
   }
   if (!enter_phase(self, Phase::kDone)) return;
   if (auto st = save(self); !st) return fail_task(self, st.message());
   // The status says how the copy went (omsrun bench reads it) and that the task is done.
-  auto end = [=](std::optional<CopySummary> summary) {
+  summarize_copy(self, [=](std::optional<CopySummary> summary) {
     self->state.copy_summary = summary;
     self->state.ended = "done";
     write_status(self, true);
     finish(self, 0);
-  };
-  self->request(s.reporter, caf::infinite, finish_atom::value)
-      .then([=](const CopySummary& summary) { end(summary); }, [=](caf::error&) { end(std::nullopt); });
+  });
 }
 
 // Ends a task whose copy and verification are over.
@@ -492,9 +485,13 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
           progress.snapshot_file = done.snapshot.file;
           progress.snapshot_offset = done.snapshot.offset;
         }
-        const bool advanced = s.chunks.commit(table_index, done.range.id, done.range.upper_inclusive);
-        if (advanced) progress.copied_through = s.chunks.copied_through(table_index);
+        const bool advanced =
+            s.chunks.commit(table_index, done.range.id, done.range.upper_inclusive, done.rows, done.bytes);
         if (!advanced) return;
+        progress.copied_through = s.chunks.copied_through(table_index);
+        // Counted with the prefix a resumed copy starts after, so the next run shows them.
+        progress.rows_copied = s.rows_before_resume.at(table_index) + s.chunks.prefix_rows(table_index);
+        progress.bytes_copied = s.bytes_before_resume.at(table_index) + s.chunks.prefix_bytes(table_index);
         mark_table_done_if_complete(self, table_index);
         if (auto st = save(self); !st) fail_task(self, st.message());
       },
@@ -619,6 +616,7 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
           return;
         }
         if (s.task.phase == Phase::kIncremental) write_status(self, false);
+        show_progress(self);
         for (const auto& [index, failure] : s.table_failures)
           if (std::chrono::steady_clock::now() >= failure.second) {
             fail_task(self, failure.first + " (no DDL of " + s.plan->tables[index].source.str() +

@@ -61,6 +61,15 @@ struct CoordinatorState {
   std::optional<VerificationOutcome> last_verification;  // the last one finished
   std::optional<CopySummary> copy_summary;               // this process's copy, once the reporter has summed it up
   CopyCounts copy_counts;                                // the reporter's per-table counts (by plan index)
+  // By plan index: the rows and bytes earlier runs copied (state.json's counts when this run's
+  // copy began); state.json then counts them plus this run's committed prefix.
+  std::vector<uint64_t> rows_before_resume;
+  std::vector<uint64_t> bytes_before_resume;
+  // The terminal's progress (src/log/progress_view.hpp): when this run's copy began, when the
+  // area was last drawn and the last plain line written.
+  std::chrono::steady_clock::time_point copy_started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point progress_drawn;
+  std::chrono::steady_clock::time_point progress_written = std::chrono::steady_clock::now();
   std::string ended;               // how this process ended itself: done, stopped, failed, caught up
   bool paused = false;
   bool failed = false;
@@ -100,6 +109,13 @@ void fail_task(Self self, const std::string& message);
 void write_status(Self self, bool force);
 // What GET /status answers and status.json holds.
 TaskStatus task_status(Self self);
+// The terminal's progress, at most once a second (the coordinator's tick calls it): the copy's
+// table or the live link's line on a terminal, a plain line now and then in the log (and on
+// stderr when it is no terminal).
+void show_progress(Self self);
+// Asks the reporter for this run's copy summary, prints the final table and calls `next` with it
+// (nullopt when the reporter could not answer).
+void summarize_copy(Self self, std::function<void(std::optional<CopySummary>)> next);
 std::string task_id_of(const TaskDirectory& directory);
 // Verifies the target and then calls `next` with the exit code the outcome deserves.
 void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<void(int)> next);

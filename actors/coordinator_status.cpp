@@ -12,6 +12,7 @@
 #include "src/common/retry_counters.hpp"
 #include "src/console/metrics.hpp"
 #include "src/log/log.hpp"
+#include "src/log/progress_view.hpp"
 
 namespace omsql::actors::coordination {
 
@@ -76,6 +77,14 @@ TaskStatus task_status(Self self) {
     if (index < s.chunks.tables()) table.chunks_done = s.chunks.committed_prefix(index) + s.chunks.waiting(index);
     auto progress = s.task.tables.find(table.source);
     table.done = progress != s.task.tables.end() && progress->second.copy_done;
+    // Before this run's copy began, state.json's counts are all earlier runs'.
+    if (index < s.rows_before_resume.size()) {
+      table.rows_before_resume = s.rows_before_resume[index];
+      table.bytes_before_resume = s.bytes_before_resume[index];
+    } else if (progress != s.task.tables.end()) {
+      table.rows_before_resume = progress->second.rows_copied;
+      table.bytes_before_resume = progress->second.bytes_copied;
+    }
     copy_progress.push_back(std::move(table));
   }
   status.copy_progress = std::move(copy_progress);
@@ -100,6 +109,53 @@ TaskStatus task_status(Self self) {
   status.max_events_per_sec = s.max_events_per_sec;
   status.copy = s.copy_summary;
   return status;
+}
+
+void show_progress(Self self) {
+  auto& s = self->state;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - s.progress_drawn < std::chrono::seconds(1)) return;
+  s.progress_drawn = now;
+  const bool copying = s.task.phase == Phase::kFull && s.reporter;
+  const bool live = s.task.phase == Phase::kIncremental && s.replayer;
+  if (!copying && !live) return;
+  const TaskStatus status = task_status(self);
+  const bool tty = log::terminal_is_tty();
+  const double elapsed = std::chrono::duration<double>(now - s.copy_started).count();
+  // Re-read at every redraw: a resized terminal (SIGWINCH) gets lines of its new width.
+  if (tty && copying) log::show_area(log::copy_progress_lines(*status.copy_progress, elapsed, log::terminal_size()));
+  if (tty && live) log::show_area({log::link_progress_line(status, log::terminal_size().width)});
+  // The plain line: every 10 s of the copy, every 30 s of the link; on stderr too without a terminal.
+  if (now - s.progress_written < std::chrono::seconds(copying ? 10 : 30)) return;
+  s.progress_written = now;
+  const std::string line = copying ? log::copy_progress_plain(*status.copy_progress, elapsed)
+                                   : log::link_progress_line(status, std::string::npos);
+  log::write(log::Level::kInfo, "progress", line, tty ? log::Destination::kFile : log::Destination::kBoth);
+}
+
+void summarize_copy(Self self, std::function<void(std::optional<CopySummary>)> next) {
+  auto& s = self->state;
+  if (!s.reporter) return next(std::nullopt);
+  self->request(s.reporter, caf::infinite, finish_atom::value)
+      .then(
+          [=](const CopySummary& summary) {
+            auto& s = self->state;
+            s.copy_summary = summary;
+            s.reporter = nullptr;
+            // The reporter sent its last counts before this answer: the table has every row.
+            const TaskStatus status = task_status(self);
+            log::clear_area();
+            std::string table;
+            for (const auto& line : log::copy_summary_lines(*status.copy_progress, summary,
+                                                            log::terminal_is_tty() ? log::terminal_size().width : 100))
+              table += line + "\n";
+            log::result("copy", table);
+            next(summary);
+          },
+          [=](caf::error&) {
+            self->state.reporter = nullptr;
+            next(std::nullopt);
+          });
 }
 
 void write_status(Self self, bool force) {

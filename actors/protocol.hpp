@@ -144,6 +144,10 @@ struct ChunkDone {
   // Replay skips the table's changes up to it (they are in the copy, and whole-row changes are
   // not idempotent). Empty for tables with a key.
   BinlogPosition snapshot;
+  // The rows and bytes the chunk's batches committed since it was last read from its start
+  // (state.json's rows_copied counts the committed prefix's chunks: a resumed run shows them).
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
 };
 
 // The chunker's count of a table's chunks, once it has handed out the last one.
@@ -555,7 +559,7 @@ typename Inspector::result_type inspect(Inspector& f, CopyCounts& x) {
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChunkDone& x) {
-  return f(caf::meta::type_name("ChunkDone"), x.table, x.range, x.snapshot);
+  return f(caf::meta::type_name("ChunkDone"), x.table, x.range, x.snapshot, x.rows, x.bytes);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ChunksTotal& x) {

@@ -30,6 +30,8 @@ struct ChunkInFlight {
   uint32_t group = 0;            // an FK snapshot group's id (its first table + 1), 0 for none
   BinlogPosition snapshot;
   bool failed = false;           // its table's copy failed (TableFailure): it never completes
+  uint64_t rows = 0;             // committed since the chunk was last read from its start
+  uint64_t bytes = 0;
 };
 
 struct ReaderState {
@@ -98,7 +100,8 @@ void complete_chunk_if_done(ReaderSelf self, ChunkKey key) {
   if (!it->second.fully_read || it->second.unacknowledged > 0) return;
   if (queued_for_reading(s, key)) return;
   self->send(s.coordinator, chunk_done_atom::value,
-             ChunkDone{it->second.work.table, it->second.work.range, it->second.snapshot});
+             ChunkDone{it->second.work.table, it->second.work.range, it->second.snapshot, it->second.rows,
+                       it->second.bytes});
   s.chunks.erase(it);
 }
 
@@ -166,6 +169,7 @@ void requeue_group(ReaderState& s, uint32_t group) {
     chunk.group = group;
     chunk.fully_read = false;
     chunk.sent_first = false;
+    chunk.rows = chunk.bytes = 0;
     ++chunk.generation;
     s.to_read.push_back(key);
   }
@@ -202,6 +206,8 @@ void reading_failed(ReaderSelf self, const Status& error) {
     self->quit();
     return;
   }
+  // Read again from its start: its rows are written again and counted again.
+  chunk.rows = chunk.bytes = 0;
   if (chunk.group != 0) requeue_group(s, chunk.group);
   else if (chunk.whole) {
     ++chunk.generation;
@@ -332,6 +338,7 @@ void redo_keyless(ReaderSelf self, ChunkKey key, uint32_t generation) {
   ++chunk.generation;
   chunk.sent_first = false;
   chunk.fully_read = false;
+  chunk.rows = chunk.bytes = 0;
   bool reading_it = !s.to_read.empty() && s.to_read.front() == key;
   if (reading_it && s.cursor) {
     drop_source(s);
@@ -401,6 +408,8 @@ reader_actor::behavior_type reader_impl(ReaderSelf self, std::shared_ptr<const P
         if (it != s.chunks.end()) {
           --it->second.unacknowledged;
           if (ack.failed) it->second.failed = true;
+          it->second.rows += ack.rows;
+          it->second.bytes += ack.bytes;
         }
         complete_chunk_if_done(self, key);
         schedule_produce(self);

@@ -1,8 +1,8 @@
 #pragma once
-// Progress display for the full copy. On a terminal: a live table (per table and total: rows,
-// rows/s, MB/s, ETA) redrawn every second. Otherwise: one plain log line every 10 seconds. On
-// finish_atom it prints the final summary and replies with it (CopySummary: rows, bytes, seconds).
-// Its per-table counts go to `listener` every second and at finish (GET /status, /metrics).
+// The full copy's counts: rows and bytes committed per table, and each table's own copy time.
+// They go to `listener` every second and at finish (GET /status, /metrics, and the terminal's
+// progress, which the coordinator draws: src/log/progress_view.hpp). On finish_atom it sends its
+// last counts, replies with this run's total (CopySummary: rows, bytes, seconds) and quits.
 #include <caf/all.hpp>
 
 #include <iosfwd>

@@ -11,6 +11,7 @@ packages=(
   strace   # tests/e2e/status_truth_e2e.sh: `omsrun status` opens nothing for writing in a running task's directory
   libjs-dygraphs   # the web console's chart, compiled into omsrun (src/console/meson.build)
   chromium         # tests/e2e/console_e2e.sh drives the console in headless Chromium
+  tmux             # tests/e2e/progress_tty_e2e.sh runs omsrun on a real terminal of a set size
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -27,7 +27,9 @@ class ChunkTracker {
   // upper bound (nullopt: the last chunk, open-ended, or a whole keyless table). Returns true when
   // the committed prefix grew, i.e. when copied_through() or complete() may have changed and the
   // caller should persist them. A chunk committed again (a keyless table redone) changes nothing.
-  bool commit(size_t table, uint64_t chunk_id, const std::optional<KeyTuple>& upper_inclusive);
+  // `rows` and `bytes`: what the chunk wrote, summed into the prefix's counts once it joins it.
+  bool commit(size_t table, uint64_t chunk_id, const std::optional<KeyTuple>& upper_inclusive, uint64_t rows = 0,
+              uint64_t bytes = 0);
 
   // The table's chunk count, sent once every chunk is handed out (0: an empty table).
   void set_total(size_t table, uint64_t total);
@@ -41,11 +43,22 @@ class ChunkTracker {
   uint64_t committed_prefix(size_t table) const { return tables_.at(table).next_to_commit; }
   size_t waiting(size_t table) const { return tables_.at(table).out_of_order.size(); }
   size_t tables() const { return tables_.size(); }
+  // The rows and bytes of the committed prefix's chunks (since resume_after): what a copy resumed
+  // after copied_through() will not copy again, so what task state may count as copied.
+  uint64_t prefix_rows(size_t table) const { return tables_.at(table).prefix_rows; }
+  uint64_t prefix_bytes(size_t table) const { return tables_.at(table).prefix_bytes; }
 
  private:
+  struct Committed {
+    std::optional<KeyTuple> upper_inclusive;
+    uint64_t rows = 0;
+    uint64_t bytes = 0;
+  };
   struct Table {
     uint64_t next_to_commit = 0;
-    std::map<uint64_t, std::optional<KeyTuple>> out_of_order;  // committed past a gap: id -> upper bound
+    std::map<uint64_t, Committed> out_of_order;  // committed past a gap, by id
+    uint64_t prefix_rows = 0;
+    uint64_t prefix_bytes = 0;
     std::optional<uint64_t> total;
     std::optional<KeyTuple> copied_through;
   };

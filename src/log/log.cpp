@@ -288,6 +288,20 @@ int terminal_width() {
   return 80;
 }
 
+TerminalSize terminal_size() {
+  TerminalSize result;
+  struct winsize size {};
+  const bool known = ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0;
+  auto from_env = [](const char* name, size_t otherwise) {
+    const char* text = std::getenv(name);
+    const int value = text ? std::atoi(text) : 0;
+    return value > 0 ? static_cast<size_t>(value) : otherwise;
+  };
+  result.width = known ? size.ws_col : from_env("COLUMNS", 80);
+  result.height = known && size.ws_row > 0 ? size.ws_row : from_env("LINES", 24);
+  return result;
+}
+
 void show_area(const std::vector<std::string>& lines) {
   auto& s = state();
   if (!s.tty || !on_terminal(Level::kInfo)) return;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
+#include "src/log/text_width.hpp"
 
 namespace omsql::log {
 
@@ -83,6 +84,9 @@ void clear_area();
 // Whether stderr is a terminal; its width in columns (the terminal's, else COLUMNS, else 80).
 bool terminal_is_tty();
 int terminal_width();
+// Its width and height (the terminal's, else COLUMNS and LINES, else 80 x 24), read anew at each
+// call (TIOCGWINSZ), so a redraw after SIGWINCH fits the new size.
+TerminalSize terminal_size();
 
 // Builds a message with <<, written when the statement ends:
 //   log::warning("binlog") << "spool " << dir << " is out of space";

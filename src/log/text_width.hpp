@@ -7,6 +7,12 @@
 
 namespace omsql::log {
 
+// A terminal's size in columns and lines.
+struct TerminalSize {
+  size_t width = 80;
+  size_t height = 24;
+};
+
 // Columns `text` takes on a terminal: one per code point, two for East Asian wide ones, none for
 // combining marks; a byte that is not valid UTF-8 counts one. Pure.
 size_t display_width(std::string_view text);

@@ -36,15 +36,18 @@ std::vector<std::string> waiting_for(const TaskStatus& status) {
 std::vector<std::string> table_progress_lines(const std::vector<TableCopyStatus>& tables) {
   std::vector<std::string> lines;
   for (const TableCopyStatus& t : tables) {
-    std::string line = t.source + " -> " + t.target + "  " + std::to_string(t.rows);
+    // Earlier runs' rows count in the total and the %, not in this run's rate.
+    const uint64_t rows = t.rows_before_resume + t.rows;
+    std::string line = t.source + " -> " + t.target + "  " + std::to_string(rows);
     if (t.estimated_rows > 0) {
-      const double percent = std::min(100.0, 100.0 * static_cast<double>(t.rows) / static_cast<double>(t.estimated_rows));
+      const double percent = std::min(100.0, 100.0 * static_cast<double>(rows) / static_cast<double>(t.estimated_rows));
       line += " of ~" + std::to_string(t.estimated_rows) + " rows (" + fixed(percent, 1) + "%)";
     } else {
       line += " rows";
     }
     if (t.seconds > 0) line += ", " + fixed(static_cast<double>(t.rows) / t.seconds, 0) + " rows/s";
-    line += t.done ? ", done" : t.rows > 0 ? ", copying" : ", waiting";
+    if (t.rows_before_resume > 0) line += " (" + std::to_string(t.rows_before_resume) + " before the resume)";
+    line += t.done ? ", done" : rows > 0 ? ", copying" : ", waiting";
     lines.push_back(std::move(line));
   }
   return lines;

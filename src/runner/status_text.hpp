@@ -16,7 +16,8 @@ constexpr double kRetryingWithinSeconds = 15.0;
 std::vector<std::string> waiting_for(const TaskStatus& status);
 
 // One line per table of the copy: "shop.orders -> copy.orders  1200 of ~3000 rows (40.0%),
-// 600 rows/s, copying" (rows/s over that table's own copy time).
+// 600 rows/s, copying" (rows/s over that table's own copy time in this run; the count includes the
+// rows earlier runs copied, said after the rate: "(800 before the resume)").
 std::vector<std::string> table_progress_lines(const std::vector<TableCopyStatus>& tables);
 
 // What `omsrun pause` / `resume` print once the task answered: `changed` false when it already

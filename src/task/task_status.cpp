@@ -115,6 +115,8 @@ json to_json(const TaskStatus& s) {
                         {"target", t.target},
                         {"rows", t.rows},
                         {"bytes", t.bytes},
+                        {"rows_before_resume", t.rows_before_resume},
+                        {"bytes_before_resume", t.bytes_before_resume},
                         {"estimated_rows", t.estimated_rows},
                         {"chunks_done", t.chunks_done},
                         {"seconds", t.seconds},
@@ -218,6 +220,8 @@ TaskStatus task_status_from_json(const json& j) {
       table.target = get_or<std::string>(t, "target", "");
       table.rows = get_or<uint64_t>(t, "rows", 0);
       table.bytes = get_or<uint64_t>(t, "bytes", 0);
+      table.rows_before_resume = get_or<uint64_t>(t, "rows_before_resume", 0);
+      table.bytes_before_resume = get_or<uint64_t>(t, "bytes_before_resume", 0);
       table.estimated_rows = get_or<uint64_t>(t, "estimated_rows", 0);
       table.chunks_done = get_or<uint64_t>(t, "chunks_done", 0);
       table.seconds = get_or<double>(t, "seconds", 0);

@@ -75,6 +75,11 @@ struct TableCopyStatus {
   uint64_t chunks_done = 0;       // chunks committed by this process
   double seconds = 0;             // this table's own copy time: its first batch to its last (or now)
   bool done = false;              // the table's copy is complete (this run or an earlier one)
+  // Copied by earlier runs of the task, in the committed chunks a resumed copy does not copy
+  // again (state.json's rows_copied when this process started): rows_before_resume + rows is the
+  // table's count so far. JSON "rows_before_resume", "bytes_before_resume".
+  uint64_t rows_before_resume = 0;
+  uint64_t bytes_before_resume = 0;
 };
 
 // The last retry of a server call in this process (src/common/retry_counters.hpp).

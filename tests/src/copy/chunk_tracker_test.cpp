@@ -147,3 +147,16 @@ TEST_CASE("an unknown table index is refused, not tracked") {
   CHECK_THROWS_AS(tracker.commit(1, 0, kOpenEnd), std::out_of_range);
   CHECK_THROWS_AS(tracker.set_total(1, 0), std::out_of_range);
 }
+
+TEST_CASE("the prefix counts the rows and bytes of its chunks only, not of those behind a gap") {
+  ChunkTracker tracker(1);
+  CHECK_FALSE(tracker.commit(0, 1, key("200"), 20, 2000));
+  CHECK(tracker.prefix_rows(0) == 0);  // chunk 1 waits for chunk 0: a resume would copy it again
+  CHECK(tracker.commit(0, 0, key("100"), 10, 1000));
+  CHECK(tracker.prefix_rows(0) == 30);
+  CHECK(tracker.prefix_bytes(0) == 3000);
+  CHECK_FALSE(tracker.commit(0, 1, key("200"), 20, 2000));  // committed again: not counted twice
+  CHECK(tracker.prefix_rows(0) == 30);
+  tracker.resume_after(0, key("200"));
+  CHECK(tracker.prefix_rows(0) == 0);  // a new run counts from its own start
+}

@@ -26,6 +26,14 @@ TEST_CASE("per-table progress: rows of the estimate, percent, the table's own ra
   CHECK(lines[2] == "shop.empty -> copy.empty  0 rows, waiting");
 }
 
+TEST_CASE("a resumed table counts the rows earlier runs copied; its rate is this run's own") {
+  TableCopyStatus resumed{"shop.orders", "copy.orders", 400, 40000, 3000, 1, 2.0, false};
+  resumed.rows_before_resume = 1600;
+  auto lines = table_progress_lines({resumed});
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == "shop.orders -> copy.orders  2000 of ~3000 rows (66.7%), 200 rows/s (1600 before the resume), copying");
+}
+
 TEST_CASE("what a task waits for: spool space, a server being retried, a resume") {
   TaskStatus status;
   CHECK(waiting_for(status).empty());
