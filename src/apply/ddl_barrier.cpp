@@ -9,6 +9,7 @@
 #include "src/model/table_binding.hpp"
 #include "src/schema/evolution.hpp"
 #include "src/sql/quote.hpp"
+#include "src/task/start_moment.hpp"
 
 namespace omsql::apply {
 
@@ -58,9 +59,24 @@ DdlStep alter_step(const Plan& plan, const DdlStatement& ddl, size_t index, cons
   const TableJob& job = plan.tables[index];
   if (!history) return stop_step(ddl, job.source, "no schema history to take the table's new definition from");
   const std::optional<TableDef> after = history->at(job.source, ddl.position);
-  const std::optional<TableDef> before = history->before(job.source, ddl.position);
-  if (!after || (before && *after == *before))
+  if (!after || !history->recorded_at(job.source, ddl.position))
     return stop_step(ddl, job.source, "capture recorded no definition of the table after it");
+  // ENGINE=InnoDB, FORCE, a MODIFY to the type the column has: the server left the definition as
+  // it was, so the target has nothing to apply (rows do not depend on a rebuild).
+  // The shadow's definition does not carry the database's defaults (an ALTER names none), and its
+  // row estimates and AUTO_INCREMENT are the copy's: same_definition leaves those aside.
+  TableDef was = history->before(job.source, ddl.position).value_or(job.source_def), now = *after;
+  for (TableDef* t : {&was, &now}) {
+    t->schema_charset.reset();
+    t->schema_collation.reset();
+  }
+  if (same_definition(now, was)) {
+    DdlStep pass;
+    pass.message = std::string(statement_kind_name(classify_statement(ddl.statement, ddl.schema).kind)) + " " +
+                   job.source.str() + " at " + ddl.position.str() +
+                   ": passed, the table's definition after it equals the one before (nothing to apply)";
+    return pass;
+  }
   auto after_job = bind_table(plan.rules, *after);
   if (!after_job) return stop_step(ddl, job.source, after_job.status().message());
   const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
@@ -195,10 +211,19 @@ DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group, cons
                      "replay writes to " + step.before_job->target.str() +
                      ", which the target table would not have. Apply it (DDL (" + kind +
                      " = APPLY)), or change the target table by hand and mark it applied, then run again");
+  const std::string passed = kind + " " + table.str() + " at " + ddl.position.str() +
+                             ": passed, the script's DDL policy says " + kind + " = IGNORE";
+  if (step.kind == ReplicatedDdl::kAlterTable && step.before_job && step.after_job) {
+    // As `omsrun ddl skip`: a barrier that runs nothing on the target and rebinds the table to the
+    // definition after it, as a rerun binds it from the schema history; the next ALTER's target
+    // statements then lead from that definition and leave the pieces passed here alone.
+    step.statements.clear();
+    step.message = passed + "; the target table " + step.before_job->target.str() + " keeps its definition";
+    return step;
+  }
   DdlStep pass;
   pass.action = DdlStep::Action::kPass;
-  pass.message = kind + " " + table.str() + " at " + ddl.position.str() + ": passed, the script's DDL policy says " +
-                 kind + " = IGNORE";
+  pass.message = passed;
   return pass;
 }
 
@@ -272,13 +297,17 @@ std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& 
   if (step.kind != ReplicatedDdl::kAlterTable || step.statements.empty() || !step.after_job || !step.before_job)
     return std::nullopt;
   const DialectTarget dialect = DialectTarget::of(plan.target);
-  if (target_has(target_actual, *step.after_job, dialect, &plan.tables)) {
+  // Only what the statement changes is compared: the target may differ from the job before it by
+  // what an earlier DDL the link passed (skip, IGNORE) left alone, which this one does not touch.
+  const TablePieces changed = changed_pieces(*step.before_job, *step.after_job);
+  const TablePieces* only = changed.empty() ? nullptr : &changed;
+  if (!target_difference(target_actual, *step.after_job, dialect, &plan.tables, only)) {
     step.statements.clear();
     step.message += " (already applied: the target table is as the statement leaves it)";
     return std::nullopt;
   }
-  if (target_has(target_actual, *step.before_job, dialect, &plan.tables)) return std::nullopt;
-  const auto difference = target_difference(target_actual, *step.after_job, dialect, &plan.tables);
+  if (!target_difference(target_actual, *step.before_job, dialect, &plan.tables, only)) return std::nullopt;
+  const auto difference = target_difference(target_actual, *step.after_job, dialect, &plan.tables, only);
   return "source DDL on migrated table " + step.before_job->source.str() + " is not applied: the target table " +
          step.before_job->target.str() + " is neither as replay left it before the statement nor as the statement " +
          "leaves it (" + difference.value_or("it differs") + "): someone changed it. Everything before the statement is applied";

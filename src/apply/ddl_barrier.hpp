@@ -41,6 +41,8 @@ struct TargetExpectation {
   QualifiedName source;             // the source table the statement changes
   QualifiedName target;             // its target table
   std::optional<TableJob> job;      // kDefinition: the job of the definition after the statement
+  std::optional<TableJob> before;   // kDefinition of an ALTER: the job before it (only what the
+                                    // statement changes is compared: changed_pieces)
 };
 
 // What replay does with one DdlStatement record.
@@ -96,8 +98,9 @@ class DdlBarrier {
 
 // Crash idempotence of an ALTER (DDL is not transactional in MariaDB, so a crash may fall between
 // the statements and the checkpoint): `target_actual` is the target table as its catalog reads it
-// now. As the DDL leaves it: the statements are dropped (only the checkpoint moves). As the job
-// before it: they run. Neither: why the link stops (someone changed the target table). Other kinds
+// now, compared in the pieces the statement changes (changed_pieces: what a DDL passed earlier
+// left alone is not this one's business). As the DDL leaves it: the statements are dropped (only
+// the checkpoint moves). As the job before it: they run. Neither: why the link stops (someone changed the target table). Other kinds
 // are left as they are (their statements are safe to run again).
 std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& target_actual, const Plan& plan);
 

@@ -32,6 +32,7 @@
 // OceanBase gets one statement per group (index drops, column changes, index adds, ...) because it
 // refuses some mixes of column and index changes in one statement.
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,23 @@ Result<std::vector<std::string>> evolve_statements(const TableJob* before, const
                                                    const ClassifiedStatement& source, const DialectTarget& dialect,
                                                    const std::vector<TableJob>* task_tables = nullptr);
 
+// The pieces of a target table a change from one job to another touches, as target_difference
+// compares them: the list of target columns (names and order), columns (by source name), indexes,
+// CHECKs and foreign keys (by the name target_difference keys them with, lower-case), the table's
+// comment, default charset, and engine with its options. For a DDL barrier's settle: the target
+// may differ from the job before it in pieces a DDL the link passed left alone (an index skipped
+// by `omsrun ddl skip` or the policy's IGNORE), and those are none of the barrier's business.
+struct TablePieces {
+  bool column_list = false;
+  std::set<std::string> columns, indexes, checks, foreign_keys;
+  bool comment = false, charset = false, options = false;
+  bool empty() const {
+    return !column_list && columns.empty() && indexes.empty() && checks.empty() && foreign_keys.empty() &&
+           !comment && !charset && !options;
+  }
+};
+TablePieces changed_pieces(const TableJob& before, const TableJob& after);
+
 // Whether the target table's current definition (as MysqlCatalog reads it from the target) is what
 // the translator makes of `expected`: column names, order, types, nullability, defaults, comments,
 // charsets, generation; indexes (name, uniqueness, parts); CHECKs; foreign keys (name, columns,
@@ -101,8 +119,10 @@ bool target_has(const TableDef& target_actual, const TableJob& expected, const D
                 const std::vector<TableJob>* task_tables = nullptr);
 // The first difference target_has finds ("column `a`: type int vs bigint(20)"), nullopt when none:
 // for the message of a stop when the target is neither before nor after.
+// `only`: compare only those pieces (nullptr: all).
 std::optional<std::string> target_difference(const TableDef& target_actual, const TableJob& expected,
                                              const DialectTarget& dialect,
-                                             const std::vector<TableJob>* task_tables = nullptr);
+                                             const std::vector<TableJob>* task_tables = nullptr,
+                                             const TablePieces* only = nullptr);
 
 }  // namespace omsql

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "src/common/strings.hpp"
 #include "src/schema/ddl.hpp"
@@ -177,26 +178,105 @@ std::optional<std::string> compare_named(const char* what, const std::map<std::s
   return std::nullopt;
 }
 
+// A check's key in target_difference: a column-level one is named after its column's target name.
+std::string check_key(const TableJob& job, const CheckConstraintDef& check) {
+  if (check.column_level)
+    for (const auto& c : job.columns)
+      if (iequals(c.source, check.name)) return to_lower(c.target);
+  return to_lower(check.name);
+}
+
+bool same_column(ColumnDef a, ColumnDef b) {
+  a.ordinal = b.ordinal = 0;  // a column added before it moves it, and changes nothing of it
+  return a == b;
+}
+
+// Named pieces (indexes, CHECKs, foreign keys) of two jobs that differ: present on one side only,
+// or not the same.
+template <class Piece, class Key>
+void differing(const std::vector<Piece>& before, const std::vector<Piece>& after, Key key, std::set<std::string>& out) {
+  std::map<std::string, const Piece*> was, now;
+  for (const auto& p : before) was[key(p)] = &p;
+  for (const auto& p : after) now[key(p)] = &p;
+  for (const auto& [name, piece] : now)
+    if (!was.count(name) || !(*was[name] == *piece)) out.insert(name);
+  for (const auto& [name, piece] : was)
+    if (!now.count(name)) out.insert(name);
+}
+
+// Keeps only the keys `only` names (when it is given).
+void restrict_to(std::map<std::string, std::string>& pieces, const std::set<std::string>* only) {
+  if (!only) return;
+  for (auto it = pieces.begin(); it != pieces.end();) it = only->count(it->first) ? std::next(it) : pieces.erase(it);
+}
+
 }  // namespace
 
+TablePieces changed_pieces(const TableJob& before, const TableJob& after) {
+  TablePieces out;
+  auto targets = [](const TableJob& job) {
+    std::vector<std::string> names;
+    for (const auto& c : job.columns) names.push_back(to_lower(c.target));
+    return names;
+  };
+  out.column_list = targets(before) != targets(after);
+  for (const auto& mapping : after.columns) {
+    const ColumnMapping* was = before.find_column(mapping.source);
+    const ColumnDef* was_def = before.source_def.find_column(mapping.source);
+    const ColumnDef* now_def = after.source_def.find_column(mapping.source);
+    if (!was || !(*was == mapping) || !was_def || !now_def || !same_column(*was_def, *now_def))
+      out.columns.insert(to_lower(mapping.source));
+  }
+  differing(before.source_def.indexes, after.source_def.indexes, [](const IndexDef& i) { return to_lower(i.name); },
+            out.indexes);
+  std::map<std::string, const CheckConstraintDef*> checks_before, checks_after;
+  for (const auto& c : before.source_def.checks) checks_before[check_key(before, c)] = &c;
+  for (const auto& c : after.source_def.checks) checks_after[check_key(after, c)] = &c;
+  for (const auto& [name, check] : checks_after)
+    if (!checks_before.count(name) || !(*checks_before[name] == *check)) out.checks.insert(name);
+  for (const auto& [name, check] : checks_before)
+    if (!checks_after.count(name)) out.checks.insert(name);
+  differing(before.source_def.foreign_keys, after.source_def.foreign_keys,
+            [](const ForeignKeyDef& fk) { return to_lower(fk.name); }, out.foreign_keys);
+  out.comment = before.source_def.comment != after.source_def.comment;
+  out.charset = before.source_def.charset != after.source_def.charset ||
+                before.source_def.collation != after.source_def.collation;
+  out.options = before.source_def.engine != after.source_def.engine ||
+                before.source_def.create_options != after.source_def.create_options;
+  return out;
+}
+
 std::optional<std::string> target_difference(const TableDef& actual, const TableJob& expected,
-                                             const DialectTarget& dialect, const std::vector<TableJob>* task_tables) {
+                                             const DialectTarget& dialect, const std::vector<TableJob>* task_tables,
+                                             const TablePieces* only) {
   std::vector<std::string> ignored;
   const TableDef& source = expected.source_def;
   std::vector<std::pair<std::string, std::string>> renames;
   for (const auto& m : expected.columns) renames.emplace_back(to_lower(m.source), m.target);
 
-  // Columns, in order.
-  if (actual.columns.size() != expected.columns.size())
+  // Columns, in order (only those `only` names, found by name when their list does not change).
+  const bool whole_list = !only || only->column_list;
+  if (whole_list && actual.columns.size() != expected.columns.size())
     return "the target has " + std::to_string(actual.columns.size()) + " columns, " +
            std::to_string(expected.columns.size()) + " expected";
   for (size_t i = 0; i < expected.columns.size(); ++i) {
     const ColumnMapping& mapping = expected.columns[i];
-    const ColumnDef& have = actual.columns[i];
-    const ColumnDef* want = source.find_column(mapping.source);
-    if (!want) return "column `" + mapping.source + "` is not in the expected source definition";
+    const bool compared = !only || only->columns.count(to_lower(mapping.source)) > 0;
+    const ColumnDef* found = nullptr;
+    if (whole_list) {
+      found = &actual.columns[i];
+    } else if (compared) {
+      for (const auto& c : actual.columns)
+        if (iequals(c.name, mapping.target)) found = &c;
+      if (!found) return "column `" + mapping.target + "` is missing";
+    }
+    if (!found) continue;
+    const ColumnDef& have = *found;
     if (!iequals(have.name, mapping.target))
       return "column " + std::to_string(i + 1) + " is `" + have.name + "`, expected `" + mapping.target + "`";
+    if (!compared) continue;
+    const ColumnDef* want = source.find_column(mapping.source);
+    if (!want) return "column `" + mapping.source + "` is not in the expected source definition";
     std::string type = mapping.cast_to ? *mapping.cast_to : schema::column_type(dialect, *want, "", &ignored);
     std::string want_shape =
         column_shape(type, *want, schema::column_default(dialect, *want, "", &ignored),
@@ -230,6 +310,8 @@ std::optional<std::string> target_difference(const TableDef& actual, const Table
     for (const auto& part : index.parts) parts.push_back(part.column);
     have_indexes[to_lower(index.name)] = index_shape(index, parts, descending_kept, compare_using);
   }
+  restrict_to(want_indexes, only ? &only->indexes : nullptr);
+  restrict_to(have_indexes, only ? &only->indexes : nullptr);
   if (auto difference = compare_named("index", want_indexes, have_indexes)) return difference;
 
   // CHECK constraints: table-level ones and the column-level ones of kept columns (named after
@@ -247,6 +329,8 @@ std::optional<std::string> target_difference(const TableDef& actual, const Table
     }
   }
   for (const auto& check : actual.checks) have_checks[to_lower(check.name)] = normalise_expression(check.clause);
+  restrict_to(want_checks, only ? &only->checks : nullptr);
+  restrict_to(have_checks, only ? &only->checks : nullptr);
   if (auto difference = compare_named("CHECK", want_checks, have_checks)) return difference;
 
   // Foreign keys: those whose parent the task migrates and the dialect keeps. Without the task's
@@ -277,11 +361,13 @@ std::optional<std::string> target_difference(const TableDef& actual, const Table
   }
   for (const auto& fk : actual.foreign_keys)
     have_keys[to_lower(fk.name)] = foreign_key_shape(fk.columns, fk.referenced.str(), fk.referenced_columns, fk);
+  restrict_to(want_keys, only ? &only->foreign_keys : nullptr);
+  restrict_to(have_keys, only ? &only->foreign_keys : nullptr);
   if (auto difference = compare_named("foreign key", want_keys, have_keys)) return difference;
 
   // Table: comment, default charset, and for MariaDB/MySQL the engine and options kept.
-  if (actual.comment != source.comment) return "table comment '" + actual.comment + "' vs expected '" + source.comment + "'";
-  if (source.charset || source.collation) {
+  if ((!only || only->comment) && actual.comment != source.comment) return "table comment '" + actual.comment + "' vs expected '" + source.comment + "'";
+  if ((!only || only->charset) && (source.charset || source.collation)) {
     auto choice = choose_charset(dialect, source.charset, source.collation, "", &ignored);
     if (!choice) return "table: " + choice.status().message();
     if (choice->charset && !iequals(*choice->charset, actual.charset.value_or("")))
@@ -289,7 +375,7 @@ std::optional<std::string> target_difference(const TableDef& actual, const Table
     if (choice->collation && !iequals(*choice->collation, actual.collation.value_or("")))
       return "table collation " + actual.collation.value_or("none") + " vs expected " + *choice->collation;
   }
-  if (dialect.dialect == Dialect::kMysql) {
+  if (dialect.dialect == Dialect::kMysql && (!only || only->options)) {
     if (!iequals(actual.engine, source.engine)) return "engine " + actual.engine + " vs expected " + source.engine;
     auto want = option_tokens(schema::table_options(dialect, source, "", &ignored));
     auto have = option_tokens(schema::table_options(Dialect::kMysql, actual, "", &ignored));
@@ -305,7 +391,7 @@ std::optional<std::string> target_difference(const TableDef& actual, const Table
 
 bool target_has(const TableDef& actual, const TableJob& expected, const DialectTarget& dialect,
                 const std::vector<TableJob>* task_tables) {
-  return !target_difference(actual, expected, dialect, task_tables).has_value();
+  return !target_difference(actual, expected, dialect, task_tables, nullptr).has_value();
 }
 
 }  // namespace omsql

@@ -415,3 +415,83 @@ TEST_CASE("CREATE TABLE: a table capture recorded joining is created on the targ
   CHECK(stopped.action == DdlStep::Action::kStop);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an ALTER that leaves the definition as it was passes; IGNORE of an index rebinds, and the next ALTER "
+          "settles on what it changes") {
+  Plan plan = migrating({table("a")});
+  {
+    IndexDef primary;
+    primary.name = "PRIMARY";
+    primary.unique = true;
+    primary.parts.push_back(IndexPart{"id", std::nullopt, false});
+    plan.tables[0].source_def.indexes.push_back(primary);
+  }
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier barrier(plan);
+  char name[] = "/tmp/omsql-ddl-noop-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  auto history = SchemaHistory::open(dir);
+  REQUIRE(history);
+  TableDef base = plan.tables[0].source_def;
+  base.estimated_rows = 500;
+  base.schema_charset = "utf8mb4";
+  REQUIRE(history->record_base(at(1), {base}));
+  // ENGINE=InnoDB: the shadow's definition differs only in what describes the rows and the database.
+  TableDef same = base;
+  same.estimated_rows = 0;
+  same.schema_charset.reset();
+  same.auto_increment = 1;
+  REQUIRE(history->record(at(40), {"s", "a"}, same, "ALTER TABLE a ENGINE=InnoDB"));
+  DdlStep noop = barrier.step(ddl("ALTER TABLE a ENGINE=InnoDB", 40), group, &*history);
+  CHECK(noop.action == DdlStep::Action::kPass);
+  CHECK(noop.message == "ALTER TABLE s.a at mariadb-bin.000001:40: passed, the table's definition after it equals the "
+                        "one before (nothing to apply)");
+  REQUIRE(history->record(at(45), {"s", "a"}, same, "ALTER TABLE a FORCE"));
+  CHECK(barrier.step(ddl("ALTER TABLE a MODIFY v VARBINARY(20)", 45), group, &*history).action == DdlStep::Action::kPass);
+  // Nothing recorded at the position: still a stop, never the old definition taken for the new.
+  CHECK(barrier.step(ddl("ALTER TABLE a ENGINE=InnoDB", 48), group, &*history).action == DdlStep::Action::kStop);
+
+  // CREATE INDEX = IGNORE: a barrier with no target statement that rebinds the table.
+  TableDef indexed = same;
+  indexed.indexes.push_back(IndexDef{"iv", false, "BTREE", {IndexPart{"v", std::nullopt, false}}, "", std::nullopt});
+  REQUIRE(history->record(at(50), {"s", "a"}, indexed, "CREATE INDEX iv ON a (v)"));
+  Plan ignoring_plan = plan;
+  ignoring_plan.ddl_policy.kinds[StatementKind::kCreateIndex] = {DdlHandling::kIgnore, 5};
+  DdlBarrier ignoring(ignoring_plan);
+  DdlStep ignored = ignoring.step(ddl("CREATE INDEX iv ON a (v)", 50), group, &*history);
+  REQUIRE(ignored.action == DdlStep::Action::kApply);
+  CHECK(ignored.statements.empty());
+  REQUIRE(ignored.after_job);
+  CHECK(ignored.after_job->source_def.indexes.size() == 2);
+  CHECK(ignored.message == "CREATE INDEX s.a at mariadb-bin.000001:50: passed, the script's DDL policy says CREATE "
+                           "INDEX = IGNORE; the target table t.a keeps its definition");
+
+  // The next ALTER (from the rebound job) adds a column and leaves iv alone; the target, which
+  // lacks iv, is "before" in what it changes, then "already applied" once the column is there.
+  ignoring_plan.tables[0] = *ignored.after_job;
+  TableDef added = indexed;
+  ColumnDef w = int_column("w", 3);
+  added.columns.push_back(w);
+  REQUIRE(history->record(at(60), {"s", "a"}, added, "ALTER TABLE a ADD w INT"));
+  DdlStep alter = ignoring.step(ddl("ALTER TABLE a ADD w INT", 60), group, &*history);
+  REQUIRE(alter.action == DdlStep::Action::kApply);
+  REQUIRE(alter.statements.size() == 1);
+  CHECK(alter.statements[0].find("iv") == std::string::npos);
+  TableDef target = base;  // as the schema phase created it: no iv
+  target.name = {"t", "a"};
+  DdlStep before = alter;
+  CHECK(!settle_against_target(before, target, ignoring_plan));
+  CHECK(before.statements.size() == 1);
+  target.columns.push_back(w);
+  DdlStep again = alter;
+  CHECK(!settle_against_target(again, target, ignoring_plan));
+  CHECK(again.statements.empty());
+  CHECK(again.message.find("(already applied: ") != std::string::npos);
+  target.columns.back().column_type = "bigint(20)";
+  DdlStep changed = alter;
+  auto why = settle_against_target(changed, target, ignoring_plan);
+  REQUIRE(why);
+  CHECK(why->find("column `w`: bigint") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}

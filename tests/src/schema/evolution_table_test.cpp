@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -265,4 +266,64 @@ TEST_CASE("oceanbase: renames, a joining table and RENAME TABLE") {
                          "  PRIMARY KEY (`id`),\n"
                          "  KEY `ix_customer` (`customer`)\n"
                          ") DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci"});
+}
+
+TEST_CASE("changed_pieces: what a change touches; target_difference compares only those") {
+  // An index the link passed (skip, IGNORE): the source has it, the target does not.
+  TableDef with_index = orders();
+  with_index.indexes.push_back({"ix_note", false, "BTREE", {{"note", {}, false}}, ""});
+  TableJob skipped = Rules{}.bind(with_index);
+  TableDef target = as_created(Rules{}.bind(orders()));  // no ix_note
+  CHECK(!target_has(target, skipped, Dialect::kMysql));
+
+  // The next ALTER adds a column after `customer`: the list of columns and the new column change;
+  // ix_note and the columns that only moved (their ordinals) do not.
+  TableDef added = with_index;
+  added.columns.insert(added.columns.begin() + 2, column("extra", "int(11)"));
+  renumber(added);
+  TableJob after = Rules{}.bind(added);
+  const TablePieces changed = changed_pieces(skipped, after);
+  CHECK(changed.column_list);
+  CHECK(changed.columns == std::set<std::string>{"extra"});
+  CHECK(changed.indexes.empty());
+  CHECK(!changed.comment);
+  CHECK(!changed.options);
+  // Before the statement: the target is as `skipped` in what it changes, not as `after`.
+  CHECK(!target_difference(target, skipped, Dialect::kMysql, nullptr, &changed));
+  CHECK(target_difference(target, after, Dialect::kMysql, nullptr, &changed) == "the target has 5 columns, 6 expected");
+  // After it: as `after` in what it changes, though ix_note is still missing.
+  TableDef applied = target;
+  ColumnDef extra = column("extra", "int(11)");
+  applied.columns.insert(applied.columns.begin() + 2, extra);
+  renumber(applied);
+  CHECK(!target_difference(applied, after, Dialect::kMysql, nullptr, &changed));
+  CHECK(target_difference(applied, after, Dialect::kMysql) == "index `ix_note` is missing (expected btree (note))");
+  // Someone changed the new column on the target: a difference in what the statement changes.
+  applied.columns[2].column_type = "bigint(20)";
+  CHECK(target_difference(applied, after, Dialect::kMysql, nullptr, &changed) ==
+        "column `extra`: bigint NULL DEFAULT <null> vs expected int NULL DEFAULT <null>");
+
+  // Dropping the passed index: only ix_note changes, and the target already lacks it.
+  TableJob dropped = Rules{}.bind(orders());
+  const TablePieces index_only = changed_pieces(skipped, dropped);
+  CHECK(!index_only.column_list);
+  CHECK(index_only.columns.empty());
+  CHECK(index_only.indexes == std::set<std::string>{"ix_note"});
+  CHECK(!target_difference(target, dropped, Dialect::kMysql, nullptr, &index_only));
+  CHECK(target_difference(target, skipped, Dialect::kMysql, nullptr, &index_only) ==
+        "index `ix_note` is missing (expected btree (note))");
+
+  // A type change the link passed, then an index added: the column is not compared by name or type.
+  TableDef widened = orders();
+  widened.columns[2].column_type = "varchar(300)";
+  TableJob wide = Rules{}.bind(widened);
+  TableDef wide_indexed = widened;
+  wide_indexed.indexes.push_back({"ix_amount", false, "BTREE", {{"amount", {}, false}}, ""});
+  TableJob wide_after = Rules{}.bind(wide_indexed);
+  const TablePieces add_index = changed_pieces(wide, wide_after);
+  CHECK(add_index.indexes == std::set<std::string>{"ix_amount"});
+  CHECK(add_index.columns.empty());
+  CHECK(!target_difference(target, wide, Dialect::kMysql, nullptr, &add_index));
+  CHECK(target_difference(target, wide, Dialect::kMysql).has_value());  // the whole table differs
+  CHECK(changed_pieces(wide, wide).empty());
 }
