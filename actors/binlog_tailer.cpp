@@ -204,6 +204,15 @@ Status open_shadow(TailerState& s) {
   if (!server) return server.status();
   s.shadow_server = std::move(server).value();
   s.shadow = std::make_unique<ShadowSchema>(*s.shadow_server);
+  // What a killed omsql left in the middle of an evaluation; a failure here costs only the space.
+  auto dropped = s.shadow->drop_stale();
+  if (!dropped)
+    log::warning("binlog") << "binlog: the shadow databases left by an earlier process stay on the target: "
+                           << dropped.status().message();
+  else
+    for (const auto& name : *dropped)
+      log::info("binlog") << "binlog: dropped the shadow database " << name
+                          << " on the target, left by a process that ended during a DDL evaluation";
   return Status::ok();
 }
 

@@ -1,13 +1,18 @@
 #include "src/catalog/catalog.hpp"
 
+#include "src/catalog/shadow_names.hpp"
 #include "src/common/strings.hpp"
 
 namespace omsql {
 
+bool is_shadow_schema(std::string_view schema) {
+  return schema.size() > kShadowSchemaPrefix.size() && iequals(schema.substr(0, kShadowSchemaPrefix.size()), kShadowSchemaPrefix);
+}
+
 bool is_system_schema(std::string_view schema) {
   for (auto system : kSystemSchemas)
     if (iequals(schema, system)) return true;
-  return false;
+  return is_shadow_schema(schema);
 }
 
 size_t TableDef::column_index(const std::string& column) const {

@@ -12,7 +12,7 @@ namespace omsql {
 
 // The schemas omsql never migrates from nor writes into (except omsql_meta, which only omsql itself
 // writes: its checkpoints). Compared without regard to case: on a case-insensitive server
-// `MySQL` is `mysql`.
+// `MySQL` is `mysql`. is_system_schema also takes the shadow databases (shadow_names.hpp).
 inline constexpr std::string_view kSystemSchemas[] = {"mysql", "information_schema", "performance_schema", "sys",
                                                       "omsql_meta"};
 bool is_system_schema(std::string_view schema);
@@ -21,7 +21,7 @@ class Catalog {
  public:
   virtual ~Catalog() = default;
   // Every base table (no views) of every user database, system schemas excluded
-  // (mysql, information_schema, performance_schema, sys, omsql_meta), sorted by name.
+  // (mysql, information_schema, performance_schema, sys, omsql_meta, omsql_shadow_*), sorted by name.
   virtual Result<std::vector<QualifiedName>> list_tables() const = 0;
   // The full definition of one table, or NotFound.
   virtual Result<TableDef> describe(const QualifiedName& table) const = 0;

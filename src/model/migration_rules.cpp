@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/catalog/catalog.hpp"
+#include "src/catalog/shadow_names.hpp"
 #include "src/common/strings.hpp"
 
 namespace omsql {
@@ -89,6 +90,7 @@ bool MigrationRules::takes(const QualifiedName& source, bool ignore_case) const 
   // The catalog never lists the system schemas, so no pattern takes their tables.
   for (auto schema : kSystemSchemas)
     if (ignore_case ? iequals(schema, source.schema) : schema == source.schema) return false;
+  if (is_shadow_schema(source.schema)) return false;  // the link's own scratch databases on the target
   auto any = [&](const std::vector<TableNamePattern>& patterns) {
     return std::any_of(patterns.begin(), patterns.end(),
                        [&](const TableNamePattern& p) { return p.matches(source, ignore_case); });

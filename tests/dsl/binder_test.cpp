@@ -221,6 +221,10 @@ TEST_CASE("MigrationRules: system schemas are never taken, and two wildcard MAPs
   CHECK_FALSE(rules.takes({"mysql", "user"}));
   CHECK_FALSE(rules.takes({"omsql_meta", "checkpoint"}));
   CHECK_FALSE(rules.takes({"MySQL", "user"}, true));
+  // The live link's shadow databases on the target (src/catalog/shadow_names.hpp).
+  CHECK_FALSE(rules.takes({"omsql_shadow_0123456789ab_1764640000_3_0", "orders"}));
+  CHECK_FALSE(rules.takes({"OMSQL_SHADOW_x", "t"}, true));
+  CHECK(rules.takes({"omsql_shadowy", "t"}));
   CHECK(rules.fate_of({"abc", "t"}).target.str() == "xbc.t");
   const TableFate both = rules.fate_of({"ab", "t"});
   CHECK(both.migrated);

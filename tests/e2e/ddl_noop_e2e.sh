@@ -8,6 +8,9 @@
 #     compares only what it changes); then a kill -9 and a rerun (the table bound from the schema
 #     history, the index in its definition) take a second ADD COLUMN and a DROP INDEX of the
 #     index the target never had (already as it leaves it).
+#  3. The shadow databases: one a killed omsql left (its time long past) is dropped when capture
+#     opens the shadow schema; a fresh one (another task's evaluation) and a user's database that
+#     only begins with omsql_shadow_ are left alone.
 # Each step ends with the target table's rows equal to the source's (CHECKSUM TABLE) and its
 # definition equal to the source's but for the passed index.
 source "$(dirname "$0")/lib.sh"
@@ -65,6 +68,12 @@ wait_equal() { # what: the target's rows equal the source's; its definition the 
   fail "the target did not converge: $1"
 }
 
+now=$(tgt_sql -N -e "SELECT UNIX_TIMESTAMP()")
+stale=omsql_shadow_0123456789ab_$((now - 3600))_0_0
+fresh=omsql_shadow_0123456789ab_${now}_1_0
+tgt_sql -e "DROP DATABASE IF EXISTS omsql_shadow_mine; CREATE DATABASE $stale; CREATE TABLE $stale.items (id INT);
+            CREATE DATABASE $fresh; CREATE DATABASE omsql_shadow_mine"
+E2E_CLEANUP="tgt_sql -e 'DROP DATABASE IF EXISTS $stale; DROP DATABASE IF EXISTS $fresh; DROP DATABASE IF EXISTS omsql_shadow_mine'"
 start_link
 start_writer
 # --- 1. nothing to apply ---
@@ -81,6 +90,12 @@ stop_writer
 wait_equal "after the ALTERs that change nothing"
 [ "$(grep -c "incremental: ALTER TABLE $db.items at .*: passed, the table's definition after it equals the one before (nothing to apply)" \
      "$WORK/run.log")" -ge 3 ] || { grep -i "alter" "$WORK/run.log" >&2; fail "the log does not say the ALTERs had nothing to apply"; }
+
+# --- 3. (capture opened the shadow schema at the first ALTER) ---
+databases=$(tgt_sql -N -e "SELECT GROUP_CONCAT(SCHEMA_NAME ORDER BY SCHEMA_NAME) FROM information_schema.SCHEMATA
+                           WHERE SCHEMA_NAME LIKE 'omsql!_shadow!_%' ESCAPE '!' AND SCHEMA_NAME IN ('$stale', '$fresh', 'omsql_shadow_mine')")
+[ "$databases" = "$fresh,omsql_shadow_mine" ] || fail "the shadow databases left are '$databases', want '$fresh,omsql_shadow_mine'"
+tgt_sql -e "DROP DATABASE $fresh; DROP DATABASE omsql_shadow_mine"
 
 # --- 2. an index the policy passes, then ALTERs of the table ---
 start_writer

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "src/catalog/shadow_names.hpp"
 #include "src/common/strings.hpp"
 #include "src/engine/mysql/mysql_catalog_indexes.hpp"
 #include "src/engine/mysql/partition_clause.hpp"
@@ -14,11 +15,14 @@
 namespace omsql {
 namespace {
 
-// The SQL list of kSystemSchemas (catalog.hpp).
-std::string system_schema_list() {
+// The SQL condition that leaves out is_system_schema's databases (catalog.hpp): kSystemSchemas and
+// the shadow databases (`_`, LIKE's wildcard, escaped by '!': no sql_mode changes its meaning).
+std::string not_system_schema_sql() {
   std::string list;
   for (auto schema : kSystemSchemas) list += (list.empty() ? "('" : ", '") + std::string(schema) + "'";
-  return list + ")";
+  std::string prefix;
+  for (char c : kShadowSchemaPrefix) prefix += c == '_' ? std::string("!_") : std::string(1, c);
+  return "TABLE_SCHEMA NOT IN " + list + ") AND TABLE_SCHEMA NOT LIKE '" + prefix + "%' ESCAPE '!'";
 }
 
 using catalog_rows::Row;
@@ -233,8 +237,8 @@ Result<StatisticsRow> statistics_from_row(const Row& row) {
 Result<std::vector<QualifiedName>> MysqlCatalog::list_tables() const {
   auto result = connection_->query(
       std::string("SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' "
-                  "AND TABLE_SCHEMA NOT IN ") +
-      system_schema_list() + " ORDER BY TABLE_SCHEMA, TABLE_NAME");
+                  "AND ") +
+      not_system_schema_sql() + " ORDER BY TABLE_SCHEMA, TABLE_NAME");
   if (!result) return result.status().with_context("listing tables");
   std::vector<QualifiedName> names;
   for (const auto& row : result->rows) names.push_back({text(row, 0), text(row, 1)});
@@ -246,8 +250,8 @@ Result<std::vector<QualifiedName>> MysqlCatalog::list_tables() const {
 Result<std::map<QualifiedName, std::string>> MysqlCatalog::list_other_tables() const {
   auto result = connection_->query(
       std::string("SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_TYPE IN "
-                  "('SYSTEM VERSIONED', 'SEQUENCE') AND TABLE_SCHEMA NOT IN ") +
-      system_schema_list());
+                  "('SYSTEM VERSIONED', 'SEQUENCE') AND ") +
+      not_system_schema_sql());
   if (!result) return result.status().with_context("listing sequences and system-versioned tables");
   std::map<QualifiedName, std::string> out;
   for (const auto& row : result->rows) out[{text(row, 0), text(row, 1)}] = text(row, 2);

@@ -1,9 +1,11 @@
 #include "src/engine/mysql/shadow_schema.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <random>
 
+#include "src/catalog/shadow_names.hpp"
 #include "src/common/strings.hpp"
 #include "src/engine/mysql/binlog/ddl_lexer.hpp"
 #include "src/engine/mysql/mysql_catalog.hpp"
@@ -29,10 +31,11 @@ std::string random_instance() {
 // name (a name's spelling in a statement may differ from the catalog's).
 class DatabaseMap {
  public:
-  explicit DatabaseMap(std::string prefix) : prefix_(std::move(prefix)) {}
+  DatabaseMap(std::string instance, uint64_t unix_seconds, uint64_t evaluation)
+      : instance_(std::move(instance)), unix_seconds_(unix_seconds), evaluation_(evaluation) {}
   void add(const std::string& source) {
     if (source.empty() || find(source)) return;
-    pairs_.emplace_back(source, prefix_ + std::to_string(pairs_.size()));
+    pairs_.emplace_back(source, shadow_database_name(instance_, unix_seconds_, evaluation_, pairs_.size()));
   }
   const std::string* find(std::string_view source) const {
     for (const auto& [s, shadow] : pairs_)
@@ -48,7 +51,8 @@ class DatabaseMap {
   QualifiedName shadow(const QualifiedName& source) const { return QualifiedName{*find(source.schema), source.table}; }
 
  private:
-  std::string prefix_;
+  std::string instance_;
+  uint64_t unix_seconds_ = 0, evaluation_ = 0;
   std::vector<std::pair<std::string, std::string>> pairs_;  // source -> shadow
 };
 
@@ -161,8 +165,83 @@ std::string rewrite_database_qualifiers(std::string_view statement,
   return out;
 }
 
+std::string shadow_database_name(std::string_view instance, uint64_t unix_seconds, uint64_t evaluation, size_t n) {
+  return std::string(kShadowSchemaPrefix) + std::string(instance) + "_" + std::to_string(unix_seconds) + "_" +
+         std::to_string(evaluation) + "_" + std::to_string(n);
+}
+
+bool stale_shadow_database(std::string_view name, uint64_t started) {
+  if (name.substr(0, kShadowSchemaPrefix.size()) != kShadowSchemaPrefix) return false;
+  std::string_view rest = name.substr(kShadowSchemaPrefix.size());
+  // <12 hex>_<time>_<evaluation>_<n>
+  if (rest.size() < 13 || rest[12] != '_') return false;
+  for (char c : rest.substr(0, 12))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  rest.remove_prefix(13);
+  std::vector<uint64_t> numbers;
+  while (!rest.empty()) {
+    size_t end = rest.find('_');
+    std::string_view digits = rest.substr(0, end);
+    if (digits.empty() || digits.size() > 19) return false;
+    uint64_t value = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    numbers.push_back(value);
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+    if (rest.empty()) return false;  // a trailing '_'
+  }
+  if (numbers.size() != 3) return false;
+  return numbers[0] + kShadowStaleSeconds < started;
+}
+
 ShadowSchema::ShadowSchema(Connection& server)
-    : server_(&server), prefix_("omsql_shadow_" + random_instance() + "_") {}
+    : server_(&server), prefix_(std::string(kShadowSchemaPrefix) + random_instance() + "_") {}
+
+namespace {
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Status ShadowSchema::read_clock() {
+  if (server_started_) return Status::ok();
+  auto now = server_->query_value("SELECT UNIX_TIMESTAMP()");
+  if (!now) return now.status().with_context("reading the shadow server's clock");
+  if (!*now) return Status::server_error("reading the shadow server's clock: SELECT UNIX_TIMESTAMP() returned NULL");
+  try {
+    server_started_ = std::stoull(**now);
+  } catch (const std::exception&) {
+    return Status::server_error("reading the shadow server's clock: UNIX_TIMESTAMP() returned '" + **now + "'");
+  }
+  steady_started_ms_ = steady_ms();
+  return Status::ok();
+}
+
+uint64_t ShadowSchema::server_now() const {
+  return *server_started_ + static_cast<uint64_t>(std::max<int64_t>(0, steady_ms() - steady_started_ms_) / 1000);
+}
+
+Result<std::vector<std::string>> ShadowSchema::drop_stale() {
+  OMSQL_RETURN_IF_ERROR(read_clock());
+  std::string pattern;
+  for (char c : kShadowSchemaPrefix) pattern += c == '_' ? std::string("!_") : std::string(1, c);
+  auto listed = server_->query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '" + pattern +
+                               "%' ESCAPE '!'");
+  if (!listed) return listed.status().with_context("listing the shadow databases");
+  std::vector<std::string> dropped;
+  for (const auto& row : listed->rows) {
+    const std::string name = row[0].value_or("");
+    if (name.rfind(prefix_, 0) == 0 || !stale_shadow_database(name, *server_started_)) continue;
+    if (Status s = server_->execute("DROP DATABASE IF EXISTS " + sql::quote_identifier(name)); !s)
+      return s.with_context("dropping the stale shadow database " + name);
+    dropped.push_back(name);
+  }
+  return dropped;
+}
 
 Result<ShadowSchema::Outcome> ShadowSchema::evaluate(std::string_view statement, std::string_view default_database,
                                                      const ClassifiedStatement& classified,
@@ -187,7 +266,8 @@ Result<ShadowSchema::Outcome> ShadowSchema::evaluate(std::string_view statement,
     return outcome;
   }
 
-  DatabaseMap databases(prefix_ + std::to_string(evaluations_++) + "_");
+  OMSQL_RETURN_IF_ERROR(read_clock());
+  DatabaseMap databases(prefix_.substr(kShadowSchemaPrefix.size(), 12), server_now(), evaluations_++);
   databases.add(std::string(default_database));
   for (const auto& t : before) {
     databases.add(t.name.schema);

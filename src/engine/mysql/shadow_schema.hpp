@@ -4,8 +4,9 @@
 // the statement (like DM's schema tracker), so omsql never re-implements MariaDB's ALTER semantics.
 //
 // Where: every source database the statement or its "before" tables name gets a shadow database of
-// its own for one evaluation, `omsql_shadow_<instance>_<evaluation>_<n>`, created with that
-// database's default charset and collation and dropped afterwards, on success or failure. The
+// its own for one evaluation, `omsql_shadow_<instance>_<time>_<evaluation>_<n>` (<time>: the
+// target server's UNIX_TIMESTAMP() when the evaluation began), created with that database's default
+// charset and collation and dropped afterwards, on success or failure. The
 // copies keep the source's table names, so constraint and index names the server generates
 // (`orders_ibfk_1`), and names InnoDB wants unique per database (foreign keys), come out as on the
 // source. <instance> is 12 random hex digits per ShadowSchema, so two tasks (or two tailers) on one
@@ -77,11 +78,34 @@ class ShadowSchema {
   // The prefix of this object's shadow databases ("omsql_shadow_<instance>_").
   const std::string& prefix() const { return prefix_; }
 
+  // Drops the shadow databases a process killed in the middle of an evaluation left on the server
+  // (one that ends drops its own): only names stale_shadow_database takes, begun before this
+  // object's first use of the server by more than kShadowStaleSeconds, never this object's.
+  // Returns the names dropped.
+  Result<std::vector<std::string>> drop_stale();
+
  private:
+  Status read_clock();
+  uint64_t server_now() const;
+
   Connection* server_;
   std::string prefix_;
   uint64_t evaluations_ = 0;
+  std::optional<uint64_t> server_started_;  // the server's UNIX_TIMESTAMP() at first use
+  int64_t steady_started_ms_ = 0;            // this process's steady clock then
 };
+
+// A shadow database begun this long before the cleaner's start is stale: an evaluation creates
+// empty tables and takes well under a second, so none still running can be that old.
+inline constexpr uint64_t kShadowStaleSeconds = 600;
+
+// Pure: the name of shadow database `n` of evaluation `evaluation` of instance `instance` (12 hex
+// digits), begun at server time `unix_seconds`.
+std::string shadow_database_name(std::string_view instance, uint64_t unix_seconds, uint64_t evaluation, size_t n);
+// Pure: whether `name` is exactly as shadow_database_name makes it (any instance) and was begun
+// more than kShadowStaleSeconds before `started` (server seconds). Anything else, such as a user's
+// database that merely starts with omsql_shadow_, or an older omsql's name without its time, is not.
+bool stale_shadow_database(std::string_view name, uint64_t started);
 
 // Pure, for tests: `statement` with every database qualifier (a name followed by '.' and a name,
 // not itself after a '.') that `shadow_of` maps replaced by the back-quoted shadow name; byte

@@ -2,6 +2,7 @@
 // database qualifiers it maps, whatever the quoting, spacing and comments.
 #include <doctest/doctest.h>
 
+#include "src/catalog/catalog.hpp"
 #include "src/engine/mysql/shadow_schema.hpp"
 
 using namespace omsql;
@@ -27,4 +28,26 @@ TEST_CASE("database qualifiers are replaced token by token; everything else is k
     CAPTURE(c.in);
     CHECK(rewrite_database_qualifiers(c.in, map) == c.out);
   }
+}
+
+TEST_CASE("shadow database names carry the server time; only omsql's own, begun long before, are stale") {
+  const std::string name = shadow_database_name("0123456789ab", 1000000, 7, 2);
+  CHECK(name == "omsql_shadow_0123456789ab_1000000_7_2");
+  CHECK(is_system_schema(name));
+  CHECK(is_system_schema("OMSQL_SHADOW_x"));
+  CHECK(!is_system_schema("omsql_shadow_"));
+  CHECK(!is_system_schema("omsql_shadowy"));
+  const uint64_t begun = 1000000;
+  CHECK(!stale_shadow_database(name, begun));                            // this very moment
+  CHECK(!stale_shadow_database(name, begun + kShadowStaleSeconds));     // within the bound
+  CHECK(stale_shadow_database(name, begun + kShadowStaleSeconds + 1));  // older than it
+  for (const char* other : {"omsql_shadow_0123456789ab_0_1",            // an older omsql's name (no time)
+                            "omsql_shadow_0123456789AB_5_7_2",          // not our hex
+                            "omsql_shadow_0123456789a_5_7_2",           // 11 digits
+                            "omsql_shadow_0123456789ab_5_7_2_",         // a trailing '_'
+                            "omsql_shadow_0123456789ab_5_7_x",          // not a number
+                            "omsql_shadow_0123456789ab_5_7_2_1",        // one part too many
+                            "omsql_shadow_mine",                        // a user's database
+                            "shop", "OMSQL_SHADOW_0123456789ab_5_7_2"})
+    CHECK_MESSAGE(!stale_shadow_database(other, begun * 10), other);
 }
