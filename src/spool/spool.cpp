@@ -426,8 +426,26 @@ Status SpoolWriter::remove_segments_before(const SpoolPosition& position) {
 SpoolReader::SpoolReader(std::string directory, SpoolPosition from) : directory_(std::move(directory)), position_(from) {}
 
 SpoolReader::~SpoolReader() {
-  if (file_) std::fclose(file_);
+  if (fd_ >= 0) ::close(fd_);
 }
+
+namespace {
+
+// Reads a segment's header through `fd`: it must be the omsql magic and the segment's own id.
+Status check_segment_header(int fd, const std::string& path, uint64_t id) {
+  char header[kHeaderSize];
+  ssize_t n;
+  do n = ::pread(fd, header, kHeaderSize, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return Status::io_error("spool segment " + path + ": read failed: " + errno_text());
+  if (static_cast<uint64_t>(n) != kHeaderSize || std::memcmp(header, kMagic, 8) != 0 || get_le(header + 8, 8) != id)
+    return Status::corruption("spool segment " + path + ": bad or missing header");
+  return Status::ok();
+}
+
+constexpr size_t kReadBytes = 64 << 10;  // what one pread fetches ahead of small records
+
+}  // namespace
 
 Result<std::unique_ptr<SpoolReader>> SpoolReader::open(const std::string& directory, SpoolPosition from) {
   std::vector<uint64_t> ids = list_segments(directory);
@@ -437,34 +455,84 @@ Result<std::unique_ptr<SpoolReader>> SpoolReader::open(const std::string& direct
     return Status::not_found("spool " + directory + ": segment " + std::to_string(from.segment) +
                              " was already removed (oldest is " + std::to_string(ids.front()) + ")");
   if (from.offset < kHeaderSize) from.offset = kHeaderSize;
-  std::unique_ptr<SpoolReader> reader(new SpoolReader(directory, from));
-  OMSQL_RETURN_IF_ERROR(reader->open_segment(from.segment, from.offset));
-  return reader;
+  // The header is checked now, so a wrong directory fails at once; the file is opened again at
+  // the first read (see next()).
+  const std::string path = spool_segment_path(directory, from.segment);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::not_found("spool segment " + path + ": cannot open: " + errno_text());
+  Status header = check_segment_header(fd, path, from.segment);
+  ::close(fd);
+  OMSQL_RETURN_IF_ERROR(header);
+  return std::unique_ptr<SpoolReader>(new SpoolReader(directory, from));
 }
 
-Status SpoolReader::open_segment(uint64_t id, uint64_t offset) {
+Status SpoolReader::open_segment(uint64_t id) {
   const std::string path = spool_segment_path(directory_, id);
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) return Status::not_found("spool segment " + path + ": cannot open: " + errno_text());
-  char header[kHeaderSize];
-  if (std::fread(header, 1, kHeaderSize, file) != kHeaderSize || std::memcmp(header, kMagic, 8) != 0 ||
-      get_le(header + 8, 8) != id) {
-    std::fclose(file);
-    return Status::corruption("spool segment " + path + ": bad or missing header");
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::not_found("spool segment " + path + ": cannot open: " + errno_text());
+  if (Status header = check_segment_header(fd, path, id); !header) {
+    ::close(fd);
+    return header;
   }
-  std::fseek(file, static_cast<long>(offset), SEEK_SET);
-  if (file_) std::fclose(file_);
-  file_ = file;
-  position_ = {id, offset};
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+  fd_segment_ = id;
+  buffer_.clear();
+  buffer_offset_ = 0;
+  return Status::ok();
+}
+
+Status SpoolReader::read_at(uint64_t offset, char* out, size_t size, uint64_t readable, size_t* got) {
+  *got = 0;
+  while (*got < size) {
+    const uint64_t at = offset + *got;
+    const size_t want = size - *got;
+    if (at >= buffer_offset_ && at < buffer_offset_ + buffer_.size()) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(want, buffer_offset_ + buffer_.size() - at));
+      std::memcpy(out + *got, buffer_.data() + (at - buffer_offset_), n);
+      *got += n;
+      continue;
+    }
+    // A large payload goes straight to `out`; small records share one read ahead, up to the limit.
+    const bool direct = want >= kReadBytes || at >= readable;
+    char* into = out + *got;
+    size_t ask = want;
+    if (!direct) {
+      ask = static_cast<size_t>(std::min<uint64_t>(kReadBytes, readable - at));
+      buffer_.resize(ask);
+      into = buffer_.data();
+    }
+    ssize_t n;
+    do n = ::pread(fd_, into, ask, static_cast<off_t>(at));
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      buffer_.clear();
+      return Status::io_error("spool segment " + spool_segment_path(directory_, fd_segment_) + ": read failed: " +
+                              errno_text());
+    }
+    if (direct) {
+      *got += static_cast<size_t>(n);
+    } else {
+      buffer_.resize(static_cast<size_t>(n));
+      buffer_offset_ = at;
+    }
+    if (n == 0) break;  // the end of what is in the file
+  }
   return Status::ok();
 }
 
 Result<std::optional<SpoolRecord>> SpoolReader::next(SpoolPosition limit) {
   while (true) {
     if (position_ >= limit) return std::optional<SpoolRecord>();
+    if (fd_segment_ != position_.segment) OMSQL_RETURN_IF_ERROR(open_segment(position_.segment));
+    // A limit in a later segment means this one is complete (the writer fsyncs a segment before it
+    // creates the next): all of it may be read. In this segment, only what lies before the limit.
+    const bool later_limit = limit.segment > position_.segment;
+    const uint64_t readable = later_limit ? UINT64_MAX : limit.offset;
     const std::string path = spool_segment_path(directory_, position_.segment);
     char header[kRecordHeaderSize];
-    size_t got = std::fread(header, 1, kRecordHeaderSize, file_);
+    size_t got = 0;
+    OMSQL_RETURN_IF_ERROR(read_at(position_.offset, header, kRecordHeaderSize, readable, &got));
     bool complete = got == kRecordHeaderSize;
     uint32_t length = 0;
     if (complete) {
@@ -473,19 +541,22 @@ Result<std::optional<SpoolRecord>> SpoolReader::next(SpoolPosition limit) {
         return Status::corruption("spool segment " + path + ": corrupt record at offset " + std::to_string(position_.offset) +
                                   " (length " + std::to_string(length) + ")");
       payload_.resize(length);
-      complete = std::fread(payload_.data(), 1, length, file_) == length;
+      size_t payload_got = 0;
+      OMSQL_RETURN_IF_ERROR(read_at(position_.offset + kRecordHeaderSize, payload_.data(), length, readable, &payload_got));
+      complete = payload_got == length;
     }
     if (!complete) {
-      const bool at_end = got == 0;
-      std::clearerr(file_);
       struct stat st;
-      if (at_end && ::stat(spool_segment_path(directory_, position_.segment + 1).c_str(), &st) == 0) {
-        // This segment is complete (the writer fsyncs it before creating the next): move on.
-        OMSQL_RETURN_IF_ERROR(open_segment(position_.segment + 1, kHeaderSize));
+      if (got == 0 && (limit.segment != UINT64_MAX ? later_limit
+                                                   : ::stat(spool_segment_path(directory_, position_.segment + 1).c_str(), &st) == 0)) {
+        // This segment is complete and the next one exists: move on.
+        position_ = {position_.segment + 1, kHeaderSize};
         continue;
       }
+      if (later_limit && limit.segment != UINT64_MAX)  // waiting would wait forever: the segment is done
+        return Status::corruption("spool segment " + path + ": record at offset " + std::to_string(position_.offset) +
+                                  " is cut short, but the segment is complete (a later one holds synced records)");
       // Not written yet (or a torn tail the writer will cut): try again later from the same place.
-      std::fseek(file_, static_cast<long>(position_.offset), SEEK_SET);
       return std::optional<SpoolRecord>();
     }
     if (record_checksum(payload_.data(), length) != get_le(header + 4, 8))

@@ -128,17 +128,29 @@ class SpoolReader {
 
   // The next record before `limit` (pass the writer's synced_end() to read only durable records),
   // or nullopt when none is complete yet (call again later). Corruption names file and offset.
+  //
+  // Nothing at or past `limit` is read or kept: the bytes there may still change (a writer's
+  // recovery cuts an unfinished tail and the stream writes it again, possibly differently), and a
+  // reader opened before that recovery must not hand out what it cached of the old tail. So the
+  // segment file is opened at the first read below a limit, not by open(), and read with pread
+  // into a buffer that never reaches past the limit.
   Result<std::optional<SpoolRecord>> next(SpoolPosition limit = {UINT64_MAX, UINT64_MAX});
   // Where the next record starts.
   SpoolPosition position() const { return position_; }
 
  private:
   SpoolReader(std::string directory, SpoolPosition from);
-  Status open_segment(uint64_t id, uint64_t offset);
+  Status open_segment(uint64_t id);
+  // Copies up to `size` bytes of the open segment at `offset` into `out`; `*got` is how many were
+  // there (fewer at the end of the file). Bytes at or past `readable` are never buffered.
+  Status read_at(uint64_t offset, char* out, size_t size, uint64_t readable, size_t* got);
 
   std::string directory_;
   SpoolPosition position_;
-  std::FILE* file_ = nullptr;
+  int fd_ = -1;
+  uint64_t fd_segment_ = 0;       // the segment fd_ reads (0: none open)
+  std::string buffer_;            // bytes of that segment from buffer_offset_
+  uint64_t buffer_offset_ = 0;
   std::string payload_;
 };
 

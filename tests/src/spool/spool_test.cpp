@@ -190,6 +190,48 @@ TEST_CASE("a torn tail is cut on open, and so is an unfinished transaction") {
   std::filesystem::remove_all(dir);
 }
 
+// The resumed run's replayer opens its reader while capture's writer is still recovering the
+// spool: recovery cuts the unfinished transaction at the tail and the restarted stream writes
+// other records there. A reader that cached the old tail before the cut would hand out stale
+// bytes: a checksum mismatch at best (large_transaction_e2e saw one in CI), a record the spool
+// no longer holds at worst. The reader reads nothing at or past its limit, so it sees only the
+// recovered spool.
+TEST_CASE("a reader opened before the writer's recovery reads the recovered spool, not the cut tail") {
+  std::string dir = fresh_directory("reader-before-recovery");
+  {
+    auto writer = SpoolWriter::open(dir);
+    REQUIRE(writer);
+    append_transaction(**writer, 100);
+    REQUIRE((*writer)->append(TransactionBegin{"0-1-300", false, at(300)}));
+    for (int i = 0; i < 40; ++i) REQUIRE((*writer)->append(rows_event(301 + i, i, std::string(300, 'o'))));
+    REQUIRE((*writer)->sync());  // killed here: the transaction's commit never came
+  }
+  auto reader = SpoolReader::open(dir);
+  REQUIRE(reader);
+  auto early = (*reader)->next(SpoolPosition{});  // no limit yet: the writer has not said what is stored
+  REQUIRE(early);
+  CHECK(!early->has_value());
+
+  auto writer = SpoolWriter::open(dir);  // recovery: the unfinished transaction is cut
+  REQUIRE(writer);
+  CHECK((*writer)->resume_position() == at(102));
+  REQUIRE((*writer)->append(TransactionBegin{"0-1-500", false, at(500)}));
+  REQUIRE((*writer)->append(rows_event(501, 7, "n")));
+  REQUIRE((*writer)->append(TransactionCommit{"0-1-500", 500, at(502)}));
+  REQUIRE((*writer)->sync());
+
+  std::vector<BinlogPosition> seen;
+  while (true) {
+    auto record = (*reader)->next((*writer)->synced_end());
+    REQUIRE_MESSAGE(record, record.status().message());
+    if (!record->has_value()) break;
+    seen.push_back(event_position((*record)->event));
+  }
+  CHECK(seen == std::vector<BinlogPosition>{at(100), at(101), at(102), at(500), at(501), at(502)});
+  CHECK((*reader)->position() == (*writer)->synced_end());
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("corruption in the middle is reported with file and offset") {
   std::string dir = fresh_directory("corrupt");
   SpoolPosition damaged;
