@@ -1,6 +1,8 @@
 #include "src/apply/ddl_barrier.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <utility>
 
 #include "src/apply/foreign_keys.hpp"
@@ -83,14 +85,13 @@ DdlStep alter_step(const Plan& plan, const DdlStatement& ddl, size_t index, cons
   auto evolution = evolve_target(&job, &*after_job, classified, DialectTarget::of(plan.target), &plan.tables);
   if (!evolution) return stop_step(ddl, job.source, evolution.status().message());
   // The statements fill existing rows with the current time (an added DEFAULT CURRENT_TIMESTAMP
-  // column and kin): run now, the target would write its own clock where the source wrote the
-  // statement's time. The spool does not carry the event's timestamp yet, so this stops loudly.
-  if (evolution->needs_source_timestamp)
-    return stop_step(ddl, job.source,
-                     "it fills the table's existing rows with the current time (a DEFAULT CURRENT_TIMESTAMP "
-                     "column or kin), and replay cannot run it at the source's time yet, so the target's rows "
-                     "would get other values. Add the column to the target table by hand with the source's "
-                     "values, then give the script's MIGRATE DDL (ALTER TABLE = IGNORE) for the run that passes it");
+  // column and kin): run as they are, the target would write its own clock where the source wrote
+  // the statement's time. They run at the source's time, as a replica runs them.
+  if (evolution->needs_source_timestamp && !evolution->statements.empty()) {
+    auto timed = at_source_time(std::move(evolution->statements), ddl, evolution->needs_source_time_zone);
+    if (!timed) return stop_step(ddl, job.source, timed.status().message());
+    evolution->statements = std::move(timed).value();
+  }
   DdlStep step;
   step.action = DdlStep::Action::kApply;
   step.kind = ReplicatedDdl::kAlterTable;
@@ -338,6 +339,42 @@ void DdlBarrier::applied(const DdlStep& step) {
   if (step.kind == ReplicatedDdl::kCreateTable && step.after_job) rules_.join(step.after_job->source_def, step.after_job->replayed_columns());
   if (step.kind != ReplicatedDdl::kDropTable) return;
   for (const auto& table : step.tables) rules_.forget(table);
+}
+
+Result<std::vector<std::string>> at_source_time(std::vector<std::string> statements, const DdlStatement& ddl,
+                                                bool local_time) {
+  const std::string way_out =
+      ". Add the column to the target table by hand with the source's values, then mark the statement "
+      "applied (omsrun ddl applied --task DIR)";
+  if (ddl.timestamp_us == 0)
+    return Status::unsupported(
+        "it fills the table's existing rows with the current time (a DEFAULT CURRENT_TIMESTAMP column or kin), and "
+        "the spooled statement carries no time of its own (it was captured by an older omsrun), so the target's rows "
+        "would get other values" + way_out);
+  std::string zone = ddl.time_zone;
+  std::transform(zone.begin(), zone.end(), zone.begin(), [](unsigned char c) { return std::toupper(c); });
+  if (local_time && (zone.empty() || zone == "SYSTEM"))
+    return Status::unsupported(
+        "it fills the table's existing rows with the local time (a DATETIME, DATE or TIME column with a current-time "
+        "default), and the source session's time zone was " +
+        (zone.empty() ? std::string("not logged") : std::string("SYSTEM, the source host's own")) +
+        ", which the target session cannot be set to, so the target's rows could get other values (run such "
+        "statements on the source with an explicit SET time_zone, e.g. '+00:00', to have them replicated)" + way_out);
+  std::vector<std::string> out;
+  char seconds[48];
+  std::snprintf(seconds, sizeof seconds, "%llu.%06llu", static_cast<unsigned long long>(ddl.timestamp_us / 1000000),
+                static_cast<unsigned long long>(ddl.timestamp_us % 1000000));
+  // The lane session writes TIMESTAMP values as text in its own zone ('+00:00'): the zone is put
+  // back as it was, not to the server's default.
+  if (local_time) {
+    out.push_back("SET @omsql_saved_time_zone = @@SESSION.time_zone");
+    out.push_back("SET SESSION time_zone = " + sql::text_literal(ddl.time_zone));
+  }
+  out.push_back(std::string("SET SESSION timestamp = ") + seconds);
+  for (auto& statement : statements) out.push_back(std::move(statement));
+  out.push_back("SET SESSION timestamp = DEFAULT");
+  if (local_time) out.push_back("SET SESSION time_zone = @omsql_saved_time_zone");
+  return out;
 }
 
 LaneWork ddl_work(std::vector<std::string> statements, const BinlogPosition& at, const std::string& task_id,

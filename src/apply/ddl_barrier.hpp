@@ -111,6 +111,13 @@ std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& 
 std::optional<std::string> settle_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
                                                      bool target_empty, const Plan& plan);
 
+// `statements` run at the source's time of `ddl`, as a MariaDB replica runs them: SET timestamp to
+// the event's time (with its microseconds) first and back to DEFAULT after; with `local_time` (a
+// filled DATETIME, DATE or TIME column) also the session's time_zone, saved and put back. Unsupported
+// when the time is not known, or local time is needed and the zone was the source host's SYSTEM.
+Result<std::vector<std::string>> at_source_time(std::vector<std::string> statements, const DdlStatement& ddl,
+                                                bool local_time);
+
 // The DDL at `at` for lane 0 of the task's `lanes` lanes: its statements, then `at` in every
 // lane's checkpoint row in one transaction.
 LaneWork ddl_work(std::vector<std::string> statements, const BinlogPosition& at, const std::string& task_id,

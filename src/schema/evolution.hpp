@@ -69,6 +69,8 @@ struct TargetEvolution {
   // SET TIMESTAMP = DEFAULT. Other values each server would compute for existing rows (UUID(),
   // RAND(), an AUTO_INCREMENT numbered in an order the target may not share) are kUnsupported.
   bool needs_source_timestamp = false;
+  // ... and a filled column keeps local time (DATETIME, DATE, TIME): the session's time_zone too.
+  bool needs_source_time_zone = false;
 };
 
 // The target statements that take the target table from what `before` created to what `after`

@@ -232,6 +232,8 @@ class Evolver {
                             "current_time", "curtime("})
       if (value.rfind(now, 0) == 0) {
         needs_source_timestamp_ = true;
+        // A TIMESTAMP keeps the instant; DATETIME, DATE and TIME keep the session's local time.
+        if (column->data_type != "timestamp") needs_source_time_zone_ = true;
         return Status::ok();
       }
     return unsupported(what + " DEFAULT " + *column->default_value +
@@ -472,6 +474,7 @@ class Evolver {
     out.warnings = std::move(warnings_);
     out.key_change = row_key_change(before_, after_);
     out.needs_source_timestamp = needs_source_timestamp_;
+    out.needs_source_time_zone = needs_source_time_zone_;
     if (out.key_change == RowKeyChange::kChanged && key_unchanged_but_renamed()) out.key_change = RowKeyChange::kSame;
     const bool renamed_table = !(before_.target == after_.target);
     auto concat = [](std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -534,6 +537,7 @@ class Evolver {
   const std::map<std::string, std::string> column_renames_, index_renames_;
   TableJob renamed_before_;
   bool needs_source_timestamp_ = false;
+  bool needs_source_time_zone_ = false;
   std::vector<std::string> constraint_drops_, index_drops_, column_drops_, column_changes_, index_adds_,
       constraint_adds_, check_readds_, foreign_key_adds_, foreign_key_readds_, option_changes_, warnings_;
 };

@@ -4,7 +4,10 @@ namespace omsql::spool {
 
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+// 2: a DDL record also carries the statement's time and time_zone. Records of version 1 (spools
+// written before) are still read: those fields read as unknown.
+constexpr uint8_t kFormatVersion = 2;
+constexpr uint8_t kOldestFormatVersion = 1;
 constexpr uint8_t kNoForeignKeyChecksBit = 0x80;
 
 void put_varint(uint64_t v, std::string* out) {
@@ -102,6 +105,8 @@ void encode_event(const Event& event, std::string* out) {
     put_string(ddl->schema, out);
     put_string(ddl->statement, out);
     put_string(ddl->gtid, out);
+    put_varint(ddl->timestamp_us, out);
+    put_string(ddl->time_zone, out);
   }
 }
 
@@ -111,9 +116,9 @@ Result<Event> decode_event(std::string_view payload) {
   BinlogPosition position;
   auto malformed = [] { return Status::corruption("malformed spool record"); };
   if (!in.byte(&version) || !in.byte(&index)) return malformed();
-  if (version != kFormatVersion)
-    return Status::corruption("spool record format version " + std::to_string(version) + " is not " +
-                              std::to_string(kFormatVersion));
+  if (version < kOldestFormatVersion || version > kFormatVersion)
+    return Status::corruption("spool record format version " + std::to_string(version) + " is not one of " +
+                              std::to_string(kOldestFormatVersion) + ".." + std::to_string(kFormatVersion));
   if (!in.position(&position)) return malformed();
   Event event;
   switch (index) {
@@ -157,6 +162,7 @@ Result<Event> decode_event(std::string_view payload) {
     case 3: {
       DdlStatement ddl;
       if (!in.string(&ddl.schema) || !in.string(&ddl.statement) || !in.string(&ddl.gtid)) return malformed();
+      if (version >= 2 && (!in.varint(&ddl.timestamp_us) || !in.string(&ddl.time_zone))) return malformed();
       ddl.position = std::move(position);
       event = std::move(ddl);
       break;

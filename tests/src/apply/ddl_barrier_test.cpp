@@ -306,10 +306,48 @@ TEST_CASE("ALTER TABLE: the target statements lead from the job before to the jo
   at_time.default_value = "current_timestamp()";
   stamped.columns.push_back(at_time);
   REQUIRE(history->record(at(90), {"s", "a"}, stamped, "ALTER TABLE a ADD at_time TIMESTAMP DEFAULT CURRENT_TIMESTAMP"));
-  DdlStep timed = barrier.step(ddl("ALTER TABLE a ADD at_time TIMESTAMP DEFAULT CURRENT_TIMESTAMP", 90), group, &*history);
-  CHECK(timed.action == DdlStep::Action::kStop);
-  CHECK(timed.message.find("fills the table's existing rows with the current time") != std::string::npos);
+  DdlStatement stamp = ddl("ALTER TABLE a ADD at_time TIMESTAMP DEFAULT CURRENT_TIMESTAMP", 90);
+  // A spool record from before statements carried their time: a loud stop with the way out.
+  DdlStep untimed = barrier.step(stamp, group, &*history);
+  CHECK(untimed.action == DdlStep::Action::kStop);
+  CHECK(untimed.message.find("fills the table's existing rows with the current time") != std::string::npos);
+  CHECK(untimed.message.find("omsrun ddl applied") != std::string::npos);
+  // With the event's time, the statements run at it (a TIMESTAMP keeps the instant: no zone).
+  stamp.timestamp_us = 1796181345921422;
+  stamp.time_zone = "SYSTEM";
+  DdlStep timed = barrier.step(stamp, group, &*history);
+  REQUIRE(timed.action == DdlStep::Action::kApply);
+  REQUIRE(timed.statements.size() == 3);
+  CHECK(timed.statements.front() == "SET SESSION timestamp = 1796181345.921422");
+  CHECK(timed.statements[1].find("ADD COLUMN `at_time`") != std::string::npos);
+  CHECK(timed.statements.back() == "SET SESSION timestamp = DEFAULT");
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("at_source_time: the event's time, and for local-time columns its zone, saved and put back") {
+  DdlStatement stamp = ddl("ALTER TABLE a ADD d DATETIME(6) DEFAULT NOW(6)", 90);
+  stamp.timestamp_us = 1000000000000005;  // microseconds keep their leading zeros
+  stamp.time_zone = "+03:00";
+  auto local = at_source_time({"ALTER TABLE `t`.`a` ADD COLUMN `d` datetime(6) DEFAULT current_timestamp(6)"}, stamp, true);
+  REQUIRE(local);
+  CHECK(*local == std::vector<std::string>{"SET @omsql_saved_time_zone = @@SESSION.time_zone",
+                                           "SET SESSION time_zone = '+03:00'",
+                                           "SET SESSION timestamp = 1000000000.000005",
+                                           "ALTER TABLE `t`.`a` ADD COLUMN `d` datetime(6) DEFAULT current_timestamp(6)",
+                                           "SET SESSION timestamp = DEFAULT",
+                                           "SET SESSION time_zone = @omsql_saved_time_zone"});
+  // The source host's own zone (SYSTEM), or none logged: the target cannot take it.
+  for (const char* zone : {"SYSTEM", "system", ""}) {
+    stamp.time_zone = zone;
+    auto refused = at_source_time({"ALTER ..."}, stamp, true);
+    REQUIRE(!refused);
+    CHECK(refused.status().message().find("local time") != std::string::npos);
+    CHECK(refused.status().message().find("omsrun ddl applied") != std::string::npos);
+  }
+  // A TIMESTAMP column needs no zone, whatever the session's was.
+  auto instant = at_source_time({"ALTER ..."}, stamp, false);
+  REQUIRE(instant);
+  CHECK(instant->size() == 3);
 }
 
 TEST_CASE("the DDL policy: TRUNCATE and DROP stop by default; IGNORE passes; IGNORE of a column change stops") {

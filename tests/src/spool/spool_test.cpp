@@ -95,6 +95,34 @@ TEST_CASE("record encoding round-trips every event kind and cell kind") {
   }
 }
 
+TEST_CASE("a DDL record keeps the statement's time and zone; one written before them reads them as unknown") {
+  DdlStatement ddl{"shop", "ALTER TABLE t ADD c TIMESTAMP DEFAULT CURRENT_TIMESTAMP", "0-1-6", at(40)};
+  ddl.timestamp_us = 1796181345921422;
+  ddl.time_zone = "+03:00";
+  std::string payload;
+  spool::encode_event(ddl, &payload);
+  auto back = spool::decode_event(payload);
+  REQUIRE(back);
+  const auto& read = std::get<DdlStatement>(*back);
+  CHECK(read.timestamp_us == ddl.timestamp_us);
+  CHECK(read.time_zone == "+03:00");
+  CHECK(read.statement == ddl.statement);
+
+  DdlStatement old = ddl;
+  old.timestamp_us = 0;
+  old.time_zone.clear();
+  std::string old_payload;
+  spool::encode_event(old, &old_payload);
+  old_payload.resize(old_payload.size() - 2);  // the two new fields (varint 0, empty string) dropped
+  CHECK(!spool::decode_event(old_payload));      // a version-2 record cut short is malformed...
+  old_payload[0] = 1;                            // ... a version-1 record ends there
+  auto old_back = spool::decode_event(old_payload);
+  REQUIRE_MESSAGE(old_back, old_back.status().message());
+  CHECK(std::get<DdlStatement>(*old_back).timestamp_us == 0);
+  CHECK(std::get<DdlStatement>(*old_back).time_zone.empty());
+  CHECK(std::get<DdlStatement>(*old_back).gtid == "0-1-6");
+}
+
 TEST_CASE("a row's foreign_key_checks=0 flag survives the spool, and records without it read as on") {
   RowsEvent event = rows_event(30, 7, "x");
   event.rows[0].foreign_key_checks = false;

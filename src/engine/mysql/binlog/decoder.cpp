@@ -248,6 +248,65 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
   }
 }
 
+QueryStatusVars read_query_status_vars(std::string_view block) {
+  QueryStatusVars vars;
+  ByteReader reader(block);
+  uint8_t code;
+  // Value sizes of the fixed-size codes (libbinlogevents' and MariaDB's log_event.h).
+  auto fixed = [](uint8_t c) -> int {
+    switch (c) {
+      case 0: return 4;    // Q_FLAGS2_CODE
+      case 1: return 8;    // Q_SQL_MODE_CODE
+      case 3: return 4;    // Q_AUTO_INCREMENT
+      case 4: return 6;    // Q_CHARSET_CODE
+      case 7: return 2;    // Q_LC_TIME_NAMES_CODE
+      case 8: return 2;    // Q_CHARSET_DATABASE_CODE
+      case 9: return 8;    // Q_TABLE_MAP_FOR_UPDATE_CODE
+      case 10: return 4;   // Q_MASTER_DATA_WRITTEN_CODE
+      case 13: return 3;   // Q_MICROSECONDS (MySQL)
+      case 14: return 8;   // Q_COMMIT_TS
+      case 16: return 1;   // Q_EXPLICIT_DEFAULTS_FOR_TIMESTAMP
+      case 17: return 8;   // Q_DDL_LOGGED_WITH_XID
+      case 18: return 2;   // Q_DEFAULT_COLLATION_FOR_UTF8MB4
+      case 19: return 1;   // Q_SQL_REQUIRE_PRIMARY_KEY
+      case 20: return 1;   // Q_DEFAULT_TABLE_ENCRYPTION
+      case 128: return 3;  // Q_HRNOW (MariaDB)
+      case 129: return 8;  // Q_XID (MariaDB)
+      case 130: return 1;  // Q_GTID_FLAGS3 (MariaDB)
+      default: return -1;
+    }
+  };
+  while (reader.u8(&code)) {
+    uint64_t value = 0;
+    uint8_t length = 0;
+    std::string_view text;
+    if (code == 2) {  // Q_CATALOG_CODE: length, bytes, a NUL
+      if (!reader.u8(&length) || !reader.skip(length + 1u)) break;
+    } else if (code == 5 || code == 6) {  // Q_TIME_ZONE_CODE, Q_CATALOG_NZ_CODE: length, bytes
+      if (!reader.u8(&length) || !reader.bytes(length, &text)) break;
+      if (code == 5) vars.time_zone.assign(text);
+    } else if (code == 11) {  // Q_INVOKER: user and host, each length-prefixed
+      if (!reader.u8(&length) || !reader.skip(length) || !reader.u8(&length) || !reader.skip(length)) break;
+    } else if (code == 12) {  // Q_UPDATED_DB_NAMES: a count, then NUL-terminated names (254: none)
+      uint8_t count;
+      if (!reader.u8(&count)) break;
+      bool ok = true;
+      for (uint8_t i = 0; count != 254 && i < count && ok; ++i) {
+        uint8_t c = 1;
+        while ((ok = reader.u8(&c)) && c != 0) {
+        }
+      }
+      if (!ok) break;
+    } else if (int size = fixed(code); size > 0) {
+      if (!reader.le(static_cast<size_t>(size), &value)) break;
+      if (code == 13 || code == 128) vars.microseconds = static_cast<uint32_t>(value);
+    } else {
+      break;  // unknown size: nothing after it can be read
+    }
+  }
+  return vars;
+}
+
 Result<std::optional<Event>> BinlogDecoder::decode_query(uint8_t type, std::string_view body) {
   ByteReader reader(body);
   uint64_t thread_id, exec_time, error_code, status_length;
@@ -256,9 +315,9 @@ Result<std::optional<Event>> BinlogDecoder::decode_query(uint8_t type, std::stri
       !reader.le(2, &status_length))
     return Status::corruption(where() + ": QUERY event too short");
   size_t post_header = post_header_lengths_[type];
-  std::string_view schema, ignored;
-  if (post_header < reader.offset() || !reader.skip(post_header - reader.offset()) || !reader.skip(status_length) ||
-      !reader.bytes(db_length, &schema) || !reader.skip(1))
+  std::string_view schema, status_vars;
+  if (post_header < reader.offset() || !reader.skip(post_header - reader.offset()) ||
+      !reader.bytes(status_length, &status_vars) || !reader.bytes(db_length, &schema) || !reader.skip(1))
     return Status::corruption(where() + ": QUERY event truncated");
   std::string_view statement;
   reader.bytes(reader.remaining(), &statement);
@@ -279,7 +338,11 @@ Result<std::optional<Event>> BinlogDecoder::decode_query(uint8_t type, std::stri
     return end_transaction(TransactionCommit{current_gtid_, 0, position_});
   }
   tables_.clear();
-  return report_in_transaction(DdlStatement{std::string(schema), std::string(statement), current_gtid_, position_});
+  DdlStatement ddl{std::string(schema), std::string(statement), current_gtid_, position_};
+  const QueryStatusVars vars = read_query_status_vars(status_vars);
+  ddl.timestamp_us = static_cast<uint64_t>(event_timestamp_) * 1000000 + vars.microseconds;
+  ddl.time_zone = vars.time_zone;
+  return report_in_transaction(std::move(ddl));
 }
 
 // Transactions with nothing to report (all their rows belong to unwanted tables) are not reported

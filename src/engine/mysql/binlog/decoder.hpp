@@ -105,4 +105,15 @@ class BinlogDecoder {
 // CRC32 (the binlog's checksum, zlib polynomial) of `bytes`.
 uint32_t binlog_crc32(std::string_view bytes);
 
+// What a QUERY event's status variables say about the session that ran the statement, as far as
+// replaying a DDL at the source's time needs it.
+struct QueryStatusVars {
+  uint32_t microseconds = 0;  // Q_HRNOW (MariaDB) or Q_MICROSECONDS (MySQL); 0 when absent
+  std::string time_zone;      // Q_TIME_ZONE_CODE; empty when absent
+};
+// Reads the status-variable block of a QUERY event (code byte, then a value whose size the code
+// fixes). A code it does not know ends the reading, since its size is unknown: what came before
+// it is kept, the rest counts as absent.
+QueryStatusVars read_query_status_vars(std::string_view block);
+
 }  // namespace omsql

@@ -56,6 +56,13 @@ struct DdlStatement {
   std::string statement;
   std::string gtid;
   BinlogPosition position;
+  // When the source ran it, as a replica's SET TIMESTAMP would take it: the event's seconds and,
+  // where the event carries them (MariaDB Q_HRNOW, MySQL Q_MICROSECONDS), its microseconds. 0: not
+  // known (a spool record written before the field existed).
+  uint64_t timestamp_us = 0;
+  // The session's time_zone where the event carries it (Q_TIME_ZONE_CODE, written when the
+  // statement read the local time): 'SYSTEM', a named zone or an offset. Empty: none carried.
+  std::string time_zone;
 };
 
 // The source is idle (or sent nothing for a while): the position has reached `position`.

@@ -581,3 +581,31 @@ TEST_CASE("binlog_row_metadata=FULL: column names that do not fit the definition
   BinlogDecoder plain = ready_decoder();
   CHECK(plain.decode(make_event(19, table_map_body(4, "db", "t", logged, names({"id", "b", "a"})), 500)));
 }
+
+TEST_CASE("QUERY status variables: the statement's microseconds and time_zone, codes of every size skipped") {
+  std::string block;
+  auto put = [&](std::initializer_list<int> bytes) {
+    for (int b : bytes) block.push_back(static_cast<char>(b));
+  };
+  put({0, 0, 0, 0, 0});                         // Q_FLAGS2_CODE
+  put({1, 0x20, 0, 0, 0, 0, 0, 0, 0});          // Q_SQL_MODE_CODE
+  put({6, 3, 's', 't', 'd'});                   // Q_CATALOG_NZ_CODE
+  put({4, 33, 0, 45, 0, 45, 0});                // Q_CHARSET_CODE
+  put({12, 2, 'a', 0, 'b', 'c', 0});            // Q_UPDATED_DB_NAMES
+  put({5, 6, 'S', 'Y', 'S', 'T', 'E', 'M'});    // Q_TIME_ZONE_CODE
+  put({128, 0x4e, 0x0f, 0x0e});                 // Q_HRNOW: 921422
+  QueryStatusVars vars = read_query_status_vars(block);
+  CHECK(vars.microseconds == 921422);
+  CHECK(vars.time_zone == "SYSTEM");
+  // MySQL's Q_MICROSECONDS, and a code of unknown size ends the reading: what follows is absent.
+  block.clear();
+  put({13, 1, 0, 0});
+  put({200, 5, 6, 7});
+  put({5, 3, 'U', 'T', 'C'});
+  vars = read_query_status_vars(block);
+  CHECK(vars.microseconds == 1);
+  CHECK(vars.time_zone.empty());
+  // Truncated values never read past the block.
+  for (size_t cut = 0; cut < block.size(); ++cut) (void)read_query_status_vars(std::string_view(block).substr(0, cut));
+  CHECK(read_query_status_vars(std::string_view("\x05\x09" "abc", 5)).time_zone.empty());
+}
