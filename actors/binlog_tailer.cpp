@@ -17,6 +17,7 @@
 #include "src/engine/mysql/shadow_schema.hpp"
 #include "src/model/table_binding.hpp"
 #include "src/spool/spool.hpp"
+#include "src/task/ddl_resolution.hpp"
 #include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
 #include "src/log/log.hpp"
@@ -45,6 +46,7 @@ struct TailerState {
   std::optional<SchemaHistory> history;   // the task's table definitions by position (schema-history.jsonl)
   std::unique_ptr<Connection> shadow_server;  // the target, where ShadowSchema evaluates a DDL
   std::unique_ptr<ShadowSchema> shadow;
+  std::optional<DdlResolution> resolution;  // `omsrun ddl skip` of a DDL capture stopped before
   Clock::time_point space_reported;
   // DDL that changed a task table's columns or dropped it, for the coordinator (a copy of the
   // table still running is cancelled and redone in the link: src/task/table_copies.hpp).
@@ -391,6 +393,9 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
         }
         s.spool = std::move(spool).value();
         if (auto st = load_history(s); !st) return tailer_fail(self, st.message());
+        auto resolution = read_ddl_resolution(s.task_dir);
+        if (!resolution) return tailer_fail(self, resolution.status().message());
+        s.resolution = *resolution;
         // What recovery kept is durable: replay may apply it at once, before anything new is
         // captured (which may have to wait for the space that applying it gives back).
         if (!s.spool->resume_position().empty())
@@ -411,6 +416,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
         auto deadline = Clock::now() + std::chrono::milliseconds(200);
         bool appended = false;
         Status lost;
+        std::optional<DdlStopReport> stopped;  // a DDL capture cannot take: nothing is read from it on
         while (Clock::now() < deadline) {
           auto event = s.stream->next();
           if (!event) {
@@ -427,12 +433,28 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
               halt = true;
             }
             if (auto st = tables_leave(s, *ddl); !st) return tailer_fail(self, st.message());
-            if (!halt) {
+            // `omsrun ddl skip` of a DDL capture stopped before: spooled without its definition
+            // (the table does not join; an ALTER's rows after it are read by the one before it).
+            const bool skipped = !halt && s.resolution && s.resolution->kind == DdlResolutionKind::kSkip &&
+                                 ddl_resolution_matches(*s.resolution, ddl->position, ddl->statement);
+            if (skipped)
+              log::info("binlog") << "binlog: the DDL at " << ddl->position.str()
+                                  << " is skipped (omsrun ddl skip): capture does not work out its definition";
+            if (!halt && !skipped) {
               Status st = tables_join(s, *ddl);
               if (st) st = evolve_definition(s, *ddl);
-              if (!st) {
-                if (!st.is_transient()) return tailer_fail(self, st.message());
+              if (!st && st.is_transient()) {
                 lost = st;  // read again from the last synced record, the statement included
+                break;
+              }
+              if (!st && st.code() != Status::Code::kUnsupported) return tailer_fail(self, st.message());
+              if (!st) {
+                // The statement cannot be taken (its definition cannot be worked out or bound):
+                // it is not spooled, capture reads nothing more, and replay stops at its place
+                // once everything before it is applied, with a stop record the user resolves
+                // (`omsrun ddl skip|retry`); a rerun reads the statement again.
+                stopped = DdlStopReport{ddl->position, ddl->statement,
+                                        st.message() + ". Everything before the statement is applied", ddl->schema};
                 break;
               }
             }
@@ -461,6 +483,12 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           s.retry.succeeded();
           self->send(s.replayer, stored_atom::value,
                      SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
+        }
+        if (stopped) {
+          s.halted = true;
+          log::info("binlog") << "binlog: capture stops before the DDL at " << stopped->position.str()
+                              << "; replay stops there once everything before it is applied";
+          self->send(s.replayer, ddl_stop_atom::value, std::move(*stopped));
         }
         if (s.halted) {
           s.stream.reset();

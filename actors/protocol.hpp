@@ -55,7 +55,8 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;          // any actor
 using redo_atom = caf::atom_constant<caf::atom("redo")>;            // applier -> reader: copy a keyless table again
 using capture_atom = caf::atom_constant<caf::atom("capture")>;      // tailer -> coordinator: capture waits ("why") / goes on ("")
 using recopy_atom = caf::atom_constant<caf::atom("recopy")>;        // tailer -> coordinator: the binlog was purged
-using ddl_stop_atom = caf::atom_constant<caf::atom("ddlstop")>;     // replayer -> coordinator: the link stops at a DDL
+using ddl_stop_atom = caf::atom_constant<caf::atom("ddlstop")>;     // replayer -> coordinator: the link stops at a DDL;
+                                                                    // tailer -> replayer: capture stopped before one
 using take_atom = caf::atom_constant<caf::atom("take")>;            // reader -> rate limiter: rows to send
 using wake_atom = caf::atom_constant<caf::atom("wake")>;            // rate limiter, replayer -> itself
 using throttle_atom = caf::atom_constant<caf::atom("throttle")>;    // control -> coordinator -> limiter, replayer
@@ -388,7 +389,8 @@ using replayer_actor =
     caf::typed_actor<caf::reacts_to<stored_atom, SpoolStored>, caf::reacts_to<replay_atom, ReplayStart>,
                      caf::reacts_to<retry_atom, uint64_t>, caf::reacts_to<apply_atom>,
                      caf::reacts_to<repair_atom, RepairRows>, caf::reacts_to<wake_atom, uint64_t>,
-                     caf::reacts_to<throttle_atom, int64_t>, caf::reacts_to<pause_atom>, caf::reacts_to<resume_atom>>;
+                     caf::reacts_to<throttle_atom, int64_t>, caf::reacts_to<pause_atom>, caf::reacts_to<resume_atom>,
+                     caf::reacts_to<ddl_stop_atom, DdlStopReport>>;
 
 // Reads the binlog into the spool (actors/incremental_actors.hpp); start names its replayer.
 using tailer_actor = caf::typed_actor<caf::reacts_to<start_atom, replayer_actor>, caf::reacts_to<pull_atom>,

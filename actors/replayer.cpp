@@ -144,6 +144,8 @@ struct ReplayerState {
   std::unique_ptr<apply::DdlBarrier> ddl;          // which DDL records are barriers, and what they run
   std::optional<apply::DdlStep> barrier;           // `waiting` is this DDL: run once the lanes are idle
   std::optional<DdlResolution> ddl_resolution;     // `omsrun ddl skip|applied|retry` of the last stop
+  std::optional<DdlStopReport> capture_stop;       // capture stopped before this DDL: stop once all before it is applied
+  bool spool_read_all = false;                     // the reader found nothing more before the durable end
   std::unique_ptr<SpoolReader> reader;
   SpoolStored stored;                              // from the tailer
   SpoolPosition flushing_spool_end;
@@ -607,7 +609,8 @@ void apply_stored(Self* self) {
   for (int i = 0; i < kRecordsPerRound && !full; ++i) {
     auto record = s.reader->next(s.stored.spool_end);
     if (!record) return replayer_fail(self, record.status().message());
-    if (!record->has_value()) break;
+    s.spool_read_all = !record->has_value();
+    if (s.spool_read_all) break;
     auto transaction = s.assembler.add((*record)->event, (*record)->next, s.progress.checkpoint());
     if (!transaction) continue;
     if (transaction->ddl) {
@@ -635,6 +638,20 @@ void apply_stored(Self* self) {
   finish_round(self);
 }
 
+// Capture stopped before a DDL it cannot take (actors/binlog_tailer.cpp): once everything it
+// spooled is applied and checkpointed, the link stops there as at a barrier (the coordinator keeps
+// the stop record). True when it stopped.
+template <class Self>
+bool stop_at_capture_stop(Self* self) {
+  auto& s = self->state;
+  if (!s.capture_stop || !s.replaying || !s.spool_read_all || s.progress.in_flight() || s.waiting || s.table_copy ||
+      s.paying || s.group->changes() > 0)
+    return false;
+  self->send(s.coordinator, ddl_stop_atom::value, *s.capture_stop);
+  self->quit();
+  return true;
+}
+
 template <class Self>
 void after_group(Self* self) {
   auto& s = self->state;
@@ -651,6 +668,7 @@ void after_group(Self* self) {
     if (auto why = unresolved_copy(s.plan->tables[i].source, s.copies[i], s.progress.checkpoint()))
       return replayer_fail(self, *why);
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
+  if (stop_at_capture_stop(self)) return;
   // More may be waiting in the spool: continue without waiting for the tailer.
   if (s.reader && (s.progress.checkpoint() < s.stored.source_position || s.waiting) && !s.apply_scheduled) {
     s.apply_scheduled = true;
@@ -788,6 +806,7 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
         auto& s = self->state;
         s.unapplied.stored(stored.source_position, stored.stored_at_ms);
         s.stored = stored;
+        s.spool_read_all = false;
         // Also while paused, throttled or while the lanes wait on the target: the status shows
         // the source moving on and the lag growing.
         if (s.replaying) self->send(s.coordinator, sync_status_atom::value, status_of(s));
@@ -823,6 +842,10 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
           s.apply_scheduled = true;
           self->send(self, apply_atom::value);
         }
+      },
+      [=](ddl_stop_atom, const DdlStopReport& stop) {
+        self->state.capture_stop = stop;
+        stop_at_capture_stop(self);
       },
       [=](wake_atom, uint64_t generation) {
         auto& s = self->state;

@@ -72,6 +72,15 @@ DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatemen
       step.kind = ReplicatedDdl::kDropTable;
       step.tables.push_back(d.source);
     }
+  // A CREATE TABLE capture stopped before (it recorded no definition): skipped, the table does not
+  // join, and capture does not decode its rows.
+  if (replication.kind == ReplicatedDdl::kCreateTable && history && !replication.tables.empty() &&
+      !history->recorded_at(replication.tables.front(), ddl.position)) {
+    step.kind = ReplicatedDdl::kNone;
+    step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() +
+                   ": skipped (omsrun ddl skip): the table does not join the task";
+    return step;
+  }
   // A table that joined in capture is decoded from its CREATE on: without its target table the
   // rows after it could not be applied.
   if (replication.kind == ReplicatedDdl::kCreateTable)

@@ -136,6 +136,29 @@ TEST_CASE("skip: only the checkpoint moves; the table reads the new layout; a co
   CHECK_FALSE(passed.after_job.has_value());
 }
 
+TEST_CASE("skip of a CREATE TABLE capture stopped before: the table does not join; one that joined cannot be skipped") {
+  Fixture f;
+  const FkGraph graph = FkGraph::build(f.plan);
+  ReplayGroup group(f.plan, graph);
+  DdlBarrier barrier(f.plan);
+  // Capture could not take it (it recorded nothing): skipped, nothing runs, no table joins.
+  const DdlStatement refused = ddl("CREATE TABLE n LIKE other.x", 60);
+  const DdlStep skip = decided_step(barrier, f.plan, refused, group, &*f.history, word(refused, DdlResolutionKind::kSkip));
+  REQUIRE(skip.action == DdlStep::Action::kApply);
+  CHECK(skip.statements.empty());
+  CHECK(skip.kind == ReplicatedDdl::kNone);
+  CHECK_FALSE(skip.after_job.has_value());
+  CHECK(skip.message == "CREATE TABLE s.n at mariadb-bin.000001:60: skipped (omsrun ddl skip): the table does not join the task");
+  // Capture recorded it joining: its rows after it need the target table.
+  TableDef joined = f.plan.tables[1].source_def;
+  joined.name = {"s", "m"};
+  REQUIRE(f.history->record(at(65), joined.name, joined, "CREATE TABLE m LIKE b"));
+  const DdlStatement create = ddl("CREATE TABLE m LIKE b", 65);
+  const DdlStep kept = decided_step(barrier, f.plan, create, group, &*f.history, word(create, DdlResolutionKind::kSkip));
+  CHECK(kept.action == DdlStep::Action::kStop);
+  CHECK(kept.message.find("cannot pass a CREATE TABLE of a table that joined the task in capture") != std::string::npos);
+}
+
 TEST_CASE("skip of TRUNCATE and DROP TABLE runs nothing; the dropped tables still leave the task") {
   Fixture f;
   f.plan.ddl_policy = DdlPolicy{};  // both stop by default
