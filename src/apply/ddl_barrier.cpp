@@ -1,11 +1,11 @@
 #include "src/apply/ddl_barrier.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <utility>
 
 #include "src/apply/foreign_keys.hpp"
+#include "src/common/strings.hpp"
 #include "src/engine/mysql/binlog/ddl_lexer.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
 #include "src/model/table_binding.hpp"
@@ -351,9 +351,8 @@ Result<std::vector<std::string>> at_source_time(std::vector<std::string> stateme
         "it fills the table's existing rows with the current time (a DEFAULT CURRENT_TIMESTAMP column or kin), and "
         "the spooled statement carries no time of its own (it was captured by an older omsrun), so the target's rows "
         "would get other values" + way_out);
-  std::string zone = ddl.time_zone;
-  std::transform(zone.begin(), zone.end(), zone.begin(), [](unsigned char c) { return std::toupper(c); });
-  if (local_time && (zone.empty() || zone == "SYSTEM"))
+  const std::string zone = to_lower(ddl.time_zone);
+  if (local_time && (zone.empty() || zone == "system"))
     return Status::unsupported(
         "it fills the table's existing rows with the local time (a DATETIME, DATE or TIME column with a current-time "
         "default), and the source session's time zone was " +

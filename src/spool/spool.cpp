@@ -36,6 +36,11 @@ uint64_t get_le(const char* in, int bytes) {
   return v;
 }
 
+// A segment's 16 header bytes: the omsql magic, then the segment's own id.
+bool is_segment_header(const char* header, uint64_t id) {
+  return std::memcmp(header, kMagic, 8) == 0 && get_le(header + 8, 8) == id;
+}
+
 std::string errno_text() { return std::strerror(errno); }
 
 bool no_space(int error) { return error == ENOSPC || error == EDQUOT; }
@@ -95,7 +100,7 @@ Status scan_segment(const std::string& path, uint64_t id, bool last, SegmentScan
     }
     return Status::corruption("spool segment " + path + ": shorter than its header");
   }
-  if (std::memcmp(header, kMagic, 8) != 0 || get_le(header + 8, 8) != id) {
+  if (!is_segment_header(header, id)) {
     std::fclose(file);
     return Status::corruption("spool segment " + path + ": bad header (not an omsql spool segment, or renamed)");
   }
@@ -438,7 +443,7 @@ Status check_segment_header(int fd, const std::string& path, uint64_t id) {
   do n = ::pread(fd, header, kHeaderSize, 0);
   while (n < 0 && errno == EINTR);
   if (n < 0) return Status::io_error("spool segment " + path + ": read failed: " + errno_text());
-  if (static_cast<uint64_t>(n) != kHeaderSize || std::memcmp(header, kMagic, 8) != 0 || get_le(header + 8, 8) != id)
+  if (static_cast<uint64_t>(n) != kHeaderSize || !is_segment_header(header, id))
     return Status::corruption("spool segment " + path + ": bad or missing header");
   return Status::ok();
 }
