@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "actors/clock.hpp"
 #include "actors/control_server.hpp"
 #include "actors/coordinator_state.hpp"
 #include "src/task/actor_graph.hpp"
@@ -18,6 +19,7 @@
 #include "actors/schema_actor.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/task/recopy.hpp"
+#include "src/task/run_report.hpp"
 #include "src/log/log.hpp"
 
 namespace omsql::actors {
@@ -52,6 +54,21 @@ void finish(Self self, int exit_code) {
     exit_code = 1;
   }
   log::clear_area();  // the progress lines are not the run's last words
+  begin_phase(self, "");
+  if (!s.control.report_path.empty()) {
+    RunEnd end;
+    end.task_dir = s.directory->path();
+    end.script = s.control.script;
+    end.exit_code = exit_code;
+    end.started_at_ms = s.control.started_at_ms;
+    end.ended_at_ms = wall_now_ms();
+    if (!s.failure.empty()) end.error = s.failure;
+    const RunReport report = build_run_report(task_status(self), RunFacts{s.phases, s.table_verification}, end);
+    if (auto written = write_run_report(s.control.report_path, report); !written) {
+      log::error("report") << written.message();
+      if (exit_code == 0) exit_code = 1;
+    }
+  }
   stop_graph(self);
   s.done.deliver(exit_code);
   self->quit();
@@ -62,6 +79,7 @@ void fail_task(Self self, const std::string& message) {
   auto& s = self->state;
   if (s.failed) return;  // the first failure is the cause; later ones are its echoes
   s.failed = true;
+  s.failure = message;
   log::error("task") << message;
   // Kept in the task directory (last-error.json) for `omsrun status` once this process is gone.
   s.ended = "failed";
@@ -87,6 +105,7 @@ bool enter_phase(Self self, Phase next) {
   }
   log::debug("task") << "phase " << phase_name(s.task.phase) << " -> " << phase_name(next);
   s.task.phase = next;
+  if (auto name = run_phase_name(next)) begin_phase(self, *name);
   return true;
 }
 
@@ -97,6 +116,7 @@ void fail_needs_recopy(Self self, const std::string& message) {
   auto& s = self->state;
   if (s.failed) return;
   s.failed = true;
+  s.failure = message;
   s.task.needs_recopy = message;
   Status saved = save(self);
   log::error("task") << message;
@@ -523,6 +543,7 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         write_status(self, newly_caught_up);
         if (newly_caught_up) {
           log::info("replay") << "incremental: caught up at " << status.applied.str();
+          begin_phase(self, "live");
           auto stop_if_asked = [=](int code) {
             auto& s = self->state;
             if (!s.control.until_caught_up) return;

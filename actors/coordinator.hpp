@@ -27,6 +27,11 @@ struct RunControl {
   // The engines the copy actors use behind the seam; null: the ones the plan's endpoint dialects
   // name (src/engine/registry). Tests pass a fake (tests/actors/coordinator_test.cpp).
   engine::Engines engines;
+  // `omsrun FILE --report PATH`: at its end the coordinator writes the run report there
+  // (src/task/run_report.hpp), with the script's path and the run's start (epoch ms).
+  std::string report_path;
+  std::string script;
+  int64_t started_at_ms = 0;
 };
 
 // `directory` must outlive the coordinator; `state` is the state loaded from it (resumed or new).

@@ -16,6 +16,7 @@
 #include "actors/verify_actors.hpp"
 #include "src/copy/chunk_tracker.hpp"
 #include "src/task/ddl_resolution.hpp"
+#include "src/task/run_report.hpp"
 #include "src/task/task_state.hpp"
 #include "src/task/task_status.hpp"
 #include "src/verify/request.hpp"
@@ -70,9 +71,13 @@ struct CoordinatorState {
   std::chrono::steady_clock::time_point copy_started = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point progress_drawn;
   std::chrono::steady_clock::time_point progress_written = std::chrono::steady_clock::now();
+  // This process's phases so far, for the status and the run report (src/task/run_report.hpp).
+  std::vector<PhaseSpan> phases;
+  std::map<std::string, TableVerification> table_verification;  // the last verification's, by source table
   std::string ended;               // how this process ended itself: done, stopped, failed, caught up
   bool paused = false;
   bool failed = false;
+  std::string failure;             // the message the task failed with (for the run report)
   std::string capture_waiting;     // why binlog capture waits (the spool's disk is full); empty: it runs
   // The DDL the link stopped at (this run's, or an earlier run's until replay passes it) and the
   // user's word about it (actors/coordinator_ddl.cpp).
@@ -109,6 +114,8 @@ void fail_task(Self self, const std::string& message);
 void write_status(Self self, bool force);
 // What GET /status answers and status.json holds.
 TaskStatus task_status(Self self);
+// The run's phase `name` begins now (the open one, if any, ends); begin_phase(self, "") only ends it.
+void begin_phase(Self self, const std::string& name);
 // The terminal's progress, at most once a second (the coordinator's tick calls it): the copy's
 // table or the live link's line on a terminal, a plain line now and then in the log (and on
 // stderr when it is no terminal).

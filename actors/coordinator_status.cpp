@@ -111,6 +111,16 @@ TaskStatus task_status(Self self) {
   return status;
 }
 
+void begin_phase(Self self, const std::string& name) {
+  auto& phases = self->state.phases;
+  const int64_t now = wall_now_ms();
+  if (!phases.empty() && !phases.back().ended_at_ms) {
+    if (phases.back().name == name) return;
+    phases.back().ended_at_ms = now;
+  }
+  if (!name.empty()) phases.push_back(PhaseSpan{name, now, std::nullopt});
+}
+
 void show_progress(Self self) {
   auto& s = self->state;
   const auto now = std::chrono::steady_clock::now();
@@ -178,6 +188,8 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
   s.verify_progress.reset();
   // The link exists from the start of replay; paused, it applies nothing.
   const bool link = s.replayer && s.task.phase == Phase::kIncremental;
+  // After a copy without a link, verification is the run's last phase; beside a link it is not one.
+  if (automatic && !link) begin_phase(self, "verify");
   verify::VerificationContext context;
   context.link = !link ? verify::LinkState::kNone : s.paused ? verify::LinkState::kPaused : verify::LinkState::kLive;
   context.task_id = task_id_of(*s.directory);
@@ -219,8 +231,17 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
     s.last_verification =
         VerificationOutcome{id, verify::outcome_name(report->outcome()), code, json_file, text_file, std::nullopt};
     uint64_t differences = 0;
-    for (const auto& table : report->tables) differences += table.difference_count();
+    std::map<std::string, TableVerification> tables;
+    for (const auto& table : report->tables) {
+      differences += table.difference_count();
+      const char* outcome = !table.error.empty()          ? "failed"
+                            : table.difference_count() > 0 ? "different"
+                            : !table.unsettled.empty()     ? "unsettled"
+                                                           : "clean";
+      tables[table.source.str()] = TableVerification{outcome, table.difference_count()};
+    }
     s.last_verification->differences = differences;
+    s.table_verification = std::move(tables);
     write_status(self, true);
     next(code);
     // The link caught up while this (requested) verification ran: the script's own runs now.

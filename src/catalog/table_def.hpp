@@ -39,6 +39,9 @@ struct ColumnDef {
   // A MariaDB geometry column's REF_SYSTEM_ID (information_schema.GEOMETRY_COLUMNS.SRID) when not 0:
   // metadata MariaDB records but neither enforces nor prints in SHOW CREATE TABLE.
   std::optional<uint32_t> srid;
+  // True when `srid` is a MySQL 8 SRID attribute (information_schema.COLUMNS.SRS_ID), which the
+  // server enforces (every row's geometry has that SRID), rather than MariaDB's REF_SYSTEM_ID.
+  bool srid_enforced = false;
   friend bool operator==(const ColumnDef&, const ColumnDef&) = default;
 };
 
@@ -58,6 +61,9 @@ struct IndexDef {
   // The USING clause the source wrote (SHOW CREATE TABLE): "BTREE", "HASH", "RTREE", or "" for none;
   // nullopt when it was not read (then INDEX_TYPE decides: HASH is written USING HASH).
   std::optional<std::string> algorithm;
+  // An index the optimizer does not use, in the source's word: "IGNORED" (MariaDB 10.6+,
+  // STATISTICS.IGNORED) or "INVISIBLE" (MySQL 8, STATISTICS.IS_VISIBLE); "" for an ordinary index.
+  std::string hidden_as;
   bool is_primary() const { return name == "PRIMARY"; }
   friend bool operator==(const IndexDef&, const IndexDef&) = default;
 };

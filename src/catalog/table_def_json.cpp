@@ -112,7 +112,8 @@ json column_json(const ColumnDef& c) {
               {"numeric_precision", optional(c.numeric_precision)},
               {"numeric_scale", optional(c.numeric_scale)},
               {"datetime_precision", optional(c.datetime_precision)},
-              {"srid", optional(c.srid)}};
+              {"srid", optional(c.srid)},
+              {"srid_enforced", c.srid_enforced}};
 }
 
 ColumnDef column_of(const json& j) {
@@ -137,6 +138,7 @@ ColumnDef column_of(const json& j) {
   c.datetime_precision = optional_at<int>(j, "datetime_precision");
   // Absent in records written before the SRID was read.
   if (j.contains("srid")) c.srid = optional_at<uint32_t>(j, "srid");
+  if (j.contains("srid_enforced")) c.srid_enforced = j.at("srid_enforced").get<bool>();
   return c;
 }
 
@@ -146,7 +148,8 @@ json index_json(const IndexDef& index) {
     parts.push_back(json{{"column", text(p.column)}, {"prefix_length", optional(p.prefix_length)},
                          {"descending", p.descending}});
   return json{{"name", text(index.name)}, {"unique", index.unique}, {"kind", text(index.kind)},
-              {"parts", parts}, {"comment", text(index.comment)}, {"algorithm", optional(index.algorithm)}};
+              {"parts", parts}, {"comment", text(index.comment)}, {"algorithm", optional(index.algorithm)},
+              {"hidden_as", text(index.hidden_as)}};
 }
 
 IndexDef index_of(const json& j) {
@@ -160,6 +163,7 @@ IndexDef index_of(const json& j) {
   index.comment = text_at(j, "comment");
   // Absent in records written before the USING clause was read: not read, as then.
   if (j.contains("algorithm")) index.algorithm = optional_at<std::string>(j, "algorithm");
+  if (j.contains("hidden_as")) index.hidden_as = text_at(j, "hidden_as");  // absent in older records
   return index;
 }
 

@@ -375,11 +375,16 @@ void check_target(Connection& target, const Plan& plan, Findings& findings) {
     findings.warning(
         FindingCode::kDialectMismatch,
         target.describe() + ": the server is OceanBase; use TARGET oceanbase so the DDL is translated for it");
-  if (plan.target.dialect == Dialect::kOceanBase)
+  // The run copies with the format these versions allow (task_runner fills reported_version the same way).
+  Endpoint copy_target = plan.target;
+  if (plan.target.dialect == Dialect::kOceanBase) {
     if (auto finding = target_version_finding(plan.target, version)) findings.add(*finding);
+    copy_target.reported_version = oceanbase_version_of(version);
+    if (plan.phases.full) findings.add(copy_path_finding(copy_target));
+  }
 
-  // The copy writes with INSERT on OceanBase (copy::wire_format_for): local_infile does not matter.
-  if (plan.phases.full && copy::wire_format_for(plan.target) == copy::WireFormat::kLoadData) {
+  // local_infile matters only where the copy uses LOAD DATA LOCAL (not OceanBase's INSERT format).
+  if (plan.phases.full && copy::is_load_data(copy::wire_format_for(copy_target))) {
     auto local_infile = target.query_value("SELECT @@GLOBAL.local_infile");
     if (!local_infile)
       findings.warning(FindingCode::kLocalInfile,
@@ -529,6 +534,19 @@ const char* severity_name(Finding::Severity severity) {
       return "info";
   }
   return "?";
+}
+
+Finding copy_path_finding(const Endpoint& target) {
+  auto named = [](const std::optional<TargetVersion>& v) { return v ? v->text : std::string("none"); };
+  const std::string versions = "(declared VERSION " + named(target.version) + ", server " + named(target.reported_version) + ")";
+  if (copy::wire_format_for(target) == copy::WireFormat::kLoadDataIgnore)
+    return Finding{Finding::kInfo, FindingCode::kCopyPath,
+                   target.describe() + ": the copy writes with LOAD DATA LOCAL " + versions +
+                       ": OceanBase 4.2.2+ loads it with IGNORE, so rows skipped as duplicates are deleted by key "
+                       "and loaded again, and any other warning stops the copy"};
+  return Finding{Finding::kInfo, FindingCode::kCopyPath,
+                 target.describe() + ": the copy writes with REPLACE INTO ... VALUES " + versions +
+                     ": LOAD DATA LOCAL needs OceanBase 4.2.2 or later, and every version known must be"};
 }
 
 std::optional<Finding> target_version_finding(const Endpoint& target, const std::string& server_version) {

@@ -29,6 +29,7 @@ enum class FindingCode {
   kTargetVersion,          // TARGET oceanbase: the declared VERSION against the server's, or none declared
   kCollationCollision,     // a unique key whose remapped collation makes source rows equal on the target
   kLocalInfile,            // local_infile is OFF on the target, or cannot be read
+  kCopyPath,               // TARGET oceanbase: the wire format the copy will write with, and why
   kTargetTableExists,      // SCHEMA with on_exists = 'fail': the target table exists already
   kTargetNotATable,        // the target name is a view (or another non-table)
   kTargetTableMismatch,    // an existing target table the task would write into differs from the job
@@ -52,6 +53,9 @@ struct Finding {
 // not OceanBase (the dialect mismatch is reported on its own).
 std::optional<Finding> target_version_finding(const Endpoint& target, const std::string& server_version);
 
+// TARGET oceanbase: which wire format the copy writes with for these versions, and why (a note).
+Finding copy_path_finding(const Endpoint& target);
+
 // "error", "warning", "info".
 const char* severity_name(Finding::Severity severity);
 
@@ -64,8 +68,9 @@ bool blocks_run(const Finding& finding, bool resuming);
 // Source: version; log_bin, binlog_format=ROW, binlog_row_image=FULL and server_id (errors when
 // the plan has the INCREMENTAL phase, notes otherwise); SELECT, REPLICATION SLAVE and REPLICATION
 // CLIENT / BINLOG MONITOR grants; tables with no usable key; lossy CASTs.
-// Target: version and dialect (and a declared OceanBase VERSION); local_infile when the copy uses
-// LOAD DATA LOCAL INFILE (not on OceanBase, which is written with INSERT); CREATE,
+// Target: version and dialect (and a declared OceanBase VERSION); on OceanBase, the copy path the
+// versions allow (copy::wire_format_for with the VERSION() reported); local_infile when the copy
+// uses LOAD DATA LOCAL INFILE; CREATE,
 // ALTER, INDEX, INSERT, DELETE (and DROP for on_exists='truncate') grants; existing target tables
 // against on_exists, and each existing table that 'truncate' or 'append' (or a MODE without SCHEMA)
 // would write into against the job (table_differences); every DDL translation warning or error for

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -22,6 +23,7 @@
 #include "src/runner/status_text.hpp"
 #include "src/runner/finish.hpp"
 #include "src/runner/task_runner.hpp"
+#include "src/task/run_report.hpp"
 #include "src/schema/objects.hpp"
 #include "src/task/actor_graph.hpp"
 
@@ -259,20 +261,48 @@ Result<std::shared_ptr<const Plan>> adjusted_plan(std::shared_ptr<const Plan> pl
 
 }  // namespace
 
+namespace {
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A run that ended before the runner took it (its script could not be loaded, bound or adjusted;
+// a VERIFY-only script): its report says so (--report), from no status.
+int reported(const RunOptions& options, int64_t started_at_ms, int exit_code, std::optional<std::string> error) {
+  if (options.report.empty()) return exit_code;
+  RunEnd end;
+  end.task_dir = options.task_dir;
+  end.script = options.script;
+  end.exit_code = exit_code;
+  end.error = std::move(error);
+  end.started_at_ms = started_at_ms;
+  end.ended_at_ms = wall_ms();
+  if (auto written = write_run_report(options.report, build_run_report(TaskStatus{}, RunFacts{}, end)); !written) {
+    log::error("report") << written.message();
+    return exit_code == 0 ? kExitFailure : exit_code;
+  }
+  return exit_code;
+}
+
+}  // namespace
+
 int run_task(const RunOptions& options) {
+  const int64_t started_at_ms = wall_ms();
   int exit_code = 0;
   auto bound = load_script(options.script, &exit_code);
-  if (!bound) return exit_code;
+  if (!bound) return reported(options, started_at_ms, exit_code, "the script could not be loaded and bound (the error above)");
   auto plan = adjusted_plan(bound->plan, options);
   if (!plan) {
     log::error("cli") << plan.status().message();
-    return kExitScriptError;
+    return reported(options, started_at_ms, kExitScriptError, plan.status().message());
   }
   // A script of VERIFY statements only is a verification task.
   if (!(*plan)->has_migrate) {
     VerifyCommandOptions verify;
     verify.script = options.script;
-    return verify_plan(*plan, verify);
+    return reported(options, started_at_ms, verify_plan(*plan, verify), std::nullopt);
   }
   runner::RunRequest request;
   request.plan = *plan;
@@ -282,6 +312,8 @@ int run_task(const RunOptions& options) {
   request.until_caught_up = options.until_caught_up;
   request.recopy = options.recopy;
   request.log_level = log::terminal_level();
+  request.report_path = options.report;
+  request.started_at_ms = started_at_ms;
   PrintingListener listener(options.script);
   auto code = runner::run_task(std::move(request), listener);
   if (!code) {

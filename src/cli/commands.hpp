@@ -19,6 +19,7 @@ struct RunOptions {
   std::string mode;              // --mode schema,full,incremental: overrides MODE
   std::string scratch_prefix;    // --scratch-prefix P: every target database D becomes P + D (omsrun bench)
   bool recopy = false;           // --recopy: copy the task's tables afresh from a new binlog position
+  std::string report;            // --report FILE.json: the run report, written at the run's end
 };
 
 int run_task(const RunOptions& options);

@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
   run->add_flag("--recopy", run_options.recopy,
                 "copy the task's tables afresh from a new binlog position, in the same task directory (after a "
                 "purged binlog); drops only target tables the task created");
+  run->add_option("--report", run_options.report,
+                  "at the end of the run (also a failed or stopped one) write its report to this JSON file (0600): "
+                  "per phase and per table rows, bytes, seconds, retries, verification; and print its summary");
   run->add_option("--scratch-prefix", run_options.scratch_prefix,
                   "write into databases named PREFIX<target database> instead (what bench uses)");
   // What the terminal shows; the task's log file (DIR/omsrun.log) keeps info and up whatever it is.

@@ -60,7 +60,7 @@ RowEncoder::RowEncoder(std::vector<ValueKind> kinds, WireFormat format, std::str
 
 void RowEncoder::append_row(const char* const* values, const unsigned long* lengths, bool first_in_batch,
                             std::string& out) const {
-  if (format_ == WireFormat::kLoadData) append_load_data(values, lengths, out);
+  if (is_load_data(format_)) append_load_data(values, lengths, out);
   else append_insert(values, lengths, first_in_batch, out);
 }
 

@@ -39,15 +39,26 @@ enum class WireFormat : uint8_t {
   kLoadData,
   // A complete "REPLACE INTO t (...) VALUES (...),(...)" statement.
   kInsertValues,
+  // The LOAD DATA text, loaded with IGNORE: OceanBase 4.2.2+ adds IGNORE to every LOAD DATA LOCAL.
+  // The writer keeps REPLACE's outcome and strict mode's refusals by itself: a batch that had rows
+  // skipped as duplicates has its keys deleted and is loaded again (RowBatch::keys), and any other
+  // warning fails the batch.
+  kLoadDataIgnore,
 };
 // The format the applier uses unless told otherwise: the faster one on the sandbox measurement
 // (docs/performance.md, "Applier: LOAD DATA vs INSERT").
 inline constexpr WireFormat kDefaultWireFormat = WireFormat::kLoadData;
 const char* wire_format_name(WireFormat format);
-// The format the copy uses for `target`: LOAD DATA LOCAL for MariaDB/MySQL; INSERT for OceanBase,
-// whose LOAD DATA LOCAL (4.2.2 and later) always adds IGNORE, so a rejected or duplicate row would be
-// skipped with a warning instead of failing the batch, and REPLACE semantics would be lost.
+// True for the formats whose batches are LOAD DATA text.
+inline bool is_load_data(WireFormat format) { return format != WireFormat::kInsertValues; }
+// The format the copy uses for `target`: LOAD DATA LOCAL for MariaDB/MySQL. OceanBase has no LOAD
+// DATA LOCAL before 4.2.2 and adds IGNORE to it from 4.2.2: kLoadDataIgnore when every version known
+// (the declared VERSION, the one VERSION() reported at pre-flight) is 4.2.2 or later, INSERT when
+// one is older or none is known.
 WireFormat wire_format_for(const Endpoint& target);
+// The same choice from its inputs (pure; wire_format_for passes the endpoint's).
+WireFormat wire_format_for(Dialect dialect, const std::optional<TargetVersion>& declared,
+                           const std::optional<TargetVersion>& reported);
 
 // Rows of one chunk, already encoded for the target: one contiguous buffer, moved between actors.
 struct RowBatch {
@@ -58,6 +69,10 @@ struct RowBatch {
   bool last_of_chunk = false;
   WireFormat format = kDefaultWireFormat;
   std::string chunk;  // ChunkRange::describe() of the chunk, so a writer's errors can name it
+  // kLoadDataIgnore only: each row's key values as sent (the key columns' bytes, in key order), so
+  // the writer can delete rows an IGNORE load skipped as duplicates and load the batch again. Empty
+  // for a table without a row key.
+  std::vector<KeyTuple> keys;
 };
 
 }  // namespace omsql::copy

@@ -34,6 +34,10 @@ struct Endpoint {
   // VERSION '4.2.1' (TARGET oceanbase only): the server version the dialect rules and the copy's wire
   // format are chosen for. Unset: the oldest OceanBase 4.x is assumed (pre-flight warns).
   std::optional<TargetVersion> version;
+  // The OceanBase version the target's VERSION() reported at the run's pre-flight (never from the
+  // script): with `version`, it decides the copy's wire format (copy::wire_format_for); the DDL rules
+  // follow the declaration alone.
+  std::optional<TargetVersion> reported_version;
   std::string describe() const { return user + "@" + host + ":" + std::to_string(port); }
 };
 

@@ -11,6 +11,7 @@
 #include "src/runner/exit_codes.hpp"
 #include "src/runner/signals.hpp"
 #include "src/task/recopy.hpp"
+#include "src/task/run_report.hpp"
 #include "src/runner/task_plan.hpp"
 #include "src/task/table_set.hpp"
 #include "src/task/task_start.hpp"
@@ -54,17 +55,26 @@ Result<bool> prepare_recopy(const Plan& plan, const TaskDirectory& directory, Ta
   return true;
 }
 
-// Pre-flight on both servers; false when a finding blocks the run (told to the listener).
-Result<bool> preflight(Connection& source, const Plan& plan, bool resuming, RunListener& listener) {
-  auto target = Connection::open(plan.target, "target");
+// Pre-flight on both servers; false when a finding blocks the run (told to the listener). On an
+// OceanBase target the plan gets the version VERSION() reports (Endpoint::reported_version), which
+// the copy's wire format depends on, as pre-flight's copy-path note said.
+Result<bool> preflight(Connection& source, std::shared_ptr<const Plan>& plan, bool resuming, RunListener& listener) {
+  auto target = Connection::open(plan->target, "target");
   if (!target) return target.status();
   bool blocked = false;
-  for (const auto& finding : check::run_preflight(source, **target, plan)) {
+  for (const auto& finding : check::run_preflight(source, **target, *plan)) {
     const bool blocks = check::blocks_run(finding, resuming);
     blocked = blocked || blocks;
     listener.finding(finding, blocks);
   }
   if (blocked) listener.preflight_failed();
+  if (!blocked && plan->target.dialect == Dialect::kOceanBase) {
+    auto version = (*target)->query_value("SELECT VERSION()");
+    if (!version) return version.status().with_context("reading the target's version");
+    auto with_version = std::make_shared<Plan>(*plan);
+    with_version->target.reported_version = oceanbase_version_of(version->value_or(""));
+    plan = std::move(with_version);
+  }
   return !blocked;
 }
 
@@ -131,12 +141,15 @@ Result<std::shared_ptr<const Plan>> settle_table_set(const TaskDirectory& direct
 // The actor graph until the coordinator answers: the process's one actor system, the stop
 // signals, and the control endpoint (a task without one still runs; status.json tells).
 Result<int> run_actors(std::shared_ptr<const Plan> plan, TaskDirectory& directory, TaskState state,
-                       bool until_caught_up, RunListener& listener) {
+                       const RunRequest& request, RunListener& listener, bool& answered) {
   caf::actor_system_config config;
   actors::add_message_types(config);
   caf::actor_system system{config};
   install_stop_handlers();
-  actors::RunControl control{until_caught_up, &stop_signal()};
+  actors::RunControl control{request.until_caught_up, &stop_signal()};
+  control.report_path = request.report_path;
+  control.script = request.script;
+  control.started_at_ms = request.started_at_ms;
   auto coordinator = actors::spawn_coordinator(system, plan, &directory, std::move(state), control);
   auto control_server = actors::ControlServer::start(system, coordinator, directory.path());
   if (!control_server) listener.control_unavailable(control_server.status());
@@ -145,14 +158,17 @@ Result<int> run_actors(std::shared_ptr<const Plan> plan, TaskDirectory& director
   Result<int> exit_code = kExitFailure;
   caf::scoped_actor self{system};
   self->request(coordinator, caf::infinite, actors::run_atom::value)
-      .receive([&](int code) { exit_code = code; },
+      .receive(
+          [&](int code) {
+            exit_code = code;
+            answered = true;  // the coordinator wrote the run report, if one was asked for
+          },
                [&](caf::error& e) { exit_code = Status::server_error("coordinator: " + caf::to_string(e)); });
   return exit_code;
 }
 
-}  // namespace
-
-Result<int> run_task(RunRequest request, RunListener& listener) {
+// The run, step by step; `answered`: the coordinator answered (and wrote the run report).
+Result<int> run_task_steps(RunRequest& request, RunListener& listener, bool& answered) {
   std::shared_ptr<const Plan> plan = request.plan;
   if (plan->tables.empty()) return Status::invalid_argument(request.script + ": no table to migrate");
   auto directory = TaskDirectory::open(request.task_dir);
@@ -187,14 +203,34 @@ Result<int> run_task(RunRequest request, RunListener& listener) {
   if (!settled) return settled.status();
   plan = std::move(settled).value();
 
-  auto passed = preflight(*request.source, *plan, resuming, listener);
+  auto passed = preflight(*request.source, plan, resuming, listener);
   if (!passed) return passed.status();
   if (!*passed) return kExitFailure;
   if (keep_set) OMSQL_RETURN_IF_ERROR(save_table_set(directory->path(), table_set_of(*plan)));
   OMSQL_RETURN_IF_ERROR(capture_start_position(*request.source, plan, *directory, *state, listener));
   request.source.reset();  // the actors open their own connections
   if (resuming) listener.resuming(directory->path(), state->phase);
-  return run_actors(plan, *directory, std::move(state).value(), request.until_caught_up, listener);
+  return run_actors(plan, *directory, std::move(state).value(), request, listener, answered);
+}
+
+}  // namespace
+
+Result<int> run_task(RunRequest request, RunListener& listener) {
+  bool answered = false;
+  Result<int> code = run_task_steps(request, listener, answered);
+  if (request.report_path.empty() || answered) return code;
+  // The run ended before the coordinator could report it: a refusal, pre-flight, a connection.
+  RunEnd end;
+  end.task_dir = request.task_dir;
+  end.script = request.script;
+  end.exit_code = code ? *code : kExitFailure;
+  if (!code) end.error = code.status().message();
+  end.started_at_ms = request.started_at_ms;
+  end.ended_at_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (auto written = write_run_report(request.report_path, build_run_report(TaskStatus{}, RunFacts{}, end)); !written)
+    log::error("report") << written.message();
+  return code;
 }
 
 }  // namespace omsql::runner

@@ -30,6 +30,10 @@ struct RunRequest {
   // The terminal's level (--quiet, --verbose, --log-level). The task's log file, DIR/omsrun.log,
   // opened once the lock is held, keeps info and above, and debug too when this is debug.
   log::Level log_level = log::Level::kInfo;
+  // --report PATH: the run report is written there at the run's end (by the coordinator; by the
+  // runner when the run ends before the actors answer), counting from `started_at_ms` (epoch ms).
+  std::string report_path;
+  int64_t started_at_ms = 0;
 };
 
 // What the runner tells while it prepares a run, in order, before the actors print their own.

@@ -160,6 +160,7 @@ std::optional<std::string> index_definition(const TableJob& job, const IndexDef&
     out = "KEY " + quote_identifier(index.name);
   out += " (" + parts + ")" + index_using(dialect, index, where + ": " + what, warnings);
   if (!index.comment.empty()) out += " COMMENT " + sql::text_literal(index.comment);
+  out += index_visibility(dialect, index, job.target, where + ": " + what, warnings);
   return out;
 }
 

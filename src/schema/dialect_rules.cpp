@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "src/common/strings.hpp"
+#include "src/sql/quote.hpp"
 
 namespace omsql::schema {
 namespace {
@@ -301,6 +302,8 @@ bool keep_index(const DialectTarget& target, const IndexDef& index, const TableD
     // exact but unused by queries until the user, having checked the data, adds the SRID.
     const ColumnDef* column = index.parts.empty() ? nullptr : table.find_column(index.parts[0].column);
     std::string name = column ? column->name : "col";
+    // A MySQL 8 SRID is enforced on the source: written on the column (column_reference_system), exact.
+    if (column && column->srid && column->srid_enforced) return true;
     if (column && column->srid) {
       std::string srid = std::to_string(*column->srid);
       warnings->push_back(where + ": SPATIAL " + what + " created without an SRID on its column: the source's `" +
@@ -383,8 +386,27 @@ std::string index_using(Dialect dialect, const IndexDef& index, const std::strin
 }
 
 std::string column_reference_system(Dialect dialect, const ColumnDef& column) {
-  if (dialect != Dialect::kMysql || !column.srid) return "";
+  if (!column.srid) return "";
+  // Never MySQL's /*!80003 SRID n */ form: MariaDB skips such comments silently, while a plain
+  // SRID it cannot parse stops the schema phase before any table is created.
+  if (column.srid_enforced) return " SRID " + std::to_string(*column.srid);
+  if (dialect != Dialect::kMysql) return "";
   return " REF_SYSTEM_ID=" + std::to_string(*column.srid);
+}
+
+std::string index_visibility(Dialect dialect, const IndexDef& index, const QualifiedName& target,
+                             const std::string& what, std::vector<std::string>* warnings) {
+  if (index.hidden_as.empty()) return "";
+  // Plain keywords, never /*!80000 INVISIBLE */: MariaDB skips that comment and the index would be
+  // used silently; a word the target lacks (INVISIBLE on MariaDB) stops the schema phase instead.
+  if (dialect == Dialect::kMysql) return " " + index.hidden_as;
+  // OceanBase: ALTER TABLE ... ALTER INDEX ... [VISIBLE | INVISIBLE] exists, no option of CREATE
+  // TABLE or ADD INDEX does (docs/dialects.md rule 17b).
+  warnings->push_back(what + " created visible: it is " + index.hidden_as +
+                      " on the source (the optimizer does not use it), and OceanBase's CREATE TABLE and ADD INDEX "
+                      "take no visibility option; ALTER TABLE " + sql::quote_name(target) + " ALTER INDEX " +
+                      sql::quote_identifier(index.name) + " INVISIBLE hides it again");
+  return "";
 }
 
 std::string table_options(Dialect dialect, const TableDef& table, const std::string& where,

@@ -81,8 +81,16 @@ bool keep_descending(Dialect dialect);
 std::string index_using(Dialect dialect, const IndexDef& index, const std::string& what,
                         std::vector<std::string>* warnings);
 
-// " REF_SYSTEM_ID=n" after a geometry column's type when the source declares one (mysql: MariaDB
-// keeps it as metadata); "" otherwise and on OceanBase (its SRID attribute enforces, rule 15).
+// After the index's COMMENT: " IGNORED" / " INVISIBLE" as the source wrote it (IndexDef::hidden_as)
+// on mysql; on OceanBase "" with a warning naming `what` and the ALTER TABLE `target` ALTER INDEX
+// ... INVISIBLE that hides it again (OceanBase's CREATE TABLE and ADD INDEX take no visibility).
+std::string index_visibility(Dialect dialect, const IndexDef& index, const QualifiedName& target,
+                             const std::string& what, std::vector<std::string>* warnings);
+
+// After a geometry column's type: MySQL 8's enforced SRID (ColumnDef::srid_enforced) as " SRID n"
+// on both dialects (the source guarantees every row has it); MariaDB's REF_SYSTEM_ID as
+// " REF_SYSTEM_ID=n" on mysql (kept as metadata) and "" on OceanBase (whose SRID attribute would
+// enforce what MariaDB never did, rule 15); "" for a column without one.
 std::string column_reference_system(Dialect dialect, const ColumnDef& column);
 
 // Table options after the closing parenthesis, without COMMENT and AUTO_INCREMENT:

@@ -27,18 +27,24 @@ Result<std::vector<PlannedStatement>> planned_statements(const Plan& plan, const
     }
   }
   if (plan.phases.full) {
-    const bool insert = copy::wire_format_for(plan.target) == copy::WireFormat::kInsertValues;
+    // Without a server the declared VERSION alone decides (docs/dialects.md, "The declared version and the copy path").
+    const copy::WireFormat format = copy::wire_format_for(plan.target);
+    const bool insert = format == copy::WireFormat::kInsertValues;
     for (const auto& job : plan.tables) {
-      if (insert) {  // OceanBase: docs/dialects.md, "The declared version and the copy path"
+      if (insert) {
         auto columns = copy::copy_columns(job);
         if (!columns) return columns.status();
         out.push_back({"copy", copy::insert_values_head(job, *columns) + "(...), (...)",
                        "once per batch of " + job.source.str() + ", the batch's rows as the VALUES"});
         continue;
       }
-      auto sql = copy::load_data_sql(job);
+      auto sql = copy::load_data_sql(job, format);
       if (!sql) return sql.status();
-      out.push_back({"copy", *sql, "once per batch of " + job.source.str() + ", the batch's rows as its file"});
+      out.push_back({"copy", *sql,
+                     "once per batch of " + job.source.str() + ", the batch's rows as its file" +
+                         (format == copy::WireFormat::kLoadDataIgnore
+                              ? std::string("; rows it skips as duplicates are deleted by key and loaded again")
+                              : std::string())});
     }
   }
   if (plan.phases.schema) {

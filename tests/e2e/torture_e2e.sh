@@ -3,7 +3,8 @@
 # `omsrun check` gives every object its fate with the counts; the run migrates it; then SHOW CREATE
 # DATABASE/TABLE are equal for every table (AUTO_INCREMENT normalised; t_wide's CASTs checked by
 # charset and value instead), GEOMETRY_COLUMNS' SRIDs, object counts and CHECKSUM TABLE equal, the
-# trigger did not fire on copied rows, the sequence continues where the source's stops.
+# trigger did not fire on copied rows, the sequence continues where the source's stops; under
+# TARGET oceanbase, check's report for the same schema is a pinned snapshot.
 source "$(dirname "$0")/lib.sh"
 
 DB=e2e_torture
@@ -92,6 +93,28 @@ src_vals=$(src_sql -N -e "SELECT id, HEX(CONVERT(u2 USING utf8mb4)), HEX(CONVERT
 tgt_vals=$(tgt_sql -N -e "SELECT id, HEX(u2), HEX(u16), HEX(u16le), HEX(u32) FROM $DB.t_wide ORDER BY id")
 [ "$src_vals" = "$tgt_vals" ] || { diff <(echo "$src_vals") <(echo "$tgt_vals") >&2; fail "t_wide values differ"; }
 
-src_sql -e "DROP DATABASE $DB"
+# The same source under TARGET oceanbase: check's compatibility report, every object line and the
+# counts, is pinned in tests/e2e/schemas/torture_oceanbase.check (pre-flight findings name ports and
+# the sandbox's MariaDB, so only the report is compared). The MariaDB target stands in for the server
+# (no OceanBase here: nothing is written). OMSQL_UPDATE_SNAPSHOTS=1 rewrites the file instead.
 tgt_sql -e "DROP DATABASE $DB"
+sed -e "s/^TARGET mysql \(.*\);/TARGET oceanbase \1 VERSION '4.3.1';/" "$WORK/torture.omsql" > "$WORK/torture_ob.omsql"
+grep -q "^TARGET oceanbase .* VERSION '4.3.1';" "$WORK/torture_ob.omsql" || fail "no oceanbase script: $(cat "$WORK/torture_ob.omsql")"
+set +e
+"$OMSRUN" check "$WORK/torture_ob.omsql" > "$WORK/check_ob.log" 2>&1
+set -e
+# The source's account count depends on the sandbox (other tests add users): written as N.
+grep -E '^objects?: ' "$WORK/check_ob.log" | sed -E 's/^(object: users and grants )[0-9]+ /\1N /' > "$WORK/report_ob.txt" ||
+  fail "no report: $(cat "$WORK/check_ob.log")"
+snapshot="$SOURCE_ROOT/tests/e2e/schemas/torture_oceanbase.check"
+if [ "${OMSQL_UPDATE_SNAPSHOTS:-}" = 1 ]; then
+  cp "$WORK/report_ob.txt" "$snapshot"
+else
+  diff "$snapshot" "$WORK/report_ob.txt" > "$WORK/report_ob.diff" ||
+    { cat "$WORK/report_ob.diff" >&2; fail "the oceanbase compatibility report differs from $snapshot"; }
+fi
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '$DB'")" = 0 ] ||
+  fail "check under TARGET oceanbase created the target database"
+
+src_sql -e "DROP DATABASE $DB"
 echo "torture e2e: ok"

@@ -229,7 +229,25 @@ Result<StatisticsRow> statistics_from_row(const Row& row) {
   if (!prefix) return prefix.status();
   out.part.prefix_length = *prefix;
   out.part.descending = text(row, 7) == "D";
+  if (row.size() > 10) {
+    out.index.hidden_as = text(row, 10);
+    if (out.index.hidden_as != "" && out.index.hidden_as != "IGNORED" && out.index.hidden_as != "INVISIBLE")
+      return Status::corruption(where + ": unexpected visibility '" + out.index.hidden_as + "'");
+  }
   return out;
+}
+
+Status apply_srs_id(const Row& row, ColumnDef& column) {
+  if (row.size() < 4) return short_row(row, 4, "COLUMNS (SRS_ID)");
+  const std::string where = "column " + text(row, 0) + "." + text(row, 1) + "." + text(row, 2) + " SRS_ID";
+  auto srid = unsigned_value(row[3], where);
+  if (!srid) return srid.status();
+  if (!*srid) return Status::ok();  // NULL: no SRID attribute
+  if (**srid > std::numeric_limits<uint32_t>::max())
+    return Status::corruption(where + ": '" + text(row, 3) + "' is not an SRID");
+  column.srid = static_cast<uint32_t>(**srid);
+  column.srid_enforced = true;
+  return Status::ok();
 }
 
 }  // namespace catalog_rows
@@ -305,7 +323,40 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
     it->second.columns.push_back(std::move(*col));
   }
 
-  // MariaDB's REF_SYSTEM_ID of geometry columns (MySQL has no such view; its SRID is not read).
+  // What this server's information_schema has: STATISTICS.IGNORED (MariaDB 10.6+) or IS_VISIBLE
+  // (MySQL 8) for indexes the optimizer does not use, COLUMNS.SRS_ID (MySQL 8) for SRIDs.
+  std::string hidden_expression = "''";
+  bool has_srs_id = false;
+  {
+    auto capabilities = c.query(
+        "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'information_schema' "
+        "AND ((TABLE_NAME = 'STATISTICS' AND COLUMN_NAME IN ('IGNORED', 'IS_VISIBLE')) OR "
+        "(TABLE_NAME = 'COLUMNS' AND COLUMN_NAME = 'SRS_ID'))");
+    if (!capabilities) return capabilities.status().with_context("reading information_schema's own columns");
+    for (const auto& row : capabilities->rows) {
+      const std::string column = upper(text(row, 1));
+      if (column == "IGNORED") hidden_expression = "IF(IGNORED = 'YES', 'IGNORED', '')";
+      else if (column == "IS_VISIBLE") hidden_expression = "IF(IS_VISIBLE = 'NO', 'INVISIBLE', '')";
+      else if (column == "SRS_ID") has_srs_id = true;
+    }
+  }
+
+  // MySQL 8's SRID attribute (enforced), when the server has one.
+  if (has_srs_id) {
+    auto srids = c.query("SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, SRS_ID FROM information_schema.COLUMNS "
+                         "WHERE SRS_ID IS NOT NULL AND " + table_filter(c, wanted, "TABLE_SCHEMA", "TABLE_NAME"));
+    if (!srids) return srids.status().with_context("reading information_schema.COLUMNS.SRS_ID");
+    for (const auto& row : srids->rows) {
+      auto it = defs.find({text(row, 0), text(row, 1)});
+      if (it == defs.end()) continue;
+      for (auto& column : it->second.columns)
+        if (iequals(column.name, text(row, 2)))
+          if (Status applied = catalog_rows::apply_srs_id(row, column); !applied)
+            return applied.with_context(c.describe());
+    }
+  }
+
+  // MariaDB's REF_SYSTEM_ID of geometry columns (MySQL has no such view).
   if (!mysql_server) {
     auto geometry = c.query(
         "SELECT G_TABLE_SCHEMA, G_TABLE_NAME, G_GEOMETRY_COLUMN, SRID FROM information_schema.GEOMETRY_COLUMNS "
@@ -328,7 +379,7 @@ Result<std::vector<TableDef>> MysqlCatalog::describe_tables(const std::vector<Qu
   // first), which SHOW CREATE TABLE also uses; sorting by name would lose it.
   auto statistics = c.query(
       "SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, COLLATION, "
-      "INDEX_TYPE, INDEX_COMMENT FROM information_schema.STATISTICS WHERE " +
+      "INDEX_TYPE, INDEX_COMMENT, " + hidden_expression + " FROM information_schema.STATISTICS WHERE " +
       table_filter(c, wanted, "TABLE_SCHEMA", "TABLE_NAME"));
   if (!statistics) return statistics.status().with_context("reading information_schema.STATISTICS");
   struct PendingPart {

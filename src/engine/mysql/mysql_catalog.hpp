@@ -54,7 +54,9 @@ Result<TableDef> table_from_row(const Row& row);
 // CHARACTER_SET_NAME, COLLATION_NAME, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION.
 Result<ColumnDef> column_from_row(const Row& row, bool mysql_server);
 // TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART,
-// COLLATION, INDEX_TYPE, INDEX_COMMENT: the index (without parts) and this row's part.
+// COLLATION, INDEX_TYPE, INDEX_COMMENT and optionally the index's hidden word ('IGNORED',
+// 'INVISIBLE' or ''; describe_tables selects it from IGNORED or IS_VISIBLE where the server has
+// one): the index (without parts) and this row's part.
 struct StatisticsRow {
   QualifiedName table;
   IndexDef index;
@@ -62,6 +64,9 @@ struct StatisticsRow {
   IndexPart part;
 };
 Result<StatisticsRow> statistics_from_row(const Row& row);
+// TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, SRS_ID (MySQL 8's COLUMNS view): sets `column`'s enforced
+// SRID. An SRS_ID that is not an unsigned 32-bit number is an error naming the column.
+Status apply_srs_id(const Row& row, ColumnDef& column);
 }  // namespace catalog_rows
 
 }  // namespace omsql

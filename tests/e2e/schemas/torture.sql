@@ -37,7 +37,7 @@ CREATE TABLE t_columns (
 
 -- Index forms: USING BTREE / USING HASH as written (and none where none was written), prefix,
 -- DESC, unique, MariaDB long unique (HASH over TEXT), FULLTEXT, SPATIAL with a REF_SYSTEM_ID,
--- index comments, names that need quoting.
+-- index comments, names that need quoting, indexes the optimizer ignores (MariaDB 10.6+ IGNORED).
 CREATE TABLE t_indexes (
   id INT NOT NULL,
   a INT NOT NULL,
@@ -50,6 +50,8 @@ CREATE TABLE t_indexes (
   KEY k_hash (a) USING HASH,
   KEY k_plain (b(10) DESC, a),
   KEY `k,(weird)` (`we``ird, (x)`) COMMENT 'KEY `fake` (a) USING HASH',
+  KEY k_ignored (b(5), id) COMMENT 'kept for a rollback' IGNORED,
+  UNIQUE KEY u_ignored (a, id) IGNORED,
   UNIQUE KEY u_long (c),
   FULLTEXT KEY ft (b, c),
   SPATIAL KEY sp (g)

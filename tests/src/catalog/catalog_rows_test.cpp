@@ -96,7 +96,9 @@ TEST_CASE("random information_schema values never throw") {
     bool t = false, c = false, s = false;
     REQUIRE_NOTHROW(t = table_from_row(row(9)).is_ok());
     REQUIRE_NOTHROW(c = column_from_row(row(17), i % 2 == 0).is_ok());
-    REQUIRE_NOTHROW(s = statistics_from_row(row(10)).is_ok());
+    REQUIRE_NOTHROW(s = statistics_from_row(row(i % 3 == 0 ? 11 : 10)).is_ok());
+    ColumnDef geometry;
+    REQUIRE_NOTHROW((void)apply_srs_id(row(4), geometry));
     for (bool ok : {t, c, s}) (ok ? parsed : refused)++;
   }
   CHECK(parsed > 1000);   // the generator reaches valid rows...
@@ -127,4 +129,36 @@ TEST_CASE("UNSIGNED is read as a word of COLUMN_TYPE after the type, not inside 
     REQUIRE(col);
     CHECK(col->is_unsigned == is_unsigned);
   }
+}
+
+TEST_CASE("an index's hidden word (IGNORED / INVISIBLE) and MySQL 8's SRS_ID are read, anything else refused") {
+  auto stat = statistics_from_row({"db", "t", "ix", "1", "1", "c", std::nullopt, "A", "BTREE", "", "IGNORED"});
+  REQUIRE(stat);
+  CHECK(stat->index.hidden_as == "IGNORED");
+  stat = statistics_from_row({"db", "t", "ix", "1", "1", "c", std::nullopt, "A", "BTREE", "", "INVISIBLE"});
+  REQUIRE(stat);
+  CHECK(stat->index.hidden_as == "INVISIBLE");
+  stat = statistics_from_row({"db", "t", "ix", "1", "1", "c", std::nullopt, "A", "BTREE", ""});  // server without it
+  REQUIRE(stat);
+  CHECK(stat->index.hidden_as.empty());
+  stat = statistics_from_row({"db", "t", "ix", "1", "1", "c", std::nullopt, "A", "BTREE", "", "YES"});
+  REQUIRE(!stat);
+  CHECK(stat.status().message().find("index db.t.ix: unexpected visibility 'YES'") != std::string::npos);
+
+  ColumnDef g;
+  REQUIRE(apply_srs_id({"db", "t", "g", "4326"}, g));
+  CHECK(g.srid == 4326u);
+  CHECK(g.srid_enforced);
+  ColumnDef flat;
+  REQUIRE(apply_srs_id({"db", "t", "g", "0"}, flat));
+  CHECK(flat.srid == 0u);
+  CHECK(flat.srid_enforced);
+  ColumnDef none;
+  REQUIRE(apply_srs_id({"db", "t", "g", std::nullopt}, none));
+  CHECK_FALSE(none.srid);
+  CHECK_FALSE(none.srid_enforced);
+  ColumnDef bad;
+  Status too_big = apply_srs_id({"db", "t", "g", "4294967296"}, bad);
+  REQUIRE(!too_big);
+  CHECK(too_big.message().find("column db.t.g SRS_ID: '4294967296' is not an SRID") != std::string::npos);
 }

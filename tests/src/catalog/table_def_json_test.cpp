@@ -56,6 +56,7 @@ TableDef rich_definition() {
   at.default_value = "current_timestamp(3)";
   at.extra = "on update current_timestamp(3)";
   at.datetime_precision = 3;
+  at.srid_enforced = true;  // not a geometry column, but the field round-trips all the same
   t.columns = {id, note, raw, total, at};
   IndexDef pk;
   pk.name = "PRIMARY";
@@ -68,6 +69,7 @@ TableDef rich_definition() {
   by_note.parts = {{"note", 10, true}, {"at", std::nullopt, false}};
   by_note.comment = "search";
   by_note.algorithm = "";
+  by_note.hidden_as = "IGNORED";
   t.indexes = {pk, by_note};
   ForeignKeyDef fk;
   fk.name = "fk_customer";
@@ -128,6 +130,15 @@ TEST_CASE("a rich definition survives to_json, dump, parse and table_def_from_js
   REQUIRE(old_back.is_ok());
   CHECK_FALSE(old_back->indexes[0].algorithm.has_value());
   CHECK_FALSE(old_back->indexes[1].algorithm.has_value());
+
+  // Nor, before this was read, "hidden_as" and "srid_enforced": an ordinary index, an unenforced SRID.
+  nlohmann::json older = to_json(rich);
+  for (auto& index : older.at("indexes")) index.erase("hidden_as");
+  for (auto& column : older.at("columns")) column.erase("srid_enforced");
+  auto older_back = table_def_from_json(older);
+  REQUIRE(older_back.is_ok());
+  CHECK(older_back->indexes[1].hidden_as.empty());
+  CHECK_FALSE(older_back->columns[0].srid_enforced);
 }
 
 TEST_CASE("a damaged definition is a Corruption naming what is wrong") {

@@ -65,3 +65,26 @@ TEST_CASE("target_version_finding: the declared OceanBase VERSION against the se
   REQUIRE(undeclared_mariadb);
   CHECK(undeclared_mariadb->message.find("add VERSION '4.x.y'") != std::string::npos);
 }
+
+TEST_CASE("copy path under TARGET oceanbase: INSERT unless every known version is 4.2.2 or later") {
+  Endpoint target;
+  target.dialect = Dialect::kOceanBase;
+  target.host = "ob";
+  target.port = 2881;
+  Finding none = check::copy_path_finding(target);
+  CHECK(none.severity == Finding::kInfo);
+  CHECK(none.code == FindingCode::kCopyPath);
+  CHECK(none.message ==
+        "root@ob:2881: the copy writes with REPLACE INTO ... VALUES (declared VERSION none, server none): LOAD DATA "
+        "LOCAL needs OceanBase 4.2.2 or later, and every version known must be");
+  target.version = parse_version_number("4.2.2");
+  target.reported_version = oceanbase_version_of("5.7.25-OceanBase-v4.2.1.0");
+  CHECK(check::copy_path_finding(target).message ==
+        "root@ob:2881: the copy writes with REPLACE INTO ... VALUES (declared VERSION 4.2.2, server 4.2.1.0): LOAD DATA "
+        "LOCAL needs OceanBase 4.2.2 or later, and every version known must be");
+  target.reported_version = oceanbase_version_of("5.7.25-OceanBase_CE-v4.3.5.1");
+  CHECK(check::copy_path_finding(target).message ==
+        "root@ob:2881: the copy writes with LOAD DATA LOCAL (declared VERSION 4.2.2, server 4.3.5.1): OceanBase 4.2.2+ "
+        "loads it with IGNORE, so rows skipped as duplicates are deleted by key and loaded again, and any other "
+        "warning stops the copy");
+}

@@ -134,7 +134,7 @@ TEST_CASE("every column type and edge value round-trips exactly (LOAD DATA and I
   REQUIRE(expected.size() == 6);
   std::string expected_checksum = checksum(source, table);
 
-  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues}) {
+  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues, WireFormat::kLoadDataIgnore}) {
     CAPTURE(copy::wire_format_name(format));
     reset_database(target, "omsql_test_copy_types");
     clone_table(source, target, table, table);
@@ -148,6 +148,11 @@ TEST_CASE("every column type and edge value round-trips exactly (LOAD DATA and I
       CHECK(actual[i] == expected[i]);
     }
     CHECK(checksum(target, table) == expected_checksum);
+    if (format == WireFormat::kLoadDataIgnore) {
+      // Written again: every row is skipped as a duplicate, deleted by its key and loaded again.
+      copy_table(source, target, job, 2, copy::BatchLimits{1, 1 << 20}, format);
+      CHECK(row_fingerprints(target, table) == expected);
+    }
   }
 }
 
@@ -260,7 +265,7 @@ TEST_CASE("filters and MAP COLUMN renames apply; re-writing a chunk is harmless"
   job.columns[1].target = "value text";
   job.filter = "id % 2 = 0";
 
-  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues}) {
+  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues, WireFormat::kLoadDataIgnore}) {
     CAPTURE(copy::wire_format_name(format));
     must(target, "TRUNCATE TABLE omsql_test_copy_renamed.sparse2");
     copy_table(source, target, job, 100, copy::BatchLimits{}, format);
@@ -297,7 +302,7 @@ TEST_CASE("ucs2, utf16le and utf32 text stored as utf8mb4 is converted, not copi
   QualifiedName table{"omsql_test_copy_charsets", "t"};
   TableJob job = make_job(source, table, table);
   for (size_t i = 1; i < job.columns.size(); ++i) job.columns[i].cast_to = "varchar(10) CHARACTER SET utf8mb4";
-  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues}) {
+  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues, WireFormat::kLoadDataIgnore}) {
     CAPTURE(copy::wire_format_name(format));
     reset_database(target, "omsql_test_copy_charsets");
     must(target, "CREATE TABLE omsql_test_copy_charsets.t (id int NOT NULL PRIMARY KEY, u2 varchar(10), "
@@ -327,7 +332,7 @@ TEST_CASE("a value the target rejects names the target, table, chunk and column"
   TableJob job = make_job(source, from, to);
   job.columns[1].target = "narrow";
 
-  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues}) {
+  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues, WireFormat::kLoadDataIgnore}) {
     CAPTURE(copy::wire_format_name(format));
     copy::ChunkPlanner planner(job, 200);
     auto range = planner.next(source);
@@ -395,7 +400,7 @@ TEST_CASE("a target session that is not strict still cannot truncate silently: w
   must(target, "SET SESSION sql_mode = ''");
   QualifiedName from{"omsql_test_copy_keys", "sparse"};
   TableJob job = make_job(source, from, QualifiedName{"omsql_test_copy_loose", "sparse"});
-  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues}) {
+  for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues, WireFormat::kLoadDataIgnore}) {
     CAPTURE(copy::wire_format_name(format));
     copy::ChunkPlanner planner(job, 50);
     auto range = planner.next(source);
@@ -412,6 +417,84 @@ TEST_CASE("a target session that is not strict still cannot truncate silently: w
     CHECK(status.message().find("the target changed values") != std::string::npos);
     CHECK(status.message().find("'v'") != std::string::npos);
   }
+}
+
+TEST_CASE("LOAD DATA IGNORE (OceanBase 4.2.2+): a batch written again replaces its rows by key, for every hard key") {
+  Servers servers;
+  Connection& source = *servers.source;
+  Connection& target = *servers.target;
+  make_key_tables(source);
+  reset_database(target, "omsql_test_copy_ignore");
+  for (const char* name : {"composite", "sparse", "binary_unique", "odd_types"}) {
+    CAPTURE(name);
+    QualifiedName from{"omsql_test_copy_keys", name};
+    QualifiedName to{"omsql_test_copy_ignore", name};
+    clone_table(source, target, from, to);
+    TableJob job = make_job(source, from, to);
+    REQUIRE(job.key.kind != RowKey::Kind::kNone);
+    auto writer = copy::BatchWriter::open(target, job, WireFormat::kLoadDataIgnore);
+    REQUIRE(writer);
+    CHECK((*writer)->load_sql().rfind("LOAD DATA LOCAL INFILE 'omsql-batch' IGNORE INTO TABLE `omsql_test_copy_ignore`.", 0) == 0);
+    copy_table(source, target, job, 97, copy::BatchLimits{40, 1 << 20}, WireFormat::kLoadDataIgnore);
+    // Damage every row's non-key value, then write everything again with other batch limits.
+    const std::string value = std::string(name) == "binary_unique" || std::string(name) == "odd_types" ? "v" : "n";
+    const std::string column = std::string(name) == "sparse" ? "v" : value;
+    must(target, "UPDATE " + sql::quote_name(to) + " SET `" + column + "` = NULL");
+    copy_table(source, target, job, 1000, copy::BatchLimits{64, 1 << 20}, WireFormat::kLoadDataIgnore);
+    CHECK(row_fingerprints(target, to) == row_fingerprints(source, from));
+  }
+}
+
+TEST_CASE("LOAD DATA IGNORE: a value strict mode would refuse, a clash on another unique key, a keyless duplicate fail") {
+  Servers servers;
+  Connection& source = *servers.source;
+  Connection& target = *servers.target;
+  make_key_tables(source);
+  reset_database(target, "omsql_test_copy_ignore_fail");
+  QualifiedName from{"omsql_test_copy_keys", "sparse"};
+  auto first_batch_written = [&](const TableJob& job) {
+    copy::ChunkPlanner planner(job, 50);
+    auto range = planner.next(source);
+    REQUIRE(range);
+    auto cursor = copy::ChunkCursor::open(source, job, **range, copy::BatchLimits{}, WireFormat::kLoadDataIgnore);
+    REQUIRE(cursor);
+    auto batch = (*cursor)->next_batch();
+    REQUIRE(batch);
+    CHECK(batch->keys.size() == (job.key.kind == RowKey::Kind::kNone ? 0 : batch->rows));
+    auto writer = copy::BatchWriter::open(target, job, WireFormat::kLoadDataIgnore);
+    REQUIRE(writer);
+    return (*writer)->write(*batch);
+  };
+
+  // IGNORE stores a too-long value cut, with a warning: the batch fails, naming the column.
+  must(target, "CREATE TABLE omsql_test_copy_ignore_fail.narrow (id bigint NOT NULL PRIMARY KEY, v varchar(2))");
+  Status narrow = first_batch_written(make_job(source, from, {"omsql_test_copy_ignore_fail", "narrow"}));
+  REQUIRE(!narrow);
+  CAPTURE(narrow.message());
+  CHECK(narrow.message().find("the target changed values") != std::string::npos);
+  CHECK(narrow.message().find("'v'") != std::string::npos);
+
+  // A target row holding a batch row's unique value under another key: deleting the batch's keys
+  // does not free it, and the second load skips the row again.
+  must(target, "CREATE TABLE omsql_test_copy_ignore_fail.clash (id bigint NOT NULL PRIMARY KEY, v varchar(10), UNIQUE KEY uv (v))");
+  must(target, "INSERT INTO omsql_test_copy_ignore_fail.clash VALUES (12345, 'min')");  // 'min': the first row
+  Status clash = first_batch_written(make_job(source, from, {"omsql_test_copy_ignore_fail", "clash"}));
+  REQUIRE(!clash);
+  CAPTURE(clash.message());
+  CHECK(clash.message().find("the target skipped 1 rows as duplicates after their row keys were deleted: they collide "
+                             "on another unique key") != std::string::npos);
+
+  // No row key (a UNIQUE key over a nullable column): duplicates cannot be replaced, so they fail.
+  must(source, "CREATE TABLE omsql_test_copy_keys.nullable_unique (a int NULL, b int, UNIQUE KEY ua (a))");
+  must(source, "INSERT INTO omsql_test_copy_keys.nullable_unique VALUES (1, 1), (2, 2), (NULL, 3)");
+  must(target, "CREATE TABLE omsql_test_copy_ignore_fail.nullable_unique (a int NULL, b int, UNIQUE KEY ua (a))");
+  must(target, "INSERT INTO omsql_test_copy_ignore_fail.nullable_unique VALUES (1, 0)");
+  TableJob keyless = make_job(source, {"omsql_test_copy_keys", "nullable_unique"}, {"omsql_test_copy_ignore_fail", "nullable_unique"});
+  REQUIRE(keyless.key.kind == RowKey::Kind::kNone);
+  Status duplicate = first_batch_written(keyless);
+  REQUIRE(!duplicate);
+  CAPTURE(duplicate.message());
+  CHECK(duplicate.message().find("the table has no copied row key to replace them by") != std::string::npos);
 }
 
 TEST_CASE("a table without a key is copied again after restart_chunk, not doubled") {

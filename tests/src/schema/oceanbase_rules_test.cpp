@@ -578,3 +578,65 @@ TEST_CASE("oceanbase: a written USING BTREE is kept (the only algorithm OceanBas
   CHECK(ddl->warnings == std::vector<std::string>{"shop.keys: index `k_a`: USING HASH omitted (OceanBase supports "
                                                   "only USING BTREE; InnoDB built this index as a B-tree too)"});
 }
+
+TEST_CASE("a MySQL 8 SRID (enforced on the source) is written as SRID n on both dialects, and the SPATIAL index is exact") {
+  TableDef t;
+  t.name = {"geo", "sites"};
+  auto at = not_null(column("at", "point"));
+  at.srid = 4326;
+  at.srid_enforced = true;
+  auto zero = not_null(column("flat", "point"));
+  zero.srid = 0;  // SRID 0 is an SRID too (Cartesian), enforced like any other
+  zero.srid_enforced = true;
+  t.columns = {not_null(column("id", "int(11)")), at, zero};
+  t.indexes = {{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""}, {"sp", false, "SPATIAL", {{"at", {}, false}}, ""}};
+  TableJob job = job_of(t);
+  auto ob = create_table_sql(job, DialectTarget(Dialect::kOceanBase, parse_version_number("4.2.2")), true);
+  REQUIRE(ob);
+  CHECK(ob->sql ==
+        "CREATE TABLE `geo`.`sites` (\n"
+        "  `id` int(11) NOT NULL,\n"
+        "  `at` point SRID 4326 NOT NULL,\n"
+        "  `flat` point SRID 0 NOT NULL,\n"
+        "  PRIMARY KEY (`id`),\n"
+        "  SPATIAL KEY `sp` (`at`)\n"
+        ")");
+  CHECK(ob->warnings.empty());
+  auto mysql = create_table_sql(job, Dialect::kMysql, true);
+  REQUIRE(mysql);
+  CHECK(has(mysql->sql, "  `at` point SRID 4326 NOT NULL,\n  `flat` point SRID 0 NOT NULL,\n"));
+  CHECK(mysql->warnings.empty());
+}
+
+TEST_CASE("IGNORED / INVISIBLE indexes: kept as the source spells them on mysql, created visible and named on OceanBase") {
+  TableDef t;
+  t.name = {"shop", "hidden"};
+  t.columns = {not_null(column("id", "int(11)")), column("a", "int(11)"), column("b", "int(11)")};
+  IndexDef pk{"PRIMARY", true, "BTREE", {{"id", {}, false}}, ""};
+  IndexDef ignored{"k_a", false, "BTREE", {{"a", {}, false}}, "old plan"};
+  ignored.hidden_as = "IGNORED";  // MariaDB 10.6+
+  IndexDef invisible{"u_b", true, "BTREE", {{"b", {}, false}}, ""};
+  invisible.hidden_as = "INVISIBLE";  // MySQL 8
+  t.indexes = {pk, ignored, invisible};
+  TableJob job = job_of(t);
+  job.target = {"shop_v2", "hidden"};
+
+  auto mysql = secondary_index_sql(job, Dialect::kMysql);
+  REQUIRE(mysql);
+  CHECK(mysql->sql ==
+        "ALTER TABLE `shop_v2`.`hidden` ADD KEY `k_a` (`a`) COMMENT 'old plan' IGNORED, ADD UNIQUE KEY `u_b` (`b`) "
+        "INVISIBLE");
+  CHECK(mysql->warnings.empty());
+
+  auto ob = secondary_index_sql(job, DialectTarget(Dialect::kOceanBase, parse_version_number("4.2.1")));
+  REQUIRE(ob);
+  CHECK(ob->sql == "ALTER TABLE `shop_v2`.`hidden` ADD KEY `k_a` (`a`) COMMENT 'old plan', ADD UNIQUE KEY `u_b` (`b`)");
+  CHECK(ob->warnings ==
+        std::vector<std::string>{
+            "shop.hidden: index `k_a` created visible: it is IGNORED on the source (the optimizer does not use it), and "
+            "OceanBase's CREATE TABLE and ADD INDEX take no visibility option; ALTER TABLE `shop_v2`.`hidden` ALTER "
+            "INDEX `k_a` INVISIBLE hides it again",
+            "shop.hidden: index `u_b` created visible: it is INVISIBLE on the source (the optimizer does not use it), "
+            "and OceanBase's CREATE TABLE and ADD INDEX take no visibility option; ALTER TABLE `shop_v2`.`hidden` "
+            "ALTER INDEX `u_b` INVISIBLE hides it again"});
+}

@@ -105,7 +105,7 @@ TEST_CASE("phases the MODE leaves out are not listed") {
   CHECK(phases(*statements) == std::vector<std::string>{"schema", "schema", "indexes"});
 }
 
-TEST_CASE("oceanbase: the copy is written with REPLACE ... VALUES, and the DDL follows the declared VERSION") {
+TEST_CASE("oceanbase: the copy path and the DDL follow the declared VERSION (LOAD DATA IGNORE from 4.2.2, else REPLACE ... VALUES)") {
   Plan plan;
   plan.target.dialect = Dialect::kOceanBase;
   plan.target.version = parse_version_number("4.3.1");
@@ -120,11 +120,15 @@ TEST_CASE("oceanbase: the copy is written with REPLACE ... VALUES, and the DDL f
     if (s.phase == "copy") copy = s.sql;
     if (s.phase == "indexes") indexes += s.sql;
   }
-  CHECK(copy == "REPLACE INTO `shop_v2`.`a` (`id`, `parent_id`) VALUES (...), (...)");
+  CHECK(copy ==
+        "LOAD DATA LOCAL INFILE 'omsql-batch' IGNORE INTO TABLE `shop_v2`.`a` CHARACTER SET binary FIELDS TERMINATED BY "
+        "'\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (`id`, `parent_id`)");
   CHECK(indexes == "ALTER TABLE `shop_v2`.`a` ADD KEY `ix_parent` (`parent_id`), ADD FULLTEXT KEY `ft` (`parent_id`)");
   plan.target.version = parse_version_number("4.2.1");
   statements = planned_statements(plan, {});
   REQUIRE(statements);
-  for (const auto& s : *statements)
+  for (const auto& s : *statements) {
     if (s.phase == "indexes") CHECK(s.sql.find("FULLTEXT") == std::string::npos);
+    if (s.phase == "copy") CHECK(s.sql == "REPLACE INTO `shop_v2`.`a` (`id`, `parent_id`) VALUES (...), (...)");
+  }
 }

@@ -59,6 +59,16 @@ Result<std::unique_ptr<ChunkCursor>> ChunkCursor::open(Connection& source, const
                            format == WireFormat::kInsertValues ? insert_values_head(job, *columns) : std::string(),
                            std::move(insert_charsets));
   cursor->sql_ = std::move(*sql);
+  if (format == WireFormat::kLoadDataIgnore && job.key.kind != RowKey::Kind::kNone) {
+    for (const auto& name : job.key.columns) {
+      auto it = std::find_if(columns->begin(), columns->end(), [&](const CopyColumn& c) { return c.source_name == name; });
+      if (it == columns->end()) {
+        cursor->key_positions_.clear();  // a generated key column: the batch carries no keys
+        break;
+      }
+      cursor->key_positions_.push_back(static_cast<size_t>(it - columns->begin()));
+    }
+  }
 
   auto stream = source.stream(cursor->sql_);
   if (!stream) return stream.status().with_context("reading " + cursor->chunk_description_);
@@ -94,6 +104,10 @@ Result<RowBatch> ChunkCursor::next_batch() {
       return batch;
     }
     encoder_->append_row(row, lengths, batch.rows == 0, batch.data);
+    if (!key_positions_.empty()) {
+      KeyTuple& key = batch.keys.emplace_back();
+      for (size_t at : key_positions_) key.emplace_back(row[at] ? row[at] : "", row[at] ? lengths[at] : 0);
+    }
     ++batch.rows;
   }
   return batch;

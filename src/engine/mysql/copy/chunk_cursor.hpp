@@ -41,6 +41,9 @@ class ChunkCursor {
   std::optional<StreamingResult> stream_;
   std::string sql_;
   bool finished_ = false;
+  // kLoadDataIgnore: the positions of the key columns among the selected ones, in key order (empty:
+  // no key, or a key column that is not copied), whose values each batch carries in RowBatch::keys.
+  std::vector<size_t> key_positions_;
 };
 
 // REPLACE INTO `db`.`t` (`a`, `b`) VALUES : the head of every INSERT-format batch of `job`.

@@ -181,3 +181,24 @@ TEST_CASE("many tables are described with one query per view, in the order asked
   CHECK(missing.status().message().find("omsql_test_catalog_many.missing does not exist") != std::string::npos);
   must(*c, "DROP DATABASE omsql_test_catalog_many");
 }
+
+TEST_CASE("IGNORED indexes are read as the source spells them (MariaDB 10.6+: STATISTICS.IGNORED)") {
+  auto c = connect_source();
+  must(*c, "DROP DATABASE IF EXISTS omsql_test_catalog_hidden");
+  must(*c, "CREATE DATABASE omsql_test_catalog_hidden");
+  must(*c, "CREATE TABLE omsql_test_catalog_hidden.t (id INT PRIMARY KEY, a INT, b INT, "
+           "KEY k_used (a), KEY k_ignored (a, b) COMMENT 'old' IGNORED, UNIQUE KEY u_ignored (b) IGNORED)");
+  MysqlCatalog catalog(*c);
+  auto defs = catalog.describe_tables({{"omsql_test_catalog_hidden", "t"}});
+  REQUIRE(defs);
+  REQUIRE(defs->size() == 1);
+  const TableDef& t = (*defs)[0];
+  CHECK(index(t, "PRIMARY").hidden_as.empty());
+  CHECK(index(t, "k_used").hidden_as.empty());
+  CHECK(index(t, "k_ignored").hidden_as == "IGNORED");
+  CHECK(index(t, "k_ignored").comment == "old");
+  CHECK(index(t, "u_ignored").hidden_as == "IGNORED");
+  // MariaDB has no enforced SRID (COLUMNS.SRS_ID is MySQL 8's): nothing claims one.
+  for (const auto& column : t.columns) CHECK_FALSE(column.srid_enforced);
+  must(*c, "DROP DATABASE omsql_test_catalog_hidden");
+}
