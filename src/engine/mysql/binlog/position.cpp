@@ -1,6 +1,8 @@
 #include "src/engine/mysql/binlog/position.hpp"
 
 #include <cstdlib>
+#include <optional>
+#include <stdexcept>
 
 #include "src/engine/mysql/connection.hpp"
 #include "src/sql/quote.hpp"
@@ -28,6 +30,51 @@ Result<BinlogPosition> parse_binlog_position(const std::string& text) {
   position.offset = std::strtoull(head.c_str() + colon + 1, &end, 10);
   if (*end != '\0') return Status::invalid_argument("not a binlog position (bad offset): '" + text + "'");
   return position;
+}
+
+namespace {
+
+// The value of the digits after the last dot; nullopt when there are none, others follow, or
+// they do not fit 64 bits.
+std::optional<uint64_t> binlog_sequence(const std::string& file) {
+  const size_t dot = file.rfind('.');
+  if (dot == std::string::npos || dot + 1 == file.size()) return std::nullopt;
+  uint64_t value = 0;
+  for (size_t i = dot + 1; i < file.size(); ++i) {
+    const char c = file[i];
+    if (c < '0' || c > '9') return std::nullopt;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+}  // namespace
+
+bool has_binlog_sequence(const std::string& file) { return binlog_sequence(file).has_value(); }
+
+SourcePosition to_source_position(const BinlogPosition& position) {
+  if (position.empty()) return SourcePosition{};
+  auto sequence = binlog_sequence(position.file);
+  if (!sequence)
+    throw std::invalid_argument("binlog file name '" + position.file +
+                                "' has no numeric suffix (BASE.NNNNNN): it cannot be ordered as a source position");
+  return SourcePosition{std::string(kMysqlPositionEngine), {*sequence, position.offset}, position.str()};
+}
+
+Result<BinlogPosition> to_binlog_position(const SourcePosition& position) {
+  if (position.empty()) return BinlogPosition{};
+  if (position.engine != kMysqlPositionEngine)
+    return Status::invalid_argument("source position '" + position.payload + "' is a " + position.engine +
+                                    " position, not a MySQL-family binlog position");
+  auto binlog = parse_binlog_position(position.payload);
+  if (!binlog) return Status::corruption("MySQL source position: " + binlog.status().message());
+  auto sequence = binlog_sequence(binlog->file);
+  if (!sequence || position.order != std::vector<uint64_t>{*sequence, binlog->offset})
+    return Status::corruption("MySQL source position '" + position.payload +
+                              "' disagrees with its order key (expected {file sequence, offset})");
+  return binlog;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "src/common/status.hpp"
+#include "src/model/source_position.hpp"
 
 namespace omsql {
 
@@ -55,6 +56,22 @@ struct BinlogPosition {
     return a.offset <=> b.offset;
   }
 };
+
+// The engine name of the MySQL family's SourcePositions (MySQL, MariaDB, OceanBase: one binlog).
+inline constexpr std::string_view kMysqlPositionEngine = "mysql";
+
+// The opaque form (src/model/source_position.hpp): order {file sequence, offset}, payload str().
+// The sequence is the file's numeric suffix: a server names its binlog files BASE.NNNNNN and one
+// source keeps one BASE, so (sequence, offset) orders its positions as BinlogPosition does. The
+// empty position (no file) becomes the empty SourcePosition.
+// REQUIRES: `position` is empty or its file ends in ".DIGITS" (every server-written name does);
+// throws std::invalid_argument naming the file otherwise.
+SourcePosition to_source_position(const BinlogPosition& position);
+// Back from to_source_position's form. InvalidArgument for a position of another engine, and
+// Corruption for a payload that is no binlog position or disagrees with the order key.
+Result<BinlogPosition> to_binlog_position(const SourcePosition& position);
+// Whether `file` has the numeric suffix to_source_position needs.
+bool has_binlog_sequence(const std::string& file);
 
 // Parses BinlogPosition::str() output back ("file:offset" with optional " gtid G").
 Result<BinlogPosition> parse_binlog_position(const std::string& text);
