@@ -86,7 +86,7 @@ Result<bool> preflight(Connection& source, std::shared_ptr<const Plan>& plan, bo
 // changed is bound again by the same rules.
 Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& plan, const TaskDirectory& directory,
                               TaskState& state, RunListener& listener) {
-  if (!plan->phases.incremental || state.start_binlog_file) return Status::ok();
+  if (!plan->phases.incremental || state.start_position) return Status::ok();
   std::vector<TableDef> bound;
   for (const auto& job : plan->tables) bound.push_back(job.source_def);
   MysqlCatalog catalog(source);
@@ -111,9 +111,7 @@ Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& p
     listener.start_definition_changed(plan->tables[i].source.str(), moment->position.str());
   }
   if (rebound) plan = std::move(rebound);
-  state.start_binlog_file = moment->position.file;
-  state.start_binlog_offset = moment->position.offset;
-  state.start_gtid = moment->position.gtid;
+  state.start_position = to_source_position(moment->position);
   return directory.save(state);
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "src/task/position_json.hpp"
 #include "src/task/private_files.hpp"
 
 namespace omsql {
@@ -57,9 +58,7 @@ json to_json(const TaskState& s) {
   json j;
   j["script"] = s.script_path;
   j["phase"] = std::string(phase_name(s.phase));
-  if (s.start_binlog_file) j["start_binlog_file"] = *s.start_binlog_file;
-  if (s.start_binlog_offset) j["start_binlog_offset"] = *s.start_binlog_offset;
-  if (s.start_gtid) j["start_gtid"] = *s.start_gtid;
+  if (s.start_position) j["start_position"] = position_json(*s.start_position);
   j["indexes_done"] = s.indexes_done;
   if (s.needs_recopy) j["needs_recopy"] = *s.needs_recopy;
   if (s.cut_over) j["cut_over"] = *s.cut_over;
@@ -76,10 +75,8 @@ json to_json(const TaskState& s) {
     tj["copy_done"] = t.copy_done;
     tj["rows_copied"] = t.rows_copied;
     tj["bytes_copied"] = t.bytes_copied;
-    if (t.snapshot_file) tj["snapshot_file"] = *t.snapshot_file;
-    if (t.snapshot_offset) tj["snapshot_offset"] = *t.snapshot_offset;
-    if (t.copy_read_by)
-      tj["copy_read_by"] = json{{"file", t.copy_read_by->file}, {"offset", t.copy_read_by->offset}, {"gtid", t.copy_read_by->gtid}};
+    if (t.snapshot) tj["snapshot"] = position_json(*t.snapshot);
+    if (t.copy_read_by) tj["copy_read_by"] = position_json(*t.copy_read_by);
     if (t.copy_incomplete) tj["copy_incomplete"] = *t.copy_incomplete;
     if (t.copied_through) {
       json key = json::array();
@@ -100,9 +97,17 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
     const auto parsed = parse_phase(phase);
     if (!parsed) return Status::corruption(where + ": unknown phase '" + phase + "'");
     s.phase = *parsed;
-    if (j.contains("start_binlog_file")) s.start_binlog_file = j["start_binlog_file"].get<std::string>();
-    if (j.contains("start_binlog_offset")) s.start_binlog_offset = j["start_binlog_offset"].get<uint64_t>();
-    if (j.contains("start_gtid")) s.start_gtid = j["start_gtid"].get<std::string>();
+    if (j.contains("start_position")) {
+      auto start = position_from_json(j["start_position"], where + ": start_position");
+      if (!start) return start.status();
+      s.start_position = *start;
+    } else if (j.contains("start_binlog_file")) {  // written before the opaque position
+      auto start = position_from_binlog_fields(j["start_binlog_file"].get<std::string>(),
+                                               j.value("start_binlog_offset", uint64_t{0}), j.value("start_gtid", ""),
+                                               where + ": start_binlog_file");
+      if (!start) return start.status();
+      s.start_position = *start;
+    }
     s.indexes_done = j.value("indexes_done", false);
     if (j.contains("needs_recopy")) s.needs_recopy = j["needs_recopy"].get<std::string>();
     if (j.contains("cut_over")) s.cut_over = j["cut_over"].get<std::string>();
@@ -115,11 +120,21 @@ Result<TaskState> from_json(const json& j, const std::string& where) {
       t.copy_done = tj.value("copy_done", false);
       t.rows_copied = tj.value("rows_copied", uint64_t{0});
       t.bytes_copied = tj.value("bytes_copied", uint64_t{0});
-      if (tj.contains("snapshot_file")) t.snapshot_file = tj["snapshot_file"].get<std::string>();
-      if (tj.contains("snapshot_offset")) t.snapshot_offset = tj["snapshot_offset"].get<uint64_t>();
-      if (tj.contains("copy_read_by")) {
-        const json& p = tj["copy_read_by"];
-        t.copy_read_by = BinlogPosition{p.at("file").get<std::string>(), p.at("offset").get<uint64_t>(), p.value("gtid", "")};
+      if (tj.contains("snapshot")) {
+        auto snapshot = position_from_json(tj["snapshot"], where + ": table " + name + " snapshot");
+        if (!snapshot) return snapshot.status();
+        t.snapshot = *snapshot;
+      } else if (tj.contains("snapshot_file")) {  // written before the opaque position
+        auto snapshot = position_from_binlog_fields(tj["snapshot_file"].get<std::string>(),
+                                                    tj.value("snapshot_offset", uint64_t{0}), "",
+                                                    where + ": table " + name + " snapshot_file");
+        if (!snapshot) return snapshot.status();
+        t.snapshot = *snapshot;
+      }
+      if (tj.contains("copy_read_by")) {  // the new form, or the old {"file","offset","gtid"}
+        auto read_by = position_from_json(tj["copy_read_by"], where + ": table " + name + " copy_read_by");
+        if (!read_by) return read_by.status();
+        t.copy_read_by = *read_by;
       }
       if (tj.contains("copy_incomplete")) t.copy_incomplete = tj["copy_incomplete"].get<std::string>();
       if (tj.contains("copied_through_hex")) {

@@ -5,12 +5,11 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-
-#include "src/engine/mysql/binlog/position.hpp"
 #include <string>
 #include <vector>
 
 #include "src/common/status.hpp"
+#include "src/model/source_position.hpp"
 #include "src/task/phase.hpp"
 
 namespace omsql {
@@ -28,24 +27,22 @@ struct TableProgress {
   std::optional<std::vector<std::string>> copied_through;  // key tuple (raw bytes), nullopt = from the start
   uint64_t rows_copied = 0;
   uint64_t bytes_copied = 0;
-  // Tables without a key: the binlog position of the snapshot the copy read; replay skips the
-  // table's changes up to it.
-  std::optional<std::string> snapshot_file;
-  std::optional<uint64_t> snapshot_offset;
+  // Tables read whole in one snapshot (no key, an FK snapshot group): the source position of that
+  // snapshot; replay skips the table's changes up to it.
+  std::optional<SourcePosition> snapshot;
   // DDL during the copy (src/task/table_copies.hpp): the source position by which the copy had
   // read its rows (taken once its last chunk was committed; the snapshot's for a snapshot copy),
   // and, for a copy cut off by a DDL or a failure of its own, why (copy_done is then set: the
   // copy is redone inside the live link, at the table's DDL barrier by `copy_read_by`).
-  std::optional<BinlogPosition> copy_read_by;
+  std::optional<SourcePosition> copy_read_by;
   std::optional<std::string> copy_incomplete;
 };
 
 struct TaskState {
   std::string script_path;
   Phase phase = Phase::kNew;  // kept in state.json by name (phase.hpp)
-  std::optional<std::string> start_binlog_file;   // recorded before the first chunk is read
-  std::optional<uint64_t> start_binlog_offset;
-  std::optional<std::string> start_gtid;
+  // Where capture starts: the source position recorded before the first chunk is read.
+  std::optional<SourcePosition> start_position;
   std::map<std::string, TableProgress> tables;    // by source "db.table"
   bool indexes_done = false;
   // Set when the binlog the task needs was purged: the link cannot go on; a plain run refuses and

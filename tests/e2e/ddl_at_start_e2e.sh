@@ -39,7 +39,7 @@ for round in 1 2 3; do
   "$OMSRUN" "$WORK/start.omsql" --task-dir "$task" >"$WORK/run$round.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 200); do
-    grep -q '"start_binlog_file"' "$task/state.json" 2>/dev/null && break
+    grep -q '"start_position"' "$task/state.json" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || fail "round $round: the task ended before taking its start position"
     sleep 0.02
   done

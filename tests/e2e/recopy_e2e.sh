@@ -31,7 +31,8 @@ src_sql e2e_recopy -e "UPDATE orders SET qty = qty + 100 WHERE id <= 50; DELETE 
                        INSERT INTO notes VALUES ('lost'); UPDATE legacy SET v = -v WHERE id <= 10"
 src_sql -e "FLUSH BINARY LOGS"
 current=$(src_sql -N -e "SHOW MASTER STATUS" | cut -f1)
-start_file=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["start_binlog_file"])' "$WORK/task/state.json")
+# The start position's payload is the MySQL family's "FILE:OFFSET gtid G".
+start_file=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["start_position"]["payload"].split(" gtid ")[0].rsplit(":", 1)[0])' "$WORK/task/state.json")
 # The server keeps a file until its transactions are checkpointed (and while a binlog dump thread
 # reads it): purge until the task's start file is gone.
 purged=0

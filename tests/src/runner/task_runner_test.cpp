@@ -137,7 +137,7 @@ TEST_CASE("run_task: a fresh run is blocked by an existing target table, by its 
   auto state = directory->load();
   REQUIRE(state);
   CHECK(state->phase == Phase::kNew);
-  CHECK_FALSE(state->start_binlog_file);
+  CHECK_FALSE(state->start_position);
   must(*source, "DROP DATABASE runner_test");
   must(*target, "DROP DATABASE runner_test");
   std::filesystem::remove_all(dir);
