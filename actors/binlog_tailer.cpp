@@ -196,6 +196,18 @@ Status load_history(TailerState& s) {
     if (!bound) return bound.status().with_context("schema history of " + entry.source.str());
     s.rules->join(*definition, bound->replayed_columns());
   }
+  // Tables a RENAME took away after the resume position: still the task's until capture reads it
+  // again (their rows before it are decoded by their name then).
+  auto set = load_table_set(s.task_dir);
+  if (!set) return set.status();
+  for (const auto& departed : set->has_value() ? (*set)->left : std::vector<DepartedTable>{}) {
+    if (!departed.renamed_to) continue;
+    auto definition = s.history->at(departed.source, from);
+    if (!definition) continue;
+    auto bound = bind_table(s.plan->rules, *definition);
+    if (!bound) return bound.status().with_context("schema history of " + departed.source.str());
+    s.rules->join(*definition, bound->replayed_columns());
+  }
   return Status::ok();
 }
 
@@ -360,6 +372,85 @@ Status tables_leave(TailerState& s, const DdlStatement& ddl) {
   return Status::ok();
 }
 
+// A replicated RENAME TABLE (issue 12 §2): each task table it moves within the MIGRATE patterns
+// stays in the task under its new name (same definition: the rows after it are decoded by it under
+// that name), each it moves out leaves. Recorded in the schema history (every name's definition
+// after the whole statement, once: `RENAME TABLE t TO t_old, t_new TO t` leaves t with t_new's)
+// and table-set.json before the statement is spooled. Replay renames the target tables at the
+// statement's place; one renamed out keeps its target table as it was, no longer fed.
+Status tables_rename(TailerState& s, const DdlStatement& ddl) {
+  const DdlReplication replication = s.rules->replication_of(ddl);
+  if (replication.kind != ReplicatedDdl::kRenameTable) return Status::ok();
+  auto failed = [&](const Status& st) {
+    const std::string text = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
+                             "\" renames task tables, and capture cannot follow it: " + st.message();
+    return st.is_transient() ? Status::transient(text) : Status::unsupported(text);
+  };
+  // Every name's definition after the statement, pair by pair.
+  std::vector<std::pair<QualifiedName, std::optional<TableDef>>> after;
+  auto find = [&](const QualifiedName& name) -> std::optional<TableDef>* {
+    for (auto& [n, def] : after)
+      if (same_name(n.schema, name.schema) && same_name(n.table, name.table)) return &def;
+    return nullptr;
+  };
+  std::vector<TableRenamed> moves;
+  for (const auto& pair : replication.renames) {
+    std::optional<TableDef>* known = find(pair.from);
+    std::optional<TableDef> definition;
+    if (known) {
+      definition = *known;
+    } else if (const TableDef* current = s.rules->definition(pair.from)) {
+      definition = *current;
+    }
+    if (!definition) return failed(Status::invalid_argument("the definition of " + pair.from.str() + " is unknown"));
+    if (known) *known = std::nullopt; else after.emplace_back(pair.from, std::nullopt);
+    if (pair.fate != RenamePair::Fate::kWithin) {
+      moves.push_back(TableRenamed{pair.from, pair.to, std::nullopt});
+      continue;
+    }
+    TableDef renamed = *definition;
+    renamed.name = pair.to;
+    for (auto& fk : renamed.foreign_keys)
+      if (fk.referenced == pair.from) fk.referenced = pair.to;  // a self-reference follows the table
+    if (!same_name(pair.to.schema, pair.from.schema)) {
+      if (auto defaults = s.rules->database_defaults(pair.to.schema)) {
+        renamed.schema_charset = defaults->first;
+        renamed.schema_collation = defaults->second;
+      }
+    }
+    auto bound = bind_table(s.plan->rules, renamed);
+    if (!bound) return failed(bound.status().with_context(pair.to.str()));
+    moves.push_back(TableRenamed{pair.from, pair.to,
+                                 TableSetEntry{pair.to, bound->target, column_rules_of(s.plan->rules, pair.to),
+                                               JoinedAt{ddl.position, ddl.statement}}});
+    if (std::optional<TableDef>* slot = find(pair.to)) *slot = std::move(renamed);
+    else after.emplace_back(pair.to, std::move(renamed));
+  }
+  if (!s.history->recorded_at(replication.renames.front().from, ddl.position))
+    for (const auto& [name, definition] : after)
+      OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, definition ? definition->name : name, definition, ddl.statement));
+  OMSQL_RETURN_IF_ERROR(record_tables_renamed(s.task_dir, moves, ddl.position, ddl.statement));
+  std::vector<QualifiedName> gone;
+  std::vector<std::pair<TableDef, std::vector<bool>>> arrived;
+  for (const auto& pair : replication.renames) {
+    note_copy_ddl(s, pair.from, ddl);
+    gone.push_back(pair.from);
+  }
+  for (const auto& [name, definition] : after) {
+    if (!definition) continue;
+    auto bound = bind_table(s.plan->rules, *definition);
+    if (!bound) return failed(bound.status());
+    arrived.emplace_back(*definition, bound->replayed_columns());
+  }
+  s.rules->renamed(ddl.position, gone, arrived);
+  for (const auto& move : moves)
+    log::info("binlog") << "binlog: " << move.from.str() << " was renamed on the source to " << move.to_source.str()
+                        << " at " << ddl.position.str()
+                        << (move.to ? ": it stays in the task (to " + move.to->target.str() + ")"
+                                    : std::string(": the MIGRATE rules do not take that name, so it leaves the task"));
+  return Status::ok();
+}
+
 tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerState> self, std::shared_ptr<const Plan> plan,
                                         std::string spool_dir, std::string task_dir, BinlogPosition start,
                                         link_events_actor coordinator) {
@@ -443,6 +534,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
             if (!halt && !skipped) {
               Status st = tables_join(s, *ddl);
               if (st) st = evolve_definition(s, *ddl);
+              if (st) st = tables_rename(s, *ddl);
               if (!st && st.is_transient()) {
                 lost = st;  // read again from the last synced record, the statement included
                 break;

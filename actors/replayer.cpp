@@ -452,6 +452,22 @@ template <class Self>
 Status forget_table_copies(Self* self, const apply::DdlStep& step) {
   auto& s = self->state;
   size_copies(s);
+  if (step.kind == ReplicatedDdl::kRenameTable) {
+    // A renamed table's copy facts go with it; one that left owes nothing any more.
+    bool changed = false;
+    for (const auto& renamed : step.renamed) {
+      if (renamed.index >= s.plan->tables.size()) continue;
+      const std::string from = s.plan->tables[renamed.index].source.str();
+      auto it = s.copy_record.tables.find(from);
+      if (!renamed.job) s.copies[renamed.index] = TableCopyFacts{};
+      if (it == s.copy_record.tables.end()) continue;
+      TableCopyFacts facts = it->second;
+      s.copy_record.tables.erase(it);
+      if (renamed.job) s.copy_record.tables[renamed.job->source.str()] = facts;
+      changed = true;
+    }
+    return changed ? write_table_copies(s.task_dir, s.copy_record) : Status::ok();
+  }
   if (step.kind != ReplicatedDdl::kDropTable) return Status::ok();
   bool changed = false;
   for (const auto& table : step.tables)
@@ -530,6 +546,25 @@ void run_barrier(Self* self) {
       return;
     }
   }
+  if (step.kind == ReplicatedDdl::kRenameTable && !step.statements.empty()) {
+    // Renamed before a crash (only the checkpoint moves), still to rename, or changed by someone?
+    auto target = Connection::open(s.plan->target, "target");
+    if (!target) return replayer_fail(self, target.status().message());
+    std::map<QualifiedName, bool> present;
+    for (const auto& [from, to] : step.target_moves)
+      for (const QualifiedName& name : {from, to}) {
+        auto described = MysqlCatalog(**target).describe(name);
+        if (!described && described.status().code() != Status::Code::kNotFound)
+          return replayer_fail(self, described.status().message());
+        present[name] = described.is_ok();
+      }
+    if (auto why = apply::settle_rename_against_target(step, present)) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why, ddl.schema});
+      self->quit();
+      return;
+    }
+  }
   if (auto why = plan_table_copy(self, step, at)) {
     const DdlStatement& ddl = *s.waiting->ddl;
     self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why, ddl.schema});
@@ -554,6 +589,14 @@ void run_barrier(Self* self) {
     s.own_plan->tables[step.table_index] = *step.after_job;
     s.group->rebind(step.table_index);
   }
+  bool renamed_any = false;
+  for (const auto& renamed : step.renamed) {
+    // A table renamed within the patterns: its changes after it come under the new name.
+    if (!renamed.job || renamed.index >= s.own_plan->tables.size()) continue;
+    s.own_plan->tables[renamed.index] = *renamed.job;
+    renamed_any = true;
+  }
+  if (renamed_any) s.group->rebind_all();  // the name index too
   send_to_lane(self, 0, apply::ddl_work(std::move(step.statements), at, s.task_id, s.lanes.size()));
 }
 
@@ -746,6 +789,18 @@ void begin_replay(Self* self) {
     if (!definition || planned) continue;
     auto bound = bind_table(s.plan->rules, *definition);
     if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + entry.source.str()).message());
+    s.own_plan->tables.push_back(std::move(bound).value());
+  }
+  // Tables a RENAME took away after the replay position: still the task's up to it (their rows
+  // before it are applied to their target tables under the old names, then the barrier renames).
+  for (const auto& departed : set->has_value() ? (*set)->left : std::vector<DepartedTable>{}) {
+    if (!departed.renamed_to || !(start < departed.position)) continue;
+    auto definition = s.history->at(departed.source, start);
+    const bool planned = std::any_of(s.own_plan->tables.begin(), s.own_plan->tables.end(),
+                                     [&](const TableJob& job) { return job.source == departed.source; });
+    if (!definition || planned) continue;
+    auto bound = bind_table(s.plan->rules, *definition);
+    if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + departed.source.str()).message());
     s.own_plan->tables.push_back(std::move(bound).value());
   }
   s.group->rebind_all();

@@ -9,6 +9,7 @@
 #include "src/engine/mysql/binlog/ddl_lexer.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
 #include "src/model/table_binding.hpp"
+#include "src/schema/ddl.hpp"
 #include "src/schema/evolution.hpp"
 #include "src/sql/quote.hpp"
 #include "src/task/start_moment.hpp"
@@ -181,6 +182,123 @@ DdlStep create_step(const Plan& plan, const DdlStatement& ddl, const QualifiedNa
   return step;
 }
 
+
+// RENAME TABLE (or ALTER TABLE ... RENAME TO) moving task tables: within the MIGRATE patterns
+// the target tables are renamed to the new names' targets in one statement (MariaDB renames all
+// pairs or none), out of them a table leaves the task and its target table stays. Its job under the
+// new name is the definition capture recorded there.
+DdlStep rename_step(const Plan& plan, const DdlStatement& ddl, const DdlReplication& replication,
+                    const SchemaHistory* history) {
+  auto stop = [&](const std::string& why) {
+    DdlStep step;
+    step.action = DdlStep::Action::kStop;
+    step.message = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\" renames task tables: " + why +
+                   ". Everything before the statement is applied";
+    return step;
+  };
+  if (!history) return stop("the task keeps no schema history to take their definitions from");
+  if (plan.options.on_exists == OnExists::kAppend)
+    return stop("the task writes into target tables that held rows of their own (on_exists = 'append'), which omsql "
+                "does not rename. Rename the target tables by hand, then `omsrun ddl applied`");
+  // Where each task table ends (its Plan index -> the name it has after the statement, or none).
+  struct Move {
+    size_t index;
+    QualifiedName current;
+    bool left = false;
+  };
+  std::vector<Move> moves;
+  std::vector<QualifiedName> occupied;  // the target tables as the statement's pairs leave them
+  for (const auto& job : plan.tables) occupied.push_back(job.target);
+  auto occupied_at = [&](const QualifiedName& name) {
+    return std::find(occupied.begin(), occupied.end(), name);
+  };
+  DdlStep step;
+  std::string renames, leaves;
+  for (const auto& pair : replication.renames) {
+    Move* move = nullptr;
+    for (auto& m : moves)
+      if (!m.left && same_name(m.current.schema, pair.from.schema) && same_name(m.current.table, pair.from.table)) move = &m;
+    if (!move) {
+      const TableJob* job = job_of(plan, pair.from);
+      if (!job) return stop(pair.from.str() + " is not a table of the task here");
+      moves.push_back(Move{static_cast<size_t>(job - plan.tables.data()), pair.from});
+      move = &moves.back();
+    }
+    const TableJob& job = plan.tables[move->index];
+    // Replay honours FK actions through a graph of the task's tables by name, and the children's
+    // definitions name their parents: neither follows a rename yet.
+    for (const auto& other : plan.tables)
+      for (const auto& fk : other.source_def.foreign_keys)
+        if (fk.referenced == job.source || &other == &job)
+          return stop(job.source.str() + " is in a foreign key (" + other.source.str() + " `" + fk.name +
+                      "`), and the link does not follow a rename of such a table yet. Rename the target tables by "
+                      "hand, then `omsrun ddl applied` and run again with --recopy, or --recopy alone");
+    if (pair.fate == RenamePair::Fate::kOut) {
+      move->left = true;
+      leaves += (leaves.empty() ? "" : ", ") + pair.from.str() + " (renamed to " + pair.to.str() + ")";
+      continue;
+    }
+    const QualifiedName from_target =
+        move->current == job.source ? job.target : plan.rules.fate_of(move->current).target;
+    const QualifiedName to_target = plan.rules.fate_of(pair.to).target;
+    move->current = pair.to;
+    if (from_target == to_target) continue;
+    auto at = occupied_at(to_target);
+    if (at != occupied.end())
+      return stop("its target " + to_target.str() + " is a table the task keeps there at that moment (another task "
+                  "table's, or one renamed out of the task that stays). Rename or drop it on the target by hand, then "
+                  "`omsrun ddl applied`");
+    if (auto from = occupied_at(from_target); from != occupied.end()) *from = to_target;
+    else occupied.push_back(to_target);
+    step.target_moves.emplace_back(from_target, to_target);
+    renames += (renames.empty() ? "" : ", ") + from_target.str() + " to " + to_target.str();
+  }
+  for (const auto& move : moves) {
+    DdlStep::Renamed renamed{move.index, std::nullopt};
+    if (!move.left) {
+      const std::optional<TableDef> after = history->at(move.current, ddl.position);
+      if (!after || !history->recorded_at(move.current, ddl.position))
+        return stop("capture recorded no definition of " + move.current.str() + " after it");
+      auto job = bind_table(plan.rules, *after);
+      if (!job) return stop(job.status().with_context(move.current.str()).message());
+      renamed.job = std::move(job).value();
+    }
+    step.renamed.push_back(std::move(renamed));
+  }
+  if (!step.target_moves.empty()) {
+    const Dialect dialect = plan.target.dialect;
+    std::vector<std::string> databases;
+    for (const auto& [from, to] : step.target_moves) {
+      if (same_name(from.schema, to.schema) ||
+          std::any_of(databases.begin(), databases.end(), [&](const std::string& d) { return same_name(d, to.schema); }))
+        continue;
+      databases.push_back(to.schema);
+      std::optional<std::string> charset, collation;
+      for (const auto& r : step.renamed)
+        if (r.job && r.job->target == to) charset = r.job->source_def.schema_charset, collation = r.job->source_def.schema_collation;
+      auto create = schema::create_database_sql(to.schema, dialect, charset, collation, nullptr);
+      if (!create) return stop(create.status().message());
+      step.statements.push_back(std::move(create).value());
+    }
+    std::string rename = "RENAME TABLE ";
+    for (size_t i = 0; i < step.target_moves.size(); ++i)
+      rename += (i ? ", " : "") + sql::quote_name(step.target_moves[i].first) + " TO " +
+                sql::quote_name(step.target_moves[i].second);
+    step.statements.push_back(std::move(rename));
+  }
+  step.action = DdlStep::Action::kApply;
+  step.kind = ReplicatedDdl::kRenameTable;
+  step.tables = replication.tables;
+  step.message = std::string(statement_kind_name(classify_statement(ddl.statement, ddl.schema).kind)) + " at " +
+                 ddl.position.str() + ": ";
+  if (!renames.empty()) step.message += "renaming " + renames + " on the target";
+  else if (leaves.empty()) step.message += "the target names stay (the MAP gives the new names the same targets)";
+  if (!leaves.empty())
+    step.message += std::string(renames.empty() ? "" : "; ") + leaves +
+                    " leaves the task: the MIGRATE rules do not take the new name; its target table stays as it is";
+  return step;
+}
+
 }  // namespace
 
 DdlStep DdlBarrier::step(const DdlStatement& ddl, const ReplayGroup& group, const SchemaHistory* history) const {
@@ -241,6 +359,7 @@ DdlStep DdlBarrier::replicated_step(const DdlStatement& ddl, const ReplayGroup& 
   const DdlReplication replication = rules_.replication_of(ddl);
   if (replication.kind == ReplicatedDdl::kCreateTable && !replication.tables.empty())
     return create_step(plan_, ddl, replication.tables.front(), history);
+  if (replication.kind == ReplicatedDdl::kRenameTable) return rename_step(plan_, ddl, replication, history);
   if (replication.kind == ReplicatedDdl::kNone) {
     // A rerun after the tailer recorded a DROP: the plan no longer has the table; table-set.json
     // says where it left and which target table it had.
@@ -288,6 +407,7 @@ DdlStep DdlBarrier::replicated_step(const DdlStatement& ddl, const ReplayGroup& 
       return alter_step(plan_, ddl, static_cast<size_t>(job_of(plan_, tables.front().first) - plan_.tables.data()),
                         history);
     case ReplicatedDdl::kCreateTable:  // create_step, above
+    case ReplicatedDdl::kRenameTable:  // rename_step, above
     case ReplicatedDdl::kNone:
       break;
   }
@@ -337,8 +457,53 @@ std::optional<std::string> settle_join_against_target(DdlStep& step, const std::
 
 void DdlBarrier::applied(const DdlStep& step) {
   if (step.kind == ReplicatedDdl::kCreateTable && step.after_job) rules_.join(step.after_job->source_def, step.after_job->replayed_columns());
+  if (step.kind == ReplicatedDdl::kRenameTable) {
+    for (const auto& table : step.tables) rules_.forget(table);
+    for (const auto& renamed : step.renamed)
+      if (renamed.job) rules_.join(renamed.job->source_def, renamed.job->replayed_columns());
+    return;
+  }
   if (step.kind != ReplicatedDdl::kDropTable) return;
   for (const auto& table : step.tables) rules_.forget(table);
+}
+
+std::optional<std::string> settle_rename_against_target(DdlStep& step, const std::map<QualifiedName, bool>& present) {
+  if (step.kind != ReplicatedDdl::kRenameTable || step.target_moves.empty()) return std::nullopt;
+  auto there = [&](const QualifiedName& name) {
+    auto it = present.find(name);
+    return it != present.end() && it->second;
+  };
+  // The net moves: `a TO x, b TO a, x TO b` leaves x as it was and swaps a and b.
+  std::vector<std::pair<QualifiedName, QualifiedName>> net;
+  for (const auto& [from, to] : step.target_moves) {
+    auto it = std::find_if(net.begin(), net.end(), [&](const auto& move) { return move.second == from; });
+    if (it != net.end()) it->second = to;
+    else net.emplace_back(from, to);
+  }
+  std::vector<QualifiedName> froms, tos;
+  for (const auto& [from, to] : net)
+    if (from != to) froms.push_back(from), tos.push_back(to);
+  if (froms.empty()) return std::nullopt;  // the names come back where they were: nothing to tell
+  auto in = [](const std::vector<QualifiedName>& names, const QualifiedName& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  bool before = true, after = true;
+  for (const auto& name : froms) before = before && there(name), after = after && (in(tos, name) || !there(name));
+  for (const auto& name : tos) after = after && there(name), before = before && (in(froms, name) || !there(name));
+  std::string names;
+  for (const auto& [from, to] : step.target_moves) names += (names.empty() ? "" : ", ") + from.str() + " -> " + to.str();
+  if (before && after)
+    return "the statement only swaps the names of target tables (" + names + "), so whether it already ran before "
+           "the process ended cannot be told from the target; see which is which on the target, then `omsrun ddl "
+           "applied` (renamed) or `omsrun ddl retry` (not renamed)";
+  if (after) {
+    step.statements.clear();  // renamed before a crash: only the checkpoint moves
+    step.message += " (already renamed on the target)";
+    return std::nullopt;
+  }
+  if (before) return std::nullopt;
+  return "the target tables are neither as replay left them nor as the statement leaves them (" + names +
+         "): someone changed them. Make them as the statement leaves them, then `omsrun ddl applied`";
 }
 
 Result<std::vector<std::string>> at_source_time(std::vector<std::string> statements, const DdlStatement& ddl,

@@ -20,6 +20,7 @@
 // still drops their target tables at the DROP's position.
 // The replayer only decides when: DdlBarrier says what, the lanes do it.
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,15 @@ struct DdlStep {
   // the Plan's size when the plan does not have it yet (the replayer appends it).
   size_t table_index = 0;
   std::optional<TableJob> before_job, after_job;
+  // kRenameTable: each task table it moves (its Plan index) and its job under the name it ends with
+  // (nullopt: it left the task, its target table stays as it was); `target_moves` are the target
+  // tables the statements rename, from -> to, in the statement's order.
+  struct Renamed {
+    size_t index = 0;
+    std::optional<TableJob> job;
+  };
+  std::vector<Renamed> renamed;
+  std::vector<std::pair<QualifiedName, QualifiedName>> target_moves;
   // kApply of `omsrun ddl applied`: what the target must already hold; the replayer checks it
   // (ddl_decided_step.hpp: unmet_expectation) before the checkpoint moves, and stops if it does not.
   std::vector<TargetExpectation> expect;
@@ -110,6 +120,13 @@ std::optional<std::string> settle_against_target(DdlStep& step, const TableDef& 
 // only the checkpoint moves. Otherwise why the link stops: the table is someone else's.
 std::optional<std::string> settle_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
                                                      bool target_empty, const Plan& plan);
+
+// Crash idempotence of a RENAME TABLE: `present` says which of the target tables in
+// step.target_moves exist now. Every `to` there and no `from` that is not also a `to`: renamed before
+// a crash (the statements are dropped, only the checkpoint moves). Every `from` there and no `to`
+// that is not also a `from`: they run. Otherwise (or both: a rename that only permutes names, which
+// the tables' presence cannot tell apart) why the link stops.
+std::optional<std::string> settle_rename_against_target(DdlStep& step, const std::map<QualifiedName, bool>& present);
 
 // `statements` run at the source's time of `ddl`, as a MariaDB replica runs them: SET timestamp to
 // the event's time (with its microseconds) first and back to DEFAULT after; with `local_time` (a

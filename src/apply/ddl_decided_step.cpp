@@ -87,6 +87,18 @@ DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatemen
     return stop(ddl, "`omsrun ddl skip` cannot pass a CREATE TABLE of a table that joined the task in capture (its "
                      "rows after it need the target table). Create the table on the target by hand, then `omsrun ddl "
                      "applied`; or EXCLUDE it and run again with --recopy");
+  if (replication.kind == ReplicatedDdl::kRenameTable) {
+    // The tables renamed within the patterns come under their new names after it: without the
+    // target tables renamed, their rows would have nowhere to go. One renamed out only leaves.
+    DdlStep renamed = barrier.replicated_step(ddl, ReplayGroup(plan, FkGraph{}), history);
+    if (renamed.action != DdlStep::Action::kApply) return renamed;
+    if (!renamed.statements.empty())
+      return stop(ddl, "`omsrun ddl skip` cannot pass a RENAME TABLE that renames tables within the task (their rows "
+                       "after it need the renamed target tables). Rename them on the target by hand, then `omsrun ddl "
+                       "applied`; or `omsrun ddl retry`");
+    renamed.message += " (omsrun ddl skip: nothing to run on the target)";
+    return renamed;
+  }
   step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() + ": skipped (omsrun ddl skip): not applied to the target";
   if (replication.kind != ReplicatedDdl::kAlterTable || replication.tables.empty()) return step;
   const TableJob* before = job_of(plan, replication.tables.front());
@@ -116,6 +128,19 @@ DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatemen
 
 DdlStep applied_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatement& ddl,
                      const SchemaHistory* history) {
+  if (barrier.rules().replication_of(ddl).kind == ReplicatedDdl::kRenameTable) {
+    // The target tables must be renamed as the statement renames them; the checkpoint moves only.
+    DdlStep step = barrier.replicated_step(ddl, ReplayGroup(plan, FkGraph{}), history);
+    if (step.action != DdlStep::Action::kApply) return step;
+    auto expect = target_expectations(barrier, plan, ddl, history);
+    if (!expect) return stop(ddl, "`omsrun ddl applied` cannot be carried out: " + expect.status().message());
+    step.expect = std::move(expect).value();
+    step.statements.clear();
+    step.target_moves.clear();
+    step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() +
+                   ": applied on the target by hand (omsrun ddl applied); the target is as the statement leaves it";
+    return step;
+  }
   auto expect = target_expectations(barrier, plan, ddl, history);
   if (!expect)
     return stop(ddl, "`omsrun ddl applied` cannot be carried out: " + expect.status().message() +
@@ -180,6 +205,18 @@ Result<std::vector<TargetExpectation>> target_expectations(const DdlBarrier& bar
                                       "should hold after it");
     return out;
   }
+  if (replication.kind == ReplicatedDdl::kRenameTable) {
+    DdlStep step = barrier.replicated_step(ddl, ReplayGroup(plan, FkGraph{}), history);
+    if (step.action != DdlStep::Action::kApply) return Status::invalid_argument(step.message);
+    for (const auto& renamed : step.renamed)
+      if (renamed.job) out.push_back({What::kDefinition, renamed.job->source, renamed.job->target, *renamed.job});
+    for (const auto& [from, to] : step.target_moves) {
+      const bool reused = std::any_of(step.target_moves.begin(), step.target_moves.end(),
+                                      [&](const auto& move) { return move.second == from; });
+      if (!reused) out.push_back({What::kAbsent, QualifiedName{}, from, std::nullopt});
+    }
+    return out;
+  }
   for (const auto& source : replication.tables) {
     if (replication.kind == ReplicatedDdl::kCreateTable) {
       // The table joins: the target table as the rules make the definition capture recorded.
@@ -209,6 +246,7 @@ Result<std::vector<TargetExpectation>> target_expectations(const DdlBarrier& bar
         break;
       case ReplicatedDdl::kNone:
       case ReplicatedDdl::kCreateTable:  // above
+      case ReplicatedDdl::kRenameTable:
         break;
     }
   }

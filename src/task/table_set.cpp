@@ -89,10 +89,13 @@ std::string table_set_to_json(const TableSet& set) {
   json j{{"tables", tables}, {"include", include}, {"exclude", exclude}, {"maps", maps}};
   if (!set.left.empty()) {
     json left = json::array();
-    for (const auto& d : set.left)
-      left.push_back(json{{"source", name_json(d.source)}, {"target", name_json(d.target)},
-                          {"binlog_file", d.position.file}, {"binlog_offset", d.position.offset},
-                          {"gtid", d.position.gtid}, {"statement", d.statement}});
+    for (const auto& d : set.left) {
+      json entry{{"source", name_json(d.source)}, {"target", name_json(d.target)},
+                 {"binlog_file", d.position.file}, {"binlog_offset", d.position.offset},
+                 {"gtid", d.position.gtid}, {"statement", d.statement}};
+      if (d.renamed_to) entry["renamed_to"] = name_json(*d.renamed_to);
+      left.push_back(std::move(entry));
+    }
     j["left"] = std::move(left);
   }
   return j.dump(2) + "\n";
@@ -120,11 +123,13 @@ Result<TableSet> table_set_from_json(const std::string& text, const std::string&
     for (const auto& p : j.at("exclude")) set.rules.exclude.push_back(pattern_of(p));
     for (const auto& m : j.at("maps")) set.rules.maps.push_back({pattern_of(m.at("from")), pattern_of(m.at("to"))});
     if (j.contains("left"))
-      for (const auto& d : j.at("left"))
+      for (const auto& d : j.at("left")) {
         set.left.push_back(DepartedTable{name_of(d.at("source")), name_of(d.at("target")),
                                          BinlogPosition{d.at("binlog_file").get<std::string>(),
                                                         d.at("binlog_offset").get<uint64_t>(), d.at("gtid").get<std::string>()},
-                                         d.at("statement").get<std::string>()});
+                                         d.at("statement").get<std::string>(), std::nullopt});
+        if (d.contains("renamed_to")) set.left.back().renamed_to = name_of(d.at("renamed_to"));
+      }
     return set;
   } catch (const json::exception& e) {
     return Status::corruption(file + ": damaged table set (" + e.what() + ")");
@@ -156,8 +161,32 @@ Status record_tables_left(const std::string& directory, const std::vector<Qualif
   for (const auto& source : sources) {
     auto it = std::find_if(set.tables.begin(), set.tables.end(), [&](const TableSetEntry& e) { return e.source == source; });
     if (it == set.tables.end()) continue;
-    set.left.push_back(DepartedTable{it->source, it->target, position, statement});
+    set.left.push_back(DepartedTable{it->source, it->target, position, statement, std::nullopt});
     set.tables.erase(it);
+    changed = true;
+  }
+  return changed ? save_table_set(directory, set) : Status::ok();
+}
+
+Status record_tables_renamed(const std::string& directory, const std::vector<TableRenamed>& renames,
+                             const BinlogPosition& position, const std::string& statement) {
+  auto loaded = load_table_set(directory);
+  if (!loaded) return loaded.status();
+  if (!loaded->has_value()) return Status::ok();
+  TableSet set = std::move(**loaded);
+  for (const auto& d : set.left)
+    if (d.position == position && d.renamed_to) return Status::ok();  // recorded when first read
+  bool changed = false;
+  for (const auto& rename : renames) {
+    auto it = std::find_if(set.tables.begin(), set.tables.end(),
+                           [&](const TableSetEntry& e) { return e.source == rename.from; });
+    if (it == set.tables.end()) continue;
+    set.left.push_back(DepartedTable{it->source, it->target, position, statement, rename.to_source});
+    set.tables.erase(it);
+    if (rename.to)
+      set.tables.insert(std::lower_bound(set.tables.begin(), set.tables.end(), *rename.to,
+                                         [](const TableSetEntry& a, const TableSetEntry& b) { return a.source < b.source; }),
+                        *rename.to);
     changed = true;
   }
   return changed ? save_table_set(directory, set) : Status::ok();

@@ -47,6 +47,10 @@ struct DepartedTable {
   QualifiedName source, target;
   BinlogPosition position;  // of the DROP statement in the source binlog
   std::string statement;
+  // Set when a RENAME TABLE took it away (the source name it got): its target table is renamed
+  // with it (within the patterns) or stays as it was (out of them), never dropped; until replay
+  // passes the statement, its rows before it are still the task's.
+  std::optional<QualifiedName> renamed_to;
   bool operator==(const DepartedTable&) const = default;
 };
 
@@ -75,6 +79,18 @@ Status save_table_set(const std::string& directory, const TableSet& set);
 // the statement again after a reconnect); a task without table-set.json keeps none (nothing to do).
 Status record_tables_left(const std::string& directory, const std::vector<QualifiedName>& sources,
                           const BinlogPosition& position, const std::string& statement);
+
+// One table a replicated RENAME TABLE moved: `from` leaves `tables` for `left` (renamed_to =
+// `to_source`); `to` (nullopt: renamed out of the patterns) joins, with `joined` set.
+struct TableRenamed {
+  QualifiedName from, to_source;
+  std::optional<TableSetEntry> to;
+};
+// Records a RENAME TABLE's moves in statement order, in one atomic write (a rerun sees all of them
+// or none). A pair whose `from` is already gone from `tables` at this position is left as it is
+// (the tailer reads the statement again after a reconnect); no table-set.json: nothing to do.
+Status record_tables_renamed(const std::string& directory, const std::vector<TableRenamed>& renames,
+                             const BinlogPosition& position, const std::string& statement);
 
 // Adds `entry` (a table that joined: entry.joined set) to DIR/table-set.json's `tables`,
 // atomically. A table already there is left as it is (the tailer reads the statement again after a

@@ -8,8 +8,8 @@
 #  2. a RENAME chain that swaps another table in under a migrated name stops the link, and so does
 #     DROP DATABASE of a migrated database: exit 1, the message names the table, the statement
 #     and what it does; TRUNCATE and a DROP TABLE list holding a migrated table are replicated and
-#     the link goes on; a RENAME (not replicated yet) stops it at the barrier, after the changes
-#     before it were applied.
+#     the link goes on; an ALTER that renames the table and changes it too (not replicated yet)
+#     stops it at the barrier, after the changes before it were applied.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_ddl
@@ -106,17 +106,17 @@ done
 kill -0 "$pid" 2>/dev/null || { cat "$WORK/run3.log"; fail "DROP TABLE of a migrated table stopped the link"; }
 [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t3' AND TABLE_NAME = 'old_w'")" = 0 ] ||
   fail "the DROP list was not replicated"
-# A DDL the link does not replicate (RENAME) stops it at the barrier: the changes before it are applied
+# A DDL the link does not replicate (a rename with another change) stops it at the barrier: the changes before it are applied
 # first (replay was paused, so they waited in the spool), none after it.
 "$OMSRUN" pause --task "$WORK/task3" >/dev/null || fail "omsrun pause"
-src_sql $db -e "UPDATE t SET v = 88 WHERE id = 5; INSERT INTO t VALUES (6, 66); RENAME TABLE t TO t_old;
+src_sql $db -e "UPDATE t SET v = 88 WHERE id = 5; INSERT INTO t VALUES (6, 66); ALTER TABLE t ADD COLUMN w INT, RENAME TO t_old;
                 UPDATE t_old SET v = 99 WHERE id = 5"
 sleep 1.5  # captured meanwhile (heartbeat 1 s)
 "$OMSRUN" resume --task "$WORK/task3" >/dev/null || fail "omsrun resume"
-expect_stop 3 "source DDL on migrated table $db.t at " "(RENAME TABLE renames it)"
+expect_stop 3 "source DDL on migrated table $db.t at " "(ALTER TABLE changes it: ADD COLUMN w, RENAME TO $db.t_old)"
 [ "$(tgt_sql -N -e "SELECT GROUP_CONCAT(v ORDER BY id) FROM ${db}_t3.t")" = 88,66 ] ||
-  fail "the changes before the RENAME were not applied before the link stopped"
-grep -q "binlog: capture halts at the DDL at " "$WORK/run3.log" || fail "capture did not halt at the RENAME"
+  fail "the changes before the ALTER ... RENAME were not applied before the link stopped"
+grep -q "binlog: capture halts at the DDL at " "$WORK/run3.log" || fail "capture did not halt at the ALTER ... RENAME"
 
 # The DROP DATABASE of a migrated database still stops the link.
 start_link 4

@@ -52,3 +52,33 @@ same_checksum() { # source_table target_table
   t=$(tgt_sql -N -e "CHECKSUM TABLE $2 EXTENDED" | awk '{print $2}')
   [ -n "$s" ] && [ "$s" = "$t" ]
 }
+
+# --- the live link, for the tests that drive it (run_args: the omsrun arguments; $WORK/task the
+# task directory); a test may define its own versions after sourcing this file ---
+status_field() { "$OMSRUN" status --task "$WORK/task" --json 2>/dev/null |
+                   python3 -c "import json,sys; print(json.load(sys.stdin).get('$1'))" 2>/dev/null || echo none; }
+start_link() { # runs the task in the background until its link has caught up; sets $pid
+  "$OMSRUN" "${run_args[@]}" >>"$WORK/run.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    [ "$(status_field caught_up)" = True ] && return 0
+    kill -0 "$pid" 2>/dev/null || fail "the task ended before its link caught up"
+    sleep 0.1
+  done
+  fail "the link never caught up"
+}
+# Waits until capture has stored everything the source has written so far (replay may be paused).
+wait_stored() {
+  local want; want=$(src_sql -N -e "SHOW MASTER STATUS" | awk '{print $1 ":" $2}')
+  for _ in $(seq 1 100); do
+    python3 - "$want" "$(status_field source_position)" <<'PY' && return 0
+import sys
+def key(p):
+    f, _, o = p.partition(':'); return (f, int(o.split()[0] if o else 0))
+try: sys.exit(0 if key(sys.argv[2]) >= key(sys.argv[1]) else 1)
+except Exception: sys.exit(1)
+PY
+    sleep 0.1
+  done
+  fail "capture did not reach $want"
+}

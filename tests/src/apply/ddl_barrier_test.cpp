@@ -295,9 +295,9 @@ TEST_CASE("ALTER TABLE: the target statements lead from the job before to the jo
   CHECK(unknown.action == DdlStep::Action::kStop);
   CHECK(unknown.message.find("capture recorded no definition of the table after it") != std::string::npos);
   CHECK(barrier.step(ddl("ALTER TABLE a ADD w INT", 50), group, nullptr).action == DdlStep::Action::kStop);
-  // CREATE / DROP INDEX are ALTERs of their table; a rename is not replicated.
+  // CREATE / DROP INDEX are ALTERs of their table; a rename together with another change is not replicated.
   CHECK(barrier.step(ddl("CREATE INDEX iv ON a (v)", 70), group, &*history).action == DdlStep::Action::kStop);
-  CHECK(barrier.step(ddl("ALTER TABLE a RENAME TO b", 80), group, &*history).action == DdlStep::Action::kStop);
+  CHECK(barrier.step(ddl("ALTER TABLE a ADD q INT, RENAME TO b", 80), group, &*history).action == DdlStep::Action::kStop);
   // An added column whose existing rows take the current time: the target's clock would differ.
   TableDef stamped = after;
   ColumnDef at_time = int_column("at_time", 4);
@@ -532,4 +532,114 @@ TEST_CASE("an ALTER that leaves the definition as it was passes; IGNORE of an in
   REQUIRE(why);
   CHECK(why->find("column `w`: bigint") != std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("RENAME TABLE: task tables renamed within the patterns are renamed on the target in one statement") {
+  // MIGRATE s.* EXCLUDE s.old_* MAP s.* TO t.*: a gh-ost cut-over, then a table renamed out.
+  Plan plan = migrating({table("a"), table("_a_gho"), table("b")});
+  plan.rules.exclude.push_back({{"s", false}, {"old_*", true}});
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier barrier(plan);
+  char name[] = "/tmp/omsql-ddl-rename-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  auto history = SchemaHistory::open(dir);
+  REQUIRE(history);
+  REQUIRE(history->record_base(at(1), {plan.tables[0].source_def, plan.tables[1].source_def, plan.tables[2].source_def}));
+  // What the tailer records: every name's definition after the whole statement.
+  TableDef del = plan.tables[0].source_def, moved = plan.tables[1].source_def;
+  del.name = {"s", "_a_del"};
+  moved.name = {"s", "a"};
+  const std::string cut_over = "RENAME TABLE a TO _a_del, _a_gho TO a";
+  REQUIRE(history->record(at(50), {"s", "a"}, moved, cut_over));
+  REQUIRE(history->record(at(50), {"s", "_a_gho"}, std::nullopt, cut_over));
+  REQUIRE(history->record(at(50), {"s", "_a_del"}, del, cut_over));
+
+  DdlStep swap = barrier.step(ddl(cut_over, 50), group, &*history);
+  REQUIRE(swap.action == DdlStep::Action::kApply);
+  CHECK(swap.kind == ReplicatedDdl::kRenameTable);
+  CHECK(swap.tables == std::vector<QualifiedName>{{"s", "a"}, {"s", "_a_gho"}});
+  CHECK(swap.statements == std::vector<std::string>{"RENAME TABLE `t`.`a` TO `t`.`_a_del`, `t`.`_a_gho` TO `t`.`a`"});
+  REQUIRE(swap.renamed.size() == 2);
+  CHECK(swap.renamed[0].index == 0);
+  REQUIRE(swap.renamed[0].job);
+  CHECK(swap.renamed[0].job->source == QualifiedName{"s", "_a_del"});
+  CHECK(swap.renamed[0].job->target == QualifiedName{"t", "_a_del"});
+  CHECK(swap.renamed[1].index == 1);
+  REQUIRE(swap.renamed[1].job);
+  CHECK(swap.renamed[1].job->source == QualifiedName{"s", "a"});
+  CHECK(swap.message == "RENAME TABLE at mariadb-bin.000001:50: renaming t.a to t._a_del, t._a_gho to t.a on the target");
+
+  // Crash idempotence by which target tables exist.
+  DdlStep before = swap;
+  CHECK_FALSE(settle_rename_against_target(
+      before, {{{"t", "a"}, true}, {{"t", "_a_gho"}, true}, {{"t", "_a_del"}, false}}));
+  CHECK(before.statements.size() == 1);
+  DdlStep after = swap;
+  CHECK_FALSE(settle_rename_against_target(
+      after, {{{"t", "a"}, true}, {{"t", "_a_gho"}, false}, {{"t", "_a_del"}, true}}));
+  CHECK(after.statements.empty());
+  CHECK(after.message.find("already renamed") != std::string::npos);
+  DdlStep changed = swap;
+  auto why = settle_rename_against_target(
+      changed, {{{"t", "a"}, false}, {{"t", "_a_gho"}, true}, {{"t", "_a_del"}, false}});
+  REQUIRE(why);
+  CHECK(why->find("someone changed them") != std::string::npos);
+
+  // Out of the patterns: the table leaves the task, nothing runs on the target.
+  REQUIRE(history->record(at(60), {"s", "b"}, std::nullopt, "RENAME TABLE b TO old_b"));
+  DdlStep out = barrier.step(ddl("RENAME TABLE b TO old_b", 60), group, &*history);
+  REQUIRE(out.action == DdlStep::Action::kApply);
+  CHECK(out.statements.empty());
+  REQUIRE(out.renamed.size() == 1);
+  CHECK(out.renamed[0].index == 2);
+  CHECK_FALSE(out.renamed[0].job);
+  CHECK(out.message.find("s.b (renamed to s.old_b) leaves the task") != std::string::npos);
+  barrier.applied(out);
+  CHECK_FALSE(barrier.rules().task_name({"s", "b"}));
+
+  // A rename whose new target name is a task table's there stops; so does one the history lacks.
+  DdlStep onto = barrier.step(ddl("RENAME TABLE _a_gho TO x", 70), group, &*history);
+  CHECK(onto.action == DdlStep::Action::kStop);
+  CHECK(onto.message.find("capture recorded no definition of s.x after it") != std::string::npos);
+  Plan mapped = plan;
+  mapped.rules.maps.insert(mapped.rules.maps.begin(), TableRename{{{"s", false}, {"c", false}}, {{"t", false}, {"b", false}}});
+  CHECK(mapped.rules.fate_of({"s", "c"}).target == QualifiedName{"t", "b"});
+  DdlBarrier mapped_barrier(mapped);
+  DdlStep collides = mapped_barrier.step(ddl("RENAME TABLE a TO c", 80), group, &*history);
+  CHECK(collides.action == DdlStep::Action::kStop);
+  CHECK(collides.message.find("its target t.b is a table the task keeps there") != std::string::npos);
+}
+
+TEST_CASE("RENAME TABLE: a table in a foreign key, or one that permutes target names, stops with a way out") {
+  Plan plan = migrating({table("a"), table("b")});
+  ForeignKeyDef fk;
+  fk.name = "fk_b_a";
+  fk.columns = {"id"};
+  fk.referenced = {"s", "a"};
+  fk.referenced_columns = {"id"};
+  plan.tables[1].source_def.foreign_keys.push_back(fk);
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier barrier(plan);
+  char name[] = "/tmp/omsql-ddl-rename-fk-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  auto history = SchemaHistory::open(dir);
+  REQUIRE(history);
+  TableDef renamed = plan.tables[0].source_def;
+  renamed.name = {"s", "a2"};
+  REQUIRE(history->record(at(50), {"s", "a"}, std::nullopt, "RENAME TABLE a TO a2"));
+  REQUIRE(history->record(at(50), {"s", "a2"}, renamed, "RENAME TABLE a TO a2"));
+  DdlStep step = barrier.step(ddl("RENAME TABLE a TO a2", 50), group, &*history);
+  CHECK(step.action == DdlStep::Action::kStop);
+  CHECK(step.message.find("s.a is in a foreign key (s.b `fk_b_a`)") != std::string::npos);
+  CHECK(step.message.find("--recopy") != std::string::npos);
+
+  DdlStep swap;
+  swap.kind = ReplicatedDdl::kRenameTable;
+  swap.statements = {"RENAME TABLE `t`.`a` TO `t`.`x`, `t`.`b` TO `t`.`a`, `t`.`x` TO `t`.`b`"};
+  swap.target_moves = {{{"t", "a"}, {"t", "x"}}, {{"t", "b"}, {"t", "a"}}, {{"t", "x"}, {"t", "b"}}};
+  auto why = settle_rename_against_target(swap, {{{"t", "a"}, true}, {{"t", "b"}, true}, {{"t", "x"}, false}});
+  REQUIRE(why);
+  CHECK(why->find("only swaps the names") != std::string::npos);
 }

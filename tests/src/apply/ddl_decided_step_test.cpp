@@ -129,7 +129,7 @@ TEST_CASE("skip: only the checkpoint moves; the table reads the new layout; a co
   CHECK(refused.message.find("then `omsrun ddl applied`") != std::string::npos);
 
   // A statement with no recorded definition (not replicated): the checkpoint moves, nothing rebinds.
-  const DdlStatement rename = ddl("ALTER TABLE a RENAME TO z", 70);
+  const DdlStatement rename = ddl("ALTER TABLE a ADD q INT, RENAME TO z", 70);
   const DdlStep passed = decided_step(barrier, f.plan, rename, group, &*f.history, word(rename, DdlResolutionKind::kSkip));
   CHECK(passed.action == DdlStep::Action::kApply);
   CHECK(passed.statements.empty());
@@ -211,7 +211,7 @@ TEST_CASE("applied: nothing runs, the target must hold what the statement leads 
   CHECK(unmet_expectation(step.expect[0], TargetTableState{}, f.plan) == std::optional<std::string>("the target table t.a does not exist"));
 
   // A statement whose outcome omsql cannot tell: applied stops again and says why.
-  const DdlStatement rename = ddl("ALTER TABLE a RENAME TO z", 70);
+  const DdlStatement rename = ddl("ALTER TABLE a ADD q INT, RENAME TO z", 70);
   const DdlStep unknown = decided_step(barrier, f.plan, rename, group, &*f.history, word(rename, DdlResolutionKind::kApplied));
   CHECK(unknown.action == DdlStep::Action::kStop);
   CHECK(unknown.message.find("`omsrun ddl applied` cannot be carried out: omsql does not replicate this statement") !=
@@ -264,7 +264,7 @@ TEST_CASE("retry: the target statements run again, the policy's STOP lifted for 
   CHECK(retry.statements[0].rfind("ALTER TABLE `t`.`a` ADD COLUMN `w` int", 0) == 0);
   CHECK(retry.message.find("(omsrun ddl retry)") != std::string::npos);
   // What the link cannot apply stops again.
-  const DdlStatement rename = ddl("ALTER TABLE a RENAME TO z", 70);
+  const DdlStatement rename = ddl("ALTER TABLE a ADD q INT, RENAME TO z", 70);
   const DdlStep again = decided_step(barrier, f.plan, rename, group, &*f.history, word(rename, DdlResolutionKind::kRetry));
   CHECK(again.action == DdlStep::Action::kStop);
   CHECK(again.message.find("(met again after omsrun ddl retry)") != std::string::npos);

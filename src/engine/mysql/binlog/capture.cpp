@@ -56,6 +56,23 @@ void CaptureRules::set_definition(const TableDef& definition, std::vector<bool> 
     replayed_.erase(table);
 }
 
+void CaptureRules::renamed(const BinlogPosition& at, const std::vector<QualifiedName>& gone,
+                           const std::vector<std::pair<TableDef, std::vector<bool>>>& arrived) {
+  if (renamed_at_ && *renamed_at_ == at) return;  // read again: the rules already follow it
+  before_rename_ = migrated_;
+  renamed_at_ = at;
+  for (const auto& table : gone) {
+    wanted_.erase(table);
+    definitions_.erase(table);
+    replayed_.erase(table);
+  }
+  for (const auto& [definition, replayed] : arrived) {
+    wanted_.insert(definition.name);
+    set_definition(definition, replayed);
+  }
+  rebuild_migrated();
+}
+
 void CaptureRules::forget(const QualifiedName& table) {
   wanted_.erase(table);
   definitions_.erase(table);
@@ -78,10 +95,20 @@ BinlogDecoderOptions CaptureRules::decoder_options() const {
 }
 
 DdlReplication CaptureRules::replication_of(const DdlStatement& ddl) const {
+  const MigratedTables& migrated = migrated_at(ddl.position);
   const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
-  const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated_);
-  DdlReplication replication{replicated_ddl(classified, decision), {}};
+  const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated);
+  DdlReplication replication{replicated_ddl(classified, decision, migrated), {}, {}};
   if (replication.kind == ReplicatedDdl::kNone) return replication;
+  if (replication.kind == ReplicatedDdl::kRenameTable) {
+    // The task tables it moves (within the patterns or out of them), in statement order.
+    for (auto& pair : rename_pairs(classified, migrated)) {
+      if (pair.fate == RenamePair::Fate::kOutside) continue;
+      replication.tables.push_back(pair.from);
+      replication.renames.push_back(std::move(pair));
+    }
+    return replication;
+  }
   // Every migrated table the statement changes or drops (DROP TABLE may list several); the table
   // a CREATE TABLE creates, a new one by the statement's name.
   for (const auto& object : classified.objects) {
@@ -99,11 +126,12 @@ DdlReplication CaptureRules::replication_of(const DdlStatement& ddl) const {
 }
 
 std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) const {
+  const MigratedTables& migrated = migrated_at(ddl.position);
   const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
-  const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated_);
+  const DdlDecision decision = decide_ddl(classified, ddl.statement, ddl.schema, migrated);
   if (decision.action == DdlAction::kIgnore) return std::nullopt;
   // Replicated: spooled like any statement; the replayer applies it at its place (a barrier).
-  if (replicated_ddl(classified, decision) != ReplicatedDdl::kNone) return std::nullopt;
+  if (replicated_ddl(classified, decision, migrated) != ReplicatedDdl::kNone) return std::nullopt;
   const std::string table = decision.table.str();
   if (is_statement_dml(ddl.statement))
     return CaptureStop{true, "statement-based change of migrated table " + table + " at " + ddl.position.str() +

@@ -25,6 +25,9 @@ namespace omsql {
 struct DdlReplication {
   ReplicatedDdl kind = ReplicatedDdl::kNone;
   std::vector<QualifiedName> tables;
+  // kRenameTable: the pairs that move a task table (kWithin, kOut), in statement order; `tables`
+  // holds their `from`s.
+  std::vector<RenamePair> renames;
 };
 
 // Why the link stops, when it must.
@@ -72,6 +75,12 @@ class CaptureRules {
   // `table` left the task (a replicated DROP TABLE): it is no longer decoded nor migrated, so a
   // later statement naming it is judged as for any table outside the task.
   void forget(const QualifiedName& table);
+  // A replicated RENAME TABLE at `at` moved the task's tables: `gone` (its `from`s) leave, `arrived`
+  // (the definitions under their new names, with their replayed_columns()) join. The statement at
+  // `at`, if read again (capture resumed from before it after a lost stream or a full spool), is
+  // still judged against the tables as they were before it.
+  void renamed(const BinlogPosition& at, const std::vector<QualifiedName>& gone,
+               const std::vector<std::pair<TableDef, std::vector<bool>>>& arrived);
   // The task's spelling of `table` (names compare case-insensitively), nullptr when not the task's.
   const QualifiedName* task_name(const QualifiedName& table) const { return migrated_.find(table); }
   // The definition rows of `table` are decoded by now (nullptr: not the task's).
@@ -82,10 +91,16 @@ class CaptureRules {
 
  private:
   void rebuild_migrated();
+  // The tables a statement at `at` is judged against (the ones before a rename read again).
+  const MigratedTables& migrated_at(const BinlogPosition& at) const {
+    return renamed_at_ && *renamed_at_ == at ? before_rename_ : migrated_;
+  }
 
   const MigrationRules* rules_;
   std::set<QualifiedName> wanted_;
   MigratedTables migrated_{{}};
+  std::optional<BinlogPosition> renamed_at_;
+  MigratedTables before_rename_{{}};
   std::map<QualifiedName, TableDef> definitions_;  // map nodes are stable: the decoder keeps pointers
   std::map<QualifiedName, std::vector<bool>> replayed_;  // tables with excluded columns only
 };

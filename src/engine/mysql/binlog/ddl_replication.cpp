@@ -1,10 +1,73 @@
 #include "src/engine/mysql/binlog/ddl_replication.hpp"
 
+#include "src/engine/mysql/binlog/ddl_lexer.hpp"
+
 namespace omsql {
 
-ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision) {
+namespace {
+
+// An ALTER TABLE whose only change is its name (`ALGORITHM=`/`LOCK=` say how, not what).
+bool alter_only_renames(const ClassifiedStatement& classified) {
+  bool renames = false;
+  for (const auto& clause : classified.alter) {
+    if (clause.action == AlterAction::kRenameTable) renames = true;
+    else if (clause.action != AlterAction::kAlgorithmLock) return false;
+  }
+  return renames;
+}
+
+const QualifiedName* find_name(const std::vector<QualifiedName>& names, const QualifiedName& name) {
+  for (const auto& n : names)
+    if (same_name(n.schema, name.schema) && same_name(n.table, name.table)) return &n;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<RenamePair> rename_pairs(const ClassifiedStatement& classified, const MigratedTables& migrated) {
+  std::vector<RenamePair> pairs;
+  if (classified.kind != StatementKind::kRenameTable && classified.kind != StatementKind::kAlterTable) return pairs;
+  std::vector<QualifiedName> task = migrated.tables();
+  const DdlObject* from = nullptr;
+  for (const auto& object : classified.objects) {
+    if (object.type != ObjectType::kTable) continue;
+    if (object.role == ObjectRole::kRenamedFrom) {
+      from = &object;
+      continue;
+    }
+    if (object.role != ObjectRole::kRenamedTo || !from) continue;
+    RenamePair pair{from->name, object.name, RenamePair::Fate::kOutside};
+    from = nullptr;
+    const bool takes = migrated.matches_pattern(pair.to) || find_name(migrated.tables(), pair.to);
+    if (const QualifiedName* own = find_name(task, pair.from)) {
+      pair.from = *own;
+      task.erase(task.begin() + (own - task.data()));
+      pair.fate = takes ? RenamePair::Fate::kWithin : RenamePair::Fate::kOut;
+      if (takes) task.push_back(pair.to);
+    } else if (takes && !find_name(task, pair.to)) {
+      pair.fate = RenamePair::Fate::kInto;
+    }
+    pairs.push_back(std::move(pair));
+  }
+  return pairs;
+}
+
+ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision,
+                             const MigratedTables& migrated) {
   if (decision.action != DdlAction::kStop || decision.scanned) return ReplicatedDdl::kNone;
   if (classified.temporary) return ReplicatedDdl::kNone;
+  if (classified.kind == StatementKind::kRenameTable ||
+      (classified.kind == StatementKind::kAlterTable && alter_only_renames(classified))) {
+    // Every pair that moves a task table is replicated; one that brings a table in is not (its rows
+    // are not in the binlog), and it stops the whole statement, which the target cannot take in part.
+    const std::vector<RenamePair> pairs = rename_pairs(classified, migrated);
+    bool moves = false;
+    for (const auto& pair : pairs) {
+      if (pair.fate == RenamePair::Fate::kInto) return ReplicatedDdl::kNone;
+      moves = moves || pair.fate != RenamePair::Fate::kOutside;
+    }
+    return moves ? ReplicatedDdl::kRenameTable : ReplicatedDdl::kNone;
+  }
   // One table created (a new one the patterns take, or a task table again: IF NOT EXISTS, OR
   // REPLACE, or a rerun reading the CREATE of a table that joined): the table joins the task.
   if (classified.kind == StatementKind::kCreateTable) return ReplicatedDdl::kCreateTable;

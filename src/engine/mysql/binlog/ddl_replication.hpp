@@ -16,12 +16,37 @@ enum class ReplicatedDdl {
                    // definition changes (src/schema/evolution.hpp translates it for the target)
   kCreateTable,    // CREATE TABLE (plain, LIKE, ... SELECT) of a table the MIGRATE patterns take:
                    // it joins the task (or, IF NOT EXISTS of a task table, changes nothing)
+  kRenameTable,    // RENAME TABLE (or an ALTER TABLE whose only change is RENAME TO) moving task
+                   // tables within the patterns (renamed on the target too) or out of them (they
+                   // leave the task, their target tables stay); none into them (rename_pairs)
 };
+
+// One `from TO to` of a RENAME TABLE (or ALTER TABLE ... RENAME TO), judged against the task's
+// tables as the statement's earlier pairs leave them: `RENAME TABLE t TO t_old, t_new TO t` (the
+// cut-over of gh-ost and pt-online-schema-change) moves t out of the name t before t_new takes it.
+struct RenamePair {
+  enum class Fate {
+    kWithin,   // a task table to a name the MIGRATE rules take: it stays in the task, renamed
+    kOut,      // a task table to a name they do not take: it leaves the task
+    kInto,     // another table to a name they take: it would join with rows the binlog lacks
+    kOutside,  // neither name is the task's
+  };
+  QualifiedName from, to;  // `from` in the task's spelling when it is a task table
+  Fate fate = Fate::kOutside;
+  friend bool operator==(const RenamePair&, const RenamePair&) = default;
+};
+
+// The pairs of `classified` (a RENAME TABLE, or an ALTER TABLE with a RENAME TO clause), in
+// statement order; empty for any other statement. A pair's `to` the rules take counts as taken
+// by the task for the pairs after it, and its `from` as free.
+std::vector<RenamePair> rename_pairs(const ClassifiedStatement& classified, const MigratedTables& migrated);
 
 // What `classified` is to replication, given `decision` = decide_ddl(classified, ...). Only a
 // statement the classifier understood on its own (not a list, not the name scan's guess) about a
 // table the task already migrates, or a CREATE TABLE of a table its MIGRATE patterns take, is
-// replicated.
-ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision);
+// replicated. A RENAME is replicated when its pairs move task tables and bring none into the task
+// (`migrated` judges the pairs).
+ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision,
+                             const MigratedTables& migrated);
 
 }  // namespace omsql

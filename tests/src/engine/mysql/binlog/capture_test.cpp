@@ -223,3 +223,69 @@ TEST_CASE("resume point, sync points, room again") {
   CHECK_FALSE(space_returned((64 << 20) - 1, 64 << 20));
   CHECK(megabytes(1572864) == "1.5 MB");
 }
+
+TEST_CASE("statements: RENAME TABLE of task tables is replicated, within the patterns or out of them, never into") {
+  Plan plan;
+  plan.tables = {job("orders", false), job("users", false), job("_orders_gho", false)};
+  // MIGRATE shop.* EXCLUDE shop.tmp_*
+  plan.rules.include.push_back({{"shop", false}, {"*", true}});
+  plan.rules.exclude.push_back({{"shop", false}, {"tmp_*", true}});
+  CaptureRules rules(plan);
+  using Fate = RenamePair::Fate;
+  // Within the patterns: replicated, the table stays in the task under its new name.
+  DdlReplication within = rules.replication_of(statement("RENAME TABLE orders TO orders_2024"));
+  CHECK(within.kind == ReplicatedDdl::kRenameTable);
+  CHECK(within.tables == std::vector<QualifiedName>{{"shop", "orders"}});
+  REQUIRE(within.renames.size() == 1);
+  CHECK(within.renames[0] == RenamePair{{"shop", "orders"}, {"shop", "orders_2024"}, Fate::kWithin});
+  CHECK_FALSE(rules.on_statement(statement("RENAME TABLE orders TO orders_2024")));
+  // ALTER TABLE ... RENAME TO alone is the same; with another change it still stops.
+  CHECK(rules.replication_of(statement("ALTER TABLE orders RENAME TO orders_2024")).kind == ReplicatedDdl::kRenameTable);
+  CHECK(rules.replication_of(statement("ALTER TABLE orders RENAME TO orders_2024, ALGORITHM=INPLACE")).kind ==
+        ReplicatedDdl::kRenameTable);
+  CHECK(rules.replication_of(statement("ALTER TABLE orders ADD x INT, RENAME TO orders_2024")).kind ==
+        ReplicatedDdl::kNone);
+  // Out of them (another database, an EXCLUDEd name): the table leaves the task.
+  DdlReplication out = rules.replication_of(statement("RENAME TABLE users TO tmp_users"));
+  CHECK(out.kind == ReplicatedDdl::kRenameTable);
+  REQUIRE(out.renames.size() == 1);
+  CHECK(out.renames[0].fate == Fate::kOut);
+  CHECK(rules.replication_of(statement("RENAME TABLE shop.users TO archive.users", "")).renames[0].fate == Fate::kOut);
+  // gh-ost's cut-over: the first pair frees the name the second one takes; case-insensitive names.
+  DdlReplication swap = rules.replication_of(statement("RENAME TABLE `ORDERS` TO `_orders_del`, _orders_gho TO orders"));
+  CHECK(swap.kind == ReplicatedDdl::kRenameTable);
+  CHECK(swap.tables == std::vector<QualifiedName>{{"shop", "orders"}, {"shop", "_orders_gho"}});
+  REQUIRE(swap.renames.size() == 2);
+  CHECK(swap.renames[0] == RenamePair{{"shop", "orders"}, {"shop", "_orders_del"}, Fate::kWithin});
+  CHECK(swap.renames[1] == RenamePair{{"shop", "_orders_gho"}, {"shop", "orders"}, Fate::kWithin});
+  // A pair that brings another table in stops the whole statement (its rows are not in the binlog).
+  for (const char* text : {"RENAME TABLE crm.x TO shop.y", "RENAME TABLE orders TO orders_old, crm.x TO shop.orders"}) {
+    CAPTURE(text);
+    CHECK(rules.replication_of(statement(text, "crm")).kind == ReplicatedDdl::kNone);
+    auto stop = rules.on_statement(statement(text, "crm"));
+    REQUIRE(stop);
+    CHECK(stop->at_barrier);
+  }
+  // Neither name the task's: ignored.
+  CHECK_FALSE(rules.on_statement(statement("RENAME TABLE crm.a TO crm.b", "crm")));
+
+  // Once capture follows the rename, the new name is the task's and the old one is not; the same
+  // statement read again (capture resumed before it) is still judged as before it.
+  const DdlStatement swapped = statement("RENAME TABLE orders TO _orders_del, _orders_gho TO orders");
+  TableDef gho = plan.tables[2].source_def, del = plan.tables[0].source_def;
+  gho.name = {"shop", "orders"};
+  del.name = {"shop", "_orders_del"};
+  rules.renamed(swapped.position, {{"shop", "orders"}, {"shop", "_orders_gho"}},
+                {{del, {true, true}}, {gho, {true, true}}});
+  CHECK(rules.task_name({"shop", "_orders_del"}));
+  CHECK(rules.task_name({"shop", "orders"}));
+  CHECK_FALSE(rules.task_name({"shop", "_orders_gho"}));
+  REQUIRE(rules.definition({"shop", "orders"}));
+  CHECK(*rules.definition({"shop", "orders"}) == gho);
+  CHECK(rules.replication_of(swapped).renames == swap.renames);
+  CHECK_FALSE(rules.on_statement(swapped));
+  // A later statement sees the tables as they are now.
+  DdlStatement later = statement("DROP TABLE _orders_del");
+  later.position.offset = 900;
+  CHECK(rules.replication_of(later).kind == ReplicatedDdl::kDropTable);
+}
