@@ -19,6 +19,7 @@
 #include "src/task/start_moment.hpp"
 #include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/model/table_binding.hpp"
+#include "src/sql/quote.hpp"
 
 namespace omsql::runner {
 
@@ -99,7 +100,36 @@ Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& p
     }
     return now;
   };
-  auto moment = settle_start_moment(bound, [&] { return current_position(source); }, read);
+  // A shared metadata lock on every task table (a read of it in an open transaction holds one to
+  // its end) while the position and the definitions are read: an ALTER of one cannot commit in
+  // between, so what is read is the definition at the position whatever the DDL rate. Writes go
+  // on; an ALTER that waits for the lock holds the writes of its table behind it for the reads'
+  // time (milliseconds a table), as any online schema change waits for running transactions.
+  auto locked_position = [&]() -> Result<BinlogPosition> {
+    // Not behind an ALTER that waits for a long transaction: then the unlocked way below.
+    OMSQL_RETURN_IF_ERROR(source.execute("SET SESSION lock_wait_timeout = 5"));
+    OMSQL_RETURN_IF_ERROR(source.execute("START TRANSACTION"));
+    for (const auto& job : plan->tables) {
+      auto opened = source.query("SELECT 1 FROM " + sql::quote_name(job.source) + " LIMIT 0");
+      if (!opened) return opened.status().with_context("locking the definition of " + job.source.str() + " at the task's start");
+    }
+    return current_position(source);
+  };
+  auto locked_read = [&]() -> Result<std::vector<TableDef>> {
+    auto now = read();
+    if (!now) return now;
+    OMSQL_RETURN_IF_ERROR(source.execute("COMMIT"));  // the locks go
+    return now;
+  };
+  auto moment = settle_start_moment(bound, locked_position, locked_read, 1, true);
+  if (!moment) {
+    // A lock wait timed out, or the server chose this session as an MDL deadlock's victim (a
+    // RENAME of two task tables): the locks go, and the definitions are read again after the
+    // position until two reads agree.
+    (void)source.execute("ROLLBACK");
+    moment = settle_start_moment(bound, [&] { return current_position(source); }, read);
+  }
+  (void)source.execute("SET SESSION lock_wait_timeout = DEFAULT");
   if (!moment) return moment.status();
   std::shared_ptr<Plan> rebound;
   for (size_t i = 0; i < plan->tables.size(); ++i) {

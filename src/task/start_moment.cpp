@@ -15,7 +15,7 @@ bool same_definition(const TableDef& a, const TableDef& b) {
 Result<StartMoment> settle_start_moment(const std::vector<TableDef>& bound,
                                         const std::function<Result<BinlogPosition>()>& position,
                                         const std::function<Result<std::vector<TableDef>>()>& definitions,
-                                        int max_attempts) {
+                                        int max_attempts, bool locked) {
   std::vector<TableDef> known = bound;
   std::string changing;
   for (int attempt = 1; attempt <= max_attempts; ++attempt) {
@@ -30,6 +30,7 @@ Result<StartMoment> settle_start_moment(const std::vector<TableDef>& bound,
     for (size_t i = 0; i < known.size(); ++i)
       if (!same_definition(known[i], (*now)[i])) changing += (changing.empty() ? "" : ", ") + known[i].name.str();
     if (changing.empty()) return StartMoment{*at, std::move(known), attempt};
+    if (locked) return StartMoment{*at, std::move(now).value(), attempt};
     known = std::move(now).value();
   }
   return Status::server_error("the source's definitions of " + changing + " changed between every two reads (" +

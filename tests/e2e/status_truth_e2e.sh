@@ -93,8 +93,9 @@ field '["ended"]' | grep -q "ended without a clean stop" || fail "ended: $(field
 "$OMSRUN" "$WORK/stat.omsql" >"$WORK/run2.log" 2>&1 &
 pid=$!
 wait_for "field '[\"caught_up\"]'" True || fail "the resumed task never caught up"
-# (ALTER TABLE is replicated now, ddl_alter_e2e; a RENAME still stops the link.)
-src_sql $db -e "RENAME TABLE t TO t_old"
+# (ALTER TABLE and RENAME TABLE are replicated now, ddl_alter_e2e and ddl_rename_e2e; an ALTER
+# that renames the table and changes it too still stops the link.)
+src_sql $db -e "ALTER TABLE t ADD COLUMN z INT, RENAME TO t_old"
 for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "the task did not end within 30 s of the source DDL"
 set +e

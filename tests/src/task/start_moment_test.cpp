@@ -123,3 +123,18 @@ TEST_CASE("a failing read or position is the caller's error, not a retry") {
   REQUIRE_FALSE(r2);
   CHECK(r2.status().message() == "table shop.a is gone");
 }
+
+TEST_CASE("read under the tables' metadata locks: the first read is valid at the first position, changed or not") {
+  std::vector<TableDef> bound{table("a", {"id"}), table("b", {"id", "v"})};
+  auto altered = bound;
+  altered[1] = table("b", {"id", "v", "extra"});
+  Source source;
+  source.reads = {altered};
+  auto moment = settle_start_moment(bound, source.position(), source.definitions(), 1, true);
+  REQUIRE(moment);
+  CHECK(moment->attempts == 1);
+  CHECK(source.positions == 1);
+  // No ALTER could commit between the position and the read: the read is the definition there.
+  CHECK(moment->position == pos(100));
+  CHECK(moment->definitions == altered);
+}
