@@ -232,7 +232,7 @@ Status open_shadow(TailerState& s) {
 
 void note_copy_ddl(TailerState& s, const QualifiedName& table, const DdlStatement& ddl) {
   for (size_t i = 0; i < s.plan->tables.size(); ++i)
-    if (s.plan->tables[i].source == table) s.copy_ddls.push_back(CopyDdl{table_ref(*s.plan, i), ddl.position, ddl.statement});
+    if (s.plan->tables[i].source == table) s.copy_ddls.push_back(CopyDdl{table_ref(*s.plan, i), to_source_position(ddl.position), ddl.statement});
 }
 
 // A replicated ALTER TABLE / CREATE INDEX / DROP INDEX: the table's definition after it, from the
@@ -491,7 +491,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
         // captured (which may have to wait for the space that applying it gives back).
         if (!s.spool->resume_position().empty())
           self->send(s.replayer, stored_atom::value,
-                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
+                     SpoolStored{s.spool->synced_end(), to_source_position(s.spool->resume_position()), wall_now_ms()});
         self->send(self, pull_atom::value);
       },
       [=](pull_atom) {
@@ -545,7 +545,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
                 // it is not spooled, capture reads nothing more, and replay stops at its place
                 // once everything before it is applied, with a stop record the user resolves
                 // (`omsrun ddl skip|retry`); a rerun reads the statement again.
-                stopped = DdlStopReport{ddl->position, ddl->statement,
+                stopped = DdlStopReport{to_source_position(ddl->position), ddl->statement,
                                         st.message() + ". Everything before the statement is applied", ddl->schema};
                 break;
               }
@@ -574,7 +574,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           }
           s.retry.succeeded();
           self->send(s.replayer, stored_atom::value,
-                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
+                     SpoolStored{s.spool->synced_end(), to_source_position(s.spool->resume_position()), wall_now_ms()});
         }
         if (stopped) {
           s.halted = true;

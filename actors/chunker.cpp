@@ -181,7 +181,7 @@ chunker_actor::behavior_type chunker_impl(Self self, std::shared_ptr<const Plan>
         s.retry_pending = false;
         serve_readers(self);
       },
-      [=](position_atom) -> caf::result<BinlogPosition> {
+      [=](position_atom) -> caf::result<SourcePosition> {
         auto& s = self->state;
         if (!s.source) {
           auto session = s.engine->open_source(s.plan->source);

@@ -166,9 +166,8 @@ void mark_table_done_if_complete(Self self, uint32_t table_index) {
   if (!s.positions_asked.insert(table_index).second) return;  // asked already
   self->request(s.chunker, caf::infinite, position_atom::value)
       .then(
-          [=](const BinlogPosition& binlog_position) {
+          [=](const SourcePosition& position) {
             auto& s = self->state;
-            const SourcePosition position = to_source_position(binlog_position);
             s.positions_asked.erase(table_index);
             auto& progress = s.task.tables[s.plan->tables[table_index].source.str()];
             // Cancelled meanwhile (capture saw a DDL of it): the later of the two positions.
@@ -189,9 +188,8 @@ void mark_table_done_if_complete(Self self, uint32_t table_index) {
 // Capture saw a DDL that changes the table's columns (or drops it) at `at` while its copy runs,
 // or its copy failed on its own and capture showed such a DDL: its copy stops here, and replay
 // copies it again at that DDL's barrier (src/task/table_copies.hpp, copy_again_at).
-void cancel_table_copy(Self self, uint32_t table_index, const BinlogPosition& binlog_at, const std::string& why) {
+void cancel_table_copy(Self self, uint32_t table_index, const SourcePosition& at, const std::string& why) {
   auto& s = self->state;
-  const SourcePosition at = to_source_position(binlog_at);
   const TableJob& job = s.plan->tables[table_index];
   auto& progress = s.task.tables[job.source.str()];
   s.table_failures.erase(table_index);
@@ -337,18 +335,12 @@ void start_replay(Self self) {
   ReplayStart start;
   for (size_t i = 0; i < s.plan->tables.size(); ++i) {
     const auto& progress = s.task.tables[s.plan->tables[i].source.str()];
-    if (progress.snapshot) {
-      auto after = to_binlog_position(*progress.snapshot);
-      if (!after) return fail_task(self, s.plan->tables[i].source.str() + "'s snapshot position: " + after.status().message());
-      start.skip.push_back(TableSkip{table_ref(*s.plan, i), *after});
-    }
+    if (progress.snapshot) start.skip.push_back(TableSkip{table_ref(*s.plan, i), *progress.snapshot});
     // What the ALTER barriers of the table need to know of its copy (src/task/table_copies.hpp).
     TableCopyState copy{table_ref(*s.plan, i), false, {}, progress.copy_incomplete.value_or(""), progress.created_by_task};
     if (progress.copy_read_by && !progress.copy_read_by->empty()) {
-      auto read_by = to_binlog_position(*progress.copy_read_by);
-      if (!read_by) return fail_task(self, s.plan->tables[i].source.str() + "'s copy position: " + read_by.status().message());
       copy.has_read_by = true;
-      copy.read_by = *read_by;
+      copy.read_by = *progress.copy_read_by;
     }
     start.copies.push_back(std::move(copy));
   }
@@ -505,7 +497,7 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
         auto& s = self->state;
         const uint32_t table_index = index_of(*s.plan, done.table);
         auto& progress = s.task.tables[done.table.source.str()];
-        if (!done.snapshot.empty()) progress.snapshot = to_source_position(done.snapshot);
+        if (!done.snapshot.empty()) progress.snapshot = done.snapshot;
         const bool advanced =
             s.chunks.commit(table_index, done.range.id, done.range.upper_inclusive, done.rows, done.bytes);
         if (!advanced) return;

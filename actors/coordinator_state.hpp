@@ -89,7 +89,7 @@ struct CoordinatorState {
   // its own, waiting (until the steady-clock deadline) for capture to show such a DDL; how many
   // finished tables wait for the source position their rows were read by; which tables may be
   // cancelled (keyed, outside FK snapshot groups: a snapshot copy is one moment already).
-  std::map<uint32_t, BinlogPosition> ddl_seen;
+  std::map<uint32_t, SourcePosition> ddl_seen;
   std::map<uint32_t, std::pair<std::string, std::chrono::steady_clock::time_point>> table_failures;
   std::set<uint32_t> positions_asked;
   std::vector<bool> cancellable;

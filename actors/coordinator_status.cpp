@@ -55,7 +55,7 @@ TaskStatus task_status(Self self) {
     tables[name] = progress.copy_done;
     // Until replay has passed the DDL that redoes it.
     if (progress.copy_incomplete && progress.copy_read_by &&
-        (s.task.phase != Phase::kIncremental || to_source_position(s.sync.applied) < *progress.copy_read_by))
+        (s.task.phase != Phase::kIncremental || s.sync.applied < *progress.copy_read_by))
       redone[name] = "at the DDL by " + progress.copy_read_by->str() + " (" + *progress.copy_incomplete + ")";
   }
   if (!redone.empty()) status.copies_redone = std::move(redone);

@@ -20,8 +20,8 @@ uint32_t index_of(const Plan& plan, const TableRef& table) {
   return table.index;
 }
 
-std::vector<BinlogPosition> replay_after_by_index(const Plan& plan, const ReplayStart& start) {
-  std::vector<BinlogPosition> after(plan.tables.size());
+std::vector<SourcePosition> replay_after_by_index(const Plan& plan, const ReplayStart& start) {
+  std::vector<SourcePosition> after(plan.tables.size());
   for (const TableSkip& skip : start.skip) after[index_of(plan, skip.table)] = skip.after;
   return after;
 }

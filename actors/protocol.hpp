@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "src/apply/lane_transaction.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 #include "src/copy/types.hpp"
 #include "src/model/plan.hpp"
 #include "src/spool/spool.hpp"
@@ -141,10 +141,10 @@ struct CopyCounts {
 struct ChunkDone {
   TableRef table;
   copy::ChunkRange range;
-  // Tables without a key are read in one consistent snapshot; this is its binlog position.
+  // Tables without a key are read in one consistent snapshot; this is its source position.
   // Replay skips the table's changes up to it (they are in the copy, and whole-row changes are
   // not idempotent). Empty for tables with a key.
-  BinlogPosition snapshot;
+  SourcePosition snapshot;
   // The rows and bytes the chunk's batches committed since it was last read from its start
   // (state.json's rows_copied counts the committed prefix's chunks: a resumed run shows them).
   uint64_t rows = 0;
@@ -176,7 +176,7 @@ struct SchemaResult {
 // `source_position` at `stored_at_ms` (wall clock, milliseconds since the epoch).
 struct SpoolStored {
   SpoolPosition spool_end;
-  BinlogPosition source_position;
+  SourcePosition source_position;
   int64_t stored_at_ms = 0;
 };
 
@@ -184,7 +184,7 @@ struct SpoolStored {
 // and checkpointed). The task ends failed with `reason`; `position` and `statement` say which
 // statement, for the task's stop record and the commands that resolve it.
 struct DdlStopReport {
-  BinlogPosition position;  // DdlStatement::position
+  SourcePosition position;  // DdlStatement::position
   std::string statement;
   std::string reason;
   std::string schema;       // DdlStatement::schema (the stop record keeps it for `omsrun ddl applied`)
@@ -194,7 +194,7 @@ struct DdlStopReport {
 // of the table still running reads rows the target table does not fit (src/task/table_copies.hpp).
 struct CopyDdl {
   TableRef table;
-  BinlogPosition position;  // where the statement ends (DdlStatement::position)
+  SourcePosition position;  // where the statement ends (DdlStatement::position)
   std::string statement;
 };
 
@@ -213,15 +213,15 @@ struct TableFailure {
 struct TableCopyDone {
   std::string error;
   bool table_level = false;
-  BinlogPosition read_by;
-  BinlogPosition snapshot;
+  SourcePosition read_by;
+  SourcePosition snapshot;
   uint64_t rows = 0;
 };
 
 // The incremental link's state, from the replayer.
 struct SyncStatus {
-  BinlogPosition applied;           // committed on the target with the rows it covers
-  BinlogPosition stored;            // durable in the spool
+  SourcePosition applied;           // committed on the target with the rows it covers
+  SourcePosition stored;            // durable in the spool
   uint64_t events_applied = 0;      // row changes applied since this process started
   double events_per_second = 0;
   double lag_seconds = 0;           // age of the oldest stored event not yet applied, when sent
@@ -236,14 +236,14 @@ struct SyncStatus {
 // replay skips them.
 struct TableSkip {
   TableRef table;
-  BinlogPosition after;
+  SourcePosition after;
 };
 // What the full copy knows of a table's copy (TableProgress::copy_read_by, copy_incomplete), for
 // the ALTER barriers that copy it again (src/task/table_copies.hpp).
 struct TableCopyState {
   TableRef table;
   bool has_read_by = false;
-  BinlogPosition read_by;
+  SourcePosition read_by;
   std::string incomplete;  // empty: the copy finished
   bool created_by_task = false;
 };
@@ -253,7 +253,7 @@ struct ReplayStart {
 };
 // By Plan index, for the replayer's lookups: empty positions for the tables not in `start`.
 // REQUIRES: every TableRef names a table of `plan` (else std::logic_error, as table_of).
-std::vector<BinlogPosition> replay_after_by_index(const Plan& plan, const ReplayStart& start);
+std::vector<SourcePosition> replay_after_by_index(const Plan& plan, const ReplayStart& start);
 
 // A run-time throttle change (POST /throttle). 0 = unlimited; kKeep leaves that limit as it is.
 struct ThrottleChange {
@@ -328,11 +328,11 @@ using reporter_actor = caf::typed_actor<caf::reacts_to<progress_atom, BatchAck>,
                                         caf::replies_to<finish_atom>::with<CopySummary>>;
 
 // Hands out chunks to readers (actors/copy_actors.hpp).
-// position: the source's binlog position now (read on the chunker's source session), the upper
+// position: the source's position now (read on the chunker's source session), the upper
 // bound of when a finished table's rows were read; cancel: hand out no more chunks of a table.
 using chunker_actor =
     caf::typed_actor<caf::replies_to<next_chunk_atom>::with<ChunkWork>, caf::reacts_to<retry_atom, uint64_t>,
-                     caf::replies_to<position_atom>::with<BinlogPosition>, caf::reacts_to<cancel_atom, TableRef>>;
+                     caf::replies_to<position_atom>::with<SourcePosition>, caf::reacts_to<cancel_atom, TableRef>>;
 
 // Reads chunks into batches (actors/copy_actors.hpp). Credits come from the appliers.
 using reader_actor =
@@ -434,6 +434,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, QualifiedName& x) {
   return f(caf::meta::type_name("QualifiedName"), x.schema, x.table);
 }
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SourcePosition& x) {
+  return f(caf::meta::type_name("SourcePosition"), x.engine, x.order, x.payload);
+}
+// Only apply::LaneWork::end, which goes from the replayer to its own lanes (until the replay
+// layer carries SourcePosition too).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, BinlogPosition& x) {
   return f(caf::meta::type_name("BinlogPosition"), x.file, x.offset, x.gtid);

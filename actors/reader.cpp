@@ -28,7 +28,7 @@ struct ChunkInFlight {
   bool sent_first = false;       // of this generation: the next batch carries the restart flag if not
   uint32_t generation = 0;       // whole: counts the copies of the table begun by this reader
   uint32_t group = 0;            // an FK snapshot group's id (its first table + 1), 0 for none
-  BinlogPosition snapshot;
+  SourcePosition snapshot;
   bool failed = false;           // its table's copy failed (TableFailure): it never completes
   uint64_t rows = 0;             // committed since the chunk was last read from its start
   uint64_t bytes = 0;
@@ -50,7 +50,7 @@ struct ReaderState {
   // snapshot open for `snapshot_group` (0: none open).
   std::map<uint32_t, std::vector<uint32_t>> groups;
   uint32_t snapshot_group = 0;
-  BinlogPosition group_snapshot;
+  SourcePosition group_snapshot;
   int credits = 0;
   size_t next_applier = 0;
   RetryState retry;                                   // the source's failures while reading
@@ -268,7 +268,7 @@ void ask_for_work(ReaderSelf self) {
             }
             bool keyless = table_of(*s.plan, work.table).key.kind == RowKey::Kind::kNone;
             auto key = std::make_pair(work.table.index, work.range.id);
-            s.chunks[key] = ChunkInFlight{std::move(work), 0, false, keyless, false, 0, 0, BinlogPosition{}};
+            s.chunks[key] = ChunkInFlight{std::move(work), 0, false, keyless, false, 0, 0, SourcePosition{}};
             s.to_read.push_back(key);
             open_next_chunk(self);
           },

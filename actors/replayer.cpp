@@ -195,7 +195,7 @@ SyncStatus status_of(ReplayerState& s) {
     s.rate_start = Clock::now();
   }
   SyncStatus status;
-  status.applied = s.progress.checkpoint();
+  status.applied = to_source_position(s.progress.checkpoint());
   status.stored = s.stored.source_position;
   status.events_applied = s.events_applied;
   status.events_per_second = s.events_per_second;
@@ -416,7 +416,9 @@ void table_copy_done(Self* self, const TableCopyDone& done) {
   const TableJob& job = s.plan->tables[copy.index];
   if (!done.error.empty() && !done.table_level)
     return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + done.error);
-  TableCopyFacts facts{done.read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error)};
+  auto read_by = to_binlog_position(done.read_by);
+  if (!read_by) return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + read_by.status().message());
+  TableCopyFacts facts{*read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error)};
   s.copies[copy.index] = facts;
   s.copy_record.tables[job.source.str()] = facts;
   s.copy_record.copying.reset();
@@ -491,7 +493,7 @@ void run_barrier(Self* self) {
   s.barrier.reset();
   if (step.action == apply::DdlStep::Action::kStop) {
     const DdlStatement& ddl = *s.waiting->ddl;
-    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, step.message, ddl.schema});
+    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, step.message, ddl.schema});
     self->quit();
     return;
   }
@@ -506,7 +508,7 @@ void run_barrier(Self* self) {
       const std::string why = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
                               "\" was marked applied by hand (omsrun ddl applied), but " + **unmet +
                               ". Everything before the statement is applied";
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, why, ddl.schema});
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, why, ddl.schema});
       self->quit();
       return;
     }
@@ -519,7 +521,7 @@ void run_barrier(Self* self) {
     if (!actual) return replayer_fail(self, actual.status().message());
     if (auto why = apply::settle_against_target(step, *actual, *s.plan)) {
       const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why, ddl.schema});
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
       self->quit();
       return;
     }
@@ -541,7 +543,7 @@ void run_barrier(Self* self) {
     }
     if (auto why = apply::settle_join_against_target(step, actual, empty, *s.plan)) {
       const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why});
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why});
       self->quit();
       return;
     }
@@ -560,14 +562,14 @@ void run_barrier(Self* self) {
       }
     if (auto why = apply::settle_rename_against_target(step, present)) {
       const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why, ddl.schema});
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
       self->quit();
       return;
     }
   }
   if (auto why = plan_table_copy(self, step, at)) {
     const DdlStatement& ddl = *s.waiting->ddl;
-    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, *why, ddl.schema});
+    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
     self->quit();
     return;
   }
@@ -699,7 +701,7 @@ template <class Self>
 void after_group(Self* self) {
   auto& s = self->state;
   self->send(s.tailer, applied_atom::value, s.progress.in_flight() ? s.flushing_spool_end : s.group->spool_end());
-  s.unapplied.applied(s.progress.checkpoint());
+  s.unapplied.applied(to_source_position(s.progress.checkpoint()));
   s.progress.check_caught_up();
   // The barrier that asked for an in-link copy is committed on every lane: the copy runs now.
   if (s.table_copy) {
@@ -713,7 +715,7 @@ void after_group(Self* self) {
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
   if (stop_at_capture_stop(self)) return;
   // More may be waiting in the spool: continue without waiting for the tailer.
-  if (s.reader && (s.progress.checkpoint() < s.stored.source_position || s.waiting) && !s.apply_scheduled) {
+  if (s.reader && (to_source_position(s.progress.checkpoint()) < s.stored.source_position || s.waiting) && !s.apply_scheduled) {
     s.apply_scheduled = true;
     self->send(self, apply_atom::value);
   }
@@ -823,8 +825,10 @@ void begin_replay(Self* self) {
   }
   s.begin_retry.succeeded();
   s.progress.begin(*lanes);
-  if (!s.progress.checkpoint().empty()) s.unapplied.applied(s.progress.checkpoint());
-  s.progress.set_catch_up_target(*position);
+  if (!s.progress.checkpoint().empty()) s.unapplied.applied(to_source_position(s.progress.checkpoint()));
+  auto catch_up_target = to_binlog_position(*position);
+  if (!catch_up_target) return replayer_fail(self, "the source's position now: " + catch_up_target.status().message());
+  s.progress.set_catch_up_target(*catch_up_target);
   s.reader = std::move(reader).value();
   spawn_lanes(self, *lanes);
   s.events_budget = TokenBucket(s.events_budget.rate(), Clock::now());  // empty when replay begins
@@ -876,11 +880,21 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
         s.created_by_task.assign(s.plan->tables.size(), false);
         for (const TableCopyState& copy : start.copies) {
           const uint32_t index = index_of(*s.plan, copy.table);
-          if (copy.has_read_by) s.copies[index].read_by = copy.read_by;
+          if (copy.has_read_by) {
+            auto read_by = to_binlog_position(copy.read_by);
+            if (!read_by) return replayer_fail(self, copy.table.source.str() + "'s copy position: " + read_by.status().message());
+            s.copies[index].read_by = *read_by;
+          }
           if (!copy.incomplete.empty()) s.copies[index].incomplete = copy.incomplete;
           s.created_by_task[index] = copy.created_by_task;
         }
-        self->state.group->set_replay_after(replay_after_by_index(*self->state.plan, start));
+        std::vector<BinlogPosition> replay_after;
+        for (const SourcePosition& after : replay_after_by_index(*self->state.plan, start)) {
+          auto binlog = to_binlog_position(after);
+          if (!binlog) return replayer_fail(self, "a table's snapshot position: " + binlog.status().message());
+          replay_after.push_back(*binlog);
+        }
+        self->state.group->set_replay_after(replay_after);
         begin_replay(self);
       },
       [=](retry_atom, uint64_t token) {

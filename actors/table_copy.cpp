@@ -28,7 +28,7 @@ struct TableCopyActorState {
   std::vector<reader_actor> readers;
   size_t readers_running = 0;
   copy::ChunkTracker chunks;
-  BinlogPosition snapshot;
+  SourcePosition snapshot;
   uint64_t rows = 0;
   uint64_t bytes = 0;
   std::optional<std::string> table_failure;  // the table's own failure (a DDL under this copy, say)
@@ -58,7 +58,7 @@ void answer(Self self, TableCopyDone done) {
 void fail(Self self, const std::string& message) { answer(self, TableCopyDone{message, false, {}, {}, 0}); }
 
 // The source's position now: every row of the copy was read before it.
-Result<BinlogPosition> position_now(const TableCopyActorState& s) {
+Result<SourcePosition> position_now(const TableCopyActorState& s) {
   auto source = engine::engine_or_default(s.engines.source, s.plan->source.dialect).open_source(s.plan->source);
   if (!source) return source.status();
   return (*source)->current_position();

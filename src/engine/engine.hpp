@@ -44,11 +44,11 @@ class SourceSession {
                                                        copy::BatchLimits limits, copy::WireFormat format) = 0;
   // Starts a consistent snapshot on this session (every later read sees one moment) and returns
   // the source position of that moment: replay of a table read in it starts there.
-  virtual Result<BinlogPosition> begin_snapshot() = 0;
+  virtual Result<SourcePosition> begin_snapshot() = 0;
   // Ends the snapshot begun by begin_snapshot (reads see the present again).
   virtual Status end_snapshot() = 0;
   // Where the source's change log is now: the start position of a task, the catch-up target.
-  virtual Result<BinlogPosition> current_position() = 0;
+  virtual Result<SourcePosition> current_position() = 0;
   // Gives the connection up without reading the rest of a stream (a read cut off for a retry);
   // destroy the session right after.
   virtual void abandon() = 0;

@@ -74,9 +74,9 @@ class FakeSource final : public engine::SourceSession {
     }
     return std::unique_ptr<engine::RowStream>(std::make_unique<FakeRows>(job.source, range, t.rows, limits, format, engine_.target));
   }
-  Result<BinlogPosition> begin_snapshot() override { return BinlogPosition{"fake-bin.000001", 4, ""}; }
+  Result<SourcePosition> begin_snapshot() override { return to_source_position(BinlogPosition{"fake-bin.000001", 4, ""}); }
   Status end_snapshot() override { return Status::ok(); }
-  Result<BinlogPosition> current_position() override { return BinlogPosition{"fake-bin.000001", 4, ""}; }
+  Result<SourcePosition> current_position() override { return to_source_position(BinlogPosition{"fake-bin.000001", 4, ""}); }
   void abandon() override {}
 
  private:

@@ -76,13 +76,15 @@ TEST_CASE("BatchEnvelope, ChunkDone and SyncStatus round-trip") {
   CHECK(back.restart_chunk);
   CHECK(back.generation == 3);
 
-  ChunkDone done{table_ref(plan, 1), copy::ChunkRange{}, BinlogPosition{"bin.000002", 4711, "0-1-9"}};
+  ChunkDone done{table_ref(plan, 1), copy::ChunkRange{}, to_source_position(BinlogPosition{"bin.000002", 4711, "0-1-9"})};
   ChunkDone done_back = round_trip(t.system, done);
   CHECK(done_back.snapshot == done.snapshot);
-  CHECK(done_back.snapshot.gtid == "0-1-9");
+  CHECK(done_back.snapshot.engine == "mysql");
+  CHECK(done_back.snapshot.order == std::vector<uint64_t>{2, 4711});
+  CHECK(to_binlog_position(done_back.snapshot)->gtid == "0-1-9");
 
   SyncStatus status;
-  status.applied = BinlogPosition{"bin.000003", 99, ""};
+  status.applied = to_source_position(BinlogPosition{"bin.000003", 99, ""});
   status.lanes = 4;
   status.oldest_unapplied_ms = 1764600000000;
   SyncStatus status_back = round_trip(t.system, status);
@@ -90,11 +92,28 @@ TEST_CASE("BatchEnvelope, ChunkDone and SyncStatus round-trip") {
   CHECK(status_back.lanes == 4);
   CHECK(status_back.oldest_unapplied_ms == 1764600000000);
 
-  DdlStopReport stop{BinlogPosition{"bin.000004", 120, "0-1-5"}, "ALTER TABLE t ADD x INT", "source DDL on ..."};
+  DdlStopReport stop{to_source_position(BinlogPosition{"bin.000004", 120, "0-1-5"}), "ALTER TABLE t ADD x INT", "source DDL on ..."};
   DdlStopReport stop_back = round_trip(t.system, stop);
   CHECK(stop_back.position == stop.position);
   CHECK(stop_back.statement == stop.statement);
   CHECK(stop_back.reason == stop.reason);
+}
+
+TEST_CASE("a SourcePosition of any engine, and the empty one, survive CAF's serialization") {
+  testing::TestScheduler t;
+  SpoolStored stored{SpoolPosition{3, 4096}, SourcePosition{"postgres", {UINT64_MAX, 7}, "FFFFFFFF/FFFFFFFF"}, 17};
+  SpoolStored back = round_trip(t.system, stored);
+  CHECK(back.spool_end == stored.spool_end);
+  CHECK(back.source_position.engine == "postgres");
+  CHECK(back.source_position.order == std::vector<uint64_t>{UINT64_MAX, 7});
+  CHECK(back.source_position.payload == "FFFFFFFF/FFFFFFFF");
+  CHECK(back.stored_at_ms == 17);
+  TableCopyDone done;  // an in-link copy that read no snapshot: the empty position
+  done.read_by = to_source_position(BinlogPosition{"bin.1000000", 4, "0-1-2"});
+  TableCopyDone done_back = round_trip(t.system, done);
+  CHECK(done_back.read_by == done.read_by);
+  CHECK(done_back.read_by.payload == "bin.1000000:4 gtid 0-1-2");
+  CHECK(done_back.snapshot.empty());
 }
 
 TEST_CASE("a TableRef resolves only against a Plan that holds that table at that index") {

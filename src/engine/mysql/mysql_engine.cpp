@@ -32,9 +32,17 @@ class MysqlSourceSession final : public SourceSession {
     if (!cursor) return cursor.status();
     return std::unique_ptr<RowStream>(std::make_unique<MysqlRowStream>(std::move(cursor).value()));
   }
-  Result<BinlogPosition> begin_snapshot() override { return copy::open_consistent_snapshot(*connection_); }
+  Result<SourcePosition> begin_snapshot() override {
+    auto position = copy::open_consistent_snapshot(*connection_);
+    if (!position) return position.status();
+    return to_source_position(*position);
+  }
   Status end_snapshot() override { return copy::end_consistent_snapshot(*connection_); }
-  Result<BinlogPosition> current_position() override { return omsql::current_position(*connection_); }
+  Result<SourcePosition> current_position() override {
+    auto position = omsql::current_position(*connection_);
+    if (!position) return position.status();
+    return to_source_position(*position);
+  }
   void abandon() override { connection_->abandon(); }
 
  private:

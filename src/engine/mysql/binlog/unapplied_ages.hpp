@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <deque>
 
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 
 namespace omsql {
 
@@ -19,7 +19,7 @@ class UnappliedAges {
   static constexpr int64_t kMergeMs = 100;
 
   // Changes up to `end` are stored, the first of them at or after `at_ms`.
-  void stored(const BinlogPosition& end, int64_t at_ms) {
+  void stored(const SourcePosition& end, int64_t at_ms) {
     if (!applied_.empty() && !(applied_ < end)) return;
     if (!entries_.empty() && !(entries_.back().end < end)) return;
     if (!entries_.empty() && at_ms - entries_.back().at_ms < kMergeMs) {
@@ -30,7 +30,7 @@ class UnappliedAges {
   }
 
   // Every change up to `checkpoint` is applied.
-  void applied(const BinlogPosition& checkpoint) {
+  void applied(const SourcePosition& checkpoint) {
     if (applied_.empty() || applied_ < checkpoint) applied_ = checkpoint;
     while (!entries_.empty() && !(applied_ < entries_.front().end)) entries_.pop_front();
   }
@@ -41,11 +41,11 @@ class UnappliedAges {
 
  private:
   struct Entry {
-    BinlogPosition end;
+    SourcePosition end;
     int64_t at_ms = 0;
   };
   std::deque<Entry> entries_;  // increasing `end`, each past `applied_`
-  BinlogPosition applied_;
+  SourcePosition applied_;
 };
 
 }  // namespace omsql

@@ -77,7 +77,7 @@ TEST_CASE("a snapshot session sees one moment and names its position; key lookup
   Fixture f;
   TableJob job = make_job(*f.source, {"engine_t", "items"}, {"engine_t", "items"});
   auto session = must_ok(f.engine.open_source(source_endpoint()));
-  BinlogPosition at = must_ok(session->begin_snapshot());
+  SourcePosition at = must_ok(session->begin_snapshot());
   CHECK_FALSE(at.empty());
   must(*f.source, "DELETE FROM engine_t.items WHERE n <= 1000");
   {
@@ -89,7 +89,7 @@ TEST_CASE("a snapshot session sees one moment and names its position; key lookup
     CHECK(rows == 2500);  // the delete came after the snapshot
   }
   must_ok(session->end_snapshot());
-  CHECK(must_ok(current_position(*f.source)) > at);
+  CHECK(to_source_position(must_ok(current_position(*f.source))) > at);
 
   // Keys are (region, n) with region = CHAR(65 + n % 5) + 'x': after ('Ex', 2000) come the 'Ex'
   // rows with n > 2000 (n % 5 == 4: 2004, 2009, ...), so the 10th key after it is ('Ex', 2049).

@@ -1,12 +1,13 @@
 // UnappliedAges (src/engine/mysql/binlog/unapplied_ages.hpp): the age of the oldest stored, unapplied change.
 #include <doctest/doctest.h>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/engine/mysql/binlog/unapplied_ages.hpp"
 
 using namespace omsql;
 
 namespace {
-BinlogPosition at(uint64_t offset) { return BinlogPosition{"mariadb-bin.000001", offset, ""}; }
+SourcePosition at(uint64_t offset) { return to_source_position(BinlogPosition{"mariadb-bin.000001", offset, ""}); }
 }  // namespace
 
 TEST_CASE("UnappliedAges: the oldest change past the checkpoint sets the lag, under a steady load too") {
