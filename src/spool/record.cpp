@@ -6,7 +6,9 @@ namespace {
 
 // 2: a DDL record also carries the statement's time and time_zone. Records of version 1 (spools
 // written before) are still read: those fields read as unknown.
-constexpr uint8_t kFormatVersion = 2;
+// 3: the position is a SourcePosition, not a binlog file:offset:gtid (versions 1 and 2 still read).
+constexpr uint8_t kFormatVersion = 3;
+constexpr uint8_t kFirstOpaquePositionVersion = 3;
 constexpr uint8_t kOldestFormatVersion = 1;
 constexpr uint8_t kNoForeignKeyChecksBit = 0x80;
 
@@ -23,11 +25,7 @@ void put_string(std::string_view s, std::string* out) {
   out->append(s);
 }
 
-void put_position(const BinlogPosition& p, std::string* out) {
-  put_string(p.file, out);
-  put_varint(p.offset, out);
-  put_string(p.gtid, out);
-}
+void put_position(const BinlogPosition& p, std::string* out) { append_source_position(to_source_position(p), out); }
 
 void put_cells(const std::vector<Cell>& cells, std::string* out) {
   put_varint(cells.size(), out);
@@ -62,7 +60,22 @@ class Input {
     at_ += n;
     return true;
   }
-  bool position(BinlogPosition* p) { return string(&p->file) && varint(&p->offset) && string(&p->gtid); }
+  // Versions 1 and 2: a binlog position, as such.
+  bool binlog_position(BinlogPosition* p) { return string(&p->file) && varint(&p->offset) && string(&p->gtid); }
+  // Version 3: a SourcePosition. False when it is cut short or malformed, and then `*wrong` says
+  // why when it is well-formed but no binlog position (another engine's): the spool's events are
+  // the MySQL family's until they carry SourcePosition themselves.
+  bool source_position(BinlogPosition* p, Status* wrong) {
+    auto position = read_source_position(data_, &at_);
+    if (!position) return false;
+    auto binlog = to_binlog_position(*position);
+    if (!binlog) {
+      *wrong = Status::corruption("spool record: " + binlog.status().message());
+      return false;
+    }
+    *p = std::move(binlog).value();
+    return true;
+  }
   bool cells(std::vector<Cell>* cells) {
     uint64_t n;
     if (!varint(&n) || n > data_.size() - at_) return false;  // each cell takes at least one byte
@@ -119,7 +132,10 @@ Result<Event> decode_event(std::string_view payload) {
   if (version < kOldestFormatVersion || version > kFormatVersion)
     return Status::corruption("spool record format version " + std::to_string(version) + " is not one of " +
                               std::to_string(kOldestFormatVersion) + ".." + std::to_string(kFormatVersion));
-  if (!in.position(&position)) return malformed();
+  Status wrong;
+  const bool read = version >= kFirstOpaquePositionVersion ? in.source_position(&position, &wrong)
+                                                           : in.binlog_position(&position);
+  if (!read) return wrong.is_ok() ? malformed() : wrong;
   Event event;
   switch (index) {
     case 0: {

@@ -108,19 +108,55 @@ TEST_CASE("a DDL record keeps the statement's time and zone; one written before 
   CHECK(read.time_zone == "+03:00");
   CHECK(read.statement == ddl.statement);
 
-  DdlStatement old = ddl;
-  old.timestamp_us = 0;
-  old.time_zone.clear();
-  std::string old_payload;
-  spool::encode_event(old, &old_payload);
-  old_payload.resize(old_payload.size() - 2);  // the two new fields (varint 0, empty string) dropped
-  CHECK(!spool::decode_event(old_payload));      // a version-2 record cut short is malformed...
-  old_payload[0] = 1;                            // ... a version-1 record ends there
-  auto old_back = spool::decode_event(old_payload);
+  // Literally what the versions before wrote: version, kind 3 (DDL), the position as binlog
+  // file, offset and gtid, then schema, statement, gtid, and (version 2) time and zone.
+  const std::string old_head = std::string("\x12" "mariadb-bin.000007" "\x28" "\x06" "0-1-40") +
+                               "\x04" "shop" "\x17" "ALTER TABLE t ADD c INT" "\x05" "0-1-6";
+  std::string v2 = std::string("\x02\x03") + old_head + std::string("\x8e\xd3\xcd\xf8\xe0\xb3\x98\x03", 8) + "\x06" "+03:00";
+  auto v2_back = spool::decode_event(v2);
+  REQUIRE_MESSAGE(v2_back, v2_back.status().message());
+  const auto& v2_ddl = std::get<DdlStatement>(*v2_back);
+  CHECK(v2_ddl.position == at(40));
+  CHECK(v2_ddl.position.gtid == "0-1-40");
+  CHECK(v2_ddl.statement == "ALTER TABLE t ADD c INT");
+  CHECK(v2_ddl.timestamp_us == 1796181345921422);
+  CHECK(v2_ddl.time_zone == "+03:00");
+  std::string v2_short = std::string("\x02\x03") + old_head;
+  CHECK(!spool::decode_event(v2_short));  // a version-2 record cut short is malformed...
+  std::string v1 = std::string("\x01\x03") + old_head;  // ... a version-1 record ends there
+  auto old_back = spool::decode_event(v1);
   REQUIRE_MESSAGE(old_back, old_back.status().message());
   CHECK(std::get<DdlStatement>(*old_back).timestamp_us == 0);
   CHECK(std::get<DdlStatement>(*old_back).time_zone.empty());
   CHECK(std::get<DdlStatement>(*old_back).gtid == "0-1-6");
+  CHECK(std::get<DdlStatement>(*old_back).position == at(40));
+}
+
+TEST_CASE("records are written in version 3, the position as a SourcePosition; versions 1 and 2 still read") {
+  std::string bytes;
+  spool::encode_event(Heartbeat{at(50)}, &bytes);
+  std::string want = "\x03\x04";  // version 3, kind 4 (heartbeat)
+  append_source_position(to_source_position(at(50)), &want);
+  CHECK(bytes == want);
+  CHECK(bytes.find("mariadb-bin.000007:50 gtid 0-1-50") != std::string::npos);
+  // A version-2 heartbeat and a version-1 commit, literally.
+  auto v2 = spool::decode_event(std::string("\x02\x04" "\x12" "mariadb-bin.000007" "\x32" "\x06" "0-1-50"));
+  REQUIRE_MESSAGE(v2, v2.status().message());
+  CHECK(std::get<Heartbeat>(*v2).position == at(50));
+  CHECK(std::get<Heartbeat>(*v2).position.gtid == "0-1-50");
+  auto v1 = spool::decode_event(std::string("\x01\x01" "\x12" "mariadb-bin.000007" "\x14" "\x06" "0-1-20" "\x05" "0-1-5" "\x4d"));
+  REQUIRE_MESSAGE(v1, v1.status().message());
+  const auto& commit = std::get<TransactionCommit>(*v1);
+  CHECK(commit.position == at(20));
+  CHECK(commit.gtid == "0-1-5");
+  CHECK(commit.xid == 77);
+  // A version-3 record holding another engine's position is refused, saying so.
+  std::string other = "\x03\x04";
+  append_source_position(SourcePosition{"postgres", {0x16B3748}, "0/16B3748"}, &other);
+  auto refused = spool::decode_event(other);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.status().code() == Status::Code::kCorruption);
+  CHECK(refused.status().message().find("postgres position") != std::string::npos);
 }
 
 TEST_CASE("a row's foreign_key_checks=0 flag survives the spool, and records without it read as on") {

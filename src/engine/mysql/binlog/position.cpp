@@ -1,5 +1,6 @@
 #include "src/engine/mysql/binlog/position.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <stdexcept>
@@ -10,8 +11,13 @@
 namespace omsql {
 
 std::string BinlogPosition::str() const {
-  std::string out = file + ":" + std::to_string(offset);
-  if (!gtid.empty()) out += " gtid " + gtid;
+  // Built in place: every spool record and message makes one (to_source_position).
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, offset).ptr;
+  std::string out;
+  out.reserve(file.size() + 1 + static_cast<size_t>(end - digits) + (gtid.empty() ? 0 : 6 + gtid.size()));
+  out.append(file).append(1, ':').append(digits, end);
+  if (!gtid.empty()) out.append(" gtid ").append(gtid);
   return out;
 }
 
@@ -68,10 +74,24 @@ Result<BinlogPosition> to_binlog_position(const SourcePosition& position) {
   if (position.engine != kMysqlPositionEngine)
     return Status::invalid_argument("source position '" + position.payload + "' is a " + position.engine +
                                     " position, not a MySQL-family binlog position");
-  auto binlog = parse_binlog_position(position.payload);
-  if (!binlog) return Status::corruption("MySQL source position: " + binlog.status().message());
-  auto sequence = binlog_sequence(binlog->file);
-  if (!sequence || position.order != std::vector<uint64_t>{*sequence, binlog->offset})
+  // The payload is to_source_position's str(): "FILE:OFFSET" and " gtid G" when there is one.
+  // Read without copies (each spool record's position comes through here).
+  std::string_view text = position.payload, gtid;
+  if (auto g = text.find(" gtid "); g != std::string_view::npos) {
+    gtid = text.substr(g + 6);
+    text = text.substr(0, g);
+  }
+  const size_t colon = text.rfind(':');
+  uint64_t offset = 0;
+  const char* digits_end = text.data() + text.size();
+  const bool parsed = colon != std::string_view::npos && colon != 0 && colon + 1 < text.size() &&
+                      std::from_chars(text.data() + colon + 1, digits_end, offset).ptr == digits_end;
+  if (!parsed)
+    return Status::corruption("MySQL source position: not a binlog position (expected file:offset): '" +
+                              position.payload + "'");
+  BinlogPosition binlog{std::string(text.substr(0, colon)), offset, std::string(gtid)};
+  auto sequence = binlog_sequence(binlog.file);
+  if (!sequence || position.order.size() != 2 || position.order[0] != *sequence || position.order[1] != offset)
     return Status::corruption("MySQL source position '" + position.payload +
                               "' disagrees with its order key (expected {file sequence, offset})");
   return binlog;
