@@ -13,6 +13,7 @@
 #include "src/console/metrics.hpp"
 #include "src/log/log.hpp"
 #include "src/log/progress_view.hpp"
+#include "src/task/tables_at.hpp"
 
 namespace omsql::actors::coordination {
 
@@ -193,7 +194,22 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
   verify::VerificationContext context;
   context.link = !link ? verify::LinkState::kNone : s.paused ? verify::LinkState::kPaused : verify::LinkState::kLive;
   context.task_id = task_id_of(*s.directory);
-  verify::Verification built = verify::build_verification(*s.plan, ask, context);
+  // Beside a link, the task's tables are what it made of them by the position replay has applied
+  // (tables joined, renamed, dropped or altered by replicated DDL), not the script's start set:
+  // else a table that joined would go unverified and one renamed would fail to read.
+  std::shared_ptr<const Plan> plan = s.plan;
+  if (link && !s.sync.applied.empty()) {
+    auto at = task_plan_at(*s.plan, s.directory->path(), s.sync.applied);
+    if (!at) {
+      s.verifying = false;
+      const std::string why = "the task's tables at " + s.sync.applied.str() + ": " + at.status().message();
+      if (automatic) return fail_task(self, why);
+      log::error("verify") << "verification " << s.verify_id + 1 << ": " << why;
+      return next(1);
+    }
+    plan = std::make_shared<const Plan>(std::move(at).value());
+  }
+  verify::Verification built = verify::build_verification(*plan, ask, context);
   // While a link exists, repairs go through its apply queue (below), never straight to the target.
   const bool repair_through_queue = built.repair_held;
   VerificationRequest request;
@@ -216,9 +232,9 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
       for (const auto& table : report->tables) {
         if (table.differences.empty()) continue;
         report->repair_queued = true;
-        for (uint32_t index = 0; index < s.plan->tables.size(); ++index)
-          if (s.plan->tables[index].source == table.source)
-            self->send(s.replayer, repair_atom::value, RepairRows{table_ref(*s.plan, index), table.differences});
+        for (uint32_t index = 0; index < plan->tables.size(); ++index)  // the replayer finds it by name
+          if (plan->tables[index].source == table.source)
+            self->send(s.replayer, repair_atom::value, RepairRows{table_ref(*plan, index), table.differences});
       }
     }
     const std::string text = report->to_text();
@@ -252,7 +268,7 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
       start_verification(self, true, {}, after.after_auto_verify);
     }
   };
-  s.verification = spawn_verification(self->system(), s.plan, std::move(request));
+  s.verification = spawn_verification(self->system(), plan, std::move(request));
   s.children.watch(self, s.verification, "verification " + std::to_string(id));
   self->request(s.verification, caf::infinite, run_atom::value)
       .then(

@@ -30,6 +30,7 @@
 #include "src/task/schema_history.hpp"
 #include "src/task/table_copies.hpp"
 #include "src/task/table_set.hpp"
+#include "src/task/tables_at.hpp"
 #include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
 #include "src/verify/table_spec.hpp"
@@ -773,38 +774,14 @@ void begin_replay(Self* self) {
   auto history = SchemaHistory::open(s.task_dir);
   if (!history) return replayer_fail(self, history.status().message());
   s.history.emplace(std::move(history).value());
-  for (size_t i = 0; i < s.own_plan->tables.size(); ++i) {
-    TableJob& job = s.own_plan->tables[i];
-    if (!s.history->knows(job.source)) continue;
-    auto definition = s.history->at(job.source, start);
-    if (!definition || *definition == job.source_def) continue;
-    auto bound = bind_table(s.plan->rules, *definition);
-    if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + job.source.str()).message());
-    job = std::move(bound).value();
-  }
-  // Tables that joined in the live link before the replay position (the plan does not have them):
-  // bound from their definition there. One that joins later is met again at its CREATE barrier.
-  for (const auto& entry : set->has_value() ? joined_tables(**set) : std::vector<TableSetEntry>{}) {
-    auto definition = s.history->at(entry.source, start);
-    const bool planned = std::any_of(s.own_plan->tables.begin(), s.own_plan->tables.end(),
-                                     [&](const TableJob& job) { return job.source == entry.source; });
-    if (!definition || planned) continue;
-    auto bound = bind_table(s.plan->rules, *definition);
-    if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + entry.source.str()).message());
-    s.own_plan->tables.push_back(std::move(bound).value());
-  }
-  // Tables a RENAME took away after the replay position: still the task's up to it (their rows
-  // before it are applied to their target tables under the old names, then the barrier renames).
-  for (const auto& departed : set->has_value() ? (*set)->left : std::vector<DepartedTable>{}) {
-    if (!departed.renamed_to || !(start < departed.position)) continue;
-    auto definition = s.history->at(departed.source, start);
-    const bool planned = std::any_of(s.own_plan->tables.begin(), s.own_plan->tables.end(),
-                                     [&](const TableJob& job) { return job.source == departed.source; });
-    if (!definition || planned) continue;
-    auto bound = bind_table(s.plan->rules, *definition);
-    if (!bound) return replayer_fail(self, bound.status().with_context("schema history of " + departed.source.str()).message());
-    s.own_plan->tables.push_back(std::move(bound).value());
-  }
+  // Tables that joined before the replay position are bound from their definition there (one
+  // that joins later is met again at its CREATE barrier); tables a RENAME took away after it are
+  // still the task's up to it (their rows before it go to their target tables under the old
+  // names, then the barrier renames them).
+  auto tables = task_tables_at(s.own_plan->tables, s.plan->rules,
+                               set->has_value() ? std::optional<TableSet>(**set) : std::nullopt, *s.history, start);
+  if (!tables) return replayer_fail(self, tables.status().message());
+  s.own_plan->tables = std::move(tables).value();
   s.group->rebind_all();
   s.ddl = std::make_unique<apply::DdlBarrier>(*s.plan, set->has_value() ? (*set)->left : std::vector<DepartedTable>{});
   // What each table's copy read by: the full copy's (ReplayStart), or the last in-link copy's.
@@ -906,7 +883,18 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
       [=](apply_atom) { apply_stored(self); },
       [=](repair_atom, RepairRows& repair) {
         auto& s = self->state;
-        s.repairs.emplace_back(index_of(*s.plan, repair.table), std::move(repair.rows));
+        // By name: the coordinator's tables are the task's at the applied position
+        // (task_tables_at), which need not be in this plan's order.
+        size_t index = s.plan->tables.size();
+        for (size_t i = 0; i < s.plan->tables.size(); ++i)
+          if (s.plan->tables[i].source == repair.table.source) index = i;
+        if (index == s.plan->tables.size()) {
+          log::warning("replay") << "incremental: the repair of " << repair.table.source.str() << " ("
+                                 << repair.rows.size() << " row(s)) is not applied: the table is no longer the task's "
+                                 << "(a DDL replay applied since the verification renamed or dropped it); verify again";
+          return;
+        }
+        s.repairs.emplace_back(index, std::move(repair.rows));
         if (s.replaying && !s.apply_scheduled) {
           s.apply_scheduled = true;
           self->send(self, apply_atom::value);

@@ -8,6 +8,7 @@
 #     users ends with the new definition and every row, the helper tables are gone;
 #  3. out of the patterns (to another database): the table leaves the task, its target table keeps
 #     the rows it had, table-set.json records where it went;
+#     `omsrun verify --task` beside the link then compares the tables under their new names;
 #  4. captured with replay paused, kill -9, rerun: renamed exactly once at its place; and with the
 #     target renamed by hand before the rerun (the window between a DDL and its checkpoint): the
 #     rerun sees it done and only moves the checkpoint.
@@ -82,6 +83,18 @@ assert left['orders'] == ['e2e_rename', 'orders_2024'], left
 assert left['legacy'] == ['e2e_rename_other', 'legacy'], left
 tables = {e['source'][1] for e in s['tables']}
 assert {'orders_2024', 'users'} <= tables and not {'orders', 'legacy', '_users_gho', '_users_del'} & tables, tables
+PY
+# Verification beside the link covers the tables as the link left them: the renamed orders_2024
+# and the cut-over users (which joined through the RENAME), none of the names that are gone.
+"$OMSRUN" verify --task "$WORK/task" --json "$WORK/verify.json" >"$WORK/verify.log" 2>&1 ||
+  fail "verify beside the link after the renames"
+python3 - "$WORK/verify.json" <<'PY' || fail "the verification's tables: $(cat "$WORK/verify.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+names = {t['source'] for t in r['tables']}
+want = {'e2e_rename.' + t for t in ('sbtest1', 'sbtest2', 'orders_2024', 'users', 'crash1', 'crash2')}
+assert names == want, sorted(names)
+assert r['outcome'] == 'clean', r['outcome']
 PY
 
 # --- 4a. captured, not applied, kill -9: the rerun renames once ---
