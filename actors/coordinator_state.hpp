@@ -1,6 +1,7 @@
 #pragma once
 // The coordinator's state and the steps its files share (actors/coordinator.cpp: phases and
-// messages; actors/coordinator_status.cpp: status, control requests, verification). Internal to
+// messages; actors/coordinator_status.cpp: status, control requests, verification;
+// actors/coordinator_copy.cpp: the full copy). Internal to
 // the coordinator: nothing else includes it.
 #include <caf/all.hpp>
 
@@ -128,6 +129,26 @@ std::string task_id_of(const TaskDirectory& directory);
 void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<void(int)> next);
 // The JSON answer to a control request (status, pause, resume, stop, verify).
 std::string answer_control(Self self, const ControlRequest& request);
+
+// actors/coordinator.cpp. state.json now.
+Status save(Self self);
+// Moves the task to phase `next` (saved by the caller); false when the phase table refuses it
+// (the task has failed then).
+bool enter_phase(Self self, Phase next);
+// Starts the binlog tailer and the idle replayer (INCREMENTAL only, once).
+void start_capture(Self self);
+// The INDEXES phase, after the full copy.
+void start_indexes(Self self);
+
+// actors/coordinator_copy.cpp. The FULL phase: spawns the copy graph (after start_capture).
+void start_full_copy(Self self);
+// Records the table's copy as done once every chunk is committed (with a live link: once the
+// chunker said the position its rows were read by).
+void mark_table_done_if_complete(Self self, uint32_t table_index);
+// A DDL at `at` cut the table's copy off (`why`): it stops, and replay copies it again there.
+void cancel_table_copy(Self self, uint32_t table_index, const SourcePosition& at, const std::string& why);
+// Moves on to the indexes once no reader, index build or table answer is outstanding.
+void maybe_finish_copy(Self self);
 
 // actors/coordinator_ddl.cpp. The stop record and resolution an earlier run left (at run start);
 // a resolution that is not about the recorded stop is refused.
