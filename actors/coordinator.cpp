@@ -137,7 +137,7 @@ void start_capture(Self self) {
   s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, s.directory->path(), *start, events);
   s.children.watch(self, s.tailer, "binlog tailer");
   s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, s.directory->path(), task_id_of(*s.directory),
-                              s.tailer, events);
+                              s.tailer, events, s.control.engines);
   s.children.watch(self, s.replayer, "replayer");
   if (s.paused) self->send(s.replayer, pause_atom::value);
   self->send(s.replayer, throttle_atom::value, s.max_events_per_sec);

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "actors/protocol.hpp"
+#include "src/engine/engine.hpp"
 #include "src/model/plan.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
 
@@ -32,8 +33,18 @@ tailer_actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<cons
 // Applies spooled changes to the target in safe mode, grouped into target transactions that also
 // record the applied position in omsql_meta.checkpoint under `task_id`; a replicated DDL is a
 // barrier (src/apply/ddl_barrier.hpp). `task_dir` holds table-set.json (tables a DROP took out).
+// The target is written through `engines.target`'s ApplySession, the source's position read
+// through `engines.source` (null: the plan's dialects' engines).
 replayer_actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
                               std::string task_dir, std::string task_id, tailer_actor tailer,
-                              link_events_actor coordinator);
+                              link_events_actor coordinator, engine::Engines engines = {});
+
+// One apply lane (a change applier): commits each LaneWork it is sent, in order, through an
+// apply::LaneWriter on `target_engine` (null: the plan's target dialect's engine) as checkpoint
+// row `lane_id`, answering with the work's change count; transient failures are retried after
+// the backoff, others fail the task through `coordinator`. The replayer spawns one per lane.
+lane_actor spawn_apply_lane(caf::actor_system& system, std::shared_ptr<const Plan> plan,
+                            std::shared_ptr<const apply::FkGraph> graph, std::string lane_id,
+                            link_events_actor coordinator, const engine::Engine* target_engine = nullptr);
 
 }  // namespace omsql::actors

@@ -1,192 +1,31 @@
+// The replayer (actors/incremental_actors.hpp): reads the spool up to what the tailer has synced,
+// folds whole source transactions into groups (src/apply/replay_group.hpp), hands each group to
+// the apply lanes (actors/apply_lane.cpp) and waits for all of them, keeps the book of their
+// checkpoints (src/apply/lane_progress.hpp), and applies verification repairs between groups.
+// A DDL barrier and the in-link copy are actors/replayer_barrier.cpp.
 #include "actors/incremental_actors.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <iostream>
 #include <optional>
 
 #include "actors/clock.hpp"
-#include "actors/protocol.hpp"
-#include "actors/supervision.hpp"
+#include "actors/replayer_state.hpp"
 #include "actors/retry.hpp"
-#include "actors/verify_actors.hpp"
-#include "src/apply/ddl_barrier.hpp"
+#include "actors/supervision.hpp"
 #include "src/apply/ddl_decided_step.hpp"
-#include "src/apply/foreign_keys.hpp"
-#include "src/apply/lane_progress.hpp"
-#include "src/apply/lane_transaction.hpp"
-#include "src/engine/engine.hpp"
-#include "src/apply/replay_group.hpp"
-#include "src/engine/mysql/binlog/unapplied_ages.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
-#include "src/common/token_bucket.hpp"
-#include "src/engine/mysql/connection.hpp"
-#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/model/table_binding.hpp"
-#include "src/spool/spool.hpp"
-#include "src/sql/quote.hpp"
-#include "actors/copy_actors.hpp"
-#include "src/task/schema_history.hpp"
-#include "src/task/table_copies.hpp"
 #include "src/task/table_set.hpp"
 #include "src/task/tables_at.hpp"
-#include "src/verify/chunk_hash.hpp"
 #include "src/verify/recheck.hpp"
 #include "src/verify/table_spec.hpp"
 #include "src/log/log.hpp"
 
 namespace omsql::actors {
 
-namespace {
-
-using Clock = std::chrono::steady_clock;
-// The share of one group of source transactions that falls to one lane (src/apply/lane_transaction.hpp).
-using apply::LaneWork;
-
-// --- change appliers: one per apply lane ---
-
-struct ChangeApplierState {
-  std::shared_ptr<const Plan> plan;
-  std::shared_ptr<const apply::FkGraph> graph;
-  link_events_actor coordinator;
-  std::unique_ptr<apply::LaneWriter> writer;  // the lane's session and committed position
-  // Work in arrival order; the front is applied, or waits for its retry while the target is down.
-  std::deque<std::pair<LaneWork, caf::typed_response_promise<uint64_t>>> queue;
-  RetryState retry;
-  bool retry_pending = false;
-  static inline const char* name = "change_applier";
-};
-
-// Applies the queued work in order. Transient failures (lost connection, deadlock, a target that
-// restarts or fails over) are retried on a fresh connection after the backoff: the transaction
-// rolled back, or — when the connection went during COMMIT — committed, which the lane's
-// checkpoint, read again on the new connection, tells; then the group is skipped.
-void apply_queued(lane_actor::stateful_pointer<ChangeApplierState> self) {
-  auto& s = self->state;
-  while (!s.retry_pending && !s.queue.empty()) {
-    auto& [work, promise] = s.queue.front();
-    std::vector<std::string> warnings;
-    Status status = s.writer->apply(work, &warnings);
-    for (const auto& warning : warnings) log::warning("replay") << warning;
-    if (status) {
-      s.retry.succeeded();
-      promise.deliver(work.changes);
-      s.queue.pop_front();
-      continue;
-    }
-    std::string what = (work.repair ? "applying repairs at " : work.ddl ? "applying the DDL at " : "applying changes up to ") + work.end.str() +
-                       " (apply lane " + std::to_string(work.lane) + ")";
-    if (status.is_transient()) {
-      s.writer->reset();
-      auto delay = next_retry(s.retry, s.plan->options.retry, what, status);
-      if (delay) {
-        s.retry_pending = true;
-        self->delayed_send(self, *delay, retry_atom::value, s.retry.token());
-        return;
-      }
-      status = delay.status();
-    } else {
-      status = status.with_context(what);
-    }
-    self->send(s.coordinator, failed_atom::value, status.message());
-    self->quit();
-    return;
-  }
-}
-
-lane_actor::behavior_type change_applier_impl(lane_actor::stateful_pointer<ChangeApplierState> self,
-                                              std::shared_ptr<const Plan> plan,
-                                              std::shared_ptr<const apply::FkGraph> graph, std::string lane_id,
-                                              link_events_actor coordinator) {
-  self->set_exception_handler(exit_with_exception_text);
-  auto& s = self->state;
-  s.plan = std::move(plan);
-  s.graph = std::move(graph);
-  s.writer = std::make_unique<apply::LaneWriter>(*s.plan, *s.graph, std::move(lane_id));
-  s.coordinator = std::move(coordinator);
-  return {
-      [=](apply_atom, LaneWork& work) -> caf::typed_response_promise<uint64_t> {
-        auto& s = self->state;
-        auto promise = self->make_response_promise<uint64_t>();
-        s.queue.emplace_back(std::move(work), promise);
-        apply_queued(self);
-        return promise;
-      },
-      [=](retry_atom, uint64_t token) {
-        auto& s = self->state;
-        if (!s.retry_pending || token != s.retry.token()) return;
-        s.retry_pending = false;
-        apply_queued(self);
-      },
-  };
-}
-
-// --- replayer ---
-
-struct ReplayerState {
-  // The replayer's own copy of the plan: a replicated ALTER rebinds a table's job at its barrier
-  // (while every lane is idle), so the jobs are those valid at the replay position.
-  std::shared_ptr<Plan> own_plan;
-  std::shared_ptr<const Plan> plan;  // = own_plan, read-only for the lanes and the folding
-  std::optional<SchemaHistory> history;  // the definitions capture recorded (schema-history.jsonl)
-  std::shared_ptr<const apply::FkGraph> graph;
-  std::string spool_dir;
-  std::string task_dir;
-  std::string task_id;
-  tailer_actor tailer;
-  link_events_actor coordinator;
-  std::vector<lane_actor> lanes;                   // change appliers
-  size_t wanted_lanes = 1;                         // `parallel`; the lanes move to it when they agree
-  std::unique_ptr<apply::ReplayGroup> group;       // the group being folded
-  apply::LaneProgress progress;                    // the lanes' checkpoints and the group in flight
-  apply::TransactionAssembler assembler;           // spool events -> whole source transactions
-  std::optional<apply::SourceTransaction> waiting; // read, but of the other kind than the group folded
-  std::unique_ptr<apply::DdlBarrier> ddl;          // which DDL records are barriers, and what they run
-  std::optional<apply::DdlStep> barrier;           // `waiting` is this DDL: run once the lanes are idle
-  std::optional<DdlResolution> ddl_resolution;     // `omsrun ddl skip|applied|retry` of the last stop
-  std::optional<DdlStopReport> capture_stop;       // capture stopped before this DDL: stop once all before it is applied
-  bool spool_read_all = false;                     // the reader found nothing more before the durable end
-  std::unique_ptr<SpoolReader> reader;
-  SpoolStored stored;                              // from the tailer
-  SpoolPosition flushing_spool_end;
-  // Verification repairs waiting for the next group boundary: (table index, differences).
-  std::deque<std::pair<size_t, std::vector<verify::RowDifference>>> repairs;
-  std::unique_ptr<Connection> repair_source;       // read the current source rows of a repair
-  std::unique_ptr<Connection> repair_target;
-  RetryState begin_retry;                          // reading the checkpoints before replay begins
-  bool begin_retry_pending = false;
-  bool replaying = false;
-  bool apply_scheduled = false;
-  bool paused = false;                             // hold applying; the spool keeps growing
-  uint64_t events_applied = 0;
-  UnappliedAges unapplied;                         // when the oldest stored, unapplied change was stored
-  // max_events_per_sec: the row changes of a folded group are taken from this bucket before the
-  // group is flushed; a group is cut at one second's budget (whole transactions; a bigger one is
-  // paid in pieces). `paying` = a wake (wake_atom, generation) will continue the payment.
-  TokenBucket events_budget;
-  uint64_t group_paid = 0;
-  bool paying = false;
-  uint64_t pay_generation = 0;
-  Clock::time_point rate_start = Clock::now();
-  uint64_t rate_events = 0;
-  double events_per_second = 0;
-  // DDL during a table's copy (src/task/table_copies.hpp), by Plan index: what each table's last
-  // copy read by (or that it did not finish), whether the task created its target table; the
-  // record in the task directory; the in-link copy replay waits for.
-  std::vector<TableCopyFacts> copies;
-  std::vector<bool> created_by_task;
-  TableCopyRecord copy_record;
-  struct InLinkCopy {
-    size_t index = 0;
-    BinlogPosition at;  // the barrier; every lane's checkpoint once its statements ran
-    std::string reason;
-    bool started = false;
-  };
-  std::optional<InLinkCopy> table_copy;
-  table_copy_actor copier;
-  static inline const char* name = "replayer";
-};
+namespace replay {
 
 SyncStatus status_of(ReplayerState& s) {
   double elapsed = std::chrono::duration<double>(Clock::now() - s.rate_start).count();
@@ -211,18 +50,13 @@ SyncStatus status_of(ReplayerState& s) {
   return status;
 }
 
-template <class Self>
-void replayer_fail(Self* self, const std::string& message) {
+void replayer_fail(ReplayerSelf self, const std::string& message) {
   self->send(self->state.coordinator, failed_atom::value, message);
   self->quit();
 }
 
-template <class Self>
-void after_group(Self* self);
-
 // A lane committed its share of the group in flight; after the last, the next group may go.
-template <class Self>
-void lane_committed(Self* self) {
+void lane_committed(ReplayerSelf self) {
   auto& s = self->state;
   auto changes = s.progress.group_acknowledged();
   if (!changes) return;
@@ -232,8 +66,7 @@ void lane_committed(Self* self) {
 }
 
 // Sends `work` to lane `lane` and waits for its commit.
-template <class Self>
-void send_to_lane(Self* self, size_t lane, LaneWork work) {
+void send_to_lane(ReplayerSelf self, size_t lane, LaneWork work) {
   self->request(self->state.lanes[lane], caf::infinite, apply_atom::value, std::move(work))
       .then([=](uint64_t) { lane_committed(self); },
             [=](caf::error& e) { replayer_fail(self, "change applier: " + caf::to_string(e)); });
@@ -243,8 +76,7 @@ void send_to_lane(Self* self, size_t lane, LaneWork work) {
 // lane sees the groups in source order. A parallel group goes out as each lane's share with the
 // lane's checkpoint; an ordered group goes to lane 0 as one target transaction that also moves
 // every other lane's checkpoint. Returns false when there was nothing to flush.
-template <class Self>
-bool flush(Self* self) {
+bool flush(ReplayerSelf self) {
   auto& s = self->state;
   const BinlogPosition end = s.group->folded_through();
   if (!s.progress.moves_checkpoint(end)) return false;
@@ -270,31 +102,36 @@ bool flush(Self* self) {
 }
 
 // Starts `count` change appliers, routing over them from the lanes' positions as replay began.
-template <class Self>
-void spawn_lanes(Self* self, const std::vector<BinlogPosition>& lane_checkpoints) {
+void spawn_lanes(ReplayerSelf self, const std::vector<BinlogPosition>& lane_checkpoints) {
   auto& s = self->state;
   for (uint32_t lane = 0; lane < lane_checkpoints.size(); ++lane) {
-    s.lanes.push_back(self->system().template spawn<caf::detached>(
-        change_applier_impl, s.plan, s.graph, checkpoint::lane_task_id(s.task_id, lane), s.coordinator));
+    s.lanes.push_back(spawn_apply_lane(self->system(), s.plan, s.graph, checkpoint::lane_task_id(s.task_id, lane),
+                                       s.coordinator, s.engines.target));
     self->link_to(s.lanes.back());
   }
   s.group->set_lanes(lane_checkpoints);
 }
 
+// A session on the target for the replayer's own reads and writes between groups (the lanes have
+// their own).
+Result<std::unique_ptr<engine::ApplySession>> open_target(ReplayerSelf self) {
+  auto& s = self->state;
+  return engine::engine_or_default(s.engines.target, s.plan->target.dialect).open_apply(s.plan->target, *s.plan, *s.graph);
+}
+
 // Moves the task to `wanted_lanes` lanes once every lane has committed the same position and the
 // group holds no change (LaneProgress::agreed). The new lane rows replace the old ones in one
 // target transaction.
-template <class Self>
-Status relane_if_agreed(Self* self) {
+Status relane_if_agreed(ReplayerSelf self) {
   auto& s = self->state;
   if (s.lanes.size() == s.wanted_lanes || s.group->kind() != apply::GroupKind::kEmpty) return Status::ok();
   auto agreed = s.progress.agreed();
   if (!agreed) return Status::ok();
   const BinlogPosition at = *agreed;
   // A target that is away just postpones the move to the next group boundary.
-  auto target = Connection::open(s.plan->target, "target");
+  auto target = open_target(self);
   if (!target) return target.status().is_transient() ? Status::ok() : target.status();
-  if (auto st = checkpoint::set_lanes(**target, s.task_id, s.wanted_lanes, at); !st)
+  if (auto st = (*target)->set_lanes(s.task_id, s.wanted_lanes, at); !st)
     return st.is_transient() ? Status::ok() : st;
   log::info("replay") << "incremental: apply lanes " << s.lanes.size() << " -> " << s.wanted_lanes << " (parallel) at "
             << (at.empty() ? std::string("the start") : at.str());
@@ -313,8 +150,7 @@ Status relane_if_agreed(Self* self) {
 // source is at or past it, so writing the source's current rows and then replaying on from the
 // checkpoint converges on the source, where writing the rows the verifier saw earlier could undo
 // changes applied since. The statements run on lane 0 while every lane is idle.
-template <class Self>
-void run_repair(Self* self) {
+void run_repair(ReplayerSelf self) {
   auto& s = self->state;
   auto [table, differences] = std::move(s.repairs.front());
   s.repairs.pop_front();
@@ -363,250 +199,10 @@ void run_repair(Self* self) {
           [=](caf::error& e) { replayer_fail(self, "change applier (repair): " + caf::to_string(e)); });
 }
 
-template <class Self>
-void after_group(Self* self);
-
-// The barrier's ALTER changes the columns of a table whose copy may hold rows read after it (or
-// never finished): the table is copied again once its statements ran (src/task/table_copies.hpp).
-// Recorded first, so a crash during the copy redoes it. Why the link stops instead, if it must.
-// Tables that joined the link (own_plan grew) have no copy facts from the full copy.
-void size_copies(ReplayerState& s) {
-  s.copies.resize(s.own_plan->tables.size());
-  s.created_by_task.resize(s.own_plan->tables.size(), false);
-}
-
-template <class Self>
-std::optional<std::string> plan_table_copy(Self* self, const apply::DdlStep& step, const BinlogPosition& at) {
-  auto& s = self->state;
-  size_copies(s);
-  if (step.kind != ReplicatedDdl::kAlterTable || !step.before_job || !step.after_job) return std::nullopt;
-  if (step.before_job->source_def.columns == step.after_job->source_def.columns) return std::nullopt;
-  const size_t index = step.table_index;
-  const DdlStatement& ddl = *s.waiting->ddl;
-  const TableCopyFacts& facts = s.copies.at(index);
-  const bool recorded = s.copy_record.copying && s.copy_record.copying->table == step.before_job->source &&
-                        s.copy_record.copying->at == at;
-  if (!recorded && !copy_again_at(facts, ddl.position)) return std::nullopt;
-  const TableJob& job = *step.after_job;
-  const std::string reason = recorded ? s.copy_record.copying->reason
-                             : facts.incomplete ? "its copy did not finish: " + *facts.incomplete
-                                                : "its copy read rows up to " + facts.read_by->str() + ", after this statement";
-  auto refuse = [&](const std::string& why) {
-    return "source DDL on migrated table " + job.source.str() + " at " + ddl.position.str() + ": \"" + ddl.statement +
-           "\" changed the table while it was being copied (" + reason + "), so it must be copied again here, but " +
-           why + ". Everything before the statement is applied; omsrun FILE --recopy copies the task again";
-  };
-  if (job.key.kind == RowKey::Kind::kNone) return refuse("copying a table without a key inside the link is not supported yet");
-  for (const auto& group : s.graph->snapshot_groups())
-    if (std::find(group.begin(), group.end(), index) != group.end())
-      return refuse("it is in a group of tables that FK actions connect, which are copied together");
-  if (auto why = refuse_recopy(*s.plan, job, s.created_by_task.at(index))) return refuse(*why);
-  s.copy_record.copying = TableCopyRecord::Copying{job.source, at, reason};
-  if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return st.message();
-  s.table_copy = typename ReplayerState::InLinkCopy{index, at, reason, false};
-  return std::nullopt;
-}
-
-// The in-link copy's answer: its facts are recorded (the barriers after it compare with them),
-// then replay goes on from the barrier.
-template <class Self>
-void table_copy_done(Self* self, const TableCopyDone& done) {
-  auto& s = self->state;
-  if (!s.table_copy) return;
-  const auto copy = *s.table_copy;
-  const TableJob& job = s.plan->tables[copy.index];
-  if (!done.error.empty() && !done.table_level)
-    return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + done.error);
-  auto read_by = to_binlog_position(done.read_by);
-  if (!read_by) return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + read_by.status().message());
-  TableCopyFacts facts{*read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error)};
-  s.copies[copy.index] = facts;
-  s.copy_record.tables[job.source.str()] = facts;
-  s.copy_record.copying.reset();
-  if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return replayer_fail(self, st.message());
-  s.table_copy.reset();
-  s.copier = nullptr;
-  if (done.error.empty())
-    log::info("replay") << "incremental: copied " << job.source.str() << " again at " << copy.at.str() << ": "
-                        << done.rows << " row(s), read by " << done.read_by.str() << "; replay goes on";
-  else
-    log::warning("replay") << "incremental: the copy of " << job.source.str() << " at " << copy.at.str()
-                           << " did not finish; a DDL of the table by " << done.read_by.str() << " copies it again";
-  after_group(self);
-}
-
-template <class Self>
-void start_table_copy(Self* self) {
-  auto& s = self->state;
-  auto& copy = *s.table_copy;
-  copy.started = true;
-  log::info("replay") << "incremental: copying " << s.plan->tables[copy.index].source.str() << " again at "
-                      << copy.at.str() << " (" << copy.reason << "); replay waits for it";
-  self->send(s.coordinator, sync_status_atom::value, status_of(s));
-  s.copier = spawn_table_copy(self->system(), std::make_shared<const Plan>(*s.own_plan));
-  self->link_to(s.copier);
-  self->request(s.copier, caf::infinite, table_copy_atom::value, table_ref(*s.plan, copy.index))
-      .then([=](const TableCopyDone& done) { table_copy_done(self, done); },
-            [=](caf::error& e) { replayer_fail(self, "the in-link copy: " + caf::to_string(e)); });
-}
-
-// A table that left the task (DROP TABLE applied): nothing of its copy is owed any more.
-template <class Self>
-Status forget_table_copies(Self* self, const apply::DdlStep& step) {
-  auto& s = self->state;
-  size_copies(s);
-  if (step.kind == ReplicatedDdl::kRenameTable) {
-    // A renamed table's copy facts go with it; one that left owes nothing any more.
-    bool changed = false;
-    for (const auto& renamed : step.renamed) {
-      if (renamed.index >= s.plan->tables.size()) continue;
-      const std::string from = s.plan->tables[renamed.index].source.str();
-      auto it = s.copy_record.tables.find(from);
-      if (!renamed.job) s.copies[renamed.index] = TableCopyFacts{};
-      if (it == s.copy_record.tables.end()) continue;
-      TableCopyFacts facts = it->second;
-      s.copy_record.tables.erase(it);
-      if (renamed.job) s.copy_record.tables[renamed.job->source.str()] = facts;
-      changed = true;
-    }
-    return changed ? write_table_copies(s.task_dir, s.copy_record) : Status::ok();
-  }
-  if (step.kind != ReplicatedDdl::kDropTable) return Status::ok();
-  bool changed = false;
-  for (const auto& table : step.tables)
-    for (size_t i = 0; i < s.plan->tables.size(); ++i) {
-      if (s.plan->tables[i].source != table) continue;
-      s.copies[i] = TableCopyFacts{};
-      changed = s.copy_record.tables.erase(table.str()) > 0 || changed;
-    }
-  return changed ? write_table_copies(s.task_dir, s.copy_record) : Status::ok();
-}
-
-// Runs the DDL that waited at the barrier: the group before it is committed on every lane (the
-// round that met it flushed it), so its statements run now on lane 0, and its checkpoint moves every
-// lane past it; the next group is cut only after that (lane_committed -> after_group).
-template <class Self>
-void run_barrier(Self* self) {
-  auto& s = self->state;
-  const BinlogPosition at = s.waiting->end;
-  if (auto st = s.progress.check_barrier(at); !st) return replayer_fail(self, st.message());
-  apply::DdlStep step = std::move(*s.barrier);
-  s.barrier.reset();
-  if (step.action == apply::DdlStep::Action::kStop) {
-    const DdlStatement& ddl = *s.waiting->ddl;
-    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, step.message, ddl.schema});
-    self->quit();
-    return;
-  }
-  if (!step.expect.empty()) {
-    // `omsrun ddl applied`: the target must hold what the statement leads to before it is passed.
-    auto target = Connection::open(s.plan->target, "target");
-    if (!target) return replayer_fail(self, target.status().message());
-    auto unmet = apply::check_target_expectations(**target, step.expect, *s.plan);
-    if (!unmet) return replayer_fail(self, unmet.status().message());
-    if (*unmet) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      const std::string why = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
-                              "\" was marked applied by hand (omsrun ddl applied), but " + **unmet +
-                              ". Everything before the statement is applied";
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, why, ddl.schema});
-      self->quit();
-      return;
-    }
-  }
-  if (step.kind == ReplicatedDdl::kAlterTable && !step.statements.empty()) {
-    // Already applied before a crash, still to apply, or changed by someone else?
-    auto target = Connection::open(s.plan->target, "target");
-    if (!target) return replayer_fail(self, target.status().message());
-    auto actual = MysqlCatalog(**target).describe(step.after_job->target);
-    if (!actual) return replayer_fail(self, actual.status().message());
-    if (auto why = apply::settle_against_target(step, *actual, *s.plan)) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-      self->quit();
-      return;
-    }
-  }
-  if (step.kind == ReplicatedDdl::kCreateTable && !step.statements.empty()) {
-    // A table that joins: created before a crash (only the checkpoint moves), or someone else's?
-    auto target = Connection::open(s.plan->target, "target");
-    if (!target) return replayer_fail(self, target.status().message());
-    std::optional<TableDef> actual;
-    bool empty = true;
-    auto described = MysqlCatalog(**target).describe(step.after_job->target);
-    if (described) {
-      actual = std::move(described).value();
-      auto row = (*target)->query("SELECT 1 FROM " + sql::quote_name(step.after_job->target) + " LIMIT 1");
-      if (!row) return replayer_fail(self, row.status().message());
-      empty = row->rows.empty();
-    } else if (described.status().code() != Status::Code::kNotFound) {
-      return replayer_fail(self, described.status().message());
-    }
-    if (auto why = apply::settle_join_against_target(step, actual, empty, *s.plan)) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why});
-      self->quit();
-      return;
-    }
-  }
-  if (step.kind == ReplicatedDdl::kRenameTable && !step.statements.empty()) {
-    // Renamed before a crash (only the checkpoint moves), still to rename, or changed by someone?
-    auto target = Connection::open(s.plan->target, "target");
-    if (!target) return replayer_fail(self, target.status().message());
-    std::map<QualifiedName, bool> present;
-    for (const auto& [from, to] : step.target_moves)
-      for (const QualifiedName& name : {from, to}) {
-        auto described = MysqlCatalog(**target).describe(name);
-        if (!described && described.status().code() != Status::Code::kNotFound)
-          return replayer_fail(self, described.status().message());
-        present[name] = described.is_ok();
-      }
-    if (auto why = apply::settle_rename_against_target(step, present)) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-      self->quit();
-      return;
-    }
-  }
-  if (auto why = plan_table_copy(self, step, at)) {
-    const DdlStatement& ddl = *s.waiting->ddl;
-    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-    self->quit();
-    return;
-  }
-  if (auto st = forget_table_copies(self, step); !st) return replayer_fail(self, st.message());
-  // The DDL's position becomes the group's: what follows is folded after it.
-  auto folded = s.group->fold(*s.waiting);
-  if (!folded) return replayer_fail(self, folded.status().message());
-  s.waiting.reset();
-  s.flushing_spool_end = s.group->spool_end();
-  log::info("replay") << "incremental: " << step.message;
-  s.progress.group_sent(at, 1, 0);
-  s.ddl->applied(step);  // the next statement is judged only after the lane has committed this one
-  if (step.after_job && step.table_index >= s.own_plan->tables.size()) {
-    // A table joins: its changes after the barrier are folded and applied like any task table's.
-    s.own_plan->tables.push_back(*step.after_job);
-    s.group->rebind_all();
-  } else if (step.after_job) {
-    // The changes after it are folded by the new definition (columns, key, routing).
-    s.own_plan->tables[step.table_index] = *step.after_job;
-    s.group->rebind(step.table_index);
-  }
-  bool renamed_any = false;
-  for (const auto& renamed : step.renamed) {
-    // A table renamed within the patterns: its changes after it come under the new name.
-    if (!renamed.job || renamed.index >= s.own_plan->tables.size()) continue;
-    s.own_plan->tables[renamed.index] = *renamed.job;
-    renamed_any = true;
-  }
-  if (renamed_any) s.group->rebind_all();  // the name index too
-  send_to_lane(self, 0, apply::ddl_work(std::move(step.statements), at, s.task_id, s.lanes.size()));
-}
 
 // Takes the folded group's changes from the events budget. False when some are still unpaid: a
 // wake is scheduled for when the budget has them (or a second's worth, for a bigger group).
-template <class Self>
-bool pay_for_group(Self* self) {
+bool pay_for_group(ReplayerSelf self) {
   auto& s = self->state;
   uint64_t changes = s.group->changes();
   if (s.group_paid >= changes) return true;
@@ -621,8 +217,7 @@ bool pay_for_group(Self* self) {
 }
 
 // Ends a round of apply_stored: the folded group is paid for, then flushed.
-template <class Self>
-void finish_round(Self* self) {
+void finish_round(ReplayerSelf self) {
   if (!pay_for_group(self)) return;  // the wake comes back here
   if (flush(self)) return;           // after_group continues once every lane has committed
   after_group(self);
@@ -631,8 +226,7 @@ void finish_round(Self* self) {
 // Reads what the spool holds, up to what the tailer has synced, folding whole transactions until
 // a group is large enough, the spool is drained, a transaction of the other kind comes (FK
 // actions or not) or a DDL barrier, then flushes the group.
-template <class Self>
-void apply_stored(Self* self) {
+void apply_stored(ReplayerSelf self) {
   auto& s = self->state;
   s.apply_scheduled = false;
   if (!s.replaying || s.paused || s.paying || s.progress.in_flight() || s.table_copy) return;
@@ -687,8 +281,7 @@ void apply_stored(Self* self) {
 // Capture stopped before a DDL it cannot take (actors/binlog_tailer.cpp): once everything it
 // spooled is applied and checkpointed, the link stops there as at a barrier (the coordinator keeps
 // the stop record). True when it stopped.
-template <class Self>
-bool stop_at_capture_stop(Self* self) {
+bool stop_at_capture_stop(ReplayerSelf self) {
   auto& s = self->state;
   if (!s.capture_stop || !s.replaying || !s.spool_read_all || s.progress.in_flight() || s.waiting || s.table_copy ||
       s.paying || s.group->changes() > 0)
@@ -698,8 +291,7 @@ bool stop_at_capture_stop(Self* self) {
   return true;
 }
 
-template <class Self>
-void after_group(Self* self) {
+void after_group(ReplayerSelf self) {
   auto& s = self->state;
   self->send(s.tailer, applied_atom::value, s.progress.in_flight() ? s.flushing_spool_end : s.group->spool_end());
   s.unapplied.applied(to_source_position(s.progress.checkpoint()));
@@ -725,8 +317,7 @@ void after_group(Self* self) {
 // Reads where replay starts (every lane's checkpoint; the slowest one) and where catching up
 // ends (the source's position now), then starts the lanes. A server that is down is retried
 // after the backoff; nothing is kept from a failed attempt.
-template <class Self>
-void begin_replay(Self* self) {
+void begin_replay(ReplayerSelf self) {
   auto& s = self->state;
   auto retry_or_fail = [&](const Status& st) {
     if (!st.is_transient()) return replayer_fail(self, st.message());
@@ -736,24 +327,24 @@ void begin_replay(Self* self) {
     self->delayed_send(self, *delay, retry_atom::value, s.begin_retry.token());
   };
   s.wanted_lanes = static_cast<size_t>(std::max(1, s.plan->options.parallel));
-  auto target = Connection::open(s.plan->target, "target");
+  // The session creates the checkpoint table when it is missing.
+  auto target = open_target(self);
   if (!target) return retry_or_fail(target.status());
   // The lane rows on the target are the task's routing: their count is its lane count, whatever
   // `parallel` says now (relane_if_agreed moves to that once the lanes agree). Replay restarts
   // at the slowest lane's checkpoint; lanes skip what they already hold.
-  if (auto st = checkpoint::ensure_table(**target); !st) return retry_or_fail(st);
-  // Statements longer than the target's max_allowed_packet make it drop the connection.
-  auto packet = (*target)->query_value("SELECT @@GLOBAL.max_allowed_packet");
+  // Statements longer than the target accepts make it drop the connection.
+  auto packet = (*target)->max_statement_bytes();
   if (!packet) return retry_or_fail(packet.status());
-  if (packet->has_value()) s.group->set_statement_bytes(apply::statement_bytes_for(std::stoull(**packet)));
-  auto lanes = checkpoint::read_lanes(**target, s.task_id);
+  if (*packet) s.group->set_statement_bytes(apply::statement_bytes_for(**packet));
+  auto lanes = (*target)->lane_checkpoints(s.task_id);
   if (!lanes) return retry_or_fail(lanes.status());
   if (lanes->empty()) {
-    if (auto st = checkpoint::set_lanes(**target, s.task_id, s.wanted_lanes, BinlogPosition{}); !st)
+    if (auto st = (*target)->set_lanes(s.task_id, s.wanted_lanes, BinlogPosition{}); !st)
       return retry_or_fail(st);
     lanes->assign(s.wanted_lanes, BinlogPosition{});
   }
-  auto source = engine::engine_for(s.plan->source.dialect).open_source(s.plan->source);
+  auto source = engine::engine_or_default(s.engines.source, s.plan->source.dialect).open_source(s.plan->source);
   if (!source) return retry_or_fail(source.status());
   auto position = (*source)->current_position();
   if (!position) return retry_or_fail(position.status());
@@ -824,9 +415,11 @@ void begin_replay(Self* self) {
 
 replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<ReplayerState> self,
                                             std::shared_ptr<const Plan> plan, std::string spool_dir, std::string task_dir,
-                                            std::string task_id, tailer_actor tailer, link_events_actor coordinator) {
+                                            std::string task_id, tailer_actor tailer, link_events_actor coordinator,
+                                            engine::Engines engines) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
+  s.engines = engines;
   s.own_plan = std::make_shared<Plan>(*plan);
   s.plan = s.own_plan;
   s.graph = std::make_shared<const apply::FkGraph>(apply::FkGraph::build(*s.plan));
@@ -932,13 +525,13 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
   };
 }
 
-}  // namespace
+}  // namespace replay
 
 replayer_actor spawn_replayer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
                               std::string task_dir, std::string task_id, tailer_actor tailer,
-                              link_events_actor coordinator) {
-  return system.spawn<caf::detached>(replayer_impl, std::move(plan), std::move(spool_dir), std::move(task_dir),
-                                     std::move(task_id), std::move(tailer), std::move(coordinator));
+                              link_events_actor coordinator, engine::Engines engines) {
+  return system.spawn<caf::detached>(replay::replayer_impl, std::move(plan), std::move(spool_dir), std::move(task_dir),
+                                     std::move(task_id), std::move(tailer), std::move(coordinator), engines);
 }
 
 }  // namespace omsql::actors

@@ -6,7 +6,6 @@
 
 #include "src/apply/change_batch.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
-#include "src/engine/mysql/copy/session.hpp"
 
 namespace omsql::apply {
 
@@ -122,23 +121,16 @@ Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkG
   return Status::ok();
 }
 
-LaneWriter::LaneWriter(const Plan& plan, const FkGraph& graph, std::string lane_id)
-    : plan_(plan), graph_(graph), lane_id_(std::move(lane_id)) {}
+LaneWriter::LaneWriter(const engine::Engine& engine, const Plan& plan, const FkGraph& graph, std::string lane_id)
+    : engine_(engine), plan_(plan), graph_(graph), lane_id_(std::move(lane_id)) {}
 
 Status LaneWriter::connect() {
-  if (target_) return Status::ok();
-  auto target = Connection::open(plan_.target, "target");
-  if (!target) return target.status();
-  target_ = std::move(target).value();
-  OMSQL_RETURN_IF_ERROR(copy::prepare_target_session(*target_));
-  // Replay derives FK actions itself (src/apply/cascade.hpp); the target's own must not fire.
-  OMSQL_RETURN_IF_ERROR(target_->execute("SET SESSION foreign_key_checks = 0"));
-  OMSQL_RETURN_IF_ERROR(checkpoint::ensure_table(*target_));
-  auto packet = target_->query_value("SELECT @@SESSION.max_allowed_packet");
-  if (!packet) return packet.status();
-  max_packet_ = packet->has_value() ? std::stoull(**packet) : 0;
+  if (session_) return Status::ok();
+  auto session = engine_.open_apply(plan_.target, plan_, graph_);
+  if (!session) return session.status();
+  session_ = std::move(session).value();
   if (!checkpoint_read_) {
-    auto committed = checkpoint::read(*target_, lane_id_);
+    auto committed = session_->checkpoint(lane_id_);
     if (!committed) return committed.status();
     if (*committed) checkpoint_ = **committed;
     checkpoint_read_ = true;
@@ -149,15 +141,13 @@ Status LaneWriter::connect() {
 Status LaneWriter::apply(const LaneWork& work, std::vector<std::string>* warnings) {
   OMSQL_RETURN_IF_ERROR(connect());
   if (lane_holds(checkpoint_, work)) return Status::ok();
-  OMSQL_RETURN_IF_ERROR(check_statement_sizes(work, max_packet_, target_->describe()));
-  ConnectionRunner runner(*target_);
-  OMSQL_RETURN_IF_ERROR(run_lane_transaction(runner, plan_, graph_, lane_id_, work, warnings));
+  OMSQL_RETURN_IF_ERROR(session_->commit(work, lane_id_, warnings));
   if (!work.repair) checkpoint_ = work.end;
   return Status::ok();
 }
 
 void LaneWriter::reset() {
-  target_.reset();
+  session_.reset();
   checkpoint_read_ = false;
 }
 

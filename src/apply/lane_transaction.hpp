@@ -13,10 +13,10 @@
 #include "src/apply/cascade.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/replay_group.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
 #include "src/common/status.hpp"
+#include "src/engine/engine.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/model/plan.hpp"
-#include "src/engine/mysql/connection.hpp"
 #include "src/verify/differ.hpp"
 
 namespace omsql::apply {
@@ -65,17 +65,18 @@ Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkG
 // table, the row's key, both sizes and the fix. Ok when every statement fits.
 Status check_statement_sizes(const LaneWork& work, uint64_t max_packet, const std::string& target);
 
-// One lane's connection to the target and its committed position, read once per connection.
+// One lane's session on the target (engine::ApplySession) and its committed position, read once
+// per session. Engine-neutral: tests drive it over a fake engine (tests/actors).
 class LaneWriter {
  public:
-  // REQUIRES: `plan` and `graph` outlive the writer.
-  LaneWriter(const Plan& plan, const FkGraph& graph, std::string lane_id);
+  // REQUIRES: `engine`, `plan` and `graph` outlive the writer.
+  LaneWriter(const engine::Engine& engine, const Plan& plan, const FkGraph& graph, std::string lane_id);
 
-  // Applies `work` unless the lane already holds it; opens and prepares the session first when
-  // there is none. A transient failure (lost connection, deadlock, a target that restarts) may
-  // be retried after reset().
+  // Applies `work` unless the lane already holds it; opens the session first when there is none.
+  // A transient failure (lost connection, deadlock, a target that restarts) may be retried after
+  // reset().
   Status apply(const LaneWork& work, std::vector<std::string>* warnings);
-  // Drops the connection: the next apply opens a new one and reads the lane's checkpoint again,
+  // Drops the session: the next apply opens a new one and reads the lane's checkpoint again,
   // since a transaction whose COMMIT lost its answer may have committed.
   void reset();
   // What the lane has committed, as last read or written (empty: nothing yet).
@@ -84,13 +85,13 @@ class LaneWriter {
  private:
   Status connect();
 
+  const engine::Engine& engine_;
   const Plan& plan_;
   const FkGraph& graph_;
   std::string lane_id_;
-  std::unique_ptr<Connection> target_;
+  std::unique_ptr<engine::ApplySession> session_;
   BinlogPosition checkpoint_;
   bool checkpoint_read_ = false;
-  uint64_t max_packet_ = 0;  // the session's max_allowed_packet
 };
 
 }  // namespace omsql::apply

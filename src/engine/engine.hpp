@@ -11,13 +11,23 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "src/catalog/table_def.hpp"
 #include "src/engine/mysql/binlog/event.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/common/status.hpp"
 #include "src/copy/types.hpp"
 #include "src/model/plan.hpp"
+
+// The live link's pieces above the seam that ApplySession takes (src/apply): what one lane commits,
+// the task's FK graph, what a DDL taken as applied by hand must have left on the target.
+namespace omsql::apply {
+struct LaneWork;
+class FkGraph;
+struct TargetExpectation;
+}  // namespace omsql::apply
 
 namespace omsql::engine {
 
@@ -84,6 +94,41 @@ class TargetSession {
   virtual Result<std::unique_ptr<BatchSink>> open_sink(const TableJob& job, copy::WireFormat format) = 0;
 };
 
+// One connection to the target for the live link: the apply lanes' transactions (a lane's rows
+// commit together with its checkpoint row, so after any crash the two agree), the task's lane
+// rows, and what replay reads of the target at a DDL barrier. The statements of a LaneWork are
+// already rendered for the target (src/apply/change_batch.hpp); the session runs them.
+class ApplySession {
+ public:
+  virtual ~ApplySession() = default;
+  // The largest statement a new session of the target accepts (MySQL: max_allowed_packet), or
+  // nullopt when the target does not say: replay cuts its multi-row statements below it.
+  virtual Result<std::optional<uint64_t>> max_statement_bytes() = 0;
+  // The committed position of every apply lane of `task_id`, by lane (a lane that has committed
+  // nothing: an empty position); empty when the task has no lane rows. Their count is the task's
+  // lane count, which routing depends on.
+  virtual Result<std::vector<BinlogPosition>> lane_checkpoints(const std::string& task_id) = 0;
+  // Replaces the task's lane rows by `lanes` rows at `position`, in one transaction.
+  // REQUIRES: no lane is applying, and every lane has committed `position` (or none anything).
+  virtual Status set_lanes(const std::string& task_id, size_t lanes, const BinlogPosition& position) = 0;
+  // The committed position of checkpoint row `lane_id` ("<task>#<lane>"), nullopt when none.
+  virtual Result<std::optional<BinlogPosition>> checkpoint(const std::string& lane_id) = 0;
+  // Commits `work` as lane `lane_id` (apply::run_lane_transaction says how: its statements and FK
+  // actions, then `work.end` in its own checkpoint row and in work.also_checkpoint's, in one
+  // transaction; a repair moves no checkpoint; a DDL's statements run before it). Fails before
+  // anything runs when a statement is longer than this session accepts, naming its row's key.
+  // FK actions' warnings go to `warnings`. Transient: drop the session; the COMMIT may have
+  // committed, which checkpoint() on a new session tells.
+  virtual Status commit(const apply::LaneWork& work, const std::string& lane_id, std::vector<std::string>* warnings) = 0;
+  // The target table as the target's catalog reads it; NotFound when it does not exist.
+  virtual Result<TableDef> describe_table(const QualifiedName& table) = 0;
+  // Whether the target table holds at least one row.
+  virtual Result<bool> has_rows(const QualifiedName& table) = 0;
+  // The first of `expectations` the target does not meet, as a sentence (nullopt: all are met).
+  virtual Result<std::optional<std::string>> unmet_expectation(
+      const std::vector<apply::TargetExpectation>& expectations) = 0;
+};
+
 // An engine: opens sessions on the endpoints it serves. `role` names the side in messages ("source").
 class Engine {
  public:
@@ -91,6 +136,10 @@ class Engine {
   virtual const char* name() const = 0;
   virtual Result<std::unique_ptr<SourceSession>> open_source(const Endpoint& endpoint) const = 0;
   virtual Result<std::unique_ptr<TargetSession>> open_target(const Endpoint& endpoint) const = 0;
+  // A session for applying the live link's changes. REQUIRES: `plan` and `graph` (the FK actions
+  // replay derives) outlive the session.
+  virtual Result<std::unique_ptr<ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
+                                                           const apply::FkGraph& graph) const = 0;
   // The changes after `from` (a transaction boundary), decoded for the tables `decoder` selects.
   virtual Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const BinlogPosition& from,
                                                              BinlogDecoderOptions decoder,

@@ -1,5 +1,8 @@
 #include "tests/actors/fake_engine.hpp"
 
+#include "src/apply/lane_transaction.hpp"
+#include "src/engine/mysql/checkpoint.hpp"
+
 #include <stdexcept>
 
 #include <algorithm>
@@ -125,6 +128,68 @@ class FakeTarget final : public engine::TargetSession {
   std::shared_ptr<FakeTargetLog> log_;
 };
 
+class FakeApply final : public engine::ApplySession {
+ public:
+  explicit FakeApply(std::shared_ptr<FakeApplyLog> log) : log_(std::move(log)) {}
+  Result<std::optional<uint64_t>> max_statement_bytes() override {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    return log_->max_statement_bytes;
+  }
+  Result<std::vector<BinlogPosition>> lane_checkpoints(const std::string& task_id) override {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    std::vector<BinlogPosition> lanes;
+    for (const auto& [row, position] : log_->checkpoints)
+      if (auto lane = checkpoint::lane_of_row(row, task_id)) {
+        if (lanes.size() <= *lane) lanes.resize(*lane + 1);
+        lanes[*lane] = position;
+      }
+    return lanes;
+  }
+  Status set_lanes(const std::string& task_id, size_t lanes, const BinlogPosition& position) override {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    for (auto it = log_->checkpoints.begin(); it != log_->checkpoints.end();)
+      it = checkpoint::lane_of_row(it->first, task_id) ? log_->checkpoints.erase(it) : std::next(it);
+    for (size_t lane = 0; lane < lanes; ++lane) log_->checkpoints[checkpoint::lane_task_id(task_id, lane)] = position;
+    return Status::ok();
+  }
+  Result<std::optional<BinlogPosition>> checkpoint(const std::string& lane_id) override {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    auto it = log_->checkpoints.find(lane_id);
+    if (it == log_->checkpoints.end()) return std::optional<BinlogPosition>();
+    return std::optional<BinlogPosition>(it->second);
+  }
+  Status commit(const apply::LaneWork& work, const std::string& lane_id, std::vector<std::string>*) override {
+    std::lock_guard<std::mutex> lock(log_->mutex);
+    if (log_->fail_before_commit > 0) {
+      --log_->fail_before_commit;
+      return Status::transient("fake target: deadlock found when trying to get lock");
+    }
+    for (const auto& statement : work.statements)
+      if (!log_->failing_statement.empty() && statement == log_->failing_statement)
+        return Status::server_error("fake target: error 1366 in \"" + statement + "\"");
+    log_->commits.push_back({lane_id, work.end, work.statements, work.repair});
+    if (!work.repair) {
+      log_->checkpoints[lane_id] = work.end;
+      for (const auto& other : work.also_checkpoint) log_->checkpoints[other] = work.end;
+    }
+    if (log_->lose_commit_answer > 0) {
+      --log_->lose_commit_answer;
+      return Status::transient("fake target: lost connection to the server during COMMIT");
+    }
+    return Status::ok();
+  }
+  Result<TableDef> describe_table(const QualifiedName& table) override {
+    return Status::not_found("fake target: no table " + table.str());
+  }
+  Result<bool> has_rows(const QualifiedName&) override { return false; }
+  Result<std::optional<std::string>> unmet_expectation(const std::vector<apply::TargetExpectation>&) override {
+    return std::optional<std::string>();
+  }
+
+ private:
+  std::shared_ptr<FakeApplyLog> log_;
+};
+
 }  // namespace
 
 TableJob fake_job(const std::string& table) {
@@ -150,6 +215,15 @@ Result<std::unique_ptr<engine::SourceSession>> FakeEngine::open_source(const End
 
 Result<std::unique_ptr<engine::TargetSession>> FakeEngine::open_target(const Endpoint&) const {
   return std::unique_ptr<engine::TargetSession>(std::make_unique<FakeTarget>(target));
+}
+
+Result<std::unique_ptr<engine::ApplySession>> FakeEngine::open_apply(const Endpoint&, const Plan&,
+                                                                   const apply::FkGraph&) const {
+  {
+    std::lock_guard<std::mutex> lock(applied->mutex);
+    ++applied->sessions_opened;
+  }
+  return std::unique_ptr<engine::ApplySession>(std::make_unique<FakeApply>(applied));
 }
 
 }  // namespace omsql::testing

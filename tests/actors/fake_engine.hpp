@@ -6,9 +6,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <utility>
 #include <string>
+#include <vector>
 
 #include "src/engine/engine.hpp"
 
@@ -34,6 +36,28 @@ struct FakeTargetLog {
   int max_in_flight = 0;
 };
 
+// What the fake target's apply sessions hold and did, shared by every session (each apply lane
+// opens its own, on its own thread). Faults are used up one at a time.
+struct FakeApplyLog {
+  std::mutex mutex;
+  std::map<std::string, BinlogPosition> checkpoints;  // by checkpoint row ("<task>#<lane>")
+  struct Commit {
+    std::string lane_id;
+    BinlogPosition end;
+    std::vector<std::string> statements;
+    bool repair = false;
+  };
+  std::vector<Commit> commits;  // every lane transaction that committed, in order
+  int sessions_opened = 0;
+  // The next N commits fail transiently before anything is committed (a deadlock, a lost target).
+  int fail_before_commit = 0;
+  // The next N commits commit, but their answer is lost (the connection drops during COMMIT).
+  int lose_commit_answer = 0;
+  // A statement with this text fails for good (a server error), and rolls its transaction back.
+  std::string failing_statement;
+  std::optional<uint64_t> max_statement_bytes;
+};
+
 // A job for fake table "fake.<table>" (copied to "fake_target.<table>"): one BIGINT key column `id`.
 TableJob fake_job(const std::string& table);
 
@@ -45,6 +69,11 @@ class FakeEngine final : public engine::Engine {
   const char* name() const override { return "fake"; }
   Result<std::unique_ptr<engine::SourceSession>> open_source(const Endpoint& endpoint) const override;
   Result<std::unique_ptr<engine::TargetSession>> open_target(const Endpoint& endpoint) const override;
+  // Lane transactions commit into `applied`; the fake target has no tables (describe_table:
+  // NotFound) and meets every expectation.
+  Result<std::unique_ptr<engine::ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
+                                                           const apply::FkGraph& graph) const override;
+  std::shared_ptr<FakeApplyLog> applied = std::make_shared<FakeApplyLog>();
   // The fake source has no change log: the copy graph is what the fake drives.
   Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const BinlogPosition&, BinlogDecoderOptions,
                                                              BinlogStreamOptions) const override {

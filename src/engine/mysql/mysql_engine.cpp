@@ -1,5 +1,7 @@
 #include "src/engine/mysql/mysql_engine.hpp"
 
+#include "src/engine/mysql/apply_session.hpp"
+
 #include "src/engine/mysql/copy/batch_writer.hpp"
 #include "src/engine/mysql/copy/chunk_cursor.hpp"
 #include "src/copy/chunk_planner.hpp"
@@ -97,6 +99,10 @@ class MysqlEngine final : public Engine {
     if (!connection) return connection.status();
     OMSQL_RETURN_IF_ERROR(copy::prepare_target_session(**connection));
     return std::unique_ptr<TargetSession>(std::make_unique<MysqlTargetSession>(std::move(connection).value()));
+  }
+  Result<std::unique_ptr<ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
+                                                   const apply::FkGraph& graph) const override {
+    return open_mysql_apply(endpoint, plan, graph);
   }
   Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const BinlogPosition& from,
                                                      BinlogDecoderOptions decoder,

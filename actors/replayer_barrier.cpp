@@ -1,0 +1,253 @@
+// The replayer at a DDL barrier (src/apply/ddl_barrier.hpp): the statement is settled against the
+// target (applied before a crash, still to apply, someone else's), run on lane 0 with every lane's
+// checkpoint moved past it, and — when its ALTER changed the columns of a table whose copy may hold
+// rows read after it — the table is copied again there (the in-link copy, actors/table_copy.cpp;
+// src/task/table_copies.hpp) while every lane waits.
+#include <algorithm>
+#include <map>
+
+#include "actors/copy_actors.hpp"
+#include "actors/replayer_state.hpp"
+#include "src/apply/ddl_decided_step.hpp"
+#include "src/log/log.hpp"
+
+namespace omsql::actors::replay {
+
+// The barrier's ALTER changes the columns of a table whose copy may hold rows read after it (or
+// never finished): the table is copied again once its statements ran (src/task/table_copies.hpp).
+// Recorded first, so a crash during the copy redoes it. Why the link stops instead, if it must.
+// Tables that joined the link (own_plan grew) have no copy facts from the full copy.
+void size_copies(ReplayerState& s) {
+  s.copies.resize(s.own_plan->tables.size());
+  s.created_by_task.resize(s.own_plan->tables.size(), false);
+}
+
+std::optional<std::string> plan_table_copy(ReplayerSelf self, const apply::DdlStep& step, const BinlogPosition& at) {
+  auto& s = self->state;
+  size_copies(s);
+  if (step.kind != ReplicatedDdl::kAlterTable || !step.before_job || !step.after_job) return std::nullopt;
+  if (step.before_job->source_def.columns == step.after_job->source_def.columns) return std::nullopt;
+  const size_t index = step.table_index;
+  const DdlStatement& ddl = *s.waiting->ddl;
+  const TableCopyFacts& facts = s.copies.at(index);
+  const bool recorded = s.copy_record.copying && s.copy_record.copying->table == step.before_job->source &&
+                        s.copy_record.copying->at == at;
+  if (!recorded && !copy_again_at(facts, ddl.position)) return std::nullopt;
+  const TableJob& job = *step.after_job;
+  const std::string reason = recorded ? s.copy_record.copying->reason
+                             : facts.incomplete ? "its copy did not finish: " + *facts.incomplete
+                                                : "its copy read rows up to " + facts.read_by->str() + ", after this statement";
+  auto refuse = [&](const std::string& why) {
+    return "source DDL on migrated table " + job.source.str() + " at " + ddl.position.str() + ": \"" + ddl.statement +
+           "\" changed the table while it was being copied (" + reason + "), so it must be copied again here, but " +
+           why + ". Everything before the statement is applied; omsrun FILE --recopy copies the task again";
+  };
+  if (job.key.kind == RowKey::Kind::kNone) return refuse("copying a table without a key inside the link is not supported yet");
+  for (const auto& group : s.graph->snapshot_groups())
+    if (std::find(group.begin(), group.end(), index) != group.end())
+      return refuse("it is in a group of tables that FK actions connect, which are copied together");
+  if (auto why = refuse_recopy(*s.plan, job, s.created_by_task.at(index))) return refuse(*why);
+  s.copy_record.copying = TableCopyRecord::Copying{job.source, at, reason};
+  if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return st.message();
+  s.table_copy = typename ReplayerState::InLinkCopy{index, at, reason, false};
+  return std::nullopt;
+}
+
+// The in-link copy's answer: its facts are recorded (the barriers after it compare with them),
+// then replay goes on from the barrier.
+void table_copy_done(ReplayerSelf self, const TableCopyDone& done) {
+  auto& s = self->state;
+  if (!s.table_copy) return;
+  const auto copy = *s.table_copy;
+  const TableJob& job = s.plan->tables[copy.index];
+  if (!done.error.empty() && !done.table_level)
+    return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + done.error);
+  auto read_by = to_binlog_position(done.read_by);
+  if (!read_by) return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + read_by.status().message());
+  TableCopyFacts facts{*read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error)};
+  s.copies[copy.index] = facts;
+  s.copy_record.tables[job.source.str()] = facts;
+  s.copy_record.copying.reset();
+  if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return replayer_fail(self, st.message());
+  s.table_copy.reset();
+  s.copier = nullptr;
+  if (done.error.empty())
+    log::info("replay") << "incremental: copied " << job.source.str() << " again at " << copy.at.str() << ": "
+                        << done.rows << " row(s), read by " << done.read_by.str() << "; replay goes on";
+  else
+    log::warning("replay") << "incremental: the copy of " << job.source.str() << " at " << copy.at.str()
+                           << " did not finish; a DDL of the table by " << done.read_by.str() << " copies it again";
+  after_group(self);
+}
+
+void start_table_copy(ReplayerSelf self) {
+  auto& s = self->state;
+  auto& copy = *s.table_copy;
+  copy.started = true;
+  log::info("replay") << "incremental: copying " << s.plan->tables[copy.index].source.str() << " again at "
+                      << copy.at.str() << " (" << copy.reason << "); replay waits for it";
+  self->send(s.coordinator, sync_status_atom::value, status_of(s));
+  s.copier = spawn_table_copy(self->system(), std::make_shared<const Plan>(*s.own_plan));
+  self->link_to(s.copier);
+  self->request(s.copier, caf::infinite, table_copy_atom::value, table_ref(*s.plan, copy.index))
+      .then([=](const TableCopyDone& done) { table_copy_done(self, done); },
+            [=](caf::error& e) { replayer_fail(self, "the in-link copy: " + caf::to_string(e)); });
+}
+
+// A table that left the task (DROP TABLE applied): nothing of its copy is owed any more.
+Status forget_table_copies(ReplayerSelf self, const apply::DdlStep& step) {
+  auto& s = self->state;
+  size_copies(s);
+  if (step.kind == ReplicatedDdl::kRenameTable) {
+    // A renamed table's copy facts go with it; one that left owes nothing any more.
+    bool changed = false;
+    for (const auto& renamed : step.renamed) {
+      if (renamed.index >= s.plan->tables.size()) continue;
+      const std::string from = s.plan->tables[renamed.index].source.str();
+      auto it = s.copy_record.tables.find(from);
+      if (!renamed.job) s.copies[renamed.index] = TableCopyFacts{};
+      if (it == s.copy_record.tables.end()) continue;
+      TableCopyFacts facts = it->second;
+      s.copy_record.tables.erase(it);
+      if (renamed.job) s.copy_record.tables[renamed.job->source.str()] = facts;
+      changed = true;
+    }
+    return changed ? write_table_copies(s.task_dir, s.copy_record) : Status::ok();
+  }
+  if (step.kind != ReplicatedDdl::kDropTable) return Status::ok();
+  bool changed = false;
+  for (const auto& table : step.tables)
+    for (size_t i = 0; i < s.plan->tables.size(); ++i) {
+      if (s.plan->tables[i].source != table) continue;
+      s.copies[i] = TableCopyFacts{};
+      changed = s.copy_record.tables.erase(table.str()) > 0 || changed;
+    }
+  return changed ? write_table_copies(s.task_dir, s.copy_record) : Status::ok();
+}
+
+// Runs the DDL that waited at the barrier: the group before it is committed on every lane (the
+// round that met it flushed it), so its statements run now on lane 0, and its checkpoint moves every
+// lane past it; the next group is cut only after that (lane_committed -> after_group).
+void run_barrier(ReplayerSelf self) {
+  auto& s = self->state;
+  const BinlogPosition at = s.waiting->end;
+  if (auto st = s.progress.check_barrier(at); !st) return replayer_fail(self, st.message());
+  apply::DdlStep step = std::move(*s.barrier);
+  s.barrier.reset();
+  if (step.action == apply::DdlStep::Action::kStop) {
+    const DdlStatement& ddl = *s.waiting->ddl;
+    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, step.message, ddl.schema});
+    self->quit();
+    return;
+  }
+  // One target session for what the barrier reads there, opened when first needed.
+  std::unique_ptr<engine::ApplySession> target;
+  auto open = [&]() -> Status {
+    if (target) return Status::ok();
+    auto opened = open_target(self);
+    if (!opened) return opened.status();
+    target = std::move(opened).value();
+    return Status::ok();
+  };
+  if (!step.expect.empty()) {
+    // `omsrun ddl applied`: the target must hold what the statement leads to before it is passed.
+    if (auto st = open(); !st) return replayer_fail(self, st.message());
+    auto unmet = target->unmet_expectation(step.expect);
+    if (!unmet) return replayer_fail(self, unmet.status().message());
+    if (*unmet) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      const std::string why = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
+                              "\" was marked applied by hand (omsrun ddl applied), but " + **unmet +
+                              ". Everything before the statement is applied";
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, why, ddl.schema});
+      self->quit();
+      return;
+    }
+  }
+  if (step.kind == ReplicatedDdl::kAlterTable && !step.statements.empty()) {
+    // Already applied before a crash, still to apply, or changed by someone else?
+    if (auto st = open(); !st) return replayer_fail(self, st.message());
+    auto actual = target->describe_table(step.after_job->target);
+    if (!actual) return replayer_fail(self, actual.status().message());
+    if (auto why = apply::settle_against_target(step, *actual, *s.plan)) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
+      self->quit();
+      return;
+    }
+  }
+  if (step.kind == ReplicatedDdl::kCreateTable && !step.statements.empty()) {
+    // A table that joins: created before a crash (only the checkpoint moves), or someone else's?
+    if (auto st = open(); !st) return replayer_fail(self, st.message());
+    std::optional<TableDef> actual;
+    bool empty = true;
+    auto described = target->describe_table(step.after_job->target);
+    if (described) {
+      actual = std::move(described).value();
+      auto rows = target->has_rows(step.after_job->target);
+      if (!rows) return replayer_fail(self, rows.status().message());
+      empty = !*rows;
+    } else if (described.status().code() != Status::Code::kNotFound) {
+      return replayer_fail(self, described.status().message());
+    }
+    if (auto why = apply::settle_join_against_target(step, actual, empty, *s.plan)) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why});
+      self->quit();
+      return;
+    }
+  }
+  if (step.kind == ReplicatedDdl::kRenameTable && !step.statements.empty()) {
+    // Renamed before a crash (only the checkpoint moves), still to rename, or changed by someone?
+    if (auto st = open(); !st) return replayer_fail(self, st.message());
+    std::map<QualifiedName, bool> present;
+    for (const auto& [from, to] : step.target_moves)
+      for (const QualifiedName& name : {from, to}) {
+        auto described = target->describe_table(name);
+        if (!described && described.status().code() != Status::Code::kNotFound)
+          return replayer_fail(self, described.status().message());
+        present[name] = described.is_ok();
+      }
+    if (auto why = apply::settle_rename_against_target(step, present)) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
+      self->quit();
+      return;
+    }
+  }
+  if (auto why = plan_table_copy(self, step, at)) {
+    const DdlStatement& ddl = *s.waiting->ddl;
+    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
+    self->quit();
+    return;
+  }
+  if (auto st = forget_table_copies(self, step); !st) return replayer_fail(self, st.message());
+  // The DDL's position becomes the group's: what follows is folded after it.
+  auto folded = s.group->fold(*s.waiting);
+  if (!folded) return replayer_fail(self, folded.status().message());
+  s.waiting.reset();
+  s.flushing_spool_end = s.group->spool_end();
+  log::info("replay") << "incremental: " << step.message;
+  s.progress.group_sent(at, 1, 0);
+  s.ddl->applied(step);  // the next statement is judged only after the lane has committed this one
+  if (step.after_job && step.table_index >= s.own_plan->tables.size()) {
+    // A table joins: its changes after the barrier are folded and applied like any task table's.
+    s.own_plan->tables.push_back(*step.after_job);
+    s.group->rebind_all();
+  } else if (step.after_job) {
+    // The changes after it are folded by the new definition (columns, key, routing).
+    s.own_plan->tables[step.table_index] = *step.after_job;
+    s.group->rebind(step.table_index);
+  }
+  bool renamed_any = false;
+  for (const auto& renamed : step.renamed) {
+    // A table renamed within the patterns: its changes after it come under the new name.
+    if (!renamed.job || renamed.index >= s.own_plan->tables.size()) continue;
+    s.own_plan->tables[renamed.index] = *renamed.job;
+    renamed_any = true;
+  }
+  if (renamed_any) s.group->rebind_all();  // the name index too
+  send_to_lane(self, 0, apply::ddl_work(std::move(step.statements), at, s.task_id, s.lanes.size()));
+}
+
+}  // namespace omsql::actors::replay
