@@ -423,7 +423,7 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
   s.own_plan = std::make_shared<Plan>(*plan);
   s.plan = s.own_plan;
   s.graph = std::make_shared<const apply::FkGraph>(apply::FkGraph::build(*s.plan));
-  s.group = std::make_unique<apply::ReplayGroup>(*s.plan, *s.graph);
+  s.group = std::make_unique<apply::ReplayGroup>(*s.plan, *s.graph, s.engines.target);
   s.spool_dir = std::move(spool_dir);
   s.task_dir = std::move(task_dir);
   s.task_id = std::move(task_id);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "src/sql/key_range.hpp"
 #include "src/sql/quote.hpp"
 
 namespace omsql::apply {
@@ -19,8 +18,8 @@ bool compares_bytewise(const ColumnDef& column) {
   return column.collation.value_or("").ends_with("_nopad_bin");
 }
 
-// The source columns of the one-row derived table a FILTER is evaluated over: the copied ones and
-// every column the filter names (an excluded or generated column too), in ordinal order.
+}  // namespace
+
 std::vector<size_t> filter_row_columns(const TableJob& job) {
   std::vector<size_t> out;
   for (size_t i = 0; i < job.source_def.columns.size(); ++i) {
@@ -33,8 +32,6 @@ std::vector<size_t> filter_row_columns(const TableJob& job) {
   return out;
 }
 
-}  // namespace
-
 std::string filter_probe_sql(const TableJob& job) {
   std::string row;
   for (size_t index : filter_row_columns(job))
@@ -43,16 +40,8 @@ std::string filter_probe_sql(const TableJob& job) {
          job.filter.value_or("1") + ") LIMIT 0";
 }
 
-ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
-  for (const auto& mapping : job.columns) {
-    if (mapping.generated) continue;
-    copied_columns_.push_back(job.source_def.column_index(mapping.source));
-  }
-  if (job.filter) {
-    filter_row_columns_ = filter_row_columns(job);
-    for (const auto& mapping : job.columns)
-      if (!mapping.generated) filter_select_list_ += (filter_select_list_.empty() ? "" : ", ") + sql::quote_identifier(mapping.source);
-  }
+ChangeBatch::ChangeBatch(const TableJob& job, const engine::Engine* target_engine)
+    : job_(job), engine_(engine::engine_or_default(target_engine, Dialect::kMysql)) {
   for (const auto& column : job.key.columns) {
     key_columns_.push_back(job.source_def.column_index(column));
     if (key_columns_.back() < job.source_def.columns.size() &&
@@ -63,10 +52,6 @@ ChangeBatch::ChangeBatch(const TableJob& job) : job_(job) {
       if (mapping.source == column) target = mapping.target;
     target_key_names_.push_back(target);
   }
-}
-
-std::string ChangeBatch::literal(size_t source_column, const Cell& cell) const {
-  return cell_literal(job_.source_def.columns[source_column], cell);
 }
 
 std::string cell_literal(const ColumnDef& column, const Cell& cell) {
@@ -83,37 +68,6 @@ std::string ChangeBatch::key_of(const std::vector<Cell>& image) const {
   std::string key;
   for (size_t index : key_columns_) image[index].append_canonical(key);
   return key;
-}
-
-std::string ChangeBatch::row_values(const std::vector<Cell>& image) const {
-  std::string out = "(";
-  for (size_t i = 0; i < copied_columns_.size(); ++i) {
-    if (i) out += ", ";
-    out += literal(copied_columns_[i], image[copied_columns_[i]]);
-  }
-  return out + ")";
-}
-
-std::string ChangeBatch::filter_row(const std::vector<Cell>& image) const {
-  std::string out = "SELECT ";
-  for (size_t i = 0; i < filter_row_columns_.size(); ++i) {
-    size_t index = filter_row_columns_[i];
-    if (i) out += ", ";
-    out += literal(index, image[index]) + " AS " + sql::quote_identifier(job_.source_def.columns[index].name);
-  }
-  return out;
-}
-
-std::string ChangeBatch::whole_row_predicate(const std::vector<Cell>& image) const {
-  std::string out;
-  size_t j = 0;
-  for (const auto& mapping : job_.columns) {
-    if (mapping.generated) continue;
-    size_t index = copied_columns_[j++];
-    if (!out.empty()) out += " AND ";
-    out += sql::quote_identifier(mapping.target) + " <=> " + literal(index, image[index]);
-  }
-  return out.empty() ? "1" : out;
 }
 
 Status ChangeBatch::add(const RowChange& change) {
@@ -151,105 +105,30 @@ Status ChangeBatch::add(const RowChange& change) {
   return Status::ok();
 }
 
-void ChangeBatch::append_upserts(std::vector<std::string>& out, size_t max_bytes,
-                                 std::vector<std::vector<std::string>>* row_keys) const {
-  std::vector<std::string> target_columns;
-  for (const auto& mapping : job_.columns)
-    if (!mapping.generated) target_columns.push_back(mapping.target);
-  std::string head = "REPLACE INTO " + sql::quote_name(job_.target) + " (" +
-                     sql::quote_identifier_list(target_columns) + ") ";
-  std::string statement;
-  std::vector<std::string> keys;
-  size_t rows = 0;
-  auto flush = [&] {
-    if (rows == 0) return;
-    if (job_.filter) statement += ") AS omsql_rows WHERE (" + *job_.filter + ")";
-    out.push_back(std::move(statement));
-    // Rows the FILTER drops shift the server's row numbers: only a lone row is known for sure.
-    if (job_.filter && keys.size() > 1) keys.assign(keys.size(), "");
-    if (row_keys) row_keys->push_back(std::move(keys));
-    statement.clear();
-    keys.clear();
-    rows = 0;
-  };
-  for (const auto& [key, image] : final_images_) {
-    if (!image) continue;
-    if (row_keys) keys.push_back(describe_key(key));
-    if (rows == 0) {
-      statement = head;
-      // With a FILTER the target evaluates it over the source column names.
-      statement += job_.filter ? "SELECT " + filter_select_list_ + " FROM (" : "VALUES ";
-    } else {
-      statement += job_.filter ? " UNION ALL " : ", ";
-    }
-    if (job_.filter) {
-      statement += filter_row(*image);
-    } else {
-      statement += row_values(*image);
-    }
-    ++rows;
-    if (statement.size() >= max_bytes) flush();
-  }
-  flush();
-}
-
 std::vector<std::string> ChangeBatch::statements(size_t max_statement_bytes,
                                                  std::vector<std::vector<std::string>>* row_keys) const {
-  std::vector<std::string> out;
-  if (key_columns_.empty()) {
-    for (const auto& [insert, image] : keyless_operations_) {
-      if (insert) {
-        std::vector<std::string> target_columns;
-        for (const auto& mapping : job_.columns)
-          if (!mapping.generated) target_columns.push_back(mapping.target);
-        std::string statement = "INSERT INTO " + sql::quote_name(job_.target) + " (" +
-                                sql::quote_identifier_list(target_columns) + ") ";
-        if (job_.filter) {
-          statement += "SELECT " + filter_select_list_ + " FROM (" + filter_row(image) + ") AS omsql_rows WHERE (" +
-                       *job_.filter + ")";
-        } else {
-          statement += "VALUES " + row_values(image);
-        }
-        out.push_back(std::move(statement));
-      } else {
-        out.push_back("DELETE FROM " + sql::quote_name(job_.target) + " WHERE " + whole_row_predicate(image) +
-                      " LIMIT 1");
+  engine::NetChanges changes;
+  changes.keyed = !key_columns_.empty();
+  if (!changes.keyed) {
+    for (const auto& [insert, image] : keyless_operations_) changes.operations.push_back({insert, &image});
+  } else {
+    changes.keys.reserve(final_images_.size());
+    for (const auto& [key, image] : final_images_) {
+      engine::NetChanges::KeyChange change;
+      // The key bytes decode back into cells: the image is gone for deleted keys.
+      size_t offset = 0;
+      for (size_t i = 0; i < key_columns_.size(); ++i) {
+        Cell cell;
+        Cell::read_canonical(key.data(), key.size(), &offset, &cell);
+        change.key.push_back(std::move(cell));
       }
-      if (row_keys) row_keys->push_back({""});
+      if (row_keys) change.described = describe_key(key);
+      change.image = image ? &*image : nullptr;
+      changes.keys.push_back(std::move(change));
     }
-    return out;
   }
-  // Every key the batch touches is deleted first when it ends deleted, or when a FILTER may drop
-  // its new image; REPLACE then writes the final images.
-  std::vector<std::string> quoted_keys;
-  for (const auto& name : target_key_names_) quoted_keys.push_back(sql::quote_identifier(name));
-  std::string head = "DELETE FROM " + sql::quote_name(job_.target) + " WHERE " + sql::row_in_open(quoted_keys);
-  std::string statement;
-  std::vector<std::string> keys;
-  auto flush = [&] {
-    out.push_back(statement + ")");
-    if (row_keys) row_keys->push_back(std::move(keys));
-    statement.clear();
-    keys.clear();
-  };
-  for (const auto& [key, image] : final_images_) {
-    if (image && !job_.filter) continue;
-    statement += statement.empty() ? head : ", ";
-    if (row_keys) keys.push_back(describe_key(key));
-    // The key bytes decode back into cells: the image is gone for deleted keys.
-    size_t offset = 0;
-    std::vector<std::string> literals;
-    for (size_t i = 0; i < key_columns_.size(); ++i) {
-      Cell cell;
-      Cell::read_canonical(key.data(), key.size(), &offset, &cell);
-      literals.push_back(literal(key_columns_[i], cell));
-    }
-    statement += sql::row_tuple(literals);
-    if (statement.size() >= max_statement_bytes) flush();
-  }
-  if (!statement.empty()) flush();
-  append_upserts(out, max_statement_bytes, row_keys);
-  return out;
+  if (!renderer_) renderer_ = engine_.change_renderer(job_);
+  return renderer_->statements(changes, max_statement_bytes, row_keys);
 }
 
 std::string ChangeBatch::describe_key(const std::string& key) const {

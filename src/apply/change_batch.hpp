@@ -16,16 +16,21 @@
 // target evaluates the WHERE text over a one-row derived table of the copied columns and the
 // columns the filter names, under their source names); deletes by key are always
 // applied, so a row whose update takes it out of the filtered set leaves the target.
+//
+// ChangeBatch folds; the target engine's ChangeRenderer (src/engine/engine.hpp; MySQL:
+// src/engine/mysql/change_statements.hpp) writes the statements from the net change set.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "src/model/plan.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
 #include "src/common/status.hpp"
+#include "src/engine/engine.hpp"
+#include "src/engine/mysql/binlog/event.hpp"
+#include "src/model/plan.hpp"
 
 namespace omsql::apply {
 
@@ -34,6 +39,10 @@ namespace omsql::apply {
 // or table there) is found before the copy, not at the first change.
 std::string filter_probe_sql(const TableJob& job);
 
+// The source columns of the one-row derived table a FILTER is evaluated over: the copied ones and
+// every column the filter names (an excluded or generated column too), in ordinal order.
+std::vector<size_t> filter_row_columns(const TableJob& job);
+
 // The SQL literal of `cell`, a value of the source column `column`. Text bytes carry the column's
 // charset and collation, so that the target compares them as the column does (and can use its
 // index) instead of as a binary string.
@@ -41,8 +50,9 @@ std::string cell_literal(const ColumnDef& column, const Cell& cell);
 
 class ChangeBatch {
  public:
-  // REQUIRES: `job` outlives the batch.
-  explicit ChangeBatch(const TableJob& job);
+  // REQUIRES: `job` and `target_engine` outlive the batch. `target_engine` renders the statements
+  // (null: the MySQL-family engine's, engine_for(Dialect::kMysql)).
+  explicit ChangeBatch(const TableJob& job, const engine::Engine* target_engine = nullptr);
 
   // Adds one change, in binlog order. Fails when the row image does not match the table's
   // columns (the table's definition changed since the task started).
@@ -53,9 +63,10 @@ class ChangeBatch {
   // The SQL text accumulated so far, roughly (for closing batches by size).
   uint64_t approximate_bytes() const { return approximate_bytes_; }
 
-  // The statements, each at most about `max_statement_bytes` long. With `row_keys`, also the key
-  // of each row of each statement, in the statement's row order (describe_key; "" for a keyless
-  // table), so that a failure "at row N" can name the row's key instead of showing the row.
+  // The statements, each at most about `max_statement_bytes` long, as the target engine's
+  // ChangeRenderer writes the net change set. With `row_keys`, also the key of each row of each
+  // statement, in the statement's row order (describe_key; "" for a keyless table), so that a
+  // failure "at row N" can name the row's key instead of showing the row.
   std::vector<std::string> statements(size_t max_statement_bytes = 4 << 20,
                                       std::vector<std::vector<std::string>>* row_keys = nullptr) const;
 
@@ -75,18 +86,10 @@ class ChangeBatch {
   std::string describe_key(const std::string& key) const;
 
  private:
-  std::string literal(size_t source_column, const Cell& cell) const;
-  std::string row_values(const std::vector<Cell>& image) const;
-  std::string filter_row(const std::vector<Cell>& image) const;  // "SELECT <literal> AS `col`, ..."
-
-  std::string whole_row_predicate(const std::vector<Cell>& image) const;
-  void append_upserts(std::vector<std::string>& out, size_t max_bytes,
-                      std::vector<std::vector<std::string>>* row_keys) const;
-
   const TableJob& job_;
-  std::vector<size_t> copied_columns_;  // source ordinal index of every TableJob column
-  std::vector<size_t> filter_row_columns_;  // FILTER: the derived row's columns (filter_row_columns)
-  std::string filter_select_list_;          // FILTER: the copied source columns, quoted, for the outer SELECT
+  const engine::Engine& engine_;
+  // Made at the first statements(): the batches that only route keys never render.
+  mutable std::unique_ptr<engine::ChangeRenderer> renderer_;
   std::vector<size_t> key_columns_;     // source ordinal index of every key column
   std::vector<std::string> target_key_names_;
   bool key_is_bytewise_ = true;

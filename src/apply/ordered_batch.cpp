@@ -2,7 +2,8 @@
 
 namespace omsql::apply {
 
-OrderedBatch::OrderedBatch(const Plan& plan) : plan_(plan), run_(plan.tables.size()) {}
+OrderedBatch::OrderedBatch(const Plan& plan, const engine::Engine* target_engine)
+    : plan_(plan), engine_(engine::engine_or_default(target_engine, plan.target.dialect)), run_(plan.tables.size()) {}
 
 void OrderedBatch::close_run() {
   for (auto& batch : run_) {
@@ -24,7 +25,7 @@ Status OrderedBatch::add(size_t table, const RowChange& change, bool apply_chang
   }
   if (!apply_change) return Status::ok();
   auto& batch = run_[table];
-  if (!batch) batch = std::make_unique<ChangeBatch>(plan_.tables[table]);
+  if (!batch) batch = std::make_unique<ChangeBatch>(plan_.tables[table], &engine_);
   const uint64_t before = batch->approximate_bytes();
   OMSQL_RETURN_IF_ERROR(batch->add(change));
   bytes_ += batch->approximate_bytes() - before;

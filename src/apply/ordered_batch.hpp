@@ -17,8 +17,9 @@ namespace omsql::apply {
 
 class OrderedBatch {
  public:
-  // REQUIRES: `plan` outlives the batch.
-  explicit OrderedBatch(const Plan& plan);
+  // REQUIRES: `plan` and `target_engine` (which renders the statements; null: the plan's target
+  // dialect's) outlive the batch.
+  explicit OrderedBatch(const Plan& plan, const engine::Engine* target_engine = nullptr);
 
   // Adds one change of Plan table `table`, in binlog order. With `apply_change` false the change
   // itself is already in its table's copy (a keyless snapshot): only its trigger runs.
@@ -47,6 +48,7 @@ class OrderedBatch {
   size_t statement_bytes_ = 4 << 20;
 
   const Plan& plan_;
+  const engine::Engine& engine_;
   std::vector<std::unique_ptr<ChangeBatch>> run_;  // by table: the changes since the last trigger
   LaneProgram program_;
   uint64_t changes_ = 0;

@@ -66,8 +66,9 @@ size_t statement_bytes_for(uint64_t max_packet) {
   return static_cast<size_t>(std::clamp<uint64_t>(max_packet / 2, kLeast, kMost));
 }
 
-ReplayGroup::ReplayGroup(const Plan& plan, const FkGraph& graph)
-    : plan_(plan), graph_(graph), routers_(plan.tables.size()), ordered_(plan) {
+ReplayGroup::ReplayGroup(const Plan& plan, const FkGraph& graph, const engine::Engine* target_engine)
+    : plan_(plan), graph_(graph), engine_(engine::engine_or_default(target_engine, plan.target.dialect)),
+      routers_(plan.tables.size()), ordered_(plan, &engine_) {
   for (size_t i = 0; i < plan_.tables.size(); ++i) job_index_[plan_.tables[i].source] = i;
   set_lanes({BinlogPosition{}});
 }
@@ -90,7 +91,7 @@ bool ReplayGroup::in_snapshot(size_t table, const BinlogPosition& position) cons
 
 ChangeBatch& ReplayGroup::router(size_t table) {
   auto& slot = routers_[table];
-  if (!slot) slot = std::make_unique<ChangeBatch>(plan_.tables[table]);
+  if (!slot) slot = std::make_unique<ChangeBatch>(plan_.tables[table], &engine_);
   return *slot;
 }
 
@@ -187,7 +188,7 @@ Status ReplayGroup::fold_into(size_t lane, size_t table, const RowChange& change
   const BinlogPosition& committed = lane_checkpoints_[lane];
   if (!committed.empty() && !(committed < change.position)) return Status::ok();
   auto& slot = batches_[lane][table];
-  if (!slot) slot = std::make_unique<ChangeBatch>(plan_.tables[table]);
+  if (!slot) slot = std::make_unique<ChangeBatch>(plan_.tables[table], &engine_);
   const uint64_t before = slot->approximate_bytes();
   OMSQL_RETURN_IF_ERROR(slot->add(change));
   parallel_bytes_ += slot->approximate_bytes() - before;

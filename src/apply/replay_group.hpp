@@ -95,8 +95,9 @@ class ReplayGroup {
   static constexpr uint64_t kFlushBytes = 8 << 20;
   static constexpr size_t kMaxCascades = 1000;
 
-  // REQUIRES: `plan` and `graph` outlive the group. One lane, no snapshots until told otherwise.
-  ReplayGroup(const Plan& plan, const FkGraph& graph);
+  // REQUIRES: `plan`, `graph` and `target_engine` outlive the group. One lane, no snapshots until
+  // told otherwise. The target engine renders the statements (null: the plan's target dialect's).
+  ReplayGroup(const Plan& plan, const FkGraph& graph, const engine::Engine* target_engine = nullptr);
 
   // By Plan table index: the table's copy already holds its changes up to this position (a
   // keyless table or an FK group read in one snapshot); empty for tables copied in chunks.
@@ -165,6 +166,7 @@ class ReplayGroup {
 
   const Plan& plan_;
   const FkGraph& graph_;
+  const engine::Engine& engine_;
   std::map<QualifiedName, size_t> job_index_;
   std::vector<BinlogPosition> replay_after_;
   std::vector<BinlogPosition> lane_checkpoints_;

@@ -94,6 +94,44 @@ class TargetSession {
   virtual Result<std::unique_ptr<BatchSink>> open_sink(const TableJob& job, copy::WireFormat format) = 0;
 };
 
+// A net change set of one table: what replay folded from a run of its row changes
+// (src/apply/change_batch.hpp), for the target's ChangeRenderer. Images are full source row images
+// (every source column, in ordinal order), owned by the batch that made the set.
+struct NetChanges {
+  // With a key: each key the changes touched, once, in the batch's order: the key columns' cells
+  // (in key order), how a message names the key (filled only when row keys are asked for), and
+  // the final image (null: the key ends deleted).
+  struct KeyChange {
+    std::vector<Cell> key;
+    std::string described;
+    const std::vector<Cell>* image = nullptr;
+  };
+  // Without a key: one whole-row operation, in binlog order: insert the image, or delete one row
+  // equal to it.
+  struct RowOperation {
+    bool insert = false;
+    const std::vector<Cell>* image = nullptr;
+  };
+  bool keyed = false;
+  std::vector<KeyChange> keys;             // keyed
+  std::vector<RowOperation> operations;    // keyless
+};
+
+// Renders the net change sets of one table as the target's statements. Pure (no session): replay
+// folds and renders without a server, and the lanes run the statements (ApplySession::commit).
+class ChangeRenderer {
+ public:
+  virtual ~ChangeRenderer() = default;
+  // The statements that make the target reflect `changes`, each at most about
+  // `max_statement_bytes` (one may pass it by a row). For a keyed table they are idempotent
+  // (safe mode: applied twice, they leave the same rows); a keyless table's apply in order. With
+  // `row_keys`, also each statement's rows' keys in the statement's row order (KeyChange::
+  // described; "" where the server's row numbers cannot be trusted, and for a keyless table), so a
+  // failure "at row N" names the key.
+  virtual std::vector<std::string> statements(const NetChanges& changes, size_t max_statement_bytes,
+                                              std::vector<std::vector<std::string>>* row_keys) const = 0;
+};
+
 // One connection to the target for the live link: the apply lanes' transactions (a lane's rows
 // commit together with its checkpoint row, so after any crash the two agree), the task's lane
 // rows, and what replay reads of the target at a DDL barrier. The statements of a LaneWork are
@@ -136,6 +174,9 @@ class Engine {
   virtual const char* name() const = 0;
   virtual Result<std::unique_ptr<SourceSession>> open_source(const Endpoint& endpoint) const = 0;
   virtual Result<std::unique_ptr<TargetSession>> open_target(const Endpoint& endpoint) const = 0;
+  // How the target writes the net changes of `job` (a table of a Plan whose TARGET this engine
+  // serves). REQUIRES: `job` outlives the renderer.
+  virtual std::unique_ptr<ChangeRenderer> change_renderer(const TableJob& job) const = 0;
   // A session for applying the live link's changes. REQUIRES: `plan` and `graph` (the FK actions
   // replay derives) outlive the session.
   virtual Result<std::unique_ptr<ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,

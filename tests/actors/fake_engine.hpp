@@ -71,6 +71,10 @@ class FakeEngine final : public engine::Engine {
   Result<std::unique_ptr<engine::TargetSession>> open_target(const Endpoint& endpoint) const override;
   // Lane transactions commit into `applied`; the fake target has no tables (describe_table:
   // NotFound) and meets every expectation.
+  // Renders as the MySQL-family engine does (rendering is pure: it needs no server).
+  std::unique_ptr<engine::ChangeRenderer> change_renderer(const TableJob& job) const override {
+    return engine::engine_for(Dialect::kMysql).change_renderer(job);
+  }
   Result<std::unique_ptr<engine::ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
                                                            const apply::FkGraph& graph) const override;
   std::shared_ptr<FakeApplyLog> applied = std::make_shared<FakeApplyLog>();

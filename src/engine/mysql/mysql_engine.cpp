@@ -1,6 +1,7 @@
 #include "src/engine/mysql/mysql_engine.hpp"
 
 #include "src/engine/mysql/apply_session.hpp"
+#include "src/engine/mysql/change_statements.hpp"
 
 #include "src/engine/mysql/copy/batch_writer.hpp"
 #include "src/engine/mysql/copy/chunk_cursor.hpp"
@@ -99,6 +100,9 @@ class MysqlEngine final : public Engine {
     if (!connection) return connection.status();
     OMSQL_RETURN_IF_ERROR(copy::prepare_target_session(**connection));
     return std::unique_ptr<TargetSession>(std::make_unique<MysqlTargetSession>(std::move(connection).value()));
+  }
+  std::unique_ptr<ChangeRenderer> change_renderer(const TableJob& job) const override {
+    return mysql_change_renderer(job);
   }
   Result<std::unique_ptr<ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
                                                    const apply::FkGraph& graph) const override {
