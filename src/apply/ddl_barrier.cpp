@@ -39,8 +39,13 @@ DdlStep drop_step(const DdlStatement& ddl, std::vector<std::pair<QualifiedName, 
     sources += (sources.empty() ? "" : ", ") + source.str();
     targets += (targets.empty() ? "" : ", ") + target.str();
   }
-  step.message = "DROP TABLE " + sources + " at " + ddl.position.str() + ": dropping " + targets +
-                 " on the target; the table leaves the task";
+  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+  const bool database = classified.kind == StatementKind::kDropDatabase || classified.kind == StatementKind::kCreateDatabase;
+  std::string what = "DROP TABLE " + sources;
+  if (database && !classified.objects.empty())
+    what = std::string(statement_kind_name(classified.kind)) + (classified.or_replace ? " (OR REPLACE) " : " ") +
+           classified.objects.front().name.schema + " (its task tables " + sources + ")";
+  step.message = what + " at " + ddl.position.str() + ": dropping " + targets + " on the target; the table leaves the task";
   return step;
 }
 

@@ -118,10 +118,11 @@ expect_stop 3 "source DDL on migrated table $db.t at " "(ALTER TABLE changes it:
   fail "the changes before the ALTER ... RENAME were not applied before the link stopped"
 grep -q "binlog: capture halts at the DDL at " "$WORK/run3.log" || fail "capture did not halt at the ALTER ... RENAME"
 
-# The DROP DATABASE of a migrated database still stops the link.
+# The DROP DATABASE of a migrated database stops the link by default (the policy's STOP; with
+# DDL (DROP DATABASE = APPLY) its task tables are dropped, ddl_drop_database_e2e).
 start_link 4
 src_sql -e "DROP DATABASE $db"
-expect_stop 4 "source DDL on migrated table $db.t_old at " "(DROP DATABASE drops its database $db)"
+expect_stop 4 "source DDL on migrated table $db.t_old at " "DROP DATABASE stops by default (it destroys rows on the target"
 
 src_sql -e "DROP DATABASE ${db}_other"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t1; DROP DATABASE IF EXISTS ${db}_t2; DROP DATABASE IF EXISTS ${db}_t3; DROP DATABASE IF EXISTS ${db}_t4"

@@ -643,3 +643,29 @@ TEST_CASE("RENAME TABLE: a table in a foreign key, or one that permutes target n
   REQUIRE(why);
   CHECK(why->find("only swaps the names") != std::string::npos);
 }
+
+TEST_CASE("DROP DATABASE drops the target tables of its task tables; by default the policy stops it") {
+  Plan plan = plan_of({table("a"), table("b")});
+  plan.tables[1].source = {"s2", "b"};
+  plan.tables[1].source_def.name = plan.tables[1].source;
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier stopping(plan);
+  DdlStep stop = stopping.step(ddl("DROP DATABASE s", 60), group);
+  CHECK(stop.action == DdlStep::Action::kStop);
+  CHECK(stop.message.find("DROP DATABASE stops by default") != std::string::npos);
+
+  plan.ddl_policy.kinds[StatementKind::kDropDatabase] = {DdlHandling::kApply, 3};
+  DdlBarrier barrier(plan);
+  DdlStep drop = barrier.step(ddl("DROP DATABASE s", 60), group);
+  REQUIRE(drop.action == DdlStep::Action::kApply);
+  CHECK(drop.kind == ReplicatedDdl::kDropTable);
+  CHECK(drop.tables == std::vector<QualifiedName>{{"s", "a"}});
+  CHECK(drop.statements == std::vector<std::string>{"DROP TABLE IF EXISTS `t`.`a`"});
+  CHECK(drop.message == "DROP DATABASE s (its task tables s.a) at mariadb-bin.000001:60: dropping t.a on the target; "
+                        "the table leaves the task");
+  // CREATE OR REPLACE DATABASE drops what the database held first.
+  DdlStep replaced = barrier.step(ddl("CREATE OR REPLACE DATABASE s2", 61), group);
+  CHECK(replaced.action == DdlStep::Action::kApply);
+  CHECK(replaced.tables == std::vector<QualifiedName>{{"s2", "b"}});
+}

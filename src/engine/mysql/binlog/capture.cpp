@@ -112,6 +112,13 @@ DdlReplication CaptureRules::replication_of(const DdlStatement& ddl) const {
   // Every migrated table the statement changes or drops (DROP TABLE may list several); the table
   // a CREATE TABLE creates, a new one by the statement's name.
   for (const auto& object : classified.objects) {
+    if (object.type == ObjectType::kDatabase && replication.kind == ReplicatedDdl::kDropTable) {
+      for (const auto& table : migrated.tables())  // every task table of the database dropped
+        if (same_name(table.schema, object.name.schema) &&
+            std::find(replication.tables.begin(), replication.tables.end(), table) == replication.tables.end())
+          replication.tables.push_back(table);
+      continue;
+    }
     if (object.type != ObjectType::kTable || object.role == ObjectRole::kRead) continue;
     if (replication.kind == ReplicatedDdl::kCreateTable && object.role == ObjectRole::kCreated) {
       const QualifiedName* table = migrated_.find(object.name);

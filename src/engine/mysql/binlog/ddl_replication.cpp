@@ -74,6 +74,11 @@ ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDec
   if (decision.new_table) return ReplicatedDdl::kNone;
   if (classified.kind == StatementKind::kTruncateTable) return ReplicatedDdl::kTruncateTable;
   if (classified.kind == StatementKind::kDropTable) return ReplicatedDdl::kDropTable;
+  // DROP DATABASE (or CREATE OR REPLACE DATABASE) of a database holding task tables: each of them
+  // is dropped, as by a DROP TABLE listing them.
+  if (classified.kind == StatementKind::kDropDatabase ||
+      (classified.kind == StatementKind::kCreateDatabase && classified.or_replace))
+    return ReplicatedDdl::kDropTable;
   if (classified.kind == StatementKind::kCreateIndex || classified.kind == StatementKind::kDropIndex)
     return ReplicatedDdl::kAlterTable;
   if (classified.kind == StatementKind::kAlterTable) {

@@ -11,7 +11,8 @@ namespace omsql {
 enum class ReplicatedDdl {
   kNone,           // not replicated: ignored, or the link stops as decide_ddl says
   kTruncateTable,  // TRUNCATE [TABLE] of one migrated table: the definition stays, the rows go
-  kDropTable,      // DROP TABLE naming migrated tables (with others or not): they leave the task
+  kDropTable,      // DROP TABLE naming migrated tables (with others or not), or DROP DATABASE (CREATE
+                   // OR REPLACE DATABASE) of a database holding some: they leave the task
   kAlterTable,     // ALTER TABLE (not a rename) or CREATE/DROP INDEX of one migrated table: its
                    // definition changes (src/schema/evolution.hpp translates it for the target)
   kCreateTable,    // CREATE TABLE (plain, LIKE, ... SELECT) of a table the MIGRATE patterns take:
