@@ -192,7 +192,7 @@ void run_barrier(ReplayerSelf self) {
     }
     if (auto why = apply::settle_join_against_target(step, actual, empty, *s.plan)) {
       const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why});
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
       self->quit();
       return;
     }

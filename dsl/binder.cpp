@@ -14,8 +14,9 @@ namespace {
 
 class Binder {
  public:
-  Binder(const CompiledScript& script, const Catalog& catalog, std::vector<Diagnostic>& diagnostics)
-      : script_(script), source_(script.source), catalog_(catalog), diagnostics_(diagnostics) {}
+  Binder(const CompiledScript& script, const Catalog& catalog, const std::vector<QualifiedName>& departed,
+         std::vector<Diagnostic>& diagnostics)
+      : script_(script), source_(script.source), catalog_(catalog), departed_(departed), diagnostics_(diagnostics) {}
 
   std::optional<Plan> bind() {
     Plan plan = script_.plan;
@@ -64,6 +65,11 @@ class Binder {
         kept = true;
         selected.push_back(table);
       }
+      for (const auto& table : departed_) {
+        if (!include.matches(table)) continue;
+        matched = true;
+        if (!excluded(rules, table)) kept = true;
+      }
       if (!matched)
         error(include.offset, "'" + include.str() + "' matches no table in the source" + system_schema_note(include) +
                                   other_tables_note(include));
@@ -97,7 +103,30 @@ class Binder {
       }
       plan.tables.push_back(std::move(job));
     }
+    for (const auto& table : departed_) note_departed(rules, plan.rules, table);
     report_unused(rules);
+  }
+
+  // The rules a table of the task that left the source would have used count as used: they were
+  // checked against its definition when the task bound it. Its columns are unknown now, so every
+  // column a rule on it names counts as found.
+  void note_departed(const MigrateRules& rules, const MigrationRules& model, const QualifiedName& table) {
+    bool taken = std::any_of(rules.include.begin(), rules.include.end(),
+                             [&](const TablePattern& p) { return p.matches(table); });
+    if (!taken || excluded(rules, table)) return;
+    if (std::optional<size_t> map = model.choose_map(table).rule) used_.insert(rules.maps[*map].offset);
+    for (const auto& rule : rules.filters)
+      if (rule.table.matches(table)) used_.insert(rule.offset);
+    for (const auto& rule : rules.column_excludes) {
+      if (!rule.table.matches(table)) continue;
+      used_.insert(rule.offset);
+      for (const auto& column : rule.columns) found_columns_.insert({column.offset, 0});
+    }
+    for (const auto& rule : rules.map_columns)
+      if (rule.column.table.matches(table)) used_.insert(rule.offset), found_columns_.insert({rule.offset, 0});
+    for (const auto& rule : rules.casts)
+      if (rule.column.table.matches(table))
+        used_.insert(rule.offset), found_columns_.insert({rule.offset, 1}), found_columns_.insert({rule.offset, 2});
   }
 
   // The rules as the model keeps them (no offsets; a FILTER's place as text): for tables that appear after the bind.
@@ -261,6 +290,9 @@ class Binder {
           matched = true;
           request.tables.push_back(job.source);
         }
+        if (!matched && std::any_of(departed_.begin(), departed_.end(),
+                                     [&](const QualifiedName& table) { return pattern.matches(table); }))
+          matched = true;  // it verified a table of the task that has left since
         if (!matched) error(pattern.offset, "VERIFY pattern '" + pattern.str() + "' matches no migrated table");
         continue;
       }
@@ -299,6 +331,7 @@ class Binder {
   const CompiledScript& script_;
   const SourceText& source_;
   const Catalog& catalog_;
+  const std::vector<QualifiedName>& departed_;
   std::vector<Diagnostic>& diagnostics_;
   std::vector<QualifiedName> all_tables_;
   std::set<int> used_;                           // offsets of rules that matched a selected table
@@ -309,9 +342,10 @@ class Binder {
 
 }  // namespace
 
-BindOutcome bind_script(const CompiledScript& script, const Catalog& source_catalog) {
+BindOutcome bind_script(const CompiledScript& script, const Catalog& source_catalog,
+                        const std::vector<QualifiedName>& departed) {
   BindOutcome outcome;
-  Binder binder(script, source_catalog, outcome.diagnostics);
+  Binder binder(script, source_catalog, departed, outcome.diagnostics);
   outcome.plan = binder.bind();
   std::stable_sort(outcome.diagnostics.begin(), outcome.diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {

@@ -55,7 +55,11 @@ struct BindOutcome {
 
 // Resolves the script's patterns against the source catalog: one TableJob per selected table,
 // sorted by source name. Reads the catalog only (list_tables, describe).
-BindOutcome bind_script(const CompiledScript& script, const Catalog& source_catalog);
+// `departed`: source tables a running task had that the source no longer has, because the live
+// link replicated their DROP (or RENAME out): a pattern, MAP or column rule that matches one of
+// them matched a table of the task, so it is not "matching no table"; they get no TableJob.
+BindOutcome bind_script(const CompiledScript& script, const Catalog& source_catalog,
+                        const std::vector<QualifiedName>& departed = {});
 
 // The target name of `source_column` in `job`, or nullopt when the column is not copied (excluded
 // by COLUMNS ... EXCLUDE or unknown).

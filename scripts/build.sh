@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
-ninja -C build ${OMSQL_BUILD_TARGETS:-}
+# Arguments are ninja targets (e.g. omsrun); OMSQL_BUILD_TARGETS adds more.
+ninja -C build ${OMSQL_BUILD_TARGETS:-} "$@"

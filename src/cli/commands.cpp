@@ -291,7 +291,9 @@ int reported(const RunOptions& options, int64_t started_at_ms, int exit_code, st
 int run_task(const RunOptions& options) {
   const int64_t started_at_ms = wall_ms();
   int exit_code = 0;
-  auto bound = load_script(options.script, &exit_code);
+  // A resumed run binds the tables its link saw leave too; --recopy starts from what the source has.
+  auto bound = load_script(options.script, &exit_code,
+                           options.recopy ? std::nullopt : std::optional<std::string>(options.task_dir));
   if (!bound) return reported(options, started_at_ms, exit_code, "the script could not be loaded and bound (the error above)");
   auto plan = adjusted_plan(bound->plan, options);
   if (!plan) {
@@ -325,7 +327,7 @@ int run_task(const RunOptions& options) {
 
 int finish_objects(const std::string& script, const std::string& task_dir) {
   int exit_code = 0;
-  auto bound = load_script(script, &exit_code);
+  auto bound = load_script(script, &exit_code, task_dir);
   if (!bound) return exit_code;
   const Plan& plan = *bound->plan;
   auto results = runner::finish_task(plan, *bound->source, task_directory_for(plan, script, task_dir));

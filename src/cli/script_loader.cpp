@@ -6,6 +6,7 @@
 #include "src/common/strings.hpp"
 #include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/runner/task_plan.hpp"
+#include "src/task/table_set.hpp"
 #include "src/log/log.hpp"
 
 namespace omsql::cli {
@@ -27,7 +28,20 @@ std::string task_directory_for(const Plan& plan, const std::string& script, cons
 void set_compile_settings(dsl::CompileSettings settings) { g_compile_settings = std::move(settings); }
 const dsl::CompileSettings& compile_settings() { return g_compile_settings; }
 
-std::optional<BoundScript> load_script(const std::string& path, int* exit_code) {
+namespace {
+// The source tables of the task in `directory` that the live link saw leave. A table set that
+// cannot be read gives none here: the run reads it again and says what is wrong with it.
+std::vector<QualifiedName> departed_tables(const std::string& directory) {
+  std::vector<QualifiedName> out;
+  auto set = load_table_set(directory);
+  if (!set || !set->has_value()) return out;
+  for (const auto& table : (**set).left) out.push_back(table.source);
+  return out;
+}
+}  // namespace
+
+std::optional<BoundScript> load_script(const std::string& path, int* exit_code,
+                                       const std::optional<std::string>& task_dir_override) {
   auto compiled = dsl::compile_file(path, g_compile_settings);
   if (!compiled.ok()) {
     print_diagnostics(compiled.diagnostics);
@@ -42,7 +56,10 @@ std::optional<BoundScript> load_script(const std::string& path, int* exit_code) 
     return std::nullopt;
   }
   MysqlCatalog catalog(**source);
-  auto bound = dsl::bind_script(*compiled.script, catalog);
+  const std::vector<QualifiedName> departed =
+      task_dir_override ? departed_tables(task_directory_for(unbound, path, *task_dir_override))
+                        : std::vector<QualifiedName>{};
+  auto bound = dsl::bind_script(*compiled.script, catalog, departed);
   if (!bound.ok()) {
     print_diagnostics(bound.diagnostics);
     *exit_code = kExitScriptError;
@@ -52,7 +69,7 @@ std::optional<BoundScript> load_script(const std::string& path, int* exit_code) 
 }
 
 std::optional<BoundScript> load_task_script(const std::string& path, int* exit_code) {
-  auto bound = load_script(path, exit_code);
+  auto bound = load_script(path, exit_code, std::string());
   if (!bound) return bound;
   const std::string task_dir = task_directory_for(*bound->plan, path, "");
   auto settled = runner::plan_of_task(bound->plan, task_dir, path);

@@ -34,8 +34,13 @@ void set_compile_settings(dsl::CompileSettings settings);
 const dsl::CompileSettings& compile_settings();
 
 // Compiles and binds `path`. Returns nullopt after printing what went wrong to stderr;
-// `exit_code` is then kExitScriptError or kExitFailure.
-std::optional<BoundScript> load_script(const std::string& path, int* exit_code);
+// `exit_code` is then kExitScriptError or kExitFailure. With `task_dir_override` (the command's
+// --task-dir, "" for none), the script's task directory is looked at: the tables of the task that
+// left the source in its live link (table-set.json's `left`) are bound as tables that departed,
+// so the rules that named them still match (dsl::bind_script). Without it (a fresh start, a
+// --recopy) they match only what the source has.
+std::optional<BoundScript> load_script(const std::string& path, int* exit_code,
+                                       const std::optional<std::string>& task_dir_override = std::nullopt);
 
 // load_script, then the plan narrowed to the task's own table set when the script's task exists
 // (runner::plan_of_task): what `verify`, `check` and `plan` describe is what a run of that task

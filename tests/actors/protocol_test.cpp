@@ -92,11 +92,13 @@ TEST_CASE("BatchEnvelope, ChunkDone and SyncStatus round-trip") {
   CHECK(status_back.lanes == 4);
   CHECK(status_back.oldest_unapplied_ms == 1764600000000);
 
-  DdlStopReport stop{to_source_position(BinlogPosition{"bin.000004", 120, "0-1-5"}), "ALTER TABLE t ADD x INT", "source DDL on ..."};
+  DdlStopReport stop{to_source_position(BinlogPosition{"bin.000004", 120, "0-1-5"}), "ALTER TABLE t ADD x INT", "source DDL on ...",
+                     "shop"};
   DdlStopReport stop_back = round_trip(t.system, stop);
   CHECK(stop_back.position == stop.position);
   CHECK(stop_back.statement == stop.statement);
   CHECK(stop_back.reason == stop.reason);
+  CHECK(stop_back.schema == "shop");
 }
 
 TEST_CASE("a SourcePosition of any engine, and the empty one, survive CAF's serialization") {

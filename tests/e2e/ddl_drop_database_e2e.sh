@@ -5,7 +5,9 @@
 #  1. the link goes on; the target tables of the dropped database's task tables are dropped at the
 #     statement's place (the rows written before it reached them first), table-set.json records
 #     that they left, the other database's tables stay equal to the source;
-#  2. CREATE OR REPLACE DATABASE of another one: the same for its task tables.
+#  2. CREATE OR REPLACE DATABASE of another one: the same for its task tables;
+#  3. the same command resumes (the patterns of the dropped databases matched tables that left);
+#     --recopy, a fresh start, refuses them.
 source "$(dirname "$0")/lib.sh"
 
 a=e2e_dropdb_a b=e2e_dropdb_b c=e2e_dropdb_c
@@ -59,8 +61,17 @@ for _ in $(seq 1 300); do b_equal && break; sleep 0.1; done
 b_equal || fail "the target's $b differs after the CREATE OR REPLACE DATABASE"
 [ "$(left_tables)" = "$a.x,$a.y,$c.x,$c.y" ] || fail "table-set.json: $(cat "$WORK/task/table-set.json")"
 kill "$pid"; wait "$pid" 2>/dev/null || true
-# (A rerun of this script is refused today: its MIGRATE and MAP of the dropped databases match no
-# table on the source any more, and the binder does not yet know they matched tables that left.)
+
+# --- 3. The same command resumes: its MIGRATE and MAP of the dropped databases match no table on
+# the source any more, but they matched the task's tables that left (table-set.json), so the
+# script binds as before and the link goes on with $b. ---
+src_sql $b -e "INSERT INTO sbtest1 (k, c, pad) VALUES (2, 'resumed', 'resumed')"
+"$OMSRUN" "${run_args[@]}" --until caught-up >>"$WORK/run.log" 2>&1 || { tail -20 "$WORK/run.log"; fail "the rerun after the replicated DROP DATABASE failed"; }
+grep -q "matches no table" "$WORK/run.log" && fail "the rerun refused the patterns of the dropped databases"
+b_equal || fail "the target's $b differs after the rerun"
+# A fresh start of the same script is refused, at the pattern's place: nothing matches it now.
+expect_refusal 2 "$OMSRUN" "${run_args[@]}" --recopy
+grep -q "matches no table in the source" <<<"$out" || fail "the --recopy refusal does not name the pattern: $out"
 src_sql -e "DROP DATABASE $b; DROP DATABASE IF EXISTS $c"
 tgt_sql -e "DROP DATABASE IF EXISTS ${a}_t; DROP DATABASE IF EXISTS ${b}_t; DROP DATABASE IF EXISTS ${c}_t"
 echo "ddl_drop_database_e2e: ok"
