@@ -33,6 +33,7 @@ int show_plan_sql(const std::string& script);
 struct VerifyCommandOptions {
   std::string script;
   std::string task_dir;       // --task: ask the running task in this directory to verify
+  std::string script_task_dir;  // --task-dir: the script's task directory, as `omsrun FILE --task-dir` names it
   std::string json_report;    // also write the JSON report here
   std::string repair_file;    // overrides VERIFY (repair = '...')
   bool apply = false;         // run the repair statements on the target (through the link's queue with --task)

@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
   verify->add_option("file", verify_options.script, "the .omsql script");
   verify->add_option("--task", verify_options.task_dir,
                      "ask the running task in this directory to verify now, and wait for its report");
+  verify->add_option("--task-dir", verify_options.script_task_dir,
+                     "with a script: its task directory, as given to `omsrun FILE --task-dir` (default: as for run)")
+      ->excludes("--task");
   verify->add_flag("--no-wait", verify_options.no_wait, "with --task: only start the verification");
   std::string settle_seconds;
   auto* settle_option = verify->add_option(

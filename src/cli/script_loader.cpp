@@ -68,10 +68,11 @@ std::optional<BoundScript> load_script(const std::string& path, int* exit_code,
   return BoundScript{compiled.script, std::make_shared<const Plan>(std::move(*bound.plan)), std::move(source).value()};
 }
 
-std::optional<BoundScript> load_task_script(const std::string& path, int* exit_code) {
-  auto bound = load_script(path, exit_code, std::string());
+std::optional<BoundScript> load_task_script(const std::string& path, int* exit_code,
+                                            const std::string& task_dir_override) {
+  auto bound = load_script(path, exit_code, task_dir_override);
   if (!bound) return bound;
-  const std::string task_dir = task_directory_for(*bound->plan, path, "");
+  const std::string task_dir = task_directory_for(*bound->plan, path, task_dir_override);
   auto settled = runner::plan_of_task(bound->plan, task_dir, path);
   if (!settled) {
     log::error("script") << settled.status().message();

@@ -45,6 +45,8 @@ std::optional<BoundScript> load_script(const std::string& path, int* exit_code,
 // load_script, then the plan narrowed to the task's own table set when the script's task exists
 // (runner::plan_of_task): what `verify`, `check` and `plan` describe is what a run of that task
 // migrates. Tables that appeared on the source since the start are named in a warning.
-std::optional<BoundScript> load_task_script(const std::string& path, int* exit_code);
+// `task_dir_override`: the command's --task-dir ("" for the script's own task directory).
+std::optional<BoundScript> load_task_script(const std::string& path, int* exit_code,
+                                            const std::string& task_dir_override = "");
 
 }  // namespace omsql::cli

@@ -39,7 +39,7 @@ std::string refusal_during_copy(const std::string& task_dir, const std::string& 
 }  // namespace
 
 int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& options) {
-  const std::string task_dir = task_directory_for(*plan, options.script, "");
+  const std::string task_dir = task_directory_for(*plan, options.script, options.script_task_dir);
   const runner::LinkProbe link = plan->has_migrate ? runner::probe_link(task_dir) : runner::LinkProbe{};
   if (link.kind == runner::LinkProbe::kCopying) {
     log::error("verify") << refusal_during_copy(task_dir, link.phase);
@@ -71,10 +71,20 @@ int verify_plan(std::shared_ptr<const Plan> plan, const VerifyCommandOptions& op
 
 int verify_script(const VerifyCommandOptions& options) {
   int exit_code = 0;
-  auto bound = load_task_script(options.script, &exit_code);
+  auto bound = load_task_script(options.script, &exit_code, options.script_task_dir);
   if (!bound) return exit_code;
   bound->source.reset();  // the verifiers open their own connections
-  return verify_plan(bound->plan, options);
+  std::shared_ptr<const Plan> plan = bound->plan;
+  if (bound->task_exists) {
+    // The tables as the link has left the target, not the script's start set.
+    auto applied = runner::plan_as_applied(plan, task_directory_for(*plan, options.script, options.script_task_dir));
+    if (!applied) {
+      log::error("verify") << applied.status().message();
+      return kExitFailure;
+    }
+    plan = std::move(applied).value();
+  }
+  return verify_plan(plan, options);
 }
 
 int verify_task(const VerifyCommandOptions& options) {

@@ -8,7 +8,10 @@
 
 #include "actors/protocol.hpp"
 #include "actors/verify_actors.hpp"
+#include "src/engine/mysql/checkpoint.hpp"
+#include "src/engine/mysql/connection.hpp"
 #include "src/runner/status.hpp"
+#include "src/task/tables_at.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql::runner {
@@ -46,6 +49,19 @@ verify::LinkState link_state(const LinkProbe& probe) {
       break;
   }
   return verify::LinkState::kNone;
+}
+
+Result<std::shared_ptr<const Plan>> plan_as_applied(std::shared_ptr<const Plan> plan, const std::string& task_dir) {
+  if (!plan->has_migrate || !plan->phases.incremental || !std::filesystem::exists(task_dir + "/schema-history.jsonl"))
+    return plan;
+  auto target = Connection::open(plan->target, "target");
+  if (!target) return target.status();
+  auto applied = checkpoint::applied_position(**target, task_id_for_directory(task_dir));
+  if (!applied) return applied.status().with_context("reading the task's applied position on the target");
+  if (applied->empty()) return plan;
+  auto at = task_plan_at(*plan, task_dir, *applied);
+  if (!at) return at.status().with_context("the task's tables at " + applied->str());
+  return std::make_shared<const Plan>(std::move(at).value());
 }
 
 Result<verify::VerifyReport> verify_here(std::shared_ptr<const Plan> plan, const verify::VerificationSpec& spec) {

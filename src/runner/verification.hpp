@@ -23,6 +23,13 @@ LinkProbe probe_link(const std::string& task_dir);
 // The LinkState a verification from another process uses (kCopying is refused before).
 verify::LinkState link_state(const LinkProbe& probe);
 
+// `plan` (a script bound to its task's start set, cli::load_task_script) as the target holds it:
+// the task's tables at the position every apply lane has committed (checkpoint rows on the
+// target), with the tables that joined, left, were renamed or altered by replicated DDL up to it
+// (task_plan_at) — what the coordinator verifies beside the link, for a verification from another
+// process. `plan` itself when the task has applied nothing yet or keeps no schema history.
+Result<std::shared_ptr<const Plan>> plan_as_applied(std::shared_ptr<const Plan> plan, const std::string& task_dir);
+
 // Runs the verification in this process and returns its report (repairs written, and applied
 // when the spec says so), or why it could not run.
 Result<verify::VerifyReport> verify_here(std::shared_ptr<const Plan> plan, const verify::VerificationSpec& spec);

@@ -8,7 +8,8 @@
 #     users ends with the new definition and every row, the helper tables are gone;
 #  3. out of the patterns (to another database): the table leaves the task, its target table keeps
 #     the rows it had, table-set.json records where it went;
-#     `omsrun verify --task` beside the link then compares the tables under their new names;
+#     `omsrun verify --task` beside the link then compares the tables under their new names (and
+#     `omsrun verify FILE` from outside the stopped task, at the end, too);
 #  4. captured with replay paused, kill -9, rerun: renamed exactly once at its place; and with the
 #     target renamed by hand before the rerun (the window between a DDL and its checkpoint): the
 #     rerun sees it done and only moves the checkpoint.
@@ -124,6 +125,18 @@ grep -q "incremental: RENAME TABLE at .*: renaming ${db}_t.crash2 to ${db}_t.cra
 tables_equal sbtest1 sbtest2 orders_2024 users crash1_b crash2_b || fail "the target differs after the second rerun"
 compare --pair $db.sbtest1=${db}_t.sbtest1 --pair $db.orders_2024=${db}_t.orders_2024 --pair $db.users=${db}_t.users \
   --pair $db.crash2_b=${db}_t.crash2_b || fail "row comparison"
+# --- 5. omsrun verify FILE from outside the (stopped) task: the tables as the link left the
+# target (runner::plan_as_applied), not the script's start set, which names orders and crash1. ---
+"$OMSRUN" verify "${run_args[@]}" --json "$WORK/verify_file.json" >"$WORK/verify_file.log" 2>&1 ||
+  fail "omsrun verify FILE after the renames: $(tail -5 "$WORK/verify_file.log")"
+python3 - "$WORK/verify_file.json" <<'PY' || fail "verify FILE's tables: $(cat "$WORK/verify_file.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+names = {t['source'] for t in r['tables']}
+want = {'e2e_rename.' + t for t in ('sbtest1', 'sbtest2', 'orders_2024', 'users', 'crash1_b', 'crash2_b')}
+assert names == want, sorted(names)
+assert r['outcome'] == 'clean', r['outcome']
+PY
 src_sql -e "DROP DATABASE $db; DROP DATABASE ${db}_other"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 echo "ddl_rename_e2e: ok"
