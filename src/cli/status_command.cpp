@@ -2,6 +2,7 @@
 // gathers it as a TaskStatus; this file prints it).
 #include <ctime>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
@@ -38,8 +39,18 @@ int show_status(const std::string& task_dir, bool json) {
     return kExitFailure;
   }
   const TaskStatus& status = observed->status;
+  // The table-set changes the live link made (table-set.json): read here, not sent by the task,
+  // since they are durable before the statement is even spooled.
+  std::optional<TableSet> set;
+  if (auto loaded = load_table_set(task_dir); loaded && loaded->has_value()) set = std::move(**loaded);
   if (json) {
-    std::cout << task_status_text(status, 2) << "\n";
+    nlohmann::json out = nlohmann::json::parse(task_status_text(status, 2));
+    if (set) {
+      nlohmann::json changes = nlohmann::json::array();
+      for (const std::string& line : runner::table_set_lines(*set)) changes.push_back(line);
+      out["table_set_changes"] = std::move(changes);
+    }
+    std::cout << out.dump(2) << "\n";
     return 0;
   }
   const bool running = status.running.value_or(false);
@@ -81,6 +92,8 @@ int show_status(const std::string& task_dir, bool json) {
     for (const std::string& line : runner::table_progress_lines(*status.copy_progress))
       std::cout << "  " << line << "\n";
   }
+  if (set)
+    for (const std::string& line : runner::table_set_lines(*set)) std::cout << "table set  " << line << "\n";
   if (status.retries) {
     std::string counts;
     for (const auto& [kind, count] : *status.retries)

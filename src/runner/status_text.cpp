@@ -65,4 +65,42 @@ std::string control_sentence(const std::string& command, bool changed, const std
   return command + ": done";
 }
 
+namespace {
+std::string statement_excerpt(const std::string& statement) {
+  constexpr size_t kMost = 80;
+  std::string one_line;
+  for (char c : statement) one_line += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  return one_line.size() <= kMost ? one_line : one_line.substr(0, kMost - 3) + "...";
+}
+}  // namespace
+
+std::vector<std::string> table_set_lines(const TableSet& set) {
+  struct Line {
+    BinlogPosition at;
+    std::string text;
+  };
+  std::vector<Line> lines;
+  for (const auto& entry : set.tables) {
+    if (!entry.joined) continue;
+    lines.push_back({entry.joined->position, "joined  " + entry.source.str() + " (to " + entry.target.str() + ") at " +
+                                                 entry.joined->position.str() + ": " +
+                                                 statement_excerpt(entry.joined->statement)});
+  }
+  for (const auto& left : set.left) {
+    std::string fate = left.renamed_to ? "renamed to " + left.renamed_to->str()
+                                       : std::string("dropped, its target table with it");
+    lines.push_back({left.position, "left    " + left.source.str() + " (to " + left.target.str() + ") at " +
+                                        left.position.str() + ": " + fate + " (" + statement_excerpt(left.statement) + ")"});
+  }
+  // A RENAME within the names records the old name leaving and the new one joining at one
+  // position: the leaving line first.
+  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+    if (a.at < b.at || b.at < a.at) return a.at < b.at;
+    return a.text.rfind("left", 0) == 0 && b.text.rfind("joined", 0) == 0;
+  });
+  std::vector<std::string> out;
+  for (auto& line : lines) out.push_back(std::move(line.text));
+  return out;
+}
+
 }  // namespace omsql::runner

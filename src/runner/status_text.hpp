@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "src/task/table_set.hpp"
 #include "src/task/task_status.hpp"
 
 namespace omsql::runner {
@@ -19,6 +20,12 @@ std::vector<std::string> waiting_for(const TaskStatus& status);
 // 600 rows/s, copying" (rows/s over that table's own copy time in this run; the count includes the
 // rows earlier runs copied, said after the rate: "(800 before the resume)").
 std::vector<std::string> table_progress_lines(const std::vector<TableCopyStatus>& tables);
+
+// What the live link changed in the task's table set (table-set.json), in binlog order, one line
+// per table: "joined  shop.b (to copy.b) at POS: CREATE TABLE ..." for one a CREATE TABLE or RENAME
+// brought in, "left    shop.a (to copy.a) at POS: dropped, its target table dropped with it" or
+// "...: renamed to shop.c" for one a DROP or RENAME took away. The statement is cut to 80 bytes.
+std::vector<std::string> table_set_lines(const TableSet& set);
 
 // What `omsrun pause` / `resume` print once the task answered: `changed` false when it already
 // was in that state.

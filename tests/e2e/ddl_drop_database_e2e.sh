@@ -69,6 +69,12 @@ src_sql $b -e "INSERT INTO sbtest1 (k, c, pad) VALUES (2, 'resumed', 'resumed')"
 "$OMSRUN" "${run_args[@]}" --until caught-up >>"$WORK/run.log" 2>&1 || { tail -20 "$WORK/run.log"; fail "the rerun after the replicated DROP DATABASE failed"; }
 grep -q "matches no table" "$WORK/run.log" && fail "the rerun refused the patterns of the dropped databases"
 b_equal || fail "the target's $b differs after the rerun"
+# status names the tables the link took out of the task, and --json lists the same lines.
+"$OMSRUN" status --task "$WORK/task" >"$WORK/status.txt" 2>&1 || fail "omsrun status: $(cat "$WORK/status.txt")"
+[ "$(grep -c "^table set  left    e2e_dropdb_[ac]\.[xy] (to e2e_dropdb_[ac]_t\.[xy]) at .*: dropped, its target table with it (DROP DATABASE\|^table set  left    e2e_dropdb_[ac]\.[xy] (to e2e_dropdb_[ac]_t\.[xy]) at .*: dropped, its target table with it (CREATE OR REPLACE DATABASE" "$WORK/status.txt")" = 4 ] ||
+  fail "status does not list the four tables that left: $(cat "$WORK/status.txt")"
+"$OMSRUN" status --task "$WORK/task" --json | python3 -c "import json,sys; c=json.load(sys.stdin)['table_set_changes']; assert len(c) == 4 and all(l.startswith('left') for l in c), c" ||
+  fail "status --json has no table_set_changes"
 # A fresh start of the same script is refused, at the pattern's place: nothing matches it now.
 expect_refusal 2 "$OMSRUN" "${run_args[@]}" --recopy
 grep -q "matches no table in the source" <<<"$out" || fail "the --recopy refusal does not name the pattern: $out"

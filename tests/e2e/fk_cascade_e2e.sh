@@ -174,7 +174,14 @@ for t in $tables; do
   b=$(tgt_sql -N -e "CHECKSUM TABLE ${db}_t.$t EXTENDED" | cut -f2)
   rows=$(src_sql -N -e "SELECT COUNT(*) FROM $db.$t")
   echo "$t: $rows rows, checksum $a / $b"
-  [ "$a" = "$b" ] || { tail -30 "$WORK/runs.log"; fail "CHECKSUM TABLE $t: source $a, target $b"; }
+  if [ "$a" != "$b" ]; then
+    # For the post-mortem (the work folder is kept): the rows that differ, by key, and where the
+    # task stood (the lanes' checkpoint rows).
+    tail -30 "$WORK/runs.log"
+    compare --pair "$db.$t=${db}_t.$t" $([ "$t" = c_null ] && echo --rename "$db.c_null.pid=parent_ref") 2>&1 | head -40 || true
+    tgt_sql -e "SELECT * FROM omsql_meta.checkpoint" 2>&1 | head -10 || true
+    fail "CHECKSUM TABLE $t: source $a, target $b"
+  fi
 done
 pairs=()
 for t in $tables; do pairs+=(--pair "$db.$t=${db}_t.$t"); done
