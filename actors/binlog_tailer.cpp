@@ -14,6 +14,7 @@
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/engine.hpp"
 #include "src/engine/mysql/connection.hpp"
+#include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/engine/mysql/shadow_schema.hpp"
 #include "src/model/table_binding.hpp"
 #include "src/spool/spool.hpp"
@@ -46,6 +47,7 @@ struct TailerState {
   std::optional<SchemaHistory> history;   // the task's table definitions by position (schema-history.jsonl)
   std::unique_ptr<Connection> shadow_server;  // the target, where ShadowSchema evaluates a DDL
   std::unique_ptr<ShadowSchema> shadow;
+  std::unique_ptr<Connection> source_catalog;  // the source, for a table renamed into the patterns
   std::optional<DdlResolution> resolution;  // `omsrun ddl skip` of a DDL capture stopped before
   Clock::time_point space_reported;
   // DDL that changed a task table's columns or dropped it, for the coordinator (a copy of the
@@ -192,6 +194,14 @@ Status load_history(TailerState& s) {
   for (const auto& entry : *joined) {
     auto definition = s.history->at(entry.source, from);
     if (!definition) continue;
+    if (!s.plan->rules.takes(entry.source)) {
+      // The script now EXCLUDEs it (the way out a stop at its join names): replay, which meets the
+      // join again or has applied it, passes its rows from here on, and so does capture.
+      log::warning("binlog") << "binlog: " << entry.source.str() << " joined the task at " << entry.joined->position.str()
+                             << ", but the script's MIGRATE rules no longer take it: its changes are not captured "
+                                "from here on (its target table, if any, stays as it is)";
+      continue;
+    }
     auto bound = bind_table(s.plan->rules, *definition);
     if (!bound) return bound.status().with_context("schema history of " + entry.source.str());
     s.rules->join(*definition, bound->replayed_columns());
@@ -372,6 +382,34 @@ Status tables_leave(TailerState& s, const DdlStatement& ddl) {
   return Status::ok();
 }
 
+// The definition of `table`, renamed into the MIGRATE patterns by `ddl`: the schema history's when
+// the statement was read before (a reconnect, a rerun), else the source's catalog now. The binlog
+// holds no definition of a table outside the task; one read later than the statement is checked
+// by the rows after it (the decoder compares column counts, and names with
+// binlog_row_metadata=FULL) and by the shadow schema, which refuses an ALTER it already has.
+Result<TableDef> renamed_into_definition(TailerState& s, const DdlStatement& ddl, const QualifiedName& table) {
+  if (s.history->recorded_at(table, ddl.position)) {
+    auto recorded = s.history->at(table, ddl.position);
+    if (!recorded) return Status::invalid_argument("the schema history records " + table.str() + " gone after it");
+    return *recorded;
+  }
+  if (!s.source_catalog) {
+    auto server = Connection::open(s.plan->source, "source");
+    if (!server) return server.status();
+    s.source_catalog = std::move(server).value();
+  }
+  auto described = MysqlCatalog(*s.source_catalog).describe(table);
+  if (!described) {
+    if (described.status().is_transient()) s.source_catalog.reset();
+    if (described.status().code() == Status::Code::kNotFound)
+      return Status::unsupported("the source no longer has " + table.str() +
+                                 " (renamed or dropped again since), so its rows cannot be copied; run again with "
+                                 "--recopy, or EXCLUDE it");
+    return described.status();
+  }
+  return std::move(described).value();
+}
+
 // A replicated RENAME TABLE (issue 12 §2): each task table it moves within the MIGRATE patterns
 // stays in the task under its new name (same definition: the rows after it are decoded by it under
 // that name), each it moves out leaves. Recorded in the schema history (every name's definition
@@ -394,7 +432,22 @@ Status tables_rename(TailerState& s, const DdlStatement& ddl) {
     return nullptr;
   };
   std::vector<TableRenamed> moves;
+  std::vector<TableSetEntry> joins;
   for (const auto& pair : replication.renames) {
+    if (pair.fate == RenamePair::Fate::kInto) {
+      // Another table renamed into the patterns: it joins the task, and replay copies its rows at
+      // the statement's barrier. Its definition: the one recorded when the statement was first read,
+      // else the source's catalog now (the binlog has none of a table outside the task).
+      auto definition = renamed_into_definition(s, ddl, pair.to);
+      if (!definition) return failed(definition.status());
+      auto bound = bind_table(s.plan->rules, *definition);
+      if (!bound) return failed(bound.status().with_context(pair.to.str()));
+      joins.push_back(TableSetEntry{definition->name, bound->target, column_rules_of(s.plan->rules, definition->name),
+                                    JoinedAt{ddl.position, ddl.statement}});
+      if (std::optional<TableDef>* slot = find(pair.to)) *slot = *definition;
+      else after.emplace_back(pair.to, *definition);
+      continue;
+    }
     std::optional<TableDef>* known = find(pair.from);
     std::optional<TableDef> definition;
     if (known) {
@@ -426,10 +479,12 @@ Status tables_rename(TailerState& s, const DdlStatement& ddl) {
     if (std::optional<TableDef>* slot = find(pair.to)) *slot = std::move(renamed);
     else after.emplace_back(pair.to, std::move(renamed));
   }
-  if (!s.history->recorded_at(replication.renames.front().from, ddl.position))
+  if (!after.empty() && !s.history->recorded_at(after.front().second ? after.front().second->name : after.front().first,
+                                                  ddl.position))
     for (const auto& [name, definition] : after)
       OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, definition ? definition->name : name, definition, ddl.statement));
   OMSQL_RETURN_IF_ERROR(record_tables_renamed(s.task_dir, moves, ddl.position, ddl.statement));
+  for (const auto& entry : joins) OMSQL_RETURN_IF_ERROR(record_table_joined(s.task_dir, entry));
   std::vector<QualifiedName> gone;
   std::vector<std::pair<TableDef, std::vector<bool>>> arrived;
   for (const auto& pair : replication.renames) {
@@ -443,6 +498,10 @@ Status tables_rename(TailerState& s, const DdlStatement& ddl) {
     arrived.emplace_back(*definition, bound->replayed_columns());
   }
   s.rules->renamed(ddl.position, gone, arrived);
+  for (const auto& entry : joins)
+    log::info("binlog") << "binlog: " << entry.source.str() << " was renamed into the MIGRATE patterns on the source at "
+                        << ddl.position.str() << ": it joins the task (to " << entry.target.str()
+                        << "); replay copies its rows there";
   for (const auto& move : moves)
     log::info("binlog") << "binlog: " << move.from.str() << " was renamed on the source to " << move.to_source.str()
                         << " at " << ddl.position.str()

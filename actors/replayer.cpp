@@ -45,7 +45,8 @@ SyncStatus status_of(ReplayerState& s) {
   status.reached_catch_up_target = s.progress.caught_up();
   status.lanes = static_cast<uint32_t>(s.lanes.size());
   if (s.table_copy)
-    status.table_copy = "copying " + s.plan->tables[s.table_copy->index].source.str() + " again at " +
+    status.table_copy = "copying " + s.plan->tables[s.table_copy->index].source.str() +
+                        (s.table_copy->joined ? " at " : " again at ") +
                         s.table_copy->at.str() + " (" + s.table_copy->reason + ")";
   return status;
 }
@@ -389,7 +390,8 @@ void begin_replay(ReplayerSelf self) {
   if (s.copy_record.copying && !(start < s.copy_record.copying->at)) {
     for (size_t i = 0; i < s.own_plan->tables.size(); ++i)
       if (s.own_plan->tables[i].source == s.copy_record.copying->table)
-        s.table_copy = typename ReplayerState::InLinkCopy{i, s.copy_record.copying->at, s.copy_record.copying->reason, false};
+        s.table_copy = typename ReplayerState::InLinkCopy{i, s.copy_record.copying->at, s.copy_record.copying->reason, false,
+                                                          s.copy_record.copying->joined};
   }
   s.begin_retry.succeeded();
   s.progress.begin(*lanes);

@@ -72,7 +72,8 @@ void table_copy_done(ReplayerSelf self, const TableCopyDone& done) {
   s.table_copy.reset();
   s.copier = nullptr;
   if (done.error.empty())
-    log::info("replay") << "incremental: copied " << job.source.str() << " again at " << copy.at.str() << ": "
+    log::info("replay") << "incremental: copied " << job.source.str() << (copy.joined ? " at " : " again at ")
+                        << copy.at.str() << ": "
                         << done.rows << " row(s), read by " << done.read_by.str() << "; replay goes on";
   else
     log::warning("replay") << "incremental: the copy of " << job.source.str() << " at " << copy.at.str()
@@ -84,8 +85,9 @@ void start_table_copy(ReplayerSelf self) {
   auto& s = self->state;
   auto& copy = *s.table_copy;
   copy.started = true;
-  log::info("replay") << "incremental: copying " << s.plan->tables[copy.index].source.str() << " again at "
-                      << copy.at.str() << " (" << copy.reason << "); replay waits for it";
+  log::info("replay") << "incremental: copying " << s.plan->tables[copy.index].source.str()
+                      << (copy.joined ? " at " : " again at ") << copy.at.str() << " (" << copy.reason
+                      << "); replay waits for it";
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
   s.copier = spawn_table_copy(self->system(), std::make_shared<const Plan>(*s.own_plan));
   self->link_to(s.copier);
@@ -215,6 +217,35 @@ void run_barrier(ReplayerSelf self) {
       return;
     }
   }
+  const bool renames_first = std::any_of(step.statements.begin(), step.statements.end(), [](const std::string& sql) {
+    return sql.rfind("RENAME TABLE", 0) == 0;
+  });
+  const bool target_freed = renames_first && step.after_job &&
+                            std::any_of(step.target_moves.begin(), step.target_moves.end(),
+                                        [&](const auto& move) { return move.first == step.after_job->target; });
+  if (step.kind == ReplicatedDdl::kRenameTable && step.after_job && !step.join_statements.empty() && !target_freed) {
+    // The table renamed into the task: created before a crash (empty: its copy starts after the
+    // barrier's checkpoint), still to create, or someone else's? (Not asked when the renames still
+    // to run move a task table away from its name: `RENAME TABLE t TO t_old, other.t TO t`.)
+    if (auto st = open(); !st) return replayer_fail(self, st.message());
+    std::optional<TableDef> actual;
+    bool empty = true;
+    auto described = target->describe_table(step.after_job->target);
+    if (described) {
+      actual = std::move(described).value();
+      auto rows = target->has_rows(step.after_job->target);
+      if (!rows) return replayer_fail(self, rows.status().message());
+      empty = !*rows;
+    } else if (described.status().code() != Status::Code::kNotFound) {
+      return replayer_fail(self, described.status().message());
+    }
+    if (auto why = apply::settle_rename_join_against_target(step, actual, empty, *s.plan)) {
+      const DdlStatement& ddl = *s.waiting->ddl;
+      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
+      self->quit();
+      return;
+    }
+  }
   if (auto why = plan_table_copy(self, step, at)) {
     const DdlStatement& ddl = *s.waiting->ddl;
     self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
@@ -239,6 +270,18 @@ void run_barrier(ReplayerSelf self) {
     s.own_plan->tables[step.table_index] = *step.after_job;
     s.group->rebind(step.table_index);
   }
+  if (step.kind == ReplicatedDdl::kRenameTable && step.after_job) {
+    // The table renamed into the task joined above; its rows are copied once the barrier is
+    // committed, while every lane waits. Recorded before its statements run, so a crash during the
+    // copy makes the next run empty the table and copy it again before replaying past the barrier.
+    const size_t index = s.own_plan->tables.size() - 1;
+    size_copies(s);
+    s.created_by_task[index] = true;
+    const std::string reason = "it was renamed into the task's MIGRATE patterns there: its rows are not in the binlog";
+    s.copy_record.copying = TableCopyRecord::Copying{step.after_job->source, at, reason, true};
+    if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return replayer_fail(self, st.message());
+    s.table_copy = typename ReplayerState::InLinkCopy{index, at, reason, false, true};
+  }
   bool renamed_any = false;
   for (const auto& renamed : step.renamed) {
     // A table renamed within the patterns: its changes after it come under the new name.
@@ -247,6 +290,7 @@ void run_barrier(ReplayerSelf self) {
     renamed_any = true;
   }
   if (renamed_any) s.group->rebind_all();  // the name index too
+  for (auto& statement : step.join_statements) step.statements.push_back(std::move(statement));
   send_to_lane(self, 0, apply::ddl_work(std::move(step.statements), at, s.task_id, s.lanes.size()));
 }
 

@@ -94,6 +94,7 @@ struct ReplayerState {
     BinlogPosition at;  // the barrier; every lane's checkpoint once its statements ran
     std::string reason;
     bool started = false;
+    bool joined = false;  // its first copy: the table joined the task at the barrier
   };
   std::optional<InLinkCopy> table_copy;
   table_copy_actor copier;

@@ -145,6 +145,9 @@ table_copy_actor::behavior_type table_copy_impl(Self self, std::shared_ptr<const
       [=](chunk_done_atom, const ChunkDone& done) {
         auto& s = self->state;
         if (!done.snapshot.empty()) s.snapshot = done.snapshot;
+        // Counted by committed chunk: the appliers' progress may arrive after the readers' last word.
+        s.rows += done.rows;
+        s.bytes += done.bytes;
         s.chunks.commit(index_of(*s.plan, done.table), done.range.id, done.range.upper_inclusive);
       },
       [=](chunks_total_atom, const ChunksTotal& total) {
@@ -164,10 +167,7 @@ table_copy_actor::behavior_type table_copy_impl(Self self, std::shared_ptr<const
                                << failure.message << "); replay goes on, and a later DDL of the table copies it again";
         if (s.chunker) self->send(s.chunker, cancel_atom::value, failure.table);
       },
-      [=](progress_atom, const BatchAck& ack) {
-        self->state.rows += ack.rows;
-        self->state.bytes += ack.bytes;
-      },
+      [=](progress_atom, const BatchAck&) {},  // rows are counted by chunk_done
       [](tick_atom) {},
       [=](finish_atom) { return CopySummary{self->state.rows, self->state.bytes, 0}; },
   };

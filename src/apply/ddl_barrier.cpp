@@ -219,7 +219,12 @@ DdlStep rename_step(const Plan& plan, const DdlStatement& ddl, const DdlReplicat
   };
   DdlStep step;
   std::string renames, leaves;
+  std::vector<const RenamePair*> into;
   for (const auto& pair : replication.renames) {
+    if (pair.fate == RenamePair::Fate::kInto) {
+      into.push_back(&pair);
+      continue;
+    }
     Move* move = nullptr;
     for (auto& m : moves)
       if (!m.left && same_name(m.current.schema, pair.from.schema) && same_name(m.current.table, pair.from.table)) move = &m;
@@ -291,16 +296,65 @@ DdlStep rename_step(const Plan& plan, const DdlStatement& ddl, const DdlReplicat
                 sql::quote_name(step.target_moves[i].second);
     step.statements.push_back(std::move(rename));
   }
+  std::string joins;
+  if (into.size() > 1)
+    return stop("it renames " + std::to_string(into.size()) + " tables into the MIGRATE patterns, and the link copies "
+                "one table renamed in per statement. Run again with --recopy, or EXCLUDE them");
+  if (!into.empty()) {
+    // A table renamed into the patterns joins the task: its target table is created after the
+    // renames, and the replayer copies its current rows at the barrier (src/task/table_copies.hpp).
+    const RenamePair& pair = *into.front();
+    const std::optional<TableDef> after = history->at(pair.to, ddl.position);
+    if (!after || !history->recorded_at(pair.to, ddl.position))
+      return stop("capture recorded no definition of " + pair.to.str() + ", renamed into the MIGRATE patterns");
+    auto job = bind_table(plan.rules, *after);
+    if (!job) return stop(job.status().with_context(pair.to.str()).message());
+    if (job->key.kind == RowKey::Kind::kNone)
+      return stop(pair.to.str() + " (renamed into the MIGRATE patterns) has no primary or unique key, and the link "
+                  "copies only a keyed table inside it (replay over a copy of a keyless table would double its rows). "
+                  "Run again with --recopy, or EXCLUDE it");
+    for (const auto& fk : after->foreign_keys) {
+      if (fk_action(fk.on_delete) == FkAction::kNone && fk_action(fk.on_update) == FkAction::kNone) continue;
+      bool in_task = fk.referenced == after->name;
+      for (const auto& other : plan.tables) in_task = in_task || other.source == fk.referenced;
+      if (in_task)
+        return stop(pair.to.str() + " (renamed into the MIGRATE patterns) has the foreign key `" + fk.name + "` to " +
+                    fk.referenced.str() + " with an ON DELETE/UPDATE action, and replay cannot yet honour the actions "
+                    "of a table that joins in the live link. Run again with --recopy, or EXCLUDE it");
+    }
+    for (const auto& other : plan.tables)
+      for (const auto& fk : other.source_def.foreign_keys)
+        if (same_name(fk.referenced.schema, pair.to.schema) && same_name(fk.referenced.table, pair.to.table))
+          return stop(pair.to.str() + " (renamed into the MIGRATE patterns) is the parent of " + other.source.str() +
+                      "'s foreign key `" + fk.name + "`, and replay's FK graph does not take a table that joins in the "
+                      "live link. Run again with --recopy, or EXCLUDE it");
+    if (occupied_at(job->target) != occupied.end())
+      return stop("the target of " + pair.to.str() + " (renamed into the MIGRATE patterns), " + job->target.str() +
+                  ", is a table the task keeps there at that moment (another task table's, or one renamed out of the "
+                  "task that stays, as a cut-over `RENAME TABLE t TO _t_old, _t_new TO t` of an EXCLUDEd _t_new "
+                  "leaves it). Let the MIGRATE take such helper tables (they then join at their CREATE and the "
+                  "cut-over renames within the task), or drop the target table by hand, then run again");
+    const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
+    auto evolution = evolve_target(nullptr, &*job, classified, DialectTarget::of(plan.target), &plan.tables);
+    if (!evolution) return stop(evolution.status().message());
+    step.join_statements = std::move(evolution->statements);
+    for (const auto& warning : evolution->warnings) joins += "; warning: " + warning;
+    joins = pair.from.str() + " renamed to " + pair.to.str() + " joins the task: creating " + job->target.str() +
+            " on the target, then copying its rows (replay waits for the copy)" + joins;
+    step.table_index = plan.tables.size();
+    step.after_job = std::move(job).value();
+  }
   step.action = DdlStep::Action::kApply;
   step.kind = ReplicatedDdl::kRenameTable;
   step.tables = replication.tables;
   step.message = std::string(statement_kind_name(classify_statement(ddl.statement, ddl.schema).kind)) + " at " +
                  ddl.position.str() + ": ";
   if (!renames.empty()) step.message += "renaming " + renames + " on the target";
-  else if (leaves.empty()) step.message += "the target names stay (the MAP gives the new names the same targets)";
+  else if (leaves.empty() && into.empty()) step.message += "the target names stay (the MAP gives the new names the same targets)";
   if (!leaves.empty())
     step.message += std::string(renames.empty() ? "" : "; ") + leaves +
                     " leaves the task: the MIGRATE rules do not take the new name; its target table stays as it is";
+  if (!joins.empty()) step.message += (renames.empty() && leaves.empty() ? "" : "; ") + joins;
   return step;
 }
 
@@ -460,12 +514,30 @@ std::optional<std::string> settle_join_against_target(DdlStep& step, const std::
          "Everything before the statement is applied";
 }
 
+std::optional<std::string> settle_rename_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
+                                                            bool target_empty, const Plan& plan) {
+  if (step.kind != ReplicatedDdl::kRenameTable || !step.after_job || !target_actual) return std::nullopt;
+  const DialectTarget dialect = DialectTarget::of(plan.target);
+  if (target_empty && target_has(*target_actual, *step.after_job, dialect, &plan.tables)) {
+    step.join_statements.clear();
+    step.message += " (" + step.after_job->target.str() + " already created: as the statement makes it, empty)";
+    return std::nullopt;
+  }
+  const auto difference = target_difference(*target_actual, *step.after_job, dialect, &plan.tables);
+  return "source DDL renaming " + step.after_job->source.str() + " into the MIGRATE patterns is not applied: the "
+         "target table " + step.after_job->target.str() + " exists already and is not the empty table the task "
+         "would create (" + (target_empty ? difference.value_or("it differs") : std::string("it holds rows")) +
+         "): it is not the task's. Drop or rename it on the target, or EXCLUDE the table, then run again. "
+         "Everything before the statement is applied";
+}
+
 void DdlBarrier::applied(const DdlStep& step) {
   if (step.kind == ReplicatedDdl::kCreateTable && step.after_job) rules_.join(step.after_job->source_def, step.after_job->replayed_columns());
   if (step.kind == ReplicatedDdl::kRenameTable) {
     for (const auto& table : step.tables) rules_.forget(table);
     for (const auto& renamed : step.renamed)
       if (renamed.job) rules_.join(renamed.job->source_def, renamed.job->replayed_columns());
+    if (step.after_job) rules_.join(step.after_job->source_def, step.after_job->replayed_columns());
     return;
   }
   if (step.kind != ReplicatedDdl::kDropTable) return;

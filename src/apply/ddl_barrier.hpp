@@ -73,6 +73,10 @@ struct DdlStep {
   };
   std::vector<Renamed> renamed;
   std::vector<std::pair<QualifiedName, QualifiedName>> target_moves;
+  // kRenameTable that brings another table into the MIGRATE patterns: it joins the task
+  // (`after_job`, `table_index` the Plan's size) and `join_statements` create its target table
+  // after `statements` ran; the replayer then copies its rows at the barrier (the in-link copy).
+  std::vector<std::string> join_statements;
   // kApply of `omsrun ddl applied`: what the target must already hold; the replayer checks it
   // (ddl_decided_step.hpp: unmet_expectation) before the checkpoint moves, and stops if it does not.
   std::vector<TargetExpectation> expect;
@@ -127,6 +131,13 @@ std::optional<std::string> settle_join_against_target(DdlStep& step, const std::
 // that is not also a `from`: they run. Otherwise (or both: a rename that only permutes names, which
 // the tables' presence cannot tell apart) why the link stops.
 std::optional<std::string> settle_rename_against_target(DdlStep& step, const std::map<QualifiedName, bool>& present);
+
+// Crash idempotence of the table a RENAME TABLE brings into the task: as settle_join_against_target
+// for its `join_statements` (absent: they run; present, empty and as they make it: created before a
+// crash, they are dropped; otherwise why the link stops: the table is someone else's). Its rows are
+// copied only after the barrier's checkpoint, so the table a crash left before it is empty.
+std::optional<std::string> settle_rename_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
+                                                            bool target_empty, const Plan& plan);
 
 // `statements` run at the source's time of `ddl`, as a MariaDB replica runs them: SET timestamp to
 // the event's time (with its microseconds) first and back to DEFAULT after; with `local_time` (a

@@ -92,6 +92,10 @@ DdlStep skip_step(const DdlBarrier& barrier, const Plan& plan, const DdlStatemen
     // target tables renamed, their rows would have nowhere to go. One renamed out only leaves.
     DdlStep renamed = barrier.replicated_step(ddl, ReplayGroup(plan, FkGraph{}), history);
     if (renamed.action != DdlStep::Action::kApply) return renamed;
+    if (renamed.after_job)
+      return stop(ddl, "`omsrun ddl skip` cannot pass a RENAME TABLE that brings " + renamed.after_job->source.str() +
+                       " into the task (capture decodes its rows from there on, and they need its target table and "
+                       "its copy). EXCLUDE it and run again; or `omsrun ddl retry`");
     if (!renamed.statements.empty())
       return stop(ddl, "`omsrun ddl skip` cannot pass a RENAME TABLE that renames tables within the task (their rows "
                        "after it need the renamed target tables). Rename them on the target by hand, then `omsrun ddl "
@@ -136,6 +140,7 @@ DdlStep applied_step(const DdlBarrier& barrier, const Plan& plan, const DdlState
     if (!expect) return stop(ddl, "`omsrun ddl applied` cannot be carried out: " + expect.status().message());
     step.expect = std::move(expect).value();
     step.statements.clear();
+    step.join_statements.clear();
     step.target_moves.clear();
     step.message = kind_text(ddl, step.tables) + " at " + ddl.position.str() +
                    ": applied on the target by hand (omsrun ddl applied); the target is as the statement leaves it";
@@ -210,6 +215,12 @@ Result<std::vector<TargetExpectation>> target_expectations(const DdlBarrier& bar
     if (step.action != DdlStep::Action::kApply) return Status::invalid_argument(step.message);
     for (const auto& renamed : step.renamed)
       if (renamed.job) out.push_back({What::kDefinition, renamed.job->source, renamed.job->target, *renamed.job});
+    if (step.after_job) {
+      // The table renamed into the task: created by hand as the rules make it, and empty (the
+      // replayer empties it and copies its rows, which only a table of the task may go through).
+      out.push_back({What::kDefinition, step.after_job->source, step.after_job->target, *step.after_job});
+      out.push_back({What::kEmpty, step.after_job->source, step.after_job->target, std::nullopt});
+    }
     for (const auto& [from, to] : step.target_moves) {
       const bool reused = std::any_of(step.target_moves.begin(), step.target_moves.end(),
                                       [&](const auto& move) { return move.second == from; });

@@ -50,7 +50,7 @@ Result<TableCopyRecord> read_table_copies(const std::string& task_dir) {
     if (j.contains("copying") && !j["copying"].is_null()) {
       const json& c = j["copying"];
       record.copying = TableCopyRecord::Copying{name_of(c.at("table").get<std::string>()), position_of(c.at("at")),
-                                                c.value("reason", "")};
+                                                c.value("reason", ""), c.value("joined", false)};
     }
     if (j.contains("tables"))
       for (const auto& [name, t] : j["tables"].items()) {
@@ -67,12 +67,14 @@ Result<TableCopyRecord> read_table_copies(const std::string& task_dir) {
 
 Status write_table_copies(const std::string& task_dir, const TableCopyRecord& record) {
   json j = json::object();
-  if (record.copying)
+  if (record.copying) {
     j["copying"] = json{{"table", record.copying->table.str()},
                         {"at", position_json(record.copying->at)},
                         {"reason", record.copying->reason}};
-  else
+    if (record.copying->joined) j["copying"]["joined"] = true;
+  } else {
     j["copying"] = nullptr;
+  }
   json tables = json::object();
   for (const auto& [name, facts] : record.tables) {
     json t = json::object();

@@ -49,6 +49,7 @@ struct TableCopyRecord {
     QualifiedName table;
     BinlogPosition at;   // the barrier: every lane's checkpoint once its statements ran
     std::string reason;  // for the log and status
+    bool joined = false; // the table's first copy: it joined the task there (renamed into it)
     friend bool operator==(const Copying&, const Copying&) = default;
   };
   std::optional<Copying> copying;

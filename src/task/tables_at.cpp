@@ -47,6 +47,7 @@ Result<std::vector<TableJob>> task_tables_at(const std::vector<TableJob>& tables
   if (!set) return out;
   for (const auto& entry : set->tables) {
     if (!entry.joined || at < entry.joined->position || listed(out, entry.source)) continue;
+    if (!rules.takes(entry.source)) continue;  // EXCLUDEd since it joined: no longer fed (the tailer says so)
     if (const std::optional<TableDef> definition = history.at(entry.source, at)) OMSQL_RETURN_IF_ERROR(bound(*definition));
   }
   for (const auto& departed : set->left) {

@@ -5,9 +5,9 @@
 #     and a procedure named like it, a view over it, CREATE TABLE ... LIKE / AS SELECT from it,
 #     DDL of a same-named table in another database, temporary tables, SET STATEMENT ... FOR);
 #     a change made after them reaches the target;
-#  2. a RENAME chain that swaps another table in under a migrated name stops the link, and so does
-#     DROP DATABASE of a migrated database: exit 1, the message names the table, the statement
-#     and what it does; TRUNCATE and a DROP TABLE list holding a migrated table are replicated and
+#  2. a RENAME chain that swaps another table in under a migrated name is replicated: the task
+#     table is renamed on the target, the other one joins with a copy of its rows, and the link goes
+#     on; TRUNCATE and a DROP TABLE list holding a migrated table are replicated and
 #     the link goes on; an ALTER that renames the table and changes it too (not replicated yet)
 #     stops it at the barrier, after the changes before it were applied.
 source "$(dirname "$0")/lib.sh"
@@ -77,10 +77,22 @@ kill -0 "$pid" 2>/dev/null || { cat "$WORK/run1.log"; fail "a statement that cha
 [ "$(tgt_sql -N -e "SELECT v FROM ${db}_t1.\`we\`\`ird t\` WHERE id = 1")" = 7 ] || fail "the change of \`we\`\`ird t\` was not applied"
 same_checksum $db.t ${db}_t1.t || fail "t differs after the harmless statements"
 
-# --- 2. DDL that replaces, empties or drops a migrated table stops the link ---
-src_sql $db -e "RENAME TABLE \`we\`\`ird t\` TO old_w, ${db}_other.t TO \`we\`\`ird t\`"
-expect_stop 1 "source DDL on migrated table $db.we\`ird t at " \
-  "\"RENAME TABLE \`we\`\`ird t\` TO old_w, ${db}_other.t TO \`we\`\`ird t\`\" (RENAME TABLE renames it)"
+# --- 2. DDL that replaces, empties or drops a migrated table ---
+# A swap of another table in under a migrated name: the task table is renamed on the target, the
+# other one joins with a copy of its rows (a cut-over whose new table lives in another database).
+src_sql -e "INSERT INTO ${db}_other.t VALUES (1, 10, 100), (2, NULL, NULL)"
+src_sql $db -e "RENAME TABLE \`we\`\`ird t\` TO old_w, ${db}_other.t TO \`we\`\`ird t\`; INSERT INTO \`we\`\`ird t\` VALUES (3, 30, 300);
+                UPDATE old_w SET v = 8 WHERE id = 1"
+for _ in $(seq 1 100); do
+  [ "$(tgt_sql -N -e "SELECT v FROM ${db}_t1.old_w WHERE id = 1" 2>/dev/null)" = 8 ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$WORK/run1.log"; fail "the swap of another table in stopped the link"; }
+  sleep 0.1
+done
+same_checksum "$db.\`we\`\`ird t\`" "${db}_t1.\`we\`\`ird t\`" || { cat "$WORK/run1.log"; fail "the table swapped in differs"; }
+same_checksum $db.old_w ${db}_t1.old_w || fail "the table swapped out differs"
+grep -qE "incremental: copied $db.we\`ird t at .*: [23] row\\(s\\)" "$WORK/run1.log" || { cat "$WORK/run1.log"; fail "the table swapped in was not copied"; }
+"$OMSRUN" stop --task "$WORK/task1" >/dev/null || fail "omsrun stop"
+wait "$pid" || fail "a stopped task must exit 0"
 
 # TRUNCATE is replicated (ddl_truncate_e2e shows it under load): the link goes on, the target empties.
 start_link 2

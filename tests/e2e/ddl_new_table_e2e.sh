@@ -4,15 +4,23 @@
 #     name) keep the link running, and a change made after them arrives;
 #  2. CREATE TABLE in a migrated database joins the task: created on the target under the MAP's
 #     name, its rows arrive (ddl_join_e2e covers LIKE, ... SELECT and crashes under load);
-#  3. RENAME TABLE from another database into the pattern stops the link, exit 1, naming the table,
-#     the position and the ways out (its rows are not in the binlog); a rerun stops at it again;
-#     the way out "EXCLUDE it": the same task run again with the table excluded passes it.
+#  3. RENAME TABLE from another database into the pattern: the table joins the task with a copy of
+#     the rows it had (they are not in the binlog), made at the rename's barrier while the lanes
+#     wait; the changes after the rename arrive too; a kill -9 right after another such rename
+#     converges on the rerun (the copy is redone from table-copies.json);
+#  4. a keyless table renamed in stops the link, exit 1, naming the table, the position and the
+#     ways out; a rerun stops at it again; the way out "EXCLUDE it": the same task run again with
+#     the table excluded passes it.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_ddlnew
 src_sql -e "DROP DATABASE IF EXISTS $db; DROP DATABASE IF EXISTS ${db}_other; CREATE DATABASE $db; CREATE DATABASE ${db}_other"
 src_sql $db -e "CREATE TABLE $db.t (id INT PRIMARY KEY, v INT); INSERT INTO $db.t SELECT seq, seq FROM seq_1_to_500;
-            CREATE TABLE ${db}_other.z (id INT PRIMARY KEY)"
+            CREATE TABLE ${db}_other.z (id INT PRIMARY KEY, note VARCHAR(20) CHARACTER SET utf8mb4, b VARBINARY(8));
+            INSERT INTO ${db}_other.z SELECT seq, IF(seq % 7 = 0, NULL, CONCAT('zé', seq)), IF(seq % 5 = 0, '', UNHEX('00FF'))
+              FROM seq_1_to_3000;
+            CREATE TABLE ${db}_other.w (id INT PRIMARY KEY, v INT); INSERT INTO ${db}_other.w SELECT seq, seq FROM seq_1_to_2000;
+            CREATE TABLE ${db}_other.k (v INT); INSERT INTO ${db}_other.k VALUES (1), (1), (2)"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 
 script() { # extra EXCLUDE patterns
@@ -75,29 +83,57 @@ done
 grep -q "binlog: $db.fresh was created on the source at .*: it joins the task (to ${db}_t.fresh)" "$WORK/run1.log" ||
   fail "the tailer did not say the table joins"
 
-# --- 3. a RENAME into the pattern stops the link; excluded, it passes ---
-src_sql -e "RENAME TABLE ${db}_other.z TO $db.moved"
-expect_stop run1 "brings table $db.moved into the task's MIGRATE patterns (to ${db}_t.moved)" \
-  "(RENAME TABLE renames another table to it, a table the MIGRATE rules take)" "table $db.moved is not replicated yet" \
-  "run again with --recopy" "add EXCLUDE $db.moved to the script's MIGRATE"
-grep -qE "source DDL at [^ ]+:[0-9]+ (gtid [^ ]+ )?brings table" "$WORK/run1.log" || fail "the stop message names no position"
-[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'moved'")" = 0 ] ||
-  fail "the renamed table was created on the target"
+# --- 3. a RENAME into the pattern: the table joins with a copy of its rows ---
+src_sql -e "RENAME TABLE ${db}_other.z TO $db.moved; UPDATE $db.moved SET note = 'after' WHERE id = 10;
+            DELETE FROM $db.moved WHERE id = 11; INSERT INTO $db.moved VALUES (5000, 'new', NULL)"
+for _ in $(seq 1 200); do
+  [ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.moved WHERE id = 5000" 2>/dev/null)" = new ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$WORK/run1.log"; fail "the link stopped at the RENAME into the pattern"; }
+  sleep 0.1
+done
+src_sql -e "UPDATE $db.t SET v = 222 WHERE id = 2"
+arrives 2 222
+same_checksum $db.moved ${db}_t.moved || fail "moved differs on the target"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.moved")" = 3000 ] || fail "moved does not hold its 3000 rows"
+grep -q "binlog: $db.moved was renamed into the MIGRATE patterns on the source at .*: it joins the task (to ${db}_t.moved)" \
+  "$WORK/run1.log" || fail "the tailer did not say the renamed table joins"
+grep -q "incremental: copied $db.moved at .*: 3000 row(s)" "$WORK/run1.log" || { cat "$WORK/run1.log"; fail "replay did not copy moved at the rename"; }
+"$OMSRUN" status --task "$WORK/task" | grep -q "joined.*$db.moved" || fail "status does not show moved joining"
+
+# A kill -9 right after another rename into the pattern: the rerun converges.
+src_sql -e "RENAME TABLE ${db}_other.w TO $db.moved2; UPDATE $db.moved2 SET v = -v WHERE id <= 100"
+sleep 0.3
+kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+src_sql -e "UPDATE $db.moved2 SET v = 7 WHERE id BETWEEN 1000 AND 1010; DELETE FROM $db.moved2 WHERE id = 1999"
+start_link run1b
+same_checksum $db.moved2 ${db}_t.moved2 || { cat "$WORK/run1b.log"; fail "moved2 differs after the kill and rerun"; }
+same_checksum $db.moved ${db}_t.moved || fail "moved differs after the kill and rerun"
+
+# --- 4. a keyless table renamed in stops the link; excluded, it passes ---
+src_sql -e "RENAME TABLE ${db}_other.k TO $db.keyless"
+expect_stop run1b "RENAME TABLE ${db}_other.k TO $db.keyless" "$db.keyless (renamed into the MIGRATE patterns) has no primary or unique key" \
+  "Run again with --recopy, or EXCLUDE it"
+grep -qE "source DDL at [^ ]+:[0-9]+ (gtid [^ ]+ )?.*renames task tables" "$WORK/run1b.log" || fail "the stop message names no position"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'keyless'")" = 0 ] ||
+  fail "the keyless table was created on the target"
 # A rerun meets the same statement and stops again: nothing passes it silently.
 set +e; timeout 60 "$OMSRUN" "$WORK/new.omsql" >"$WORK/run2.log" 2>&1; code=$?; set -e
 [ "$code" = 1 ] || fail "the rerun ended with $code, want 1"
-grep -qF "$db.moved" "$WORK/run2.log" || fail "the rerun's stop does not name $db.moved"
-script ", $db.moved"
+grep -qF "$db.keyless" "$WORK/run2.log" || fail "the rerun's stop does not name $db.keyless"
+script ", $db.keyless"
 start_link run3
-src_sql -e "UPDATE $db.t SET v = 333 WHERE id = 3; UPDATE $db.fresh SET note = 'still fed' WHERE id = 1"
+src_sql -e "UPDATE $db.t SET v = 333 WHERE id = 3; UPDATE $db.fresh SET note = 'still fed' WHERE id = 1;
+            UPDATE $db.moved SET note = 'fed' WHERE id = 12"
 arrives 3 333
 for _ in $(seq 1 100); do
   [ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.fresh WHERE id = 1")" = "still fed" ] && break
   sleep 0.1
 done
 [ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.fresh WHERE id = 1")" = "still fed" ] || fail "the joined table is no longer fed after the rerun"
+[ "$(tgt_sql -N -e "SELECT note FROM ${db}_t.moved WHERE id = 12")" = "fed" ] || fail "the renamed-in table is no longer fed after the rerun"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 same_checksum $db.t ${db}_t.t || fail "t differs"
+same_checksum $db.moved ${db}_t.moved || fail "moved differs"
 
 src_sql -e "DROP DATABASE $db; DROP DATABASE ${db}_other"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"

@@ -611,6 +611,81 @@ TEST_CASE("RENAME TABLE: task tables renamed within the patterns are renamed on 
   CHECK(collides.message.find("its target t.b is a table the task keeps there") != std::string::npos);
 }
 
+TEST_CASE("RENAME TABLE into the patterns: the table joins, its target created after the renames, crash-settled") {
+  // MIGRATE s.* MAP s.* TO t.*: crm.x (outside the task) renamed to s.x.
+  Plan plan = migrating({table("a")});
+  const FkGraph graph = FkGraph::build(plan);
+  ReplayGroup group(plan, graph);
+  DdlBarrier barrier(plan);
+  char name[] = "/tmp/omsql-ddl-rename-into-XXXXXX";
+  const std::string dir = ::mkdtemp(name);
+  auto history = SchemaHistory::open(dir);
+  REQUIRE(history);
+  REQUIRE(history->record_base(at(1), {plan.tables[0].source_def}));
+  TableDef x = plan.tables[0].source_def;
+  x.name = {"s", "x"};
+  IndexDef primary;
+  primary.name = "PRIMARY";
+  primary.unique = true;
+  primary.parts.push_back(IndexPart{"id"});
+  x.indexes.push_back(primary);
+  const std::string rename = "RENAME TABLE crm.x TO s.x";
+  // Without the definition capture records, it stops.
+  DdlStep unknown = barrier.step(ddl(rename, 50), group, &*history);
+  CHECK(unknown.action == DdlStep::Action::kStop);
+  CHECK(unknown.message.find("capture recorded no definition of s.x, renamed into the MIGRATE patterns") != std::string::npos);
+  REQUIRE(history->record(at(50), {"s", "x"}, x, rename));
+  DdlStep join = barrier.step(ddl(rename, 50), group, &*history);
+  REQUIRE(join.action == DdlStep::Action::kApply);
+  CHECK(join.kind == ReplicatedDdl::kRenameTable);
+  CHECK(join.tables == std::vector<QualifiedName>{{"s", "x"}});
+  CHECK(join.statements.empty());  // nothing of the task is renamed on the target
+  REQUIRE_FALSE(join.join_statements.empty());
+  CHECK(join.join_statements.back().rfind("CREATE TABLE `t`.`x`", 0) == 0);
+  REQUIRE(join.after_job);
+  CHECK(join.after_job->target == QualifiedName{"t", "x"});
+  CHECK(join.table_index == plan.tables.size());
+  CHECK(join.message == "RENAME TABLE at mariadb-bin.000001:50: crm.x renamed to s.x joins the task: creating t.x on "
+                        "the target, then copying its rows (replay waits for the copy)");
+  // Crash idempotence: absent, it is created; empty and as made, only the checkpoint moves; with
+  // rows (or another definition) it is someone else's.
+  DdlStep absent = join;
+  CHECK_FALSE(settle_rename_join_against_target(absent, std::nullopt, true, plan));
+  CHECK(absent.join_statements == join.join_statements);
+  TableDef made = join.after_job->source_def;
+  made.name = join.after_job->target;
+  DdlStep created = join;
+  CHECK_FALSE(settle_rename_join_against_target(created, made, true, plan));
+  CHECK(created.join_statements.empty());
+  CHECK(created.message.find("already created") != std::string::npos);
+  DdlStep full = join;
+  auto theirs = settle_rename_join_against_target(full, made, false, plan);
+  REQUIRE(theirs);
+  CHECK(theirs->find("it holds rows") != std::string::npos);
+  barrier.applied(join);
+  CHECK(barrier.rules().task_name({"s", "x"}));
+
+  // A keyless table, or two tables renamed in by one statement, stop with a way out.
+  TableDef keyless = x;
+  keyless.name = {"s", "k"};
+  keyless.indexes.clear();
+  REQUIRE(history->record(at(60), {"s", "k"}, keyless, "RENAME TABLE crm.k TO s.k"));
+  DdlStep no_key = barrier.step(ddl("RENAME TABLE crm.k TO s.k", 60), group, &*history);
+  CHECK(no_key.action == DdlStep::Action::kStop);
+  CHECK(no_key.message.find("has no primary or unique key") != std::string::npos);
+  DdlStep two = barrier.step(ddl("RENAME TABLE crm.p TO s.p, crm.q TO s.q", 70), group, &*history);
+  CHECK(two.action == DdlStep::Action::kStop);
+  CHECK(two.message.find("renames 2 tables into the MIGRATE patterns") != std::string::npos);
+  // Onto a target name the task keeps (a table renamed out of the task keeps its target): stops.
+  TableDef onto = x;
+  onto.name = {"s", "a"};
+  const std::string cut_over = "RENAME TABLE a TO crm.a_old, crm.a_new TO a";
+  REQUIRE(history->record(at(80), {"s", "a"}, onto, cut_over));
+  DdlStep occupied = barrier.step(ddl(cut_over, 80), group, &*history);
+  CHECK(occupied.action == DdlStep::Action::kStop);
+  CHECK(occupied.message.find("is a table the task keeps there at that moment") != std::string::npos);
+}
+
 TEST_CASE("RENAME TABLE: a table in a foreign key, or one that permutes target names, stops with a way out") {
   Plan plan = migrating({table("a"), table("b")});
   ForeignKeyDef fk;

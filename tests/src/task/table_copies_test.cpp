@@ -66,6 +66,13 @@ TEST_CASE("the record file: missing is empty, a round trip keeps everything, 060
   auto back = read_table_copies(dir.string());
   REQUIRE(back);
   CHECK(*back == record);
+  // The first copy of a table that joined keeps that it is one.
+  record.copying->joined = true;
+  REQUIRE(write_table_copies(dir.string(), record));
+  back = read_table_copies(dir.string());
+  REQUIRE(back);
+  CHECK(*back == record);
+  CHECK(back->copying->joined);
   struct stat st {};
   REQUIRE(::stat((dir / "table-copies.json").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);

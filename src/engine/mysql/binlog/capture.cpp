@@ -101,10 +101,11 @@ DdlReplication CaptureRules::replication_of(const DdlStatement& ddl) const {
   DdlReplication replication{replicated_ddl(classified, decision, migrated), {}, {}};
   if (replication.kind == ReplicatedDdl::kNone) return replication;
   if (replication.kind == ReplicatedDdl::kRenameTable) {
-    // The task tables it moves (within the patterns or out of them), in statement order.
+    // The task tables it moves (within the patterns or out of them), and the table it brings into
+    // them under its new name, in statement order.
     for (auto& pair : rename_pairs(classified, migrated)) {
       if (pair.fate == RenamePair::Fate::kOutside) continue;
-      replication.tables.push_back(pair.from);
+      replication.tables.push_back(pair.fate == RenamePair::Fate::kInto ? pair.to : pair.from);
       replication.renames.push_back(std::move(pair));
     }
     return replication;
@@ -147,18 +148,20 @@ std::optional<CaptureStop> CaptureRules::on_statement(const DdlStatement& ddl) c
                                  "the binlog holds no row images to replay; set binlog_format=ROW for "
                                  "every session (SET GLOBAL and the applications' SET SESSION)"};
   if (decision.new_table) {
-    // A RENAME into the patterns (a CREATE of a table they take is replicated above): the table
-    // would join with the rows it already has, which the binlog does not hold.
+    // An ALTER TABLE that renames another table into the patterns and changes it too (a RENAME
+    // TABLE into them, and a CREATE of a table they take, are replicated above): the in-link copy
+    // that lets a renamed table join takes the table as it is after a rename alone.
     const TableFate fate = rules_->fate_of(decision.table);
     const std::string target = fate.migrated && fate.target != decision.table ? " (to " + fate.target.str() + ")" : "";
     return CaptureStop{false, "source DDL at " + ddl.position.str() + " brings table " + table +
                                   " into the task's MIGRATE patterns" + target + ": \"" + ddl.statement + "\" (" +
                                   decision.reason + ") — table " + table +
-                                  " is not replicated yet: a table renamed into the patterns joins with the rows it "
-                                  "already has, which the binlog does not hold, and a copy of them inside the live "
-                                  "link is not built yet; going on would leave them missing on the target. To migrate "
-                                  "it, run again with --recopy (copies every table of the task again); to leave it "
-                                  "out, add EXCLUDE " + table + " to the script's MIGRATE and run again",
+                                  " cannot join the task: it joins with the rows it already has, which the binlog "
+                                  "does not hold, and the link copies them only for a rename alone (RENAME TABLE, or "
+                                  "ALTER TABLE ... RENAME TO with no other change); going on would leave them missing "
+                                  "on the target. To migrate it, run again with --recopy (copies every table of the "
+                                  "task again); to leave it out, add EXCLUDE " + table + " to the script's MIGRATE and "
+                                  "run again",
                        true};
   }
   return CaptureStop{false, "source DDL on migrated table " + table + " at " + ddl.position.str() + ": \"" +

@@ -58,14 +58,12 @@ ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDec
   if (classified.temporary) return ReplicatedDdl::kNone;
   if (classified.kind == StatementKind::kRenameTable ||
       (classified.kind == StatementKind::kAlterTable && alter_only_renames(classified))) {
-    // Every pair that moves a task table is replicated; one that brings a table in is not (its rows
-    // are not in the binlog), and it stops the whole statement, which the target cannot take in part.
+    // Every pair that moves a task table is replicated, and so is one that brings a table in: it
+    // joins the task, and replay copies its current rows at the statement's barrier (its rows
+    // before the statement are not in the binlog the task reads).
     const std::vector<RenamePair> pairs = rename_pairs(classified, migrated);
     bool moves = false;
-    for (const auto& pair : pairs) {
-      if (pair.fate == RenamePair::Fate::kInto) return ReplicatedDdl::kNone;
-      moves = moves || pair.fate != RenamePair::Fate::kOutside;
-    }
+    for (const auto& pair : pairs) moves = moves || pair.fate != RenamePair::Fate::kOutside;
     return moves ? ReplicatedDdl::kRenameTable : ReplicatedDdl::kNone;
   }
   // One table created (a new one the patterns take, or a task table again: IF NOT EXISTS, OR

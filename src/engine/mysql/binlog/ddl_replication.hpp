@@ -19,7 +19,8 @@ enum class ReplicatedDdl {
                    // it joins the task (or, IF NOT EXISTS of a task table, changes nothing)
   kRenameTable,    // RENAME TABLE (or an ALTER TABLE whose only change is RENAME TO) moving task
                    // tables within the patterns (renamed on the target too) or out of them (they
-                   // leave the task, their target tables stay); none into them (rename_pairs)
+                   // leave the task, their target tables stay), or bringing another table into
+                   // them (it joins the task with a copy of its rows, rename_pairs' kInto)
 };
 
 // One `from TO to` of a RENAME TABLE (or ALTER TABLE ... RENAME TO), judged against the task's
@@ -29,7 +30,7 @@ struct RenamePair {
   enum class Fate {
     kWithin,   // a task table to a name the MIGRATE rules take: it stays in the task, renamed
     kOut,      // a task table to a name they do not take: it leaves the task
-    kInto,     // another table to a name they take: it would join with rows the binlog lacks
+    kInto,     // another table to a name they take: it joins with rows the binlog lacks (copied)
     kOutside,  // neither name is the task's
   };
   QualifiedName from, to;  // `from` in the task's spelling when it is a task table
@@ -45,7 +46,7 @@ std::vector<RenamePair> rename_pairs(const ClassifiedStatement& classified, cons
 // What `classified` is to replication, given `decision` = decide_ddl(classified, ...). Only a
 // statement the classifier understood on its own (not a list, not the name scan's guess) about a
 // table the task already migrates, or a CREATE TABLE of a table its MIGRATE patterns take, is
-// replicated. A RENAME is replicated when its pairs move task tables and bring none into the task
+// replicated. A RENAME is replicated when its pairs move task tables or bring tables into the task
 // (`migrated` judges the pairs).
 ReplicatedDdl replicated_ddl(const ClassifiedStatement& classified, const DdlDecision& decision,
                              const MigratedTables& migrated);

@@ -155,21 +155,28 @@ TEST_CASE("statements: a table created in the MIGRATE patterns joins; one rename
         std::vector<QualifiedName>{{"shop", "orders"}});
   // Temporary tables never join.
   CHECK(rules.replication_of(statement("CREATE TEMPORARY TABLE fresh (id INT)")).kind == ReplicatedDdl::kNone);
-  auto renamed = rules.on_statement(statement("RENAME TABLE crm.x TO shop.y", "crm"));
-  REQUIRE(renamed);
-  CHECK_FALSE(renamed->needs_recopy);
-  CHECK(renamed->at_barrier);
-  CHECK(renamed->message ==
+  // RENAME of another table into the patterns is replicated: the table joins the task under its new
+  // name (replay copies its rows at the barrier), and is what the statement changes.
+  CHECK_FALSE(rules.on_statement(statement("RENAME TABLE crm.x TO shop.y", "crm")));
+  const DdlReplication into = rules.replication_of(statement("RENAME TABLE crm.x TO shop.y", "crm"));
+  CHECK(into.kind == ReplicatedDdl::kRenameTable);
+  CHECK(into.tables == std::vector<QualifiedName>{{"shop", "y"}});
+  REQUIRE(into.renames.size() == 1);
+  CHECK(into.renames[0].fate == RenamePair::Fate::kInto);
+  // Spelled in another case than the rules: taken all the same.
+  CHECK(rules.replication_of(statement("RENAME TABLE crm.x TO SHOP.Fresh", "")).kind == ReplicatedDdl::kRenameTable);
+  // An ALTER that renames another table in and changes it too: the copy takes a rename alone, so it stops.
+  auto altered = rules.on_statement(statement("ALTER TABLE crm.x RENAME TO shop.y, ADD COLUMN c INT", "crm"));
+  REQUIRE(altered);
+  CHECK(altered->at_barrier);
+  CHECK(altered->message ==
         "source DDL at mariadb-bin.000002:777 brings table shop.y into the task's MIGRATE patterns (to copy.y): "
-        "\"RENAME TABLE crm.x TO shop.y\" (RENAME TABLE renames another table to it, a table the MIGRATE rules take) — "
-        "table shop.y is not replicated yet: a table renamed into the patterns joins with the rows it already has, "
-        "which the binlog does not hold, and a copy of them inside the live link is not built yet; going on would "
-        "leave them missing on the target. To migrate it, run again with --recopy (copies every table of the task "
-        "again); to leave it out, add EXCLUDE shop.y to the script's MIGRATE and run again");
-  // Spelled in another case than the rules: stopped all the same (no target named: not the catalog's name).
-  auto upper = rules.on_statement(statement("RENAME TABLE crm.x TO SHOP.Fresh", ""));
-  REQUIRE(upper);
-  CHECK(upper->message.find("brings table SHOP.Fresh into the task's MIGRATE patterns: ") != std::string::npos);
+        "\"ALTER TABLE crm.x RENAME TO shop.y, ADD COLUMN c INT\" (ALTER TABLE renames another table to it, a table "
+        "the MIGRATE rules take) — table shop.y cannot join the task: it joins with the rows it already has, which "
+        "the binlog does not hold, and the link copies them only for a rename alone (RENAME TABLE, or ALTER TABLE "
+        "... RENAME TO with no other change); going on would leave them missing on the target. To migrate it, run "
+        "again with --recopy (copies every table of the task again); to leave it out, add EXCLUDE shop.y to the "
+        "script's MIGRATE and run again");
   // Outside the patterns: ignored.
   CHECK_FALSE(rules.on_statement(statement("CREATE TABLE tmp_load (id INT)")));
   CHECK(rules.replication_of(statement("CREATE TABLE tmp_load (id INT)")).kind == ReplicatedDdl::kNone);
@@ -230,7 +237,7 @@ TEST_CASE("resume point, sync points, room again") {
   CHECK(megabytes(1572864) == "1.5 MB");
 }
 
-TEST_CASE("statements: RENAME TABLE of task tables is replicated, within the patterns or out of them, never into") {
+TEST_CASE("statements: RENAME TABLE of task tables is replicated, within the patterns, out of them or into them") {
   Plan plan;
   plan.tables = {job("orders", false), job("users", false), job("_orders_gho", false)};
   // MIGRATE shop.* EXCLUDE shop.tmp_*
@@ -264,13 +271,15 @@ TEST_CASE("statements: RENAME TABLE of task tables is replicated, within the pat
   REQUIRE(swap.renames.size() == 2);
   CHECK(swap.renames[0] == RenamePair{{"shop", "orders"}, {"shop", "_orders_del"}, Fate::kWithin});
   CHECK(swap.renames[1] == RenamePair{{"shop", "_orders_gho"}, {"shop", "orders"}, Fate::kWithin});
-  // A pair that brings another table in stops the whole statement (its rows are not in the binlog).
-  for (const char* text : {"RENAME TABLE crm.x TO shop.y", "RENAME TABLE orders TO orders_old, crm.x TO shop.orders"}) {
+  // A pair that brings another table in is replicated with the others: the table joins (replay
+  // copies its rows at the barrier, or says why it cannot).
+  for (const char* text : {"RENAME TABLE crm.x TO shop.y", "RENAME TABLE shop.orders TO shop.orders_old, crm.x TO shop.orders"}) {
     CAPTURE(text);
-    CHECK(rules.replication_of(statement(text, "crm")).kind == ReplicatedDdl::kNone);
-    auto stop = rules.on_statement(statement(text, "crm"));
-    REQUIRE(stop);
-    CHECK(stop->at_barrier);
+    const DdlReplication replication = rules.replication_of(statement(text, "crm"));
+    CHECK(replication.kind == ReplicatedDdl::kRenameTable);
+    REQUIRE_FALSE(replication.renames.empty());
+    CHECK(replication.renames.back().fate == Fate::kInto);
+    CHECK_FALSE(rules.on_statement(statement(text, "crm")));
   }
   // Neither name the task's: ignored.
   CHECK_FALSE(rules.on_statement(statement("RENAME TABLE crm.a TO crm.b", "crm")));
