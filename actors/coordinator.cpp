@@ -439,6 +439,12 @@ coordinator_actor::behavior_type coordinator_impl(Self self, std::shared_ptr<con
       [=](tick_atom) {
         auto& s = self->state;
         if (int signal = s.control.stop_signal ? s.control.stop_signal->load() : 0) {
+          if (signal == SIGUSR1) {  // `omsrun stop` without the endpoint: as its stop request
+            s.ended = "stopped on request";
+            write_status(self, true);
+            finish(self, 0);
+            return;
+          }
           log::info("task") << "interrupted by " << (signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "a signal")
                     << ": the task is not finished; run the same command to resume (state in "
                     << s.directory->path() << ")";

@@ -77,7 +77,8 @@ Status stop_task(const std::string& task_dir) {
   const pid_t pid = (*holder)->pid;
   auto asked = actors::send_control(task_dir, "stop");
   if (!asked && asked.status().code() == Status::Code::kInvalidArgument) return asked.status();
-  if (!asked) ::kill(pid, SIGTERM);
+  // No endpoint yet (pre-flight) or none answering: SIGUSR1 is the deliberate stop (exit 0).
+  if (!asked) ::kill(pid, SIGUSR1);
   // Stopped = the lock is free (a pid that is gone may be reused while we wait).
   for (int i = 0; i < 600; ++i) {
     auto still = task_lock_holder(task_dir);

@@ -24,7 +24,10 @@ void install_stop_handlers() {
   action.sa_handler = request_stop;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGUSR1, &action, nullptr);
 }
+
+int stop_exit_code(int signal) { return signal == SIGUSR1 ? 0 : 128 + signal; }
 
 const std::atomic<int>& stop_signal() { return g_stop_signal; }
 

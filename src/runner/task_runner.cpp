@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <csignal>
+#include <optional>
+
 #include <caf/all.hpp>
 
 #include "actors/control_server.hpp"
@@ -201,6 +204,18 @@ Result<int> run_task_steps(RunRequest& request, RunListener& listener, bool& ans
   if (plan->tables.empty()) return Status::invalid_argument(request.script + ": no table to migrate");
   auto directory = TaskDirectory::open(request.task_dir);
   if (!directory) return directory.status();
+  // From the lock on, `omsrun stop` (SIGUSR1) and SIGINT/SIGTERM stop the run cleanly: between the
+  // steps before the actors run (nothing of a step is left half-done), then by the coordinator.
+  install_stop_handlers();
+  auto stopped_before_start = [&]() -> std::optional<int> {
+    const int signal = stop_signal().load();
+    if (signal == 0) return std::nullopt;
+    log::info("task") << (signal == SIGUSR1 ? std::string("stopped on request")
+                                            : std::string("interrupted by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"))
+                      << " before the task's actors started: run the same command to go on (state in "
+                      << directory->path() << ")";
+    return stop_exit_code(signal);
+  };
   // Only the process holding the lock writes (and rotates) the task's log file.
   log::FileSettings log_file;
   log_file.level = request.log_level == log::Level::kDebug ? log::Level::kDebug : log::Level::kInfo;
@@ -230,12 +245,15 @@ Result<int> run_task_steps(RunRequest& request, RunListener& listener, bool& ans
   auto settled = settle_table_set(*directory, plan, resuming, request.script, listener, keep_set);
   if (!settled) return settled.status();
   plan = std::move(settled).value();
+  if (auto code = stopped_before_start()) return *code;
 
   auto passed = preflight(*request.source, plan, resuming, listener);
   if (!passed) return passed.status();
   if (!*passed) return kExitFailure;
+  if (auto code = stopped_before_start()) return *code;
   if (keep_set) OMSQL_RETURN_IF_ERROR(save_table_set(directory->path(), table_set_of(*plan)));
   OMSQL_RETURN_IF_ERROR(capture_start_position(*request.source, plan, *directory, *state, listener));
+  if (auto code = stopped_before_start()) return *code;
   request.source.reset();  // the actors open their own connections
   if (resuming) listener.resuming(directory->path(), state->phase);
   return run_actors(plan, *directory, std::move(state).value(), request, listener, answered);

@@ -3,7 +3,9 @@
 # during a (throttled) copy the status shows each table's rows copied of its estimate, %, its own
 # rows/s; a pause says so, a second pause says nothing changed, the status says it waits for a
 # resume; once live, each table shows done and the link its lag; stop says the task is resumable,
-# and a second stop says there is nothing to stop.
+# and a second stop says there is nothing to stop. A stop while a fresh run is still before its
+# actors (its start position waits for a table another session has locked) is the same deliberate
+# stop: exit 0, resumable, and the rerun migrates the table.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_sentences
@@ -79,4 +81,29 @@ set -e
 case "$out" in "task $task is not running: nothing to stop"*) ;; *) fail "second stop said: $out" ;; esac
 "$OMSRUN" status --task "$task" | grep -q "(not running: stopped on request)" || fail "status after stop"
 compare --pair $db.big=${db}_t.big || fail "target differs"
+
+# A stop before the actors run (no control endpoint yet): the start position waits for `locked`.
+src_sql $db -e "CREATE TABLE locked (id INT PRIMARY KEY); INSERT INTO locked VALUES (1), (2)"
+cat > "$WORK/early.omsql" <<EOF2
+SOURCE mysql 'root@127.0.0.1:\${OMSQL_SRC_PORT}';
+TARGET mysql 'root@127.0.0.1:\${OMSQL_TGT_PORT}';
+MIGRATE $db.locked MAP $db.* TO ${db}_t.*;
+EOF2
+src_sql $db -e "LOCK TABLES locked WRITE; SELECT SLEEP(4); UNLOCK TABLES" >/dev/null &
+locker=$!
+sleep 0.5
+"$OMSRUN" "$WORK/early.omsql" --task-dir "$WORK/early" >"$WORK/early.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 50); do [ -s "$WORK/early/lock" ] && break; sleep 0.1; done
+sleep 0.5
+[ -e "$WORK/early/control.json" ] && fail "the early run has a control endpoint already (the test must stop it before)"
+out=$("$OMSRUN" stop --task "$WORK/early") || fail "stop before the actors: $out"
+[ "$out" = "stopped task $WORK/early; it is resumable: run the same command to go on" ] || fail "early stop said: $out"
+set +e; wait "$pid"; code=$?; set -e
+[ "$code" = 0 ] || { cat "$WORK/early.log"; fail "a run stopped before its actors exited $code, want 0"; }
+grep -q "stopped on request before the task's actors started" "$WORK/early/omsrun.log" || fail "the early stop is not in the log"
+wait "$locker" || true
+"$OMSRUN" "$WORK/early.omsql" --task-dir "$WORK/early" --until caught-up >"$WORK/early2.log" 2>&1 ||
+  { cat "$WORK/early2.log"; fail "the rerun after an early stop failed"; }
+compare --pair $db.locked=${db}_t.locked || fail "locked differs after the rerun"
 echo "status_sentences_e2e: ok"
