@@ -22,9 +22,58 @@ void size_copies(ReplayerState& s) {
   s.created_by_task.resize(s.own_plan->tables.size(), false);
 }
 
+// A RENAME TABLE of a table whose copy was cut off by it (or read rows after it): the table is
+// copied again under its new name once the barrier's rename ran. One such table per statement.
+std::optional<std::string> plan_renamed_copy(ReplayerSelf self, const apply::DdlStep& step, const BinlogPosition& at) {
+  auto& s = self->state;
+  const DdlStatement& ddl = *s.waiting->ddl;
+  std::optional<size_t> chosen;
+  for (size_t i = 0; i < step.renamed.size(); ++i) {
+    const auto& renamed = step.renamed[i];
+    if (!renamed.job || renamed.index >= s.copies.size()) continue;
+    const bool recorded = s.copy_record.copying && s.copy_record.copying->table == renamed.job->source &&
+                          s.copy_record.copying->at == at;
+    if (!recorded && !copy_again_at(s.copies[renamed.index], ddl.position)) continue;
+    if (chosen)
+      return "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\" renamed tables while they were "
+             "being copied (" + step.renamed[*chosen].job->source.str() + ", " + renamed.job->source.str() +
+             "), and the link copies one of them again per statement. Everything before the statement is applied; "
+             "omsrun FILE --recopy copies the task again";
+    chosen = i;
+  }
+  if (!chosen) return std::nullopt;
+  if (step.after_job)
+    return "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\" renamed " +
+           step.renamed[*chosen].job->source.str() + " while it was being copied and brings " +
+           step.after_job->source.str() + " into the task, and the link copies one table per statement. Everything "
+           "before the statement is applied; omsrun FILE --recopy copies the task again";
+  const auto& renamed = step.renamed[*chosen];
+  const TableJob& job = *renamed.job;
+  const TableCopyFacts& facts = s.copies[renamed.index];
+  const bool recorded = s.copy_record.copying && s.copy_record.copying->table == job.source && s.copy_record.copying->at == at;
+  const std::string reason = recorded ? s.copy_record.copying->reason
+                             : facts.incomplete ? "its copy did not finish: " + *facts.incomplete
+                                                : "its copy read rows up to " + facts.read_by->str() + ", after the rename";
+  auto refuse = [&](const std::string& why) {
+    return "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\" renamed " + job.source.str() +
+           " while it was being copied (" + reason + "), so it must be copied again here, but " + why +
+           ". Everything before the statement is applied; omsrun FILE --recopy copies the task again";
+  };
+  if (job.key.kind == RowKey::Kind::kNone) return refuse("copying a table without a key inside the link is not supported yet");
+  for (const auto& group : s.graph->snapshot_groups())
+    if (std::find(group.begin(), group.end(), renamed.index) != group.end())
+      return refuse("it is in a group of tables that FK actions connect, which are copied together");
+  if (auto why = refuse_recopy(*s.plan, job, s.created_by_task.at(renamed.index))) return refuse(*why);
+  s.copy_record.copying = TableCopyRecord::Copying{job.source, at, reason};
+  if (auto st = write_table_copies(s.task_dir, s.copy_record); !st) return st.message();
+  s.table_copy = typename ReplayerState::InLinkCopy{renamed.index, at, reason, false};
+  return std::nullopt;
+}
+
 std::optional<std::string> plan_table_copy(ReplayerSelf self, const apply::DdlStep& step, const BinlogPosition& at) {
   auto& s = self->state;
   size_copies(s);
+  if (step.kind == ReplicatedDdl::kRenameTable) return plan_renamed_copy(self, step, at);
   if (step.kind != ReplicatedDdl::kAlterTable || !step.before_job || !step.after_job) return std::nullopt;
   if (step.before_job->source_def.columns == step.after_job->source_def.columns) return std::nullopt;
   const size_t index = step.table_index;

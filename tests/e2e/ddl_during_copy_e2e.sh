@@ -10,6 +10,9 @@
 # (which the DROP COLUMN after it cuts off: the source no longer has `pad`), then applies the
 # DROP COLUMN and copies big once more. side (TRUNCATE) needs no copy again: every row after a
 # TRUNCATE is in the binlog after it.
+# Then a table renamed within the patterns during its copy (a second task): capture cancels the
+# copy at the rename, replay renames the target table at the barrier and copies it again under its
+# new name; the target ends with the new name only, equal.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_dcopy
@@ -72,6 +75,33 @@ grep -q "incremental: copied $db.big again at" "$WORK/run.log" || fail "big was 
 grep -q "incremental: copying $db.side again" "$WORK/run.log" && fail "side was copied again (TRUNCATE needs no copy)"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "in-link copies: $(grep -c "incremental: copying $db.big again at" "$WORK/run.log") started, $(grep -c "incremental: copied $db.big again at" "$WORK/run.log") finished"
+
+# --- a RENAME TABLE within the patterns during the table's copy ---
+src_sql $db -e "DROP TABLE big, side; CREATE TABLE moving (id INT PRIMARY KEY, v VARCHAR(30), KEY k_v (v));
+                INSERT INTO moving SELECT seq, CONCAT('v', seq) FROM seq_1_to_50000"
+tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
+run_args=("$WORK/dcopy.omsql" --task-dir "$WORK/task2")
+"$OMSRUN" "${run_args[@]}" >"$WORK/run2.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 200); do
+  [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.moving" 2>/dev/null || echo 0)" -gt 4000 ] && break
+  sleep 0.05
+done
+src_sql $db -e "UPDATE moving SET v = 'before' WHERE id = 3; RENAME TABLE moving TO moved;
+                UPDATE moved SET v = 'after' WHERE id IN (4, 49999); DELETE FROM moved WHERE id = 5; INSERT INTO moved VALUES (60000, 'new')"
+renamed_done() {
+  [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'moving'")" = 0 ] &&
+    same_table moved
+}
+for _ in $(seq 1 450); do
+  renamed_done && break
+  kill -0 "$pid" 2>/dev/null || { tail -20 "$WORK/run2.log"; fail "the task ended: a RENAME during the copy stopped it"; }
+  sleep 0.1
+done
+renamed_done || { tail -20 "$WORK/run2.log"; fail "the renamed table did not converge"; }
+grep -q "incremental: copied $db.moved again at" "$WORK/run2.log" || { tail -20 "$WORK/run2.log"; fail "moved was not copied again at the rename"; }
+kill "$pid"; wait "$pid" 2>/dev/null || true
+
 src_sql -e "DROP DATABASE $db"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 echo "ddl_during_copy_e2e: ok"
