@@ -514,11 +514,16 @@ std::optional<std::string> settle_join_against_target(DdlStep& step, const std::
          "Everything before the statement is applied";
 }
 
+bool is_joined_table(const DdlStep& step, const TableDef& target_actual, bool target_empty, const Plan& plan) {
+  return step.kind == ReplicatedDdl::kRenameTable && step.after_job && target_empty &&
+         target_has(target_actual, *step.after_job, DialectTarget::of(plan.target), &plan.tables);
+}
+
 std::optional<std::string> settle_rename_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
                                                             bool target_empty, const Plan& plan) {
   if (step.kind != ReplicatedDdl::kRenameTable || !step.after_job || !target_actual) return std::nullopt;
   const DialectTarget dialect = DialectTarget::of(plan.target);
-  if (target_empty && target_has(*target_actual, *step.after_job, dialect, &plan.tables)) {
+  if (is_joined_table(step, *target_actual, target_empty, plan)) {
     step.join_statements.clear();
     step.message += " (" + step.after_job->target.str() + " already created: as the statement makes it, empty)";
     return std::nullopt;
