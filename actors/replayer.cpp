@@ -385,6 +385,8 @@ void begin_replay(ReplayerSelf self) {
     auto it = s.copy_record.tables.find(s.own_plan->tables[i].source.str());
     s.copies[i] = newer_facts(s.copies[i], it == s.copy_record.tables.end() ? std::nullopt
                                                                              : std::optional<TableCopyFacts>(it->second));
+    // A keyless table copied inside the link in one snapshot: its changes up to it stay skipped.
+    if (s.copies[i].replay_after) s.group->set_replay_after(i, *s.copies[i].replay_after);
   }
   // Killed during an in-link copy whose barrier is committed: the copy is done again first.
   if (s.copy_record.copying && !(start < s.copy_record.copying->at)) {

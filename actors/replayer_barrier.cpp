@@ -59,7 +59,6 @@ std::optional<std::string> plan_renamed_copy(ReplayerSelf self, const apply::Ddl
            " while it was being copied (" + reason + "), so it must be copied again here, but " + why +
            ". Everything before the statement is applied; omsrun FILE --recopy copies the task again";
   };
-  if (job.key.kind == RowKey::Kind::kNone) return refuse("copying a table without a key inside the link is not supported yet");
   for (const auto& group : s.graph->snapshot_groups())
     if (std::find(group.begin(), group.end(), renamed.index) != group.end())
       return refuse("it is in a group of tables that FK actions connect, which are copied together");
@@ -91,7 +90,6 @@ std::optional<std::string> plan_table_copy(ReplayerSelf self, const apply::DdlSt
            "\" changed the table while it was being copied (" + reason + "), so it must be copied again here, but " +
            why + ". Everything before the statement is applied; omsrun FILE --recopy copies the task again";
   };
-  if (job.key.kind == RowKey::Kind::kNone) return refuse("copying a table without a key inside the link is not supported yet");
   for (const auto& group : s.graph->snapshot_groups())
     if (std::find(group.begin(), group.end(), index) != group.end())
       return refuse("it is in a group of tables that FK actions connect, which are copied together");
@@ -113,7 +111,14 @@ void table_copy_done(ReplayerSelf self, const TableCopyDone& done) {
     return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + done.error);
   auto read_by = to_binlog_position(done.read_by);
   if (!read_by) return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + read_by.status().message());
-  TableCopyFacts facts{*read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error)};
+  TableCopyFacts facts{*read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error), std::nullopt};
+  if (done.error.empty() && !done.snapshot.empty()) {
+    // Read in one snapshot (a keyless table): its changes up to the snapshot are in the copy.
+    auto snapshot = to_binlog_position(done.snapshot);
+    if (!snapshot) return replayer_fail(self, "copying " + job.source.str() + " at " + copy.at.str() + ": " + snapshot.status().message());
+    facts.replay_after = *snapshot;
+    s.group->set_replay_after(copy.index, *snapshot);
+  }
   s.copies[copy.index] = facts;
   s.copy_record.tables[job.source.str()] = facts;
   s.copy_record.copying.reset();
@@ -176,6 +181,35 @@ Status forget_table_copies(ReplayerSelf self, const apply::DdlStep& step) {
   return changed ? write_table_copies(s.task_dir, s.copy_record) : Status::ok();
 }
 
+// The link stops at the barrier's statement with `why`: everything before it is applied.
+void stop_at_barrier(ReplayerSelf self, const std::string& why) {
+  auto& s = self->state;
+  const DdlStatement& ddl = *s.waiting->ddl;
+  self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, why, ddl.schema});
+  self->quit();
+}
+
+// A target table as a barrier's settle compares it: its definition (none: it does not exist), and
+// whether it holds no row.
+struct TargetTable {
+  std::optional<TableDef> definition;
+  bool empty = true;
+};
+
+Result<TargetTable> read_target_table(engine::ApplySession& target, const QualifiedName& name) {
+  TargetTable table;
+  auto described = target.describe_table(name);
+  if (!described) {
+    if (described.status().code() == Status::Code::kNotFound) return table;
+    return described.status();
+  }
+  table.definition = std::move(described).value();
+  auto rows = target.has_rows(name);
+  if (!rows) return rows.status();
+  table.empty = !*rows;
+  return table;
+}
+
 // Runs the DDL that waited at the barrier: the group before it is committed on every lane (the
 // round that met it flushed it), so its statements run now on lane 0, and its checkpoint moves every
 // lane past it; the next group is cut only after that (lane_committed -> after_group).
@@ -185,12 +219,7 @@ void run_barrier(ReplayerSelf self) {
   if (auto st = s.progress.check_barrier(at); !st) return replayer_fail(self, st.message());
   apply::DdlStep step = std::move(*s.barrier);
   s.barrier.reset();
-  if (step.action == apply::DdlStep::Action::kStop) {
-    const DdlStatement& ddl = *s.waiting->ddl;
-    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, step.message, ddl.schema});
-    self->quit();
-    return;
-  }
+  if (step.action == apply::DdlStep::Action::kStop) return stop_at_barrier(self, step.message);
   // One target session for what the barrier reads there, opened when first needed.
   std::unique_ptr<engine::ApplySession> target;
   auto open = [&]() -> Status {
@@ -207,12 +236,9 @@ void run_barrier(ReplayerSelf self) {
     if (!unmet) return replayer_fail(self, unmet.status().message());
     if (*unmet) {
       const DdlStatement& ddl = *s.waiting->ddl;
-      const std::string why = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
-                              "\" was marked applied by hand (omsrun ddl applied), but " + **unmet +
-                              ". Everything before the statement is applied";
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, why, ddl.schema});
-      self->quit();
-      return;
+      return stop_at_barrier(self, "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
+                                       "\" was marked applied by hand (omsrun ddl applied), but " + **unmet +
+                                       ". Everything before the statement is applied");
     }
   }
   if (step.kind == ReplicatedDdl::kAlterTable && !step.statements.empty()) {
@@ -221,31 +247,16 @@ void run_barrier(ReplayerSelf self) {
     auto actual = target->describe_table(step.after_job->target);
     if (!actual) return replayer_fail(self, actual.status().message());
     if (auto why = apply::settle_against_target(step, *actual, *s.plan)) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-      self->quit();
-      return;
+      return stop_at_barrier(self, *why);
     }
   }
   if (step.kind == ReplicatedDdl::kCreateTable && !step.statements.empty()) {
     // A table that joins: created before a crash (only the checkpoint moves), or someone else's?
     if (auto st = open(); !st) return replayer_fail(self, st.message());
-    std::optional<TableDef> actual;
-    bool empty = true;
-    auto described = target->describe_table(step.after_job->target);
-    if (described) {
-      actual = std::move(described).value();
-      auto rows = target->has_rows(step.after_job->target);
-      if (!rows) return replayer_fail(self, rows.status().message());
-      empty = !*rows;
-    } else if (described.status().code() != Status::Code::kNotFound) {
-      return replayer_fail(self, described.status().message());
-    }
-    if (auto why = apply::settle_join_against_target(step, actual, empty, *s.plan)) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-      self->quit();
-      return;
+    auto actual = read_target_table(*target, step.after_job->target);
+    if (!actual) return replayer_fail(self, actual.status().message());
+    if (auto why = apply::settle_join_against_target(step, actual->definition, actual->empty, *s.plan)) {
+      return stop_at_barrier(self, *why);
     }
   }
   if (step.kind == ReplicatedDdl::kRenameTable && !step.statements.empty()) {
@@ -265,17 +276,13 @@ void run_barrier(ReplayerSelf self) {
       // Every new name is there, and so is the name the table renamed in takes (a task table was
       // renamed away from it): after a crash between the statements and the checkpoint it holds
       // the new, empty table, which is not the old one still to rename.
-      auto described = target->describe_table(step.after_job->target);
-      if (!described) return replayer_fail(self, described.status().message());
-      auto rows = target->has_rows(step.after_job->target);
-      if (!rows) return replayer_fail(self, rows.status().message());
-      if (apply::is_joined_table(step, *described, !*rows, *s.plan)) present[step.after_job->target] = false;
+      auto actual = read_target_table(*target, step.after_job->target);
+      if (!actual) return replayer_fail(self, actual.status().message());
+      if (actual->definition && apply::is_joined_table(step, *actual->definition, actual->empty, *s.plan))
+        present[step.after_job->target] = false;
     }
     if (auto why = apply::settle_rename_against_target(step, present)) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-      self->quit();
-      return;
+      return stop_at_barrier(self, *why);
     }
   }
   const bool renames_first = std::any_of(step.statements.begin(), step.statements.end(), [](const std::string& sql) {
@@ -289,29 +296,14 @@ void run_barrier(ReplayerSelf self) {
     // barrier's checkpoint), still to create, or someone else's? (Not asked when the renames still
     // to run move a task table away from its name: `RENAME TABLE t TO t_old, other.t TO t`.)
     if (auto st = open(); !st) return replayer_fail(self, st.message());
-    std::optional<TableDef> actual;
-    bool empty = true;
-    auto described = target->describe_table(step.after_job->target);
-    if (described) {
-      actual = std::move(described).value();
-      auto rows = target->has_rows(step.after_job->target);
-      if (!rows) return replayer_fail(self, rows.status().message());
-      empty = !*rows;
-    } else if (described.status().code() != Status::Code::kNotFound) {
-      return replayer_fail(self, described.status().message());
-    }
-    if (auto why = apply::settle_rename_join_against_target(step, actual, empty, *s.plan)) {
-      const DdlStatement& ddl = *s.waiting->ddl;
-      self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-      self->quit();
-      return;
+    auto actual = read_target_table(*target, step.after_job->target);
+    if (!actual) return replayer_fail(self, actual.status().message());
+    if (auto why = apply::settle_rename_join_against_target(step, actual->definition, actual->empty, *s.plan)) {
+      return stop_at_barrier(self, *why);
     }
   }
   if (auto why = plan_table_copy(self, step, at)) {
-    const DdlStatement& ddl = *s.waiting->ddl;
-    self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, *why, ddl.schema});
-    self->quit();
-    return;
+    return stop_at_barrier(self, *why);
   }
   if (auto st = forget_table_copies(self, step); !st) return replayer_fail(self, st.message());
   // The DDL's position becomes the group's: what follows is folded after it.

@@ -309,10 +309,6 @@ DdlStep rename_step(const Plan& plan, const DdlStatement& ddl, const DdlReplicat
       return stop("capture recorded no definition of " + pair.to.str() + ", renamed into the MIGRATE patterns");
     auto job = bind_table(plan.rules, *after);
     if (!job) return stop(job.status().with_context(pair.to.str()).message());
-    if (job->key.kind == RowKey::Kind::kNone)
-      return stop(pair.to.str() + " (renamed into the MIGRATE patterns) has no primary or unique key, and the link "
-                  "copies only a keyed table inside it (replay over a copy of a keyless table would double its rows). "
-                  "Run again with --recopy, or EXCLUDE it");
     for (const auto& fk : after->foreign_keys) {
       if (fk_action(fk.on_delete) == FkAction::kNone && fk_action(fk.on_update) == FkAction::kNone) continue;
       bool in_task = fk.referenced == after->name;

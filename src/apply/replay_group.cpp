@@ -75,6 +75,11 @@ ReplayGroup::ReplayGroup(const Plan& plan, const FkGraph& graph, const engine::E
 
 void ReplayGroup::set_replay_after(std::vector<BinlogPosition> replay_after) { replay_after_ = std::move(replay_after); }
 
+void ReplayGroup::set_replay_after(size_t table, const BinlogPosition& position) {
+  if (replay_after_.size() <= table) replay_after_.resize(table + 1);
+  replay_after_[table] = position;
+}
+
 void ReplayGroup::set_lanes(std::vector<BinlogPosition> lane_checkpoints) {
   lane_checkpoints_ = std::move(lane_checkpoints);
   batches_.clear();

@@ -102,6 +102,8 @@ class ReplayGroup {
   // By Plan table index: the table's copy already holds its changes up to this position (a
   // keyless table or an FK group read in one snapshot); empty for tables copied in chunks.
   void set_replay_after(std::vector<BinlogPosition> replay_after);
+  // The same for one table, copied again inside the link in one snapshot at `position`.
+  void set_replay_after(size_t table, const BinlogPosition& position);
   // Routes over `lane_checkpoints.size()` lanes from now on. Each lane drops the changes at or
   // before its entry (what it has committed): after a restart, replay begins at the slowest lane
   // and groups are cut anew, so a group may straddle a faster lane's checkpoint, and whole-row

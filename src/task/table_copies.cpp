@@ -57,6 +57,7 @@ Result<TableCopyRecord> read_table_copies(const std::string& task_dir) {
         TableCopyFacts facts;
         if (t.contains("read_by")) facts.read_by = position_of(t["read_by"]);
         if (t.contains("incomplete")) facts.incomplete = t["incomplete"].get<std::string>();
+        if (t.contains("replay_after")) facts.replay_after = position_of(t["replay_after"]);
         record.tables[name] = facts;
       }
     return record;
@@ -80,6 +81,7 @@ Status write_table_copies(const std::string& task_dir, const TableCopyRecord& re
     json t = json::object();
     if (facts.read_by) t["read_by"] = position_json(*facts.read_by);
     if (facts.incomplete) t["incomplete"] = *facts.incomplete;
+    if (facts.replay_after) t["replay_after"] = position_json(*facts.replay_after);
     tables[name] = t;
   }
   j["tables"] = tables;

@@ -24,6 +24,9 @@ namespace omsql {
 struct TableCopyFacts {
   std::optional<BinlogPosition> read_by;  // the copy read its rows by this source position (at most)
   std::optional<std::string> incomplete;  // not finished: why (then read_by says by when to redo it)
+  // The copy was read in one consistent snapshot at this position (a keyless table): it holds every
+  // change of the table up to it, so replay skips those (ReplayGroup::in_snapshot).
+  std::optional<BinlogPosition> replay_after;
   friend bool operator==(const TableCopyFacts&, const TableCopyFacts&) = default;
 };
 

@@ -8,9 +8,11 @@
 #     the rows it had (they are not in the binlog), made at the rename's barrier while the lanes
 #     wait; the changes after the rename arrive too; a kill -9 right after another such rename
 #     converges on the rerun (the copy is redone from table-copies.json);
-#  4. a keyless table renamed in stops the link, exit 1, naming the table, the position and the
-#     ways out; a rerun stops at it again; the way out "EXCLUDE it": the same task run again with
-#     the table excluded passes it.
+#     A keyless table renamed in joins too: copied in one snapshot, whose changes replay skips
+#     (duplicate rows stay duplicates);
+#  4. a table renamed in with a foreign key action to a task table stops the link, exit 1, naming
+#     the table, the position and the ways out; a rerun stops at it again; the way out "EXCLUDE
+#     it": the same task run again with the table excluded passes it.
 source "$(dirname "$0")/lib.sh"
 
 db=e2e_ddlnew
@@ -20,7 +22,8 @@ src_sql $db -e "CREATE TABLE $db.t (id INT PRIMARY KEY, v INT); INSERT INTO $db.
             INSERT INTO ${db}_other.z SELECT seq, IF(seq % 7 = 0, NULL, CONCAT('zé', seq)), IF(seq % 5 = 0, '', UNHEX('00FF'))
               FROM seq_1_to_3000;
             CREATE TABLE ${db}_other.w (id INT PRIMARY KEY, v INT); INSERT INTO ${db}_other.w SELECT seq, seq FROM seq_1_to_2000;
-            CREATE TABLE ${db}_other.k (v INT); INSERT INTO ${db}_other.k VALUES (1), (1), (2)"
+            CREATE TABLE ${db}_other.k (v INT, note TEXT); INSERT INTO ${db}_other.k VALUES (1, 'a'), (1, 'a'), (2, NULL);
+            CREATE TABLE ${db}_other.fk (id INT PRIMARY KEY, t_id INT, FOREIGN KEY (t_id) REFERENCES $db.t (id) ON DELETE CASCADE)"
 tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 
 script() { # extra EXCLUDE patterns
@@ -100,6 +103,14 @@ grep -q "binlog: $db.moved was renamed into the MIGRATE patterns on the source a
 grep -q "incremental: copied $db.moved at .*: 3000 row(s)" "$WORK/run1.log" || { cat "$WORK/run1.log"; fail "replay did not copy moved at the rename"; }
 "$OMSRUN" status --task "$WORK/task" | grep -q "joined.*$db.moved" || fail "status does not show moved joining"
 
+# A keyless table renamed in: one snapshot copy, then its changes after the snapshot.
+src_sql -e "RENAME TABLE ${db}_other.k TO $db.keyless; INSERT INTO $db.keyless VALUES (2, NULL), (3, 'c');
+            UPDATE $db.keyless SET note = 'b' WHERE v = 1 LIMIT 1"
+src_sql -e "DELETE FROM $db.keyless WHERE v = 3; UPDATE $db.t SET v = 223 WHERE id = 2"
+arrives 2 223
+same_checksum $db.keyless ${db}_t.keyless || { tgt_sql -e "SELECT * FROM ${db}_t.keyless"; fail "keyless differs on the target"; }
+grep -q "incremental: copied $db.keyless at" "$WORK/run1.log" || fail "replay did not copy keyless at the rename"
+
 # A kill -9 right after another rename into the pattern: the rerun converges.
 src_sql -e "RENAME TABLE ${db}_other.w TO $db.moved2; UPDATE $db.moved2 SET v = -v WHERE id <= 100"
 sleep 0.3
@@ -109,18 +120,18 @@ start_link run1b
 same_checksum $db.moved2 ${db}_t.moved2 || { cat "$WORK/run1b.log"; fail "moved2 differs after the kill and rerun"; }
 same_checksum $db.moved ${db}_t.moved || fail "moved differs after the kill and rerun"
 
-# --- 4. a keyless table renamed in stops the link; excluded, it passes ---
-src_sql -e "RENAME TABLE ${db}_other.k TO $db.keyless"
-expect_stop run1b "RENAME TABLE ${db}_other.k TO $db.keyless" "$db.keyless (renamed into the MIGRATE patterns) has no primary or unique key" \
-  "Run again with --recopy, or EXCLUDE it"
+# --- 4. a table renamed in with an FK action to a task table stops the link; excluded, it passes ---
+src_sql -e "RENAME TABLE ${db}_other.fk TO $db.cascading"
+expect_stop run1b "RENAME TABLE ${db}_other.fk TO $db.cascading" "$db.cascading (renamed into the MIGRATE patterns) has the foreign key" \
+  "with an ON DELETE/UPDATE action" "Run again with --recopy, or EXCLUDE it"
 grep -qE "source DDL at [^ ]+:[0-9]+ (gtid [^ ]+ )?.*renames task tables" "$WORK/run1b.log" || fail "the stop message names no position"
-[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'keyless'")" = 0 ] ||
-  fail "the keyless table was created on the target"
+[ "$(tgt_sql -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db}_t' AND TABLE_NAME = 'cascading'")" = 0 ] ||
+  fail "the refused table was created on the target"
 # A rerun meets the same statement and stops again: nothing passes it silently.
 set +e; timeout 60 "$OMSRUN" "$WORK/new.omsql" >"$WORK/run2.log" 2>&1; code=$?; set -e
 [ "$code" = 1 ] || fail "the rerun ended with $code, want 1"
-grep -qF "$db.keyless" "$WORK/run2.log" || fail "the rerun's stop does not name $db.keyless"
-script ", $db.keyless"
+grep -qF "$db.cascading" "$WORK/run2.log" || fail "the rerun's stop does not name $db.cascading"
+script ", $db.cascading"
 start_link run3
 src_sql -e "UPDATE $db.t SET v = 333 WHERE id = 3; UPDATE $db.fresh SET note = 'still fed' WHERE id = 1;
             UPDATE $db.moved SET note = 'fed' WHERE id = 12"

@@ -665,14 +665,29 @@ TEST_CASE("RENAME TABLE into the patterns: the table joins, its target created a
   barrier.applied(join);
   CHECK(barrier.rules().task_name({"s", "x"}));
 
-  // A keyless table, or two tables renamed in by one statement, stop with a way out.
+  // A keyless table joins too (the replayer copies it in one snapshot); two tables renamed in by
+  // one statement, or a foreign key with an action to a task table, stop with a way out.
   TableDef keyless = x;
   keyless.name = {"s", "k"};
   keyless.indexes.clear();
   REQUIRE(history->record(at(60), {"s", "k"}, keyless, "RENAME TABLE crm.k TO s.k"));
   DdlStep no_key = barrier.step(ddl("RENAME TABLE crm.k TO s.k", 60), group, &*history);
-  CHECK(no_key.action == DdlStep::Action::kStop);
-  CHECK(no_key.message.find("has no primary or unique key") != std::string::npos);
+  REQUIRE(no_key.action == DdlStep::Action::kApply);
+  REQUIRE(no_key.after_job);
+  CHECK(no_key.after_job->key.kind == RowKey::Kind::kNone);
+  TableDef child = x;
+  child.name = {"s", "c"};
+  ForeignKeyDef fk;
+  fk.name = "fk_c_a";
+  fk.columns = {"id"};
+  fk.referenced = {"s", "a"};
+  fk.referenced_columns = {"id"};
+  fk.on_delete = "CASCADE";
+  child.foreign_keys.push_back(fk);
+  REQUIRE(history->record(at(65), {"s", "c"}, child, "RENAME TABLE crm.c TO s.c"));
+  DdlStep cascading = barrier.step(ddl("RENAME TABLE crm.c TO s.c", 65), group, &*history);
+  CHECK(cascading.action == DdlStep::Action::kStop);
+  CHECK(cascading.message.find("has the foreign key `fk_c_a` to s.a with an ON DELETE/UPDATE action") != std::string::npos);
   DdlStep two = barrier.step(ddl("RENAME TABLE crm.p TO s.p, crm.q TO s.q", 70), group, &*history);
   CHECK(two.action == DdlStep::Action::kStop);
   CHECK(two.message.find("renames 2 tables into the MIGRATE patterns") != std::string::npos);

@@ -17,7 +17,7 @@ BinlogPosition at(uint64_t offset, std::string file = "bin.000002") { return Bin
 }  // namespace
 
 TEST_CASE("an ALTER at or before the position a copy read by redoes the copy; one after it does not") {
-  TableCopyFacts copied{at(500), std::nullopt};
+  TableCopyFacts copied{at(500), std::nullopt, std::nullopt};
   CHECK(copy_again_at(copied, at(400)));   // the copy went on reading after the statement
   CHECK(copy_again_at(copied, at(500)));   // the position was taken after the statement was written
   CHECK_FALSE(copy_again_at(copied, at(501)));
@@ -26,13 +26,13 @@ TEST_CASE("an ALTER at or before the position a copy read by redoes the copy; on
   // A copy of an older omsql (no position kept) or a table never copied by the task: as before.
   CHECK_FALSE(copy_again_at(TableCopyFacts{}, at(1)));
   // Cancelled by capture at the DDL's own position: redone exactly there.
-  TableCopyFacts cancelled{at(700), std::string("ALTER TABLE during its copy")};
+  TableCopyFacts cancelled{at(700), std::string("ALTER TABLE during its copy"), std::nullopt};
   CHECK(copy_again_at(cancelled, at(700)));
 }
 
 TEST_CASE("an unfinished copy stops the link once replay is at or past its position, not before") {
   QualifiedName t{"shop", "orders"};
-  TableCopyFacts cancelled{at(700), std::string("error 1054: Unknown column 'pad'")};
+  TableCopyFacts cancelled{at(700), std::string("error 1054: Unknown column 'pad'"), std::nullopt};
   CHECK_FALSE(unresolved_copy(t, cancelled, at(699)));
   auto why = unresolved_copy(t, cancelled, at(700));
   REQUIRE(why);
@@ -41,13 +41,13 @@ TEST_CASE("an unfinished copy stops the link once replay is at or past its posit
   CHECK(why->find("--recopy") != std::string::npos);
   CHECK(unresolved_copy(t, cancelled, at(1, "bin.000009")));
   // A finished copy is never a reason to stop.
-  CHECK_FALSE(unresolved_copy(t, TableCopyFacts{at(700), std::nullopt}, at(9000)));
+  CHECK_FALSE(unresolved_copy(t, TableCopyFacts{at(700), std::nullopt, std::nullopt}, at(9000)));
 }
 
 TEST_CASE("the in-link copy's facts replace the full copy's") {
-  TableCopyFacts full{at(100), std::string("cancelled")};
+  TableCopyFacts full{at(100), std::string("cancelled"), std::nullopt};
   CHECK(newer_facts(full, std::nullopt) == full);
-  TableCopyFacts in_link{at(900), std::nullopt};
+  TableCopyFacts in_link{at(900), std::nullopt, std::nullopt};
   CHECK(newer_facts(full, in_link) == in_link);
 }
 
@@ -60,8 +60,9 @@ TEST_CASE("the record file: missing is empty, a round trip keeps everything, 060
   CHECK(*empty == TableCopyRecord{});
   TableCopyRecord record;
   record.copying = TableCopyRecord::Copying{{"shop", "orders"}, at(4242), "its definition changed during its copy"};
-  record.tables["shop.orders"] = TableCopyFacts{at(5000), std::nullopt};
-  record.tables["shop.items"] = TableCopyFacts{BinlogPosition{"bin.000002", 77, "0-1-9"}, std::string("failed: x")};
+  record.tables["shop.orders"] = TableCopyFacts{at(5000), std::nullopt, std::nullopt};
+  record.tables["shop.items"] = TableCopyFacts{BinlogPosition{"bin.000002", 77, "0-1-9"}, std::string("failed: x"), std::nullopt};
+  record.tables["shop.keyless"] = TableCopyFacts{at(6000), std::nullopt, at(5900)};  // a snapshot copy
   REQUIRE(write_table_copies(dir.string(), record));
   auto back = read_table_copies(dir.string());
   REQUIRE(back);
