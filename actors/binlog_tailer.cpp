@@ -35,7 +35,7 @@ struct TailerState {
   std::shared_ptr<const Plan> plan;
   std::string spool_dir;
   std::string task_dir;
-  BinlogPosition start;
+  SourcePosition start;
   link_events_actor coordinator;
   replayer_actor replayer;
   std::unique_ptr<CaptureRules> rules;  // what is decoded; which statements and failures stop the link
@@ -57,7 +57,7 @@ struct TailerState {
 };
 
 // Where capture resumes: the spool's durable end, or the task's start position.
-BinlogPosition resume_point(const TailerState& s) {
+SourcePosition resume_point(const TailerState& s) {
   return capture_resume_point(s.spool->resume_position(), s.start);
 }
 
@@ -173,7 +173,7 @@ Status load_history(TailerState& s) {
   auto history = SchemaHistory::open(s.task_dir);
   if (!history) return history.status();
   s.history.emplace(std::move(history).value());
-  const BinlogPosition from = resume_point(s);
+  const SourcePosition from = resume_point(s);
   if (s.history->empty()) {
     std::vector<TableDef> base;
     for (const auto& job : s.plan->tables) base.push_back(job.source_def);
@@ -242,7 +242,7 @@ Status open_shadow(TailerState& s) {
 
 void note_copy_ddl(TailerState& s, const QualifiedName& table, const DdlStatement& ddl) {
   for (size_t i = 0; i < s.plan->tables.size(); ++i)
-    if (s.plan->tables[i].source == table) s.copy_ddls.push_back(CopyDdl{table_ref(*s.plan, i), to_source_position(ddl.position), ddl.statement});
+    if (s.plan->tables[i].source == table) s.copy_ddls.push_back(CopyDdl{table_ref(*s.plan, i), ddl.position, ddl.statement});
 }
 
 // A replicated ALTER TABLE / CREATE INDEX / DROP INDEX: the table's definition after it, from the
@@ -511,7 +511,7 @@ Status tables_rename(TailerState& s, const DdlStatement& ddl) {
 }
 
 tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerState> self, std::shared_ptr<const Plan> plan,
-                                        std::string spool_dir, std::string task_dir, BinlogPosition start,
+                                        std::string spool_dir, std::string task_dir, SourcePosition start,
                                         link_events_actor coordinator) {
   self->set_exception_handler(exit_with_exception_text);
   auto& s = self->state;
@@ -550,7 +550,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
         // captured (which may have to wait for the space that applying it gives back).
         if (!s.spool->resume_position().empty())
           self->send(s.replayer, stored_atom::value,
-                     SpoolStored{s.spool->synced_end(), to_source_position(s.spool->resume_position()), wall_now_ms()});
+                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
         self->send(self, pull_atom::value);
       },
       [=](pull_atom) {
@@ -604,7 +604,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
                 // it is not spooled, capture reads nothing more, and replay stops at its place
                 // once everything before it is applied, with a stop record the user resolves
                 // (`omsrun ddl skip|retry`); a rerun reads the statement again.
-                stopped = DdlStopReport{to_source_position(ddl->position), ddl->statement,
+                stopped = DdlStopReport{ddl->position, ddl->statement,
                                         st.message() + ". Everything before the statement is applied", ddl->schema};
                 break;
               }
@@ -633,7 +633,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           }
           s.retry.succeeded();
           self->send(s.replayer, stored_atom::value,
-                     SpoolStored{s.spool->synced_end(), to_source_position(s.spool->resume_position()), wall_now_ms()});
+                     SpoolStored{s.spool->synced_end(), s.spool->resume_position(), wall_now_ms()});
         }
         if (stopped) {
           s.halted = true;
@@ -661,7 +661,7 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
 }  // namespace
 
 tailer_actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                                 std::string task_dir, BinlogPosition start, link_events_actor coordinator) {
+                                 std::string task_dir, SourcePosition start, link_events_actor coordinator) {
   return system.spawn<caf::detached>(tailer_impl, std::move(plan), std::move(spool_dir), std::move(task_dir),
                                      std::move(start), std::move(coordinator));
 }

@@ -130,11 +130,10 @@ void fail_needs_recopy(Self self, const std::string& message) {
 void start_capture(Self self) {
   auto& s = self->state;
   if (!s.plan->phases.incremental || s.tailer) return;
-  auto start = to_binlog_position(s.task.start_position.value_or(SourcePosition{}));
-  if (!start) return fail_task(self, "the task's start position: " + start.status().message());
+  const SourcePosition start = s.task.start_position.value_or(SourcePosition{});
   std::string spool_dir = s.directory->path() + "/spool";
   link_events_actor events{self};
-  s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, s.directory->path(), *start, events);
+  s.tailer = spawn_binlog_tailer(self->system(), s.plan, spool_dir, s.directory->path(), start, events);
   s.children.watch(self, s.tailer, "binlog tailer");
   s.replayer = spawn_replayer(self->system(), s.plan, spool_dir, s.directory->path(), task_id_of(*s.directory),
                               s.tailer, events, s.control.engines);

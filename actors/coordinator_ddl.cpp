@@ -40,12 +40,9 @@ Status load_ddl_records(Self self) {
 void stop_at_ddl(Self self, const DdlStopReport& report) {
   auto& s = self->state;
   if (s.failed) return;
-  // The stop record (src/task/ddl_resolution) keeps a binlog position still.
-  auto at = to_binlog_position(report.position);
-  if (!at) return fail_task(self, report.reason + " (the stop could not be recorded: " + at.status().message() + ")");
   s.failed = true;
   const std::string& dir = s.directory->path();
-  s.ddl_stop = DdlStop{*at, report.statement, report.schema, report.reason};
+  s.ddl_stop = DdlStop{report.position, report.statement, report.schema, report.reason};
   s.ddl_stopped = true;
   // The stop replaces any earlier word: a retry of this statement is used up, and a word about
   // an earlier statement is older still (replay has passed it).
@@ -73,7 +70,7 @@ void forget_passed_ddl(Self self) {
   auto& s = self->state;
   if (s.ddl_stopped) return;
   const SourcePosition& applied = s.sync.applied;
-  auto passed = [&](const BinlogPosition& at) { return !applied.empty() && !(applied < to_source_position(at)); };
+  auto passed = [&](const SourcePosition& at) { return !applied.empty() && !(applied < at); };
   bool changed = false;
   if (s.ddl_resolution && passed(s.ddl_resolution->position)) {
     log::info("replay") << "incremental: passed the DDL at " << s.ddl_resolution->position.str()

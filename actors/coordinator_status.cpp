@@ -199,8 +199,7 @@ void start_verification(Self self, bool automatic, VerifyAsk ask, std::function<
   // else a table that joined would go unverified and one renamed would fail to read.
   std::shared_ptr<const Plan> plan = s.plan;
   if (link && !s.sync.applied.empty()) {
-    auto applied = to_binlog_position(s.sync.applied);
-    auto at = applied ? task_plan_at(*s.plan, s.directory->path(), *applied) : Result<Plan>(applied.status());
+    auto at = task_plan_at(*s.plan, s.directory->path(), s.sync.applied);
     if (!at) {
       s.verifying = false;
       const std::string why = "the task's tables at " + s.sync.applied.str() + ": " + at.status().message();

@@ -18,7 +18,7 @@
 #include "actors/protocol.hpp"
 #include "src/engine/engine.hpp"
 #include "src/model/plan.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 
 namespace omsql::actors {
 
@@ -28,7 +28,7 @@ namespace omsql::actors {
 // other DDL that names a migrated table, on a purged binlog, or on a partial row image;
 // reconnects with backoff when the source goes away.
 tailer_actor spawn_binlog_tailer(caf::actor_system& system, std::shared_ptr<const Plan> plan, std::string spool_dir,
-                                 std::string task_dir, BinlogPosition start, link_events_actor coordinator);
+                                 std::string task_dir, SourcePosition start, link_events_actor coordinator);
 
 // Applies spooled changes to the target in safe mode, grouped into target transactions that also
 // record the applied position in omsql_meta.checkpoint under `task_id`; a replicated DDL is a

@@ -438,12 +438,6 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SourcePosition& x) {
   return f(caf::meta::type_name("SourcePosition"), x.engine, x.order, x.payload);
 }
-// Only apply::LaneWork::end, which goes from the replayer to its own lanes (until the replay
-// layer carries SourcePosition too).
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, BinlogPosition& x) {
-  return f(caf::meta::type_name("BinlogPosition"), x.file, x.offset, x.gtid);
-}
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, SpoolPosition& x) {
   return f(caf::meta::type_name("SpoolPosition"), x.segment, x.offset);

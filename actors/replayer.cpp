@@ -35,7 +35,7 @@ SyncStatus status_of(ReplayerState& s) {
     s.rate_start = Clock::now();
   }
   SyncStatus status;
-  status.applied = to_source_position(s.progress.checkpoint());
+  status.applied = s.progress.checkpoint();
   status.stored = s.stored.source_position;
   status.events_applied = s.events_applied;
   status.events_per_second = s.events_per_second;
@@ -79,7 +79,7 @@ void send_to_lane(ReplayerSelf self, size_t lane, LaneWork work) {
 // every other lane's checkpoint. Returns false when there was nothing to flush.
 bool flush(ReplayerSelf self) {
   auto& s = self->state;
-  const BinlogPosition end = s.group->folded_through();
+  const SourcePosition end = s.group->folded_through();
   if (!s.progress.moves_checkpoint(end)) return false;
   s.flushing_spool_end = s.group->spool_end();
   s.group_paid = 0;
@@ -103,7 +103,7 @@ bool flush(ReplayerSelf self) {
 }
 
 // Starts `count` change appliers, routing over them from the lanes' positions as replay began.
-void spawn_lanes(ReplayerSelf self, const std::vector<BinlogPosition>& lane_checkpoints) {
+void spawn_lanes(ReplayerSelf self, const std::vector<SourcePosition>& lane_checkpoints) {
   auto& s = self->state;
   for (uint32_t lane = 0; lane < lane_checkpoints.size(); ++lane) {
     s.lanes.push_back(spawn_apply_lane(self->system(), s.plan, s.graph, checkpoint::lane_task_id(s.task_id, lane),
@@ -128,7 +128,7 @@ Status relane_if_agreed(ReplayerSelf self) {
   if (s.lanes.size() == s.wanted_lanes || s.group->kind() != apply::GroupKind::kEmpty) return Status::ok();
   auto agreed = s.progress.agreed();
   if (!agreed) return Status::ok();
-  const BinlogPosition at = *agreed;
+  const SourcePosition at = *agreed;
   // A target that is away just postpones the move to the next group boundary.
   auto target = open_target(self);
   if (!target) return target.status().is_transient() ? Status::ok() : target.status();
@@ -155,23 +155,16 @@ void run_repair(ReplayerSelf self) {
   auto& s = self->state;
   auto [table, differences] = std::move(s.repairs.front());
   s.repairs.pop_front();
-  auto open = [&](std::unique_ptr<Connection>& connection, const Endpoint& endpoint, const char* role) -> Status {
-    if (connection) return Status::ok();
-    auto opened = Connection::open(endpoint, role);
-    if (!opened) return opened.status();
-    OMSQL_RETURN_IF_ERROR(verify::prepare_verify_session(**opened));
-    connection = std::move(opened).value();
-    return Status::ok();
-  };
-  Status st = open(s.repair_source, s.plan->source, "source");
-  if (st) st = open(s.repair_target, s.plan->target, "target");
-  auto spec = verify::TableSpec::make(s.plan->tables[table]);
-  if (st && !spec) st = spec.status();
+  Status st = Status::ok();
+  if (!s.repair_rows) {
+    auto opened = engine::engine_or_default(s.engines.target, s.plan->target.dialect).open_verify(s.plan->source, s.plan->target);
+    if (opened) s.repair_rows = std::move(opened).value();
+    else st = opened.status();
+  }
   Result<std::vector<verify::RowDifference>> current = st;
-  if (st) current = verify::recheck_rows(*s.repair_source, *s.repair_target, *spec, differences);
+  if (st) current = s.repair_rows->rows_now(s.plan->tables[table], differences);
   if (!current) {
-    s.repair_source.reset();
-    s.repair_target.reset();
+    s.repair_rows.reset();
     log::warning("replay") << "repair of " << s.plan->tables[table].target.str()
               << " skipped: " << current.status().message();
     self->send(self, apply_atom::value);
@@ -295,7 +288,7 @@ bool stop_at_capture_stop(ReplayerSelf self) {
 void after_group(ReplayerSelf self) {
   auto& s = self->state;
   self->send(s.tailer, applied_atom::value, s.progress.in_flight() ? s.flushing_spool_end : s.group->spool_end());
-  s.unapplied.applied(to_source_position(s.progress.checkpoint()));
+  s.unapplied.applied(s.progress.checkpoint());
   s.progress.check_caught_up();
   // The barrier that asked for an in-link copy is committed on every lane: the copy runs now.
   if (s.table_copy) {
@@ -309,7 +302,7 @@ void after_group(ReplayerSelf self) {
   self->send(s.coordinator, sync_status_atom::value, status_of(s));
   if (stop_at_capture_stop(self)) return;
   // More may be waiting in the spool: continue without waiting for the tailer.
-  if (s.reader && (to_source_position(s.progress.checkpoint()) < s.stored.source_position || s.waiting) && !s.apply_scheduled) {
+  if (s.reader && (s.progress.checkpoint() < s.stored.source_position || s.waiting) && !s.apply_scheduled) {
     s.apply_scheduled = true;
     self->send(self, apply_atom::value);
   }
@@ -341,16 +334,16 @@ void begin_replay(ReplayerSelf self) {
   auto lanes = (*target)->lane_checkpoints(s.task_id);
   if (!lanes) return retry_or_fail(lanes.status());
   if (lanes->empty()) {
-    if (auto st = (*target)->set_lanes(s.task_id, s.wanted_lanes, BinlogPosition{}); !st)
+    if (auto st = (*target)->set_lanes(s.task_id, s.wanted_lanes, SourcePosition{}); !st)
       return retry_or_fail(st);
-    lanes->assign(s.wanted_lanes, BinlogPosition{});
+    lanes->assign(s.wanted_lanes, SourcePosition{});
   }
   auto source = engine::engine_or_default(s.engines.source, s.plan->source.dialect).open_source(s.plan->source);
   if (!source) return retry_or_fail(source.status());
   auto position = (*source)->current_position();
   if (!position) return retry_or_fail(position.status());
   // Applied segments are given back: the spool must still hold every change after the checkpoint.
-  const BinlogPosition start = *std::min_element(lanes->begin(), lanes->end());
+  const SourcePosition start = *std::min_element(lanes->begin(), lanes->end());
   if (auto st = check_spool_holds_after(s.spool_dir, start); !st) return replayer_fail(self, st.message());
   auto reader = SpoolReader::open(s.spool_dir);
   if (!reader) return replayer_fail(self, reader.status().message());
@@ -397,16 +390,14 @@ void begin_replay(ReplayerSelf self) {
   }
   s.begin_retry.succeeded();
   s.progress.begin(*lanes);
-  if (!s.progress.checkpoint().empty()) s.unapplied.applied(to_source_position(s.progress.checkpoint()));
-  auto catch_up_target = to_binlog_position(*position);
-  if (!catch_up_target) return replayer_fail(self, "the source's position now: " + catch_up_target.status().message());
-  s.progress.set_catch_up_target(*catch_up_target);
+  if (!s.progress.checkpoint().empty()) s.unapplied.applied(s.progress.checkpoint());
+  s.progress.set_catch_up_target(*position);
   s.reader = std::move(reader).value();
   spawn_lanes(self, *lanes);
   s.events_budget = TokenBucket(s.events_budget.rate(), Clock::now());  // empty when replay begins
   if (auto st = relane_if_agreed(self); !st) return replayer_fail(self, st.message());
   s.replaying = true;
-  const BinlogPosition& from = s.progress.checkpoint();
+  const SourcePosition& from = s.progress.checkpoint();
   log::info("replay") << "incremental: replaying from " << (from.empty() ? "the start of the spool" : from.str()) << " on "
             << s.lanes.size() << " apply lane(s); catching up to " << s.progress.catch_up_target().str();
   if (s.lanes.size() != s.wanted_lanes)
@@ -454,21 +445,11 @@ replayer_actor::behavior_type replayer_impl(replayer_actor::stateful_pointer<Rep
         s.created_by_task.assign(s.plan->tables.size(), false);
         for (const TableCopyState& copy : start.copies) {
           const uint32_t index = index_of(*s.plan, copy.table);
-          if (copy.has_read_by) {
-            auto read_by = to_binlog_position(copy.read_by);
-            if (!read_by) return replayer_fail(self, copy.table.source.str() + "'s copy position: " + read_by.status().message());
-            s.copies[index].read_by = *read_by;
-          }
+          if (copy.has_read_by) s.copies[index].read_by = copy.read_by;
           if (!copy.incomplete.empty()) s.copies[index].incomplete = copy.incomplete;
           s.created_by_task[index] = copy.created_by_task;
         }
-        std::vector<BinlogPosition> replay_after;
-        for (const SourcePosition& after : replay_after_by_index(*self->state.plan, start)) {
-          auto binlog = to_binlog_position(after);
-          if (!binlog) return replayer_fail(self, "a table's snapshot position: " + binlog.status().message());
-          replay_after.push_back(*binlog);
-        }
-        self->state.group->set_replay_after(replay_after);
+        self->state.group->set_replay_after(replay_after_by_index(*self->state.plan, start));
         begin_replay(self);
       },
       [=](retry_atom, uint64_t token) {

@@ -24,7 +24,7 @@ void size_copies(ReplayerState& s) {
 
 // A RENAME TABLE of a table whose copy was cut off by it (or read rows after it): the table is
 // copied again under its new name once the barrier's rename ran. One such table per statement.
-std::optional<std::string> plan_renamed_copy(ReplayerSelf self, const apply::DdlStep& step, const BinlogPosition& at) {
+std::optional<std::string> plan_renamed_copy(ReplayerSelf self, const apply::DdlStep& step, const SourcePosition& at) {
   auto& s = self->state;
   const DdlStatement& ddl = *s.waiting->ddl;
   std::optional<size_t> chosen;
@@ -69,7 +69,7 @@ std::optional<std::string> plan_renamed_copy(ReplayerSelf self, const apply::Ddl
   return std::nullopt;
 }
 
-std::optional<std::string> plan_table_copy(ReplayerSelf self, const apply::DdlStep& step, const BinlogPosition& at) {
+std::optional<std::string> plan_table_copy(ReplayerSelf self, const apply::DdlStep& step, const SourcePosition& at) {
   auto& s = self->state;
   size_copies(s);
   if (step.kind == ReplicatedDdl::kRenameTable) return plan_renamed_copy(self, step, at);
@@ -109,15 +109,11 @@ void table_copy_done(ReplayerSelf self, const TableCopyDone& done) {
   const TableJob& job = s.plan->tables[copy.index];
   if (!done.error.empty() && !done.table_level)
     return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + done.error);
-  auto read_by = to_binlog_position(done.read_by);
-  if (!read_by) return replayer_fail(self, "copying " + job.source.str() + " again at " + copy.at.str() + ": " + read_by.status().message());
-  TableCopyFacts facts{*read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error), std::nullopt};
+  TableCopyFacts facts{done.read_by, done.error.empty() ? std::nullopt : std::optional<std::string>(done.error), std::nullopt};
   if (done.error.empty() && !done.snapshot.empty()) {
     // Read in one snapshot (a keyless table): its changes up to the snapshot are in the copy.
-    auto snapshot = to_binlog_position(done.snapshot);
-    if (!snapshot) return replayer_fail(self, "copying " + job.source.str() + " at " + copy.at.str() + ": " + snapshot.status().message());
-    facts.replay_after = *snapshot;
-    s.group->set_replay_after(copy.index, *snapshot);
+    facts.replay_after = done.snapshot;
+    s.group->set_replay_after(copy.index, done.snapshot);
   }
   s.copies[copy.index] = facts;
   s.copy_record.tables[job.source.str()] = facts;
@@ -185,7 +181,7 @@ Status forget_table_copies(ReplayerSelf self, const apply::DdlStep& step) {
 void stop_at_barrier(ReplayerSelf self, const std::string& why) {
   auto& s = self->state;
   const DdlStatement& ddl = *s.waiting->ddl;
-  self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{to_source_position(ddl.position), ddl.statement, why, ddl.schema});
+  self->send(s.coordinator, ddl_stop_atom::value, DdlStopReport{ddl.position, ddl.statement, why, ddl.schema});
   self->quit();
 }
 
@@ -215,7 +211,7 @@ Result<TargetTable> read_target_table(engine::ApplySession& target, const Qualif
 // lane past it; the next group is cut only after that (lane_committed -> after_group).
 void run_barrier(ReplayerSelf self) {
   auto& s = self->state;
-  const BinlogPosition at = s.waiting->end;
+  const SourcePosition at = s.waiting->end;
   if (auto st = s.progress.check_barrier(at); !st) return replayer_fail(self, st.message());
   apply::DdlStep step = std::move(*s.barrier);
   s.barrier.reset();

@@ -21,8 +21,7 @@
 #include "src/common/retry.hpp"
 #include "src/common/token_bucket.hpp"
 #include "src/engine/engine.hpp"
-#include "src/engine/mysql/binlog/unapplied_ages.hpp"
-#include "src/engine/mysql/connection.hpp"
+#include "src/apply/unapplied_ages.hpp"
 #include "src/spool/spool.hpp"
 #include "src/task/ddl_resolution.hpp"
 #include "src/task/schema_history.hpp"
@@ -64,8 +63,7 @@ struct ReplayerState {
   SpoolPosition flushing_spool_end;
   // Verification repairs waiting for the next group boundary: (table index, differences).
   std::deque<std::pair<size_t, std::vector<verify::RowDifference>>> repairs;
-  std::unique_ptr<Connection> repair_source;       // read the current source rows of a repair
-  std::unique_ptr<Connection> repair_target;
+  std::unique_ptr<engine::VerifySession> repair_rows;  // reads a repair's rows as both sides hold them now
   RetryState begin_retry;                          // reading the checkpoints before replay begins
   bool begin_retry_pending = false;
   bool replaying = false;
@@ -91,7 +89,7 @@ struct ReplayerState {
   TableCopyRecord copy_record;
   struct InLinkCopy {
     size_t index = 0;
-    BinlogPosition at;  // the barrier; every lane's checkpoint once its statements ran
+    SourcePosition at;  // the barrier; every lane's checkpoint once its statements ran
     std::string reason;
     bool started = false;
     bool joined = false;  // its first copy: the table joined the task at the barrier

@@ -10,9 +10,7 @@
 
 #include "actors/supervision.hpp"
 #include "src/task/actor_graph.hpp"
-#include "src/engine/mysql/checkpoint.hpp"
-#include "src/engine/mysql/connection.hpp"
-#include "src/verify/chunk_hash.hpp"
+#include "src/engine/engine.hpp"
 #include "src/verify/recheck.hpp"
 #include "src/verify/repair.hpp"
 #include "src/verify/verifier.hpp"
@@ -34,8 +32,8 @@ struct Settling {
   caf::typed_response_promise<verify::TableReport> promise;
   TableWork work;
   std::optional<verify::SettledRecheck> recheck;
-  BinlogPosition waiting_for;        // the source position of the round in progress
-  BinlogPosition applied;            // the link's checkpoint, as last read
+  SourcePosition waiting_for;        // the source position of the round in progress
+  SourcePosition applied;            // the link's checkpoint, as last read
   Clock::time_point deadline;
   uint64_t generation = 0;           // polls of an earlier table are ignored
 };
@@ -43,8 +41,7 @@ struct Settling {
 struct VerifierState {
   std::shared_ptr<const Plan> plan;
   VerifyOptions options;
-  std::unique_ptr<Connection> source;
-  std::unique_ptr<Connection> target;
+  std::unique_ptr<engine::VerifySession> session;  // both sides; dropped when a table fails
   std::unique_ptr<Settling> settling;
   uint64_t generation = 0;
   static inline const char* name = "verifier";
@@ -53,15 +50,10 @@ struct VerifierState {
 using Verifier = verifier_actor::stateful_pointer<VerifierState>;
 
 Status connect(VerifierState& s) {
-  if (s.source && s.target) return Status::ok();
-  auto source = Connection::open(s.plan->source, "source");
-  if (!source) return source.status();
-  auto target = Connection::open(s.plan->target, "target");
-  if (!target) return target.status();
-  OMSQL_RETURN_IF_ERROR(verify::prepare_verify_session(**source));
-  OMSQL_RETURN_IF_ERROR(verify::prepare_verify_session(**target));
-  s.source = std::move(source).value();
-  s.target = std::move(target).value();
+  if (s.session) return Status::ok();
+  auto session = engine::engine_for(s.plan->target.dialect).open_verify(s.plan->source, s.plan->target);
+  if (!session) return session.status();
+  s.session = std::move(session).value();
   return Status::ok();
 }
 
@@ -77,7 +69,7 @@ Status write_and_apply_repairs(VerifierState& s, verify::VerifyReport& report) {
   }
   if (!s.options.repair_apply || statements.empty()) return Status::ok();
   OMSQL_RETURN_IF_ERROR(connect(s));
-  OMSQL_RETURN_IF_ERROR(verify::apply_repair_statements(*s.target, statements));
+  OMSQL_RETURN_IF_ERROR(s.session->apply_repairs(statements));
   report.repair_applied = true;
   return Status::ok();
 }
@@ -102,8 +94,7 @@ void end_settling(Verifier self, verify::TableReport report) {
 
 void fail_settling(Verifier self, const Status& status) {
   auto& s = self->state;
-  s.source.reset();  // a lost connection is reopened for the next table
-  s.target.reset();
+  s.session.reset();  // a lost connection is reopened for the next table
   end_settling(self, failed_report(table_of(*s.plan, s.settling->work.table), status.message()));
 }
 
@@ -112,11 +103,11 @@ void fail_settling(Verifier self, const Status& status) {
 void settle_poll(Verifier self) {
   auto& s = self->state;
   Settling& st = *s.settling;
-  auto applied = checkpoint::applied_position(*s.target, st.work.live_task_id);
+  auto applied = s.session->applied_position(st.work.live_task_id);
   if (!applied) return fail_settling(self, applied.status());
   st.applied = *applied;
   if (!applied->empty() && !(*applied < st.waiting_for)) {
-    if (auto compared = st.recheck->compare(*s.source, *s.target); !compared) return fail_settling(self, compared);
+    if (auto compared = s.session->recheck_compare(*st.recheck); !compared) return fail_settling(self, compared);
     return settle_round(self);
   }
   if (Clock::now() >= st.deadline) {
@@ -132,7 +123,7 @@ void settle_round(Verifier self) {
   auto& s = self->state;
   Settling& st = *s.settling;
   if (st.recheck->done()) return end_settling(self, st.recheck->finish());
-  auto position = st.recheck->read_source(*s.source);
+  auto position = s.session->recheck_read_source(*st.recheck);
   if (!position) return fail_settling(self, position.status());
   st.waiting_for = *position;
   if (st.work.progress) {
@@ -167,10 +158,9 @@ verifier_actor::behavior_type verifier_impl(Verifier self, std::shared_ptr<const
         auto on_rows = [self, work](uint64_t rows) {
           if (work.progress) self->send(work.progress, rows_atom::value, TableRows{work.table, rows});
         };
-        auto report = verify::verify_table(*s.source, *s.target, job, s.options, {}, on_rows);
+        auto report = s.session->verify_table(job, s.options, on_rows);
         if (!report) {
-          s.source.reset();
-          s.target.reset();
+          s.session.reset();
           return failed_report(job, report.status().message());
         }
         // Nothing applies changes to the target: what differs now is a difference.

@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
             auto writer = copy::BatchWriter::open(*target, jobs[j], format);
             if (!writer) throw std::runtime_error(writer.status().message());
             while (true) {
-              auto range = planner.next(*source);
+              auto range = copy::next_chunk(planner, *source);
               if (!range) throw std::runtime_error(range.status().message());
               if (!range->has_value()) break;
               auto cursor = copy::ChunkCursor::open(*source, jobs[j], **range, limits, format);

@@ -24,7 +24,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/apply/foreign_keys.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/common/status.hpp"
 #include "src/engine/mysql/connection.hpp"
 

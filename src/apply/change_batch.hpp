@@ -29,7 +29,7 @@
 
 #include "src/common/status.hpp"
 #include "src/engine/engine.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/model/plan.hpp"
 
 namespace omsql::apply {

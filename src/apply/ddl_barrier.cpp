@@ -619,7 +619,7 @@ Result<std::vector<std::string>> at_source_time(std::vector<std::string> stateme
   return out;
 }
 
-LaneWork ddl_work(std::vector<std::string> statements, const BinlogPosition& at, const std::string& task_id,
+LaneWork ddl_work(std::vector<std::string> statements, const SourcePosition& at, const std::string& task_id,
                   size_t lanes) {
   LaneWork work;
   work.lane = 0;

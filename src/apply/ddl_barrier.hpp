@@ -27,7 +27,7 @@
 #include "src/apply/lane_transaction.hpp"
 #include "src/apply/replay_group.hpp"
 #include "src/engine/mysql/binlog/capture.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/model/plan.hpp"
 #include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
@@ -152,7 +152,7 @@ Result<std::vector<std::string>> at_source_time(std::vector<std::string> stateme
 
 // The DDL at `at` for lane 0 of the task's `lanes` lanes: its statements, then `at` in every
 // lane's checkpoint row in one transaction.
-LaneWork ddl_work(std::vector<std::string> statements, const BinlogPosition& at, const std::string& task_id,
+LaneWork ddl_work(std::vector<std::string> statements, const SourcePosition& at, const std::string& task_id,
                   size_t lanes);
 
 }  // namespace omsql::apply

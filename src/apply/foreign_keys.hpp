@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "src/model/plan.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 
 namespace omsql::apply {
 

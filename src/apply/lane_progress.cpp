@@ -4,22 +4,22 @@
 
 namespace omsql::apply {
 
-void LaneProgress::begin(std::vector<BinlogPosition> committed) {
+void LaneProgress::begin(std::vector<SourcePosition> committed) {
   committed_ = std::move(committed);
   checkpoint_ = *std::min_element(committed_.begin(), committed_.end());
   in_flight_ = 0;
 }
 
-void LaneProgress::relane(size_t lanes, const BinlogPosition& at) { committed_.assign(lanes, at); }
+void LaneProgress::relane(size_t lanes, const SourcePosition& at) { committed_.assign(lanes, at); }
 
-std::optional<BinlogPosition> LaneProgress::agreed() const {
+std::optional<SourcePosition> LaneProgress::agreed() const {
   if (in_flight() || committed_.empty()) return std::nullopt;
   for (const auto& position : committed_)
     if (!(position == committed_.front())) return std::nullopt;
   return committed_.front();
 }
 
-Status LaneProgress::check_ordered(const BinlogPosition& end) const {
+Status LaneProgress::check_ordered(const SourcePosition& end) const {
   for (const auto& position : committed_)
     if (!position.empty() && !(position < end))
       return Status::invalid_argument("internal error: a lane has committed " + position.str() +
@@ -27,7 +27,7 @@ Status LaneProgress::check_ordered(const BinlogPosition& end) const {
   return Status::ok();
 }
 
-Status LaneProgress::check_barrier(const BinlogPosition& at) const {
+Status LaneProgress::check_barrier(const SourcePosition& at) const {
   if (in_flight())
     return Status::invalid_argument("internal error: the DDL at " + at.str() + " was reached with a group in flight");
   for (const auto& position : committed_)
@@ -37,7 +37,7 @@ Status LaneProgress::check_barrier(const BinlogPosition& at) const {
   return Status::ok();
 }
 
-void LaneProgress::group_sent(const BinlogPosition& end, size_t acknowledgements, uint64_t changes) {
+void LaneProgress::group_sent(const SourcePosition& end, size_t acknowledgements, uint64_t changes) {
   sending_ = end;
   sending_changes_ = changes;
   in_flight_ = acknowledgements;

@@ -9,7 +9,7 @@
 
 namespace omsql::apply {
 
-LaneWork parallel_work(uint32_t lane, LaneShare share, const BinlogPosition& end) {
+LaneWork parallel_work(uint32_t lane, LaneShare share, const SourcePosition& end) {
   LaneWork work;
   work.lane = lane;
   work.end = end;
@@ -19,7 +19,7 @@ LaneWork parallel_work(uint32_t lane, LaneShare share, const BinlogPosition& end
   return work;
 }
 
-LaneWork ordered_work(LaneShare share, const BinlogPosition& end, const std::string& task_id, size_t lanes) {
+LaneWork ordered_work(LaneShare share, const SourcePosition& end, const std::string& task_id, size_t lanes) {
   LaneWork work;
   work.lane = 0;
   work.end = end;
@@ -30,7 +30,7 @@ LaneWork ordered_work(LaneShare share, const BinlogPosition& end, const std::str
   return work;
 }
 
-LaneWork repair_work(const std::vector<verify::RowDifference>& differences, const BinlogPosition& checkpoint) {
+LaneWork repair_work(const std::vector<verify::RowDifference>& differences, const SourcePosition& checkpoint) {
   LaneWork work;
   work.repair = true;
   work.end = checkpoint;
@@ -41,7 +41,7 @@ LaneWork repair_work(const std::vector<verify::RowDifference>& differences, cons
   return work;
 }
 
-bool lane_holds(const BinlogPosition& lane_checkpoint, const LaneWork& work) {
+bool lane_holds(const SourcePosition& lane_checkpoint, const LaneWork& work) {
   return !work.repair && !lane_checkpoint.empty() && !(lane_checkpoint < work.end);
 }
 
@@ -114,9 +114,14 @@ Status run_lane_transaction(StatementRunner& runner, const Plan& plan, const FkG
       for (auto& warning : outcome.warnings) warnings->push_back(std::move(warning));
   }
   if (work.repair) return runner.execute("COMMIT");
-  if (auto st = runner.execute(checkpoint::upsert_sql(lane_id, work.end, 0)); !st) return rollback(st);
-  for (const auto& lane : work.also_checkpoint)
-    if (auto st = runner.execute(checkpoint::upsert_sql(lane, work.end, 0)); !st) return rollback(st);
+  auto upsert = checkpoint::upsert_sql(lane_id, work.end, 0);
+  if (!upsert) return rollback(upsert.status());
+  if (auto st = runner.execute(*upsert); !st) return rollback(st);
+  for (const auto& lane : work.also_checkpoint) {
+    auto also = checkpoint::upsert_sql(lane, work.end, 0);
+    if (!also) return rollback(also.status());
+    if (auto st = runner.execute(*also); !st) return rollback(st);
+  }
   if (auto st = runner.execute("COMMIT"); !st) return rollback(st);
   return Status::ok();
 }

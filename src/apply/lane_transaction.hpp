@@ -15,7 +15,7 @@
 #include "src/apply/replay_group.hpp"
 #include "src/common/status.hpp"
 #include "src/engine/engine.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 #include "src/model/plan.hpp"
 #include "src/verify/differ.hpp"
 
@@ -28,7 +28,7 @@ struct LaneWork {
   std::vector<std::vector<std::string>> row_keys;  // per statement, its rows' keys (for messages)
   std::vector<CascadeTrigger> cascades;            // ordered groups: the FK actions between statements
   std::vector<std::string> also_checkpoint;        // ordered groups: the checkpoint rows of the other lanes
-  BinlogPosition end;                              // the group's end: the position every row records
+  SourcePosition end;                              // the group's end: the position every row records
   uint64_t changes = 0;
   bool repair = false;  // verification repairs: applied between two groups, no checkpoint moves
   // A replicated DDL (ddl_barrier.hpp): `statements` run one by one outside a transaction (DDL
@@ -37,17 +37,17 @@ struct LaneWork {
 };
 
 // Lane `lane`'s share of a parallel group ending at `end`.
-LaneWork parallel_work(uint32_t lane, LaneShare share, const BinlogPosition& end);
+LaneWork parallel_work(uint32_t lane, LaneShare share, const SourcePosition& end);
 // An ordered group ending at `end`, for lane 0 of the task's `lanes` lanes: its transaction also
 // records `end` in the rows of lanes 1 .. lanes-1.
-LaneWork ordered_work(LaneShare share, const BinlogPosition& end, const std::string& task_id, size_t lanes);
+LaneWork ordered_work(LaneShare share, const SourcePosition& end, const std::string& task_id, size_t lanes);
 // The repairs of `differences` (rows as they differ now), applied while every lane stands at
 // `checkpoint`: deletes of extra rows first, then the rows to write, as the repair file orders them.
-LaneWork repair_work(const std::vector<verify::RowDifference>& differences, const BinlogPosition& checkpoint);
+LaneWork repair_work(const std::vector<verify::RowDifference>& differences, const SourcePosition& checkpoint);
 
 // True when a lane whose committed position is `lane_checkpoint` already holds `work` (its end is
 // not after the checkpoint): the lane skips it. Repairs are never skipped.
-bool lane_holds(const BinlogPosition& lane_checkpoint, const LaneWork& work);
+bool lane_holds(const SourcePosition& lane_checkpoint, const LaneWork& work);
 
 // Runs `work` on `runner` as one transaction: START TRANSACTION, the statements (each cascade just
 // before the statement it precedes), the checkpoint rows of `lane_id` and of work.also_checkpoint
@@ -80,7 +80,7 @@ class LaneWriter {
   // since a transaction whose COMMIT lost its answer may have committed.
   void reset();
   // What the lane has committed, as last read or written (empty: nothing yet).
-  const BinlogPosition& checkpoint() const { return checkpoint_; }
+  const SourcePosition& checkpoint() const { return checkpoint_; }
 
  private:
   Status connect();
@@ -90,7 +90,7 @@ class LaneWriter {
   const FkGraph& graph_;
   std::string lane_id_;
   std::unique_ptr<engine::ApplySession> session_;
-  BinlogPosition checkpoint_;
+  SourcePosition checkpoint_;
   bool checkpoint_read_ = false;
 };
 

@@ -20,9 +20,9 @@ uint64_t approximate_bytes(const RowChange& change) {
 }  // namespace
 
 std::optional<SourceTransaction> TransactionAssembler::add(const Event& event, const SpoolPosition& next,
-                                                           const BinlogPosition& applied) {
-  const BinlogPosition& position = event_position(event);
-  const auto covers = [&](const BinlogPosition& done) { return !done.empty() && !(done < position); };
+                                                           const SourcePosition& applied) {
+  const SourcePosition& position = event_position(event);
+  const auto covers = [&](const SourcePosition& done) { return !done.empty() && !(done < position); };
   const bool already_applied = covers(applied) || covers(returned_end_);
   if (const auto* rows = std::get_if<RowsEvent>(&event)) {
     if (already_applied) return std::nullopt;
@@ -30,8 +30,7 @@ std::optional<SourceTransaction> TransactionAssembler::add(const Event& event, c
     if (open_bytes_ >= piece_bytes_ && !open_rows_.empty()) {
       piece.emplace();
       piece->rows = std::move(open_rows_);
-      piece->end = open_end_;
-      piece->end.gtid.clear();
+      piece->end = open_end_;  // inside the transaction: a position no resume takes a GTID from
       piece->next = open_next_;
       piece->piece = true;
       returned_end_ = piece->end;
@@ -70,17 +69,17 @@ ReplayGroup::ReplayGroup(const Plan& plan, const FkGraph& graph, const engine::E
     : plan_(plan), graph_(graph), engine_(engine::engine_or_default(target_engine, plan.target.dialect)),
       routers_(plan.tables.size()), ordered_(plan, &engine_) {
   for (size_t i = 0; i < plan_.tables.size(); ++i) job_index_[plan_.tables[i].source] = i;
-  set_lanes({BinlogPosition{}});
+  set_lanes({SourcePosition{}});
 }
 
-void ReplayGroup::set_replay_after(std::vector<BinlogPosition> replay_after) { replay_after_ = std::move(replay_after); }
+void ReplayGroup::set_replay_after(std::vector<SourcePosition> replay_after) { replay_after_ = std::move(replay_after); }
 
-void ReplayGroup::set_replay_after(size_t table, const BinlogPosition& position) {
+void ReplayGroup::set_replay_after(size_t table, const SourcePosition& position) {
   if (replay_after_.size() <= table) replay_after_.resize(table + 1);
   replay_after_[table] = position;
 }
 
-void ReplayGroup::set_lanes(std::vector<BinlogPosition> lane_checkpoints) {
+void ReplayGroup::set_lanes(std::vector<SourcePosition> lane_checkpoints) {
   lane_checkpoints_ = std::move(lane_checkpoints);
   batches_.clear();
   batches_.resize(lane_checkpoints_.size());
@@ -90,7 +89,7 @@ void ReplayGroup::set_lanes(std::vector<BinlogPosition> lane_checkpoints) {
   parallel_bytes_ = 0;
 }
 
-bool ReplayGroup::in_snapshot(size_t table, const BinlogPosition& position) const {
+bool ReplayGroup::in_snapshot(size_t table, const SourcePosition& position) const {
   return table < replay_after_.size() && !replay_after_[table].empty() && !(replay_after_[table] < position);
 }
 
@@ -181,7 +180,7 @@ Status ReplayGroup::fold_ordered(const SourceTransaction& transaction) {
 
 bool ReplayGroup::lanes_hold(size_t table, const RowChange& change) {
   const auto holds = [&](size_t lane) {
-    const BinlogPosition& committed = lane_checkpoints_[lane];
+    const SourcePosition& committed = lane_checkpoints_[lane];
     return !committed.empty() && !(committed < change.position);
   };
   if (change.kind == RowChange::kUpdate && router(table).keyed())
@@ -190,7 +189,7 @@ bool ReplayGroup::lanes_hold(size_t table, const RowChange& change) {
 }
 
 Status ReplayGroup::fold_into(size_t lane, size_t table, const RowChange& change, bool count) {
-  const BinlogPosition& committed = lane_checkpoints_[lane];
+  const SourcePosition& committed = lane_checkpoints_[lane];
   if (!committed.empty() && !(committed < change.position)) return Status::ok();
   auto& slot = batches_[lane][table];
   if (!slot) slot = std::make_unique<ChangeBatch>(plan_.tables[table], &engine_);

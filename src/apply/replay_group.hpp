@@ -21,8 +21,8 @@
 #include "src/apply/change_batch.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/ordered_batch.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/engine/change_event.hpp"
+#include "src/model/source_position.hpp"
 #include "src/model/plan.hpp"
 #include "src/spool/spool.hpp"
 
@@ -32,7 +32,7 @@ namespace omsql::apply {
 // or the DDL of another table, which moves the position on), or a piece of one too large to hold.
 struct SourceTransaction {
   std::vector<RowChange> rows;  // of wanted tables, in binlog order
-  BinlogPosition end;           // the position of the event that ended it
+  SourcePosition end;           // the position of the event that ended it
   SpoolPosition next;           // the spool position after its last record
   // A piece of a transaction larger than TransactionAssembler::kPieceBytes: its rows up to a rows
   // event's end, which is `end` (without a GTID: the transaction is not done there). The lanes
@@ -62,15 +62,15 @@ class TransactionAssembler {
   // TransactionBegin drops rows left open (a transaction cut off by a reconnect is read again from
   // its start). Events at or before `applied`, or before the end of a unit already returned (the
   // re-read start of a cut transaction whose pieces went out), add nothing and end nothing.
-  std::optional<SourceTransaction> add(const Event& event, const SpoolPosition& next, const BinlogPosition& applied);
+  std::optional<SourceTransaction> add(const Event& event, const SpoolPosition& next, const SourcePosition& applied);
 
  private:
   uint64_t piece_bytes_;
   std::vector<RowChange> open_rows_;
   uint64_t open_bytes_ = 0;
-  BinlogPosition open_end_;      // the last rows event's position among the open rows
+  SourcePosition open_end_;      // the last rows event's position among the open rows
   SpoolPosition open_next_;      // the spool position after that rows event's record
-  BinlogPosition returned_end_;  // the end of the last unit returned
+  SourcePosition returned_end_;  // the end of the last unit returned
 };
 
 enum class GroupKind { kEmpty, kParallel, kOrdered };
@@ -101,15 +101,15 @@ class ReplayGroup {
 
   // By Plan table index: the table's copy already holds its changes up to this position (a
   // keyless table or an FK group read in one snapshot); empty for tables copied in chunks.
-  void set_replay_after(std::vector<BinlogPosition> replay_after);
+  void set_replay_after(std::vector<SourcePosition> replay_after);
   // The same for one table, copied again inside the link in one snapshot at `position`.
-  void set_replay_after(size_t table, const BinlogPosition& position);
+  void set_replay_after(size_t table, const SourcePosition& position);
   // Routes over `lane_checkpoints.size()` lanes from now on. Each lane drops the changes at or
   // before its entry (what it has committed): after a restart, replay begins at the slowest lane
   // and groups are cut anew, so a group may straddle a faster lane's checkpoint, and whole-row
   // changes of a keyless table applied twice would double its rows.
   // REQUIRES: the group holds no change (kind() == kEmpty): its batches are laid out anew.
-  void set_lanes(std::vector<BinlogPosition> lane_checkpoints);
+  void set_lanes(std::vector<SourcePosition> lane_checkpoints);
   size_t lanes() const { return lane_checkpoints_.size(); }
 
   // The lane of a row image of Plan table `table`: by key hash; lane 0 for a keyless table (its
@@ -120,7 +120,7 @@ class ReplayGroup {
 
   // Whether the copy of Plan table `table` already holds what the binlog holds up to `position`
   // (a keyless table or an FK group read in one snapshot at or after it): replay skips it.
-  bool in_snapshot(size_t table, const BinlogPosition& position) const;
+  bool in_snapshot(size_t table, const SourcePosition& position) const;
 
   // The group `transaction` belongs in: kEmpty when it changes no migrated table.
   GroupKind kind_of(const SourceTransaction& transaction) const;
@@ -136,7 +136,7 @@ class ReplayGroup {
   GroupKind kind() const { return kind_; }
   // The end of the last transaction folded, and the spool position after it. They stay after a
   // take: the replayer compares them with what the lanes have committed.
-  const BinlogPosition& folded_through() const { return folded_through_; }
+  const SourcePosition& folded_through() const { return folded_through_; }
   const SpoolPosition& spool_end() const { return spool_end_; }
 
   // Takes a parallel (or kEmpty) group: every lane's share, by lane; the group is empty after.
@@ -170,8 +170,8 @@ class ReplayGroup {
   const FkGraph& graph_;
   const engine::Engine& engine_;
   std::map<QualifiedName, size_t> job_index_;
-  std::vector<BinlogPosition> replay_after_;
-  std::vector<BinlogPosition> lane_checkpoints_;
+  std::vector<SourcePosition> replay_after_;
+  std::vector<SourcePosition> lane_checkpoints_;
   std::vector<std::unique_ptr<ChangeBatch>> routers_;               // by table: key bytes for routing
   std::vector<std::vector<std::unique_ptr<ChangeBatch>>> batches_;  // [lane][table]
   std::vector<uint64_t> lane_changes_;
@@ -180,7 +180,7 @@ class ReplayGroup {
   uint64_t parallel_changes_ = 0;  // sum of lane_changes_
   uint64_t parallel_bytes_ = 0;    // approximate SQL size of the parallel batches
   size_t statement_bytes_ = 4 << 20;
-  BinlogPosition folded_through_;
+  SourcePosition folded_through_;
   SpoolPosition spool_end_;
 };
 

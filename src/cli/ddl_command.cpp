@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
 #include "src/log/log.hpp"
@@ -33,16 +34,18 @@ int resolve_ddl(const DdlCommandOptions& options) {
                       "ddl: unknown resolution '" + options.word + "'; expected one of: skip, applied, retry");
     return kExitUsage;
   }
-  std::optional<BinlogPosition> at;
+  std::optional<SourcePosition> at;
   if (!options.at.empty()) {
     auto parsed = parse_binlog_position(options.at);
+    if (parsed && !has_binlog_sequence(parsed->file))
+      parsed = Status::invalid_argument("binlog file name '" + parsed->file + "' has no numeric suffix (BASE.NNNNNN)");
     if (!parsed) {
       log::write_worded(log::Level::kError, "ddl",
                         "ddl: --at " + options.at + ": " + parsed.status().message() +
                             " (give the position omsrun status shows, e.g. mariadb-bin.000003:1234)");
       return kExitUsage;
     }
-    at = *parsed;
+    at = to_source_position(*parsed);
   }
   std::string task_dir = options.task_dir;
   if (task_dir.empty()) {

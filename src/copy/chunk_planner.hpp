@@ -13,7 +13,6 @@
 #include "src/common/status.hpp"
 #include "src/copy/columns.hpp"
 #include "src/copy/types.hpp"
-#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::copy {
 
@@ -29,9 +28,8 @@ class ChunkPlanner {
   // The next range, or nullopt when the key space is covered. On error the planner is unchanged,
   // so next() may be retried (on a new session).
   Result<std::optional<ChunkRange>> next(const KeyAtOffset& key_at_offset);
-  // next() on a MySQL-family source connection that had prepare_source_session().
-  Result<std::optional<ChunkRange>> next(Connection& source);
   bool done() const { return done_; }
+  const TableJob& job() const { return job_; }
 
   // Start after `lower` (exclusive) with chunk id `next_id`: for resuming from a checkpoint.
   void resume_after(KeyTuple lower, uint64_t next_id);
@@ -43,10 +41,5 @@ class ChunkPlanner {
   uint64_t next_id_ = 0;
   bool done_ = false;
 };
-
-// The key `offset` rows after `lower` on a MySQL-family source, one index lookup:
-// SELECT <key> FROM t FORCE INDEX (<key index>) WHERE key > lower ORDER BY key LIMIT 1 OFFSET offset.
-Result<std::optional<KeyTuple>> key_at_offset(Connection& source, const TableJob& job,
-                                              const std::optional<KeyTuple>& lower, int64_t offset);
 
 }  // namespace omsql::copy

@@ -8,14 +8,15 @@
 // Sessions are single-threaded (one actor owns one) and may fail with Status::transient when the
 // server goes away: the caller drops the session and opens a new one after a backoff.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "src/catalog/table_def.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/engine/change_event.hpp"
+#include "src/model/source_position.hpp"
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/common/status.hpp"
 #include "src/copy/types.hpp"
@@ -28,6 +29,13 @@ struct LaneWork;
 class FkGraph;
 struct TargetExpectation;
 }  // namespace omsql::apply
+
+// What verification reports and re-checks (src/verify), which a VerifySession hands on.
+namespace omsql::verify {
+struct TableReport;
+struct RowDifference;
+class SettledRecheck;
+}  // namespace omsql::verify
 
 namespace omsql::engine {
 
@@ -65,7 +73,7 @@ class SourceSession {
 };
 
 // The source's changes from a position on, decoded: transactions, row images, DDL statements,
-// heartbeats (src/engine/mysql/binlog/event.hpp). One stream is one connection; Transient on a lost one.
+// heartbeats (src/engine/change_event.hpp). One stream is one connection; Transient on a lost one.
 class ChangeStream {
  public:
   virtual ~ChangeStream() = default;
@@ -145,12 +153,12 @@ class ApplySession {
   // The committed position of every apply lane of `task_id`, by lane (a lane that has committed
   // nothing: an empty position); empty when the task has no lane rows. Their count is the task's
   // lane count, which routing depends on.
-  virtual Result<std::vector<BinlogPosition>> lane_checkpoints(const std::string& task_id) = 0;
+  virtual Result<std::vector<SourcePosition>> lane_checkpoints(const std::string& task_id) = 0;
   // Replaces the task's lane rows by `lanes` rows at `position`, in one transaction.
   // REQUIRES: no lane is applying, and every lane has committed `position` (or none anything).
-  virtual Status set_lanes(const std::string& task_id, size_t lanes, const BinlogPosition& position) = 0;
+  virtual Status set_lanes(const std::string& task_id, size_t lanes, const SourcePosition& position) = 0;
   // The committed position of checkpoint row `lane_id` ("<task>#<lane>"), nullopt when none.
-  virtual Result<std::optional<BinlogPosition>> checkpoint(const std::string& lane_id) = 0;
+  virtual Result<std::optional<SourcePosition>> checkpoint(const std::string& lane_id) = 0;
   // Commits `work` as lane `lane_id` (apply::run_lane_transaction says how: its statements and FK
   // actions, then `work.end` in its own checkpoint row and in work.also_checkpoint's, in one
   // transaction; a repair moves no checkpoint; a DDL's statements run before it). Fails before
@@ -167,6 +175,34 @@ class ApplySession {
       const std::vector<apply::TargetExpectation>& expectations) = 0;
 };
 
+// Verification of a task's tables (src/verify): both sides' rows of a table compared, the rows that
+// differed re-read while the live link applies, the link's applied position and repairs on the
+// target. One session holds a connection to each side, prepared for reading consistently (MySQL:
+// verify::prepare_verify_session); Transient on a lost one: the caller drops the session and opens
+// a new one for the next table.
+class VerifySession {
+ public:
+  virtual ~VerifySession() = default;
+  // Called as the comparison advances, with the source rows compared since the last call.
+  using RowsCompared = std::function<void(uint64_t source_rows)>;
+  // Compares one table; differences are in the report, not errors.
+  virtual Result<verify::TableReport> verify_table(const TableJob& job, const VerifyOptions& options,
+                                                   const RowsCompared& on_rows) = 0;
+  // One round of a re-check beside the live link (verify::SettledRecheck): reads the pending rows
+  // on the source and returns the source's position just after them.
+  virtual Result<SourcePosition> recheck_read_source(verify::SettledRecheck& recheck) = 0;
+  // Then, once the link has applied that position, compares them with the target's.
+  virtual Status recheck_compare(verify::SettledRecheck& recheck) = 0;
+  // The rows of `differences` (of `job`) as both sides hold them now: the ones that still differ.
+  virtual Result<std::vector<verify::RowDifference>> rows_now(const TableJob& job,
+                                                              const std::vector<verify::RowDifference>& differences) = 0;
+  // The position every apply lane of the live task `task_id` has committed on the target (empty
+  // when it has no lane rows or some lane committed nothing yet).
+  virtual Result<SourcePosition> applied_position(const std::string& task_id) = 0;
+  // Runs repair statements (verify::repair_statements) on the target, in order.
+  virtual Status apply_repairs(const std::vector<std::string>& statements) = 0;
+};
+
 // An engine: opens sessions on the endpoints it serves. `role` names the side in messages ("source").
 class Engine {
  public:
@@ -181,8 +217,11 @@ class Engine {
   // replay derives) outlive the session.
   virtual Result<std::unique_ptr<ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
                                                            const apply::FkGraph& graph) const = 0;
+  // A verification session between `source` and `target` (this is the target's engine; the
+  // source is one whose rows it can compare: the MySQL family's with the MySQL family's).
+  virtual Result<std::unique_ptr<VerifySession>> open_verify(const Endpoint& source, const Endpoint& target) const = 0;
   // The changes after `from` (a transaction boundary), decoded for the tables `decoder` selects.
-  virtual Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const BinlogPosition& from,
+  virtual Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const SourcePosition& from,
                                                              BinlogDecoderOptions decoder,
                                                              BinlogStreamOptions options) const = 0;
 };

@@ -16,7 +16,7 @@ namespace omsql::runner {
 
 struct DdlResolveRequest {
   DdlResolutionKind kind = DdlResolutionKind::kRetry;
-  std::optional<BinlogPosition> at;  // --at: the position the user means (refused unless it is the stop's)
+  std::optional<SourcePosition> at;  // --at: the position the user means (refused unless it is the stop's)
   const Plan* plan = nullptr;        // kApplied: the task's plan (its target, rules and tables)
 };
 

@@ -76,7 +76,7 @@ std::string statement_excerpt(const std::string& statement) {
 
 std::vector<std::string> table_set_lines(const TableSet& set) {
   struct Line {
-    BinlogPosition at;
+    SourcePosition at;
     std::string text;
   };
   std::vector<Line> lines;

@@ -108,7 +108,7 @@ Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& p
   // between, so what is read is the definition at the position whatever the DDL rate. Writes go
   // on; an ALTER that waits for the lock holds the writes of its table behind it for the reads'
   // time (milliseconds a table), as any online schema change waits for running transactions.
-  auto locked_position = [&]() -> Result<BinlogPosition> {
+  auto locked_position = [&]() -> Result<SourcePosition> {
     // Not behind an ALTER that waits for a long transaction: then the unlocked way below.
     OMSQL_RETURN_IF_ERROR(source.execute("SET SESSION lock_wait_timeout = 5"));
     OMSQL_RETURN_IF_ERROR(source.execute("START TRANSACTION"));
@@ -116,7 +116,7 @@ Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& p
       auto opened = source.query("SELECT 1 FROM " + sql::quote_name(job.source) + " LIMIT 0");
       if (!opened) return opened.status().with_context("locking the definition of " + job.source.str() + " at the task's start");
     }
-    return current_position(source);
+    return current_source_position(source);
   };
   auto locked_read = [&]() -> Result<std::vector<TableDef>> {
     auto now = read();
@@ -130,7 +130,7 @@ Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& p
     // RENAME of two task tables): the locks go, and the definitions are read again after the
     // position until two reads agree.
     (void)source.execute("ROLLBACK");
-    moment = settle_start_moment(bound, [&] { return current_position(source); }, read);
+    moment = settle_start_moment(bound, [&] { return current_source_position(source); }, read);
   }
   (void)source.execute("SET SESSION lock_wait_timeout = DEFAULT");
   if (!moment) return moment.status();
@@ -144,7 +144,7 @@ Status capture_start_position(Connection& source, std::shared_ptr<const Plan>& p
     listener.start_definition_changed(plan->tables[i].source.str(), moment->position.str());
   }
   if (rebound) plan = std::move(rebound);
-  state.start_position = to_source_position(moment->position);
+  state.start_position = moment->position;
   return directory.save(state);
 }
 

@@ -1,5 +1,11 @@
 #include "src/spool/record.hpp"
 
+#include <stdexcept>
+
+// Only for records of versions 1 and 2, written when every position omsql kept was a MySQL-family
+// binlog position: they are read as one.
+#include "src/engine/mysql/binlog/position.hpp"
+
 namespace omsql::spool {
 
 namespace {
@@ -25,7 +31,7 @@ void put_string(std::string_view s, std::string* out) {
   out->append(s);
 }
 
-void put_position(const BinlogPosition& p, std::string* out) { append_source_position(to_source_position(p), out); }
+void put_position(const SourcePosition& p, std::string* out) { append_source_position(p, out); }
 
 void put_cells(const std::vector<Cell>& cells, std::string* out) {
   put_varint(cells.size(), out);
@@ -60,20 +66,27 @@ class Input {
     at_ += n;
     return true;
   }
-  // Versions 1 and 2: a binlog position, as such.
-  bool binlog_position(BinlogPosition* p) { return string(&p->file) && varint(&p->offset) && string(&p->gtid); }
-  // Version 3: a SourcePosition. False when it is cut short or malformed, and then `*wrong` says
-  // why when it is well-formed but no binlog position (another engine's): the spool's events are
-  // the MySQL family's until they carry SourcePosition themselves.
-  bool source_position(BinlogPosition* p, Status* wrong) {
-    auto position = read_source_position(data_, &at_);
-    if (!position) return false;
-    auto binlog = to_binlog_position(*position);
-    if (!binlog) {
-      *wrong = Status::corruption("spool record: " + binlog.status().message());
+  // Versions 1 and 2: a binlog position (file, offset, gtid), read as the MySQL family's
+  // SourcePosition. A rows event's lies inside its transaction and keeps no GTID state, as the
+  // decoder gives it now (change_event.hpp). False when it is cut short, and then `*wrong` says
+  // why when it is well-formed but cannot be ordered (a file name without a numeric suffix).
+  bool binlog_position(bool inside_transaction, SourcePosition* p, Status* wrong) {
+    BinlogPosition binlog;
+    if (!string(&binlog.file) || !varint(&binlog.offset) || !string(&binlog.gtid)) return false;
+    if (inside_transaction) binlog.gtid.clear();
+    try {
+      *p = to_source_position(binlog);
+    } catch (const std::invalid_argument& e) {
+      *wrong = Status::corruption(std::string("spool record: ") + e.what());
       return false;
     }
-    *p = std::move(binlog).value();
+    return true;
+  }
+  // Version 3: a SourcePosition. False when it is cut short or malformed.
+  bool source_position(SourcePosition* p) {
+    auto position = read_source_position(data_, &at_);
+    if (!position) return false;
+    *p = std::move(position).value();
     return true;
   }
   bool cells(std::vector<Cell>* cells) {
@@ -126,15 +139,15 @@ void encode_event(const Event& event, std::string* out) {
 Result<Event> decode_event(std::string_view payload) {
   Input in(payload);
   uint8_t version, index;
-  BinlogPosition position;
+  SourcePosition position;
   auto malformed = [] { return Status::corruption("malformed spool record"); };
   if (!in.byte(&version) || !in.byte(&index)) return malformed();
   if (version < kOldestFormatVersion || version > kFormatVersion)
     return Status::corruption("spool record format version " + std::to_string(version) + " is not one of " +
                               std::to_string(kOldestFormatVersion) + ".." + std::to_string(kFormatVersion));
   Status wrong;
-  const bool read = version >= kFirstOpaquePositionVersion ? in.source_position(&position, &wrong)
-                                                           : in.binlog_position(&position);
+  const bool read = version >= kFirstOpaquePositionVersion ? in.source_position(&position)
+                                                           : in.binlog_position(index == 2, &position, &wrong);
   if (!read) return wrong.is_ok() ? malformed() : wrong;
   Event event;
   switch (index) {

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql::spool {

@@ -78,7 +78,7 @@ bool is_resume_point(const Event& event) {
 struct SegmentScan {
   uint64_t valid_end = kHeaderSize;     // after the last good record
   uint64_t boundary_end = 0;            // after the last resume-point record (0: none)
-  BinlogPosition boundary_position;
+  SourcePosition boundary_position;
 };
 
 // Reads every record of a segment. In the last segment a bad record that reaches the end of the
@@ -336,7 +336,7 @@ Status SpoolWriter::discard_unsynced() {
   return Status::ok();
 }
 
-Status check_spool_holds_after(const std::string& directory, const BinlogPosition& applied) {
+Status check_spool_holds_after(const std::string& directory, const SourcePosition& applied) {
   std::vector<uint64_t> ids = list_segments(directory);
   if (ids.empty() || ids.front() == 1) return Status::ok();  // nothing given back yet
   auto reader = SpoolReader::open(directory, {ids.front(), 0});

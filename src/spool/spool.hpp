@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql {
@@ -77,7 +77,7 @@ class SpoolWriter {
   uint64_t unsynced_bytes() const { return unsynced_bytes_; }
   // The binlog position of the last synced resume point (TransactionCommit, DdlStatement or
   // Heartbeat): where the tailer restarts the stream after a crash. Empty for an empty spool.
-  const BinlogPosition& resume_position() const { return synced_resume_; }
+  const SourcePosition& resume_position() const { return synced_resume_; }
 
   // Gives back whole segments whose id is below `position.segment`, oldest first: call with the
   // spool position after the last record every lane has committed on the target. Never removes
@@ -102,8 +102,8 @@ class SpoolWriter {
   SpoolPosition synced_end_;
   std::string buffer_;
   bool directory_dirty_ = false;
-  BinlogPosition pending_resume_;
-  BinlogPosition synced_resume_;
+  SourcePosition pending_resume_;
+  SourcePosition synced_resume_;
   uint64_t pending_resume_segment_ = 0;  // the segments holding pending_resume_ / synced_resume_
   uint64_t synced_resume_segment_ = 0;   // (0: no resume point yet)
   bool out_of_space_ = false;
@@ -161,7 +161,7 @@ std::string spool_segment_path(const std::string& directory, uint64_t id);
 // on the target; empty: none). Segments are given back once applied, so a spool that no longer
 // starts at segment 1 must start at or before `applied`; otherwise (a checkpoint missing or behind
 // what was reclaimed) replay would skip changes, and this is an error saying what to do.
-Status check_spool_holds_after(const std::string& directory, const BinlogPosition& applied);
+Status check_spool_holds_after(const std::string& directory, const SourcePosition& applied);
 
 // Bytes an unprivileged writer may still use on the filesystem of `directory` (statvfs f_bavail):
 // the tailer waits for space with it when the spool's filesystem is full.

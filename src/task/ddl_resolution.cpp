@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <nlohmann/json.hpp>
 
+#include "src/task/position_json.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql {
@@ -18,12 +19,8 @@ using nlohmann::json;
 constexpr const char* kStopFile = "/ddl-stop.json";
 constexpr const char* kResolutionFile = "/ddl-resolution.json";
 
-json position_json(const BinlogPosition& p) { return json{{"file", p.file}, {"offset", p.offset}, {"gtid", p.gtid}}; }
-
-// Throws json exceptions on a damaged file; the callers turn them into a Corruption.
-BinlogPosition position_of(const json& j) {
-  return BinlogPosition{j.at("file").get<std::string>(), j.at("offset").get<uint64_t>(), j.value("gtid", "")};
-}
+// Throws on a damaged file (json exceptions, std::runtime_error); the callers turn them into a Corruption.
+SourcePosition position_of(const json& j) { return position_from_json_or_throw(j, "position"); }
 
 // The file's text, nullopt when it is missing. A symbolic link planted at the name is refused.
 Result<std::optional<std::string>> read_text(const std::string& path) {
@@ -95,7 +92,7 @@ std::optional<DdlResolutionKind> ddl_resolution_from_name(std::string_view name)
   return std::nullopt;
 }
 
-bool ddl_resolution_matches(const DdlResolution& resolution, const BinlogPosition& position,
+bool ddl_resolution_matches(const DdlResolution& resolution, const SourcePosition& position,
                             std::string_view statement) {
   return !position.empty() && resolution.position == position && resolution.statement == statement;
 }

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 #include "src/task/task_status.hpp"
 
 namespace omsql {
@@ -30,14 +30,14 @@ std::string_view ddl_resolution_name(DdlResolutionKind kind);
 std::optional<DdlResolutionKind> ddl_resolution_from_name(std::string_view name);
 
 struct DdlResolution {
-  BinlogPosition position;  // the statement's event end, as the stop record names it
+  SourcePosition position;  // the statement's event end, as the stop record names it
   std::string statement;
   DdlResolutionKind kind = DdlResolutionKind::kRetry;
 };
 
 // The stop record: what the link stopped at.
 struct DdlStop {
-  BinlogPosition position;  // DdlStatement::position: where the statement's event ends in the binlog
+  SourcePosition position;  // DdlStatement::position: where the statement's event ends in the binlog
   std::string statement;
   std::string schema;       // the statement's default database (DdlStatement::schema)
   std::string reason;       // the message the task stopped with
@@ -45,7 +45,7 @@ struct DdlStop {
 
 // Whether `resolution` is the user's word about the statement met at `position` with `statement`:
 // the same binlog position and the same text (a resolution never applies to another statement).
-bool ddl_resolution_matches(const DdlResolution& resolution, const BinlogPosition& position,
+bool ddl_resolution_matches(const DdlResolution& resolution, const SourcePosition& position,
                             std::string_view statement);
 
 // nullopt when the file is missing; Corruption naming the file when it cannot be read back.

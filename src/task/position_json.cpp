@@ -38,4 +38,10 @@ Result<SourcePosition> position_from_json(const json& j, const std::string& wher
   return position;
 }
 
+SourcePosition position_from_json_or_throw(const json& j, const std::string& where) {
+  auto position = position_from_json(j, where);
+  if (!position) throw std::runtime_error(position.status().message());
+  return std::move(position).value();
+}
+
 }  // namespace omsql

@@ -21,6 +21,10 @@ nlohmann::json position_json(const SourcePosition& position);
 // and gtid as text or {"hex": ...}, as the schema history kept them). Corruption naming `where`.
 Result<SourcePosition> position_from_json(const nlohmann::json& j, const std::string& where);
 
+// position_from_json for the readers that parse a whole file inside one try block (their JSON
+// errors are exceptions too): std::runtime_error with the Corruption's message.
+SourcePosition position_from_json_or_throw(const nlohmann::json& j, const std::string& where);
+
 // The old flat form: a binlog file, an offset and an optional GTID as a MySQL-family position.
 // Corruption naming `where` for a file name no server writes.
 Result<SourcePosition> position_from_binlog_fields(const std::string& file, uint64_t offset, const std::string& gtid,

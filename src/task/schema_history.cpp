@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "src/catalog/table_def_json.hpp"
+#include "src/task/position_json.hpp"
 #include "src/task/private_files.hpp"
 
 namespace omsql {
@@ -20,14 +21,6 @@ using nlohmann::json;
 constexpr const char* kFileName = "/schema-history.jsonl";
 
 std::string errno_text() { return std::strerror(errno); }
-
-json position_json(const BinlogPosition& p) {
-  return json{{"file", text_json(p.file)}, {"offset", p.offset}, {"gtid", text_json(p.gtid)}};
-}
-
-BinlogPosition position_of(const json& j) {
-  return BinlogPosition{text_from_json(j.at("file")), j.at("offset").get<uint64_t>(), text_from_json(j.at("gtid"))};
-}
 
 // The directory entry of a new file is durable only once its directory is fsynced.
 Status sync_directory(const std::string& file) {
@@ -95,7 +88,9 @@ Status SchemaHistory::apply_line(const std::string& line, size_t line_number) {
   if (j.is_discarded() || !j.is_object()) return damaged("not a JSON object");
   try {
     const std::string kind = j.at("kind").get<std::string>();
-    BinlogPosition at = position_of(j.at("at"));
+    auto read_at = position_from_json(j.at("at"), "position");
+    if (!read_at) return damaged(read_at.status().message());
+    SourcePosition at = std::move(read_at).value();
     if (kind == "base") {
       if (base_) return damaged("a second base");
       base_ = at;
@@ -164,7 +159,7 @@ Status SchemaHistory::append(const std::string& line) {
   return Status::ok();
 }
 
-Status SchemaHistory::record_base(const BinlogPosition& start, const std::vector<TableDef>& tables) {
+Status SchemaHistory::record_base(const SourcePosition& start, const std::vector<TableDef>& tables) {
   if (base_) return Status::ok();
   if (last_ && start < *last_)
     return Status::invalid_argument(path_ + ": base at " + start.str() + " before the recorded " + last_->str());
@@ -183,7 +178,7 @@ Status SchemaHistory::record_base(const BinlogPosition& start, const std::vector
   return Status::ok();
 }
 
-Status SchemaHistory::record(const BinlogPosition& at, const QualifiedName& table,
+Status SchemaHistory::record(const SourcePosition& at, const QualifiedName& table,
                              const std::optional<TableDef>& after, const std::string& statement) {
   if (auto it = entries_.find(table); it != entries_.end())
     for (const auto& e : it->second)
@@ -208,7 +203,7 @@ Status SchemaHistory::record(const BinlogPosition& at, const QualifiedName& tabl
   return Status::ok();
 }
 
-const SchemaHistory::Entry* SchemaHistory::find(const QualifiedName& table, const BinlogPosition& position,
+const SchemaHistory::Entry* SchemaHistory::find(const QualifiedName& table, const SourcePosition& position,
                                                 bool inclusive) const {
   auto it = entries_.find(table);
   if (it == entries_.end()) return nullptr;
@@ -220,17 +215,17 @@ const SchemaHistory::Entry* SchemaHistory::find(const QualifiedName& table, cons
   return found;
 }
 
-std::optional<TableDef> SchemaHistory::at(const QualifiedName& table, const BinlogPosition& position) const {
+std::optional<TableDef> SchemaHistory::at(const QualifiedName& table, const SourcePosition& position) const {
   const Entry* e = find(table, position, true);
   return e ? e->definition : std::nullopt;
 }
 
-std::optional<TableDef> SchemaHistory::before(const QualifiedName& table, const BinlogPosition& position) const {
+std::optional<TableDef> SchemaHistory::before(const QualifiedName& table, const SourcePosition& position) const {
   const Entry* e = find(table, position, false);
   return e ? e->definition : std::nullopt;
 }
 
-bool SchemaHistory::recorded_at(const QualifiedName& table, const BinlogPosition& position) const {
+bool SchemaHistory::recorded_at(const QualifiedName& table, const SourcePosition& position) const {
   auto it = entries_.find(table);
   if (it == entries_.end()) return false;
   for (const auto& e : it->second)
@@ -238,7 +233,7 @@ bool SchemaHistory::recorded_at(const QualifiedName& table, const BinlogPosition
   return false;
 }
 
-std::vector<TableDef> SchemaHistory::tables_at(const BinlogPosition& position) const {
+std::vector<TableDef> SchemaHistory::tables_at(const SourcePosition& position) const {
   std::vector<TableDef> out;
   for (const auto& [name, list] : entries_)
     if (const Entry* e = find(name, position, true); e && e->definition) out.push_back(*e->definition);

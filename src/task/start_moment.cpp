@@ -13,7 +13,7 @@ bool same_definition(const TableDef& a, const TableDef& b) {
 }
 
 Result<StartMoment> settle_start_moment(const std::vector<TableDef>& bound,
-                                        const std::function<Result<BinlogPosition>()>& position,
+                                        const std::function<Result<SourcePosition>()>& position,
                                         const std::function<Result<std::vector<TableDef>>()>& definitions,
                                         int max_attempts, bool locked) {
   std::vector<TableDef> known = bound;

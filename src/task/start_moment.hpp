@@ -12,7 +12,7 @@
 
 #include "src/catalog/table_def.hpp"
 #include "src/common/status.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 
 namespace omsql {
 
@@ -22,7 +22,7 @@ namespace omsql {
 bool same_definition(const TableDef& a, const TableDef& b);
 
 struct StartMoment {
-  BinlogPosition position;
+  SourcePosition position;
   std::vector<TableDef> definitions;  // valid at `position`, in the order of `bound`
   int attempts = 0;                   // positions taken
 };
@@ -36,7 +36,7 @@ struct StartMoment {
 // `position()` and the `definitions()` after it (the caller holds their metadata locks), so the
 // first read is valid at the first position, whether or not it equals `bound`.
 Result<StartMoment> settle_start_moment(const std::vector<TableDef>& bound,
-                                        const std::function<Result<BinlogPosition>()>& position,
+                                        const std::function<Result<SourcePosition>()>& position,
                                         const std::function<Result<std::vector<TableDef>>()>& definitions,
                                         int max_attempts = 10, bool locked = false);
 

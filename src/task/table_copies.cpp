@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "src/task/position_json.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql {
@@ -12,22 +13,19 @@ namespace {
 using nlohmann::json;
 constexpr const char* kFileName = "/table-copies.json";
 
-json position_json(const BinlogPosition& p) { return json{{"file", p.file}, {"offset", p.offset}, {"gtid", p.gtid}}; }
-BinlogPosition position_of(const json& j) {
-  return BinlogPosition{j.at("file").get<std::string>(), j.at("offset").get<uint64_t>(), j.value("gtid", "")};
-}
+SourcePosition position_of(const json& j) { return position_from_json_or_throw(j, "position"); }
 QualifiedName name_of(const std::string& text) {
   auto dot = text.find('.');
   return dot == std::string::npos ? QualifiedName{"", text} : QualifiedName{text.substr(0, dot), text.substr(dot + 1)};
 }
 }  // namespace
 
-bool copy_again_at(const TableCopyFacts& facts, const BinlogPosition& ddl) {
+bool copy_again_at(const TableCopyFacts& facts, const SourcePosition& ddl) {
   return facts.read_by && ddl <= *facts.read_by;
 }
 
 std::optional<std::string> unresolved_copy(const QualifiedName& table, const TableCopyFacts& facts,
-                                           const BinlogPosition& checkpoint) {
+                                           const SourcePosition& checkpoint) {
   if (!facts.incomplete || !facts.read_by || checkpoint < *facts.read_by) return std::nullopt;
   return "the copy of " + table.str() + " did not finish (" + *facts.incomplete + ") and replay reached " +
          facts.read_by->str() + " without a replicated DDL of the table that redoes it there; its target table " +
@@ -62,6 +60,8 @@ Result<TableCopyRecord> read_table_copies(const std::string& task_dir) {
       }
     return record;
   } catch (const json::exception& e) {
+    return Status::corruption(path + ": " + e.what());
+  } catch (const std::runtime_error& e) {
     return Status::corruption(path + ": " + e.what());
   }
 }

@@ -16,29 +16,29 @@
 #include <string>
 
 #include "src/common/status.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 #include "src/model/plan.hpp"
 
 namespace omsql {
 
 struct TableCopyFacts {
-  std::optional<BinlogPosition> read_by;  // the copy read its rows by this source position (at most)
+  std::optional<SourcePosition> read_by;  // the copy read its rows by this source position (at most)
   std::optional<std::string> incomplete;  // not finished: why (then read_by says by when to redo it)
   // The copy was read in one consistent snapshot at this position (a keyless table): it holds every
   // change of the table up to it, so replay skips those (ReplayGroup::in_snapshot).
-  std::optional<BinlogPosition> replay_after;
+  std::optional<SourcePosition> replay_after;
   friend bool operator==(const TableCopyFacts&, const TableCopyFacts&) = default;
 };
 
 // Whether replay copies the table again after applying a column-changing ALTER that ends at `ddl`:
 // its copy may have read rows at or after the statement (or never finished).
-bool copy_again_at(const TableCopyFacts& facts, const BinlogPosition& ddl);
+bool copy_again_at(const TableCopyFacts& facts, const SourcePosition& ddl);
 
 // An incomplete copy that replay has passed (its checkpoint at or past `read_by`) without copying
 // the table again — a DDL that should have redone it was skipped, or the failure was not the
 // source's DDL at all: why the link stops. nullopt while nothing is wrong.
 std::optional<std::string> unresolved_copy(const QualifiedName& table, const TableCopyFacts& facts,
-                                           const BinlogPosition& checkpoint);
+                                           const SourcePosition& checkpoint);
 
 // The later of two facts about one table (the in-link copy's over the full copy's).
 TableCopyFacts newer_facts(const TableCopyFacts& full_copy, const std::optional<TableCopyFacts>& in_link);
@@ -50,7 +50,7 @@ TableCopyFacts newer_facts(const TableCopyFacts& full_copy, const std::optional<
 struct TableCopyRecord {
   struct Copying {
     QualifiedName table;
-    BinlogPosition at;   // the barrier: every lane's checkpoint once its statements ran
+    SourcePosition at;   // the barrier: every lane's checkpoint once its statements ran
     std::string reason;  // for the log and status
     bool joined = false; // the table's first copy: it joined the task there (renamed into it)
     friend bool operator==(const Copying&, const Copying&) = default;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "src/common/strings.hpp"
+#include "src/task/position_json.hpp"
 #include "src/task/task_state.hpp"
 
 namespace omsql {
@@ -25,6 +26,16 @@ json pattern_json(const TableNamePattern& p) {
 
 // Throws json exceptions on a damaged file; the caller turns them into a Corruption.
 QualifiedName name_of(const json& j) { return QualifiedName{j.at(0).get<std::string>(), j.at(1).get<std::string>()}; }
+
+// An entry's position: "position" in SourcePosition's form, or the flat binlog_file /
+// binlog_offset / gtid a table set written before it kept. Throws as the reader's JSON does.
+SourcePosition position_in(const json& entry, const std::string& file) {
+  if (entry.contains("position")) return position_from_json_or_throw(entry.at("position"), file);
+  auto position = position_from_binlog_fields(entry.at("binlog_file").get<std::string>(),
+                                              entry.at("binlog_offset").get<uint64_t>(), entry.value("gtid", ""), file);
+  if (!position) throw std::runtime_error(position.status().message());
+  return std::move(position).value();
+}
 
 TableNamePattern pattern_of(const json& j) {
   return TableNamePattern{{j.at("schema").get<std::string>(), j.at("schema_glob").get<bool>()},
@@ -78,8 +89,7 @@ std::string table_set_to_json(const TableSet& set) {
     json entry{{"source", name_json(e.source)}, {"target", name_json(e.target)}};
     if (e.column_rules) entry["column_rules"] = *e.column_rules;
     if (e.joined)
-      entry["joined"] = json{{"binlog_file", e.joined->position.file}, {"binlog_offset", e.joined->position.offset},
-                             {"gtid", e.joined->position.gtid}, {"statement", e.joined->statement}};
+      entry["joined"] = json{{"position", position_json(e.joined->position)}, {"statement", e.joined->statement}};
     tables.push_back(std::move(entry));
   }
   json include = json::array(), exclude = json::array(), maps = json::array();
@@ -91,8 +101,7 @@ std::string table_set_to_json(const TableSet& set) {
     json left = json::array();
     for (const auto& d : set.left) {
       json entry{{"source", name_json(d.source)}, {"target", name_json(d.target)},
-                 {"binlog_file", d.position.file}, {"binlog_offset", d.position.offset},
-                 {"gtid", d.position.gtid}, {"statement", d.statement}};
+                 {"position", position_json(d.position)}, {"statement", d.statement}};
       if (d.renamed_to) entry["renamed_to"] = name_json(*d.renamed_to);
       left.push_back(std::move(entry));
     }
@@ -111,9 +120,7 @@ Result<TableSet> table_set_from_json(const std::string& text, const std::string&
       if (e.contains("column_rules")) entry.column_rules = e.at("column_rules").get<std::vector<std::string>>();
       if (e.contains("joined")) {
         const json& j = e.at("joined");
-        entry.joined = JoinedAt{BinlogPosition{j.at("binlog_file").get<std::string>(), j.at("binlog_offset").get<uint64_t>(),
-                                               j.at("gtid").get<std::string>()},
-                                j.at("statement").get<std::string>()};
+        entry.joined = JoinedAt{position_in(j, file), j.at("statement").get<std::string>()};
       }
       set.tables.push_back(std::move(entry));
     }
@@ -124,14 +131,14 @@ Result<TableSet> table_set_from_json(const std::string& text, const std::string&
     for (const auto& m : j.at("maps")) set.rules.maps.push_back({pattern_of(m.at("from")), pattern_of(m.at("to"))});
     if (j.contains("left"))
       for (const auto& d : j.at("left")) {
-        set.left.push_back(DepartedTable{name_of(d.at("source")), name_of(d.at("target")),
-                                         BinlogPosition{d.at("binlog_file").get<std::string>(),
-                                                        d.at("binlog_offset").get<uint64_t>(), d.at("gtid").get<std::string>()},
+        set.left.push_back(DepartedTable{name_of(d.at("source")), name_of(d.at("target")), position_in(d, file),
                                          d.at("statement").get<std::string>(), std::nullopt});
         if (d.contains("renamed_to")) set.left.back().renamed_to = name_of(d.at("renamed_to"));
       }
     return set;
   } catch (const json::exception& e) {
+    return Status::corruption(file + ": damaged table set (" + e.what() + ")");
+  } catch (const std::runtime_error& e) {
     return Status::corruption(file + ": damaged table set (" + e.what() + ")");
   }
 }
@@ -152,7 +159,7 @@ Status save_table_set(const std::string& directory, const TableSet& set) {
 }
 
 Status record_tables_left(const std::string& directory, const std::vector<QualifiedName>& sources,
-                          const BinlogPosition& position, const std::string& statement) {
+                          const SourcePosition& position, const std::string& statement) {
   auto loaded = load_table_set(directory);
   if (!loaded) return loaded.status();
   if (!loaded->has_value()) return Status::ok();
@@ -169,7 +176,7 @@ Status record_tables_left(const std::string& directory, const std::vector<Qualif
 }
 
 Status record_tables_renamed(const std::string& directory, const std::vector<TableRenamed>& renames,
-                             const BinlogPosition& position, const std::string& statement) {
+                             const SourcePosition& position, const std::string& statement) {
   auto loaded = load_table_set(directory);
   if (!loaded) return loaded.status();
   if (!loaded->has_value()) return Status::ok();

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 #include "src/model/migration_rules.hpp"
 #include "src/model/plan.hpp"
 
@@ -20,7 +20,7 @@ namespace omsql {
 // rows come from the binlog from there on, so a rerun neither creates it in the schema phase nor
 // copies it; replay creates it on the target at that position.
 struct JoinedAt {
-  BinlogPosition position;  // of the CREATE statement in the source binlog
+  SourcePosition position;  // of the CREATE statement in the source binlog
   std::string statement;
   bool operator==(const JoinedAt&) const = default;
 };
@@ -45,7 +45,7 @@ std::vector<std::string> column_rules_of(const MigrationRules& rules, const Qual
 // the source nor forgets to drop its target table when replay has not passed the DROP yet.
 struct DepartedTable {
   QualifiedName source, target;
-  BinlogPosition position;  // of the DROP statement in the source binlog
+  SourcePosition position;  // of the DROP statement in the source binlog
   std::string statement;
   // Set when a RENAME TABLE took it away (the source name it got): its target table is renamed
   // with it (within the patterns) or stays as it was (out of them), never dropped; until replay
@@ -78,7 +78,7 @@ Status save_table_set(const std::string& directory, const TableSet& set);
 // `position`), atomically. A table already gone from `tables` is left as it is (the tailer reads
 // the statement again after a reconnect); a task without table-set.json keeps none (nothing to do).
 Status record_tables_left(const std::string& directory, const std::vector<QualifiedName>& sources,
-                          const BinlogPosition& position, const std::string& statement);
+                          const SourcePosition& position, const std::string& statement);
 
 // One table a replicated RENAME TABLE moved: `from` leaves `tables` for `left` (renamed_to =
 // `to_source`); `to` (nullopt: renamed out of the patterns) joins, with `joined` set.
@@ -90,7 +90,7 @@ struct TableRenamed {
 // or none). A pair whose `from` is already gone from `tables` at this position is left as it is
 // (the tailer reads the statement again after a reconnect); no table-set.json: nothing to do.
 Status record_tables_renamed(const std::string& directory, const std::vector<TableRenamed>& renames,
-                             const BinlogPosition& position, const std::string& statement);
+                             const SourcePosition& position, const std::string& statement);
 
 // Adds `entry` (a table that joined: entry.joined set) to DIR/table-set.json's `tables`,
 // atomically. A table already there is left as it is (the tailer reads the statement again after a

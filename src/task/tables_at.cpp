@@ -16,7 +16,7 @@ bool listed(const std::vector<TableJob>& jobs, const QualifiedName& source) {
 
 Result<std::vector<TableJob>> task_tables_at(const std::vector<TableJob>& tables, const MigrationRules& rules,
                                              const std::optional<TableSet>& set, const SchemaHistory& history,
-                                             const BinlogPosition& at) {
+                                             const SourcePosition& at) {
   std::vector<TableJob> out;
   auto bound = [&](const TableDef& definition) -> Status {
     auto job = bind_table(rules, definition);
@@ -57,7 +57,7 @@ Result<std::vector<TableJob>> task_tables_at(const std::vector<TableJob>& tables
   return out;
 }
 
-Result<Plan> task_plan_at(const Plan& plan, const std::string& task_dir, const BinlogPosition& at) {
+Result<Plan> task_plan_at(const Plan& plan, const std::string& task_dir, const SourcePosition& at) {
   auto set = load_table_set(task_dir);
   if (!set) return set.status();
   auto history = SchemaHistory::open(task_dir);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "src/common/status.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 #include "src/model/plan.hpp"
 #include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
@@ -29,10 +29,10 @@ namespace omsql {
 // cannot bind is an error naming the table.
 Result<std::vector<TableJob>> task_tables_at(const std::vector<TableJob>& tables, const MigrationRules& rules,
                                              const std::optional<TableSet>& set, const SchemaHistory& history,
-                                             const BinlogPosition& at);
+                                             const SourcePosition& at);
 
 // `plan` with the tables of DIR's task at `at` (task_tables_at over DIR/table-set.json and
 // DIR/schema-history.jsonl); `plan` itself when the task keeps no schema history yet.
-Result<Plan> task_plan_at(const Plan& plan, const std::string& task_dir, const BinlogPosition& at);
+Result<Plan> task_plan_at(const Plan& plan, const std::string& task_dir, const SourcePosition& at);
 
 }  // namespace omsql

@@ -101,7 +101,7 @@ struct LastError {
 // (DIR/ddl-resolution.json): src/task/ddl_resolution.hpp. JSON key "ddl_stop"; present while the
 // task waits for a DDL decision or has one that the next run carries out.
 struct DdlStopStatus {
-  std::string position;                   // BinlogPosition::str()
+  std::string position;                   // SourcePosition::str()
   std::string statement;
   std::string reason;                     // the message the link stopped with
   std::vector<std::string> commands;      // the three `omsrun ddl` commands, each with what it means

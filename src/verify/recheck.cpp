@@ -1,5 +1,7 @@
 #include "src/verify/recheck.hpp"
 
+#include "src/engine/mysql/binlog/position.hpp"
+
 #include <map>
 
 #include <algorithm>
@@ -113,7 +115,7 @@ Result<SettledRecheck> SettledRecheck::begin(const TableJob& job, const VerifyOp
   return SettledRecheck(job, options, std::move(*spec), std::move(first));
 }
 
-Result<BinlogPosition> SettledRecheck::read_source(Connection& source) {
+Result<SourcePosition> SettledRecheck::read_source(Connection& source) {
   first_read_.clear();
   keys_.clear();
   if (spec_.keyed()) {
@@ -122,7 +124,7 @@ Result<BinlogPosition> SettledRecheck::read_source(Connection& source) {
     if (!rows) return rows.status();
     first_read_ = std::move(*rows);
   }
-  return current_position(source);
+  return current_source_position(source);
 }
 
 Status SettledRecheck::compare(Connection& source, Connection& target) {

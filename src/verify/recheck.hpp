@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "src/model/plan.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
+#include "src/model/source_position.hpp"
 #include "src/common/status.hpp"
 #include "src/engine/mysql/connection.hpp"
 #include "src/verify/chunk_hash.hpp"
@@ -64,7 +64,7 @@ class SettledRecheck {
   int rounds() const { return rounds_; }
 
   // Step 1: reads the pending rows on the source and returns the position the target must reach.
-  Result<BinlogPosition> read_source(Connection& source);
+  Result<SourcePosition> read_source(Connection& source);
   // Step 3, once the target has applied the position read_source returned.
   Status compare(Connection& source, Connection& target);
   // The link did not apply the position in time: the pending rows are unsettled because `reason`.

@@ -15,6 +15,7 @@
 #include "actors/incremental_actors.hpp"
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/lane_transaction.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "tests/actors/fake_engine.hpp"
 
 using namespace omsql;
@@ -36,7 +37,7 @@ link_events_actor::behavior_type fake_coordinator(link_events_actor::pointer, ca
   };
 }
 
-BinlogPosition at(uint64_t offset) { return BinlogPosition{"mariadb-bin.000001", offset, ""}; }
+SourcePosition at(uint64_t offset) { return to_source_position(BinlogPosition{"mariadb-bin.000001", offset, ""}); }
 
 apply::LaneWork work_until(uint64_t offset, std::string statement, uint64_t changes = 1) {
   apply::LaneWork work;
@@ -87,7 +88,7 @@ struct LaneFixture {
     std::lock_guard<std::mutex> lock(engine.applied->mutex);
     return engine.applied->commits;
   }
-  BinlogPosition checkpoint(const std::string& row) {
+  SourcePosition checkpoint(const std::string& row) {
     std::lock_guard<std::mutex> lock(engine.applied->mutex);
     return engine.applied->checkpoints[row];
   }

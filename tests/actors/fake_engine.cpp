@@ -1,3 +1,4 @@
+#include "src/engine/mysql/binlog/position.hpp"
 #include "tests/actors/fake_engine.hpp"
 
 #include "src/apply/lane_transaction.hpp"
@@ -135,9 +136,9 @@ class FakeApply final : public engine::ApplySession {
     std::lock_guard<std::mutex> lock(log_->mutex);
     return log_->max_statement_bytes;
   }
-  Result<std::vector<BinlogPosition>> lane_checkpoints(const std::string& task_id) override {
+  Result<std::vector<SourcePosition>> lane_checkpoints(const std::string& task_id) override {
     std::lock_guard<std::mutex> lock(log_->mutex);
-    std::vector<BinlogPosition> lanes;
+    std::vector<SourcePosition> lanes;
     for (const auto& [row, position] : log_->checkpoints)
       if (auto lane = checkpoint::lane_of_row(row, task_id)) {
         if (lanes.size() <= *lane) lanes.resize(*lane + 1);
@@ -145,18 +146,18 @@ class FakeApply final : public engine::ApplySession {
       }
     return lanes;
   }
-  Status set_lanes(const std::string& task_id, size_t lanes, const BinlogPosition& position) override {
+  Status set_lanes(const std::string& task_id, size_t lanes, const SourcePosition& position) override {
     std::lock_guard<std::mutex> lock(log_->mutex);
     for (auto it = log_->checkpoints.begin(); it != log_->checkpoints.end();)
       it = checkpoint::lane_of_row(it->first, task_id) ? log_->checkpoints.erase(it) : std::next(it);
     for (size_t lane = 0; lane < lanes; ++lane) log_->checkpoints[checkpoint::lane_task_id(task_id, lane)] = position;
     return Status::ok();
   }
-  Result<std::optional<BinlogPosition>> checkpoint(const std::string& lane_id) override {
+  Result<std::optional<SourcePosition>> checkpoint(const std::string& lane_id) override {
     std::lock_guard<std::mutex> lock(log_->mutex);
     auto it = log_->checkpoints.find(lane_id);
-    if (it == log_->checkpoints.end()) return std::optional<BinlogPosition>();
-    return std::optional<BinlogPosition>(it->second);
+    if (it == log_->checkpoints.end()) return std::optional<SourcePosition>();
+    return std::optional<SourcePosition>(it->second);
   }
   Status commit(const apply::LaneWork& work, const std::string& lane_id, std::vector<std::string>*) override {
     std::lock_guard<std::mutex> lock(log_->mutex);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "src/engine/engine.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 
 namespace omsql::testing {
 
@@ -40,10 +41,10 @@ struct FakeTargetLog {
 // opens its own, on its own thread). Faults are used up one at a time.
 struct FakeApplyLog {
   std::mutex mutex;
-  std::map<std::string, BinlogPosition> checkpoints;  // by checkpoint row ("<task>#<lane>")
+  std::map<std::string, SourcePosition> checkpoints;  // by checkpoint row ("<task>#<lane>")
   struct Commit {
     std::string lane_id;
-    BinlogPosition end;
+    SourcePosition end;
     std::vector<std::string> statements;
     bool repair = false;
   };
@@ -78,8 +79,11 @@ class FakeEngine final : public engine::Engine {
   Result<std::unique_ptr<engine::ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
                                                            const apply::FkGraph& graph) const override;
   std::shared_ptr<FakeApplyLog> applied = std::make_shared<FakeApplyLog>();
+  Result<std::unique_ptr<engine::VerifySession>> open_verify(const Endpoint&, const Endpoint&) const override {
+    return Status::unsupported("fake engine: no verification");
+  }
   // The fake source has no change log: the copy graph is what the fake drives.
-  Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const BinlogPosition&, BinlogDecoderOptions,
+  Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const SourcePosition&, BinlogDecoderOptions,
                                                              BinlogStreamOptions) const override {
     return Status::unsupported("fake engine: no change log");
   }

@@ -26,13 +26,13 @@ class MysqlApplySession final : public ApplySession {
     if (!packet->has_value()) return std::optional<uint64_t>();
     return std::optional<uint64_t>(std::stoull(**packet));
   }
-  Result<std::vector<BinlogPosition>> lane_checkpoints(const std::string& task_id) override {
+  Result<std::vector<SourcePosition>> lane_checkpoints(const std::string& task_id) override {
     return checkpoint::read_lanes(*connection_, task_id);
   }
-  Status set_lanes(const std::string& task_id, size_t lanes, const BinlogPosition& position) override {
+  Status set_lanes(const std::string& task_id, size_t lanes, const SourcePosition& position) override {
     return checkpoint::set_lanes(*connection_, task_id, lanes, position);
   }
-  Result<std::optional<BinlogPosition>> checkpoint(const std::string& lane_id) override {
+  Result<std::optional<SourcePosition>> checkpoint(const std::string& lane_id) override {
     return checkpoint::read(*connection_, lane_id);
   }
   Status commit(const apply::LaneWork& work, const std::string& lane_id, std::vector<std::string>* warnings) override {

@@ -19,20 +19,37 @@ Status ensure_table(Connection& target) {
       ") ENGINE=InnoDB COMMENT='omsql: applied binlog position per task'");
 }
 
-Result<std::optional<BinlogPosition>> read(Connection& target, const std::string& task_id) {
+namespace {
+
+// A row's (binlog_file, binlog_offset, gtid) as the seam's position; Corruption when the file name
+// cannot be ordered (no server writes one, but the row is the target's to change).
+Result<SourcePosition> row_position(const std::optional<std::string>& file, const std::optional<std::string>& offset,
+                                    const std::optional<std::string>& gtid, const std::string& task) {
+  BinlogPosition position{file.value_or(""), std::stoull(offset.value_or("0")), gtid.value_or("")};
+  if (!position.empty() && !has_binlog_sequence(position.file))
+    return Status::corruption("omsql_meta.checkpoint row '" + task + "': binlog file name '" + position.file +
+                              "' has no numeric suffix (BASE.NNNNNN)");
+  return to_source_position(position);
+}
+
+}  // namespace
+
+Result<std::optional<SourcePosition>> read(Connection& target, const std::string& task_id) {
   auto result = target.query("SELECT binlog_file, binlog_offset, gtid FROM omsql_meta.checkpoint WHERE task = " +
                              sql::text_literal(task_id));
   if (!result) return result.status();
-  if (result->rows.empty()) return std::optional<BinlogPosition>();
+  if (result->rows.empty()) return std::optional<SourcePosition>();
   const auto& row = result->rows[0];
-  BinlogPosition position;
-  position.file = row[0].value_or("");
-  position.offset = std::stoull(row[1].value_or("0"));
-  position.gtid = row[2].value_or("");
-  return std::optional<BinlogPosition>(position);
+  auto position = row_position(row[0], row[1], row[2], task_id);
+  if (!position) return position.status();
+  return std::optional<SourcePosition>(std::move(position).value());
 }
 
-std::string upsert_sql(const std::string& task_id, const BinlogPosition& position, uint32_t source_timestamp) {
+Result<std::string> upsert_sql(const std::string& task_id, const SourcePosition& source_position,
+                               uint32_t source_timestamp) {
+  auto binlog = to_binlog_position(source_position);
+  if (!binlog) return binlog.status().with_context("checkpoint of " + task_id);
+  const BinlogPosition& position = *binlog;
   return "INSERT INTO omsql_meta.checkpoint (task, binlog_file, binlog_offset, gtid, source_timestamp) VALUES (" +
          sql::text_literal(task_id) + ", " + sql::text_literal(position.file) + ", " +
          std::to_string(position.offset) + ", " + sql::text_literal(position.gtid) + ", " +
@@ -61,24 +78,31 @@ std::optional<size_t> lane_of_row(const std::string& task, const std::string& ta
   return static_cast<size_t>(std::stoul(number));
 }
 
-Result<std::vector<BinlogPosition>> read_lanes(Connection& target, const std::string& task_id) {
+Result<std::vector<SourcePosition>> read_lanes(Connection& target, const std::string& task_id) {
   auto result = target.query("SELECT task, binlog_file, binlog_offset, gtid FROM omsql_meta.checkpoint WHERE task LIKE " +
                              sql::text_literal(lane_rows_pattern(task_id)) + " ESCAPE '!'");
   if (!result) return result.status();
-  std::vector<BinlogPosition> lanes;
+  std::vector<SourcePosition> lanes;
   for (const auto& row : result->rows) {
     auto number = lane_of_row(row[0].value_or(""), task_id);
     if (!number) continue;
     size_t lane = *number;
     if (lanes.size() <= lane) lanes.resize(lane + 1);
-    lanes[lane].file = row[1].value_or("");
-    lanes[lane].offset = std::stoull(row[2].value_or("0"));
-    lanes[lane].gtid = row[3].value_or("");
+    auto position = row_position(row[1], row[2], row[3], row[0].value_or(""));
+    if (!position) return position.status();
+    lanes[lane] = std::move(position).value();
   }
   return lanes;
 }
 
-Status set_lanes(Connection& target, const std::string& task_id, size_t lanes, const BinlogPosition& position) {
+Status set_lanes(Connection& target, const std::string& task_id, size_t lanes, const SourcePosition& position) {
+  // Every row's statement first: a position this target cannot store fails before anything runs.
+  std::vector<std::string> upserts;
+  for (size_t lane = 0; lane < lanes; ++lane) {
+    auto upsert = upsert_sql(lane_task_id(task_id, lane), position, 0);
+    if (!upsert) return upsert.status();
+    upserts.push_back(std::move(upsert).value());
+  }
   OMSQL_RETURN_IF_ERROR(target.execute("START TRANSACTION"));
   auto rollback = [&](Status st) {
     (void)target.execute("ROLLBACK");
@@ -91,16 +115,16 @@ Status set_lanes(Connection& target, const std::string& task_id, size_t lanes, c
                                  sql::text_literal(lane_task_id(task_id, lane)));
         !st)
       return rollback(st);
-  for (size_t lane = 0; lane < lanes; ++lane)
-    if (auto st = target.execute(upsert_sql(lane_task_id(task_id, lane), position, 0)); !st) return rollback(st);
+  for (const auto& upsert : upserts)
+    if (auto st = target.execute(upsert); !st) return rollback(st);
   if (auto st = target.execute("COMMIT"); !st) return rollback(st);
   return Status::ok();
 }
 
-Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id) {
+Result<SourcePosition> applied_position(Connection& target, const std::string& task_id) {
   auto lanes = read_lanes(target, task_id);
   if (!lanes) return lanes.status();
-  if (lanes->empty()) return BinlogPosition{};
+  if (lanes->empty()) return SourcePosition{};
   return *std::min_element(lanes->begin(), lanes->end());
 }
 

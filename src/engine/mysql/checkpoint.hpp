@@ -3,6 +3,11 @@
 // written in the same target transaction as the rows it covers: after a crash the target's rows and
 // its checkpoint agree, so replay restarts exactly after the last committed batch (and safe-mode
 // statements make even an overlap harmless).
+//
+// The API speaks the opaque SourcePosition of the seam; the rows keep a MySQL-family binlog
+// position (binlog_file, binlog_offset, gtid), so this target stores the positions of a MySQL,
+// MariaDB or OceanBase source only: another engine's position is refused (InvalidArgument) before
+// anything is written. A source of another engine needs a column for the opaque form.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -18,10 +23,11 @@ namespace omsql::checkpoint {
 Status ensure_table(Connection& target);
 
 // The last committed position of `task_id`, or nullopt when none was written yet.
-Result<std::optional<BinlogPosition>> read(Connection& target, const std::string& task_id);
+Result<std::optional<SourcePosition>> read(Connection& target, const std::string& task_id);
 
 // The statement that records `position` for `task_id`; run it inside the batch's transaction.
-std::string upsert_sql(const std::string& task_id, const BinlogPosition& position, uint32_t source_timestamp);
+// InvalidArgument for a position that is no MySQL-family binlog position.
+Result<std::string> upsert_sql(const std::string& task_id, const SourcePosition& position, uint32_t source_timestamp);
 
 // The checkpoint row name of one apply lane of a task: "<task_id>#<lane>".
 std::string lane_task_id(const std::string& task_id, size_t lane);
@@ -38,16 +44,16 @@ std::optional<size_t> lane_of_row(const std::string& task, const std::string& ta
 // lane count, which routing depends on (a key's lane is its hash modulo the count), so the count
 // lives with the positions, in the rows that commit with the data. Empty when no row exists; a
 // lane that has committed nothing has an empty position.
-Result<std::vector<BinlogPosition>> read_lanes(Connection& target, const std::string& task_id);
+Result<std::vector<SourcePosition>> read_lanes(Connection& target, const std::string& task_id);
 
 // Replaces the task's lane rows by `lanes` rows at `position` (empty: nothing committed), in one
 // transaction. REQUIRES: no lane is applying, and every lane has committed `position` (or none
 // has committed anything), so the new routing starts from one point for every key.
-Status set_lanes(Connection& target, const std::string& task_id, size_t lanes, const BinlogPosition& position);
+Status set_lanes(Connection& target, const std::string& task_id, size_t lanes, const SourcePosition& position);
 
 // The position every apply lane of `task_id` has committed (the slowest lane's), or an empty
 // position when the task has no lane rows or some lane has committed nothing yet.
-Result<BinlogPosition> applied_position(Connection& target, const std::string& task_id);
+Result<SourcePosition> applied_position(Connection& target, const std::string& task_id);
 
 // Removes the task's rows, its own and every apply lane's (when a task is copied afresh).
 Status erase(Connection& target, const std::string& task_id);

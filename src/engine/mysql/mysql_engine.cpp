@@ -1,11 +1,12 @@
 #include "src/engine/mysql/mysql_engine.hpp"
 
 #include "src/engine/mysql/apply_session.hpp"
+#include "src/engine/mysql/verify_session.hpp"
 #include "src/engine/mysql/change_statements.hpp"
 
 #include "src/engine/mysql/copy/batch_writer.hpp"
 #include "src/engine/mysql/copy/chunk_cursor.hpp"
-#include "src/copy/chunk_planner.hpp"
+#include "src/engine/mysql/copy/key_at_offset.hpp"
 #include "src/engine/mysql/copy/session.hpp"
 #include "src/engine/mysql/connection.hpp"
 
@@ -108,10 +109,15 @@ class MysqlEngine final : public Engine {
                                                    const apply::FkGraph& graph) const override {
     return open_mysql_apply(endpoint, plan, graph);
   }
-  Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const BinlogPosition& from,
+  Result<std::unique_ptr<VerifySession>> open_verify(const Endpoint& source, const Endpoint& target) const override {
+    return open_mysql_verify(source, target);
+  }
+  Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const SourcePosition& from,
                                                      BinlogDecoderOptions decoder,
                                                      BinlogStreamOptions options) const override {
-    auto stream = BinlogStream::open(endpoint, from, std::move(decoder), options);
+    auto binlog = to_binlog_position(from);
+    if (!binlog) return binlog.status().with_context("opening the change stream");
+    auto stream = BinlogStream::open(endpoint, *binlog, std::move(decoder), options);
     if (!stream) return stream.status();
     return std::unique_ptr<ChangeStream>(std::make_unique<MysqlChangeStream>(std::move(stream).value()));
   }

@@ -13,6 +13,7 @@
 #include "src/apply/foreign_keys.hpp"
 #include "src/apply/ordered_batch.hpp"
 #include "src/apply/routing.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 using namespace omsql::apply;
@@ -83,7 +84,7 @@ RowChange deletion(const std::string& table, std::vector<std::optional<int64_t>>
   change.kind = RowChange::kDelete;
   change.table = {"s", table};
   change.before = ints(std::move(before));
-  change.position = {"mariadb-bin.000001", 100, ""};
+  change.position = test::binlog_at("mariadb-bin.000001", 100);
   return change;
 }
 
@@ -100,7 +101,7 @@ RowChange insertion(const std::string& table, std::vector<std::optional<int64_t>
   change.kind = RowChange::kInsert;
   change.table = {"s", table};
   change.after = ints(std::move(after));
-  change.position = {"mariadb-bin.000001", 100, ""};
+  change.position = test::binlog_at("mariadb-bin.000001", 100);
   return change;
 }
 

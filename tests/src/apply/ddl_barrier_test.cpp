@@ -10,8 +10,10 @@
 
 #include "src/apply/ddl_barrier.hpp"
 #include "src/apply/lane_progress.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
 #include "tests/src/apply/replay_test_support.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 using namespace omsql::apply;
@@ -97,7 +99,7 @@ TEST_CASE("a TRUNCATE its table's snapshot copy already holds is passed, not run
   const Plan plan = plan_of({table("k", false), table("a")});
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
-  group.set_replay_after({at(40), BinlogPosition{}});  // k was copied in a snapshot at 40
+  group.set_replay_after({at(40), SourcePosition{}});  // k was copied in a snapshot at 40
   DdlBarrier barrier(plan);
   // At or before the snapshot: the copy saw the empty table and the rows written after it, whose
   // changes up to 40 are skipped; emptying it now would lose them.
@@ -169,9 +171,9 @@ TEST_CASE("the DDL runs on lane 0 before a transaction that moves every lane's c
   REQUIRE(run_lane_transaction(runner, plan, graph, "task#0", work, nullptr));
   // DDL commits implicitly: it cannot share the checkpoint's transaction, so it comes first.
   const std::vector<std::string> expected = {"TRUNCATE TABLE `t`.`a`", "START TRANSACTION",
-                                             checkpoint::upsert_sql("task#0", at(70), 0),
-                                             checkpoint::upsert_sql("task#1", at(70), 0),
-                                             checkpoint::upsert_sql("task#2", at(70), 0), "COMMIT"};
+                                             *checkpoint::upsert_sql("task#0", at(70), 0),
+                                             *checkpoint::upsert_sql("task#1", at(70), 0),
+                                             *checkpoint::upsert_sql("task#2", at(70), 0), "COMMIT"};
   CHECK(runner.statements == expected);
   // A lane that has committed the DDL's position holds it: the DDL is not run again.
   CHECK(lane_holds(at(70), work));
@@ -180,7 +182,7 @@ TEST_CASE("the DDL runs on lane 0 before a transaction that moves every lane's c
 
 TEST_CASE("the barrier is reached only with nothing in flight and every lane before the DDL") {
   LaneProgress progress;
-  progress.begin({at(10), at(30), BinlogPosition{}});
+  progress.begin({at(10), at(30), SourcePosition{}});
   CHECK(progress.check_barrier(at(40)));
   auto past = progress.check_barrier(at(30));  // a lane holds the DDL's position: never alone
   CHECK_FALSE(past);
@@ -192,7 +194,7 @@ TEST_CASE("the barrier is reached only with nothing in flight and every lane bef
   // The DDL is one acknowledgement; after it every lane stands at its position.
   progress.group_sent(at(40), 1, 0);
   REQUIRE(progress.group_acknowledged());
-  CHECK(progress.committed() == std::vector<BinlogPosition>{at(40), at(40), at(40)});
+  CHECK(progress.committed() == std::vector<SourcePosition>{at(40), at(40), at(40)});
   CHECK(progress.checkpoint() == at(40));
 }
 
@@ -202,10 +204,10 @@ TEST_CASE("replayed in order: the changes before a TRUNCATE are one group, the D
   const TableJob& job = plan.tables[0];
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
-  group.set_lanes({BinlogPosition{}, BinlogPosition{}});
+  group.set_lanes({SourcePosition{}, SourcePosition{}});
   DdlBarrier barrier(plan);
   LaneProgress progress;
-  progress.begin({BinlogPosition{}, BinlogPosition{}});
+  progress.begin({SourcePosition{}, SourcePosition{}});
   TransactionAssembler assembler;
   const std::vector<Event> spool = {
       TransactionBegin{"0-1-1", false, at(5)}, RowsEvent{{insert(job, row(1, "before"), 8), insert(job, row(2, "b"), 8)}, at(8)},
@@ -220,7 +222,7 @@ TEST_CASE("replayed in order: the changes before a TRUNCATE are one group, the D
     for (size_t lane = 0; lane < shares.size(); ++lane) {
       for (const auto& statement : shares[lane].statements)
         log.push_back("lane " + std::to_string(lane) + ": " + statement.substr(0, 7) + " @" +
-                      std::to_string(group.folded_through().offset));
+                      std::to_string(test::offset_of(group.folded_through())));
       (void)progress.group_acknowledged();
     }
   };
@@ -235,7 +237,7 @@ TEST_CASE("replayed in order: the changes before a TRUNCATE are one group, the D
         REQUIRE(*group.fold(*unit));
         LaneWork work = ddl_work(step.statements, unit->end, "task", progress.lanes());
         progress.group_sent(work.end, 1, 0);
-        log.push_back("lane 0: " + work.statements[0] + " @" + std::to_string(work.end.offset));
+        log.push_back("lane 0: " + work.statements[0] + " @" + std::to_string(test::offset_of(work.end)));
         REQUIRE(progress.group_acknowledged());
         continue;
       }
@@ -252,7 +254,7 @@ TEST_CASE("replayed in order: the changes before a TRUNCATE are one group, the D
   for (size_t i = 0; i < ddl_at; ++i) CHECK(log[i].find("@10") != std::string::npos);
   CHECK(ddl_at + 1 < log.size());
   for (size_t i = ddl_at + 1; i < log.size(); ++i) CHECK(log[i].find("@30") != std::string::npos);
-  CHECK(progress.committed() == std::vector<BinlogPosition>{at(30), at(30)});
+  CHECK(progress.committed() == std::vector<SourcePosition>{at(30), at(30)});
 }
 
 TEST_CASE("ALTER TABLE: the target statements lead from the job before to the job of the definition capture recorded") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "src/apply/lane_progress.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "tests/src/apply/replay_test_support.hpp"
 
 using namespace omsql;
@@ -17,7 +18,7 @@ TEST_CASE("replay starts at the slowest lane; a group is complete when every lan
   CHECK_FALSE(progress.agreed());
   CHECK(progress.moves_checkpoint(at(90)));
   CHECK_FALSE(progress.moves_checkpoint(at(50)));  // nothing folded past the checkpoint
-  CHECK_FALSE(progress.moves_checkpoint(BinlogPosition{}));
+  CHECK_FALSE(progress.moves_checkpoint(SourcePosition{}));
 
   progress.group_sent(at(90), 3, 12);
   CHECK(progress.in_flight());
@@ -30,12 +31,12 @@ TEST_CASE("replay starts at the slowest lane; a group is complete when every lan
   CHECK_FALSE(progress.in_flight());
   CHECK(progress.checkpoint() == at(90));
   // The lane that was past the group skipped it and stays where it was.
-  CHECK(progress.committed() == std::vector<BinlogPosition>{at(100), at(90), at(90)});
+  CHECK(progress.committed() == std::vector<SourcePosition>{at(100), at(90), at(90)});
   CHECK_FALSE(progress.agreed());
 
   progress.group_sent(at(120), 3, 0);
   for (int i = 0; i < 3; ++i) (void)progress.group_acknowledged();
-  CHECK(progress.committed() == std::vector<BinlogPosition>{at(120), at(120), at(120)});
+  CHECK(progress.committed() == std::vector<SourcePosition>{at(120), at(120), at(120)});
   REQUIRE(progress.agreed());
   CHECK(*progress.agreed() == at(120));
   // A late answer with nothing in flight changes nothing.
@@ -45,7 +46,7 @@ TEST_CASE("replay starts at the slowest lane; a group is complete when every lan
 
 TEST_CASE("lanes that committed nothing start from the spool's start and agree at once") {
   LaneProgress progress;
-  progress.begin({BinlogPosition{}, BinlogPosition{}});
+  progress.begin({SourcePosition{}, SourcePosition{}});
   CHECK(progress.checkpoint().empty());
   REQUIRE(progress.agreed());
   CHECK(progress.agreed()->empty());
@@ -53,7 +54,7 @@ TEST_CASE("lanes that committed nothing start from the spool's start and agree a
   CHECK_FALSE(progress.agreed());  // not while a group is in flight
   (void)progress.group_acknowledged();
   REQUIRE(progress.group_acknowledged());
-  CHECK(progress.committed() == std::vector<BinlogPosition>{at(10), at(10)});
+  CHECK(progress.committed() == std::vector<SourcePosition>{at(10), at(10)});
 }
 
 TEST_CASE("the lane count changes only where every lane stands at one position") {
@@ -62,7 +63,7 @@ TEST_CASE("the lane count changes only where every lane stands at one position")
   REQUIRE(progress.agreed());
   progress.relane(2, *progress.agreed());
   CHECK(progress.lanes() == 2);
-  CHECK(progress.committed() == std::vector<BinlogPosition>{at(40), at(40)});
+  CHECK(progress.committed() == std::vector<SourcePosition>{at(40), at(40)});
   CHECK(progress.checkpoint() == at(40));
   progress.repair_sent();
   CHECK(progress.in_flight());
@@ -74,7 +75,7 @@ TEST_CASE("the lane count changes only where every lane stands at one position")
 
 TEST_CASE("an FK-ordered group may not end where a lane has committed already") {
   LaneProgress progress;
-  progress.begin({at(30), BinlogPosition{}, at(20)});
+  progress.begin({at(30), SourcePosition{}, at(20)});
   CHECK(progress.check_ordered(at(31)));
   auto refused = progress.check_ordered(at(30));
   CHECK_FALSE(refused);
@@ -82,7 +83,7 @@ TEST_CASE("an FK-ordered group may not end where a lane has committed already") 
   // One acknowledgement commits an ordered group for every lane.
   progress.group_sent(at(50), 1, 4);
   REQUIRE(progress.group_acknowledged());
-  CHECK(progress.committed() == std::vector<BinlogPosition>{at(50), at(50), at(50)});
+  CHECK(progress.committed() == std::vector<SourcePosition>{at(50), at(50), at(50)});
 }
 
 TEST_CASE("catching up ends once the checkpoint reaches the source position taken at the start") {

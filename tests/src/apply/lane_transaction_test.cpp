@@ -6,6 +6,7 @@
 #include <set>
 
 #include "src/apply/lane_transaction.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
 #include "tests/src/apply/replay_test_support.hpp"
 
@@ -48,7 +49,7 @@ TEST_CASE("a lane's share commits with the lane's own checkpoint row, at the gro
   std::vector<std::string> warnings;
   REQUIRE(run_lane_transaction(runner, plan, graph, "task#2", work, &warnings));
   const std::vector<std::string> expected = {"START TRANSACTION", "REPLACE 1", "DELETE 2",
-                                             checkpoint::upsert_sql("task#2", at(300), 0), "COMMIT"};
+                                             *checkpoint::upsert_sql("task#2", at(300), 0), "COMMIT"};
   CHECK(runner.statements == expected);
   CHECK(warnings.empty());
 }
@@ -62,8 +63,8 @@ TEST_CASE("an FK-ordered group on lane 0 records its end for every lane in the s
   RecordingRunner runner;
   REQUIRE(run_lane_transaction(runner, plan, graph, checkpoint::lane_task_id("task", 0), work, nullptr));
   const std::vector<std::string> expected = {
-      "START TRANSACTION", "DELETE parent", checkpoint::upsert_sql("task#0", at(400), 0),
-      checkpoint::upsert_sql("task#1", at(400), 0), checkpoint::upsert_sql("task#2", at(400), 0), "COMMIT"};
+      "START TRANSACTION", "DELETE parent", *checkpoint::upsert_sql("task#0", at(400), 0),
+      *checkpoint::upsert_sql("task#1", at(400), 0), *checkpoint::upsert_sql("task#2", at(400), 0), "COMMIT"};
   CHECK(runner.statements == expected);
   // One lane: nothing else to move.
   CHECK(ordered_work(share({}, {}, 0), at(400), "task", 1).also_checkpoint.empty());
@@ -114,7 +115,7 @@ TEST_CASE("a lane skips a group it already holds, never a repair") {
   CHECK(lane_holds(at(100), group));
   CHECK(lane_holds(at(150), group));
   CHECK_FALSE(lane_holds(at(99), group));
-  CHECK_FALSE(lane_holds(BinlogPosition{}, group));
+  CHECK_FALSE(lane_holds(SourcePosition{}, group));
   LaneWork repair = repair_work({}, at(100));
   CHECK_FALSE(lane_holds(at(150), repair));
 }

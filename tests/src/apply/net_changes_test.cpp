@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "src/apply/change_batch.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 
 using namespace omsql;
 
@@ -63,7 +64,10 @@ class RenderOnlyEngine final : public engine::Engine {
                                                            const apply::FkGraph&) const override {
     return Status::unsupported("render-only engine");
   }
-  Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const BinlogPosition&,
+  Result<std::unique_ptr<engine::VerifySession>> open_verify(const Endpoint&, const Endpoint&) const override {
+    return Status::unsupported("render-only engine");
+  }
+  Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const SourcePosition&,
                                                              BinlogDecoderOptions, BinlogStreamOptions) const override {
     return Status::unsupported("render-only engine");
   }

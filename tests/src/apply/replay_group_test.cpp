@@ -7,8 +7,10 @@
 
 #include "src/apply/replay_group.hpp"
 #include "src/apply/routing.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/sql/quote.hpp"
 #include "tests/src/apply/replay_test_support.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 using namespace omsql::apply;
@@ -72,7 +74,7 @@ TableJob cascading_child(const TableJob& parent) {
 TEST_CASE("TransactionAssembler: whole transactions, applied events dropped, a cut transaction read again") {
   const TableJob job = table("a");
   TransactionAssembler assembler;
-  const BinlogPosition applied = at(100);
+  const SourcePosition applied = at(100);
   // At or before what every lane has committed: nothing comes out.
   CHECK_FALSE(assembler.add(TransactionBegin{"0-1-1", false, at(90)}, {1, 1}, applied));
   CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(1, "old"), 95)}, at(95)}, {1, 2}, applied));
@@ -102,28 +104,27 @@ TEST_CASE("TransactionAssembler: a transaction larger than its piece size comes 
   const TableJob job = table("a");
   // Each row image costs about 64 + 2 * 16 + 1 bytes: three of them pass a 250-byte piece.
   TransactionAssembler assembler(250);
-  const BinlogPosition none;
-  CHECK_FALSE(assembler.add(TransactionBegin{"0-1-1", false, BinlogPosition{"mariadb-bin.000001", 10, "0-1-1"}}, {1, 1}, none));
+  const SourcePosition none;
+  CHECK_FALSE(assembler.add(TransactionBegin{"0-1-1", false, to_source_position(BinlogPosition{"mariadb-bin.000001", 10, "0-1-1"})}, {1, 1}, none));
   // One rows event of two rows, then one of one row: under the limit until the third row is in.
-  BinlogPosition with_gtid = at(20);
-  with_gtid.gtid = "0-1-1";
   RowChange first = insert(job, row(1, "a"), 20), second = insert(job, row(2, "b"), 20);
-  CHECK_FALSE(assembler.add(RowsEvent{{first, second}, with_gtid}, {1, 2}, none));
+  CHECK_FALSE(assembler.add(RowsEvent{{first, second}, at(20)}, {1, 2}, none));
   CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(3, "c"), 30)}, at(30)}, {1, 3}, none));
   // The next rows event finds the open rows at the limit: they go out, ending at the last rows
-  // event taken (never inside one), without the GTID of a transaction not done there.
+  // event taken (never inside one); its position is the rows event's, which carries no GTID state
+  // (the decoder's positions inside a transaction, change_event.hpp).
   auto piece = assembler.add(RowsEvent{{insert(job, row(4, "d"), 40)}, at(40)}, {1, 4}, none);
   REQUIRE(piece);
   CHECK(piece->piece);
   CHECK(piece->rows.size() == 3);
   CHECK(piece->end == at(30));
-  CHECK(piece->end.gtid.empty());
+  CHECK(test::gtid_of(piece->end).empty());
   CHECK(piece->next == SpoolPosition{1, 3});
   CHECK_FALSE(piece->ddl);
   // A reconnect cut the transaction: it is read again from its start. What went out in the piece
   // is not returned twice; the rest is.
   CHECK_FALSE(assembler.add(TransactionBegin{"0-1-1", false, at(10)}, {1, 5}, none));
-  CHECK_FALSE(assembler.add(RowsEvent{{first, second}, with_gtid}, {1, 6}, none));
+  CHECK_FALSE(assembler.add(RowsEvent{{first, second}, at(20)}, {1, 6}, none));
   CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(3, "c"), 30)}, at(30)}, {1, 7}, none));
   CHECK_FALSE(assembler.add(RowsEvent{{insert(job, row(4, "d"), 40)}, at(40)}, {1, 8}, none));
   auto rest = assembler.add(TransactionCommit{"0-1-1", 1, at(50)}, {1, 9}, none);
@@ -200,7 +201,7 @@ TEST_CASE("routing: every change of a key on one lane, a key update moves the ro
   const TableJob& job = plan.tables[0];
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
-  group.set_lanes(std::vector<BinlogPosition>(4));
+  group.set_lanes(std::vector<SourcePosition>(4));
   ChangeBatch keys(job);
   std::vector<RowChange> changes;
   for (int64_t id = 1; id <= 40; ++id) {
@@ -251,7 +252,7 @@ TEST_CASE("routing is stable: XXH3 of the key bytes, keyless tables on lane 0, c
                              table("nopad", true, "utf8mb4_nopad_bin")});
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
-  group.set_lanes(std::vector<BinlogPosition>(4));
+  group.set_lanes(std::vector<SourcePosition>(4));
   ChangeBatch keyed(plan.tables[0]);
   for (int64_t id = 0; id < 20; ++id) {
     CHECK(group.lane_of(0, row(id, "")) == lane_for_key(keyed.key_of(row(id, "")), 4));
@@ -303,7 +304,7 @@ TEST_CASE("snapshot tables: changes up to the snapshot position are in the copy"
   const Plan plan = plan_of({table("bag", false), table("keyed")});
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
-  group.set_replay_after({at(40), BinlogPosition{}});
+  group.set_replay_after({at(40), SourcePosition{}});
   REQUIRE(*group.fold(transaction({insert(plan.tables[0], row(1, "in copy"), 40),
                                    insert(plan.tables[1], row(1, "chunked"), 40)},
                                   41)));
@@ -321,7 +322,7 @@ TEST_CASE("FK-ordered transactions form one group for lane 0 in binlog order; pa
   const FkGraph graph = FkGraph::build(plan);
   REQUIRE(graph.has_actions());
   ReplayGroup group(plan, graph);
-  group.set_lanes(std::vector<BinlogPosition>(4, at(5)));
+  group.set_lanes(std::vector<SourcePosition>(4, at(5)));
 
   auto child_row = [](int64_t id, int64_t parent_id) {
     return std::vector<Cell>{Cell::signed_integer(id), Cell::bytes("c"), Cell::signed_integer(parent_id)};
@@ -363,7 +364,7 @@ TEST_CASE("a group is full at its change limit or its size, counted as it folds"
   const TableJob& job = plan.tables[0];
   const FkGraph graph = FkGraph::build(plan);
   ReplayGroup group(plan, graph);
-  group.set_lanes(std::vector<BinlogPosition>(3));
+  group.set_lanes(std::vector<SourcePosition>(3));
   CHECK_FALSE(group.full(1));
   REQUIRE(*group.fold(transaction({insert(job, row(1, "a"), 10), insert(job, row(2, "b"), 10)}, 11)));
   CHECK(group.changes() == 2);

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
 #include "src/model/plan.hpp"
 
 namespace omsql::replay_test {
 
-inline BinlogPosition at(uint64_t offset) { return BinlogPosition{"mariadb-bin.000001", offset, ""}; }
+inline SourcePosition at(uint64_t offset) { return to_source_position(BinlogPosition{"mariadb-bin.000001", offset, ""}); }
 
 // Table s.NAME -> t.NAME with an int key `id` (none when `keyed` is false) and a text column `v`
 // (collation `collation`, or binary bytes when empty); `id_collation` makes the key a text column.

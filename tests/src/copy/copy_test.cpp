@@ -238,7 +238,7 @@ TEST_CASE("planner sees a string key in its collation's order and bounds it with
   QualifiedName table{"omsql_test_copy_keys", "composite"};
   TableJob job = make_job(source, table, table);
   copy::ChunkPlanner planner(job, 50);
-  auto first = planner.next(source);
+  auto first = copy::next_chunk(planner, source);
   REQUIRE(first);
   REQUIRE(first->has_value());
   CHECK(!(*first)->lower_exclusive);
@@ -335,7 +335,7 @@ TEST_CASE("a value the target rejects names the target, table, chunk and column"
   for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues, WireFormat::kLoadDataIgnore}) {
     CAPTURE(copy::wire_format_name(format));
     copy::ChunkPlanner planner(job, 200);
-    auto range = planner.next(source);
+    auto range = copy::next_chunk(planner, source);
     REQUIRE(range);
     REQUIRE(range->has_value());
     auto cursor = copy::ChunkCursor::open(source, job, **range, copy::BatchLimits{}, format);
@@ -377,7 +377,7 @@ TEST_CASE("a lost target connection is a transient error (the actors retry those
   must(*servers.target, "KILL CONNECTION " + **id);
 
   copy::ChunkPlanner planner(job, 10);
-  auto range = planner.next(source);
+  auto range = copy::next_chunk(planner, source);
   REQUIRE(range);
   auto cursor = copy::ChunkCursor::open(source, job, **range, copy::BatchLimits{});
   REQUIRE(cursor);
@@ -403,7 +403,7 @@ TEST_CASE("a target session that is not strict still cannot truncate silently: w
   for (WireFormat format : {WireFormat::kLoadData, WireFormat::kInsertValues, WireFormat::kLoadDataIgnore}) {
     CAPTURE(copy::wire_format_name(format));
     copy::ChunkPlanner planner(job, 50);
-    auto range = planner.next(source);
+    auto range = copy::next_chunk(planner, source);
     REQUIRE(range);
     auto cursor = copy::ChunkCursor::open(source, job, **range, copy::BatchLimits{}, format);
     REQUIRE(cursor);
@@ -454,7 +454,7 @@ TEST_CASE("LOAD DATA IGNORE: a value strict mode would refuse, a clash on anothe
   QualifiedName from{"omsql_test_copy_keys", "sparse"};
   auto first_batch_written = [&](const TableJob& job) {
     copy::ChunkPlanner planner(job, 50);
-    auto range = planner.next(source);
+    auto range = copy::next_chunk(planner, source);
     REQUIRE(range);
     auto cursor = copy::ChunkCursor::open(source, job, **range, copy::BatchLimits{}, WireFormat::kLoadDataIgnore);
     REQUIRE(cursor);
@@ -509,7 +509,7 @@ TEST_CASE("a table without a key is copied again after restart_chunk, not double
   TableJob job = make_job(source, from, to);
   REQUIRE(job.key.kind == RowKey::Kind::kNone);
   copy::ChunkPlanner planner(job, 10);
-  auto range = planner.next(source);
+  auto range = copy::next_chunk(planner, source);
   REQUIRE(range);
   REQUIRE(range->has_value());
   CHECK(planner.done());
@@ -540,7 +540,7 @@ TEST_CASE("a source connection lost in mid-chunk is a transient error naming the
   QualifiedName table{"omsql_test_copy_stream", "wide"};
   TableJob job = make_job(*source, table, table);
   copy::ChunkPlanner planner(job, 1000000);
-  auto range = planner.next(*source);
+  auto range = copy::next_chunk(planner, *source);
   REQUIRE(range);
   auto cursor = copy::ChunkCursor::open(*source, job, **range, copy::BatchLimits{100, 1 << 20});
   REQUIRE(cursor);

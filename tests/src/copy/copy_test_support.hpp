@@ -9,7 +9,7 @@
 
 #include "src/engine/mysql/copy/batch_writer.hpp"
 #include "src/engine/mysql/copy/chunk_cursor.hpp"
-#include "src/copy/chunk_planner.hpp"
+#include "src/engine/mysql/copy/key_at_offset.hpp"
 #include "src/engine/mysql/copy/session.hpp"
 #include "src/sql/quote.hpp"
 #include "tests/support/sandbox.hpp"
@@ -89,7 +89,7 @@ inline CopyStats copy_table(Connection& source, Connection& target, const TableJ
   auto writer = copy::BatchWriter::open(target, job, format);
   if (!writer) throw std::runtime_error(writer.status().message());
   while (true) {
-    auto range = planner.next(source);
+    auto range = copy::next_chunk(planner, source);
     if (!range) throw std::runtime_error(range.status().message());
     if (!range->has_value()) break;
     auto cursor = copy::ChunkCursor::open(source, job, **range, limits, format);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/runner/ddl_resolve.hpp"
 
 using namespace omsql;
@@ -23,7 +24,7 @@ struct TaskDir {
   ~TaskDir() { std::filesystem::remove_all(path); }
 };
 
-const BinlogPosition kAt{"mariadb-bin.000002", 4711, "0-1-9"};
+const SourcePosition kAt = to_source_position(BinlogPosition{"mariadb-bin.000002", 4711, "0-1-9"});
 
 }  // namespace
 
@@ -42,7 +43,7 @@ TEST_CASE("omsrun ddl: refusals write nothing; a word is for the stop on record"
 
   REQUIRE(write_ddl_stop(dir.path, DdlStop{kAt, "ALTER TABLE t ADD INDEX iv (v)", "shop", "policy"}));
   runner::DdlResolveRequest elsewhere = skip;
-  elsewhere.at = BinlogPosition{"mariadb-bin.000002", 4712, ""};
+  elsewhere.at = to_source_position(BinlogPosition{"mariadb-bin.000002", 4712, ""});
   auto wrong = runner::resolve_ddl_stop(dir.path, elsewhere);
   REQUIRE_FALSE(wrong);
   CHECK(wrong.status().message().find("not at mariadb-bin.000002:4712: a resolution is only for the statement the "
@@ -52,7 +53,7 @@ TEST_CASE("omsrun ddl: refusals write nothing; a word is for the stop on record"
   CHECK_FALSE(std::filesystem::exists(dir.path + "/ddl-resolution.json"));
 
   runner::DdlResolveRequest here = skip;
-  here.at = BinlogPosition{"mariadb-bin.000002", 4711, ""};  // the gtid part is not needed
+  here.at = to_source_position(BinlogPosition{"mariadb-bin.000002", 4711, ""});  // the gtid part is not needed
   auto done = runner::resolve_ddl_stop(dir.path, here);
   REQUIRE_MESSAGE(done, done.status().message());
   CHECK_FALSE(done->replaced.has_value());

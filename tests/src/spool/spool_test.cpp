@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/spool/record.hpp"
 #include "src/spool/spool.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 
@@ -21,7 +23,7 @@ std::string fresh_directory(const std::string& name) {
   return dir;
 }
 
-BinlogPosition at(uint64_t offset) { return BinlogPosition{"mariadb-bin.000007", offset, "0-1-" + std::to_string(offset)}; }
+SourcePosition at(uint64_t offset) { return to_source_position(BinlogPosition{"mariadb-bin.000007", offset, "0-1-" + std::to_string(offset)}); }
 
 RowsEvent rows_event(uint64_t offset, int64_t id, std::string payload) {
   RowsEvent e;
@@ -79,7 +81,7 @@ TEST_CASE("record encoding round-trips every event kind and cell kind") {
     REQUIRE(back);
     CHECK(back->index() == event.index());
     CHECK(event_position(*back) == event_position(event));
-    CHECK(event_position(*back).gtid == event_position(event).gtid);
+    CHECK(test::gtid_of(event_position(*back)) == test::gtid_of(event_position(event)));
     if (auto* rows = std::get_if<RowsEvent>(&event)) {
       const auto& got = std::get<RowsEvent>(*back);
       REQUIRE(got.rows.size() == 1);
@@ -117,7 +119,7 @@ TEST_CASE("a DDL record keeps the statement's time and zone; one written before 
   REQUIRE_MESSAGE(v2_back, v2_back.status().message());
   const auto& v2_ddl = std::get<DdlStatement>(*v2_back);
   CHECK(v2_ddl.position == at(40));
-  CHECK(v2_ddl.position.gtid == "0-1-40");
+  CHECK(test::gtid_of(v2_ddl.position) == "0-1-40");
   CHECK(v2_ddl.statement == "ALTER TABLE t ADD c INT");
   CHECK(v2_ddl.timestamp_us == 1796181345921422);
   CHECK(v2_ddl.time_zone == "+03:00");
@@ -136,27 +138,33 @@ TEST_CASE("records are written in version 3, the position as a SourcePosition; v
   std::string bytes;
   spool::encode_event(Heartbeat{at(50)}, &bytes);
   std::string want = "\x03\x04";  // version 3, kind 4 (heartbeat)
-  append_source_position(to_source_position(at(50)), &want);
+  append_source_position(at(50), &want);
   CHECK(bytes == want);
   CHECK(bytes.find("mariadb-bin.000007:50 gtid 0-1-50") != std::string::npos);
   // A version-2 heartbeat and a version-1 commit, literally.
   auto v2 = spool::decode_event(std::string("\x02\x04" "\x12" "mariadb-bin.000007" "\x32" "\x06" "0-1-50"));
   REQUIRE_MESSAGE(v2, v2.status().message());
   CHECK(std::get<Heartbeat>(*v2).position == at(50));
-  CHECK(std::get<Heartbeat>(*v2).position.gtid == "0-1-50");
+  CHECK(test::gtid_of(std::get<Heartbeat>(*v2).position) == "0-1-50");
   auto v1 = spool::decode_event(std::string("\x01\x01" "\x12" "mariadb-bin.000007" "\x14" "\x06" "0-1-20" "\x05" "0-1-5" "\x4d"));
   REQUIRE_MESSAGE(v1, v1.status().message());
   const auto& commit = std::get<TransactionCommit>(*v1);
   CHECK(commit.position == at(20));
   CHECK(commit.gtid == "0-1-5");
   CHECK(commit.xid == 77);
-  // A version-3 record holding another engine's position is refused, saying so.
-  std::string other = "\x03\x04";
-  append_source_position(SourcePosition{"postgres", {0x16B3748}, "0/16B3748"}, &other);
-  auto refused = spool::decode_event(other);
-  REQUIRE_FALSE(refused);
-  CHECK(refused.status().code() == Status::Code::kCorruption);
-  CHECK(refused.status().message().find("postgres position") != std::string::npos);
+  // The records are the engines' own: a version-3 record keeps another engine's position as it is.
+  const SourcePosition lsn{"postgres", {0x16B3748}, "0/16B3748"};
+  std::string other;
+  spool::encode_event(Heartbeat{lsn}, &other);
+  auto kept = spool::decode_event(other);
+  REQUIRE_MESSAGE(kept, kept.status().message());
+  CHECK(std::get<Heartbeat>(*kept).position == lsn);
+  CHECK(std::get<Heartbeat>(*kept).position.payload == "0/16B3748");
+  // A version-1 record whose file name cannot be ordered is refused, saying so.
+  auto unordered = spool::decode_event(std::string("\x01\x04" "\x0b" "mariadb-bin" "\x32" "\x00", 16));
+  REQUIRE_FALSE(unordered);
+  CHECK(unordered.status().code() == Status::Code::kCorruption);
+  CHECK_MESSAGE(unordered.status().message().find("no numeric suffix") != std::string::npos, unordered.status().message());
 }
 
 TEST_CASE("a row's foreign_key_checks=0 flag survives the spool, and records without it read as on") {
@@ -284,14 +292,14 @@ TEST_CASE("a reader opened before the writer's recovery reads the recovered spoo
   REQUIRE((*writer)->append(TransactionCommit{"0-1-500", 500, at(502)}));
   REQUIRE((*writer)->sync());
 
-  std::vector<BinlogPosition> seen;
+  std::vector<SourcePosition> seen;
   while (true) {
     auto record = (*reader)->next((*writer)->synced_end());
     REQUIRE_MESSAGE(record, record.status().message());
     if (!record->has_value()) break;
     seen.push_back(event_position((*record)->event));
   }
-  CHECK(seen == std::vector<BinlogPosition>{at(100), at(101), at(102), at(500), at(501), at(502)});
+  CHECK(seen == std::vector<SourcePosition>{at(100), at(101), at(102), at(500), at(501), at(502)});
   CHECK((*reader)->position() == (*writer)->synced_end());
   std::filesystem::remove_all(dir);
 }
@@ -345,7 +353,7 @@ TEST_CASE("segments roll at their size, readers cross them, applied segments are
   auto all = read_all(dir);
   REQUIRE(all.size() == 600);
   for (size_t i = 0; i < all.size(); ++i)
-    if (i % 3 == 2) CHECK(event_position(all[i].event).offset == 1000 + 10 * (i / 3) + 2);
+    if (i % 3 == 2) CHECK(test::offset_of(event_position(all[i].event)) == 1000 + 10 * (i / 3) + 2);
   auto reader = SpoolReader::open(dir);
   REQUIRE(reader);
   int count = 0;
@@ -421,8 +429,8 @@ TEST_CASE("a reader follows a writer up to its synced end") {
       if (!r->has_value()) break;
       ++read;
       if (auto* commit = std::get_if<TransactionCommit>(&(*r)->event)) {
-        CHECK(commit->position.offset > last_commit);
-        last_commit = commit->position.offset;
+        CHECK(test::offset_of(commit->position) > last_commit);
+        last_commit = test::offset_of(commit->position);
       }
     }
     CHECK((*reader)->position() == (*writer)->synced_end());
@@ -480,7 +488,7 @@ TEST_CASE("a full filesystem (ENOSPC) fails append or sync; discard_unsynced ret
   for (uint64_t i = 0; i < 30; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(200, 'k'));
   REQUIRE((*writer)->sync());
   const SpoolPosition synced = (*writer)->synced_end();
-  const BinlogPosition resume = (*writer)->resume_position();
+  const SourcePosition resume = (*writer)->resume_position();
   CHECK(synced.segment > 1);  // rolled on the way
 
   // The disk fills up in the middle of the next records, which span a roll to a new segment.
@@ -512,7 +520,7 @@ TEST_CASE("a full filesystem (ENOSPC) fails append or sync; discard_unsynced ret
   REQUIRE((*writer)->sync());
   auto all = read_all(dir);
   REQUIRE(all.size() == 60 * 3);
-  for (size_t i = 0; i < all.size(); i += 3) CHECK(event_position(all[i + 2].event).offset == 1000 + 10 * (i / 3) + 2);
+  for (size_t i = 0; i < all.size(); i += 3) CHECK(test::offset_of(event_position(all[i + 2].event)) == 1000 + 10 * (i / 3) + 2);
   writer->reset();
   auto reopened = SpoolWriter::open(dir, options);
   REQUIRE(reopened);
@@ -560,7 +568,7 @@ TEST_CASE("reclaim keeps the segment of the last synced resume point: a crash in
   for (uint64_t i = 0; i < 40; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(100, 'c'));
   REQUIRE((*writer)->sync());
   const uint64_t commit_segment = (*writer)->end().segment;
-  const BinlogPosition last_commit = (*writer)->resume_position();
+  const SourcePosition last_commit = (*writer)->resume_position();
   // One transaction larger than several segments, not finished yet; every record is synced.
   REQUIRE((*writer)->append(TransactionBegin{"0-1-5000", false, at(5000)}));
   for (uint64_t i = 0; i < 60; ++i) REQUIRE((*writer)->append(rows_event(5001 + i, 1, std::string(200, 'l'))));
@@ -590,7 +598,7 @@ TEST_CASE("check_spool_holds_after: a reclaimed spool must begin at or before th
   for (uint64_t i = 0; i < 200; ++i) append_transaction(**writer, 1000 + 10 * i, std::string(100, 'h'));
   REQUIRE((*writer)->sync());
   // Nothing given back yet: any checkpoint (or none: replay from the start) is covered.
-  CHECK(check_spool_holds_after(dir, BinlogPosition{}));
+  CHECK(check_spool_holds_after(dir, SourcePosition{}));
   CHECK(check_spool_holds_after(dir, at(1500)));
   // What a replayer reports after applying through the commit of transaction 120.
   auto all = read_all(dir);
@@ -607,7 +615,7 @@ TEST_CASE("check_spool_holds_after: a reclaimed spool must begin at or before th
   CHECK(behind.message().find("at mariadb-bin.000007:1002") != std::string::npos);
   CHECK(behind.message().find("--recopy") != std::string::npos);
   CHECK(behind.message().find(dir) != std::string::npos);
-  Status missing = check_spool_holds_after(dir, BinlogPosition{});
+  Status missing = check_spool_holds_after(dir, SourcePosition{});
   CHECK(!missing);
   CHECK(missing.message().find("missing") != std::string::npos);
   std::filesystem::remove_all(dir);

@@ -9,8 +9,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/task/ddl_resolution.hpp"
 #include "src/task/task_status.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 
@@ -25,7 +27,7 @@ struct TempDir {
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 
-BinlogPosition at(uint64_t offset) { return BinlogPosition{"mariadb-bin.000003", offset, "0-1-42"}; }
+SourcePosition at(uint64_t offset) { return to_source_position(BinlogPosition{"mariadb-bin.000003", offset, "0-1-42"}); }
 
 unsigned mode_of(const std::string& path) {
   struct stat info {};
@@ -53,7 +55,7 @@ TEST_CASE("stop record and resolution: missing, written (0600), read back, clear
   REQUIRE(back);
   REQUIRE(back->has_value());
   CHECK((*back)->position == stop.position);
-  CHECK((*back)->position.gtid == "0-1-42");
+  CHECK(test::gtid_of((*back)->position) == "0-1-42");
   CHECK((*back)->statement == stop.statement);
   CHECK((*back)->reason == stop.reason);
   CHECK((*back)->schema == "shop");
@@ -100,11 +102,9 @@ TEST_CASE("a resolution is about one statement: its position and its text") {
   CHECK(ddl_resolution_matches(resolution, at(500), "TRUNCATE t"));
   CHECK_FALSE(ddl_resolution_matches(resolution, at(501), "TRUNCATE t"));
   CHECK_FALSE(ddl_resolution_matches(resolution, at(500), "TRUNCATE u"));
-  BinlogPosition other_file = at(500);
-  other_file.file = "mariadb-bin.000004";
+  SourcePosition other_file = test::binlog_at("mariadb-bin.000004", 500, "0-1-42");
   CHECK_FALSE(ddl_resolution_matches(resolution, other_file, "TRUNCATE t"));
-  BinlogPosition other_gtid = at(500);
-  other_gtid.gtid = "0-1-43";  // informational: the position is file:offset
+  SourcePosition other_gtid = test::binlog_at("mariadb-bin.000003", 500, "0-1-43");  // informational: the position is file:offset
   CHECK(ddl_resolution_matches(resolution, other_gtid, "TRUNCATE t"));
   CHECK_FALSE(ddl_resolution_matches(DdlResolution{{}, "", DdlResolutionKind::kSkip}, {}, ""));
 }
@@ -114,7 +114,7 @@ TEST_CASE("names and what the next run does") {
   CHECK(ddl_resolution_from_name("applied") == DdlResolutionKind::kApplied);
   CHECK(ddl_resolution_from_name("retry") == DdlResolutionKind::kRetry);
   CHECK_FALSE(ddl_resolution_from_name("Skip").has_value());
-  const BinlogPosition p{"mariadb-bin.000003", 7, ""};
+  const SourcePosition p = to_source_position(BinlogPosition{"mariadb-bin.000003", 7, ""});
   CHECK(ddl_resolution_effect({p, "x", DdlResolutionKind::kSkip}).find(
             "the next run passes the statement at mariadb-bin.000003:7 without applying it to the target") == 0);
   CHECK(ddl_resolution_effect({p, "x", DdlResolutionKind::kApplied}).find(

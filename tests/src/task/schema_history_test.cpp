@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/task/schema_history.hpp"
 #include "tests/support/temp_folder.hpp"
 
@@ -29,7 +31,7 @@ TableDef definition(const std::string& table, std::vector<std::string> columns) 
   return t;
 }
 
-BinlogPosition pos(const std::string& file, uint64_t offset) { return BinlogPosition{file, offset, ""}; }
+SourcePosition pos(const std::string& file, uint64_t offset) { return to_source_position(BinlogPosition{file, offset, ""}); }
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path);
@@ -48,18 +50,24 @@ const QualifiedName kItems{"shop", "items"};
 
 }  // namespace
 
+// The history orders its entries as SourcePositions: for one binlog base (one source) that is
+// BinlogPosition's order, which this checks; another base is another source's log, which a
+// task never reads.
 TEST_CASE("binlog positions order by file sequence, then offset") {
-  CHECK(pos("mariadb-bin.000002", 4) > pos("mariadb-bin.000001", 900));
-  CHECK(pos("mariadb-bin.000002", 4) < pos("mariadb-bin.000002", 5));
-  CHECK(pos("mariadb-bin.000002", 4) == pos("mariadb-bin.000002", 4));
+  const auto bpos = [](const std::string& file, uint64_t offset) { return BinlogPosition{file, offset, ""}; };
+  CHECK(bpos("mariadb-bin.000002", 4) > bpos("mariadb-bin.000001", 900));
+  CHECK(bpos("mariadb-bin.000002", 4) < bpos("mariadb-bin.000002", 5));
+  CHECK(bpos("mariadb-bin.000002", 4) == bpos("mariadb-bin.000002", 4));
   // Past .999999 the suffix grows a digit: plain text order would put it first.
-  CHECK(pos("mariadb-bin.1000000", 4) > pos("mariadb-bin.999999", 4));
-  CHECK(pos("mariadb-bin.0001", 4) > pos("mariadb-bin.001", 4));  // one value, a total order still
-  CHECK(pos("mariadb-bin.000010", 4) < pos("mariadb-bin.000010a", 4));  // numeric before other suffixes
-  CHECK(pos("a-bin.000009", 4) < pos("b-bin.000001", 4));  // another base: by its text
+  CHECK(bpos("mariadb-bin.1000000", 4) > bpos("mariadb-bin.999999", 4));
+  CHECK(bpos("mariadb-bin.0001", 4) > bpos("mariadb-bin.001", 4));  // one value, a total order still
+  CHECK(bpos("mariadb-bin.000010", 4) < bpos("mariadb-bin.000010a", 4));  // numeric before other suffixes
+  CHECK(bpos("a-bin.000009", 4) < bpos("b-bin.000001", 4));  // another base: by its text
   CHECK(compare_binlog_files("x.10", "x.9") > 0);
   CHECK(compare_binlog_files("x.9", "x.1z") < 0);
   CHECK(compare_binlog_files("x.10", "x.1z") < 0);  // transitive where text and number disagree
+  CHECK(pos("mariadb-bin.1000000", 4) > pos("mariadb-bin.999999", 4));
+  CHECK(pos("mariadb-bin.000002", 4) > pos("mariadb-bin.000001", 900));
 }
 
 TEST_CASE("a history is recorded, read back after a reopen, and answers by position") {
@@ -69,14 +77,14 @@ TEST_CASE("a history is recorded, read back after a reopen, and answers by posit
   CHECK(history->empty());
   CHECK_FALSE(std::ifstream(folder.path + "/schema-history.jsonl").good());  // nothing created yet
 
-  const BinlogPosition start = pos("mariadb-bin.000001", 300);
+  const SourcePosition start = pos("mariadb-bin.000001", 300);
   REQUIRE(history->record_base(start, {definition("orders", {"id", "amt"}), definition("items", {"id"})}).is_ok());
-  const BinlogPosition add_note = pos("mariadb-bin.000001", 900);
+  const SourcePosition add_note = pos("mariadb-bin.000001", 900);
   REQUIRE(history->record(add_note, kOrders, definition("orders", {"id", "amt", "note"}),
                           "ALTER TABLE orders ADD note INT").is_ok());
-  const BinlogPosition drop = pos("mariadb-bin.000002", 120);
+  const SourcePosition drop = pos("mariadb-bin.000002", 120);
   REQUIRE(history->record(drop, kItems, std::nullopt, "DROP TABLE items").is_ok());
-  const BinlogPosition rename = pos("mariadb-bin.000002", 500);
+  const SourcePosition rename = pos("mariadb-bin.000002", 500);
   REQUIRE(history->record(rename, kOrders, std::nullopt, "RENAME TABLE orders TO orders_old").is_ok());
   REQUIRE(history->record(rename, {"shop", "orders_old"}, definition("orders_old", {"id", "amt", "note"}),
                           "RENAME TABLE orders TO orders_old").is_ok());
@@ -118,10 +126,10 @@ TEST_CASE("records are idempotent per (position, table), ordered, and the first 
   testing::TempFolder folder("omsql-history");
   auto history = SchemaHistory::open(folder.path);
   REQUIRE(history.is_ok());
-  const BinlogPosition start = pos("mariadb-bin.000001", 300);
+  const SourcePosition start = pos("mariadb-bin.000001", 300);
   REQUIRE(history->record_base(start, {definition("orders", {"id"})}).is_ok());
   REQUIRE(history->record_base(pos("mariadb-bin.000003", 4), {definition("orders", {"id", "x"})}).is_ok());  // a rerun
-  const BinlogPosition ddl = pos("mariadb-bin.000001", 900);
+  const SourcePosition ddl = pos("mariadb-bin.000001", 900);
   REQUIRE(history->record(ddl, kOrders, definition("orders", {"id", "a"}), "ALTER 1").is_ok());
   const std::string after_first = read_all(history->path());
   // The tailer reads the DDL again after a reconnect: nothing is added, the first record stays.
@@ -178,4 +186,30 @@ TEST_CASE("a torn last line is ignored on open and cut off by the next record; o
   REQUIRE_FALSE(damaged.is_ok());
   CHECK(damaged.status().code() == Status::Code::kCorruption);
   CHECK(damaged.status().message().find("schema-history.jsonl:1: damaged schema history record") != std::string::npos);
+}
+
+TEST_CASE("a history written before the opaque position reads, and records after it in the new form") {
+  testing::TempFolder folder("omsql-history");
+  auto history = SchemaHistory::open(folder.path);
+  REQUIRE(history.is_ok());
+  REQUIRE(history->record_base(pos("mariadb-bin.000001", 4), {definition("orders", {"id"})}).is_ok());
+  const std::string path = history->path();
+  std::string base = read_all(path);
+  // The base line as an older omsql wrote it: {"file", "offset", "gtid"}, text or {"hex": ...}.
+  const std::string now_form = "\"at\":" + source_position_json(pos("mariadb-bin.000001", 4)).dump();
+  const size_t at = base.find(now_form);
+  REQUIRE(at != std::string::npos);
+  base.replace(at, now_form.size(), "\"at\":{\"file\":\"mariadb-bin.000001\",\"offset\":4,\"gtid\":\"0-1-3\"}");
+  testing::TempFolder old("omsql-history");
+  append_raw(old.path + "/schema-history.jsonl", base);
+  auto reopened = SchemaHistory::open(old.path);
+  REQUIRE_MESSAGE(reopened.is_ok(), reopened.status().message());
+  CHECK(reopened->base_position() == pos("mariadb-bin.000001", 4));
+  CHECK(reopened->at(kOrders, pos("mariadb-bin.000001", 4))->columns.size() == 1);
+  REQUIRE(reopened->record(pos("mariadb-bin.000002", 9), kOrders, definition("orders", {"id", "n"}), "ALTER").is_ok());
+  auto again = SchemaHistory::open(old.path);
+  REQUIRE(again.is_ok());
+  CHECK(again->at(kOrders, pos("mariadb-bin.000001", 900))->columns.size() == 1);
+  CHECK(again->at(kOrders, pos("mariadb-bin.000002", 9))->columns.size() == 2);
+  CHECK(read_all(old.path + "/schema-history.jsonl").find("\"engine\":\"mysql\"") != std::string::npos);
 }

@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/task/start_moment.hpp"
 
 using namespace omsql;
@@ -22,15 +23,15 @@ TableDef table(std::string name, std::vector<std::string> columns) {
   return d;
 }
 
-BinlogPosition pos(uint64_t offset) { return BinlogPosition{"bin.000001", offset, ""}; }
+SourcePosition pos(uint64_t offset) { return to_source_position(BinlogPosition{"bin.000001", offset, ""}); }
 
 // Answers the positions and definition reads in order, counting the calls.
 struct Source {
   std::deque<std::vector<TableDef>> reads;
   uint64_t next_offset = 100;
   int positions = 0;
-  std::function<Result<BinlogPosition>()> position() {
-    return [this]() -> Result<BinlogPosition> {
+  std::function<Result<SourcePosition>()> position() {
+    return [this]() -> Result<SourcePosition> {
       ++positions;
       return pos(next_offset++);
     };
@@ -112,7 +113,7 @@ TEST_CASE("DDL that goes on: each change costs a position; a stream of changes e
 
 TEST_CASE("a failing read or position is the caller's error, not a retry") {
   std::vector<TableDef> bound{table("a", {"id"})};
-  auto no_position = []() -> Result<BinlogPosition> { return Status::transient("source away"); };
+  auto no_position = []() -> Result<SourcePosition> { return Status::transient("source away"); };
   Source source;
   source.reads = {bound};
   auto r = settle_start_moment(bound, no_position, source.definitions());

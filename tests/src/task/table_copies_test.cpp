@@ -7,13 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/task/table_copies.hpp"
 
 using namespace omsql;
 namespace fs = std::filesystem;
 
 namespace {
-BinlogPosition at(uint64_t offset, std::string file = "bin.000002") { return BinlogPosition{file, offset, ""}; }
+SourcePosition at(uint64_t offset, std::string file = "bin.000002") { return to_source_position(BinlogPosition{file, offset, ""}); }
 }  // namespace
 
 TEST_CASE("an ALTER at or before the position a copy read by redoes the copy; one after it does not") {
@@ -61,7 +62,7 @@ TEST_CASE("the record file: missing is empty, a round trip keeps everything, 060
   TableCopyRecord record;
   record.copying = TableCopyRecord::Copying{{"shop", "orders"}, at(4242), "its definition changed during its copy"};
   record.tables["shop.orders"] = TableCopyFacts{at(5000), std::nullopt, std::nullopt};
-  record.tables["shop.items"] = TableCopyFacts{BinlogPosition{"bin.000002", 77, "0-1-9"}, std::string("failed: x"), std::nullopt};
+  record.tables["shop.items"] = TableCopyFacts{to_source_position(BinlogPosition{"bin.000002", 77, "0-1-9"}), std::string("failed: x"), std::nullopt};
   record.tables["shop.keyless"] = TableCopyFacts{at(6000), std::nullopt, at(5900)};  // a snapshot copy
   REQUIRE(write_table_copies(dir.string(), record));
   auto back = read_table_copies(dir.string());
@@ -101,4 +102,20 @@ TEST_CASE("only a table the task created, and not appended into, may be emptied 
   CHECK(theirs->find("shop2.orders was not created by this task") != std::string::npos);
   plan.options.on_exists = OnExists::kAppend;
   CHECK(refuse_recopy(plan, job, true));
+}
+
+TEST_CASE("a record written before the opaque position reads") {
+  fs::path dir = fs::temp_directory_path() / ("omsql_table_copies_old_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "table-copies.json")
+      << R"({"copying": {"table": "shop.orders", "at": {"file": "bin.000002", "offset": 4242, "gtid": "0-1-3"},
+               "reason": "r"},
+             "tables": {"shop.items": {"read_by": {"file": "bin.000002", "offset": 77, "gtid": ""}}}})";
+  auto back = read_table_copies(dir.string());
+  REQUIRE_MESSAGE(back, back.status().message());
+  REQUIRE(back->copying);
+  CHECK(back->copying->at == at(4242));
+  CHECK(*back->tables.at("shop.items").read_by == at(77));
+  fs::remove_all(dir);
 }

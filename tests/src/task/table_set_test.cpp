@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/task/table_set.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 namespace fs = std::filesystem;
@@ -183,7 +185,7 @@ TEST_CASE("changed column rules of a table of the set are refused, naming the ta
 TEST_CASE("a table a replicated DROP took out of the task is recorded as left, and a rerun without it goes on") {
   char name[] = "/tmp/omsql-table-set-XXXXXX";
   const std::string dir = ::mkdtemp(name);
-  const BinlogPosition at{"mariadb-bin.000003", 4242, "0-1-77"};
+  const SourcePosition at = to_source_position(BinlogPosition{"mariadb-bin.000003", 4242, "0-1-77"});
   // No table set (a task without MIGRATE patterns): nothing to record.
   REQUIRE(record_tables_left(dir, {{"shop", "items"}}, at, "DROP TABLE items"));
   CHECK_FALSE(load_table_set(dir)->has_value());
@@ -216,13 +218,13 @@ TEST_CASE("a table that joined in the live link: recorded once, kept out of the 
   const std::string dir = ::mkdtemp(name);
   // Without table-set.json nothing is recorded.
   TableSetEntry fresh{{"shop", "fresh"}, {"shop_v2", "fresh"}, std::vector<std::string>{},
-                      JoinedAt{BinlogPosition{"mariadb-bin.000002", 900, "0-1-7"}, "CREATE TABLE fresh (id INT)"}};
+                      JoinedAt{to_source_position(BinlogPosition{"mariadb-bin.000002", 900, "0-1-7"}), "CREATE TABLE fresh (id INT)"}};
   REQUIRE(record_table_joined(dir, fresh));
   CHECK_FALSE(*load_table_set(dir));
   REQUIRE(save_table_set(dir, table_set_of(plan({"orders", "items"}))));
   REQUIRE(record_table_joined(dir, fresh));
   TableSetEntry again = fresh;
-  again.joined->position.offset = 950;  // read again after a reconnect: the first record stays
+  again.joined->position = test::binlog_at("mariadb-bin.000002", 950, "0-1-7");  // read again after a reconnect: the first record stays
   REQUIRE(record_table_joined(dir, again));
   auto loaded = load_table_set(dir);
   REQUIRE(loaded);
@@ -241,7 +243,36 @@ TEST_CASE("a table that joined in the live link: recorded once, kept out of the 
   REQUIRE(run.tables.size() == 2);
   for (const auto& job : run.tables) CHECK(job.source.table != "fresh");
   // Left by a DROP later: moved to `left` like any task table.
-  REQUIRE(record_tables_left(dir, {{"shop", "fresh"}}, BinlogPosition{"mariadb-bin.000002", 990, ""}, "DROP TABLE fresh"));
+  REQUIRE(record_tables_left(dir, {{"shop", "fresh"}}, to_source_position(BinlogPosition{"mariadb-bin.000002", 990, ""}), "DROP TABLE fresh"));
   CHECK(joined_tables(**load_table_set(dir)).empty());
   fs::remove_all(dir);
+}
+
+TEST_CASE("a table set written before the opaque position reads its joins and leaves") {
+  const std::string old_form = R"json({"tables": [{"source": ["shop", "fresh"], "target": ["shop_v2", "fresh"],
+      "joined": {"binlog_file": "mariadb-bin.000002", "binlog_offset": 900, "gtid": "0-1-7", "statement": "CREATE TABLE fresh (id INT)"}}],
+    "include": [], "exclude": [], "maps": [],
+    "left": [{"source": ["shop", "old"], "target": ["shop_v2", "old"], "binlog_file": "mariadb-bin.000003",
+              "binlog_offset": 10, "gtid": "", "statement": "DROP TABLE old"}]})json";
+  auto set = table_set_from_json(old_form, "table-set.json");
+  REQUIRE_MESSAGE(set, set.status().message());
+  REQUIRE(set->tables.size() == 1);
+  REQUIRE(set->tables[0].joined);
+  CHECK(set->tables[0].joined->position == test::binlog_at("mariadb-bin.000002", 900));
+  CHECK(test::gtid_of(set->tables[0].joined->position) == "0-1-7");
+  REQUIRE(set->left.size() == 1);
+  CHECK(set->left[0].position == test::binlog_at("mariadb-bin.000003", 10));
+  // Written again, it is in the new form and reads back the same.
+  const std::string now_form = table_set_to_json(*set);
+  CHECK(now_form.find("binlog_file") == std::string::npos);
+  auto back = table_set_from_json(now_form, "table-set.json");
+  REQUIRE(back);
+  CHECK(back->tables[0].joined->position == set->tables[0].joined->position);
+  CHECK(back->left[0].position == set->left[0].position);
+  // An old position no server writes is named.
+  std::string bad = old_form;
+  bad.replace(bad.find("mariadb-bin.000003"), 18, "mariadb-bin");
+  auto refused = table_set_from_json(bad, "table-set.json");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.status().message().find("no numeric suffix") != std::string::npos);
 }

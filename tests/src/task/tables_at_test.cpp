@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/model/table_binding.hpp"
 #include "src/task/tables_at.hpp"
 
@@ -11,7 +12,7 @@ using namespace omsql;
 
 namespace {
 
-BinlogPosition at(uint64_t offset) { return BinlogPosition{"mariadb-bin.000001", offset, ""}; }
+SourcePosition at(uint64_t offset) { return to_source_position(BinlogPosition{"mariadb-bin.000001", offset, ""}); }
 
 TableDef definition(const std::string& name, std::vector<std::string> columns = {"id", "v"}) {
   TableDef d;
@@ -111,7 +112,7 @@ TEST_CASE("a position before the history's base (replay from the start of the sp
   auto history = SchemaHistory::open(::mkdtemp(name));
   REQUIRE(history);
   REQUIRE(history->record_base(at(100), {definition("a")}));
-  auto tables = task_tables_at({*job}, rules, TableSet{}, *history, BinlogPosition{});
+  auto tables = task_tables_at({*job}, rules, TableSet{}, *history, SourcePosition{});
   REQUIRE(tables);
   CHECK(names(*tables) == std::vector<std::string>{"a"});
 }

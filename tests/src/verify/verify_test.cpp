@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "src/copy/chunk_planner.hpp"
+#include "src/engine/mysql/copy/key_at_offset.hpp"
 #include "tests/src/verify/verify_test_support.hpp"
 
 using namespace omsql;
@@ -289,7 +290,7 @@ TEST_CASE("hash_chunk: the two sides of a range can be hashed on two threads; a 
   copy::ChunkPlanner walk(job, 100);
   std::optional<verify::KeyTuple> lower;
   for (int i = 0; i < 4; ++i) {
-    auto walked = walk.next(*source);
+    auto walked = copy::next_chunk(walk, *source);
     REQUIRE(walked);
     REQUIRE(walked->has_value());
     auto chunk = verify::hash_next_source_chunk(*source, *spec, lower, 100);
@@ -299,7 +300,7 @@ TEST_CASE("hash_chunk: the two sides of a range can be hashed on two threads; a 
     CHECK(chunk->last == (i == 3));
     lower = chunk->range.upper_inclusive;
   }
-  auto end = walk.next(*source);
+  auto end = copy::next_chunk(walk, *source);
   REQUIRE(end);
   CHECK_FALSE(end->has_value());
 }

@@ -56,7 +56,7 @@ void CaptureRules::set_definition(const TableDef& definition, std::vector<bool> 
     replayed_.erase(table);
 }
 
-void CaptureRules::renamed(const BinlogPosition& at, const std::vector<QualifiedName>& gone,
+void CaptureRules::renamed(const SourcePosition& at, const std::vector<QualifiedName>& gone,
                            const std::vector<std::pair<TableDef, std::vector<bool>>>& arrived) {
   if (renamed_at_ && *renamed_at_ == at) return;  // read again: the rules already follow it
   before_rename_ = migrated_;

@@ -13,7 +13,7 @@
 #include "src/engine/mysql/binlog/ddl_decision.hpp"
 #include "src/engine/mysql/binlog/ddl_replication.hpp"
 #include "src/engine/mysql/binlog/decoder.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
 #include "src/common/status.hpp"
 #include "src/model/plan.hpp"
@@ -79,7 +79,7 @@ class CaptureRules {
   // (the definitions under their new names, with their replayed_columns()) join. The statement at
   // `at`, if read again (capture resumed from before it after a lost stream or a full spool), is
   // still judged against the tables as they were before it.
-  void renamed(const BinlogPosition& at, const std::vector<QualifiedName>& gone,
+  void renamed(const SourcePosition& at, const std::vector<QualifiedName>& gone,
                const std::vector<std::pair<TableDef, std::vector<bool>>>& arrived);
   // The task's spelling of `table` (names compare case-insensitively), nullptr when not the task's.
   const QualifiedName* task_name(const QualifiedName& table) const { return migrated_.find(table); }
@@ -92,14 +92,14 @@ class CaptureRules {
  private:
   void rebuild_migrated();
   // The tables a statement at `at` is judged against (the ones before a rename read again).
-  const MigratedTables& migrated_at(const BinlogPosition& at) const {
+  const MigratedTables& migrated_at(const SourcePosition& at) const {
     return renamed_at_ && *renamed_at_ == at ? before_rename_ : migrated_;
   }
 
   const MigrationRules* rules_;
   std::set<QualifiedName> wanted_;
   MigratedTables migrated_{{}};
-  std::optional<BinlogPosition> renamed_at_;
+  std::optional<SourcePosition> renamed_at_;
   MigratedTables before_rename_{{}};
   std::map<QualifiedName, TableDef> definitions_;  // map nodes are stable: the decoder keeps pointers
   std::map<QualifiedName, std::vector<bool>> replayed_;  // tables with excluded columns only
@@ -113,7 +113,7 @@ std::optional<CaptureStop> stream_failure_stop(const Status& error);
 
 // Where capture reads the binlog from: where the spool's durable records end (`spool_resume`),
 // or the task's start position while the spool holds nothing.
-inline BinlogPosition capture_resume_point(const BinlogPosition& spool_resume, const BinlogPosition& start) {
+inline SourcePosition capture_resume_point(const SourcePosition& spool_resume, const SourcePosition& start) {
   return spool_resume.empty() ? start : spool_resume;
 }
 

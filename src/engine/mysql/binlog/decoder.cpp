@@ -197,7 +197,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
         return Status::corruption(where() + ": GTID event too short");
       set_gtid(static_cast<uint32_t>(domain), server_id, sequence);
       tables_.clear();
-      return begin_transaction(TransactionBegin{current_gtid_, (gtid_flags & 0x01) != 0, position_});
+      return begin_transaction(TransactionBegin{current_gtid_, (gtid_flags & 0x01) != 0, between_transactions()});
     }
     case kGtidListEvent: {
       uint64_t count;
@@ -218,7 +218,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
       uint64_t xid;
       if (!reader.le(8, &xid)) return Status::corruption(where() + ": XID event too short");
       tables_.clear();
-      return end_transaction(TransactionCommit{current_gtid_, xid, position_});
+      return end_transaction(TransactionCommit{current_gtid_, xid, between_transactions()});
     }
     case kQueryEvent:
     case kQueryCompressedEvent:
@@ -241,7 +241,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_body(uint8_t type, uint32_t s
       return decode_rows(type, body);
     case kHeartbeatEvent: {
       if (!body.empty()) position_.file.assign(body);
-      return std::optional<Event>(Heartbeat{position_});
+      return std::optional<Event>(Heartbeat{between_transactions()});
     }
     default:
       return std::optional<Event>();
@@ -335,10 +335,10 @@ Result<std::optional<Event>> BinlogDecoder::decode_query(uint8_t type, std::stri
   if (keyword == "COMMIT" || keyword == "ROLLBACK") {
     // A logged ROLLBACK ends a group whose non-transactional changes stay: its rows count.
     tables_.clear();
-    return end_transaction(TransactionCommit{current_gtid_, 0, position_});
+    return end_transaction(TransactionCommit{current_gtid_, 0, between_transactions()});
   }
   tables_.clear();
-  DdlStatement ddl{std::string(schema), std::string(statement), current_gtid_, position_};
+  DdlStatement ddl{std::string(schema), std::string(statement), current_gtid_, between_transactions()};
   const QueryStatusVars vars = read_query_status_vars(status_vars);
   ddl.timestamp_us = static_cast<uint64_t>(event_timestamp_) * 1000000 + vars.microseconds;
   ddl.time_zone = vars.time_zone;
@@ -373,7 +373,7 @@ std::optional<Event> BinlogDecoder::end_transaction(TransactionCommit commit) {
   if (skipped_since_report_ >= kSkippedPerHeartbeat || event_timestamp_ >= last_report_timestamp_ + 1) {
     skipped_since_report_ = 0;
     last_report_timestamp_ = event_timestamp_;
-    return Event(Heartbeat{position_});
+    return Event(Heartbeat{between_transactions()});
   }
   return std::nullopt;
 }
@@ -384,8 +384,8 @@ std::optional<Event> BinlogDecoder::take_pending() {
   return out;
 }
 
-const BinlogPosition& event_position(const Event& event) {
-  return std::visit([](const auto& e) -> const BinlogPosition& { return e.position; }, event);
+const SourcePosition& event_position(const Event& event) {
+  return std::visit([](const auto& e) -> const SourcePosition& { return e.position; }, event);
 }
 
 }  // namespace omsql

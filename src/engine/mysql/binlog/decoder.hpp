@@ -17,7 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/catalog/table_def.hpp"
 #include "src/common/status.hpp"
 
@@ -84,6 +85,11 @@ class BinlogDecoder {
   void set_gtid(uint32_t domain, uint32_t server, uint64_t sequence);
   void rebuild_gtid_text();
   std::string where() const;
+  // The events' positions (change_event.hpp): between transactions with the GTID state, inside
+  // one without it (the state already names the open transaction, which a resume by GTID would
+  // then skip).
+  SourcePosition between_transactions() const { return to_source_position(position_); }
+  SourcePosition inside_transaction() const { return to_source_position(BinlogPosition{position_.file, position_.offset, {}}); }
 
   BinlogDecoderOptions options_;
   BinlogPosition position_;

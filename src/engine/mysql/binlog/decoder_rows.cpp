@@ -264,7 +264,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
   ByteReader& data = compressed ? uncompressed_reader : reader;
 
   RowsEvent event;
-  event.position = position_;
+  event.position = inside_transaction();
   std::string error;
   Cell discarded;
   auto read_image = [&](std::vector<Cell>* cells) -> Status {
@@ -288,7 +288,7 @@ Result<std::optional<Event>> BinlogDecoder::decode_rows(uint8_t type, std::strin
     RowChange& row = event.rows.emplace_back();
     row.kind = kind;
     row.table = table.name;
-    row.position = position_;
+    row.position = event.position;
     row.gtid = current_gtid_;
     row.foreign_key_checks = !(rows_flags & kNoForeignKeyChecksFlag);
     if (kind != RowChange::kInsert) OMSQL_RETURN_IF_ERROR(read_image(&row.before));

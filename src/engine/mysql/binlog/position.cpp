@@ -147,6 +147,15 @@ Result<BinlogPosition> current_position(Connection& source) {
   return position;
 }
 
+Result<SourcePosition> current_source_position(Connection& source) {
+  auto position = current_position(source);
+  if (!position) return position.status();
+  if (!position->empty() && !has_binlog_sequence(position->file))
+    return Status::unsupported(source.describe() + ": binlog file name '" + position->file +
+                               "' has no numeric suffix (BASE.NNNNNN): its positions cannot be ordered");
+  return to_source_position(*position);
+}
+
 Status check_position_available(Connection& source, const BinlogPosition& position) {
   auto logs = source.query("SHOW BINARY LOGS");
   if (!logs) return logs.status();

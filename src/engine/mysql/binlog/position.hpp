@@ -80,6 +80,8 @@ Result<BinlogPosition> parse_binlog_position(const std::string& text);
 // offset) for the GTID state at that same point. Fails with a clear message when the binary log
 // is off or binlog_format is not ROW or binlog_row_image is not FULL.
 Result<BinlogPosition> current_position(Connection& source);
+// current_position as the seam's opaque position.
+Result<SourcePosition> current_source_position(Connection& source);
 
 // Checks that the source still holds `position.file` (SHOW BINARY LOGS). NotFound with
 // "binlog X needed by the task was purged (oldest on the server is Y)" when it does not.

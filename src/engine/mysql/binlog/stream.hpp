@@ -14,7 +14,7 @@
 
 #include "src/model/plan.hpp"
 #include "src/engine/mysql/binlog/decoder.hpp"
-#include "src/engine/mysql/binlog/event.hpp"
+#include "src/engine/change_event.hpp"
 #include "src/common/status.hpp"
 
 typedef struct st_mysql MYSQL;

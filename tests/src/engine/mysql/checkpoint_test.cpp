@@ -3,13 +3,14 @@
 #include <doctest/doctest.h>
 
 #include "src/engine/mysql/checkpoint.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 using namespace omsql::checkpoint;
 
 TEST_CASE("upsert_sql records file, offset and GTID of the position for the row") {
-  const BinlogPosition position{"mariadb-bin.000003", 1234, "0-1-42,1-7-3"};
-  CHECK(upsert_sql("/tasks/o'k#2", position, 7) ==
+  const SourcePosition position = test::binlog_at("mariadb-bin.000003", 1234, "0-1-42,1-7-3");
+  CHECK(*upsert_sql("/tasks/o'k#2", position, 7) ==
         "INSERT INTO omsql_meta.checkpoint (task, binlog_file, binlog_offset, gtid, source_timestamp) VALUES "
         "('/tasks/o''k#2', 'mariadb-bin.000003', 1234, '0-1-42,1-7-3', 7) ON DUPLICATE KEY UPDATE "
         "binlog_file = VALUES(binlog_file), binlog_offset = VALUES(binlog_offset), gtid = VALUES(gtid), "

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include "src/engine/mysql/binlog/capture.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 
@@ -27,7 +29,7 @@ DdlStatement statement(std::string text, std::string schema = "shop") {
   DdlStatement ddl;
   ddl.schema = std::move(schema);
   ddl.statement = std::move(text);
-  ddl.position = BinlogPosition{"mariadb-bin.000002", 777, ""};
+  ddl.position = to_source_position(BinlogPosition{"mariadb-bin.000002", 777, ""});
   return ddl;
 }
 
@@ -226,8 +228,8 @@ TEST_CASE("stream failures: a purged binlog or an unreplayable event needs a re-
 }
 
 TEST_CASE("resume point, sync points, room again") {
-  const BinlogPosition start{"mariadb-bin.000001", 4, ""}, spooled{"mariadb-bin.000003", 900, ""};
-  CHECK(capture_resume_point(BinlogPosition{}, start) == start);
+  const SourcePosition start = test::binlog_at("mariadb-bin.000001", 4), spooled = test::binlog_at("mariadb-bin.000003", 900);
+  CHECK(capture_resume_point(SourcePosition{}, start) == start);
   CHECK(capture_resume_point(spooled, start) == spooled);
   CHECK(sync_after(Heartbeat{spooled}, 0));
   CHECK_FALSE(sync_after(TransactionCommit{"0-1-1", 1, spooled}, kCaptureSyncBytes - 1));
@@ -301,6 +303,6 @@ TEST_CASE("statements: RENAME TABLE of task tables is replicated, within the pat
   CHECK_FALSE(rules.on_statement(swapped));
   // A later statement sees the tables as they are now.
   DdlStatement later = statement("DROP TABLE _orders_del");
-  later.position.offset = 900;
+  later.position = test::binlog_at("mariadb-bin.000002", 900);
   CHECK(rules.replication_of(later).kind == ReplicatedDdl::kDropTable);
 }

@@ -3,9 +3,10 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "src/engine/mysql/binlog/decoder.hpp"
 #include "src/engine/mysql/binlog/column_codec.hpp"
+#include "src/engine/mysql/binlog/decoder.hpp"
 #include "tests/src/engine/mysql/binlog/event_builder.hpp"
+#include "tests/support/binlog_positions.hpp"
 
 using namespace omsql;
 using namespace omsql::testing;
@@ -170,7 +171,7 @@ TEST_CASE("NULL bitmap, update and delete images, v2 rows, several rows per even
   CHECK(inserted.rows[0].after[2].to_sql_literal() == "5");
   CHECK(inserted.rows[1].after[1].to_sql_literal() == "''");  // empty string, not NULL
   CHECK(inserted.rows[1].after[2].is_null());
-  CHECK(inserted.rows[1].position == BinlogPosition{"mariadb-bin.000001", 600, ""});
+  CHECK(inserted.rows[1].position == test::binlog_at("mariadb-bin.000001", 600));
 
   std::string before = std::string("\x00", 1) + le(7, 4) + std::string("\x01", 1) + "a" + le(5, 8);
   std::string after = std::string("\x00", 1) + le(7, 4) + std::string("\x01", 1) + "b" + le(6, 8);
@@ -199,7 +200,7 @@ TEST_CASE("transaction boundaries, GTID state, DDL and rotation") {
   const auto& b = std::get<TransactionBegin>(**begin);
   CHECK(b.gtid == "0-1-42");
   CHECK(!b.standalone);
-  CHECK(b.position.gtid == "0-1-42");
+  CHECK(test::gtid_of(b.position) == "0-1-42");
 
   auto query = [&](const std::string& schema, const std::string& statement, uint32_t pos) {
     std::string body = le(5, 4) + le(0, 4) + std::string(1, static_cast<char>(schema.size())) + le(0, 2) + le(0, 2) +
@@ -211,7 +212,7 @@ TEST_CASE("transaction boundaries, GTID state, DDL and rotation") {
   CHECK(!begin_query->has_value());
   auto commit = query("shop", "COMMIT", 400);
   REQUIRE(commit);
-  CHECK(std::get<TransactionCommit>(**commit).position == BinlogPosition{"mariadb-bin.000001", 400, ""});
+  CHECK(std::get<TransactionCommit>(**commit).position == test::binlog_at("mariadb-bin.000001", 400));
   CHECK(std::get<TransactionCommit>(**commit).gtid == "0-1-42");
 
   auto xid = decoder.decode(make_event(16, le(99, 8), 450));
@@ -233,7 +234,7 @@ TEST_CASE("transaction boundaries, GTID state, DDL and rotation") {
   CHECK(decoder.position() == BinlogPosition{"mariadb-bin.000002", 4, ""});
   auto heartbeat = decoder.decode(make_event(27, "mariadb-bin.000002", 1234));
   REQUIRE(heartbeat);
-  CHECK(std::get<Heartbeat>(**heartbeat).position == BinlogPosition{"mariadb-bin.000002", 1234, ""});
+  CHECK(std::get<Heartbeat>(**heartbeat).position == test::binlog_at("mariadb-bin.000002", 1234));
 }
 
 TEST_CASE("the start position seeds the GTID state; GTID_LIST updates it") {
@@ -392,8 +393,8 @@ TEST_CASE("transactions with nothing wanted are skipped; a heartbeat still moves
     if (end->has_value()) {
       if (std::holds_alternative<Heartbeat>(**end)) {
         ++heartbeats;
-        CHECK(std::get<Heartbeat>(**end).position.offset == pos);
-        CHECK(std::get<Heartbeat>(**end).position.gtid == "0-1-" + std::to_string(2 + i));
+        CHECK(test::offset_of(std::get<Heartbeat>(**end).position) == pos);
+        CHECK(test::gtid_of(std::get<Heartbeat>(**end).position) == "0-1-" + std::to_string(2 + i));
       } else {
         ++others;
       }

@@ -9,6 +9,7 @@
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/mysql/mysql_catalog.hpp"
 #include "src/sql/quote.hpp"
+#include "tests/support/binlog_positions.hpp"
 #include "tests/support/sandbox.hpp"
 
 using namespace omsql;
@@ -219,8 +220,8 @@ TEST_CASE("every column type streams and decodes to exactly what the server stor
   const auto& last_commit = std::get<TransactionCommit>(events.back());
   auto now = current_position(*c);
   REQUIRE(now);
-  CHECK(last_commit.position == *now);
-  CHECK(last_commit.position.gtid == now->gtid);
+  CHECK(last_commit.position == to_source_position(*now));
+  CHECK(test::gtid_of(last_commit.position) == now->gtid);
 
   // Replay the changes into `copy` with the literals, checking each before-image matches exactly
   // one row of the copy (whole-row identity), then compare the tables column by column.
@@ -362,7 +363,7 @@ TEST_CASE("DDL surfaces as a statement; stop() ends a blocked next(); heartbeats
   CHECK(std::get<Heartbeat>(**heartbeat).position == ddl->position);
 
   options.heartbeat_period = std::chrono::seconds(30);
-  auto quiet = BinlogStream::open(source_endpoint(), ddl->position, {}, options);
+  auto quiet = BinlogStream::open(source_endpoint(), test::binlog_of(ddl->position), {}, options);
   REQUIRE(quiet);
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -395,7 +396,7 @@ TEST_CASE("a source restart surfaces as a transient status and the stream resume
   REQUIRE(stream);
   std::vector<Event> events;
   collect(**stream, 1, &events);
-  const BinlogPosition stored = std::get<TransactionCommit>(events.back()).position;
+  const BinlogPosition stored = test::binlog_of(std::get<TransactionCommit>(events.back()).position);
   c.reset();
 
   std::string command = std::string("bash ") + std::getenv("OMSQL_SOURCE_ROOT") + "/scripts/sandbox.sh restart-source " + dir +
@@ -510,7 +511,7 @@ TEST_CASE("the stream follows binlog rotation and loses nothing under concurrent
         CHECK(row.after.at(2).text() == std::string(id % 100, 'p'));
       }
     }
-    if (auto* commit = std::get_if<TransactionCommit>(&**event)) last = commit->position;
+    if (auto* commit = std::get_if<TransactionCommit>(&**event)) last = test::binlog_of(commit->position);
   }
   CHECK(rows == seen.size());
   CHECK(last == *end);

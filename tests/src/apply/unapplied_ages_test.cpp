@@ -1,8 +1,8 @@
-// UnappliedAges (src/engine/mysql/binlog/unapplied_ages.hpp): the age of the oldest stored, unapplied change.
+// UnappliedAges (src/apply/unapplied_ages.hpp): the age of the oldest stored, unapplied change.
 #include <doctest/doctest.h>
 
 #include "src/engine/mysql/binlog/position.hpp"
-#include "src/engine/mysql/binlog/unapplied_ages.hpp"
+#include "src/apply/unapplied_ages.hpp"
 
 using namespace omsql;
 

@@ -1,16 +1,19 @@
 #pragma once
-// What the binlog decoder hands on: row changes and the transaction boundaries around them, plus
-// DDL statements and heartbeats. Every event carries the BinlogPosition just after it, so a caller
-// that stores an event also knows where to resume. Only TransactionCommit, DdlStatement and
-// Heartbeat positions are safe resume points (they lie between transactions).
+// What a source engine's change stream hands on (the MySQL family: the binlog decoder): row changes
+// and the transaction boundaries around them, plus DDL statements and heartbeats. Every event
+// carries the opaque SourcePosition just after it, so a caller that stores an event also knows
+// where to resume. Only TransactionCommit, DdlStatement and Heartbeat positions are safe resume
+// points (they lie between transactions); a position inside a transaction (a rows event's) orders
+// like any other but carries nothing an engine would resume by (MySQL: no GTID state, which names
+// the transaction as if it were done).
 #include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "src/engine/mysql/binlog/cell.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
 #include "src/catalog/table_def.hpp"
+#include "src/model/source_position.hpp"
 
 namespace omsql {
 
@@ -22,7 +25,7 @@ struct RowChange {
   QualifiedName table;
   std::vector<Cell> before;
   std::vector<Cell> after;
-  BinlogPosition position;  // just after the rows event that carried this row
+  SourcePosition position;  // just after the rows event that carried this row
   std::string gtid;         // "domain-server-sequence" of the enclosing transaction ("" if none)
   // false when the source session ran with foreign_key_checks=0 (the rows event's
   // NO_FOREIGN_KEY_CHECKS flag): InnoDB then took no FK action (cascade, SET NULL) for the row.
@@ -33,20 +36,20 @@ struct RowChange {
 struct TransactionBegin {
   std::string gtid;  // "0-1-42"
   bool standalone = false;  // no COMMIT/XID follows (DDL or non-transactional statement)
-  BinlogPosition position;
+  SourcePosition position;
 };
 
 // XID event or COMMIT query: the transaction's changes are complete.
 struct TransactionCommit {
   std::string gtid;
   uint64_t xid = 0;  // 0 for a COMMIT query (non-transactional engines)
-  BinlogPosition position;
+  SourcePosition position;
 };
 
 // Every row of one rows event of a wanted table, in binlog order.
 struct RowsEvent {
   std::vector<RowChange> rows;
-  BinlogPosition position;  // just after the rows event
+  SourcePosition position;  // just after the rows event
 };
 
 // A statement other than BEGIN/COMMIT/SAVEPOINT/ROLLBACK: DDL, or DML logged as a statement.
@@ -55,7 +58,7 @@ struct DdlStatement {
   std::string schema;  // the session's default database ("" if none)
   std::string statement;
   std::string gtid;
-  BinlogPosition position;
+  SourcePosition position;
   // When the source ran it, as a replica's SET TIMESTAMP would take it: the event's seconds and,
   // where the event carries them (MariaDB Q_HRNOW, MySQL Q_MICROSECONDS), its microseconds. 0: not
   // known (a spool record written before the field existed).
@@ -67,12 +70,12 @@ struct DdlStatement {
 
 // The source is idle (or sent nothing for a while): the position has reached `position`.
 struct Heartbeat {
-  BinlogPosition position;
+  SourcePosition position;
 };
 
 using Event = std::variant<TransactionBegin, TransactionCommit, RowsEvent, DdlStatement, Heartbeat>;
 
 // The position just after `event`.
-const BinlogPosition& event_position(const Event& event);
+const SourcePosition& event_position(const Event& event);
 
 }  // namespace omsql
