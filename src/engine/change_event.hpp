@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-#include "src/engine/mysql/binlog/cell.hpp"
+#include "src/engine/cell.hpp"
 #include "src/catalog/table_def.hpp"
 #include "src/model/source_position.hpp"
 

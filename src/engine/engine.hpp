@@ -17,7 +17,7 @@
 #include "src/catalog/table_def.hpp"
 #include "src/engine/change_event.hpp"
 #include "src/model/source_position.hpp"
-#include "src/engine/mysql/binlog/stream.hpp"
+#include "src/engine/change_stream_options.hpp"
 #include "src/common/status.hpp"
 #include "src/copy/types.hpp"
 #include "src/model/plan.hpp"
@@ -222,8 +222,8 @@ class Engine {
   virtual Result<std::unique_ptr<VerifySession>> open_verify(const Endpoint& source, const Endpoint& target) const = 0;
   // The changes after `from` (a transaction boundary), decoded for the tables `decoder` selects.
   virtual Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const SourcePosition& from,
-                                                             BinlogDecoderOptions decoder,
-                                                             BinlogStreamOptions options) const = 0;
+                                                             ChangeDecoding decoder,
+                                                             ChangeStreamOptions options) const = 0;
 };
 
 // The engine that serves `dialect` (src/engine/registry.cpp). Engines are stateless and live for the

@@ -83,8 +83,8 @@ class FakeEngine final : public engine::Engine {
     return Status::unsupported("fake engine: no verification");
   }
   // The fake source has no change log: the copy graph is what the fake drives.
-  Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const SourcePosition&, BinlogDecoderOptions,
-                                                             BinlogStreamOptions) const override {
+  Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const SourcePosition&, ChangeDecoding,
+                                                             ChangeStreamOptions) const override {
     return Status::unsupported("fake engine: no change log");
   }
 

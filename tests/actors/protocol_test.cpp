@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "actors/protocol.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "tests/actors/test_scheduler.hpp"
 
 using namespace omsql;

@@ -1,6 +1,7 @@
 #include "src/engine/mysql/mysql_engine.hpp"
 
 #include "src/engine/mysql/apply_session.hpp"
+#include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/mysql/verify_session.hpp"
 #include "src/engine/mysql/change_statements.hpp"
 

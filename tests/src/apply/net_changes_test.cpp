@@ -68,7 +68,7 @@ class RenderOnlyEngine final : public engine::Engine {
     return Status::unsupported("render-only engine");
   }
   Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const SourcePosition&,
-                                                             BinlogDecoderOptions, BinlogStreamOptions) const override {
+                                                             ChangeDecoding, ChangeStreamOptions) const override {
     return Status::unsupported("render-only engine");
   }
 };

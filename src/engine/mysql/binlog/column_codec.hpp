@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "src/engine/mysql/binlog/byte_reader.hpp"
-#include "src/engine/mysql/binlog/cell.hpp"
+#include "src/engine/cell.hpp"
 
 namespace omsql::binlog_internal {
 

@@ -18,31 +18,15 @@
 #include <vector>
 
 #include "src/engine/change_event.hpp"
+#include "src/engine/change_stream_options.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
 #include "src/catalog/table_def.hpp"
 #include "src/common/status.hpp"
 
 namespace omsql {
 
-struct BinlogDecoderOptions {
-  // Rows of tables for which this returns false are skipped without decoding. Asked once per
-  // table name for the decoder's lifetime. Null: all tables.
-  std::function<bool(const QualifiedName&)> wanted;
-  // The source's definition of a table, or nullptr when unknown. Used for what the binlog leaves
-  // out unless binlog_row_metadata=FULL: integer signedness and BINARY(n) padding. Without it
-  // (and without optional metadata) integers decode as signed. Null: none.
-  std::function<const TableDef*(const QualifiedName&)> table_definition;
-  // The columns of a table whose values the caller keeps, by ordinal index (true = kept); the
-  // others decode as NULL, so their values never leave the decoder (COLUMNS ... EXCLUDE). The
-  // vector must outlive the decoder. Null function or nullptr: every column is kept.
-  std::function<const std::vector<bool>*(const QualifiedName&)> kept_columns;
-  // Verify each event's CRC32 when the source writes checksums.
-  bool verify_checksums = true;
-  // Transactions with nothing wanted in them produce no TransactionBegin/TransactionCommit; a
-  // Heartbeat at most once per second of binlog time (or per 1,000 such transactions) reports the
-  // position instead, so the caller's stored position keeps moving on a busy unrelated workload.
-  bool skip_unwanted_transactions = true;
-};
+// What the decoder keeps and checks: src/engine/change_stream_options.hpp.
+using BinlogDecoderOptions = ChangeDecoding;
 
 namespace binlog_internal {
 struct TableMap;

@@ -23,15 +23,8 @@ typedef struct st_mariadb_rpl_event MARIADB_RPL_EVENT;
 
 namespace omsql {
 
-struct BinlogStreamOptions {
-  // The replica server id this stream announces; must differ from every real replica's and from
-  // other streams' on the same source (the source drops an older dump with the same id).
-  // 0: derived from the process id and the clock.
-  uint32_t server_id = 0;
-  // The source sends a Heartbeat this often when it has nothing else to send; the stream treats a
-  // silence of 3 periods (plus a margin) as a lost connection.
-  std::chrono::milliseconds heartbeat_period{std::chrono::seconds(5)};
-};
+// The server id and heartbeat period: src/engine/change_stream_options.hpp.
+using BinlogStreamOptions = ChangeStreamOptions;
 
 class BinlogStream {
  public:

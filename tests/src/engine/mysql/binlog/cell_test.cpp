@@ -5,7 +5,7 @@
 #include <limits>
 #include <vector>
 
-#include "src/engine/mysql/binlog/cell.hpp"
+#include "src/engine/cell.hpp"
 
 using namespace omsql;
 

@@ -1,7 +1,8 @@
 #pragma once
-// One column value of a decoded row image: a small typed value that keeps what the binlog carried
-// exactly (integers with their signedness, decimals as exact text, strings as raw bytes in the
-// column's charset, temporal values as canonical text).
+// One column value of a decoded row image: a small typed value that keeps what the change log
+// carried exactly (integers with their signedness, decimals as exact text, strings as raw bytes in
+// the column's charset, temporal values as canonical text). Engine-neutral: a change stream of any
+// engine decodes into Cells (the MySQL family's binlog decoder: src/engine/mysql/binlog).
 #include <cstdint>
 #include <string>
 

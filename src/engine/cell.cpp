@@ -1,4 +1,4 @@
-#include "src/engine/mysql/binlog/cell.hpp"
+#include "src/engine/cell.hpp"
 
 #include <cmath>
 #include <cstdio>
