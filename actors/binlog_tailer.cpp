@@ -1,3 +1,6 @@
+// The binlog tailer: the change stream into the spool, capture's stops and retries, a full spool
+// filesystem. What capture decodes by (schema history, DDL definitions, tables joining and
+// leaving) is actors/binlog_tailer_schema.cpp.
 #include "actors/incremental_actors.hpp"
 
 #include <algorithm>
@@ -5,61 +8,28 @@
 #include <iostream>
 #include <memory>
 
+#include "actors/binlog_tailer_state.hpp"
 #include "actors/clock.hpp"
 #include "actors/protocol.hpp"
-#include "actors/supervision.hpp"
 #include "actors/retry.hpp"
+#include "actors/supervision.hpp"
+#include "src/engine/engine.hpp"
 #include "src/engine/mysql/binlog/capture.hpp"
 #include "src/engine/mysql/binlog/ddl_lexer.hpp"
 #include "src/engine/mysql/binlog/stream.hpp"
-#include "src/engine/engine.hpp"
-#include "src/engine/mysql/connection.hpp"
-#include "src/engine/mysql/mysql_catalog.hpp"
-#include "src/engine/mysql/shadow_schema.hpp"
-#include "src/model/table_binding.hpp"
+#include "src/log/log.hpp"
 #include "src/spool/spool.hpp"
 #include "src/task/ddl_resolution.hpp"
 #include "src/task/schema_history.hpp"
 #include "src/task/table_set.hpp"
-#include "src/log/log.hpp"
 
 namespace omsql::actors {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace tailer_detail;
 
 // --- tailer ---
-
-struct TailerState {
-  std::shared_ptr<const Plan> plan;
-  std::string spool_dir;
-  std::string task_dir;
-  SourcePosition start;
-  link_events_actor coordinator;
-  replayer_actor replayer;
-  std::unique_ptr<CaptureRules> rules;  // what is decoded; which statements and failures stop the link
-  std::unique_ptr<SpoolWriter> spool;
-  std::unique_ptr<engine::ChangeStream> stream;
-  RetryState retry;                       // the source's failures (restart, lost connection)
-  bool waiting_for_space = false;         // the spool's filesystem is full: capture paused
-  bool halted = false;                    // a DDL the link stops at is spooled: nothing is read after it
-  std::optional<SchemaHistory> history;   // the task's table definitions by position (schema-history.jsonl)
-  std::unique_ptr<Connection> shadow_server;  // the target, where ShadowSchema evaluates a DDL
-  std::unique_ptr<ShadowSchema> shadow;
-  std::unique_ptr<Connection> source_catalog;  // the source, for a table renamed into the patterns
-  std::optional<DdlResolution> resolution;  // `omsrun ddl skip` of a DDL capture stopped before
-  Clock::time_point space_reported;
-  // DDL that changed a task table's columns or dropped it, for the coordinator (a copy of the
-  // table still running is cancelled and redone in the link: src/task/table_copies.hpp).
-  std::vector<CopyDdl> copy_ddls;
-  static inline const char* name = "binlog_tailer";
-};
-
-// Where capture resumes: the spool's durable end, or the task's start position.
-SourcePosition resume_point(const TailerState& s) {
-  return capture_resume_point(s.spool->resume_position(), s.start);
-}
 
 Status open_stream(TailerState& s) {
   BinlogStreamOptions stream_options;
@@ -164,350 +134,6 @@ bool wait_for_space(Self* self) {
   log::info("spool") << "spool " << s.spool_dir << ": " << free_space_text(s.spool_dir) << " again: binlog capture resumes from "
             << resume_point(s).str();
   return false;
-}
-
-// The definitions capture decodes by: the schema history's at the resume position for every table
-// it knows (the plan's come from the current catalog, which may be past a later DDL); a task
-// without a history records its base there.
-Status load_history(TailerState& s) {
-  auto history = SchemaHistory::open(s.task_dir);
-  if (!history) return history.status();
-  s.history.emplace(std::move(history).value());
-  const SourcePosition from = resume_point(s);
-  if (s.history->empty()) {
-    std::vector<TableDef> base;
-    for (const auto& job : s.plan->tables) base.push_back(job.source_def);
-    return s.history->record_base(from, base);
-  }
-  for (const auto& job : s.plan->tables) {
-    if (!s.history->knows(job.source)) continue;
-    auto definition = s.history->at(job.source, from);
-    if (!definition || *definition == job.source_def) continue;
-    auto bound = bind_table(s.plan->rules, *definition);
-    if (!bound) return bound.status().with_context("schema history of " + job.source.str());
-    s.rules->set_definition(*definition, bound->replayed_columns());
-  }
-  // Tables that joined in the live link before the resume position (the plan does not have them):
-  // decoded by their definition there. One that joins later is met again at its CREATE.
-  auto joined = load_joined_tables(s.task_dir);
-  if (!joined) return joined.status();
-  for (const auto& entry : *joined) {
-    auto definition = s.history->at(entry.source, from);
-    if (!definition) continue;
-    if (!s.plan->rules.takes(entry.source)) {
-      // The script now EXCLUDEs it (the way out a stop at its join names): replay, which meets the
-      // join again or has applied it, passes its rows from here on, and so does capture.
-      log::warning("binlog") << "binlog: " << entry.source.str() << " joined the task at " << entry.joined->position.str()
-                             << ", but the script's MIGRATE rules no longer take it: its changes are not captured "
-                                "from here on (its target table, if any, stays as it is)";
-      continue;
-    }
-    auto bound = bind_table(s.plan->rules, *definition);
-    if (!bound) return bound.status().with_context("schema history of " + entry.source.str());
-    s.rules->join(*definition, bound->replayed_columns());
-  }
-  // Tables a RENAME took away after the resume position: still the task's until capture reads it
-  // again (their rows before it are decoded by their name then).
-  auto set = load_table_set(s.task_dir);
-  if (!set) return set.status();
-  for (const auto& departed : set->has_value() ? (*set)->left : std::vector<DepartedTable>{}) {
-    if (!departed.renamed_to) continue;
-    auto definition = s.history->at(departed.source, from);
-    if (!definition) continue;
-    auto bound = bind_table(s.plan->rules, *definition);
-    if (!bound) return bound.status().with_context("schema history of " + departed.source.str());
-    s.rules->join(*definition, bound->replayed_columns());
-  }
-  return Status::ok();
-}
-
-// The target session ShadowSchema evaluates on, opened on first use.
-Status open_shadow(TailerState& s) {
-  if (s.shadow) return Status::ok();
-  auto server = Connection::open(s.plan->target, "target");
-  if (!server) return server.status();
-  s.shadow_server = std::move(server).value();
-  s.shadow = std::make_unique<ShadowSchema>(*s.shadow_server);
-  // What a killed omsql left in the middle of an evaluation; a failure here costs only the space.
-  auto dropped = s.shadow->drop_stale();
-  if (!dropped)
-    log::warning("binlog") << "binlog: the shadow databases left by an earlier process stay on the target: "
-                           << dropped.status().message();
-  else
-    for (const auto& name : *dropped)
-      log::info("binlog") << "binlog: dropped the shadow database " << name
-                          << " on the target, left by a process that ended during a DDL evaluation";
-  return Status::ok();
-}
-
-void note_copy_ddl(TailerState& s, const QualifiedName& table, const DdlStatement& ddl) {
-  for (size_t i = 0; i < s.plan->tables.size(); ++i)
-    if (s.plan->tables[i].source == table) s.copy_ddls.push_back(CopyDdl{table_ref(*s.plan, i), ddl.position, ddl.statement});
-}
-
-// A replicated ALTER TABLE / CREATE INDEX / DROP INDEX: the table's definition after it, from the
-// target server's own DDL rules (ShadowSchema), recorded in the schema history before the statement
-// is spooled; the rows after it are decoded by it. A transient error (the target away) is retried
-// by reading the statement again; anything else stops the link naming statement and why.
-Status evolve_definition(TailerState& s, const DdlStatement& ddl) {
-  const DdlReplication replication = s.rules->replication_of(ddl);
-  if (replication.kind != ReplicatedDdl::kAlterTable || replication.tables.empty()) return Status::ok();
-  const QualifiedName& table = replication.tables.front();
-  const TableDef* before = s.rules->definition(table);
-  auto failed = [&](const Status& st) {
-    const std::string what = "source DDL on migrated table " + table.str() + " at " + ddl.position.str() + ": \"" +
-                             ddl.statement + "\": cannot work out the table's definition after it: ";
-    return st.is_transient() ? Status::transient(what + st.message()) : Status::unsupported(what + st.message());
-  };
-  if (!before) return failed(Status::invalid_argument("its definition is unknown"));
-  if (auto st = open_shadow(s); !st) return failed(st);
-  auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classify_statement(ddl.statement, ddl.schema), {*before});
-  if (!outcome) {
-    if (outcome.status().is_transient()) {
-      s.shadow.reset();
-      s.shadow_server.reset();
-    }
-    return failed(outcome.status());
-  }
-  const TableDef* after = nullptr;
-  for (const auto& definition : outcome->after)
-    if (definition.name == table) after = &definition;
-  if (!after) return failed(Status::invalid_argument("the shadow schema returned no definition of it"));
-  auto bound = bind_table(s.plan->rules, *after);
-  if (!bound) return failed(bound.status());
-  OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, table, *after, ddl.statement));
-  if (after->columns != before->columns) note_copy_ddl(s, table, ddl);
-  s.rules->set_definition(*after, bound->replayed_columns());
-  return Status::ok();
-}
-
-// A replicated CREATE TABLE of a table the MIGRATE patterns take: it joins the task (issue 12 §2).
-// Its definition comes from the target server's own DDL rules (ShadowSchema: LIKE and ... SELECT
-// read the task tables' definitions at this position) and is recorded in the schema history and
-// table-set.json before the statement is spooled; the rows after it (a CREATE ... SELECT's in the
-// same transaction) are decoded by it. Replay creates the target table at the statement's place.
-// IF NOT EXISTS of a table that exists changes nothing; the DDL policy CREATE TABLE = IGNORE keeps
-// the table out of the task. What cannot be evaluated or bound stops the link, naming why.
-Status tables_join(TailerState& s, const DdlStatement& ddl) {
-  const DdlReplication replication = s.rules->replication_of(ddl);
-  if (replication.kind != ReplicatedDdl::kCreateTable || replication.tables.empty()) return Status::ok();
-  const QualifiedName& table = replication.tables.front();
-  const ClassifiedStatement classified = classify_statement(ddl.statement, ddl.schema);
-  const std::string what = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement + "\" creates " +
-                           table.str() + ", a table the MIGRATE rules take";
-  auto failed = [&](const Status& st) {
-    const std::string text = what + ": it cannot join the task: " + st.message();
-    return st.is_transient() ? Status::transient(text) : Status::unsupported(text);
-  };
-  if (s.history->recorded_at(table, ddl.position)) {
-    // Read again (a reconnect, a rerun): the history already holds what it left.
-    if (auto after = s.history->at(table, ddl.position)) {
-      auto bound = bind_table(s.plan->rules, *after);
-      if (!bound) return failed(bound.status());
-      s.rules->join(*after, bound->replayed_columns());
-    }
-    return Status::ok();
-  }
-  const bool existed = s.history->before(table, ddl.position).has_value() ||
-                       (!s.history->knows(table) && s.rules->definition(table));
-  if (existed && !classified.or_replace) {
-    if (classified.if_not_exists) return Status::ok();  // the server changed nothing
-    return failed(Status::invalid_argument("the task's schema history says the table exists there already"));
-  }
-  const DdlHandling handling = s.plan->ddl_policy.handling(StatementKind::kCreateTable, classified.or_replace);
-  if (handling == DdlHandling::kIgnore && !existed) {
-    log::info("binlog") << "binlog: " << table.str() << " created on the source at " << ddl.position.str()
-                        << " does not join the task: " << s.plan->ddl_policy.explain(StatementKind::kCreateTable);
-    return Status::ok();
-  }
-  // The tables the statement reads (LIKE, ... SELECT) as valid here; one outside the task has no
-  // known definition at this position, so the shadow server refuses the statement.
-  std::vector<TableDef> before;
-  for (const auto& object : classified.objects) {
-    if (object.type != ObjectType::kTable || object.role != ObjectRole::kRead) continue;
-    const QualifiedName* name = s.rules->task_name(object.name);
-    const TableDef* read = name ? s.rules->definition(*name) : nullptr;
-    if (!read)
-      return failed(Status::unsupported("it reads " + object.name.str() +
-                                        ", which is not a task table, so its definition at this position is not "
-                                        "known. Create the table on the target by hand and EXCLUDE it, or run "
-                                        "again with --recopy"));
-    if (std::none_of(before.begin(), before.end(), [&](const TableDef& t) { return t.name == read->name; }))
-      before.push_back(*read);
-  }
-  std::vector<ShadowSchema::DatabaseDefaults> databases;
-  if (auto defaults = s.rules->database_defaults(table.schema))
-    databases.push_back({table.schema, defaults->first, defaults->second});
-  if (auto st = open_shadow(s); !st) return failed(st);
-  auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classified, before, databases);
-  if (!outcome) {
-    if (outcome.status().is_transient()) {
-      s.shadow.reset();
-      s.shadow_server.reset();
-    }
-    return failed(outcome.status());
-  }
-  const TableDef* after = nullptr;
-  for (const auto& definition : outcome->after)
-    if (same_name(definition.name.schema, table.schema) && same_name(definition.name.table, table.table))
-      after = &definition;
-  if (!after) return failed(Status::invalid_argument("the shadow schema returned no definition of it"));
-  // The schema phase refuses a table the rules cannot bind at the start (the run does not begin);
-  // here the link stops the same way, naming the table and why.
-  auto bound = bind_table(s.plan->rules, *after);
-  if (!bound) return failed(bound.status());
-  OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, after->name, *after, ddl.statement));
-  TableSetEntry entry{after->name, bound->target, column_rules_of(s.plan->rules, after->name),
-                      JoinedAt{ddl.position, ddl.statement}};
-  OMSQL_RETURN_IF_ERROR(record_table_joined(s.task_dir, entry));
-  s.rules->join(*after, bound->replayed_columns());
-  log::info("binlog") << "binlog: " << after->name.str() << " was created on the source at " << ddl.position.str()
-                      << ": it joins the task (to " << bound->target.str() << ")";
-  return Status::ok();
-}
-
-// A replicated DROP TABLE: its tables leave the task. Recorded in table-set.json before the
-// statement is spooled (a rerun then neither misses them on the source nor forgets their target
-// tables), then no longer decoded: the rows after it are another table's, if any.
-Status tables_leave(TailerState& s, const DdlStatement& ddl) {
-  const DdlReplication replication = s.rules->replication_of(ddl);
-  if (replication.kind != ReplicatedDdl::kDropTable) return Status::ok();
-  OMSQL_RETURN_IF_ERROR(record_tables_left(s.task_dir, replication.tables, ddl.position, ddl.statement));
-  for (const auto& table : replication.tables) {
-    note_copy_ddl(s, table, ddl);
-    s.rules->forget(table);
-    log::info("binlog") << "binlog: " << table.str() << " was dropped on the source at " << ddl.position.str()
-              << ": it leaves the task";
-  }
-  return Status::ok();
-}
-
-// The definition of `table`, renamed into the MIGRATE patterns by `ddl`: the schema history's when
-// the statement was read before (a reconnect, a rerun), else the source's catalog now. The binlog
-// holds no definition of a table outside the task; one read later than the statement is checked
-// by the rows after it (the decoder compares column counts, and names with
-// binlog_row_metadata=FULL) and by the shadow schema, which refuses an ALTER it already has.
-Result<TableDef> renamed_into_definition(TailerState& s, const DdlStatement& ddl, const QualifiedName& table) {
-  if (s.history->recorded_at(table, ddl.position)) {
-    auto recorded = s.history->at(table, ddl.position);
-    if (!recorded) return Status::invalid_argument("the schema history records " + table.str() + " gone after it");
-    return *recorded;
-  }
-  if (!s.source_catalog) {
-    auto server = Connection::open(s.plan->source, "source");
-    if (!server) return server.status();
-    s.source_catalog = std::move(server).value();
-  }
-  auto described = MysqlCatalog(*s.source_catalog).describe(table);
-  if (!described) {
-    if (described.status().is_transient()) s.source_catalog.reset();
-    if (described.status().code() == Status::Code::kNotFound)
-      return Status::unsupported("the source no longer has " + table.str() +
-                                 " (renamed or dropped again since), so its rows cannot be copied; run again with "
-                                 "--recopy, or EXCLUDE it");
-    return described.status();
-  }
-  return std::move(described).value();
-}
-
-// A replicated RENAME TABLE (issue 12 §2): each task table it moves within the MIGRATE patterns
-// stays in the task under its new name (same definition: the rows after it are decoded by it under
-// that name), each it moves out leaves. Recorded in the schema history (every name's definition
-// after the whole statement, once: `RENAME TABLE t TO t_old, t_new TO t` leaves t with t_new's)
-// and table-set.json before the statement is spooled. Replay renames the target tables at the
-// statement's place; one renamed out keeps its target table as it was, no longer fed.
-Status tables_rename(TailerState& s, const DdlStatement& ddl) {
-  const DdlReplication replication = s.rules->replication_of(ddl);
-  if (replication.kind != ReplicatedDdl::kRenameTable) return Status::ok();
-  auto failed = [&](const Status& st) {
-    const std::string text = "source DDL at " + ddl.position.str() + ": \"" + ddl.statement +
-                             "\" renames task tables, and capture cannot follow it: " + st.message();
-    return st.is_transient() ? Status::transient(text) : Status::unsupported(text);
-  };
-  // Every name's definition after the statement, pair by pair.
-  std::vector<std::pair<QualifiedName, std::optional<TableDef>>> after;
-  auto find = [&](const QualifiedName& name) -> std::optional<TableDef>* {
-    for (auto& [n, def] : after)
-      if (same_name(n.schema, name.schema) && same_name(n.table, name.table)) return &def;
-    return nullptr;
-  };
-  std::vector<TableRenamed> moves;
-  std::vector<TableSetEntry> joins;
-  for (const auto& pair : replication.renames) {
-    if (pair.fate == RenamePair::Fate::kInto) {
-      // Another table renamed into the patterns: it joins the task, and replay copies its rows at
-      // the statement's barrier. Its definition: the one recorded when the statement was first read,
-      // else the source's catalog now (the binlog has none of a table outside the task).
-      auto definition = renamed_into_definition(s, ddl, pair.to);
-      if (!definition) return failed(definition.status());
-      auto bound = bind_table(s.plan->rules, *definition);
-      if (!bound) return failed(bound.status().with_context(pair.to.str()));
-      joins.push_back(TableSetEntry{definition->name, bound->target, column_rules_of(s.plan->rules, definition->name),
-                                    JoinedAt{ddl.position, ddl.statement}});
-      if (std::optional<TableDef>* slot = find(pair.to)) *slot = *definition;
-      else after.emplace_back(pair.to, *definition);
-      continue;
-    }
-    std::optional<TableDef>* known = find(pair.from);
-    std::optional<TableDef> definition;
-    if (known) {
-      definition = *known;
-    } else if (const TableDef* current = s.rules->definition(pair.from)) {
-      definition = *current;
-    }
-    if (!definition) return failed(Status::invalid_argument("the definition of " + pair.from.str() + " is unknown"));
-    if (known) *known = std::nullopt; else after.emplace_back(pair.from, std::nullopt);
-    if (pair.fate != RenamePair::Fate::kWithin) {
-      moves.push_back(TableRenamed{pair.from, pair.to, std::nullopt});
-      continue;
-    }
-    TableDef renamed = *definition;
-    renamed.name = pair.to;
-    for (auto& fk : renamed.foreign_keys)
-      if (fk.referenced == pair.from) fk.referenced = pair.to;  // a self-reference follows the table
-    if (!same_name(pair.to.schema, pair.from.schema)) {
-      if (auto defaults = s.rules->database_defaults(pair.to.schema)) {
-        renamed.schema_charset = defaults->first;
-        renamed.schema_collation = defaults->second;
-      }
-    }
-    auto bound = bind_table(s.plan->rules, renamed);
-    if (!bound) return failed(bound.status().with_context(pair.to.str()));
-    moves.push_back(TableRenamed{pair.from, pair.to,
-                                 TableSetEntry{pair.to, bound->target, column_rules_of(s.plan->rules, pair.to),
-                                               JoinedAt{ddl.position, ddl.statement}}});
-    if (std::optional<TableDef>* slot = find(pair.to)) *slot = std::move(renamed);
-    else after.emplace_back(pair.to, std::move(renamed));
-  }
-  if (!after.empty() && !s.history->recorded_at(after.front().second ? after.front().second->name : after.front().first,
-                                                  ddl.position))
-    for (const auto& [name, definition] : after)
-      OMSQL_RETURN_IF_ERROR(s.history->record(ddl.position, definition ? definition->name : name, definition, ddl.statement));
-  OMSQL_RETURN_IF_ERROR(record_tables_renamed(s.task_dir, moves, ddl.position, ddl.statement));
-  for (const auto& entry : joins) OMSQL_RETURN_IF_ERROR(record_table_joined(s.task_dir, entry));
-  std::vector<QualifiedName> gone;
-  std::vector<std::pair<TableDef, std::vector<bool>>> arrived;
-  for (const auto& pair : replication.renames) {
-    note_copy_ddl(s, pair.from, ddl);
-    gone.push_back(pair.from);
-  }
-  for (const auto& [name, definition] : after) {
-    if (!definition) continue;
-    auto bound = bind_table(s.plan->rules, *definition);
-    if (!bound) return failed(bound.status());
-    arrived.emplace_back(*definition, bound->replayed_columns());
-  }
-  s.rules->renamed(ddl.position, gone, arrived);
-  for (const auto& entry : joins)
-    log::info("binlog") << "binlog: " << entry.source.str() << " was renamed into the MIGRATE patterns on the source at "
-                        << ddl.position.str() << ": it joins the task (to " << entry.target.str()
-                        << "); replay copies its rows there";
-  for (const auto& move : moves)
-    log::info("binlog") << "binlog: " << move.from.str() << " was renamed on the source to " << move.to_source.str()
-                        << " at " << ddl.position.str()
-                        << (move.to ? ": it stays in the task (to " + move.to->target.str() + ")"
-                                    : std::string(": the MIGRATE rules do not take that name, so it leaves the task"));
-  return Status::ok();
 }
 
 tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerState> self, std::shared_ptr<const Plan> plan,

@@ -132,14 +132,14 @@ std::optional<std::string> settle_join_against_target(DdlStep& step, const std::
 // the tables' presence cannot tell apart) why the link stops.
 std::optional<std::string> settle_rename_against_target(DdlStep& step, const std::map<QualifiedName, bool>& present);
 
-// Crash idempotence of the table a RENAME TABLE brings into the task: as settle_join_against_target
-// for its `join_statements` (absent: they run; present, empty and as they make it: created before a
-// crash, they are dropped; otherwise why the link stops: the table is someone else's). Its rows are
-// copied only after the barrier's checkpoint, so the table a crash left before it is empty.
 // Whether `target_actual` (`target_empty`) is the table step's join_statements make: the target of
 // the table a RENAME TABLE brings into the task, created and still empty.
 bool is_joined_table(const DdlStep& step, const TableDef& target_actual, bool target_empty, const Plan& plan);
 
+// Crash idempotence of the table a RENAME TABLE brings into the task: as settle_join_against_target
+// for its `join_statements` (absent: they run; present, empty and as they make it: created before a
+// crash, they are dropped; otherwise why the link stops: the table is someone else's). Its rows are
+// copied only after the barrier's checkpoint, so the table a crash left before it is empty.
 std::optional<std::string> settle_rename_join_against_target(DdlStep& step, const std::optional<TableDef>& target_actual,
                                                             bool target_empty, const Plan& plan);
 
