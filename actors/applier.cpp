@@ -7,8 +7,6 @@
 #include "src/engine/engine.hpp"
 #include "actors/retry.hpp"
 #include "actors/supervision.hpp"
-#include "src/engine/mysql/copy/batch_writer.hpp"
-#include "src/engine/mysql/connection.hpp"
 
 namespace omsql::actors {
 

@@ -9,9 +9,7 @@
 #include "actors/copy_actors.hpp"
 #include "actors/retry.hpp"
 #include "actors/supervision.hpp"
-#include "src/engine/mysql/binlog/position.hpp"
 #include "src/engine/engine.hpp"
-#include "src/engine/mysql/connection.hpp"
 #include "src/log/log.hpp"
 
 namespace omsql::actors {

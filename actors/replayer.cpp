@@ -15,7 +15,7 @@
 #include "actors/retry.hpp"
 #include "actors/supervision.hpp"
 #include "src/apply/ddl_decided_step.hpp"
-#include "src/engine/mysql/checkpoint.hpp"
+#include "src/apply/lane_names.hpp"
 #include "src/model/table_binding.hpp"
 #include "src/task/table_set.hpp"
 #include "src/task/tables_at.hpp"
@@ -106,7 +106,7 @@ bool flush(ReplayerSelf self) {
 void spawn_lanes(ReplayerSelf self, const std::vector<SourcePosition>& lane_checkpoints) {
   auto& s = self->state;
   for (uint32_t lane = 0; lane < lane_checkpoints.size(); ++lane) {
-    s.lanes.push_back(spawn_apply_lane(self->system(), s.plan, s.graph, checkpoint::lane_task_id(s.task_id, lane),
+    s.lanes.push_back(spawn_apply_lane(self->system(), s.plan, s.graph, apply::lane_task_id(s.task_id, lane),
                                        s.coordinator, s.engines.target));
     self->link_to(s.lanes.back());
   }

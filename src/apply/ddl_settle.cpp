@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "src/apply/lane_names.hpp"
 #include "src/common/strings.hpp"
-#include "src/engine/mysql/checkpoint.hpp"
 #include "src/schema/ddl.hpp"
 #include "src/schema/evolution.hpp"
 #include "src/sql/quote.hpp"
@@ -159,7 +159,7 @@ LaneWork ddl_work(std::vector<std::string> statements, const SourcePosition& at,
   work.ddl = true;
   work.end = at;
   work.statements = std::move(statements);
-  for (size_t lane = 1; lane < lanes; ++lane) work.also_checkpoint.push_back(checkpoint::lane_task_id(task_id, lane));
+  for (size_t lane = 1; lane < lanes; ++lane) work.also_checkpoint.push_back(lane_task_id(task_id, lane));
   return work;
 }
 

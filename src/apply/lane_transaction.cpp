@@ -26,7 +26,7 @@ LaneWork ordered_work(LaneShare share, const SourcePosition& end, const std::str
   work.changes = share.changes;
   work.statements = std::move(share.statements);
   work.cascades = std::move(share.cascades);
-  for (size_t lane = 1; lane < lanes; ++lane) work.also_checkpoint.push_back(checkpoint::lane_task_id(task_id, lane));
+  for (size_t lane = 1; lane < lanes; ++lane) work.also_checkpoint.push_back(lane_task_id(task_id, lane));
   return work;
 }
 

@@ -2,7 +2,7 @@
 #include "tests/actors/fake_engine.hpp"
 
 #include "src/apply/lane_transaction.hpp"
-#include "src/engine/mysql/checkpoint.hpp"
+#include "src/apply/lane_names.hpp"
 
 #include <stdexcept>
 
@@ -140,7 +140,7 @@ class FakeApply final : public engine::ApplySession {
     std::lock_guard<std::mutex> lock(log_->mutex);
     std::vector<SourcePosition> lanes;
     for (const auto& [row, position] : log_->checkpoints)
-      if (auto lane = checkpoint::lane_of_row(row, task_id)) {
+      if (auto lane = apply::lane_of_row(row, task_id)) {
         if (lanes.size() <= *lane) lanes.resize(*lane + 1);
         lanes[*lane] = position;
       }
@@ -149,8 +149,8 @@ class FakeApply final : public engine::ApplySession {
   Status set_lanes(const std::string& task_id, size_t lanes, const SourcePosition& position) override {
     std::lock_guard<std::mutex> lock(log_->mutex);
     for (auto it = log_->checkpoints.begin(); it != log_->checkpoints.end();)
-      it = checkpoint::lane_of_row(it->first, task_id) ? log_->checkpoints.erase(it) : std::next(it);
-    for (size_t lane = 0; lane < lanes; ++lane) log_->checkpoints[checkpoint::lane_task_id(task_id, lane)] = position;
+      it = apply::lane_of_row(it->first, task_id) ? log_->checkpoints.erase(it) : std::next(it);
+    for (size_t lane = 0; lane < lanes; ++lane) log_->checkpoints[apply::lane_task_id(task_id, lane)] = position;
     return Status::ok();
   }
   Result<std::optional<SourcePosition>> checkpoint(const std::string& lane_id) override {

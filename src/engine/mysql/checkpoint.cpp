@@ -58,8 +58,6 @@ Result<std::string> upsert_sql(const std::string& task_id, const SourcePosition&
          "gtid = VALUES(gtid), source_timestamp = VALUES(source_timestamp)";
 }
 
-std::string lane_task_id(const std::string& task_id, size_t lane) { return task_id + "#" + std::to_string(lane); }
-
 std::string lane_rows_pattern(const std::string& task_id) {
   std::string pattern;
   for (char c : task_id) {
@@ -67,15 +65,6 @@ std::string lane_rows_pattern(const std::string& task_id) {
     pattern += c;
   }
   return pattern + "#%";
-}
-
-std::optional<size_t> lane_of_row(const std::string& task, const std::string& task_id) {
-  const std::string prefix = task_id + "#";
-  if (task.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
-  std::string number = task.substr(prefix.size());
-  if (number.empty() || number.size() > 6 || number.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return static_cast<size_t>(std::stoul(number));
 }
 
 Result<std::vector<SourcePosition>> read_lanes(Connection& target, const std::string& task_id) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "src/apply/lane_names.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
 #include "src/common/status.hpp"
 #include "src/engine/mysql/connection.hpp"
@@ -29,16 +30,14 @@ Result<std::optional<SourcePosition>> read(Connection& target, const std::string
 // InvalidArgument for a position that is no MySQL-family binlog position.
 Result<std::string> upsert_sql(const std::string& task_id, const SourcePosition& position, uint32_t source_timestamp);
 
-// The checkpoint row name of one apply lane of a task: "<task_id>#<lane>".
-std::string lane_task_id(const std::string& task_id, size_t lane);
+// The lane rows' names (src/apply/lane_names.hpp).
+using apply::lane_of_row;
+using apply::lane_task_id;
 
 // The LIKE pattern, with '!' as its escape, that finds the lane rows of `task_id` (a task
 // directory may hold '%' or '_'). It may also match rows of other tasks: lane_of_row decides.
 std::string lane_rows_pattern(const std::string& task_id);
 
-// The lane number of checkpoint row `task` when it is a lane row of `task_id` ("<task_id>#<n>",
-// n of 1 to 6 digits); nullopt for anything else (the task's own row, another task's rows).
-std::optional<size_t> lane_of_row(const std::string& task, const std::string& task_id);
 
 // The committed position of every apply lane of `task_id`, by lane: the task's lane rows are its
 // lane count, which routing depends on (a key's lane is its hash modulo the count), so the count
