@@ -6,9 +6,7 @@
 
 #include "actors/supervision.hpp"
 #include "actors/retry.hpp"
-#include "src/engine/mysql/connection.hpp"
-#include "src/schema/migrator.hpp"
-#include "src/schema/objects.hpp"
+#include "src/engine/engine.hpp"
 
 namespace omsql::actors {
 
@@ -24,7 +22,7 @@ struct SchemaOperation {
 
 struct SchemaState {
   std::shared_ptr<const Plan> plan;
-  std::unique_ptr<Connection> target;
+  std::unique_ptr<engine::SchemaSession> target;
   // The tables created by this actor so far: a repeated schema step keeps them.
   std::set<QualifiedName> created;
   // Requests in arrival order; the front runs, or waits for its retry while the target is down.
@@ -36,9 +34,9 @@ struct SchemaState {
 
 Status ensure_connected(SchemaState& s) {
   if (s.target) return Status::ok();
-  auto connection = Connection::open(s.plan->target, "target");
-  if (!connection) return connection.status();
-  s.target = std::move(connection).value();
+  auto session = engine::engine_for(s.plan->target.dialect).open_schema(s.plan->target);
+  if (!session) return session.status();
+  s.target = std::move(session).value();
   return Status::ok();
 }
 
@@ -93,7 +91,7 @@ schema_actor::behavior_type schema_impl(schema_actor::stateful_pointer<SchemaSta
           Plan plan = *s.plan;
           if (resuming) plan.options.on_exists = OnExists::kAppend;
           // The translation warnings were shown by the pre-flight already.
-          return schema::create_target_schema(*s.target, plan, &warnings, &s.created);
+          return s.target->create_tables(plan, &warnings, &s.created);
         };
         enqueue("creating the target schema", run, [self, promise](const Status& status) mutable {
           std::vector<std::string> created;
@@ -106,7 +104,7 @@ schema_actor::behavior_type schema_impl(schema_actor::stateful_pointer<SchemaSta
         const TableJob& job = table_of(*self->state.plan, table);
         return enqueue_step("adding the indexes of " + job.target.str(), [self, &job]() -> Status {
           auto& s = self->state;
-          return schema::add_secondary_indexes(*s.target, *s.plan, job);
+          return s.target->add_secondary_indexes(*s.plan, job);
         });
       },
       // Views, routines, sequences, events (and triggers without INCREMENTAL) after the copy; one
@@ -115,18 +113,14 @@ schema_actor::behavior_type schema_impl(schema_actor::stateful_pointer<SchemaSta
       [=](objects_atom) -> std::vector<std::string> {
         auto& s = self->state;
         if (auto st = ensure_connected(s); !st) return {"error: " + st.message()};
-        auto source = Connection::open(s.plan->source, "source");
-        if (!source) return {"error: " + source.status().message()};
-        auto results = schema::create_objects(**source, *s.target, *s.plan, false);
-        if (!results) return {"error: " + results.status().message()};
-        std::vector<std::string> lines;
-        for (const auto& result : *results) lines.push_back(result.text());
-        return lines;
+        auto lines = s.target->create_objects(s.plan->source, *s.plan, false);
+        if (!lines) return {"error: " + lines.status().message()};
+        return std::move(lines).value();
       },
       [=](indexes_atom) -> caf::typed_response_promise<std::string> {
         return enqueue_step("adding the remaining indexes and the foreign keys", [self]() -> Status {
           auto& s = self->state;
-          return schema::finish_target_schema(*s.target, *s.plan);
+          return s.target->finish(*s.plan);
         });
       },
       [=](retry_atom, uint64_t token) {

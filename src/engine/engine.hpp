@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -203,6 +204,26 @@ class VerifySession {
   virtual Status apply_repairs(const std::vector<std::string>& statements) = 0;
 };
 
+// The schema phase on the target (src/schema): the task's databases and tables before the copy
+// (without secondary indexes and foreign keys), one table's secondary indexes once its copy is done,
+// the rest of the indexes and then the foreign keys after the copy, and the other objects (views,
+// routines, sequences, events, triggers) read from the source after the data. Every step is safe
+// to repeat after a lost connection (Transient: drop the session, open a new one).
+class SchemaSession {
+ public:
+  virtual ~SchemaSession() = default;
+  // Creates what `plan` needs on the target; every table this call creates is added to `created`
+  // before its CREATE runs; translation warnings go to `warnings`.
+  virtual Status create_tables(const Plan& plan, std::vector<std::string>* warnings, std::set<QualifiedName>* created) = 0;
+  // Adds the secondary indexes of `job` that are missing.
+  virtual Status add_secondary_indexes(const Plan& plan, const TableJob& job) = 0;
+  // Adds every index still missing, then the foreign keys.
+  virtual Status finish(const Plan& plan) = 0;
+  // Creates the planned objects other than tables, reading them on `source` (all of them and the
+  // sequences' values again when `cut_over`); one line per object for the run's output.
+  virtual Result<std::vector<std::string>> create_objects(const Endpoint& source, const Plan& plan, bool cut_over) = 0;
+};
+
 // An engine: opens sessions on the endpoints it serves. `role` names the side in messages ("source").
 class Engine {
  public:
@@ -217,6 +238,8 @@ class Engine {
   // replay derives) outlive the session.
   virtual Result<std::unique_ptr<ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
                                                            const apply::FkGraph& graph) const = 0;
+  // A session for the schema phase on `endpoint`, a target this engine serves.
+  virtual Result<std::unique_ptr<SchemaSession>> open_schema(const Endpoint& endpoint) const = 0;
   // A verification session between `source` and `target` (this is the target's engine; the
   // source is one whose rows it can compare: the MySQL family's with the MySQL family's).
   virtual Result<std::unique_ptr<VerifySession>> open_verify(const Endpoint& source, const Endpoint& target) const = 0;

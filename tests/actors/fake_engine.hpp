@@ -79,6 +79,9 @@ class FakeEngine final : public engine::Engine {
   Result<std::unique_ptr<engine::ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
                                                            const apply::FkGraph& graph) const override;
   std::shared_ptr<FakeApplyLog> applied = std::make_shared<FakeApplyLog>();
+  Result<std::unique_ptr<engine::SchemaSession>> open_schema(const Endpoint&) const override {
+    return Status::unsupported("fake engine: no schema phase");
+  }
   Result<std::unique_ptr<engine::VerifySession>> open_verify(const Endpoint&, const Endpoint&) const override {
     return Status::unsupported("fake engine: no verification");
   }

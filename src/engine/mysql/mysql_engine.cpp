@@ -2,6 +2,7 @@
 
 #include "src/engine/mysql/apply_session.hpp"
 #include "src/engine/mysql/binlog/stream.hpp"
+#include "src/engine/mysql/schema_session.hpp"
 #include "src/engine/mysql/verify_session.hpp"
 #include "src/engine/mysql/change_statements.hpp"
 
@@ -109,6 +110,9 @@ class MysqlEngine final : public Engine {
   Result<std::unique_ptr<ApplySession>> open_apply(const Endpoint& endpoint, const Plan& plan,
                                                    const apply::FkGraph& graph) const override {
     return open_mysql_apply(endpoint, plan, graph);
+  }
+  Result<std::unique_ptr<SchemaSession>> open_schema(const Endpoint& endpoint) const override {
+    return open_mysql_schema(endpoint);
   }
   Result<std::unique_ptr<VerifySession>> open_verify(const Endpoint& source, const Endpoint& target) const override {
     return open_mysql_verify(source, target);

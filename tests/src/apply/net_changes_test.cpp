@@ -64,6 +64,9 @@ class RenderOnlyEngine final : public engine::Engine {
                                                            const apply::FkGraph&) const override {
     return Status::unsupported("render-only engine");
   }
+  Result<std::unique_ptr<engine::SchemaSession>> open_schema(const Endpoint&) const override {
+    return Status::unsupported("render-only engine");
+  }
   Result<std::unique_ptr<engine::VerifySession>> open_verify(const Endpoint&, const Endpoint&) const override {
     return Status::unsupported("render-only engine");
   }
