@@ -5,9 +5,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "src/engine/mysql/binlog/position.hpp"
 #include "src/cli/commands.hpp"
 #include "src/cli/script_loader.hpp"
+#include "src/engine/mysql/binlog/position.hpp"
 #include "src/log/log.hpp"
 #include "src/runner/ddl_resolve.hpp"
 
@@ -36,16 +36,15 @@ int resolve_ddl(const DdlCommandOptions& options) {
   }
   std::optional<SourcePosition> at;
   if (!options.at.empty()) {
-    auto parsed = parse_binlog_position(options.at);
-    if (parsed && !has_binlog_sequence(parsed->file))
-      parsed = Status::invalid_argument("binlog file name '" + parsed->file + "' has no numeric suffix (BASE.NNNNNN)");
+    auto binlog = parse_binlog_position(options.at);
+    auto parsed = binlog ? checked_source_position(*binlog) : Result<SourcePosition>(binlog.status());
     if (!parsed) {
       log::write_worded(log::Level::kError, "ddl",
                         "ddl: --at " + options.at + ": " + parsed.status().message() +
                             " (give the position omsrun status shows, e.g. mariadb-bin.000003:1234)");
       return kExitUsage;
     }
-    at = to_source_position(*parsed);
+    at = std::move(parsed).value();
   }
   std::string task_dir = options.task_dir;
   if (task_dir.empty()) {

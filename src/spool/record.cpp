@@ -1,7 +1,5 @@
 #include "src/spool/record.hpp"
 
-#include <stdexcept>
-
 // Only for records of versions 1 and 2, written when every position omsql kept was a MySQL-family
 // binlog position: they are read as one.
 #include "src/engine/mysql/binlog/position.hpp"
@@ -74,12 +72,12 @@ class Input {
     BinlogPosition binlog;
     if (!string(&binlog.file) || !varint(&binlog.offset) || !string(&binlog.gtid)) return false;
     if (inside_transaction) binlog.gtid.clear();
-    try {
-      *p = to_source_position(binlog);
-    } catch (const std::invalid_argument& e) {
-      *wrong = Status::corruption(std::string("spool record: ") + e.what());
+    auto position = checked_source_position(binlog);
+    if (!position) {
+      *wrong = Status::corruption("spool record: " + position.status().message());
       return false;
     }
+    *p = std::move(position).value();
     return true;
   }
   // Version 3: a SourcePosition. False when it is cut short or malformed.

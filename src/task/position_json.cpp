@@ -17,9 +17,9 @@ json position_json(const SourcePosition& position) { return source_position_json
 
 Result<SourcePosition> position_from_binlog_fields(const std::string& file, uint64_t offset, const std::string& gtid,
                                                   const std::string& where) {
-  if (!file.empty() && !has_binlog_sequence(file))
-    return Status::corruption(where + ": binlog file name '" + file + "' has no numeric suffix (BASE.NNNNNN)");
-  return to_source_position(BinlogPosition{file, offset, gtid});
+  auto position = checked_source_position(BinlogPosition{file, offset, gtid});
+  if (!position) return Status::corruption(where + ": " + position.status().message());
+  return position;
 }
 
 Result<SourcePosition> position_from_json(const json& j, const std::string& where) {

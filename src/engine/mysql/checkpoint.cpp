@@ -25,11 +25,10 @@ namespace {
 // cannot be ordered (no server writes one, but the row is the target's to change).
 Result<SourcePosition> row_position(const std::optional<std::string>& file, const std::optional<std::string>& offset,
                                     const std::optional<std::string>& gtid, const std::string& task) {
-  BinlogPosition position{file.value_or(""), std::stoull(offset.value_or("0")), gtid.value_or("")};
-  if (!position.empty() && !has_binlog_sequence(position.file))
-    return Status::corruption("omsql_meta.checkpoint row '" + task + "': binlog file name '" + position.file +
-                              "' has no numeric suffix (BASE.NNNNNN)");
-  return to_source_position(position);
+  auto position = checked_source_position(
+      BinlogPosition{file.value_or(""), std::stoull(offset.value_or("0")), gtid.value_or("")});
+  if (!position) return Status::corruption("omsql_meta.checkpoint row '" + task + "': " + position.status().message());
+  return position;
 }
 
 }  // namespace

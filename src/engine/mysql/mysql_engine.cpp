@@ -41,14 +41,12 @@ class MysqlSourceSession final : public SourceSession {
   Result<SourcePosition> begin_snapshot() override {
     auto position = copy::open_consistent_snapshot(*connection_);
     if (!position) return position.status();
-    return to_source_position(*position);
+    auto checked = checked_source_position(*position);
+    if (!checked) return Status::unsupported(connection_->describe() + ": " + checked.status().message());
+    return checked;
   }
   Status end_snapshot() override { return copy::end_consistent_snapshot(*connection_); }
-  Result<SourcePosition> current_position() override {
-    auto position = omsql::current_position(*connection_);
-    if (!position) return position.status();
-    return to_source_position(*position);
-  }
+  Result<SourcePosition> current_position() override { return current_source_position(*connection_); }
   void abandon() override { connection_->abandon(); }
 
  private:

@@ -60,6 +60,12 @@ std::optional<uint64_t> binlog_sequence(const std::string& file) {
 
 bool has_binlog_sequence(const std::string& file) { return binlog_sequence(file).has_value(); }
 
+Result<SourcePosition> checked_source_position(const BinlogPosition& position) {
+  if (!position.empty() && !has_binlog_sequence(position.file))
+    return Status::invalid_argument("binlog file name '" + position.file + "' has no numeric suffix (BASE.NNNNNN)");
+  return to_source_position(position);
+}
+
 SourcePosition to_source_position(const BinlogPosition& position) {
   if (position.empty()) return SourcePosition{};
   auto sequence = binlog_sequence(position.file);
@@ -150,10 +156,10 @@ Result<BinlogPosition> current_position(Connection& source) {
 Result<SourcePosition> current_source_position(Connection& source) {
   auto position = current_position(source);
   if (!position) return position.status();
-  if (!position->empty() && !has_binlog_sequence(position->file))
-    return Status::unsupported(source.describe() + ": binlog file name '" + position->file +
-                               "' has no numeric suffix (BASE.NNNNNN): its positions cannot be ordered");
-  return to_source_position(*position);
+  auto checked = checked_source_position(*position);
+  if (!checked)
+    return Status::unsupported(source.describe() + ": " + checked.status().message() + ": its positions cannot be ordered");
+  return checked;
 }
 
 Status check_position_available(Connection& source, const BinlogPosition& position) {

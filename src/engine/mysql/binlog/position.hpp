@@ -72,6 +72,10 @@ SourcePosition to_source_position(const BinlogPosition& position);
 Result<BinlogPosition> to_binlog_position(const SourcePosition& position);
 // Whether `file` has the numeric suffix to_source_position needs.
 bool has_binlog_sequence(const std::string& file);
+// to_source_position for a position read from outside (a file, a target row, a server, the
+// user), where a file name without the suffix is an error to report, not a bug:
+// InvalidArgument "binlog file name 'F' has no numeric suffix (BASE.NNNNNN)" for it.
+Result<SourcePosition> checked_source_position(const BinlogPosition& position);
 
 // Parses BinlogPosition::str() output back ("file:offset" with optional " gtid G").
 Result<BinlogPosition> parse_binlog_position(const std::string& text);
@@ -80,7 +84,8 @@ Result<BinlogPosition> parse_binlog_position(const std::string& text);
 // offset) for the GTID state at that same point. Fails with a clear message when the binary log
 // is off or binlog_format is not ROW or binlog_row_image is not FULL.
 Result<BinlogPosition> current_position(Connection& source);
-// current_position as the seam's opaque position.
+// current_position as the seam's opaque position; Unsupported naming the server for a binlog file
+// name that cannot be ordered.
 Result<SourcePosition> current_source_position(Connection& source);
 
 // Checks that the source still holds `position.file` (SHOW BINARY LOGS). NotFound with
