@@ -85,6 +85,20 @@ Status open_shadow(TailerState& s) {
   return Status::ok();
 }
 
+// `ddl` evaluated on the target's shadow schema (ShadowSchema::evaluate), the session opened on
+// first use; a lost target drops it, so the retry that reads the statement again opens a new one.
+Result<ShadowSchema::Outcome> evaluate_on_shadow(TailerState& s, const DdlStatement& ddl,
+                                                 const ClassifiedStatement& classified, const std::vector<TableDef>& before,
+                                                 const std::vector<ShadowSchema::DatabaseDefaults>& databases = {}) {
+  OMSQL_RETURN_IF_ERROR(open_shadow(s));
+  auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classified, before, databases);
+  if (!outcome && outcome.status().is_transient()) {
+    s.shadow.reset();
+    s.shadow_server.reset();
+  }
+  return outcome;
+}
+
 void note_copy_ddl(TailerState& s, const QualifiedName& table, const DdlStatement& ddl) {
   for (size_t i = 0; i < s.plan->tables.size(); ++i)
     if (s.plan->tables[i].source == table) s.copy_ddls.push_back(CopyDdl{table_ref(*s.plan, i), ddl.position, ddl.statement});
@@ -105,15 +119,8 @@ Status evolve_definition(TailerState& s, const DdlStatement& ddl) {
     return st.is_transient() ? Status::transient(what + st.message()) : Status::unsupported(what + st.message());
   };
   if (!before) return failed(Status::invalid_argument("its definition is unknown"));
-  if (auto st = open_shadow(s); !st) return failed(st);
-  auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classify_statement(ddl.statement, ddl.schema), {*before});
-  if (!outcome) {
-    if (outcome.status().is_transient()) {
-      s.shadow.reset();
-      s.shadow_server.reset();
-    }
-    return failed(outcome.status());
-  }
+  auto outcome = evaluate_on_shadow(s, ddl, classify_statement(ddl.statement, ddl.schema), {*before});
+  if (!outcome) return failed(outcome.status());
   const TableDef* after = nullptr;
   for (const auto& definition : outcome->after)
     if (definition.name == table) after = &definition;
@@ -183,15 +190,8 @@ Status tables_join(TailerState& s, const DdlStatement& ddl) {
   std::vector<ShadowSchema::DatabaseDefaults> databases;
   if (auto defaults = s.rules->database_defaults(table.schema))
     databases.push_back({table.schema, defaults->first, defaults->second});
-  if (auto st = open_shadow(s); !st) return failed(st);
-  auto outcome = s.shadow->evaluate(ddl.statement, ddl.schema, classified, before, databases);
-  if (!outcome) {
-    if (outcome.status().is_transient()) {
-      s.shadow.reset();
-      s.shadow_server.reset();
-    }
-    return failed(outcome.status());
-  }
+  auto outcome = evaluate_on_shadow(s, ddl, classified, before, databases);
+  if (!outcome) return failed(outcome.status());
   const TableDef* after = nullptr;
   for (const auto& definition : outcome->after)
     if (same_name(definition.name.schema, table.schema) && same_name(definition.name.table, table.table))
