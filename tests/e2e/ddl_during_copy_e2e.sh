@@ -38,6 +38,13 @@ status_field() { "$OMSRUN" status --task "$WORK/task" --json 2>/dev/null |
 definition() { $1 -N -e "SHOW CREATE TABLE \`$2\`.\`$3\`" | cut -f2- | sed -E 's/ AUTO_INCREMENT=[0-9]+//'; }
 same_table() { [ "$(definition src_sql $db "$1")" = "$(definition tgt_sql ${db}_t "$1")" ] && same_checksum $db.$1 ${db}_t.$1; }
 converged() { for t in big side; do same_table $t || return 1; done; }
+# Until the target table holds 4000 copied rows (at most 10 s): the DDL then falls into its copy.
+wait_copying() {
+  for _ in $(seq 1 200); do
+    [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.$1" 2>/dev/null || echo 0)" -gt 4000 ] && break
+    sleep 0.05
+  done
+}
 
 "$OMSRUN" "${run_args[@]}" >"$WORK/run.log" 2>&1 &
 pid=$!
@@ -50,10 +57,7 @@ pid=$!
   done ) &
 writer=$!
 # The copy of big takes about 5 s: the DDL falls into it.
-for _ in $(seq 1 200); do
-  [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.big" 2>/dev/null || echo 0)" -gt 4000 ] && break
-  sleep 0.05
-done
+wait_copying big
 src_sql $db -e "ALTER TABLE big MODIFY note VARCHAR(40) NOT NULL DEFAULT '';
                 UPDATE big SET note = REPEAT('w', 35) WHERE id > 50000 AND id % 7 = 0"
 sleep 0.3
@@ -84,10 +88,7 @@ tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 run_args=("$WORK/dcopy.omsql" --task-dir "$WORK/task2")
 "$OMSRUN" "${run_args[@]}" >"$WORK/run2.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 200); do
-  [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.moving" 2>/dev/null || echo 0)" -gt 4000 ] && break
-  sleep 0.05
-done
+wait_copying moving
 src_sql $db -e "UPDATE moving SET v = 'before' WHERE id = 3; RENAME TABLE moving TO moved;
                 UPDATE moved SET v = 'after' WHERE id IN (4, 49999); DELETE FROM moved WHERE id = 5; INSERT INTO moved VALUES (60000, 'new')"
 renamed_done() {
@@ -115,10 +116,7 @@ tgt_sql -e "DROP DATABASE IF EXISTS ${db}_t"
 run_args=("$WORK/dcopy.omsql" --task-dir "$WORK/task3")
 "$OMSRUN" "${run_args[@]}" >"$WORK/run3.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 200); do
-  [ "$(tgt_sql -N -e "SELECT COUNT(*) FROM ${db}_t.heap" 2>/dev/null || echo 0)" -gt 4000 ] && break
-  sleep 0.05
-done
+wait_copying heap
 src_sql $db -e "INSERT INTO heap VALUES (1, 'before'), (1, 'before'); ALTER TABLE heap ADD COLUMN c INT NOT NULL DEFAULT 7;
                 INSERT INTO heap (a, b) VALUES (1, 'r1'), (1, 'r1'); DELETE FROM heap WHERE a = 2 LIMIT 1;
                 UPDATE heap SET c = 9 WHERE a = 3"
