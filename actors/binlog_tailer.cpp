@@ -8,35 +8,55 @@
 #include <iostream>
 #include <memory>
 
-#include "actors/binlog_tailer_state.hpp"
 #include "actors/clock.hpp"
 #include "actors/protocol.hpp"
 #include "actors/retry.hpp"
 #include "actors/supervision.hpp"
+#include "src/capture/capture_policy.hpp"
+#include "src/capture/capture_schema.hpp"
+#include "src/common/strings.hpp"
 #include "src/engine/engine.hpp"
-#include "src/engine/mysql/binlog/capture.hpp"
-#include "src/engine/mysql/binlog/ddl_lexer.hpp"
-#include "src/engine/mysql/binlog/stream.hpp"
 #include "src/log/log.hpp"
 #include "src/spool/spool.hpp"
-#include "src/task/ddl_resolution.hpp"
-#include "src/task/schema_history.hpp"
-#include "src/task/table_set.hpp"
 
 namespace omsql::actors {
 
 namespace {
 
-using namespace tailer_detail;
+using Clock = std::chrono::steady_clock;
+
+struct TailerState {
+  std::shared_ptr<const Plan> plan;
+  std::string spool_dir;
+  std::string task_dir;
+  SourcePosition start;
+  link_events_actor coordinator;
+  replayer_actor replayer;
+  std::unique_ptr<SpoolWriter> spool;
+  // What capture decodes by and does with each DDL; declared before the stream, whose decoder
+  // refers to its definitions, so it is destroyed after it.
+  std::unique_ptr<capture::CaptureSchema> schema;
+  std::unique_ptr<engine::ChangeStream> stream;
+  RetryState retry;                // the source's failures (restart, lost connection)
+  bool waiting_for_space = false;  // the spool's filesystem is full: capture paused
+  bool halted = false;             // a DDL the link stops at is spooled: nothing is read after it
+  Clock::time_point space_reported;
+  static inline const char* name = "binlog_tailer";
+};
+
+// Where capture resumes: the spool's durable end, or the task's start position.
+SourcePosition resume_point(const TailerState& s) {
+  return capture_resume_point(s.spool->resume_position(), s.start);
+}
 
 // --- tailer ---
 
 Status open_stream(TailerState& s) {
-  BinlogStreamOptions stream_options;
+  ChangeStreamOptions stream_options;
   stream_options.heartbeat_period = std::chrono::milliseconds(1000);
   // The source's engine decodes its change log (src/engine/engine.hpp; the binlog for MySQL).
   auto stream = engine::engine_for(s.plan->source.dialect)
-                    .open_changes(s.plan->source, resume_point(s), s.rules->decoder_options(), stream_options);
+                    .open_changes(s.plan->source, resume_point(s), s.schema->decoder_options(), stream_options);
   if (!stream) return stream.status();
   s.stream = std::move(stream).value();
   return Status::ok();
@@ -146,7 +166,6 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
   s.task_dir = std::move(task_dir);
   s.start = std::move(start);
   s.coordinator = std::move(coordinator);
-  s.rules = std::make_unique<CaptureRules>(*s.plan);
   return {
       [=](start_atom, replayer_actor replayer) {
         auto& s = self->state;
@@ -168,10 +187,11 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           return;
         }
         s.spool = std::move(spool).value();
-        if (auto st = load_history(s); !st) return tailer_fail(self, st.message());
-        auto resolution = read_ddl_resolution(s.task_dir);
-        if (!resolution) return tailer_fail(self, resolution.status().message());
-        s.resolution = *resolution;
+        auto schema = capture::CaptureSchema::open(s.plan, s.task_dir, resume_point(s),
+                                                   engine::engine_for(s.plan->source.dialect),
+                                                   engine::engine_for(s.plan->target.dialect));
+        if (!schema) return tailer_fail(self, schema.status().message());
+        s.schema = std::move(schema).value();
         // What recovery kept is durable: replay may apply it at once, before anything new is
         // captured (which may have to wait for the space that applying it gives back).
         if (!s.spool->resume_position().empty())
@@ -202,41 +222,25 @@ tailer_actor::behavior_type tailer_impl(tailer_actor::stateful_pointer<TailerSta
           if (!event->has_value()) break;  // stopped
           bool halt = false;
           if (const auto* ddl = std::get_if<DdlStatement>(&**event)) {
-            if (auto stop = s.rules->on_statement(*ddl)) {
-              // The replayer stops at it, after applying what comes before; the rows after it may
-              // be laid out by a definition capture does not know, so nothing more is read.
-              if (!stop->at_barrier) return tailer_stop(self, *stop);
-              halt = true;
+            auto taken = s.schema->take(*ddl);
+            if (!taken && taken.status().is_transient()) {
+              lost = taken.status();  // read again from the last synced record, the statement included
+              break;
             }
-            if (auto st = tables_leave(s, *ddl); !st) return tailer_fail(self, st.message());
-            // `omsrun ddl skip` of a DDL capture stopped before: spooled without its definition
-            // (the table does not join; an ALTER's rows after it are read by the one before it).
-            const bool skipped = !halt && s.resolution && s.resolution->kind == DdlResolutionKind::kSkip &&
-                                 ddl_resolution_matches(*s.resolution, ddl->position, ddl->statement);
-            if (skipped)
-              log::info("binlog") << "binlog: the DDL at " << ddl->position.str()
-                                  << " is skipped (omsrun ddl skip): capture does not work out its definition";
-            if (!halt && !skipped) {
-              Status st = tables_join(s, *ddl);
-              if (st) st = evolve_definition(s, *ddl);
-              if (st) st = tables_rename(s, *ddl);
-              if (!st && st.is_transient()) {
-                lost = st;  // read again from the last synced record, the statement included
-                break;
-              }
-              if (!st && st.code() != Status::Code::kUnsupported) return tailer_fail(self, st.message());
-              if (!st) {
-                // The statement cannot be taken (its definition cannot be worked out or bound):
-                // it is not spooled, capture reads nothing more, and replay stops at its place
-                // once everything before it is applied, with a stop record the user resolves
-                // (`omsrun ddl skip|retry`); a rerun reads the statement again.
-                stopped = DdlStopReport{ddl->position, ddl->statement,
-                                        st.message() + ". Everything before the statement is applied", ddl->schema};
-                break;
-              }
+            if (!taken) return tailer_fail(self, taken.status().message());
+            using Then = capture::DdlTaken::Then;
+            if (taken->then == Then::kStop) return tailer_stop(self, taken->stop);
+            if (taken->then == Then::kStopBefore) {
+              stopped = DdlStopReport{ddl->position, ddl->statement, taken->message, ddl->schema};
+              break;
             }
-            for (auto& change : s.copy_ddls) self->send(s.coordinator, copy_ddl_atom::value, std::move(change));
-            s.copy_ddls.clear();
+            halt = taken->then == Then::kHalt;
+            // A copy of a table the statement changed, still running, is cancelled and redone in
+            // the link (the coordinator: src/task/table_copies.hpp).
+            for (const auto& table : taken->changed_tables)
+              for (size_t i = 0; i < s.plan->tables.size(); ++i)
+                if (s.plan->tables[i].source == table)
+                  self->send(s.coordinator, copy_ddl_atom::value, CopyDdl{table_ref(*s.plan, i), ddl->position, ddl->statement});
           }
           auto appended_at = s.spool->append(**event);
           if (!appended_at && s.spool->out_of_space()) return spool_full(self, appended_at.status());

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "src/apply/change_batch.hpp"
+#include "src/common/strings.hpp"
 #include "src/engine/mysql/checkpoint.hpp"
 
 namespace omsql::apply {
@@ -46,12 +47,6 @@ bool lane_holds(const SourcePosition& lane_checkpoint, const LaneWork& work) {
 }
 
 namespace {
-
-std::string megabytes(uint64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f MB", bytes / 1048576.0);
-  return text;
-}
 
 // "REPLACE INTO `db`.`t`" of "REPLACE INTO `db`.`t` (`id`, ...) VALUES ...": the statement's head.
 std::string statement_head(const std::string& statement) {

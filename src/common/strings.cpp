@@ -1,6 +1,7 @@
 #include "src/common/strings.hpp"
 
 #include <cctype>
+#include <cstdio>
 
 namespace omsql {
 
@@ -47,6 +48,12 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
     out += parts[i];
   }
   return out;
+}
+
+std::string megabytes(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", bytes / 1048576.0);
+  return text;
 }
 
 }  // namespace omsql

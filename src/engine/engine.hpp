@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "src/catalog/catalog.hpp"
 #include "src/catalog/table_def.hpp"
 #include "src/engine/change_event.hpp"
 #include "src/model/source_position.hpp"
@@ -82,6 +83,36 @@ class ChangeStream {
   virtual Result<std::optional<Event>> next() = 0;
   // From any thread: ends a blocked next().
   virtual void stop() = 0;
+};
+
+// A database's default charset and collation, as a DdlEvaluator is told them.
+struct DatabaseDefaults {
+  std::string name;
+  std::optional<std::string> charset, collation;
+};
+
+// What a source DDL statement leaves of the tables it touches: the definitions after it of every
+// table it creates, changes or renames to (by the source's names), and the tables it drops or
+// renames away.
+struct DdlEvaluation {
+  std::vector<TableDef> after;
+  std::vector<QualifiedName> gone;
+};
+
+// Works out a source DDL statement's effect by a server's own DDL rules, so omsql never
+// re-implements them (src/capture/capture_schema.hpp asks it for a table's definition after an
+// ALTER, and for a table that a CREATE TABLE brings into the task). The MySQL family evaluates the
+// statement on empty copies of the tables in private databases on the target
+// (src/engine/mysql/shadow_schema.hpp) and touches nothing else there.
+class DdlEvaluator {
+ public:
+  virtual ~DdlEvaluator() = default;
+  // `before`: the definitions of the tables the statement reads or changes, as valid before it;
+  // `databases`: default charsets and collations the evaluation may need. Unsupported: the
+  // statement, or a before table, cannot be evaluated exactly; ServerError: the server refused the
+  // statement; Transient: the server went away (drop the evaluator, open a new one).
+  virtual Result<DdlEvaluation> evaluate(const DdlStatement& ddl, const std::vector<TableDef>& before,
+                                         const std::vector<DatabaseDefaults>& databases) = 0;
 };
 
 // Writes copied rows into one target table with REPLACE semantics (src/engine/mysql/copy/batch_writer.hpp).
@@ -243,6 +274,12 @@ class Engine {
   // A verification session between `source` and `target` (this is the target's engine; the
   // source is one whose rows it can compare: the MySQL family's with the MySQL family's).
   virtual Result<std::unique_ptr<VerifySession>> open_verify(const Endpoint& source, const Endpoint& target) const = 0;
+  // The catalog of `endpoint` on a session of its own (`role` names the side in messages); it
+  // reads the server as it is now. Transient on a lost connection: open a new one.
+  virtual Result<std::unique_ptr<Catalog>> open_catalog(const Endpoint& endpoint, const char* role) const = 0;
+  // A DDL evaluator on `target`, a server this engine serves and omsql may write to. Opening it
+  // removes what an evaluator of a killed process left there.
+  virtual Result<std::unique_ptr<DdlEvaluator>> open_ddl_evaluator(const Endpoint& target) const = 0;
   // The changes after `from` (a transaction boundary), decoded for the tables `decoder` selects.
   virtual Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const SourcePosition& from,
                                                              ChangeDecoding decoder,

@@ -85,6 +85,12 @@ class FakeEngine final : public engine::Engine {
   Result<std::unique_ptr<engine::VerifySession>> open_verify(const Endpoint&, const Endpoint&) const override {
     return Status::unsupported("fake engine: no verification");
   }
+  Result<std::unique_ptr<Catalog>> open_catalog(const Endpoint&, const char*) const override {
+    return Status::unsupported("fake engine: no catalog");
+  }
+  Result<std::unique_ptr<engine::DdlEvaluator>> open_ddl_evaluator(const Endpoint&) const override {
+    return Status::unsupported("fake engine: no DDL evaluation");
+  }
   // The fake source has no change log: the copy graph is what the fake drives.
   Result<std::unique_ptr<engine::ChangeStream>> open_changes(const Endpoint&, const SourcePosition&, ChangeDecoding,
                                                              ChangeStreamOptions) const override {

@@ -3,6 +3,7 @@
 #include "src/engine/mysql/apply_session.hpp"
 #include "src/engine/mysql/binlog/stream.hpp"
 #include "src/engine/mysql/schema_session.hpp"
+#include "src/engine/mysql/schema_tracking.hpp"
 #include "src/engine/mysql/verify_session.hpp"
 #include "src/engine/mysql/change_statements.hpp"
 
@@ -114,6 +115,12 @@ class MysqlEngine final : public Engine {
   }
   Result<std::unique_ptr<VerifySession>> open_verify(const Endpoint& source, const Endpoint& target) const override {
     return open_mysql_verify(source, target);
+  }
+  Result<std::unique_ptr<Catalog>> open_catalog(const Endpoint& endpoint, const char* role) const override {
+    return open_mysql_catalog(endpoint, role);
+  }
+  Result<std::unique_ptr<DdlEvaluator>> open_ddl_evaluator(const Endpoint& target) const override {
+    return open_mysql_ddl_evaluator(target);
   }
   Result<std::unique_ptr<ChangeStream>> open_changes(const Endpoint& endpoint, const SourcePosition& from,
                                                      BinlogDecoderOptions decoder,

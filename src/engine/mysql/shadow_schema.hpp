@@ -38,6 +38,7 @@
 #include "src/catalog/table_def.hpp"
 #include "src/common/status.hpp"
 #include "src/engine/mysql/binlog/ddl_parse.hpp"
+#include "src/engine/engine.hpp"
 #include "src/engine/mysql/connection.hpp"
 
 namespace omsql {
@@ -63,14 +64,8 @@ class ShadowSchema {
   // it (TableDef::schema_charset/collation). Where neither knows them, the after definitions in
   // that database have no schema_charset/collation, and a CREATE TABLE (other than LIKE) there is
   // refused (kInvalidArgument naming it): its columns' charset would be the shadow server's guess.
-  struct Outcome {
-    std::vector<TableDef> after;
-    std::vector<QualifiedName> gone;
-  };
-  struct DatabaseDefaults {
-    std::string name;
-    std::optional<std::string> charset, collation;
-  };
+  using Outcome = engine::DdlEvaluation;
+  using DatabaseDefaults = engine::DatabaseDefaults;
   Result<Outcome> evaluate(std::string_view statement, std::string_view default_database,
                            const ClassifiedStatement& classified, const std::vector<TableDef>& before,
                            const std::vector<DatabaseDefaults>& databases = {});

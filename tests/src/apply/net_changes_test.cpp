@@ -74,6 +74,12 @@ class RenderOnlyEngine final : public engine::Engine {
                                                              ChangeDecoding, ChangeStreamOptions) const override {
     return Status::unsupported("render-only engine");
   }
+  Result<std::unique_ptr<Catalog>> open_catalog(const Endpoint&, const char*) const override {
+    return Status::unsupported("render-only engine");
+  }
+  Result<std::unique_ptr<engine::DdlEvaluator>> open_ddl_evaluator(const Endpoint&) const override {
+    return Status::unsupported("render-only engine");
+  }
 };
 
 TableJob job(bool keyed) {

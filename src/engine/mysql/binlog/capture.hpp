@@ -1,8 +1,9 @@
 #pragma once
-// What the binlog tailer captures of a task and how it answers what it meets, without a server:
-// which tables and columns are decoded, which statements stop the link (and whether a re-copy is
-// the only way on), what a failed stream means, where capture resumes, when a read is synced, and
-// when a full spool filesystem has room again. The tailer actor only decides when and to whom.
+// What the binlog tailer captures of a task, without a server: which tables and columns are
+// decoded, which statements stop the link (and whether a re-copy is the only way on), which it
+// replicates. The MySQL family's DDL classifier (ddl_parse.hpp) judges the statements; the tailer's
+// schema side (src/capture/capture_schema.hpp) and replay's DDL barrier (src/apply/ddl_barrier.hpp)
+// ask the same rules.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "src/engine/mysql/binlog/decoder.hpp"
 #include "src/engine/change_event.hpp"
 #include "src/engine/mysql/binlog/position.hpp"
+#include "src/capture/capture_policy.hpp"
 #include "src/common/status.hpp"
 #include "src/model/plan.hpp"
 
@@ -28,18 +30,6 @@ struct DdlReplication {
   // kRenameTable: the pairs that move a task table (kWithin, kOut), in statement order; `tables`
   // holds their `from`s.
   std::vector<RenamePair> renames;
-};
-
-// Why the link stops, when it must.
-struct CaptureStop {
-  // The binlog cannot be replayed from here, now or on a rerun: the task must be copied again
-  // (the coordinator says how and remembers it); else the task fails with `message`.
-  bool needs_recopy = false;
-  std::string message;
-  // A DDL the link does not replicate: the tailer spools it and reads no further, and the replayer
-  // stops at it once everything before it is applied (src/apply/ddl_barrier.hpp). Otherwise the
-  // tailer stops the link itself.
-  bool at_barrier = false;
 };
 
 class CaptureRules {
@@ -104,33 +94,5 @@ class CaptureRules {
   std::map<QualifiedName, TableDef> definitions_;  // map nodes are stable: the decoder keeps pointers
   std::map<QualifiedName, std::vector<bool>> replayed_;  // tables with excluded columns only
 };
-
-// What a failed binlog stream (to open or in mid-read) means: nullopt when it is transient (a
-// source that restarted or went away is read again from the resume point after the backoff);
-// else why the link stops. A purged binlog and an event the link cannot replay (a partial row
-// image, a compressed event without its data, an unknown column type) need a re-copy.
-std::optional<CaptureStop> stream_failure_stop(const Status& error);
-
-// Where capture reads the binlog from: where the spool's durable records end (`spool_resume`),
-// or the task's start position while the spool holds nothing.
-inline SourcePosition capture_resume_point(const SourcePosition& spool_resume, const SourcePosition& start) {
-  return spool_resume.empty() ? start : spool_resume;
-}
-
-// A read is synced once it holds this much: a full filesystem then drops at most this much (read
-// again after the pause), well below the free space capture waits for (one segment).
-inline constexpr uint64_t kCaptureSyncBytes = 1 << 20;
-
-// Whether a read ends (and is synced) after appending `event`, with `unsynced_bytes` not yet
-// synced: at a heartbeat (the source is idle; make what was read durable now), or at
-// kCaptureSyncBytes.
-bool sync_after(const Event& event, uint64_t unsynced_bytes);
-
-// Whether capture paused on a full filesystem may resume: a whole segment fits again. Replay goes
-// on meanwhile, and the segments it has applied are removed, which usually gives the space back.
-inline bool space_returned(uint64_t free_bytes, uint64_t segment_bytes) { return free_bytes >= segment_bytes; }
-
-// "12.3 MB", for messages about spool space.
-std::string megabytes(uint64_t bytes);
 
 }  // namespace omsql
