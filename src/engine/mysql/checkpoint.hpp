@@ -4,10 +4,11 @@
 // its checkpoint agree, so replay restarts exactly after the last committed batch (and safe-mode
 // statements make even an overlap harmless).
 //
-// The API speaks the opaque SourcePosition of the seam; the rows keep a MySQL-family binlog
-// position (binlog_file, binlog_offset, gtid), so this target stores the positions of a MySQL,
-// MariaDB or OceanBase source only: another engine's position is refused (InvalidArgument) before
-// anything is written. A source of another engine needs a column for the opaque form.
+// The API speaks the opaque SourcePosition of the seam. A MySQL-family source's position fills the
+// rows' binlog columns (binlog_file, binlog_offset, gtid: what people, and an omsql older than the
+// opaque column, read), source_position NULL; another engine's goes whole into source_position
+// (its JSON form, src/model/source_position.hpp), the binlog columns empty. ensure_table adds the
+// column to a table an older omsql made.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -20,14 +21,15 @@
 
 namespace omsql::checkpoint {
 
-// Creates omsql_meta.checkpoint if it does not exist.
+// Creates omsql_meta.checkpoint if it does not exist, and its source_position column if the table
+// lacks it.
 Status ensure_table(Connection& target);
 
 // The last committed position of `task_id`, or nullopt when none was written yet.
 Result<std::optional<SourcePosition>> read(Connection& target, const std::string& task_id);
 
 // The statement that records `position` for `task_id`; run it inside the batch's transaction.
-// InvalidArgument for a position that is no MySQL-family binlog position.
+// Corruption for a MySQL-family position whose payload is no binlog position.
 Result<std::string> upsert_sql(const std::string& task_id, const SourcePosition& position, uint32_t source_timestamp);
 
 // The lane rows' names (src/apply/lane_names.hpp).

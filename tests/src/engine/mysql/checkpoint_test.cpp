@@ -11,10 +11,19 @@ using namespace omsql::checkpoint;
 TEST_CASE("upsert_sql records file, offset and GTID of the position for the row") {
   const SourcePosition position = test::binlog_at("mariadb-bin.000003", 1234, "0-1-42,1-7-3");
   CHECK(*upsert_sql("/tasks/o'k#2", position, 7) ==
-        "INSERT INTO omsql_meta.checkpoint (task, binlog_file, binlog_offset, gtid, source_timestamp) VALUES "
-        "('/tasks/o''k#2', 'mariadb-bin.000003', 1234, '0-1-42,1-7-3', 7) ON DUPLICATE KEY UPDATE "
+        "INSERT INTO omsql_meta.checkpoint (task, binlog_file, binlog_offset, gtid, source_position, source_timestamp) "
+        "VALUES ('/tasks/o''k#2', 'mariadb-bin.000003', 1234, '0-1-42,1-7-3', NULL, 7) ON DUPLICATE KEY UPDATE "
         "binlog_file = VALUES(binlog_file), binlog_offset = VALUES(binlog_offset), gtid = VALUES(gtid), "
-        "source_timestamp = VALUES(source_timestamp)");
+        "source_position = VALUES(source_position), source_timestamp = VALUES(source_timestamp)");
+}
+
+TEST_CASE("upsert_sql keeps another engine's position whole in source_position, the binlog columns empty") {
+  const SourcePosition lsn{"pg", {0x16B3748}, "0/16B3'748"};
+  const std::string upsert = *upsert_sql("t#0", lsn, 0);
+  CHECK(upsert.find("VALUES ('t#0', '', 0, '', '{") != std::string::npos);
+  CHECK(upsert.find("0/16B3''748") != std::string::npos);  // quoted as a literal
+  // Nothing committed yet: the empty position, as before.
+  CHECK(upsert_sql("t#0", SourcePosition{}, 0)->find("VALUES ('t#0', '', 0, '', NULL, 0)") != std::string::npos);
 }
 
 TEST_CASE("lane rows: '<task>#<lane>', found by an escaped LIKE and taken only when they name a lane") {

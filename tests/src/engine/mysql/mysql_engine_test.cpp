@@ -1,9 +1,12 @@
 // Server tests of the MySQL-family engine behind the engine seam: a table copied through the
 // interfaces only (chunks, row streams, sinks) arrives exactly; a snapshot session sees one moment
-// and names its binlog position; a resumed chunk source continues after the bound it is given.
+// and names its binlog position; a resumed chunk source continues after the bound it is given; the
+// lane checkpoints keep another engine's opaque position, and a checkpoint table an older omsql
+// made gets the column for it. Runs alone: it takes that column away from the shared table.
 #include <doctest/doctest.h>
 
 #include "src/copy/chunk_planner.hpp"
+#include "src/engine/mysql/checkpoint.hpp"
 #include "src/engine/engine.hpp"
 #include "tests/src/copy/copy_test_support.hpp"
 
@@ -97,4 +100,40 @@ TEST_CASE("a snapshot session sees one moment and names its position; key lookup
   REQUIRE(key.has_value());
   CHECK(*key == copy::KeyTuple{"Ex", "2049"});
   CHECK_FALSE(must_ok(session->key_at_offset(job, copy::KeyTuple{"Ex", "2499"}, 0)).has_value());
+}
+
+TEST_CASE("checkpoints keep a position of another engine whole; an older checkpoint table gets its column") {
+  auto target = connect_target();
+  must_ok(checkpoint::ensure_table(*target));
+  const std::string task = "/tmp/engine_t/opaque-task";
+  must_ok(checkpoint::erase(*target, task));
+  // A PostgreSQL-like LSN: an order key and a payload this engine does not read.
+  const SourcePosition lsn{"pg", {0x16B3748}, "0/16B3748"};
+  must_ok(checkpoint::set_lanes(*target, task, 2, lsn));
+  auto lanes = must_ok(checkpoint::read_lanes(*target, task));
+  REQUIRE(lanes.size() == 2);
+  CHECK(lanes[0] == lsn);
+  CHECK(lanes[1].payload == "0/16B3748");
+  CHECK(must_ok(checkpoint::applied_position(*target, task)) == lsn);
+  // The binlog columns stay empty for it; a MySQL position still fills them.
+  CHECK(must_ok(target->query_value("SELECT CONCAT(binlog_file, '|', binlog_offset, '|', gtid) FROM "
+                                    "omsql_meta.checkpoint WHERE task = '" + task + "#0'")) == std::string("|0|"));
+  const SourcePosition binlog = to_source_position(BinlogPosition{"mariadb-bin.000003", 1234, "0-1-42"});
+  must_ok(checkpoint::set_lanes(*target, task, 1, binlog));
+  CHECK(must_ok(checkpoint::read_lanes(*target, task)) == std::vector<SourcePosition>{binlog});
+  CHECK(must_ok(target->query_value("SELECT CONCAT(binlog_file, '|', binlog_offset, '|', gtid, '|', "
+                                    "source_position IS NULL) FROM omsql_meta.checkpoint WHERE task = '" + task +
+                                    "#0'")) == std::string("mariadb-bin.000003|1234|0-1-42|1"));
+
+  // A table without the column (an omsql before it) and a row it wrote: the column is added, the
+  // row reads as before.
+  must(*target, "ALTER TABLE omsql_meta.checkpoint DROP COLUMN source_position");
+  must(*target, "INSERT INTO omsql_meta.checkpoint (task, binlog_file, binlog_offset, gtid) VALUES ('" + task +
+                    "#0', 'mariadb-bin.000007', 4242, '0-1-9') ON DUPLICATE KEY UPDATE binlog_file = 'mariadb-bin.000007', "
+                    "binlog_offset = 4242, gtid = '0-1-9'");
+  must_ok(checkpoint::ensure_table(*target));
+  must_ok(checkpoint::ensure_table(*target));  // once there, nothing more is done
+  CHECK(must_ok(checkpoint::read_lanes(*target, task)) ==
+        std::vector<SourcePosition>{to_source_position(BinlogPosition{"mariadb-bin.000007", 4242, "0-1-9"})});
+  must_ok(checkpoint::erase(*target, task));
 }
